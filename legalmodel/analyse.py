@@ -1,0 +1,658 @@
+"""The analyses of design.md over all situations, each finding with concrete evidence.
+
+Every question is asked of one solver per spec (background constraints asserted once,
+assumptions passed as guarded literals, each question in a push/pop scope), and is phrased
+so that `unsat` means the property holds. Each question has three outcomes: holds, violated
+(with a model), or unknown (time limit), and unknown is reported as such, never as holding.
+
+A model becomes evidence only through `Analyser.evidence`, which decodes it, re-evaluates the
+situation with the plain evaluator, and stops with `Disagreement` if the two back ends differ.
+Evidence is generalised to the facts that matter: a conjunction of fact conditions under
+which the finding holds whatever the other facts are (checked by the solver), so several
+counterexamples differ in what matters rather than in irrelevant facts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import z3
+
+from . import model as m
+from .encode import Encoding, make_solver
+from .evaluate import Evaluation, assumptions_hold, evaluate
+
+ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
+
+MAX_WITNESSES = 3
+MAX_PAIRS_PER_ACTION = 50
+
+
+class Disagreement(RuntimeError):
+    """The solver and the evaluator disagree: a bug in legalmodel, never an output."""
+
+
+class Unknown(Exception):
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+# ---- results ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Condition:
+    """One conjunct of a cube: a fact restricted to some of its values."""
+
+    fact: str
+    kind: str  # "bool", "range", "set"
+    value: bool | None = None
+    low: int | None = None
+    high: int | None = None
+    members: tuple[str, ...] = ()
+
+    def describe(self) -> str:
+        if self.kind == "bool":
+            return self.fact if self.value else f"¬{self.fact}"
+        if self.kind == "range":
+            if self.low is not None and self.high is not None:
+                if self.low == self.high:
+                    return f"{self.fact} = {self.low}"
+                return f"{self.low} ≤ {self.fact} ≤ {self.high}"
+            if self.low is not None:
+                return f"{self.fact} ≥ {self.low}"
+            return f"{self.fact} ≤ {self.high}"
+        if len(self.members) == 1:
+            return f"{self.fact} = {self.members[0]}"
+        return f"{self.fact} ∈ {{{', '.join(self.members)}}}"
+
+    def to_json(self) -> dict:
+        out = {"fact": self.fact, "text": self.describe()}
+        if self.kind == "bool":
+            out["equals"] = self.value
+        elif self.kind == "range":
+            if self.low is not None:
+                out["min"] = self.low
+            if self.high is not None:
+                out["max"] = self.high
+        else:
+            out["in"] = list(self.members)
+        return out
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A concrete situation, re-evaluated by the evaluator, and the facts that matter in it."""
+
+    situation: dict
+    conditions: tuple[Condition, ...]
+    verdicts: dict[str, str]
+    in_force: tuple[str, ...]
+    triggered: tuple[str, ...]
+    label: str = ""
+
+    def cube_text(self) -> str:
+        return " ∧ ".join(c.describe() for c in self.conditions) or "any situation"
+
+
+@dataclass(frozen=True)
+class Finding:
+    kind: str
+    severity: str
+    message: str
+    subject: str  # the provision, goal or example the finding is about
+    span: object
+    action: str | None = None
+    provisions: tuple[str, ...] = ()
+    evidence: tuple[Evidence, ...] = ()
+    details: tuple[str, ...] = ()
+
+
+@dataclass
+class Report:
+    spec: m.CheckedSpec
+    findings: list[Finding] = field(default_factory=list)
+    goals: list[dict] = field(default_factory=list)
+    examples: list[dict] = field(default_factory=list)
+    questions: int = 0
+
+
+# ---- the analyser -----------------------------------------------------------------------------
+
+class Analyser:
+    def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000):
+        self.spec = spec
+        self.timeout_ms = timeout_ms
+        self.enc = Encoding(spec)
+        self.solver = make_solver(timeout_ms)
+        self.solver.add(*self.enc.background())
+        self.assume_lits = []
+        for i, (assumption, formula) in enumerate(self.enc.assumptions):
+            lit = z3.Bool(f"assume:{i}")
+            self.solver.add(z3.Implies(lit, formula))
+            self.assume_lits.append(lit)
+        self.report = Report(spec)
+        self._relevant_cache: dict[str, list[str]] = {}
+
+    # ---- solver access ----------------------------------------------------------------------
+
+    def check(self, *formulas, extra_lits=()) -> z3.CheckSatResult:
+        """Is there a situation (under the assumptions) where all formulas hold?"""
+        self.report.questions += 1
+        self.solver.push()
+        try:
+            for f in formulas:
+                self.solver.add(f)
+            result = self.solver.check(*self.assume_lits, *extra_lits)
+            if result == z3.sat:
+                self._model = self.solver.model()
+            elif result == z3.unsat:
+                self._core = self.solver.unsat_core()
+            return result
+        finally:
+            self.solver.pop()
+
+    def sat(self, *formulas) -> z3.ModelRef | None:
+        """A model, None when unsat; raises Unknown when the solver gives up."""
+        result = self.check(*formulas)
+        if result == z3.unknown:
+            raise Unknown(self.solver.reason_unknown() or "unknown")
+        return self._model if result == z3.sat else None
+
+    # ---- evidence ---------------------------------------------------------------------------
+
+    def relevant_facts(self, actions, extra: m.Expr | None = None) -> list[str]:
+        """Facts that can influence the verdicts on `actions` (and `extra`), in declaration order."""
+        found: set[str] = set()
+        provisions = [p for p in self.spec.provisions.values() if p.action in actions]
+        seen: set[str] = set()
+        stack = [p.id for p in provisions]
+        while stack:
+            pid = stack.pop()
+            if pid in seen:
+                continue
+            seen.add(pid)
+            p = self.spec.provisions[pid]
+            found |= m.facts_in(p.condition)
+            stack.extend(m.applied_in(p.condition))
+            stack.extend(self.spec.overridden_by[pid])
+        if extra is not None:
+            found |= m.facts_in(extra)
+            for pid in m.applied_in(extra):
+                stack.append(pid)
+            while stack:
+                pid = stack.pop()
+                p = self.spec.provisions[pid]
+                found |= m.facts_in(p.condition)
+                stack.extend(x for x in m.applied_in(p.condition))
+        return [f for f in self.spec.facts if f in found]
+
+    def evidence(self, model: z3.ModelRef, expect, what: str, prop: z3.BoolRef | None = None,
+                 relevant: list[str] | None = None, fixed: dict | None = None, label: str = "") -> Evidence:
+        """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that matter."""
+        situation = self.enc.decode(model)
+        evaluation = evaluate(self.spec, situation)
+        if not assumptions_hold(self.spec, situation) or not expect(evaluation):
+            raise Disagreement(
+                f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
+        conditions: tuple[Condition, ...] = ()
+        if prop is not None:
+            conditions = self.generalise(situation, prop, relevant or list(self.spec.facts), fixed or {})
+        return Evidence(
+            situation=situation,
+            conditions=conditions,
+            verdicts=dict(evaluation.verdicts),
+            in_force=tuple(p for p in self.spec.provisions if p in evaluation.in_force),
+            triggered=tuple(p for p in self.spec.provisions if p in evaluation.triggered),
+            label=label,
+        )
+
+    def generalise(self, situation: dict, prop: z3.BoolRef, relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
+        """The facts that matter: a small conjunction of conditions, true of `situation`, under
+        which `prop` holds in every situation (unsat of assumptions ∧ conditions ∧ ¬prop).
+
+        Found by an unsat core over one literal per fact bound, shrunk by deletion, then
+        each integer bound widened by binary search and each enumeration value grown to the
+        largest set of values that keeps the property.
+        """
+        enc = self.enc
+        s = self.solver
+        s.push()
+        try:
+            s.add(z3.Not(prop))
+            for fact, value in fixed.items():
+                s.add(enc.equals(fact, value))
+            literals: list[tuple[str, str, z3.BoolRef]] = []
+            for fact in relevant:
+                if fact in fixed:
+                    continue
+                t = self.spec.facts[fact].type
+                v = situation[fact]
+                var = enc.vars[fact]
+                if isinstance(t, m.IntType):
+                    literals.append((fact, "low", var >= v))
+                    literals.append((fact, "high", var <= v))
+                else:
+                    literals.append((fact, "eq", enc.equals(fact, v)))
+            indicators = []
+            for i, (_f, _k, formula) in enumerate(literals):
+                ind = z3.Bool(f"lit:{i}")
+                s.add(z3.Implies(ind, formula))
+                indicators.append(ind)
+
+            def unsat_with(chosen) -> bool | None:
+                self.report.questions += 1
+                r = s.check(*self.assume_lits, *chosen)
+                if r == z3.unknown:
+                    return None
+                return r == z3.unsat
+
+            if unsat_with(indicators) is not True:
+                # cannot generalise (time limit): keep every relevant fact as it is
+                kept = list(range(len(literals)))
+            else:
+                core = {str(c) for c in s.unsat_core()}
+                kept = [i for i, ind in enumerate(indicators) if str(ind) in core]
+                for i in list(kept):
+                    trial = [k for k in kept if k != i]
+                    if unsat_with([indicators[k] for k in trial]) is True:
+                        kept = trial
+            bounds: dict[str, dict] = {}
+            for i in kept:
+                fact, kind, _ = literals[i]
+                bounds.setdefault(fact, {})[kind] = i
+            conditions = []
+            counter = [0]
+
+            def fresh(formula) -> z3.BoolRef:
+                counter[0] += 1
+                ind = z3.Bool(f"widen:{counter[0]}")
+                s.add(z3.Implies(ind, formula))
+                return ind
+
+            for fact in relevant:
+                if fact not in bounds:
+                    continue
+                t = self.spec.facts[fact].type
+                others = [indicators[k] for k in kept if literals[k][0] != fact]
+                var = enc.vars[fact]
+                v = situation[fact]
+                if isinstance(t, m.BoolType):
+                    conditions.append(Condition(fact, "bool", value=v))
+                elif isinstance(t, m.IntType):
+                    low = high = None
+                    if "low" in bounds[fact]:
+                        lo, hi, best = t.low, v, v  # smallest bound that keeps the property
+                        upper_lit = [indicators[bounds[fact]["high"]]] if "high" in bounds[fact] else []
+                        while lo < hi:
+                            mid = (lo + hi) // 2
+                            if unsat_with(others + upper_lit + [fresh(var >= mid)]) is True:
+                                hi = mid
+                            else:
+                                lo = mid + 1
+                        best = lo
+                        low = best if best > t.low else None
+                    if "high" in bounds[fact]:
+                        lower = [fresh(var >= low)] if low is not None else []
+                        lo, hi = v, t.high
+                        while lo < hi:
+                            mid = (lo + hi + 1) // 2
+                            if unsat_with(others + lower + [fresh(var <= mid)]) is True:
+                                lo = mid
+                            else:
+                                hi = mid - 1
+                        high = lo if lo < t.high else None
+                    if low is None and high is None:
+                        continue
+                    conditions.append(Condition(fact, "range", low=low, high=high))
+                else:
+                    members = [v]
+                    for other in t.members:
+                        if other == v:
+                            continue
+                        trial = members + [other]
+                        formula = z3.Or([enc.equals(fact, x) for x in trial])
+                        if unsat_with(others + [fresh(formula)]) is True:
+                            members = trial
+                    if len(members) == len(t.members):
+                        continue
+                    ordered = tuple(x for x in t.members if x in members)
+                    conditions.append(Condition(fact, "set", members=ordered))
+            return tuple(conditions)
+        finally:
+            s.pop()
+
+    def cube_formula(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
+        parts = []
+        for c in conditions:
+            var = self.enc.vars[c.fact]
+            if c.kind == "bool":
+                parts.append(var if c.value else z3.Not(var))
+            elif c.kind == "range":
+                if c.low is not None:
+                    parts.append(var >= c.low)
+                if c.high is not None:
+                    parts.append(var <= c.high)
+            else:
+                parts.append(z3.Or([self.enc.equals(c.fact, x) for x in c.members]))
+        return z3.And(parts) if parts else z3.BoolVal(True)
+
+    def witnesses(self, prop: z3.BoolRef, expect, what: str, relevant: list[str],
+                  fixed: dict | None = None, limit: int = MAX_WITNESSES) -> list[Evidence]:
+        """Up to `limit` situations where `prop` holds, each in a different region of the facts
+        that matter (each next one lies outside the conditions of those before)."""
+        found: list[Evidence] = []
+        blocks: list[z3.BoolRef] = []
+        base = [prop] + ([self.enc.situation_formula(fixed)] if fixed else [])
+        while len(found) < limit:
+            model = self.sat(*base, *[z3.Not(b) for b in blocks])
+            if model is None:
+                break
+            ev = self.evidence(model, expect, what, prop, relevant, fixed)
+            found.append(ev)
+            blocks.append(self.cube_formula(ev.conditions))
+            if not ev.conditions:
+                break
+        return found
+
+    # ---- findings ---------------------------------------------------------------------------
+
+    def add(self, finding: Finding) -> None:
+        self.report.findings.append(finding)
+
+    def unknown(self, subject: str, span, what: str, reason: str) -> None:
+        self.add(Finding("unknown", ERROR,
+                         f"could not decide {what} within the time limit ({reason})",
+                         subject, span, details=(f"time limit per question: {self.timeout_ms} ms",)))
+
+    def run(self) -> Report:
+        for step in (self.dead_provisions, self.contradictions, self.collisions, self.gaps,
+                     self.idle_overrides, self.goals, self.examples):
+            step()
+        return self.report
+
+    def dead_provisions(self) -> None:
+        spec, enc = self.spec, self.enc
+        for pid, p in spec.provisions.items():
+            try:
+                model = self.sat(enc.triggered[pid])
+            except Unknown as u:
+                self.unknown(pid, p.span, f"whether {pid} can apply", u.reason)
+                continue
+            if model is None:
+                core = {str(c) for c in self._core}
+                blamed = [a for a, lit in zip(spec.assumptions, self.assume_lits) if str(lit) in core]
+                details = tuple(
+                    f"it contradicts the assumption {('“' + a.label + '”') if a.label else ''} at {a.span.location()}"
+                    for a in blamed) or ("the condition contradicts itself or the ranges of its facts",)
+                self.add(Finding("dead-provision", WARNING,
+                                 f"{pid} can never apply: no situation meets its condition",
+                                 pid, p.span, p.action, (pid,), (), details))
+                continue
+            try:
+                model = self.sat(enc.in_force[pid])
+            except Unknown as u:
+                self.unknown(pid, p.span, f"whether {pid} is ever in force", u.reason)
+                continue
+            if model is None:
+                relevant = self.relevant_facts({p.action})
+                witness = self.sat(enc.triggered[pid])
+                ev = self.evidence(witness, lambda e: pid in e.triggered and pid not in e.in_force,
+                                   f"{pid} triggered but overridden", enc.triggered[pid], relevant)
+                over = [q for q in spec.overridden_by[pid] if q in ev.in_force]
+                self.add(Finding("never-in-force", WARNING,
+                                 f"{pid} applies only where another provision sets it aside",
+                                 pid, p.span, p.action, (pid, *over), (ev,),
+                                 (f"wherever it applies, it is overridden (here by {', '.join(over)})",)))
+
+    def contradictions(self) -> None:
+        self._pairs("contradiction", ERROR, m.OBLIGE, m.FORBID,
+                    lambda o, f: True,
+                    lambda o, f: f"{o.id} obliges `{o.action}` where {f.id} forbids it")
+
+    def collisions(self) -> None:
+        def unstated(p: m.Provision, q: m.Provision) -> bool:
+            return (q.id not in p.overrides and q.id not in p.excepts
+                    and p.id not in q.overrides and p.id not in q.excepts)
+
+        self._pairs("collision", WARNING, m.PERMIT, m.FORBID, unstated,
+                    lambda p, q: f"{p.id} permits `{p.action}` where {q.id} forbids it, "
+                                 "and neither names the other")
+
+    def _pairs(self, kind, severity, first_modality, second_modality, relevant_pair, message) -> None:
+        spec, enc = self.spec, self.enc
+        for action in spec.actions:
+            firsts = [p for p in spec.provisions_for(action) if p.modality == first_modality]
+            seconds = [p for p in spec.provisions_for(action) if p.modality == second_modality]
+            pairs = [(a, b) for a in firsts for b in seconds if relevant_pair(a, b)]
+            if not pairs:
+                continue
+            relevant = self.relevant_facts({action})
+            open_pairs = {(a.id, b.id): z3.And(enc.in_force[a.id], enc.in_force[b.id]) for a, b in pairs}
+            reported = 0
+            while open_pairs and reported < MAX_PAIRS_PER_ACTION:
+                try:
+                    model = self.sat(z3.Or(list(open_pairs.values())))
+                except Unknown as u:
+                    self.unknown(action, spec.actions[action].span, f"{kind}s on `{action}`", u.reason)
+                    break
+                if model is None:
+                    break
+                situation = self.enc.decode(model)
+                in_force = evaluate(spec, situation).in_force
+                hit = [key for key in open_pairs if key[0] in in_force and key[1] in in_force]
+                if not hit:
+                    raise Disagreement(f"the solver found a {kind} on `{action}` the evaluator does not see: {situation}")
+                for key in hit:
+                    a, b = spec.provisions[key[0]], spec.provisions[key[1]]
+                    prop = open_pairs.pop(key)
+                    ev = self.evidence(model, lambda e, k=key: k[0] in e.in_force and k[1] in e.in_force,
+                                       f"{kind} of {key[0]} and {key[1]}", prop, relevant)
+                    details = ()
+                    if kind == "collision":
+                        details = (f"the verdict there is {ev.verdicts[action]}; if that is the intended outcome, "
+                                   f"state it: add `except {b.citation.swedish()}` to {a.id}, "
+                                   f"or make {a.id} override it",)
+                    self.add(Finding(kind, severity, message(a, b), a.id, a.span, action, key, (ev,), details))
+                    reported += 1
+
+    def gaps(self) -> None:
+        spec, enc = self.spec, self.enc
+        for action, a in spec.actions.items():
+            if a.default is not None:
+                continue
+            relevant = self.relevant_facts({action})
+            try:
+                evs = self.witnesses(enc.verdict_is(action, m.UNDECIDED),
+                                     lambda e: e.verdicts[action] == m.UNDECIDED, f"a gap in `{action}`", relevant)
+            except Unknown as u:
+                self.unknown(action, a.span, f"whether `{action}` has gaps", u.reason)
+                continue
+            if evs:
+                self.add(Finding("gap", ERROR,
+                                 f"no provision decides `{action}` in these situations, and it has no default",
+                                 action, a.span, action, (), tuple(evs),
+                                 (f"add a provision that covers them, or give `{action}` a default",)))
+
+    def idle_overrides(self) -> None:
+        spec, enc = self.spec, self.enc
+        for pid, p in spec.provisions.items():
+            idle = []
+            for qid in p.overrides:
+                try:
+                    if self.sat(enc.in_force[pid], enc.triggered[qid]) is None:
+                        idle.append(qid)
+                        continue
+                    if self._override_changes_nothing(pid, qid):
+                        idle.append(qid)
+                except Unknown as u:
+                    self.unknown(pid, p.span, f"whether overriding {qid} matters", u.reason)
+            if idle:
+                shown = ", ".join(idle)
+                self.add(Finding("idle-override", NOTE,
+                                 f"{pid} overrides {shown}, but this changes no situation's verdict",
+                                 pid, p.span, p.action, (pid, *idle), (),
+                                 ("wherever both apply, the outcome is the same without the override",)))
+
+    def _override_changes_nothing(self, pid: str, qid: str) -> bool:
+        """Whether dropping the edge pid → qid leaves every verdict unchanged."""
+        spec, enc = self.spec, self.enc
+        cone: list[str] = []
+        seen = set()
+        stack = [qid]
+        while stack:
+            x = stack.pop()
+            if x in seen:
+                continue
+            seen.add(x)
+            cone.append(x)
+            stack.extend(spec.provisions[x].overrides)
+        alt = dict(enc.in_force)
+        order = _overrider_first_order(spec, seen)
+        for x in order:
+            overriders = [alt[y] for y in spec.overridden_by[x] if not (x == qid and y == pid)]
+            alt[x] = z3.And(enc.triggered[x], z3.Not(z3.Or(overriders))) if overriders else enc.triggered[x]
+        actions = sorted({spec.provisions[x].action for x in cone})
+        differs = z3.Or([z3.Not(enc.verdict_is(a, v) == enc.verdict_is(a, v, alt))
+                         for a in actions for v in m.VERDICTS])
+        return self.sat(differs) is None
+
+    # ---- goals and examples ---------------------------------------------------------------
+
+    def goals(self) -> None:
+        spec, enc = self.spec, self.enc
+        for goal in spec.goals:
+            condition = enc.expr(goal.condition)
+            good = enc.verdict_in(goal.action, goal.verdicts)
+            relevant = self.relevant_facts({goal.action}, goal.condition)
+            entry = {"goal": goal, "status": None, "evidence": ()}
+            try:
+                if goal.kind == "all":
+                    bad = z3.And(condition, z3.Not(good))
+                    evs = self.witnesses(
+                        bad, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
+                        f"goal “{goal.title}”", relevant)
+                    holds = not evs
+                else:
+                    model = self.sat(condition, good)
+                    holds = model is not None
+                    evs = [self.evidence(model, lambda e: e.verdicts[goal.action] in goal.verdicts and e.holds(goal.condition),
+                                         f"goal “{goal.title}”", z3.And(condition, good), relevant)] if holds else []
+            except Unknown as u:
+                entry["status"] = "unknown"
+                self.report.goals.append(entry)
+                self.unknown(goal.title, goal.span, f"goal “{goal.title}”", u.reason)
+                continue
+            entry["evidence"] = tuple(evs)
+            if holds:
+                entry["status"] = "holds-unexpectedly" if goal.expected_to_fail else "holds"
+                if goal.expected_to_fail:
+                    self.add(Finding("goal-holds-unexpectedly", WARNING,
+                                     f"goal “{goal.title}” is marked as expected to fail, but it holds",
+                                     goal.title, goal.span, goal.action, (), tuple(evs),
+                                     ("remove `expected to fail` so the record stays true",)))
+            else:
+                entry["status"] = "fails-as-expected" if goal.expected_to_fail else "fails"
+                what = ("in these situations the verdict is not " + _verdict_words(goal.verdicts)
+                        if goal.kind == "all" else "no situation gives the wanted verdict")
+                if not goal.expected_to_fail:
+                    self.add(Finding("failed-goal", ERROR, f"goal “{goal.title}” fails: {what}",
+                                     goal.title, goal.span, goal.action,
+                                     tuple(sorted({d for ev in evs for d in ev.in_force
+                                                   if spec.provisions[d].action == goal.action})),
+                                     tuple(evs)))
+            self.report.goals.append(entry)
+
+    def examples(self) -> None:
+        spec, enc = self.spec, self.enc
+        for example in spec.examples:
+            given = dict(example.given)
+            entry = {"example": example, "results": []}
+            given_formula = enc.situation_formula(given) if given else z3.BoolVal(True)
+            try:
+                possible = self.sat(given_formula)
+            except Unknown as u:
+                self.unknown(example.title, example.span, f"example “{example.title}”", u.reason)
+                continue
+            if possible is None:
+                self.add(Finding("impossible-example", ERROR,
+                                 f"example “{example.title}” describes no possible situation: "
+                                 "its facts contradict the assumptions",
+                                 example.title, example.span))
+                entry["results"].append({"status": "impossible"})
+                self.report.examples.append(entry)
+                continue
+            for action, expected in example.expectations:
+                relevant = self.relevant_facts({action})
+                result = {"action": action, "expected": expected}
+                try:
+                    other = self.sat(given_formula, z3.Not(enc.verdict_is(action, expected)))
+                    if other is None:
+                        result["status"] = "passes"
+                    else:
+                        same = self.sat(given_formula, enc.verdict_is(action, expected))
+                        against = self.evidence(other, lambda e: e.verdicts[action] != expected,
+                                                f"example “{example.title}”",
+                                                z3.Not(enc.verdict_is(action, expected)), relevant, given)
+                        against = replace(against, label=f"gives {against.verdicts[action]}")
+                        if same is None:
+                            result["status"] = "fails"
+                            result["evidence"] = (against,)
+                            self.add(Finding(
+                                "failed-example", ERROR,
+                                f"example “{example.title}” expects `{action}` {expected}, "
+                                f"but it is {against.verdicts[action]}",
+                                example.title, example.span, action,
+                                tuple(d for d in against.in_force if spec.provisions[d].action == action),
+                                (against,)))
+                        else:
+                            agree = self.evidence(same, lambda e: e.verdicts[action] == expected,
+                                                  f"example “{example.title}”", enc.verdict_is(action, expected),
+                                                  relevant, given, label=f"gives {expected}")
+                            depends = sorted({c.fact for ev in (agree, against) for c in ev.conditions},
+                                             key=list(spec.facts).index)
+                            result["status"] = "underdetermined"
+                            result["depends_on"] = depends
+                            result["evidence"] = (agree, against)
+                            self.add(Finding(
+                                "underdetermined-example", ERROR,
+                                f"example “{example.title}” does not settle `{action}`: "
+                                f"the verdict depends on {', '.join('`' + d + '`' for d in depends)}",
+                                example.title, example.span, action, (), (agree, against),
+                                ("state these facts in `given`",)))
+                except Unknown as u:
+                    result["status"] = "unknown"
+                    self.unknown(example.title, example.span, f"example “{example.title}”", u.reason)
+                entry["results"].append(result)
+            self.report.examples.append(entry)
+
+
+def _verdict_words(verdicts) -> str:
+    ordered = [v for v in m.VERDICTS if v in verdicts]
+    return " or ".join(ordered)
+
+
+def _overrider_first_order(spec: m.CheckedSpec, nodes: set[str]) -> list[str]:
+    """Nodes ordered so that every provision comes after those (in `nodes`) that override it."""
+    order: list[str] = []
+    done: set[str] = set()
+    for root in sorted(nodes):
+        stack = [root]
+        while stack:
+            x = stack[-1]
+            if x in done:
+                stack.pop()
+                continue
+            pending = [y for y in spec.overridden_by[x] if y in nodes and y not in done]
+            if pending:
+                stack.extend(pending)
+                continue
+            done.add(x)
+            order.append(x)
+            stack.pop()
+    return order
+
+
+def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000) -> Report:
+    """Run every analysis on a checked spec."""
+    return Analyser(spec, timeout_ms).run()

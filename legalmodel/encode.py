@@ -1,0 +1,173 @@
+"""The Z3 encoding: a checked spec as formulas over one Z3 variable per fact.
+
+Owns the symbol table (fact → Z3 constant, provision → its `triggered` and `in force`
+constants, action → its verdict formulas), the constraints every situation satisfies (fact
+domains, assumptions and the definitions of the provision constants), decoding a model back
+into a situation, and the one place solvers are made (`make_solver`: fixed seed, a time
+limit per question).
+"""
+
+from __future__ import annotations
+
+import z3
+
+from . import model as m
+
+_CMP = {
+    "=": lambda a, b: a == b,
+    "!=": lambda a, b: a != b,
+    "<": lambda a, b: a < b,
+    "<=": lambda a, b: a <= b,
+    ">": lambda a, b: a > b,
+    ">=": lambda a, b: a >= b,
+}
+
+
+def make_solver(timeout_ms: int | None) -> z3.Solver:
+    """Every solver legalmodel uses: deterministic seed, bounded time per check."""
+    solver = z3.Solver()
+    solver.set("random_seed", 0)
+    if timeout_ms:
+        solver.set("timeout", int(timeout_ms))
+    return solver
+
+
+class Encoding:
+    """Z3 constants and definitions for one spec."""
+
+    def __init__(self, spec: m.CheckedSpec):
+        self.spec = spec
+        self.vars: dict[str, z3.ExprRef] = {}
+        self.domain: list[z3.BoolRef] = []
+        for name, fact in spec.facts.items():
+            t = fact.type
+            if isinstance(t, m.BoolType):
+                self.vars[name] = z3.Bool(f"fact:{name}")
+            else:
+                v = z3.Int(f"fact:{name}")
+                self.vars[name] = v
+                low, high = (t.low, t.high) if isinstance(t, m.IntType) else (0, len(t.members) - 1)
+                self.domain.append(z3.And(v >= low, v <= high))
+        self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
+        self.triggered = {pid: z3.Bool(f"triggered:{pid}") for pid in spec.provisions}
+        self.in_force = {pid: z3.Bool(f"in_force:{pid}") for pid in spec.provisions}
+        self.definitions: list[z3.BoolRef] = []
+        for pid, p in spec.provisions.items():
+            self.definitions.append(self.triggered[pid] == self.expr(p.condition))
+            overriders = [self.in_force[q] for q in spec.overridden_by[pid]]
+            self.definitions.append(self.in_force[pid] == z3.And(self.triggered[pid], z3.Not(z3.Or(overriders)))
+                                    if overriders else self.in_force[pid] == self.triggered[pid])
+        self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
+        for action in spec.actions:
+            for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
+                const = z3.Bool(f"{modality}:{action}")
+                members = [self.in_force[p.id] for p in spec.provisions_for(action) if p.modality == modality]
+                self.definitions.append(const == (z3.Or(members) if members else z3.BoolVal(False)))
+                self.any_in_force[(action, modality)] = const
+
+    # ---- expressions ------------------------------------------------------------------------
+
+    def enum_index(self, fact: str, value: str) -> int:
+        return self.spec.facts[fact].type.members.index(value)
+
+    def expr(self, e: m.Expr) -> z3.ExprRef:
+        return self._expr(e, None)
+
+    def _const(self, c: m.Const, partner: m.Expr | None):
+        if isinstance(c.value, bool):
+            return z3.BoolVal(c.value)
+        if isinstance(c.value, int):
+            return z3.IntVal(c.value)
+        assert isinstance(partner, m.FactRef), "enumeration values are compared with facts"
+        return z3.IntVal(self.enum_index(partner.fact, c.value))
+
+    def _expr(self, e: m.Expr, partner: m.Expr | None) -> z3.ExprRef:
+        if isinstance(e, m.Const):
+            return self._const(e, partner)
+        if isinstance(e, m.FactRef):
+            return self.vars[e.fact]
+        if isinstance(e, m.NotE):
+            return z3.Not(self.expr(e.operand))
+        if isinstance(e, m.AndE):
+            return z3.And([self.expr(x) for x in e.operands])
+        if isinstance(e, m.OrE):
+            return z3.Or([self.expr(x) for x in e.operands])
+        if isinstance(e, m.ImpliesE):
+            return z3.Implies(self.expr(e.premise), self.expr(e.conclusion))
+        if isinstance(e, m.IffE):
+            return self.expr(e.left) == self.expr(e.right)
+        if isinstance(e, m.CmpE):
+            left = self._expr(e.left, e.right)
+            right = self._expr(e.right, e.left)
+            return _CMP[e.op](left, right)
+        if isinstance(e, m.InE):
+            operand = self._expr(e.operand, None)
+            inside = z3.Or([operand == self._const(c, e.operand) for c in e.values]) if e.values else z3.BoolVal(False)
+            return z3.Not(inside) if e.negated else inside
+        if isinstance(e, m.AppliesE):
+            return z3.Or([self.triggered[p] for p in e.provisions]) if e.provisions else z3.BoolVal(False)
+        raise AssertionError(f"unknown expression {e!r}")
+
+    # ---- verdicts ---------------------------------------------------------------------------
+
+    def verdict_is(self, action: str, verdict: str, in_force: dict[str, z3.BoolRef] | None = None) -> z3.BoolRef:
+        """The formula true exactly where the verdict on `action` is `verdict`."""
+        if in_force is None:
+            o = self.any_in_force[(action, m.OBLIGE)]
+            f = self.any_in_force[(action, m.FORBID)]
+            p = self.any_in_force[(action, m.PERMIT)]
+        else:
+            provisions = self.spec.provisions_for(action)
+
+            def any_of(modality):
+                items = [in_force[x.id] for x in provisions if x.modality == modality]
+                return z3.Or(items) if items else z3.BoolVal(False)
+
+            o, f, p = any_of(m.OBLIGE), any_of(m.FORBID), any_of(m.PERMIT)
+        default = self.spec.actions[action].default
+        none = z3.And(z3.Not(o), z3.Not(f), z3.Not(p))
+        if verdict == m.CONTRADICTORY:
+            return z3.And(o, f)
+        if verdict == m.OBLIGATORY:
+            return z3.And(o, z3.Not(f))
+        if verdict == m.FORBIDDEN:
+            base = z3.And(z3.Not(o), f)
+            return z3.Or(base, none) if default == m.FORBIDDEN else base
+        if verdict == m.PERMITTED:
+            base = z3.And(z3.Not(o), z3.Not(f), p)
+            return z3.Or(base, none) if default == m.PERMITTED else base
+        if verdict == m.UNDECIDED:
+            return none if default is None else z3.BoolVal(False)
+        raise AssertionError(verdict)
+
+    def verdict_in(self, action: str, verdicts, in_force=None) -> z3.BoolRef:
+        return z3.Or([self.verdict_is(action, v, in_force) for v in sorted(verdicts)]) if verdicts else z3.BoolVal(False)
+
+    # ---- situations -------------------------------------------------------------------------
+
+    def background(self) -> list[z3.BoolRef]:
+        """Domains and definitions: true in every situation (assumptions are added apart)."""
+        return self.domain + self.definitions
+
+    def equals(self, fact: str, value) -> z3.BoolRef:
+        t = self.spec.facts[fact].type
+        if isinstance(t, m.EnumType):
+            return self.vars[fact] == self.enum_index(fact, value)
+        return self.vars[fact] == value
+
+    def situation_formula(self, situation: dict) -> z3.BoolRef:
+        return z3.And([self.equals(f, v) for f, v in situation.items()])
+
+    def decode(self, model: z3.ModelRef) -> dict:
+        """A full situation from a Z3 model; unconstrained facts get their first value."""
+        out = {}
+        for name, fact in self.spec.facts.items():
+            value = model.eval(self.vars[name], model_completion=True)
+            t = fact.type
+            if isinstance(t, m.BoolType):
+                out[name] = z3.is_true(value)
+            elif isinstance(t, m.IntType):
+                out[name] = value.as_long()
+            else:
+                out[name] = t.members[value.as_long()]
+        return out

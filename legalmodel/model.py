@@ -1,0 +1,274 @@
+"""The checked model: a spec with every name resolved and every condition typed.
+
+Only resolve.py builds a `CheckedSpec`; the encoder, the evaluator and the analyses accept
+nothing else. Expressions here are typed: a `FactRef` knows its fact, a `Const` its value
+(bool, int, or the name of an enumeration value).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .citations import Citation
+from .source import Span, span_field
+
+PERMITTED = "permitted"
+FORBIDDEN = "forbidden"
+OBLIGATORY = "obligatory"
+UNDECIDED = "undecided"
+CONTRADICTORY = "contradictory"
+VERDICTS = (CONTRADICTORY, OBLIGATORY, FORBIDDEN, PERMITTED, UNDECIDED)
+
+FORBID, PERMIT, OBLIGE = "forbid", "permit", "oblige"
+
+
+# ---- types -------------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class BoolType:
+    def describe(self) -> str:
+        return "bool"
+
+    def values(self):
+        return (False, True)
+
+
+@dataclass(frozen=True, slots=True)
+class IntType:
+    low: int
+    high: int
+
+    def describe(self) -> str:
+        return f"{self.low}..{self.high}"
+
+    def values(self):
+        return range(self.low, self.high + 1)
+
+
+@dataclass(frozen=True, slots=True)
+class EnumType:
+    name: str
+    members: tuple[str, ...]
+    descriptions: tuple[str | None, ...] = field(default=(), compare=False)
+
+    def describe(self) -> str:
+        return self.name
+
+    def values(self):
+        return self.members
+
+
+FactType = BoolType | IntType | EnumType
+
+
+# ---- typed expressions -------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class FactRef:
+    fact: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Const:
+    value: bool | int | str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class NotE:
+    operand: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class AndE:
+    operands: tuple["Expr", ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class OrE:
+    operands: tuple["Expr", ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class ImpliesE:
+    premise: "Expr"
+    conclusion: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class IffE:
+    left: "Expr"
+    right: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class CmpE:
+    """Comparison; `=`/`!=` on any type, ordering only on integers."""
+
+    op: str
+    left: "Expr"
+    right: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class InE:
+    operand: "Expr"
+    values: tuple[Const, ...]
+    negated: bool = False
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class AppliesE:
+    """True when any of the named provisions is triggered."""
+
+    provisions: tuple[str, ...]
+    span: Span = span_field()
+
+
+Expr = FactRef | Const | NotE | AndE | OrE | ImpliesE | IffE | CmpE | InE | AppliesE
+
+TRUE = Const(True)
+
+
+def facts_in(expr: Expr) -> set[str]:
+    """The facts an expression mentions directly (not through `applies`)."""
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, FactRef):
+            found.add(node.fact)
+        elif isinstance(node, NotE):
+            stack.append(node.operand)
+        elif isinstance(node, (AndE, OrE)):
+            stack.extend(node.operands)
+        elif isinstance(node, ImpliesE):
+            stack.extend((node.premise, node.conclusion))
+        elif isinstance(node, IffE):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, CmpE):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, InE):
+            stack.append(node.operand)
+    return found
+
+
+def applied_in(expr: Expr) -> set[str]:
+    """The provisions an expression asks about with `applies(...)`."""
+    found: set[str] = set()
+    stack = [expr]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, AppliesE):
+            found.update(node.provisions)
+        elif isinstance(node, NotE):
+            stack.append(node.operand)
+        elif isinstance(node, (AndE, OrE)):
+            stack.extend(node.operands)
+        elif isinstance(node, ImpliesE):
+            stack.extend((node.premise, node.conclusion))
+        elif isinstance(node, IffE):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, CmpE):
+            stack.extend((node.left, node.right))
+        elif isinstance(node, InE):
+            stack.append(node.operand)
+    return found
+
+
+# ---- declarations ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class Fact:
+    name: str
+    type: FactType
+    description: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    label: str | None
+    condition: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Action:
+    name: str
+    description: str
+    default: str | None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    sfs: str | None = None
+    preparatory_works: tuple[str, ...] = ()
+    in_force: str | None = None
+    certainty: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Provision:
+    """A resolved provision; `id` is its citation in Swedish form, unique in the spec."""
+
+    id: str
+    citation: Citation
+    title: str
+    provenance: Provenance
+    modality: str
+    action: str
+    condition: Expr
+    overrides: tuple[str, ...]
+    excepts: tuple[str, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Goal:
+    title: str
+    kind: str  # "all" or "some"
+    action: str
+    verdicts: frozenset[str]
+    condition: Expr
+    expected_to_fail: bool = False
+    expected_reason: str | None = None
+    span: Span = span_field()
+    wording: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class Example:
+    title: str
+    given: tuple[tuple[str, bool | int | str], ...]
+    expectations: tuple[tuple[str, str], ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True)
+class CheckedSpec:
+    """A spec that resolved and type-checked: the only input to encode, evaluate and analyse."""
+
+    name: str
+    laws: dict[str, str]
+    facts: dict[str, Fact]
+    assumptions: tuple[Assumption, ...]
+    actions: dict[str, Action]
+    provisions: dict[str, Provision]
+    goals: tuple[Goal, ...]
+    examples: tuple[Example, ...]
+    overridden_by: dict[str, tuple[str, ...]]
+    order: tuple[str, ...]  # provisions, every one after those it asks about with applies()
+
+    def provisions_for(self, action: str) -> list[Provision]:
+        return [p for p in self.provisions.values() if p.action == action]

@@ -1,0 +1,132 @@
+"""The pipeline: paths on the command line → specs → parsed → resolved → analysed.
+
+Owns what counts as one spec (a file, or a directory's `.lm` files together; a directory
+given on the command line is searched, and each directory below it that holds `.lm` files is
+a spec of its own), reading files safely (size, encoding, NUL bytes), and chaining the stages
+so that each stage's diagnostics are raised together before the next stage runs.
+
+    .lm files --parse--> syntax --resolve--> CheckedSpec --encode/evaluate--> analyses --> report
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import syntax as s
+from .diagnostics import Diagnostic, SpecErrors
+from .model import CheckedSpec
+from .parse import MAX_FILE_BYTES, parse_source
+from .resolve import resolve
+from .source import SourceFile, Span
+
+SUFFIX = ".lm"
+
+
+@dataclass(frozen=True)
+class SpecUnit:
+    """One spec: its display name and its files, in name order."""
+
+    name: str
+    files: tuple[Path, ...]
+
+
+class UsageError(Exception):
+    pass
+
+
+def _display(path: Path) -> str:
+    try:
+        rel = os.path.relpath(path)
+    except ValueError:
+        rel = str(path)
+    return rel if not rel.startswith("..") else str(path)
+
+
+def discover(paths: list[str]) -> list[SpecUnit]:
+    """Find the specs the paths name. A missing path or a directory with no spec is a usage error."""
+    units: list[SpecUnit] = []
+    for raw in paths:
+        path = Path(raw)
+        if not path.exists():
+            raise UsageError(f"`{raw}` does not exist")
+        if path.is_file():
+            units.append(SpecUnit(_display(path), (path,)))
+            continue
+        found = []
+        for dirpath, dirnames, filenames in os.walk(path):
+            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            files = sorted(f for f in filenames if f.endswith(SUFFIX))
+            if files:
+                d = Path(dirpath)
+                found.append(SpecUnit(_display(d), tuple(d / f for f in files)))
+        if not found:
+            raise UsageError(f"`{raw}` holds no `{SUFFIX}` files")
+        units.extend(found)
+    return units
+
+
+def read_source(path: Path, display: str | None = None) -> SourceFile:
+    """Read a spec file as UTF-8 text; anything else is a diagnostic, not a crash."""
+    name = display or _display(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise SpecErrors([Diagnostic("input", f"`{name}` is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+                                         Span(SourceFile(name, ""), 0, 0, 1, 1))])
+        data = path.read_bytes()
+    except OSError as err:
+        raise SpecErrors([Diagnostic("input", f"cannot read `{name}`: {err.strerror}",
+                                     Span(SourceFile(name, ""), 0, 0, 1, 1))]) from None
+    return decode_source(data, name)
+
+
+def decode_source(data: bytes, name: str) -> SourceFile:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as err:
+        good = data[: err.start].decode("utf-8", errors="replace")
+        line = good.count("\n") + 1
+        column = len(good) - (good.rfind("\n") + 1) + 1
+        source = SourceFile(name, good)
+        raise SpecErrors([Diagnostic("input", "this file is not UTF-8 text (a spec is plain text)",
+                                     Span(source, err.start, err.start, line, column),
+                                     help="save the file as UTF-8")]) from None
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    nul = text.find("\x00")
+    if nul >= 0:
+        line = text.count("\n", 0, nul) + 1
+        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
+        raise SpecErrors([Diagnostic("input", "this file contains a NUL byte; a spec is plain text",
+                                     Span(SourceFile(name, text), nul, nul + 1, line, column))])
+    return SourceFile(name, text)
+
+
+def parse_unit(unit: SpecUnit) -> list[s.SpecFile]:
+    files, diagnostics = [], []
+    for path in unit.files:
+        try:
+            files.append(parse_source(read_source(path)))
+        except SpecErrors as err:
+            diagnostics.extend(err.diagnostics)
+    if diagnostics:
+        raise SpecErrors(diagnostics)
+    if not any(f.items for f in files):
+        first = files[0].source if files else SourceFile(unit.name, "")
+        raise SpecErrors([Diagnostic("empty", f"`{unit.name}` declares nothing to check", Span(first, 0, 0, 1, 1),
+                                     help="a spec declares at least a law, an action and its provisions")])
+    return files
+
+
+def load(unit: SpecUnit) -> CheckedSpec:
+    """Parse and resolve one spec; raise SpecErrors with every problem found."""
+    return resolve(unit.name, parse_unit(unit))
+
+
+def load_text(text: str, name: str = "<input>") -> CheckedSpec:
+    """Parse and resolve a spec given as text (for tests and tools)."""
+    from .parse import parse_source as _parse
+
+    return resolve(name, [_parse(SourceFile(name, text))])

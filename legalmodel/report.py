@@ -1,0 +1,287 @@
+"""Reports: findings and diagnostics rendered for people (text) and for programs (JSON).
+
+Rendering only: nothing here asks the solver or changes a result. The JSON layout is the
+documented schema `legalmodel.check/1` (docs/json.md); keys are written in a fixed order so
+the same input gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from . import model as m
+from .analyse import Evidence, Finding, Report
+from .diagnostics import Diagnostic
+from .parse import ITEM_KEYWORDS
+
+SCHEMA = "legalmodel.check/1"
+SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2, "info": 3}
+
+
+# ---- diagnostics ------------------------------------------------------------------------------
+
+def _expected_text(expected: tuple[str, ...]) -> str:
+    items = [e for e in expected if e.strip("`") not in ITEM_KEYWORDS]
+    starts_item = len(items) != len(expected)
+    if starts_item:
+        items.append("the start of the next item (`provision`, `fact`, `goal`, …)")
+    if len(items) == 1:
+        return items[0]
+    return ", ".join(items[:-1]) + " or " + items[-1]
+
+
+def render_diagnostic(d: Diagnostic) -> str:
+    """`file:line:col: error[code]: message`, the line with a caret, what was expected, help."""
+    span = d.span
+    lines = [f"{span.location()}: {d.severity.value}[{d.code}]: {d.message}"]
+    source_line = span.source.line_text(span.line) if span.source else ""
+    if source_line:
+        number = str(span.line)
+        pad = " " * len(number)
+        width = 1
+        if span.end > span.start:
+            width = max(1, min(span.end - span.start, len(source_line) - span.column + 1))
+        lines.append(f"{pad} |")
+        shown = source_line.replace("\t", " ")
+        lines.append(f"{number} | {shown}")
+        lines.append(f"{pad} | {' ' * (span.column - 1)}{'^' * width}")
+    if d.expected:
+        lines.append(f"  = expected {_expected_text(d.expected)}")
+    for note, note_span in d.notes:
+        lines.append(f"  = note: {note} ({note_span.location()})")
+    if d.help:
+        lines.append(f"  = help: {d.help}")
+    return "\n".join(lines)
+
+
+def diagnostic_json(d: Diagnostic) -> dict:
+    span = d.span
+    out = {
+        "code": d.code,
+        "severity": d.severity.value,
+        "message": d.message,
+        "file": span.path,
+        "line": span.line,
+        "column": span.column,
+        "text": span.text() if span.end > span.start else "",
+    }
+    if d.expected:
+        out["expected"] = list(d.expected)
+    if d.help:
+        out["help"] = d.help
+    return out
+
+
+# ---- findings: stable identity --------------------------------------------------------------
+
+def finding_id(spec_name: str, f: Finding) -> str:
+    """A short id that stays the same while the finding is the same finding."""
+    key = "|".join([f.kind, f.subject, f.action or "", *f.provisions])
+    return f.kind[:3].upper() + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+
+
+def sorted_findings(report: Report) -> list[Finding]:
+    def key(f: Finding):
+        span = f.span
+        return (span.path, span.line, span.column, SEVERITY_ORDER.get(f.severity, 9), f.kind, f.provisions)
+
+    return sorted(report.findings, key=key)
+
+
+def counts(report: Report) -> dict[str, int]:
+    out = {"error": 0, "warning": 0, "note": 0}
+    for f in report.findings:
+        if f.severity in out:
+            out[f.severity] += 1
+    return out
+
+
+def status(report: Report) -> str:
+    kinds = {f.kind for f in report.findings if f.severity in ("error", "warning")}
+    if kinds - {"unknown"}:
+        return "findings"
+    if "unknown" in kinds:
+        return "unknown"
+    return "clean"
+
+
+# ---- text -------------------------------------------------------------------------------------
+
+def _value_text(value) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def _condition_note(c) -> str:
+    if c.kind == "range":
+        if c.low is not None and c.high is not None and c.low != c.high:
+            return f"any value {c.low}–{c.high}"
+        if c.low is not None and c.high is None:
+            return f"any value ≥ {c.low}"
+        if c.high is not None and c.low is None:
+            return f"any value ≤ {c.high}"
+    if c.kind == "set" and len(c.members) > 1:
+        return "any of " + ", ".join(c.members)
+    return ""
+
+
+def render_evidence(ev: Evidence, spec: m.CheckedSpec, action: str | None, indent: str = "    ") -> list[str]:
+    lines = []
+    title = ev.label or "situation"
+    if ev.conditions:
+        lines.append(f"{indent}{title}, where {ev.cube_text()}:")
+        width = max(len(c.fact) for c in ev.conditions)
+        for c in ev.conditions:
+            value = _value_text(ev.situation[c.fact])
+            note = _condition_note(c)
+            lines.append(f"{indent}  {c.fact.ljust(width)}  {value}" + (f"   ({note})" if note else ""))
+        lines.append(f"{indent}  (every other fact may take any value)")
+    else:
+        lines.append(f"{indent}{title}: any situation")
+    actions = [action] if action else list(spec.actions)
+    for a in actions:
+        if a is None or a not in ev.verdicts:
+            continue
+        relevant = [p for p in ev.in_force if spec.provisions[p].action == a]
+        decided = ", ".join(relevant) if relevant else "no provision"
+        lines.append(f"{indent}  in force: {decided} → `{a}` is {ev.verdicts[a]}")
+    return lines
+
+
+def _subject_heading(spec: m.CheckedSpec, f: Finding) -> str:
+    if f.subject in spec.provisions:
+        p = spec.provisions[f.subject]
+        return f"{p.id} “{p.title}”  ({p.span.location()})"
+    if f.subject in spec.actions:
+        return f"action `{f.subject}`  ({f.span.location()})"
+    if f.kind in ("failed-goal", "goal-holds-unexpectedly"):
+        return f"goal “{f.subject}”  ({f.span.location()})"
+    if "example" in f.kind:
+        return f"example “{f.subject}”  ({f.span.location()})"
+    return f"{f.subject}  ({f.span.location()})"
+
+
+def render_text(report: Report) -> str:
+    spec = report.spec
+    out: list[str] = []
+    findings = sorted_findings(report)
+    heading = None
+    for f in findings:
+        h = _subject_heading(spec, f)
+        if h != heading:
+            if heading is not None:
+                out.append("")
+            out.append(h)
+            heading = h
+        out.append(f"  {f.severity}[{f.kind}] {finding_id(spec.name, f)}: {f.message}")
+        for d in f.details:
+            out.append(f"    {d}")
+        for i, ev in enumerate(f.evidence, 1):
+            if len(f.evidence) > 1 and not ev.label:
+                ev = Evidence(ev.situation, ev.conditions, ev.verdicts, ev.in_force, ev.triggered,
+                              f"situation {i} of {len(f.evidence)}")
+            out.extend(render_evidence(ev, spec, f.action))
+    if out:
+        out.append("")
+    goal_words = {"holds": "holds", "fails": "FAILS", "fails-as-expected": "fails, as expected",
+                  "holds-unexpectedly": "HOLDS, though marked expected to fail", "unknown": "unknown"}
+    if report.goals:
+        out.append("goals:")
+        for g in report.goals:
+            goal = g["goal"]
+            reason = f" ({goal.expected_reason})" if goal.expected_reason and g["status"] == "fails-as-expected" else ""
+            out.append(f"  {goal_words[g['status']]}: “{goal.title}”{reason}")
+            if g["status"] == "fails-as-expected":
+                for ev in g["evidence"][:1]:
+                    out.append(f"    for example where {ev.cube_text()}")
+    if report.examples:
+        passed = sum(1 for e in report.examples for r in e["results"] if r.get("status") == "passes")
+        total = sum(len(e["results"]) for e in report.examples)
+        out.append(f"examples: {passed} of {total} expectations pass")
+    c = counts(report)
+    st = status(report)
+    summary = {"clean": "consistent", "findings": "findings", "unknown": "unknown"}[st]
+    out.append(f"{spec.name}: {summary}: {c['error']} errors, {c['warning']} warnings, {c['note']} notes "
+               f"({len(spec.provisions)} provisions, {len(spec.facts)} facts)")
+    return "\n".join(out) + "\n"
+
+
+# ---- JSON -------------------------------------------------------------------------------------
+
+def evidence_json(ev: Evidence) -> dict:
+    out = {}
+    if ev.label:
+        out["label"] = ev.label
+    out["facts_that_matter"] = [c.to_json() for c in ev.conditions]
+    out["situation"] = dict(ev.situation)
+    out["verdicts"] = dict(ev.verdicts)
+    out["in_force"] = list(ev.in_force)
+    out["triggered"] = list(ev.triggered)
+    return out
+
+
+def _location(span) -> dict:
+    return {"file": span.path, "line": span.line, "column": span.column}
+
+
+def finding_json(spec_name: str, f: Finding) -> dict:
+    return {
+        "id": finding_id(spec_name, f),
+        "kind": f.kind,
+        "severity": f.severity,
+        "message": f.message,
+        "subject": f.subject,
+        "action": f.action,
+        "provisions": list(f.provisions),
+        "location": _location(f.span),
+        "details": list(f.details),
+        "evidence": [evidence_json(e) for e in f.evidence],
+    }
+
+
+def report_json(report: Report) -> dict:
+    spec = report.spec
+    goals = []
+    for g in report.goals:
+        goal = g["goal"]
+        goals.append({
+            "title": goal.title,
+            "status": g["status"],
+            "expected_to_fail": goal.expected_to_fail,
+            "location": _location(goal.span),
+            "evidence": [evidence_json(e) for e in g["evidence"]],
+        })
+    examples = []
+    for e in report.examples:
+        ex = e["example"]
+        results = []
+        for r in e["results"]:
+            item = {k: r[k] for k in ("action", "expected", "status") if k in r}
+            if "depends_on" in r:
+                item["depends_on"] = list(r["depends_on"])
+            item["evidence"] = [evidence_json(x) for x in r.get("evidence", ())]
+            results.append(item)
+        examples.append({"title": ex.title, "location": _location(ex.span), "results": results})
+    return {
+        "spec": spec.name,
+        "status": status(report),
+        "counts": counts(report),
+        "provisions": len(spec.provisions),
+        "findings": [finding_json(spec.name, f) for f in sorted_findings(report)],
+        "goals": goals,
+        "examples": examples,
+    }
+
+
+def invalid_json(name: str, diagnostics) -> dict:
+    return {
+        "spec": name,
+        "status": "invalid",
+        "diagnostics": [diagnostic_json(d) for d in diagnostics],
+    }
+
+
+def dumps(document: dict) -> str:
+    return json.dumps(document, ensure_ascii=False, indent=2) + "\n"

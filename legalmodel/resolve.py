@@ -1,0 +1,520 @@
+"""Resolution and type checking: syntax trees of one spec → a `CheckedSpec`.
+
+Owns every check that needs the whole spec: unknown and duplicate names (with "did you
+mean"), type errors in conditions, duplicate citations, which law an unqualified citation
+means, citation lists that select nothing, and cycles in the override and `applies` graphs
+(reported as a path of citations). All problems are collected and raised together.
+"""
+
+from __future__ import annotations
+
+from . import model as m
+from . import syntax as s
+from .citations import Citation, Selector
+from .diagnostics import DiagnosticSink, suggest
+from .source import NOWHERE, Span
+
+VALUE_TYPES = (m.BoolType, m.IntType, m.EnumType)
+
+
+class Resolver:
+    def __init__(self, name: str, files: list[s.SpecFile]):
+        self.name = name
+        self.files = files
+        self.sink = DiagnosticSink()
+        self.laws: dict[str, s.LawDecl] = {}
+        self.enums: dict[str, m.EnumType] = {}
+        self.enum_spans: dict[str, Span] = {}
+        self.facts: dict[str, m.Fact] = {}
+        self.actions: dict[str, m.Action] = {}
+        self.value_owner: dict[str, list[str]] = {}
+        self.provision_syntax: dict[str, s.ProvisionDecl] = {}
+        self.citations: dict[str, Citation] = {}
+        self.outside: list[Selector] = []
+
+    # ---- helpers --------------------------------------------------------------------------
+
+    def items(self, kind):
+        for f in self.files:
+            for item in f.items:
+                if isinstance(item, kind):
+                    yield item
+
+    def error(self, code, message, span=NOWHERE, **kw):
+        self.sink.error(code, message, span, **kw)
+
+    def default_law(self, span: Span, law: str | None, context_law: str | None) -> str | None:
+        if law is not None:
+            if law not in self.laws:
+                self.error("unknown-law", f"unknown law `{law}`", span,
+                           help=suggest(law, self.laws) or f'declare it: `law {law} "its title"`')
+                return None
+            return law
+        if context_law is not None:
+            return context_law
+        if len(self.laws) == 1:
+            return next(iter(self.laws))
+        if not self.laws:
+            self.error("no-law", "this citation names no law and the spec declares none", span,
+                       help='declare the law first: `law OSL "Offentlighets- och sekretesslag (2009:400)"`')
+        else:
+            self.error("which-law", "this spec declares several laws; say which one this citation means",
+                       span, help="add the law's name, like `10 kap. 18 a § OSL`")
+        return None
+
+    # ---- passes ---------------------------------------------------------------------------
+
+    def run(self) -> m.CheckedSpec:
+        self.declare_laws()
+        self.declare_enums()
+        self.declare_facts()
+        self.declare_actions()
+        self.declare_provisions()
+        self.declare_outside()
+        assumptions = tuple(
+            m.Assumption(a.label, self.condition(a.condition), a.span) for a in self.items(s.Assumption)
+        )
+        provisions = self.resolve_provisions()
+        goals = tuple(self.goal(g) for g in self.items(s.GoalDecl))
+        examples = tuple(self.example(e) for e in self.items(s.ExampleDecl))
+        self.sink.raise_if_any()
+        overridden_by = {pid: [] for pid in provisions}
+        for p in provisions.values():
+            for target in p.overrides:
+                overridden_by[target].append(p.id)
+        self.check_cycles(provisions, overridden_by)
+        self.sink.raise_if_any()
+        order = self.applies_order(provisions)
+        self.sink.raise_if_any()
+        return m.CheckedSpec(
+            name=self.name,
+            laws={k: v.title for k, v in self.laws.items()},
+            facts=self.facts,
+            assumptions=assumptions,
+            actions=self.actions,
+            provisions=provisions,
+            goals=goals,
+            examples=examples,
+            overridden_by={k: tuple(v) for k, v in overridden_by.items()},
+            order=order,
+        )
+
+    def declare_laws(self):
+        for law in self.items(s.LawDecl):
+            if law.name.text in self.laws:
+                self.error("duplicate", f"the law `{law.name.text}` is declared twice", law.name.span,
+                           notes=(("first declared here", self.laws[law.name.text].span),))
+            else:
+                self.laws[law.name.text] = law
+
+    def declare_enums(self):
+        for enum in self.items(s.EnumDecl):
+            name = enum.name.text
+            if name in self.enums:
+                self.error("duplicate", f"the enumeration `{name}` is declared twice", enum.name.span,
+                           notes=(("first declared here", self.enum_spans[name]),))
+                continue
+            members = []
+            for value in enum.values:
+                if value.name.text in members:
+                    self.error("duplicate", f"`{value.name.text}` is listed twice in `{name}`", value.name.span)
+                    continue
+                members.append(value.name.text)
+                self.value_owner.setdefault(value.name.text, []).append(name)
+            self.enums[name] = m.EnumType(name, tuple(members), tuple(v.description for v in enum.values))
+            self.enum_spans[name] = enum.name.span
+
+    def declare_facts(self):
+        for fact in self.items(s.FactDecl):
+            name = fact.name.text
+            if name in self.facts:
+                self.error("duplicate", f"the fact `{name}` is declared twice", fact.name.span,
+                           notes=(("first declared here", self.facts[name].span),))
+                continue
+            t = fact.type
+            if isinstance(t, s.BoolTypeSyntax):
+                ftype = m.BoolType()
+            elif isinstance(t, s.IntRangeSyntax):
+                if t.low > t.high:
+                    self.error("type", f"the range `{t.low}..{t.high}` is empty", t.span,
+                               help=f"write the smaller bound first: `{t.high}..{t.low}`")
+                    continue
+                ftype = m.IntType(t.low, t.high)
+            else:
+                if t.name.text not in self.enums:
+                    self.error("unknown-type", f"unknown type `{t.name.text}`", t.name.span,
+                               help=suggest(t.name.text, list(self.enums) + ["bool"])
+                               or "a fact's type is `bool`, a range like `0..130`, or a declared `enum`")
+                    continue
+                ftype = self.enums[t.name.text]
+            self.facts[name] = m.Fact(name, ftype, fact.description, fact.name.span)
+
+    def declare_actions(self):
+        for action in self.items(s.ActionDecl):
+            name = action.name.text
+            if name in self.actions:
+                self.error("duplicate", f"the action `{name}` is declared twice", action.name.span,
+                           notes=(("first declared here", self.actions[name].span),))
+                continue
+            if name in self.facts:
+                self.error("duplicate", f"`{name}` is already a fact; an action needs its own name",
+                           action.name.span)
+                continue
+            if action.default not in (None, m.PERMITTED, m.FORBIDDEN):
+                self.error("default", f"an action's default is `permitted` or `forbidden`, not `{action.default}`",
+                           action.span, help="leave the default out to have undecided situations reported as gaps")
+                continue
+            self.actions[name] = m.Action(name, action.description, action.default, action.name.span)
+
+    def declare_provisions(self):
+        for p in self.items(s.ProvisionDecl):
+            c = p.citation
+            law = self.default_law(c.span, c.law, None)
+            if law is None:
+                continue
+            citation = Citation(law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
+            pid = citation.swedish()
+            if pid in self.provision_syntax:
+                self.error("duplicate", f"`{pid}` is cited by two provisions", c.span,
+                           notes=(("first here", self.provision_syntax[pid].citation.span),),
+                           help="give one of them its stycke or punkt, or merge them")
+                continue
+            self.provision_syntax[pid] = p
+            self.citations[pid] = citation
+
+    def declare_outside(self):
+        for o in self.items(s.OutsideScope):
+            for sel in o.selectors:
+                resolved = self.selector(sel, None)
+                if resolved is not None:
+                    self.outside.append(resolved)
+
+    def selector(self, sel: s.SelectorSyntax, context_law: str | None) -> Selector | None:
+        law = self.default_law(sel.span, sel.law, context_law)
+        if law is None:
+            return None
+        return Selector(law, sel.chapters, sel.paragraphs, sel.stycke, sel.punkt)
+
+    def select(self, sel: s.SelectorSyntax, context_law: str | None, what: str) -> list[str]:
+        resolved = self.selector(sel, context_law)
+        if resolved is None:
+            return []
+        chosen = [pid for pid, c in self.citations.items() if resolved.matches(c)]
+        if not chosen and not any(self._within(resolved, o) for o in self.outside):
+            self.error("selects-nothing", f"`{resolved.describe()}` {what} no provision of this spec",
+                       sel.span,
+                       help=f'if the spec leaves it out on purpose, say so: `outside scope {resolved.describe()} "why"`')
+        return chosen
+
+    @staticmethod
+    def _within(sel: Selector, outside: Selector) -> bool:
+        """Whether every citation `sel` could name lies inside `outside`."""
+        if sel.law != outside.law:
+            return False
+        if outside.chapters is None or sel.chapters is None:
+            if (outside.chapters is None) != (sel.chapters is None):
+                return False
+        else:
+            if not (outside.chapters[0] <= sel.chapters[0] and sel.chapters[1] <= outside.chapters[1]):
+                return False
+        if outside.paragraphs is None:
+            return True
+        if sel.paragraphs is None:
+            return False
+        if not (outside.paragraphs[0] <= sel.paragraphs[0] and sel.paragraphs[1] <= outside.paragraphs[1]):
+            return False
+        if outside.stycke is not None and sel.stycke != outside.stycke:
+            return False
+        return True
+
+    def resolve_provisions(self) -> dict[str, m.Provision]:
+        out: dict[str, m.Provision] = {}
+        syntax_by_pid = self.provision_syntax
+        for pid, p in syntax_by_pid.items():
+            citation = self.citations[pid]
+            law = citation.law
+            if p.action.text not in self.actions:
+                self.error("unknown-name", f"unknown action `{p.action.text}`", p.action.span,
+                           help=suggest(p.action.text, self.actions) or
+                           f'declare it: `action {p.action.text} "what the act is"`')
+            condition = self.condition(p.condition, law) if p.condition is not None else m.TRUE
+            overrides: list[str] = []
+            for clause in p.overrides:
+                if isinstance(clause, s.ModalityOverride):
+                    scope = None
+                    if clause.within:
+                        scope = set()
+                        for sel in clause.within:
+                            scope.update(self.select(sel, law, "selects"))
+                    for qid, q in syntax_by_pid.items():
+                        if q.modality == clause.modality and q.action.text == p.action.text and qid != pid:
+                            if scope is None or qid in scope:
+                                overrides.append(qid)
+                else:
+                    for sel in clause.selectors:
+                        overrides.extend(q for q in self.select(sel, law, "selects") if q != pid)
+            excepts: list[str] = []
+            for sel in p.excepts:
+                excepts.extend(self.select(sel, law, "selects"))
+            excluded = set(excepts)
+            final = sorted({q for q in overrides if q not in excluded}, key=lambda q: self.citations[q].sort_key())
+            out[pid] = m.Provision(
+                id=pid, citation=citation, title=p.title,
+                provenance=m.Provenance(p.provenance.sfs, p.provenance.preparatory_works,
+                                        p.provenance.in_force, p.provenance.certainty, p.provenance.notes),
+                modality=p.modality, action=p.action.text, condition=condition,
+                overrides=tuple(final),
+                excepts=tuple(sorted(excluded, key=lambda q: self.citations[q].sort_key())),
+                span=p.span,
+            )
+        return out
+
+    def check_cycles(self, provisions, overridden_by):
+        self._cycles({pid: p.overrides for pid, p in provisions.items()}, provisions,
+                     "override", "these provisions override each other in a circle")
+
+    def applies_order(self, provisions) -> tuple[str, ...]:
+        deps = {pid: tuple(sorted(m.applied_in(p.condition))) for pid, p in provisions.items()}
+        if self._cycles(deps, provisions, "applies-cycle",
+                        "these provisions ask whether each other applies, in a circle"):
+            return ()
+        order: list[str] = []
+        seen: set[str] = set()
+        for root in provisions:
+            stack = [(root, iter(deps[root]))]
+            if root in seen:
+                continue
+            seen.add(root)
+            while stack:
+                node, children = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    order.append(node)
+                    stack.pop()
+                elif child not in seen:
+                    seen.add(child)
+                    stack.append((child, iter(deps[child])))
+        return tuple(order)
+
+    def _cycles(self, edges: dict[str, tuple[str, ...]], provisions, code: str, message: str) -> bool:
+        """Report each cycle of the graph once, as a path of citations. Iterative DFS."""
+        WHITE, GREY, BLACK = 0, 1, 2
+        colour = {n: WHITE for n in edges}
+        found = False
+        reported: set[frozenset] = set()
+        for root in edges:
+            if colour[root] != WHITE:
+                continue
+            stack = [(root, iter(edges[root]))]
+            path = [root]
+            colour[root] = GREY
+            while stack:
+                node, children = stack[-1]
+                child = next(children, None)
+                if child is None:
+                    colour[node] = BLACK
+                    stack.pop()
+                    path.pop()
+                    continue
+                if colour[child] == GREY:
+                    cycle = path[path.index(child):] + [child]
+                    key = frozenset(cycle)
+                    if key not in reported:
+                        reported.add(key)
+                        found = True
+                        shown = " → ".join(cycle)
+                        self.error(code, f"{message}: {shown}", provisions[child].span,
+                                   help="remove one of these overrides, or name the provision in `except`"
+                                   if code == "override" else "a condition may not depend on itself")
+                elif colour[child] == WHITE:
+                    colour[child] = GREY
+                    path.append(child)
+                    stack.append((child, iter(edges[child])))
+        return found
+
+    # ---- goals and examples ---------------------------------------------------------------
+
+    def goal(self, g: s.GoalDecl) -> m.Goal:
+        if g.action.text not in self.actions:
+            self.error("unknown-name", f"unknown action `{g.action.text}`", g.action.span,
+                       help=suggest(g.action.text, self.actions))
+        verdicts = set(g.verdicts)
+        if g.negated:
+            verdicts = set(m.VERDICTS) - verdicts
+        condition = self.condition(g.condition) if g.condition is not None else m.TRUE
+        wording = g.span.text().split("\n")
+        return m.Goal(g.title, g.kind, g.action.text, frozenset(verdicts), condition,
+                      g.expected_to_fail, g.expected_reason, g.span)
+
+    def example(self, e: s.ExampleDecl) -> m.Example:
+        given: dict[str, object] = {}
+        for item in e.given:
+            name = item.fact.text
+            if name not in self.facts:
+                self.error("unknown-name", f"unknown fact `{name}`", item.fact.span,
+                           help=suggest(name, self.facts))
+                continue
+            if name in given:
+                self.error("duplicate", f"`{name}` is given twice", item.fact.span)
+                continue
+            value = self.constant(item.value, self.facts[name].type, name)
+            if value is not None:
+                given[name] = value.value
+        expectations = []
+        seen = set()
+        for x in e.expectations:
+            if x.action.text not in self.actions:
+                self.error("unknown-name", f"unknown action `{x.action.text}`", x.action.span,
+                           help=suggest(x.action.text, self.actions))
+            if x.action.text in seen:
+                self.error("duplicate", f"the example expects `{x.action.text}` twice", x.action.span)
+            seen.add(x.action.text)
+            expectations.append((x.action.text, x.verdict))
+        return m.Example(e.title, tuple(given.items()), tuple(expectations), e.span)
+
+    # ---- conditions -----------------------------------------------------------------------
+
+    def condition(self, expr: s.Expr, law: str | None = None) -> m.Expr:
+        typed, t = self.expr(expr, law)
+        if t is not None and not isinstance(t, m.BoolType):
+            self.error("type", f"a condition must be true or false, but this is {self.kind(t)}", expr.span,
+                       help="compare it with something, like `ålder >= 18`" if isinstance(t, m.IntType) else None)
+        return typed
+
+    @staticmethod
+    def kind(t) -> str:
+        if isinstance(t, m.BoolType):
+            return "true or false"
+        if isinstance(t, m.IntType):
+            return f"a number ({t.low}..{t.high})"
+        if isinstance(t, m.EnumType):
+            return f"a `{t.name}`"
+        return "a value"
+
+    def constant(self, expr: s.Expr, expected, fact_name: str | None = None) -> m.Const | None:
+        """A literal of the expected type (enumeration values by name)."""
+        if isinstance(expected, m.EnumType):
+            if isinstance(expr, s.NameRef) and expr.name in expected.members:
+                return m.Const(expr.name, expr.span)
+            shown = expr.name if isinstance(expr, s.NameRef) else expr.span.text()
+            self.error("type", f"`{shown}` is not a value of `{expected.name}`", expr.span,
+                       help=suggest(shown, expected.members) or
+                       "its values are " + ", ".join(f"`{v}`" for v in expected.members))
+            return None
+        if isinstance(expected, m.IntType):
+            if isinstance(expr, s.IntLit):
+                if not expected.low <= expr.value <= expected.high:
+                    what = f"`{fact_name}`" if fact_name else "this number"
+                    self.error("range", f"{expr.value} is outside {what}'s range {expected.low}..{expected.high}",
+                               expr.span)
+                    return None
+                return m.Const(expr.value, expr.span)
+            self.error("type", f"expected a number here, found `{expr.span.text()}`", expr.span)
+            return None
+        if isinstance(expr, s.BoolLit):
+            return m.Const(expr.value, expr.span)
+        self.error("type", f"expected `true` or `false` here, found `{expr.span.text()}`", expr.span)
+        return None
+
+    def expr(self, e: s.Expr, law: str | None):
+        """Type one expression: returns (typed expression, type or None after an error)."""
+        if isinstance(e, s.BoolLit):
+            return m.Const(e.value, e.span), m.BoolType()
+        if isinstance(e, s.IntLit):
+            return m.Const(e.value, e.span), m.IntType(e.value, e.value)
+        if isinstance(e, s.NameRef):
+            if e.name in self.facts:
+                return m.FactRef(e.name, e.span), self.facts[e.name].type
+            if e.name in self.value_owner:
+                owners = self.value_owner[e.name]
+                self.error("type", f"`{e.name}` is a value of `{owners[0]}`, not a fact", e.span,
+                           help=self._compare_help(e.name, owners[0]))
+                return m.Const(e.name, e.span), None
+            if e.name in self.actions:
+                self.error("type", f"`{e.name}` is an action; a condition speaks of facts", e.span,
+                           help="to ask whether a provision applies, write `applies(10 kap. 18 a §)`")
+                return m.Const(False, e.span), None
+            self.error("unknown-name", f"unknown name `{e.name}`", e.span,
+                       help=suggest(e.name, list(self.facts) + list(self.value_owner)) or
+                       f'declare it: `fact {e.name}: bool "what it means"`')
+            return m.Const(False, e.span), None
+        if isinstance(e, s.Not):
+            return m.NotE(self.condition(e.operand, law), e.span), m.BoolType()
+        if isinstance(e, s.And):
+            return m.AndE(tuple(self.condition(x, law) for x in e.operands), e.span), m.BoolType()
+        if isinstance(e, s.Or):
+            return m.OrE(tuple(self.condition(x, law) for x in e.operands), e.span), m.BoolType()
+        if isinstance(e, s.Implies):
+            return m.ImpliesE(self.condition(e.premise, law), self.condition(e.conclusion, law), e.span), m.BoolType()
+        if isinstance(e, s.Iff):
+            return m.IffE(self.condition(e.left, law), self.condition(e.right, law), e.span), m.BoolType()
+        if isinstance(e, s.Compare):
+            return self.compare(e, law), m.BoolType()
+        if isinstance(e, s.InSet):
+            operand, t = self.operand(e.operand, law)
+            values = []
+            if t is not None:
+                if isinstance(t, m.IntType) and isinstance(operand, m.Const):
+                    self.error("type", "the left side of `in` should be a fact", e.operand.span)
+                for v in e.values:
+                    c = self.constant(v, t, operand.fact if isinstance(operand, m.FactRef) else None)
+                    if c is not None:
+                        values.append(c)
+            return m.InE(operand, tuple(values), e.negated, e.span), m.BoolType()
+        if isinstance(e, s.Applies):
+            chosen: list[str] = []
+            for sel in e.selectors:
+                chosen.extend(self.select(sel, law, "names"))
+            return m.AppliesE(tuple(dict.fromkeys(chosen)), e.span), m.BoolType()
+        raise AssertionError(f"unhandled syntax {e!r}")
+
+    def _compare_help(self, value: str, enum: str) -> str:
+        facts = [f.name for f in self.facts.values() if isinstance(f.type, m.EnumType) and f.type.name == enum]
+        if facts:
+            return f"compare a fact with it: `{facts[0]} = {value}`"
+        return f"declare a fact of type `{enum}` and compare it with `{value}`"
+
+    def operand(self, e: s.Expr, law):
+        if isinstance(e, s.NameRef) and e.name not in self.facts and e.name in self.value_owner:
+            return m.Const(e.name, e.span), ("enum-value", e.name)
+        return self.expr(e, law)
+
+    def compare(self, e: s.Compare, law) -> m.Expr:
+        left, lt = self.operand(e.left, law)
+        right, rt = self.operand(e.right, law)
+        if lt is None or rt is None:
+            return m.CmpE(e.op, left, right, e.span)
+        # an enumeration value is typed by the other side
+        if isinstance(lt, tuple) and isinstance(rt, tuple):
+            self.error("type", "compare a fact with a value, not two values", e.span)
+            return m.CmpE(e.op, left, right, e.span)
+        if isinstance(lt, tuple) or isinstance(rt, tuple):
+            value_side, other_type = (e.left, rt) if isinstance(lt, tuple) else (e.right, lt)
+            if not isinstance(other_type, m.EnumType):
+                self.error("type", f"`{value_side.name}` is a value of `{self.value_owner[value_side.name][0]}`, "
+                           f"but it is compared with {self.kind(other_type)}", e.span)
+                return m.CmpE(e.op, left, right, e.span)
+            const = self.constant(value_side, other_type)
+            if isinstance(lt, tuple):
+                left, lt = const or left, other_type
+            else:
+                right, rt = const or right, other_type
+        if isinstance(lt, m.IntType) and isinstance(rt, m.IntType):
+            for side, other in ((left, rt), (right, lt)):
+                if isinstance(side, m.Const) and isinstance(other, m.IntType) and other.low != other.high:
+                    if not other.low <= side.value <= other.high:
+                        self.error("range", f"{side.value} is outside the range {other.low}..{other.high} "
+                                   "of what it is compared with", side.span)
+            return m.CmpE(e.op, left, right, e.span)
+        if type(lt) is not type(rt) or (isinstance(lt, m.EnumType) and lt.name != rt.name):
+            self.error("type", f"cannot compare {self.kind(lt)} with {self.kind(rt)}", e.span)
+            return m.CmpE(e.op, left, right, e.span)
+        if e.op not in ("=", "!="):
+            self.error("type", f"`{e.op}` compares numbers; {self.kind(lt)} can only be compared with `=` or `!=`",
+                       e.span)
+        return m.CmpE(e.op, left, right, e.span)
+
+
+def resolve(name: str, files: list[s.SpecFile]) -> m.CheckedSpec:
+    """Resolve and check one spec (all its files); raise SpecErrors with every problem."""
+    return Resolver(name, files).run()

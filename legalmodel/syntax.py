@@ -1,0 +1,296 @@
+"""The syntax tree: what a spec file says, before any name is resolved.
+
+Frozen, slotted dataclasses; children in tuples; spans out of equality. Built by parse.py
+from Lark's tree; no Lark object leaves that module.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from .source import Span, SourceFile, span_field
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    text: str
+    span: Span = span_field()
+
+
+# ---- citations as written -----------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class CitationSyntax:
+    """One provision's citation as written; `law` is None when the text names no law."""
+
+    law: str | None
+    chapter: int | None
+    paragraph: int
+    letter: str = ""
+    stycke: int | None = None
+    punkt: int | None = None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class SelectorSyntax:
+    """One item of a citation list as written: a paragraph, a range, a chapter or chapters."""
+
+    law: str | None
+    chapters: tuple[int, int] | None
+    paragraphs: tuple[tuple[int, str], tuple[int, str]] | None
+    stycke: int | None = None
+    punkt: int | None = None
+    span: Span = span_field()
+
+
+# ---- expressions ----------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class NameRef:
+    name: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class IntLit:
+    value: int
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class BoolLit:
+    value: bool
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    operand: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    operands: tuple["Expr", ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    operands: tuple["Expr", ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Implies:
+    premise: "Expr"
+    conclusion: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Iff:
+    left: "Expr"
+    right: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """`left op right`; op is one of = != < <= > >= (Unicode forms are normalised)."""
+
+    op: str
+    left: "Expr"
+    right: "Expr"
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class InSet:
+    operand: "Expr"
+    values: tuple["Expr", ...]
+    negated: bool = False
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Applies:
+    """`applies(26 kap. 1 §)`: true when some provision the list names is triggered."""
+
+    selectors: tuple[SelectorSyntax, ...]
+    span: Span = span_field()
+
+
+Expr = NameRef | IntLit | BoolLit | Not | And | Or | Implies | Iff | Compare | InSet | Applies
+
+
+# ---- declarations ---------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class LawDecl:
+    name: Name
+    title: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class EnumValue:
+    name: Name
+    description: str | None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class EnumDecl:
+    name: Name
+    description: str | None
+    values: tuple[EnumValue, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class BoolTypeSyntax:
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class IntRangeSyntax:
+    low: int
+    high: int
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class NamedTypeSyntax:
+    name: Name
+    span: Span = span_field()
+
+
+TypeSyntax = BoolTypeSyntax | IntRangeSyntax | NamedTypeSyntax
+
+
+@dataclass(frozen=True, slots=True)
+class FactDecl:
+    name: Name
+    type: TypeSyntax
+    description: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Assumption:
+    label: str | None
+    condition: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class ActionDecl:
+    name: Name
+    description: str
+    default: str | None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Provenance:
+    """Where a provision's wording comes from and how sure we are of it."""
+
+    sfs: str | None = None
+    preparatory_works: tuple[str, ...] = ()
+    in_force: str | None = None
+    certainty: str | None = None
+    notes: tuple[str, ...] = ()
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class ModalityOverride:
+    """`overrides forbid` or `overrides forbid in 21–40 kap.`"""
+
+    modality: str
+    within: tuple[SelectorSyntax, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class CitationOverride:
+    """`overrides 26 kap. 1 §, 25 kap. 1 §`"""
+
+    selectors: tuple[SelectorSyntax, ...]
+    span: Span = span_field()
+
+
+OverrideClause = ModalityOverride | CitationOverride
+
+
+@dataclass(frozen=True, slots=True)
+class ProvisionDecl:
+    citation: CitationSyntax
+    title: str
+    provenance: Provenance
+    modality: str
+    action: Name
+    condition: Expr | None
+    overrides: tuple[OverrideClause, ...]
+    excepts: tuple[SelectorSyntax, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class OutsideScope:
+    """Citations the spec names in lists but deliberately does not model."""
+
+    selectors: tuple[SelectorSyntax, ...]
+    reason: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class GoalDecl:
+    """`A is V whenever C` (kind "all") or `possibly A is V when C` (kind "some")."""
+
+    title: str
+    kind: str
+    action: Name
+    verdicts: tuple[str, ...]
+    negated: bool
+    condition: Expr | None
+    expected_to_fail: bool = False
+    expected_reason: str | None = None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Given:
+    fact: Name
+    value: Expr
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class Expectation:
+    action: Name
+    verdict: str
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class ExampleDecl:
+    title: str
+    given: tuple[Given, ...]
+    expectations: tuple[Expectation, ...]
+    span: Span = span_field()
+
+
+Item = (
+    LawDecl | EnumDecl | FactDecl | Assumption | ActionDecl | ProvisionDecl | OutsideScope
+    | GoalDecl | ExampleDecl
+)
+
+
+@dataclass(frozen=True, slots=True)
+class SpecFile:
+    source: SourceFile
+    items: tuple[Item, ...]
