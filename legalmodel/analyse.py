@@ -591,7 +591,8 @@ class Analyser:
                         result["status"] = "passes"
                     else:
                         same = self.sat(given_formula, enc.verdict_is(action, expected))
-                        against = self.evidence(other, lambda e: e.verdicts[action] != expected,
+                        keeps_given = lambda e: all(e.situation[f] == v for f, v in given.items())  # noqa: E731
+                        against = self.evidence(other, lambda e: e.verdicts[action] != expected and keeps_given(e),
                                                 f"example “{example.title}”",
                                                 z3.Not(enc.verdict_is(action, expected)), relevant, given)
                         against = replace(against, label=f"gives {against.verdicts[action]}")
@@ -606,7 +607,7 @@ class Analyser:
                                 tuple(d for d in against.in_force if spec.provisions[d].action == action),
                                 (against,)))
                         else:
-                            agree = self.evidence(same, lambda e: e.verdicts[action] == expected,
+                            agree = self.evidence(same, lambda e: e.verdicts[action] == expected and keeps_given(e),
                                                   f"example “{example.title}”", enc.verdict_is(action, expected),
                                                   relevant, given, label=f"gives {expected}")
                             depends = sorted({c.fact for ev in (agree, against) for c in ev.conditions},

@@ -16,6 +16,7 @@ from .diagnostics import Diagnostic
 from .parse import ITEM_KEYWORDS
 
 SCHEMA = "legalmodel.check/1"
+MAX_SHOWN = 100
 SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2, "info": 3}
 
 
@@ -42,10 +43,18 @@ def render_diagnostic(d: Diagnostic) -> str:
         width = 1
         if span.end > span.start:
             width = max(1, min(span.end - span.start, len(source_line) - span.column + 1))
-        lines.append(f"{pad} |")
         shown = source_line.replace("\t", " ")
+        column = span.column
+        if len(shown) > MAX_SHOWN:  # a window around the column, so a huge line stays readable
+            start = max(0, column - 1 - MAX_SHOWN // 2)
+            end = min(len(shown), start + MAX_SHOWN)
+            prefix = "…" if start > 0 else ""
+            shown = prefix + shown[start:end] + ("…" if end < len(source_line) else "")
+            column = column - start + len(prefix)
+            width = min(width, MAX_SHOWN // 2)
+        lines.append(f"{pad} |")
         lines.append(f"{number} | {shown}")
-        lines.append(f"{pad} | {' ' * (span.column - 1)}{'^' * width}")
+        lines.append(f"{pad} | {' ' * (column - 1)}{'^' * width}")
     if d.expected:
         lines.append(f"  = expected {_expected_text(d.expected)}")
     for note, note_span in d.notes:
