@@ -8,6 +8,7 @@ used wrongly; 3 no findings, but some question could not be decided within the t
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 
@@ -136,6 +137,12 @@ def run() -> None:
     except KeyboardInterrupt:
         click.echo("legalmodel: interrupted", err=True)
         sys.exit(130)
+    except Exception as err:  # a bug in legalmodel: say so plainly, without a traceback
+        if os.environ.get("LEGALMODEL_DEBUG"):
+            raise
+        click.echo(f"legalmodel: internal error ({type(err).__name__}: {err})\n"
+                   "please report this; set LEGALMODEL_DEBUG=1 to see where it happened", err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 if __name__ == "__main__":
