@@ -19,7 +19,8 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from . import model as m
-from .encode import Encoding, make_solver
+from .encode import Encoding
+from .solving import Condition, Session, Unknown  # noqa: F401  (Condition is part of this module's API)
 from .evaluate import Evaluation, assumptions_hold, evaluate
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -32,53 +33,7 @@ class Disagreement(RuntimeError):
     """The solver and the evaluator disagree: a bug in legalmodel, never an output."""
 
 
-class Unknown(Exception):
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-
 # ---- results ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Condition:
-    """One conjunct of a cube: a fact restricted to some of its values."""
-
-    fact: str
-    kind: str  # "bool", "range", "set"
-    value: bool | None = None
-    low: int | None = None
-    high: int | None = None
-    members: tuple[str, ...] = ()
-
-    def describe(self) -> str:
-        if self.kind == "bool":
-            return self.fact if self.value else f"¬{self.fact}"
-        if self.kind == "range":
-            if self.low is not None and self.high is not None:
-                if self.low == self.high:
-                    return f"{self.fact} = {self.low}"
-                return f"{self.low} ≤ {self.fact} ≤ {self.high}"
-            if self.low is not None:
-                return f"{self.fact} ≥ {self.low}"
-            return f"{self.fact} ≤ {self.high}"
-        if len(self.members) == 1:
-            return f"{self.fact} = {self.members[0]}"
-        return f"{self.fact} ∈ {{{', '.join(self.members)}}}"
-
-    def to_json(self) -> dict:
-        out = {"fact": self.fact, "text": self.describe()}
-        if self.kind == "bool":
-            out["equals"] = self.value
-        elif self.kind == "range":
-            if self.low is not None:
-                out["min"] = self.low
-            if self.high is not None:
-                out["max"] = self.high
-        else:
-            out["in"] = list(self.members)
-        return out
-
 
 @dataclass(frozen=True)
 class Evidence:
@@ -124,42 +79,21 @@ class Analyser:
         self.spec = spec
         self.timeout_ms = timeout_ms
         self.enc = Encoding(spec)
-        self.solver = make_solver(timeout_ms)
-        self.solver.add(*self.enc.background())
-        self.assume_lits = []
-        for i, (assumption, formula) in enumerate(self.enc.assumptions):
-            lit = z3.Bool(f"assume:{i}")
-            self.solver.add(z3.Implies(lit, formula))
-            self.assume_lits.append(lit)
+        self.session = Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], timeout_ms)
         self.report = Report(spec)
-        self._relevant_cache: dict[str, list[str]] = {}
-
-    # ---- solver access ----------------------------------------------------------------------
-
-    def check(self, *formulas, extra_lits=()) -> z3.CheckSatResult:
-        """Is there a situation (under the assumptions) where all formulas hold?"""
-        self.report.questions += 1
-        self.solver.push()
-        try:
-            for f in formulas:
-                self.solver.add(f)
-            result = self.solver.check(*self.assume_lits, *extra_lits)
-            if result == z3.sat:
-                self._model = self.solver.model()
-            elif result == z3.unsat:
-                self._core = self.solver.unsat_core()
-            return result
-        finally:
-            self.solver.pop()
 
     def sat(self, *formulas) -> z3.ModelRef | None:
-        """A model, None when unsat; raises Unknown when the solver gives up."""
-        result = self.check(*formulas)
-        if result == z3.unknown:
-            raise Unknown(self.solver.reason_unknown() or "unknown")
-        return self._model if result == z3.sat else None
+        model = self.session.sat(*formulas)
+        self.report.questions = self.session.questions
+        return model
 
-    # ---- evidence ---------------------------------------------------------------------------
+    @property
+    def _core(self):
+        return self.session._core
+
+    @property
+    def assume_lits(self):
+        return self.session.assume_lits
 
     def relevant_facts(self, actions, extra: m.Expr | None = None) -> list[str]:
         """Facts that can influence the verdicts on `actions` (and `extra`), in declaration order."""
@@ -197,7 +131,8 @@ class Analyser:
                 f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
         conditions: tuple[Condition, ...] = ()
         if prop is not None:
-            conditions = self.generalise(situation, prop, relevant or list(self.spec.facts), fixed or {})
+            conditions = self.session.generalise(situation, prop, relevant or list(self.spec.facts), fixed or {})
+            self.report.questions = self.session.questions
         return Evidence(
             situation=situation,
             conditions=conditions,
@@ -207,152 +142,13 @@ class Analyser:
             label=label,
         )
 
-    def generalise(self, situation: dict, prop: z3.BoolRef, relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
-        """The facts that matter: a small conjunction of conditions, true of `situation`, under
-        which `prop` holds in every situation (unsat of assumptions ∧ conditions ∧ ¬prop).
-
-        Found by an unsat core over one literal per fact bound, shrunk by deletion, then
-        each integer bound widened by binary search and each enumeration value grown to the
-        largest set of values that keeps the property.
-        """
-        enc = self.enc
-        s = self.solver
-        s.push()
-        try:
-            s.add(z3.Not(prop))
-            for fact, value in fixed.items():
-                s.add(enc.equals(fact, value))
-            literals: list[tuple[str, str, z3.BoolRef]] = []
-            for fact in relevant:
-                if fact in fixed:
-                    continue
-                t = self.spec.facts[fact].type
-                v = situation[fact]
-                var = enc.vars[fact]
-                if isinstance(t, m.IntType):
-                    literals.append((fact, "low", var >= v))
-                    literals.append((fact, "high", var <= v))
-                else:
-                    literals.append((fact, "eq", enc.equals(fact, v)))
-            indicators = []
-            for i, (_f, _k, formula) in enumerate(literals):
-                ind = z3.Bool(f"lit:{i}")
-                s.add(z3.Implies(ind, formula))
-                indicators.append(ind)
-
-            def unsat_with(chosen) -> bool | None:
-                self.report.questions += 1
-                r = s.check(*self.assume_lits, *chosen)
-                if r == z3.unknown:
-                    return None
-                return r == z3.unsat
-
-            if unsat_with(indicators) is not True:
-                # cannot generalise (time limit): keep every relevant fact as it is
-                kept = list(range(len(literals)))
-            else:
-                core = {str(c) for c in s.unsat_core()}
-                kept = [i for i, ind in enumerate(indicators) if str(ind) in core]
-                for i in list(kept):
-                    trial = [k for k in kept if k != i]
-                    if unsat_with([indicators[k] for k in trial]) is True:
-                        kept = trial
-            bounds: dict[str, dict] = {}
-            for i in kept:
-                fact, kind, _ = literals[i]
-                bounds.setdefault(fact, {})[kind] = i
-            conditions = []
-            counter = [0]
-
-            def fresh(formula) -> z3.BoolRef:
-                counter[0] += 1
-                ind = z3.Bool(f"widen:{counter[0]}")
-                s.add(z3.Implies(ind, formula))
-                return ind
-
-            for fact in relevant:
-                if fact not in bounds:
-                    continue
-                t = self.spec.facts[fact].type
-                others = [indicators[k] for k in kept if literals[k][0] != fact]
-                var = enc.vars[fact]
-                v = situation[fact]
-                if isinstance(t, m.BoolType):
-                    conditions.append(Condition(fact, "bool", value=v))
-                elif isinstance(t, m.IntType):
-                    low = high = None
-                    if "low" in bounds[fact]:
-                        lo, hi, best = t.low, v, v  # smallest bound that keeps the property
-                        upper_lit = [indicators[bounds[fact]["high"]]] if "high" in bounds[fact] else []
-                        while lo < hi:
-                            mid = (lo + hi) // 2
-                            if unsat_with(others + upper_lit + [fresh(var >= mid)]) is True:
-                                hi = mid
-                            else:
-                                lo = mid + 1
-                        best = lo
-                        low = best if best > t.low else None
-                    if "high" in bounds[fact]:
-                        lower = [fresh(var >= low)] if low is not None else []
-                        lo, hi = v, t.high
-                        while lo < hi:
-                            mid = (lo + hi + 1) // 2
-                            if unsat_with(others + lower + [fresh(var <= mid)]) is True:
-                                lo = mid
-                            else:
-                                hi = mid - 1
-                        high = lo if lo < t.high else None
-                    if low is None and high is None:
-                        continue
-                    conditions.append(Condition(fact, "range", low=low, high=high))
-                else:
-                    members = [v]
-                    for other in t.members:
-                        if other == v:
-                            continue
-                        trial = members + [other]
-                        formula = z3.Or([enc.equals(fact, x) for x in trial])
-                        if unsat_with(others + [fresh(formula)]) is True:
-                            members = trial
-                    if len(members) == len(t.members):
-                        continue
-                    ordered = tuple(x for x in t.members if x in members)
-                    conditions.append(Condition(fact, "set", members=ordered))
-            return tuple(conditions)
-        finally:
-            s.pop()
-
-    def cube_formula(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
-        parts = []
-        for c in conditions:
-            var = self.enc.vars[c.fact]
-            if c.kind == "bool":
-                parts.append(var if c.value else z3.Not(var))
-            elif c.kind == "range":
-                if c.low is not None:
-                    parts.append(var >= c.low)
-                if c.high is not None:
-                    parts.append(var <= c.high)
-            else:
-                parts.append(z3.Or([self.enc.equals(c.fact, x) for x in c.members]))
-        return z3.And(parts) if parts else z3.BoolVal(True)
-
     def witnesses(self, prop: z3.BoolRef, expect, what: str, relevant: list[str],
                   fixed: dict | None = None, limit: int = MAX_WITNESSES) -> list[Evidence]:
         """Up to `limit` situations where `prop` holds, each in a different region of the facts
         that matter (each next one lies outside the conditions of those before)."""
-        found: list[Evidence] = []
-        blocks: list[z3.BoolRef] = []
-        base = [prop] + ([self.enc.situation_formula(fixed)] if fixed else [])
-        while len(found) < limit:
-            model = self.sat(*base, *[z3.Not(b) for b in blocks])
-            if model is None:
-                break
-            ev = self.evidence(model, expect, what, prop, relevant, fixed)
-            found.append(ev)
-            blocks.append(self.cube_formula(ev.conditions))
-            if not ev.conditions:
-                break
+        found = self.session.regions(
+            prop, lambda model: self.evidence(model, expect, what, prop, relevant, fixed), limit, fixed)
+        self.report.questions = self.session.questions
         return found
 
     # ---- findings ---------------------------------------------------------------------------

@@ -17,9 +17,9 @@ import click
 from . import __version__
 from .analyse import Disagreement, analyse
 from .diagnostics import SpecErrors
-from .pipeline import UsageError, discover, parse_unit
+from .history import split
+from .pipeline import UsageError, discover, find_proposals, law_of, parse_unit
 from .report import dumps, invalid_json, render_diagnostic, render_text, report_json, status
-from .resolve import resolve
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -72,8 +72,14 @@ Examples:
               help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md)")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="check the law in force on this date (amendments in force by then are applied); "
+                   "without it, every dated amendment is applied")
+@click.option("--proposal", "proposals", multiple=True, metavar="FILE|TITLE",
+              help="also apply this proposal (an amendment without a date), after the dated ones")
 @click.option("--timings", is_flag=True, help="print the time each stage took, on stderr")
-def check(paths: tuple[str, ...], fmt: str, timeout: float, timings: bool) -> None:
+def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
+          timings: bool) -> None:
     try:
         units = discover(list(paths))
     except UsageError as err:
@@ -85,11 +91,14 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, timings: bool) -> No
         stages = []
         started = time.perf_counter()
         try:
-            files = parse_unit(unit)
+            history = split(unit.name, parse_unit(unit))
             stages.append(("parse", time.perf_counter() - started))
             t = time.perf_counter()
-            spec = resolve(unit.name, files)
+            spec = law_of(history, as_of, find_proposals(history, list(proposals)))
             stages.append(("resolve", time.perf_counter() - t))
+        except UsageError as err:
+            click.echo(f"legalmodel: {err}", err=True)
+            sys.exit(EXIT_INPUT)
         except SpecErrors as err:
             for d in err.diagnostics:
                 click.echo(render_diagnostic(d), err=True)
@@ -125,6 +134,18 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, timings: bool) -> No
                    EXIT_UNKNOWN: "unknown"}[exit_code]
         click.echo(dumps({"schema": "legalmodel.check/1", "status": overall, "specs": documents}), nl=False)
     sys.exit(exit_code)
+
+
+def _date(value: str | None) -> str | None:
+    """A date as YYYY-MM-DD, checked; a usage error (exit 2) otherwise."""
+    if value is None:
+        return None
+    import datetime
+
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05") from None
 
 
 def run() -> None:

@@ -35,11 +35,14 @@ def make_solver(timeout_ms: int | None) -> z3.Solver:
 class Encoding:
     """Z3 constants and definitions for one spec."""
 
-    def __init__(self, spec: m.CheckedSpec):
+    def __init__(self, spec: m.CheckedSpec, vocabulary: dict[str, m.Fact] | None = None, prefix: str = ""):
+        """`vocabulary` gives the facts' types when two specs share one set of fact variables
+        (a diff over the union of their facts); `prefix` keeps each spec's provision constants apart."""
         self.spec = spec
+        self.facts = vocabulary if vocabulary is not None else spec.facts
         self.vars: dict[str, z3.ExprRef] = {}
         self.domain: list[z3.BoolRef] = []
-        for name, fact in spec.facts.items():
+        for name, fact in self.facts.items():
             t = fact.type
             if isinstance(t, m.BoolType):
                 self.vars[name] = z3.Bool(f"fact:{name}")
@@ -49,8 +52,8 @@ class Encoding:
                 low, high = (t.low, t.high) if isinstance(t, m.IntType) else (0, len(t.members) - 1)
                 self.domain.append(z3.And(v >= low, v <= high))
         self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
-        self.triggered = {pid: z3.Bool(f"triggered:{pid}") for pid in spec.provisions}
-        self.in_force = {pid: z3.Bool(f"in_force:{pid}") for pid in spec.provisions}
+        self.triggered = {pid: z3.Bool(f"{prefix}triggered:{pid}") for pid in spec.provisions}
+        self.in_force = {pid: z3.Bool(f"{prefix}in_force:{pid}") for pid in spec.provisions}
         self.definitions: list[z3.BoolRef] = []
         for pid, p in spec.provisions.items():
             self.definitions.append(self.triggered[pid] == self.expr(p.condition))
@@ -60,7 +63,7 @@ class Encoding:
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
         for action in spec.actions:
             for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
-                const = z3.Bool(f"{modality}:{action}")
+                const = z3.Bool(f"{prefix}{modality}:{action}")
                 members = [self.in_force[p.id] for p in spec.provisions_for(action) if p.modality == modality]
                 self.definitions.append(const == (z3.Or(members) if members else z3.BoolVal(False)))
                 self.any_in_force[(action, modality)] = const
@@ -68,7 +71,7 @@ class Encoding:
     # ---- expressions ------------------------------------------------------------------------
 
     def enum_index(self, fact: str, value: str) -> int:
-        return self.spec.facts[fact].type.members.index(value)
+        return self.facts[fact].type.members.index(value)
 
     def expr(self, e: m.Expr) -> z3.ExprRef:
         return self._expr(e, None)
@@ -150,7 +153,7 @@ class Encoding:
         return self.domain + self.definitions
 
     def equals(self, fact: str, value) -> z3.BoolRef:
-        t = self.spec.facts[fact].type
+        t = self.facts[fact].type
         if isinstance(t, m.EnumType):
             return self.vars[fact] == self.enum_index(fact, value)
         return self.vars[fact] == value
@@ -161,7 +164,7 @@ class Encoding:
     def decode(self, model: z3.ModelRef) -> dict:
         """A full situation from a Z3 model; unconstrained facts get their first value."""
         out = {}
-        for name, fact in self.spec.facts.items():
+        for name, fact in self.facts.items():
             value = model.eval(self.vars[name], model_completion=True)
             t = fact.type
             if isinstance(t, m.BoolType):

@@ -25,7 +25,8 @@ from .source import SourceFile, Span
 MAX_NESTING = 200
 MAX_FILE_BYTES = 20_000_000
 
-ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outside", "goal", "example")
+ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outside", "goal", "example",
+                 "amendment", "insert", "reword", "repeal", "contract")
 
 
 def grammar_text() -> str:
@@ -195,7 +196,12 @@ class ToSyntax(Transformer):
         return s.ActionDecl(self.name(c[0]), self.string(c[1]), default, self.span(meta))
 
     def provision(self, meta, c):
-        _kw, cites, title, provenance, modality, action, _when, condition, *rest = c
+        from dataclasses import replace
+
+        return replace(c[1], span=self.span(meta))
+
+    def provision_body(self, meta, c):
+        cites, title, provenance, modality, action, _when, condition, *rest = c
         overrides = tuple(x for x in rest[:-1] if x is not None)
         excepts = rest[-1] if rest and rest[-1] is not None else ()
         citation = header_citation(cites, self)
@@ -203,6 +209,28 @@ class ToSyntax(Transformer):
             citation, self.string(title), provenance or s.Provenance(), modality,
             self.name(action), condition, overrides, excepts, self.span(meta),
         )
+
+    def amendment_decl(self, meta, c):
+        _kw, title, provenance, law = c
+        return s.AmendmentDecl(self.string(title), provenance or s.Provenance(), self.name(law), self.span(meta))
+
+    def insert_op(self, meta, c):
+        return s.InsertOp(c[1], self.span(meta))
+
+    def reword_op(self, meta, c):
+        return s.RewordOp(c[1], self.span(meta))
+
+    def repeal_op(self, meta, c):
+        return s.RepealOp(c[1], self.span(meta))
+
+    def contract_unchanged(self, meta, c):
+        return s.ContractDecl("unchanged", condition=c[1], span=self.span(meta))
+
+    def contract_widens(self, meta, c):
+        return s.ContractDecl("widens", action=self.name(c[1]), span=self.span(meta))
+
+    def contract_narrows(self, meta, c):
+        return s.ContractDecl("narrows", action=self.name(c[1]), span=self.span(meta))
 
     def provenance(self, meta, items):
         sfs, props, in_force, certainty, notes = None, [], None, None, []
@@ -308,15 +336,16 @@ class ToSyntax(Transformer):
     # goals and examples
     def goal(self, meta, c):
         _kw, title, expected, body = c
-        reason = expected if isinstance(expected, str) else None
+        until, reason = expected if expected is not None else (None, None)
         return s.GoalDecl(
             self.string(title), body["kind"], body["action"], body["verdicts"], body["negated"],
-            body["condition"], expected is not None, self.string(reason) if reason else None,
+            body["condition"], expected is not None, self.string(reason), until,
             self.span(meta),
         )
 
     def expected_failure(self, meta, c):
-        return c[0] if c[0] is not None else ""
+        _until_kw, date, reason = c
+        return (str(date) if date is not None else None, reason)
 
     def goal_all(self, meta, c):
         action, (negated, verdicts), _kw, condition = c

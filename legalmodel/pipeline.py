@@ -16,6 +16,7 @@ from pathlib import Path
 
 from . import syntax as s
 from .diagnostics import Diagnostic, SpecErrors
+from .history import Amendment, History, law_on, split
 from .model import CheckedSpec
 from .parse import MAX_FILE_BYTES, parse_source
 from .resolve import resolve
@@ -120,13 +121,37 @@ def parse_unit(unit: SpecUnit) -> list[s.SpecFile]:
     return files
 
 
-def load(unit: SpecUnit) -> CheckedSpec:
-    """Parse and resolve one spec; raise SpecErrors with every problem found."""
-    return resolve(unit.name, parse_unit(unit))
+def history_of(unit: SpecUnit) -> History:
+    """Parse a spec and sort its items into the base law and its amendments."""
+    return split(unit.name, parse_unit(unit))
 
 
-def load_text(text: str, name: str = "<input>") -> CheckedSpec:
+def find_proposals(history: History, wanted: list[str]) -> list[Amendment]:
+    """The proposals named on the command line, by file path or by title."""
+    chosen = []
+    for want in wanted:
+        matches = [p for p in history.proposals
+                   if want == p.decl.title or os.path.abspath(want) == os.path.abspath(p.source.path)]
+        if not matches:
+            titles = ", ".join(f"“{p.decl.title}” ({p.source.path})" for p in history.proposals) or "none"
+            raise UsageError(f"no proposal `{want}` in {history.name}; its proposals: {titles}")
+        chosen.extend(matches)
+    return chosen
+
+
+def law_of(history: History, as_of: str | None = None, proposals: list[Amendment] = ()) -> CheckedSpec:
+    """The checked law on a date (None: as last amended), with proposals applied last."""
+    files, _applied = law_on(history, as_of, tuple(proposals))
+    return resolve(history.name, files, as_of)
+
+
+def load(unit: SpecUnit, as_of: str | None = None, proposals: list[str] = ()) -> CheckedSpec:
+    """Parse and resolve one spec on a date; raise SpecErrors with every problem found."""
+    history = history_of(unit)
+    return law_of(history, as_of, find_proposals(history, list(proposals)))
+
+
+def load_text(text: str, name: str = "<input>", as_of: str | None = None) -> CheckedSpec:
     """Parse and resolve a spec given as text (for tests and tools)."""
-    from .parse import parse_source as _parse
-
-    return resolve(name, [_parse(SourceFile(name, text))])
+    history = split(name, [parse_source(SourceFile(name, text))])
+    return law_of(history, as_of)

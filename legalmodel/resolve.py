@@ -18,8 +18,9 @@ VALUE_TYPES = (m.BoolType, m.IntType, m.EnumType)
 
 
 class Resolver:
-    def __init__(self, name: str, files: list[s.SpecFile]):
+    def __init__(self, name: str, files: list[s.SpecFile], as_of: str | None = None):
         self.name = name
+        self.as_of = as_of
         self.files = files
         self.sink = DiagnosticSink()
         self.laws: dict[str, s.LawDecl] = {}
@@ -97,6 +98,7 @@ class Resolver:
             examples=examples,
             overridden_by={k: tuple(v) for k, v in overridden_by.items()},
             order=order,
+            as_of=self.as_of,
         )
 
     def declare_laws(self):
@@ -342,9 +344,12 @@ class Resolver:
         if g.negated:
             verdicts = set(m.VERDICTS) - verdicts
         condition = self.condition(g.condition) if g.condition is not None else m.TRUE
-        wording = g.span.text().split("\n")
+        expected = g.expected_to_fail
+        if g.expected_until is not None:
+            # expected to fail on dates before `until`; the law without a date is the latest law
+            expected = self.as_of is not None and self.as_of < g.expected_until
         return m.Goal(g.title, g.kind, g.action.text, frozenset(verdicts), condition,
-                      g.expected_to_fail, g.expected_reason, g.span)
+                      expected, g.expected_reason, g.span)
 
     def example(self, e: s.ExampleDecl) -> m.Example:
         given: dict[str, object] = {}
@@ -515,6 +520,8 @@ class Resolver:
         return m.CmpE(e.op, left, right, e.span)
 
 
-def resolve(name: str, files: list[s.SpecFile]) -> m.CheckedSpec:
-    """Resolve and check one spec (all its files); raise SpecErrors with every problem."""
-    return Resolver(name, files).run()
+def resolve(name: str, files: list[s.SpecFile], as_of: str | None = None) -> m.CheckedSpec:
+    """Resolve and check one spec (all its files); raise SpecErrors with every problem.
+
+    `as_of` is the date the law is taken on (it decides goals `expected to fail until …`)."""
+    return Resolver(name, files, as_of).run()

@@ -259,6 +259,7 @@ class GoalDecl:
     condition: Expr | None
     expected_to_fail: bool = False
     expected_reason: str | None = None
+    expected_until: str | None = None
     span: Span = span_field()
 
 
@@ -284,9 +285,55 @@ class ExampleDecl:
     span: Span = span_field()
 
 
+# ---- amendments --------------------------------------------------------------------------------
+
+@dataclass(frozen=True, slots=True)
+class AmendmentDecl:
+    """`amendment "title" (SFS …, in force …) to OSL`: the items after it belong to it."""
+
+    title: str
+    provenance: Provenance
+    law: Name
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class InsertOp:
+    """"ska införas en ny paragraf": a provision the law did not have."""
+
+    provision: ProvisionDecl
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class RewordOp:
+    """"ska ha följande lydelse": a provision's new wording."""
+
+    provision: ProvisionDecl
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class RepealOp:
+    """"ska upphöra att gälla": provisions that cease to apply."""
+
+    selectors: tuple[SelectorSyntax, ...]
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class ContractDecl:
+    """What an amendment promises: `unchanged where C`, `only widens A`, `only narrows A`."""
+
+    kind: str  # "unchanged", "widens", "narrows"
+    condition: Expr | None = None
+    action: Name | None = None
+    span: Span = span_field()
+
+
 Item = (
     LawDecl | EnumDecl | FactDecl | Assumption | ActionDecl | ProvisionDecl | OutsideScope
-    | GoalDecl | ExampleDecl
+    | GoalDecl | ExampleDecl | AmendmentDecl | InsertOp | RewordOp | RepealOp | ContractDecl
 )
 
 

@@ -1,0 +1,242 @@
+"""A law's history: a base spec plus its amendments, and the law in force on a date.
+
+Owns splitting a spec's items into the base and its amendments (every item after an
+`amendment` header belongs to it), ordering the amendments by their date in force, applying
+them the way an amending act is applied (insert a paragraph, give one a new wording, repeal
+one, add facts and goals), and keeping every wording of every provision with the dates it
+was in force. A proposal is an amendment without a date: it is applied only when asked for.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+from . import syntax as s
+from .diagnostics import DiagnosticSink
+from .source import SourceFile
+
+OPERATIONS = (s.InsertOp, s.RewordOp, s.RepealOp)
+
+
+@dataclass(frozen=True)
+class Amendment:
+    """One amending act (or proposal) and what it does."""
+
+    decl: s.AmendmentDecl
+    operations: tuple
+    additions: tuple
+    contracts: tuple[s.ContractDecl, ...]
+    source: SourceFile
+
+    @property
+    def date(self) -> str | None:
+        return self.decl.provenance.in_force
+
+    @property
+    def sfs(self) -> str | None:
+        return self.decl.provenance.sfs
+
+    @property
+    def name(self) -> str:
+        return self.sfs or self.decl.title
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.date is None
+
+
+@dataclass(frozen=True)
+class Version:
+    """One wording of a provision and the dates it was in force (`until` exclusive)."""
+
+    key: tuple
+    since: str | None
+    until: str | None
+    provision: s.ProvisionDecl
+    by: str  # "base" or the amending act
+
+
+@dataclass
+class History:
+    name: str
+    base: list = field(default_factory=list)
+    first_source: SourceFile | None = None
+    amendments: list[Amendment] = field(default_factory=list)
+    proposals: list[Amendment] = field(default_factory=list)
+
+    def dates(self) -> list[str]:
+        return sorted({a.date for a in self.amendments})
+
+
+def split(name: str, files: list[s.SpecFile]) -> History:
+    """Sort a spec's items into the base and its amendments."""
+    sink = DiagnosticSink()
+    history = History(name)
+    for f in files:
+        current: dict | None = None
+        pending: list[dict] = []
+        for item in f.items:
+            if isinstance(item, s.AmendmentDecl):
+                current = {"decl": item, "ops": [], "adds": [], "contracts": []}
+                pending.append(current)
+            elif current is None:
+                if isinstance(item, OPERATIONS) or isinstance(item, s.ContractDecl):
+                    sink.error("amendment", "this belongs in an amendment, but no `amendment` comes before it",
+                               item.span, help='start the amendment with `amendment "Lag om ändring i …" '
+                                               '(SFS 2020:575, in force 2020-08-01) to OSL`')
+                else:
+                    history.base.append(item)
+            elif isinstance(item, OPERATIONS):
+                current["ops"].append(item)
+            elif isinstance(item, s.ContractDecl):
+                current["contracts"].append(item)
+            elif isinstance(item, s.ProvisionDecl):
+                sink.error("amendment", "an amendment inserts or rewords provisions; it does not declare them",
+                           item.span, help="write `insert` for a new paragraph, `reword` for a new wording")
+            else:
+                current["adds"].append(item)
+        if history.first_source is None:
+            history.first_source = f.source
+        for p in pending:
+            amendment = Amendment(p["decl"], tuple(p["ops"]), tuple(p["adds"]), tuple(p["contracts"]), f.source)
+            (history.proposals if amendment.is_proposal else history.amendments).append(amendment)
+    history.amendments.sort(key=lambda a: (a.date, _sfs_key(a.sfs), a.decl.span.path, a.decl.span.line))
+    sink.raise_if_any()
+    return history
+
+
+def _sfs_key(sfs: str | None):
+    if not sfs:
+        return (0, 0)
+    year, number = sfs.split()[-1].split(":")
+    return (int(year), int(number))
+
+
+class _Applier:
+    def __init__(self, history: History):
+        self.history = history
+        self.sink = DiagnosticSink()
+        laws = [i.name.text for i in history.base if isinstance(i, s.LawDecl)]
+        for a in history.amendments + history.proposals:
+            laws += [i.name.text for i in a.additions if isinstance(i, s.LawDecl)]
+        self.laws = laws
+        self.default_law = laws[0] if len(set(laws)) == 1 else None
+
+    def key(self, c: s.CitationSyntax, law: str | None) -> tuple:
+        return (c.law or law or self.default_law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
+
+    @staticmethod
+    def show(key: tuple) -> str:
+        from .citations import Citation
+
+        law, chapter, paragraph, letter, stycke, punkt = key
+        return Citation(law or "", chapter, paragraph, letter, stycke, punkt).swedish(with_law=bool(law))
+
+
+def _in_force_on(date: str | None, as_of: str | None) -> bool:
+    return date is None or as_of is None or date <= as_of
+
+
+def _with_amendment_provenance(p: s.ProvisionDecl, a: Amendment) -> s.ProvisionDecl:
+    own, act = p.provenance, a.decl.provenance
+    merged = replace(
+        own,
+        sfs=own.sfs or act.sfs,
+        preparatory_works=own.preparatory_works or act.preparatory_works,
+        in_force=own.in_force or act.in_force,
+        certainty=own.certainty or act.certainty,
+    )
+    citation = p.citation if p.citation.law else replace(p.citation, law=a.decl.law.text)
+    return replace(p, provenance=merged, citation=citation)
+
+
+def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendment, ...] = (),
+           versions: dict | None = None) -> tuple[list[s.SpecFile], list[Amendment]]:
+    """The items of the law in force on `as_of` (all dated amendments when None), with the
+    chosen proposals applied last. Returns synthetic spec files for `resolve` and the
+    amendments applied. Records every wording in `versions` when a dict is given."""
+    ap = _Applier(history)
+    provisions: dict[tuple, s.ProvisionDecl] = {}
+    since: dict[tuple, tuple[str | None, str]] = {}
+    others: list = []
+    for item in history.base:
+        if isinstance(item, s.ProvisionDecl):
+            if not _in_force_on(item.provenance.in_force, as_of):
+                continue
+            k = ap.key(item.citation, None)
+            if k in provisions:
+                others.append(item)  # a duplicate: resolve reports it with both places
+                continue
+            provisions[k] = item
+            since[k] = (item.provenance.in_force, "base")
+        else:
+            others.append(item)
+    applied: list[Amendment] = []
+    chosen = [a for a in history.amendments if _in_force_on(a.date, as_of)] + list(proposals)
+
+    def close(k, date):
+        if versions is not None and k in provisions:
+            start, by = since[k]
+            versions.setdefault(k, []).append(Version(k, start, date, provisions[k], by))
+
+    for a in chosen:
+        law = a.decl.law.text
+        if law not in ap.laws:
+            ap.sink.error("unknown-law", f"the amendment amends `{law}`, which the spec does not declare",
+                          a.decl.law.span)
+            continue
+        for op in a.operations:
+            if isinstance(op, s.InsertOp):
+                p = _with_amendment_provenance(op.provision, a)
+                k = ap.key(p.citation, law)
+                if k in provisions:
+                    ap.sink.error("amendment", f"{a.name} inserts {ap.show(k)}, but the law already has it",
+                                  op.provision.citation.span,
+                                  help="use `reword` to give an existing paragraph a new wording")
+                    continue
+                provisions[k] = p
+                since[k] = (a.date, a.name)
+            elif isinstance(op, s.RewordOp):
+                p = _with_amendment_provenance(op.provision, a)
+                k = ap.key(p.citation, law)
+                if k not in provisions:
+                    ap.sink.error("amendment", f"{a.name} gives {ap.show(k)} a new wording, but the law "
+                                  f"{'no longer has' if versions and k in versions else 'has no'} such provision",
+                                  op.provision.citation.span,
+                                  help="use `insert` for a paragraph the law does not have")
+                    continue
+                close(k, a.date)
+                provisions[k] = p
+                since[k] = (a.date, a.name)
+            else:
+                from .citations import Citation, Selector
+
+                for sel in op.selectors:
+                    sel_law = sel.law or law
+                    selector = Selector(sel_law, sel.chapters, sel.paragraphs, sel.stycke, sel.punkt)
+                    hit = [k for k in provisions
+                           if selector.matches(Citation(k[0] or "", k[1], k[2], k[3], k[4], k[5]))]
+                    if not hit:
+                        ap.sink.error("amendment", f"{a.name} repeals {selector.describe()}, but the law has no "
+                                      "such provision in force", sel.span)
+                    for k in hit:
+                        close(k, a.date)
+                        del provisions[k]
+                        del since[k]
+        others.extend(a.additions)
+        applied.append(a)
+    ap.sink.raise_if_any()
+    if versions is not None:
+        for k in provisions:
+            start, by = since[k]
+            versions.setdefault(k, []).append(Version(k, start, None, provisions[k], by))
+    source = history.first_source or SourceFile(history.name, "")
+    items = tuple(others) + tuple(provisions.values())
+    return [s.SpecFile(source, items)], applied
+
+
+def all_versions(history: History) -> dict[tuple, list[Version]]:
+    """Every wording of every provision across all dated amendments."""
+    versions: dict[tuple, list[Version]] = {}
+    law_on(history, None, (), versions)
+    return versions
