@@ -96,30 +96,7 @@ class Analyser:
         return self.session.assume_lits
 
     def relevant_facts(self, actions, extra: m.Expr | None = None) -> list[str]:
-        """Facts that can influence the verdicts on `actions` (and `extra`), in declaration order."""
-        found: set[str] = set()
-        provisions = [p for p in self.spec.provisions.values() if p.action in actions]
-        seen: set[str] = set()
-        stack = [p.id for p in provisions]
-        while stack:
-            pid = stack.pop()
-            if pid in seen:
-                continue
-            seen.add(pid)
-            p = self.spec.provisions[pid]
-            found |= m.facts_in(p.condition)
-            stack.extend(m.applied_in(p.condition))
-            stack.extend(self.spec.overridden_by[pid])
-        if extra is not None:
-            found |= m.facts_in(extra)
-            for pid in m.applied_in(extra):
-                stack.append(pid)
-            while stack:
-                pid = stack.pop()
-                p = self.spec.provisions[pid]
-                found |= m.facts_in(p.condition)
-                stack.extend(x for x in m.applied_in(p.condition))
-        return [f for f in self.spec.facts if f in found]
+        return relevant_facts(self.spec, actions, extra)
 
     def evidence(self, model: z3.ModelRef, expect, what: str, prop: z3.BoolRef | None = None,
                  relevant: list[str] | None = None, fixed: dict | None = None, label: str = "") -> Evidence:
@@ -422,6 +399,30 @@ class Analyser:
                     self.unknown(example.title, example.span, f"example “{example.title}”", u.reason)
                 entry["results"].append(result)
             self.report.examples.append(entry)
+
+
+def relevant_facts(spec: m.CheckedSpec, actions, extra: m.Expr | None = None) -> list[str]:
+    """Facts that can influence the verdicts on `actions` (and the condition `extra`):
+    those in the conditions of their provisions, of the provisions that override them, and
+    of the provisions they ask about with `applies`. In declaration order."""
+    found: set[str] = set()
+    seen: set[tuple[str, bool]] = set()
+    # (provision, whether its being in force matters, or only its being triggered)
+    stack = [(p.id, True) for p in spec.provisions.values() if p.action in actions]
+    if extra is not None:
+        found |= m.facts_in(extra)
+        stack.extend((q, False) for q in m.applied_in(extra))
+    while stack:
+        pid, in_force_matters = stack.pop()
+        if (pid, in_force_matters) in seen:
+            continue
+        seen.add((pid, in_force_matters))
+        p = spec.provisions[pid]
+        found |= m.facts_in(p.condition)
+        stack.extend((q, False) for q in m.applied_in(p.condition))
+        if in_force_matters:
+            stack.extend((q, True) for q in spec.overridden_by[pid])
+    return [f for f in spec.facts if f in found]
 
 
 def _verdict_words(verdicts) -> str:

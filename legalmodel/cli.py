@@ -18,7 +18,8 @@ from . import __version__
 from .analyse import Disagreement, analyse
 from .diagnostics import SpecErrors
 from .history import split
-from .pipeline import UsageError, discover, find_proposals, law_of, parse_unit
+from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
+from .resolve import resolve
 from .report import dumps, invalid_json, render_diagnostic, render_text, report_json, status
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -115,6 +116,20 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
                        "of the semantics disagree", err=True)
             sys.exit(EXIT_INTERNAL)
+        try:
+            chosen = find_proposals(history, list(proposals))
+            applied = [a for a in history.amendments if as_of is None or a.date <= as_of] + chosen
+            for a in applied:
+                if a.contracts:
+                    report.findings.extend(_contract_findings(history, a, int(timeout * 1000)))
+        except SpecErrors as err:
+            for d in err.diagnostics:
+                click.echo(render_diagnostic(d), err=True)
+            exit_code = EXIT_INPUT
+            continue
+        except Disagreement as err:
+            click.echo(f"legalmodel: internal error: {err}", err=True)
+            sys.exit(EXIT_INTERNAL)
         stages.append(("analyse", time.perf_counter() - t))
         if fmt == "json":
             documents.append(report_json(report))
@@ -134,6 +149,234 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                    EXIT_UNKNOWN: "unknown"}[exit_code]
         click.echo(dumps({"schema": "legalmodel.check/1", "status": overall, "specs": documents}), nl=False)
     sys.exit(exit_code)
+
+
+def _single_unit(path: str):
+    units = discover([path])
+    if len(units) != 1:
+        raise UsageError(f"`{path}` holds {len(units)} specs; name one of them: "
+                         + ", ".join(u.name for u in units))
+    return units[0]
+
+
+def _contracts(amendment, new_spec) -> list:
+    """An amendment's contracts, typed against the law it produces."""
+    from .resolve import resolve_condition
+
+    out = []
+    for c in amendment.contracts:
+        condition = resolve_condition(new_spec, c.condition) if c.kind == "unchanged" else None
+        text = " ".join(c.span.text().split())
+        out.append((amendment.name, c.kind, text, condition, c.action.text if c.action else None))
+    return out
+
+
+def _emit_diff(result, fmt: str) -> int:
+    from .report_diff import diff_json, render_diff_markdown, render_diff_text
+
+    if fmt == "json":
+        click.echo(dumps(diff_json(result)), nl=False)
+    elif fmt == "markdown":
+        click.echo(render_diff_markdown(result), nl=False)
+    else:
+        click.echo(render_diff_text(result), nl=False)
+    if result.broken_contracts:
+        return EXIT_FINDINGS
+    if result.unknown or any(c.holds is None for c in result.contracts):
+        return EXIT_UNKNOWN
+    return EXIT_CLEAN
+
+
+def _guarded(body):
+    """Run a command body; bad input and usage errors become diagnostics and exit 2."""
+    try:
+        return body()
+    except UsageError as err:
+        click.echo(f"legalmodel: {err}", err=True)
+        sys.exit(EXIT_INPUT)
+    except SpecErrors as err:
+        for d in err.diagnostics:
+            click.echo(render_diagnostic(d), err=True)
+        sys.exit(EXIT_INPUT)
+    except Disagreement as err:
+        click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
+                   "of the semantics disagree", err=True)
+        sys.exit(EXIT_INTERNAL)
+
+
+DIFF_HELP = """Show every situation in which the outcome changes between two versions of a law,
+and why.
+
+\b
+The versions can be:
+  two specs:                     legalmodel diff old/ new/
+  one spec on two dates:         legalmodel diff specs/osl --from 2016-10-05 --to 2020-08-01
+  before and after an amendment: legalmodel diff specs/osl --amendment 2020:575
+  with and without a proposal:   legalmodel diff specs/osl --as-of 2016-10-05 --proposal motion.lm
+\b
+For each act and each change of outcome (forbidden → permitted, …) the
+changed situations are listed as conditions on the facts; the list is
+complete (every changed situation falls under one item) and exact (every
+situation under an item changes). Each item has an example and the
+provisions that decided before and after. Goals and examples are compared,
+and the amendment's contracts (`contract only widens …`) are checked.
+\b
+Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
+"""
+
+
+@main.command("diff", help=DIFF_HELP)
+@click.argument("paths", nargs=-1, required=True, metavar="SPEC [NEW_SPEC]")
+@click.option("--from", "date_from", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="the earlier version: the law in force on this date")
+@click.option("--to", "date_to", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="the later version: the law in force on this date")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="with --proposal: the date of the law the proposal is applied to")
+@click.option("--amendment", metavar="SFS|FILE|TITLE", help="compare the law just before and just after this amendment")
+@click.option("--proposal", metavar="FILE|TITLE", help="compare the law without and with this proposal")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
+              help="markdown is fit to paste into a review of the amendment")
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="seconds the solver may spend on each question")
+def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout) -> None:
+    from .diff import diff
+    from .history import around, find_amendment
+
+    timeout_ms = int(timeout * 1000)
+
+    def body():
+        if len(paths) > 2:
+            raise UsageError("give one spec (with --from/--to, --amendment or --proposal) or two specs")
+        if len(paths) == 2:
+            old_h = history_of(_single_unit(paths[0]))
+            new_h = history_of(_single_unit(paths[1]))
+            old = law_of(old_h, date_from)
+            new = law_of(new_h, date_to)
+            return diff(old, new, timeout_ms, _label(paths[0], date_from), _label(paths[1], date_to))
+        history = history_of(_single_unit(paths[0]))
+        if amendment or proposal:
+            wanted = amendment or proposal
+            a = find_amendment(history, wanted)
+            if a is None:
+                names = ", ".join(x.name for x in history.amendments + history.proposals) or "none"
+                raise UsageError(f"no amendment or proposal `{wanted}` in {history.name}; it has: {names}")
+            before_files, after_files = around(history, a, as_of)
+            date = a.date or as_of
+            old = resolve(history.name, before_files, date)
+            new = resolve(history.name, after_files, date)
+            where = f" on {date}" if date else ""
+            return diff(old, new, timeout_ms, f"{history.name}{where} without {a.name}",
+                        f"{history.name}{where} with {a.name}", _contracts(a, new))
+        if date_from is None and date_to is None:
+            raise UsageError("with one spec, say what to compare: --from/--to, --amendment or --proposal")
+        old = law_of(history, date_from)
+        new = law_of(history, date_to)
+        contracts = []
+        for a in history.amendments:
+            if a.contracts and (date_from is None or a.date > date_from) and (date_to is None or a.date <= date_to):
+                contracts.extend(_contract_results(history, a, timeout_ms))
+        result = diff(old, new, timeout_ms, _label(history.name, date_from), _label(history.name, date_to))
+        result.contracts.extend(contracts)
+        return result
+
+    result = _guarded(body)
+    sys.exit(_emit_diff(result, fmt))
+
+
+def _contract_findings(history, amendment, timeout_ms) -> list:
+    """Broken or undecided contracts of an amendment, as findings of `check`."""
+    from .analyse import Evidence, Finding
+
+    findings = []
+    for decl, result in zip(amendment.contracts, _contract_results(history, amendment, timeout_ms)):
+        if result.holds:
+            continue
+        if result.holds is None:
+            findings.append(Finding("unknown", "error", f"could not decide whether {amendment.name} keeps "
+                                    f"`{result.text}` within the time limit ({result.reason})",
+                                    amendment.name, decl.span))
+            continue
+        evidence = ()
+        details = (result.reason,) if result.reason else ()
+        c = result.counterexample
+        if c is not None:
+            evidence = (Evidence(c.situation, c.conditions, {c.action: c.new}, c.new_in_force, (),
+                                 label=f"`{c.action}` goes from {c.old} to {c.new}"),)
+            details = (f"before: {c.old} by {', '.join(c.old_deciding) or 'no provision'}; "
+                       f"after: {c.new} by {', '.join(c.new_deciding) or 'no provision'}",)
+        findings.append(Finding("broken-contract", "error",
+                                f"{amendment.name} breaks its contract `{result.text}`",
+                                amendment.name, decl.span, c.action if c else None,
+                                tuple(c.new_deciding) if c else (), evidence, details))
+    return findings
+
+
+def _label(name: str, date: str | None) -> str:
+    return f"{name} on {date}" if date else f"{name} as last amended"
+
+
+def _contract_results(history, amendment, timeout_ms):
+    """Check an amendment's contracts on the law just before and just after it."""
+    from .diff import Differ
+    from .history import around
+
+    before_files, after_files = around(history, amendment)
+    old = resolve(history.name, before_files, amendment.date)
+    new = resolve(history.name, after_files, amendment.date)
+    d = Differ(old, new, timeout_ms)
+    return [d.contract(*c) for c in _contracts(amendment, new)]
+
+
+IMPACT_HELP = """Show what one provision still decides: every situation whose outcome would change
+if the provision were taken out, in the same form as `diff`.
+
+\b
+If nothing changes, the provision is redundant in this spec.
+\b
+Examples:
+    legalmodel impact specs/osl "10 kap. 18 a §" --as-of 2025-12-01
+    legalmodel impact law.lm "OSL 10:27"
+"""
+
+
+@main.command("impact", help=IMPACT_HELP)
+@click.argument("path", metavar="SPEC")
+@click.argument("citation", metavar="CITATION")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="the law in force on this date")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="seconds the solver may spend on each question")
+def impact_command(path, citation, as_of, fmt, timeout) -> None:
+    from .diff import diff, without_provision
+
+    def body():
+        spec = law_of(history_of(_single_unit(path)), as_of)
+        pid = find_provision(spec, citation)
+        return diff(spec, without_provision(spec, pid), int(timeout * 1000),
+                    f"{spec.name} with {pid}", f"{spec.name} without {pid}")
+
+    result = _guarded(body)
+    sys.exit(_emit_diff(result, fmt))
+
+
+def find_provision(spec, text: str) -> str:
+    """The id of the provision a command-line citation names, or a usage error that suggests one."""
+    from .citations import Citation
+    from .diagnostics import suggest
+    from .parse import parse_citation
+
+    c = parse_citation(text)
+    laws = list(spec.laws)
+    law = c.law or (laws[0] if len(laws) == 1 else None)
+    if law is None:
+        raise UsageError(f"`{text}` names no law and the spec has several; write it like `{text} OSL`")
+    pid = Citation(law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt).swedish()
+    if pid not in spec.provisions:
+        hint = suggest(pid, spec.provisions)
+        raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
+    return pid
 
 
 def _date(value: str | None) -> str | None:

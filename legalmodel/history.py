@@ -151,10 +151,12 @@ def _with_amendment_provenance(p: s.ProvisionDecl, a: Amendment) -> s.ProvisionD
 
 
 def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendment, ...] = (),
-           versions: dict | None = None) -> tuple[list[s.SpecFile], list[Amendment]]:
+           versions: dict | None = None, chosen: list[Amendment] | None = None
+           ) -> tuple[list[s.SpecFile], list[Amendment]]:
     """The items of the law in force on `as_of` (all dated amendments when None), with the
     chosen proposals applied last. Returns synthetic spec files for `resolve` and the
-    amendments applied. Records every wording in `versions` when a dict is given."""
+    amendments applied. Records every wording in `versions` when a dict is given.
+    `chosen` replaces the date rule with an explicit list of amendments to apply, in order."""
     ap = _Applier(history)
     provisions: dict[tuple, s.ProvisionDecl] = {}
     since: dict[tuple, tuple[str | None, str]] = {}
@@ -172,7 +174,8 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
         else:
             others.append(item)
     applied: list[Amendment] = []
-    chosen = [a for a in history.amendments if _in_force_on(a.date, as_of)] + list(proposals)
+    if chosen is None:
+        chosen = [a for a in history.amendments if _in_force_on(a.date, as_of)] + list(proposals)
 
     def close(k, date):
         if versions is not None and k in provisions:
@@ -240,3 +243,30 @@ def all_versions(history: History) -> dict[tuple, list[Version]]:
     versions: dict[tuple, list[Version]] = {}
     law_on(history, None, (), versions)
     return versions
+
+
+def around(history: History, amendment: Amendment, as_of: str | None = None
+           ) -> tuple[list[s.SpecFile], list[s.SpecFile]]:
+    """The law just before and just after one amendment (a dated one: on its date; a
+    proposal: on `as_of`, or as last amended)."""
+    if amendment.is_proposal:
+        earlier = [a for a in history.amendments if _in_force_on(a.date, as_of)]
+        date = as_of
+    else:
+        index = history.amendments.index(amendment)
+        earlier = history.amendments[:index]
+        date = amendment.date
+    before, _ = law_on(history, date, chosen=list(earlier))
+    after, _ = law_on(history, date, chosen=list(earlier) + [amendment])
+    return before, after
+
+
+def find_amendment(history: History, wanted: str) -> Amendment | None:
+    """A dated amendment by SFS number (`2020:575` or `SFS 2020:575`), title or file."""
+    import os
+
+    for a in history.amendments + history.proposals:
+        sfs = (a.sfs or "").replace("SFS", "").strip()
+        if wanted in (a.sfs, sfs, a.decl.title) or os.path.abspath(wanted) == os.path.abspath(a.source.path):
+            return a
+    return None

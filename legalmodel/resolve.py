@@ -520,6 +520,25 @@ class Resolver:
         return m.CmpE(e.op, left, right, e.span)
 
 
+def resolve_condition(spec: m.CheckedSpec, expr: s.Expr) -> m.Expr:
+    """Type a condition written outside a spec (a contract, a command-line question) against
+    a checked spec's vocabulary; raise SpecErrors if it does not fit."""
+    r = Resolver(spec.name, [], spec.as_of)
+    r.facts = dict(spec.facts)
+    r.actions = dict(spec.actions)
+    r.laws = {name: s.LawDecl(s.Name(name), title) for name, title in spec.laws.items()}
+    for fact in spec.facts.values():
+        if isinstance(fact.type, m.EnumType):
+            for member in fact.type.members:
+                owners = r.value_owner.setdefault(member, [])
+                if fact.type.name not in owners:
+                    owners.append(fact.type.name)
+    r.citations = {pid: p.citation for pid, p in spec.provisions.items()}
+    typed = r.condition(expr)
+    r.sink.raise_if_any()
+    return typed
+
+
 def resolve(name: str, files: list[s.SpecFile], as_of: str | None = None) -> m.CheckedSpec:
     """Resolve and check one spec (all its files); raise SpecErrors with every problem.
 

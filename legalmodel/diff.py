@@ -1,0 +1,313 @@
+"""The semantic diff of two specs, the impact of one provision, and amendment contracts.
+
+Both specs are encoded over one shared vocabulary (the union of their facts; a fact in both
+must be of the same kind, and ranges and enumerations are widened to cover both), with each
+spec's provision constants kept apart. For every action and every pair of verdicts
+(old → new) the situations that change are described as a cover: a list of conjunctions of
+fact conditions. The cover is complete (the loop stops only when no changed situation lies
+outside the items found) and exact (each item is a generalisation that the solver proved
+lies inside the changed region). Each item carries a witness, re-evaluated by the plain
+evaluator on both sides, and the provisions that decided on each side.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import z3
+
+from . import model as m
+from .analyse import Analyser, Disagreement, relevant_facts
+from .diagnostics import Diagnostic, SpecErrors
+from .encode import Encoding
+from .evaluate import Evaluation, evaluate
+from .solving import Condition, Session, Unknown
+
+MAX_ITEMS = 200
+ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One item of the cover: where the verdict on `action` goes from `old` to `new`."""
+
+    action: str
+    old: str
+    new: str
+    conditions: tuple[Condition, ...]
+    situation: dict
+    old_deciding: tuple[str, ...]
+    new_deciding: tuple[str, ...]
+    old_in_force: tuple[str, ...]
+    new_in_force: tuple[str, ...]
+
+    def cube_text(self) -> str:
+        return " ∧ ".join(c.describe() for c in self.conditions) or "every situation"
+
+
+@dataclass(frozen=True)
+class ContractResult:
+    source: str  # the amendment that carries it
+    text: str
+    holds: bool | None  # None: unknown
+    counterexample: Change | None = None
+    reason: str = ""
+
+
+@dataclass
+class DiffResult:
+    old_label: str
+    new_label: str
+    old: m.CheckedSpec
+    new: m.CheckedSpec
+    vocabulary: dict[str, m.Fact]
+    changes: dict[tuple[str, str, str], list[Change]] = field(default_factory=dict)
+    incomplete: list[tuple[str, str, str]] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+    added_actions: list[str] = field(default_factory=list)
+    removed_actions: list[str] = field(default_factory=list)
+    goals: list[dict] = field(default_factory=list)
+    examples: list[dict] = field(default_factory=list)
+    contracts: list[ContractResult] = field(default_factory=list)
+    questions: int = 0
+
+    @property
+    def broken_contracts(self) -> list[ContractResult]:
+        return [c for c in self.contracts if c.holds is False]
+
+
+def union_vocabulary(old: m.CheckedSpec, new: m.CheckedSpec) -> dict[str, m.Fact]:
+    """The facts of both specs; ranges and enumerations widened to cover both sides."""
+    out: dict[str, m.Fact] = {}
+    problems = []
+    for name in list(old.facts) + [f for f in new.facts if f not in old.facts]:
+        a, b = old.facts.get(name), new.facts.get(name)
+        if a is None or b is None:
+            out[name] = a or b
+            continue
+        ta, tb = a.type, b.type
+        if isinstance(ta, m.BoolType) and isinstance(tb, m.BoolType):
+            out[name] = a
+        elif isinstance(ta, m.IntType) and isinstance(tb, m.IntType):
+            out[name] = replace(a, type=m.IntType(min(ta.low, tb.low), max(ta.high, tb.high)))
+        elif isinstance(ta, m.EnumType) and isinstance(tb, m.EnumType):
+            members = ta.members + tuple(x for x in tb.members if x not in ta.members)
+            out[name] = replace(a, type=m.EnumType(ta.name, members))
+        else:
+            problems.append(Diagnostic(
+                "diff", f"the fact `{name}` is {ta.describe()} in one spec and {tb.describe()} in the other",
+                b.span, help="a diff compares specs over the same facts; rename one of them"))
+    if problems:
+        raise SpecErrors(problems)
+    return out
+
+
+def _restrict(situation: dict, spec: m.CheckedSpec) -> dict:
+    return {k: v for k, v in situation.items() if k in spec.facts}
+
+
+class Differ:
+    def __init__(self, old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None,
+                 old_label: str = "before", new_label: str = "after"):
+        self.old, self.new = old, new
+        self.vocabulary = union_vocabulary(old, new)
+        self.old_enc = Encoding(old, self.vocabulary, "old:")
+        self.new_enc = Encoding(new, self.vocabulary, "new:")
+        assumptions = [f for _a, f in self.old_enc.assumptions] + [f for _a, f in self.new_enc.assumptions]
+        background = self.old_enc.domain + self.old_enc.definitions + self.new_enc.definitions
+        self.session = Session(self.old_enc, background, assumptions, timeout_ms)
+        self.result = DiffResult(old_label, new_label, old, new, self.vocabulary)
+
+    # ---- evidence --------------------------------------------------------------------------
+
+    def _change(self, model, action, v_old, v_new, prop, relevant) -> Change:
+        situation = self.old_enc.decode(model)
+        e_old = evaluate(self.old, _restrict(situation, self.old))
+        e_new = evaluate(self.new, _restrict(situation, self.new))
+        if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
+            raise Disagreement(f"the solver found `{action}` going {v_old} → {v_new} where the evaluator "
+                               f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
+        conditions = self.session.generalise(situation, prop, relevant, {})
+        return self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
+
+    def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):
+        return Change(action, v_old, v_new, conditions, situation,
+                      e_old.deciding(self.old, action), e_new.deciding(self.new, action),
+                      tuple(p for p in self.old.provisions if p in e_old.in_force
+                            and self.old.provisions[p].action == action),
+                      tuple(p for p in self.new.provisions if p in e_new.in_force
+                            and self.new.provisions[p].action == action))
+
+    # ---- the cover -------------------------------------------------------------------------
+
+    def verdict_changes(self, actions: list[str] | None = None) -> None:
+        common = [a for a in self.old.actions if a in self.new.actions]
+        self.result.added_actions = [a for a in self.new.actions if a not in self.old.actions]
+        self.result.removed_actions = [a for a in self.old.actions if a not in self.new.actions]
+        for action in actions or common:
+            relevant_names = set(relevant_facts(self.old, {action})) | set(relevant_facts(self.new, {action}))
+            relevant = [f for f in self.vocabulary if f in relevant_names]
+            for v_old in m.VERDICTS:
+                for v_new in m.VERDICTS:
+                    if v_old == v_new:
+                        continue
+                    prop = z3.And(self.old_enc.verdict_is(action, v_old), self.new_enc.verdict_is(action, v_new))
+                    key = (action, v_old, v_new)
+                    try:
+                        items = self.session.regions(
+                            prop, lambda model: self._change(model, action, v_old, v_new, prop, relevant),
+                            MAX_ITEMS)
+                        if len(items) == MAX_ITEMS and self.session.sat(
+                                prop, *[z3.Not(self.session.cube_formula(c.conditions)) for c in items]) is not None:
+                            self.result.incomplete.append(key)
+                    except Unknown as u:
+                        self.result.unknown.append(f"`{action}` {v_old} → {v_new}: {u.reason}")
+                        continue
+                    if items:
+                        self.result.changes[key] = items
+
+    # ---- goals and examples on both sides ------------------------------------------------
+
+    def goals_and_examples(self, timeout_ms: int | None) -> None:
+        sides = []
+        for spec in (self.old, self.new):
+            a = Analyser(spec, timeout_ms)
+            a.goals()
+            a.examples()
+            sides.append(a.report)
+        old_goals = {g["goal"].title: g for g in sides[0].goals}
+        new_goals = {g["goal"].title: g for g in sides[1].goals}
+        for title in list(old_goals) + [t for t in new_goals if t not in old_goals]:
+            before = _holds(old_goals.get(title))
+            after = _holds(new_goals.get(title))
+            self.result.goals.append({"title": title, "before": before, "after": after,
+                                      "change": _goal_change(before, after)})
+        old_ex = _example_results(sides[0])
+        new_ex = _example_results(sides[1])
+        for key in list(old_ex) + [k for k in new_ex if k not in old_ex]:
+            before, after = old_ex.get(key), new_ex.get(key)
+            self.result.examples.append({"title": key[0], "action": key[1], "before": before, "after": after,
+                                         "change": _example_change(before, after)})
+        self.result.questions += sides[0].questions + sides[1].questions
+
+    # ---- contracts ---------------------------------------------------------------------------
+
+    def contract(self, source: str, kind: str, text: str, condition: m.Expr | None = None,
+                 action: str | None = None) -> ContractResult:
+        """unsat of the broken-contract region means the contract holds."""
+        old_enc, new_enc = self.old_enc, self.new_enc
+        if kind == "unchanged":
+            cond = self.new_enc.expr(condition)
+            common = [a for a in self.old.actions if a in self.new.actions]
+            checks = [(a, z3.And(cond, old_enc.verdict_is(a, v1), new_enc.verdict_is(a, v2)), v1, v2)
+                      for a in common for v1 in m.VERDICTS for v2 in m.VERDICTS if v1 != v2]
+        else:
+            if action not in self.old.actions or action not in self.new.actions:
+                return ContractResult(source, text, False, reason=f"`{action}` is not an action of both specs")
+            checks = []
+            for v1 in m.VERDICTS:
+                for v2 in m.VERDICTS:
+                    lost = v1 in ALLOWED and v2 not in ALLOWED
+                    gained = v1 not in ALLOWED and v2 in ALLOWED
+                    if (kind == "widens" and lost) or (kind == "narrows" and gained):
+                        checks.append((action, z3.And(old_enc.verdict_is(action, v1),
+                                                       new_enc.verdict_is(action, v2)), v1, v2))
+        for a, region, v1, v2 in checks:
+            try:
+                model = self.session.sat(region)
+            except Unknown as u:
+                return ContractResult(source, text, None, reason=u.reason)
+            if model is not None:
+                relevant_names = set(relevant_facts(self.old, {a})) | set(relevant_facts(self.new, {a}))
+                if condition is not None:
+                    relevant_names |= m.facts_in(condition)
+                relevant = [f for f in self.vocabulary if f in relevant_names]
+                return ContractResult(source, text, False, self._change(model, a, v1, v2, region, relevant))
+        return ContractResult(source, text, True)
+
+
+def _holds(entry) -> str | None:
+    if entry is None:
+        return None
+    return {"holds": "holds", "holds-unexpectedly": "holds", "fails": "fails",
+            "fails-as-expected": "fails"}.get(entry["status"], entry["status"])
+
+
+def _goal_change(before, after) -> str:
+    if before is None:
+        return "added"
+    if after is None:
+        return "removed"
+    if before == after:
+        return "still holds" if after == "holds" else ("still fails" if after == "fails" else after)
+    if after == "holds":
+        return "met"
+    if before == "holds":
+        return "broken"
+    return f"{before} → {after}"
+
+
+def _example_results(report) -> dict:
+    out = {}
+    for e in report.examples:
+        for r in e["results"]:
+            out[(e["example"].title, r.get("action", ""))] = r.get("status")
+    return out
+
+
+def _example_change(before, after) -> str:
+    if before is None:
+        return "added"
+    if after is None:
+        return "removed"
+    if before == after:
+        return "still passes" if after == "passes" else f"still {after}"
+    if after == "passes":
+        return "now passes"
+    if before == "passes":
+        return "now " + after
+    return f"{before} → {after}"
+
+
+def diff(old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None = 10_000,
+         old_label: str = "before", new_label: str = "after", contracts=(), with_goals: bool = True) -> DiffResult:
+    """Every situation whose verdict changes from `old` to `new`, goals and examples on both
+    sides, and the given contracts: (source, ContractDecl-like kind, text, condition, action)."""
+    d = Differ(old, new, timeout_ms, old_label, new_label)
+    d.verdict_changes()
+    if with_goals:
+        d.goals_and_examples(timeout_ms)
+    for source, kind, text, condition, action in contracts:
+        d.result.contracts.append(d.contract(source, kind, text, condition, action))
+    d.result.questions += d.session.questions
+    return d.result
+
+
+def without_provision(spec: m.CheckedSpec, pid: str) -> m.CheckedSpec:
+    """The spec with one provision taken out: overrides of it and `applies` of it drop away
+    (`applies` of only that provision becomes false)."""
+    provisions = {}
+    for q, p in spec.provisions.items():
+        if q == pid:
+            continue
+        provisions[q] = replace(p, condition=_drop_applies(p.condition, pid),
+                                overrides=tuple(x for x in p.overrides if x != pid),
+                                excepts=tuple(x for x in p.excepts if x != pid))
+    overridden_by = {q: tuple(x for x in spec.overridden_by[q] if x != pid) for q in provisions}
+    return replace(spec, provisions=provisions, overridden_by=overridden_by,
+                   order=tuple(x for x in spec.order if x != pid),
+                   goals=tuple(replace(g, condition=_drop_applies(g.condition, pid)) for g in spec.goals))
+
+
+def _drop_applies(expr: m.Expr, pid: str) -> m.Expr:
+    if isinstance(expr, m.AppliesE):
+        return replace(expr, provisions=tuple(p for p in expr.provisions if p != pid))
+    if isinstance(expr, m.NotE):
+        return replace(expr, operand=_drop_applies(expr.operand, pid))
+    if isinstance(expr, (m.AndE, m.OrE)):
+        return replace(expr, operands=tuple(_drop_applies(x, pid) for x in expr.operands))
+    if isinstance(expr, m.ImpliesE):
+        return replace(expr, premise=_drop_applies(expr.premise, pid), conclusion=_drop_applies(expr.conclusion, pid))
+    if isinstance(expr, m.IffE):
+        return replace(expr, left=_drop_applies(expr.left, pid), right=_drop_applies(expr.right, pid))
+    return expr
