@@ -361,6 +361,63 @@ def impact_command(path, citation, as_of, fmt, timeout) -> None:
     sys.exit(_emit_diff(result, fmt))
 
 
+EXPLAIN_HELP = """Explain the outcome for one situation: which provisions applied, which were set
+aside and by what, which one decided, and the smallest change of facts that
+would change the outcome.
+
+\b
+Give the facts with --given; facts you leave out may take any value, and the
+answer says whether the outcome is settled or which facts it depends on.
+\b
+Examples:
+    legalmodel explain specs/osl --as-of 2016-10-05 --given ålder=25 --given mottagare=polismyndigheten
+    legalmodel explain law.lm --given konkret_risk --given "not olämpligt" --why-not permitted
+    legalmodel explain law.lm --given ålder=19 --as-example
+"""
+
+
+@main.command("explain", help=EXPLAIN_HELP)
+@click.argument("path", metavar="SPEC")
+@click.option("--given", "given", multiple=True, metavar="FACT=VALUE",
+              help="a fact of the situation (repeat it); `fact` alone means true, `not fact` false")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="the law in force on this date")
+@click.option("--action", "actions", multiple=True, help="explain only this act (repeatable)")
+@click.option("--why-not", "why_not", type=click.Choice(["permitted", "forbidden", "obligatory", "undecided"]),
+              help="also say why the outcome is not this one")
+@click.option("--as-example", is_flag=True, help="print the situation as an `example` block to paste into the spec")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="seconds the solver may spend on each question")
+def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
+    from .explain import Explainer, example_block, parse_given
+    from .report_explain import explain_json, render_explain_text
+
+    def body():
+        spec = law_of(history_of(_single_unit(path)), as_of)
+        for a in actions:
+            if a not in spec.actions:
+                raise UsageError(f"the spec has no action `{a}`; its actions: {', '.join(spec.actions)}")
+        try:
+            situation = parse_given(spec, list(given))
+            return Explainer(spec, int(timeout * 1000)).explain(situation, list(actions) or None, why_not)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+
+    x = _guarded(body)
+    if as_example:
+        settled = {a.action: a.verdict for a in x.actions if a.settled}
+        from .report import _value_text
+
+        title = "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in x.given.items()) or "any situation")
+        click.echo(example_block(title, x.given, settled), nl=False)
+    elif fmt == "json":
+        click.echo(dumps(explain_json(x)), nl=False)
+    else:
+        click.echo(render_explain_text(x), nl=False)
+    sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
+
+
 def find_provision(spec, text: str) -> str:
     """The id of the provision a command-line citation names, or a usage error that suggests one."""
     from .citations import Citation
