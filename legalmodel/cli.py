@@ -79,8 +79,10 @@ Examples:
 @click.option("--proposal", "proposals", multiple=True, metavar="FILE|TITLE",
               help="also apply this proposal (an amendment without a date), after the dated ones")
 @click.option("--timings", is_flag=True, help="print the time each stage took, on stderr")
+@click.option("--as-examples", "as_examples", is_flag=True,
+              help="print every situation shown as evidence as an `example` block, ready to paste into the spec")
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
-          timings: bool) -> None:
+          timings: bool, as_examples: bool) -> None:
     try:
         units = discover(list(paths))
     except UsageError as err:
@@ -131,7 +133,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(f"legalmodel: internal error: {err}", err=True)
             sys.exit(EXIT_INTERNAL)
         stages.append(("analyse", time.perf_counter() - t))
-        if fmt == "json":
+        if as_examples:
+            click.echo(_evidence_examples(report), nl=False)
+        elif fmt == "json":
             documents.append(report_json(report))
         else:
             click.echo(render_text(report), nl=False)
@@ -284,6 +288,27 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
     sys.exit(_emit_diff(result, fmt))
 
 
+def _evidence_examples(report) -> str:
+    """Each evidence situation as an example block: the facts that can matter to the act, and
+    the verdict the spec gives there (so the block passes as a regression test)."""
+    from .analyse import relevant_facts
+    from .explain import example_block
+
+    spec = report.spec
+    blocks = []
+    for f in report.findings:
+        for i, ev in enumerate(f.evidence, 1):
+            actions = [f.action] if f.action in spec.actions else list(spec.actions)
+            facts = set()
+            for a in actions:
+                facts |= set(relevant_facts(spec, {a}))
+            given = {k: ev.situation[k] for k in spec.facts if k in facts and k in ev.situation}
+            title = f"{f.kind}: {f.subject}" + (f" ({i})" if len(f.evidence) > 1 else "")
+            blocks.append(example_block(title.replace('"', "'"), given, {a: ev.verdicts[a] for a in actions
+                                                                         if a in ev.verdicts}))
+    return "\n".join(blocks)
+
+
 def _contract_findings(history, amendment, timeout_ms) -> list:
     """Broken or undecided contracts of an amendment, as findings of `check`."""
     from .analyse import Evidence, Finding
@@ -416,6 +441,59 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeo
     else:
         click.echo(render_explain_text(x), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
+
+
+HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the
+dates each wording was in force.
+
+\b
+Examples:
+    legalmodel history specs/osl
+    legalmodel history specs/osl "10 kap. 18 a §"
+"""
+
+
+@main.command("history", help=HISTORY_HELP)
+@click.argument("path", metavar="SPEC")
+@click.argument("citation", required=False, metavar="[CITATION]")
+def history_command(path, citation) -> None:
+    from .citations import Citation
+    from .history import all_versions
+    from .parse import parse_citation
+
+    def body():
+        history = history_of(_single_unit(path))
+        return history, all_versions(history)
+
+    history, versions = _guarded(body)
+    wanted = None
+    if citation:
+        c = _guarded(lambda: parse_citation(citation))
+        wanted = (c.law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
+    lines = []
+    if not citation:
+        lines.append(f"{history.name}: {len(history.amendments)} amendments, {len(history.proposals)} proposals")
+        for a in history.amendments:
+            lines.append(f"  {a.date}  {a.name}  “{a.decl.title}”  ({a.decl.span.location()})")
+        for a in history.proposals:
+            lines.append(f"  proposal    “{a.decl.title}”  ({a.decl.span.location()})")
+        lines.append("")
+    shown = 0
+    for key in sorted(versions, key=lambda k: (k[0] or "", k[1] or -1, k[2], k[3], k[4] or 0, k[5] or 0)):
+        if wanted is not None and (key[1:] != wanted[1:] or (wanted[0] and key[0] != wanted[0])):
+            continue
+        shown += 1
+        name = Citation(key[0] or "", *key[1:]).swedish()
+        lines.append(name)
+        for v in versions[key]:
+            span = f"{v.since or 'before the base'} – {v.until or 'in force'}"
+            certainty = v.provision.provenance.certainty or "certainty not stated"
+            lines.append(f"  {span.ljust(32)} {v.by.ljust(14)} “{v.provision.title}” ({certainty}; "
+                         f"{v.provision.span.location()})")
+    if citation and not shown:
+        click.echo(f"legalmodel: {history.name} has never had {citation}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo("\n".join(lines).rstrip() + "\n", nl=False)
 
 
 def find_provision(spec, text: str) -> str:
