@@ -243,7 +243,9 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
               help="markdown is fit to paste into a review of the amendment")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
-def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout) -> None:
+@click.option("--as-examples", "as_examples", is_flag=True,
+              help="print each changed situation as an `example` block with its new verdict")
+def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples) -> None:
     from .diff import diff
     from .history import around, find_amendment
 
@@ -285,7 +287,24 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
         return result
 
     result = _guarded(body)
+    if as_examples:
+        click.echo(_change_examples(result), nl=False)
+        sys.exit(EXIT_FINDINGS if result.broken_contracts else EXIT_CLEAN)
     sys.exit(_emit_diff(result, fmt))
+
+
+def _change_examples(result) -> str:
+    """Each changed situation as an example of the new law (facts that can matter, new verdict)."""
+    from .analyse import relevant_facts
+    from .explain import example_block
+
+    blocks = []
+    for (action, old, new), items in result.changes.items():
+        facts = set(relevant_facts(result.old, {action})) | set(relevant_facts(result.new, {action}))
+        for i, c in enumerate(items, 1):
+            given = {k: c.situation[k] for k in result.new.facts if k in facts}
+            blocks.append(example_block(f"{action}: {old} → {new} ({i})", given, {action: new}))
+    return "\n".join(blocks)
 
 
 def _evidence_examples(report) -> str:
