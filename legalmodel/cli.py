@@ -20,7 +20,7 @@ from .diagnostics import SpecErrors
 from .history import split
 from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
 from .resolve import resolve
-from .report import dumps, invalid_json, render_diagnostic, render_text, report_json, status
+from .report import dumps, invalid_json, render_diagnostic, render_markdown, render_text, report_json, status
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -69,8 +69,11 @@ Examples:
 
 @main.command("check", help=CHECK_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md)")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text",
+              show_default=True,
+              help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
+                   "sarif for code scanning; junit for test dashboards (goals and examples as tests); "
+                   "markdown for a review")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -90,6 +93,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         sys.exit(EXIT_INPUT)
     exit_code = EXIT_CLEAN
     documents = []
+    reports, invalid = [], []
     for unit in units:
         stages = []
         started = time.perf_counter()
@@ -107,6 +111,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 click.echo(render_diagnostic(d), err=True)
             if fmt == "json":
                 documents.append(invalid_json(unit.name, err.diagnostics))
+            invalid.append((unit.name, err.diagnostics))
             n = len(err.diagnostics)
             click.echo(f"{unit.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked", err=True)
             exit_code = max(exit_code, EXIT_INPUT) if exit_code != EXIT_FINDINGS else EXIT_INPUT
@@ -133,8 +138,13 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(f"legalmodel: internal error: {err}", err=True)
             sys.exit(EXIT_INTERNAL)
         stages.append(("analyse", time.perf_counter() - t))
+        reports.append(report)
         if as_examples:
             click.echo(_evidence_examples(report), nl=False)
+        elif fmt in ("sarif", "junit"):
+            pass
+        elif fmt == "markdown":
+            click.echo(render_markdown(report), nl=False)
         elif fmt == "json":
             documents.append(report_json(report))
         else:
@@ -148,7 +158,15 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 exit_code = EXIT_FINDINGS
             elif st == "unknown" and exit_code == EXIT_CLEAN:
                 exit_code = EXIT_UNKNOWN
-    if fmt == "json":
+    if fmt == "sarif" and not as_examples:
+        from .report_sarif import sarif_document
+
+        click.echo(dumps(sarif_document(reports, invalid)), nl=False)
+    if fmt == "junit" and not as_examples:
+        from .report_sarif import junit_document
+
+        click.echo(junit_document(reports, invalid), nl=False)
+    if fmt == "json" and not as_examples:
         overall = {EXIT_CLEAN: "clean", EXIT_FINDINGS: "findings", EXIT_INPUT: "invalid",
                    EXIT_UNKNOWN: "unknown"}[exit_code]
         click.echo(dumps({"schema": "legalmodel.check/1", "status": overall, "specs": documents}), nl=False)

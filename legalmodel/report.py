@@ -294,3 +294,49 @@ def invalid_json(name: str, diagnostics) -> dict:
 
 def dumps(document: dict) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2) + "\n"
+
+
+# ---- Markdown -------------------------------------------------------------------------------
+
+def render_markdown(report: Report) -> str:
+    """A check report fit to paste into a review of a change to a spec."""
+    spec = report.spec
+    c = counts(report)
+    st = {"clean": "consistent", "findings": "findings", "unknown": "unknown"}[status(report)]
+    out = [f"## legalmodel check: `{spec.name}`" + (f" on {spec.as_of}" if spec.as_of else ""), "",
+           f"**{st}**: {c['error']} errors, {c['warning']} warnings, {c['note']} notes; "
+           f"{len(spec.provisions)} provisions, {len(spec.facts)} facts", ""]
+    findings = sorted_findings(report)
+    if findings:
+        out.append("| id | severity | kind | about | finding |")
+        out.append("|---|---|---|---|---|")
+        for f in findings:
+            message = f.message.replace("|", "\\|")
+            out.append(f"| {finding_id(spec.name, f)} | {f.severity} | {f.kind} | {f.subject} "
+                       f"({f.span.location()}) | {message} |")
+        out.append("")
+        for f in findings:
+            if not f.evidence:
+                continue
+            out.append(f"<details><summary>{finding_id(spec.name, f)}: evidence</summary>")
+            out.append("")
+            for ev in f.evidence:
+                out.append(f"- where {ev.cube_text()}")
+                relevant = [p for p in ev.in_force if f.action is None or spec.provisions[p].action == f.action]
+                verdict = ev.verdicts.get(f.action) if f.action else None
+                if verdict:
+                    out.append(f"  - in force: {', '.join(relevant) or 'no provision'} → `{f.action}` is {verdict}")
+            out.append("")
+            out.append("</details>")
+            out.append("")
+    if report.goals:
+        out.append("| goal | status |")
+        out.append("|---|---|")
+        for g in report.goals:
+            out.append(f"| {g['goal'].title} | {g['status']} |")
+        out.append("")
+    if report.examples:
+        passed = sum(1 for e in report.examples for r in e["results"] if r.get("status") == "passes")
+        total = sum(len(e["results"]) for e in report.examples)
+        out.append(f"Examples: {passed} of {total} expectations pass.")
+    return "\n".join(out).rstrip() + "\n"

@@ -1,0 +1,172 @@
+"""SARIF 2.1.0 and JUnit XML renderings of `check`, for code-scanning and test dashboards.
+
+SARIF: one run, one rule per kind of finding, one result per finding with the provision's
+file, line and column, the stable finding id as a partial fingerprint, and the evidence
+situation in the message. Input errors become results of the rule `input-error`.
+JUnit: every goal and every expectation of every example is a test case; a failing one
+carries its counterexample as the failure message.
+"""
+
+from __future__ import annotations
+
+import os
+from xml.sax.saxutils import escape, quoteattr
+
+from . import __version__
+from .analyse import Finding, Report
+from .report import finding_id, sorted_findings
+
+RULES = {
+    "contradiction": ("Contradiction", "a duty and a prohibition on the same act are both in force"),
+    "collision": ("UnresolvedCollision", "a permission and a prohibition are both in force and neither names the other"),
+    "gap": ("Gap", "no provision decides the act and it has no default"),
+    "dead-provision": ("DeadProvision", "the provision's condition can never hold"),
+    "never-in-force": ("NeverInForce", "the provision applies only where another provision sets it aside"),
+    "idle-override": ("IdleOverride", "an override that changes no situation's verdict"),
+    "failed-goal": ("FailedGoal", "a goal of the spec does not hold"),
+    "goal-holds-unexpectedly": ("GoalHoldsUnexpectedly", "a goal marked as expected to fail holds"),
+    "failed-example": ("FailedExample", "an example's expected verdict is not the spec's"),
+    "underdetermined-example": ("UnderdeterminedExample", "an example does not fix the facts its verdict depends on"),
+    "impossible-example": ("ImpossibleExample", "an example's facts contradict the assumptions"),
+    "broken-contract": ("BrokenContract", "an amendment changes what its contract says it does not"),
+    "unknown": ("Unknown", "the solver could not decide a question within the time limit"),
+    "input-error": ("InputError", "the spec could not be read: a syntax or resolution error"),
+}
+LEVEL = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
+
+
+def _uri(path: str) -> str:
+    return path.replace(os.sep, "/")
+
+
+def _message(f: Finding) -> str:
+    parts = [f.message]
+    parts.extend(f.details)
+    for i, ev in enumerate(f.evidence, 1):
+        facts = ", ".join(f"{k} = {str(v).lower() if isinstance(v, bool) else v}"
+                          for k, v in ev.situation.items() if any(c.fact == k for c in ev.conditions))
+        label = ev.label or (f"situation {i}" if len(f.evidence) > 1 else "situation")
+        verdicts = ", ".join(f"{a}: {v}" for a, v in ev.verdicts.items() if f.action in (None, a))
+        parts.append(f"{label}: where {ev.cube_text()}" + (f" (e.g. {facts})" if facts else "")
+                     + (f"; {verdicts}" if verdicts else ""))
+    return "\n".join(parts)
+
+
+def _location(span) -> dict:
+    region = {"startLine": max(1, span.line), "startColumn": max(1, span.column)}
+    if span.end_line and span.end_line >= span.line:
+        region["endLine"] = span.end_line
+        if span.end_column:
+            region["endColumn"] = max(1, span.end_column)
+    return {"physicalLocation": {"artifactLocation": {"uri": _uri(span.path)}, "region": region}}
+
+
+def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> dict:
+    """One SARIF log for every spec checked (and every input that could not be read)."""
+    kinds = sorted({f.kind for r in reports for f in r.findings} | ({"input-error"} if invalid else set()))
+    rule_index = {k: i for i, k in enumerate(kinds)}
+    rules = []
+    for k in kinds:
+        name, text = RULES.get(k, (k, k))
+        rules.append({"id": k, "name": name, "shortDescription": {"text": text},
+                      "defaultConfiguration": {"level": "error" if k in ("contradiction", "gap", "failed-goal",
+                                                                         "failed-example", "input-error",
+                                                                         "broken-contract", "unknown",
+                                                                         "underdetermined-example",
+                                                                         "impossible-example") else "warning"}})
+    results = []
+    for r in reports:
+        for f in sorted_findings(r):
+            fid = finding_id(r.spec.name, f)
+            results.append({
+                "ruleId": f.kind,
+                "ruleIndex": rule_index[f.kind],
+                "level": LEVEL.get(f.severity, "note"),
+                "message": {"text": _message(f)},
+                "locations": [_location(f.span)],
+                "partialFingerprints": {"legalmodelFindingId/v1": fid},
+                "properties": {"findingId": fid, "spec": r.spec.name, "subject": f.subject,
+                               "provisions": list(f.provisions)},
+            })
+    for name, diagnostics in invalid:
+        for d in diagnostics:
+            results.append({
+                "ruleId": "input-error",
+                "ruleIndex": rule_index["input-error"],
+                "level": "error",
+                "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
+                "locations": [_location(d.span)],
+                "properties": {"spec": name, "code": d.code},
+            })
+    return {
+        "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": "legalmodel", "version": __version__,
+                                "informationUri": "https://github.com/legalmodel/legalmodel",
+                                "rules": rules}},
+            "results": results,
+            "columnKind": "unicodeCodePoints",
+        }],
+    }
+
+
+def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> str:
+    """JUnit XML: a test suite per spec, a test case per goal and per example expectation."""
+    from .report import render_evidence
+
+    suites = []
+    for r in reports:
+        cases = []
+        findings_by_subject = {}
+        for f in r.findings:
+            findings_by_subject.setdefault(f.subject, []).append(f)
+        for g in r.goals:
+            goal = g["goal"]
+            name = f"goal: {goal.title}"
+            failure = None
+            if g["status"] in ("fails", "holds-unexpectedly", "unknown"):
+                lines = []
+                for f in findings_by_subject.get(goal.title, []):
+                    lines.append(f.message)
+                    for ev in f.evidence:
+                        lines.extend(render_evidence(ev, r.spec, f.action, ""))
+                failure = (g["status"], "\n".join(lines) or g["status"])
+            skipped = g["status"] == "fails-as-expected"
+            cases.append((name, failure, skipped, goal.expected_reason if skipped else None))
+        for e in r.examples:
+            ex = e["example"]
+            for res in e["results"]:
+                name = f"example: {ex.title}" + (f" ({res['action']})" if "action" in res else "")
+                failure = None
+                if res.get("status") not in ("passes",):
+                    lines = [f.message for f in findings_by_subject.get(ex.title, [])
+                             if f.action in (None, res.get("action"))]
+                    for ev in res.get("evidence", ()):
+                        lines.extend(render_evidence(ev, r.spec, res.get("action"), ""))
+                    failure = (res.get("status", "fails"), "\n".join(lines) or res.get("status", "fails"))
+                cases.append((name, failure, False, None))
+        suites.append((r.spec.name, cases))
+    for name, diagnostics in invalid:
+        text = "\n".join(f"{d.span.location()}: {d.message}" for d in diagnostics)
+        suites.append((name, [("spec can be read", ("input-error", text), False, None)]))
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    total = sum(len(c) for _n, c in suites)
+    failures = sum(1 for _n, cs in suites for c in cs if c[1])
+    out.append(f'<testsuites name="legalmodel" tests="{total}" failures="{failures}">')
+    for name, cases in suites:
+        fails = sum(1 for c in cases if c[1])
+        skips = sum(1 for c in cases if c[2])
+        out.append(f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{fails}" skipped="{skips}">')
+        for case, failure, skipped, reason in cases:
+            out.append(f'    <testcase classname={quoteattr(name)} name={quoteattr(case)}>')
+            if failure:
+                kind, text = failure
+                out.append(f'      <failure type={quoteattr(kind)} message={quoteattr(text.splitlines()[0])}>'
+                           f'{escape(text)}</failure>')
+            if skipped:
+                out.append(f'      <skipped message={quoteattr("expected to fail: " + (reason or ""))}/>')
+            out.append('    </testcase>')
+        out.append('  </testsuite>')
+    out.append('</testsuites>')
+    return "\n".join(out) + "\n"
