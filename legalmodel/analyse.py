@@ -61,6 +61,16 @@ class Finding:
     provisions: tuple[str, ...] = ()
     evidence: tuple[Evidence, ...] = ()
     details: tuple[str, ...] = ()
+    accepted: str | None = None  # the drafters' justification, when they accept the finding
+
+    @property
+    def id(self) -> str:
+        """A short id that stays the same while the finding is the same finding: it depends
+        on the kind, the subject, the action and the provisions, not on positions or evidence."""
+        import hashlib
+
+        key = "|".join([self.kind, self.subject, self.action or "", *self.provisions])
+        return self.kind[:3].upper() + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
 @dataclass
@@ -449,6 +459,32 @@ def _overrider_first_order(spec: m.CheckedSpec, nodes: set[str]) -> list[str]:
             order.append(x)
             stack.pop()
     return order
+
+
+def apply_acceptances(report: Report, baseline: tuple = ()) -> None:
+    """Mark the findings the drafters accept (in the spec or a baseline file), and report
+    every acceptance that no longer matches a finding, so the record stays true.
+    `baseline` holds (id, justification, where) triples like the spec's own acceptances."""
+    accepted = {}
+    for finding_id, justification, where in tuple(report.spec.acceptances) + tuple(baseline):
+        accepted.setdefault(finding_id, (justification, where))
+    used = set()
+    marked = []
+    for f in report.findings:
+        if f.id in accepted:
+            used.add(f.id)
+            marked.append(replace(f, accepted=accepted[f.id][0]))
+        else:
+            marked.append(f)
+    for finding_id, (justification, where) in accepted.items():
+        if finding_id not in used:
+            span = where if hasattr(where, "location") else report.spec.provisions and next(
+                iter(report.spec.provisions.values())).span
+            marked.append(Finding("stale-acceptance", WARNING,
+                                  f"the acceptance of {finding_id} matches no finding any more",
+                                  finding_id, span, details=(f"it said: “{justification}”",
+                                                             "remove it, or update it to the finding's new id")))
+    report.findings[:] = marked
 
 
 def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000) -> Report:

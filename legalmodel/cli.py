@@ -15,7 +15,7 @@ import time
 import click
 
 from . import __version__
-from .analyse import Disagreement, analyse
+from .analyse import Disagreement, analyse, apply_acceptances
 from .diagnostics import SpecErrors
 from .history import split
 from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
@@ -84,8 +84,11 @@ Examples:
 @click.option("--timings", is_flag=True, help="print the time each stage took, on stderr")
 @click.option("--as-examples", "as_examples", is_flag=True,
               help="print every situation shown as evidence as an `example` block, ready to paste into the spec")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}")
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
-          timings: bool, as_examples: bool) -> None:
+          timings: bool, as_examples: bool, baseline_file: str | None) -> None:
+    baseline = _read_baseline(baseline_file) if baseline_file else ()
     try:
         units = discover(list(paths))
     except UsageError as err:
@@ -137,6 +140,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         except Disagreement as err:
             click.echo(f"legalmodel: internal error: {err}", err=True)
             sys.exit(EXIT_INTERNAL)
+        apply_acceptances(report, baseline)
         stages.append(("analyse", time.perf_counter() - t))
         reports.append(report)
         if as_examples:
@@ -323,6 +327,25 @@ def _change_examples(result) -> str:
             given = {k: c.situation[k] for k in result.new.facts if k in facts}
             blocks.append(example_block(f"{action}: {old} → {new} ({i})", given, {action: new}))
     return "\n".join(blocks)
+
+
+def _read_baseline(path: str) -> tuple:
+    """Accepted findings from a baseline file; a malformed file is a usage error (exit 2)."""
+    import json
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            data = json.load(handle)
+        entries = data["accepted"]
+        out = []
+        for i, e in enumerate(entries):
+            if not isinstance(e.get("id"), str) or not str(e.get("justification", "")).strip():
+                raise ValueError(f"entry {i + 1} needs an `id` and a non-empty `justification`")
+            out.append((e["id"], e["justification"], f"{path} entry {i + 1}"))
+        return tuple(out)
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
+        click.echo(f"legalmodel: cannot use the baseline `{path}`: {err}", err=True)
+        sys.exit(EXIT_INPUT)
 
 
 def _evidence_examples(report) -> str:

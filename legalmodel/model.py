@@ -270,6 +270,7 @@ class CheckedSpec:
     overridden_by: dict[str, tuple[str, ...]]
     order: tuple[str, ...]  # provisions, every one after those it asks about with applies()
     as_of: str | None = None  # the date the law is taken on; None: as last amended
+    acceptances: tuple = ()  # (finding id, justification, span) the drafters accept
 
     def provisions_for(self, action: str) -> list[Provision]:
         return [p for p in self.provisions.values() if p.action == action]

@@ -26,7 +26,7 @@ MAX_NESTING = 200
 MAX_FILE_BYTES = 20_000_000
 
 ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outside", "goal", "example",
-                 "amendment", "insert", "reword", "repeal", "contract")
+                 "amendment", "insert", "reword", "repeal", "contract", "accept")
 
 
 def grammar_text() -> str:
@@ -77,6 +77,7 @@ TERMINAL_WORDS = {
     "STRING": 'a text in double quotes ("…")',
     "INT": "a number",
     "DATE": "a date (YYYY-MM-DD)",
+    "FINDING_ID": "a finding id (`COL-1a2b3c4d`)",
     "SFS_REF": "an SFS number (`SFS 2020:575`)",
     "PROP_REF": "a proposition (`prop. 2019/20:123`)",
     "CHAPTER": "a chapter (`10 kap.`)",
@@ -213,6 +214,9 @@ class ToSyntax(Transformer):
     def amendment_decl(self, meta, c):
         _kw, title, provenance, law = c
         return s.AmendmentDecl(self.string(title), provenance or s.Provenance(), self.name(law), self.span(meta))
+
+    def accept_decl(self, meta, c):
+        return s.AcceptDecl(str(c[1]), self.string(c[2]), self.span(meta))
 
     def insert_op(self, meta, c):
         return s.InsertOp(c[1], self.span(meta))

@@ -7,7 +7,6 @@ the same input gives the same bytes.
 
 from __future__ import annotations
 
-import hashlib
 import json
 
 from . import model as m
@@ -85,9 +84,8 @@ def diagnostic_json(d: Diagnostic) -> dict:
 # ---- findings: stable identity --------------------------------------------------------------
 
 def finding_id(spec_name: str, f: Finding) -> str:
-    """A short id that stays the same while the finding is the same finding."""
-    key = "|".join([f.kind, f.subject, f.action or "", *f.provisions])
-    return f.kind[:3].upper() + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
+    """The finding's stable id (see `Finding.id`)."""
+    return f.id
 
 
 def sorted_findings(report: Report) -> list[Finding]:
@@ -99,15 +97,17 @@ def sorted_findings(report: Report) -> list[Finding]:
 
 
 def counts(report: Report) -> dict[str, int]:
-    out = {"error": 0, "warning": 0, "note": 0}
+    out = {"error": 0, "warning": 0, "note": 0, "accepted": 0}
     for f in report.findings:
-        if f.severity in out:
+        if f.accepted is not None:
+            out["accepted"] += 1
+        elif f.severity in out:
             out[f.severity] += 1
     return out
 
 
 def status(report: Report) -> str:
-    kinds = {f.kind for f in report.findings if f.severity in ("error", "warning")}
+    kinds = {f.kind for f in report.findings if f.severity in ("error", "warning") and f.accepted is None}
     if kinds - {"unknown"}:
         return "findings"
     if "unknown" in kinds:
@@ -184,7 +184,10 @@ def render_text(report: Report) -> str:
                 out.append("")
             out.append(h)
             heading = h
-        out.append(f"  {f.severity}[{f.kind}] {finding_id(spec.name, f)}: {f.message}")
+        severity = "accepted" if f.accepted is not None else f.severity
+        out.append(f"  {severity}[{f.kind}] {finding_id(spec.name, f)}: {f.message}")
+        if f.accepted is not None:
+            out.append(f"    accepted by the drafters: “{f.accepted}”")
         for d in f.details:
             out.append(f"    {d}")
         for i, ev in enumerate(f.evidence, 1):
@@ -212,7 +215,8 @@ def render_text(report: Report) -> str:
     c = counts(report)
     st = status(report)
     summary = {"clean": "consistent", "findings": "findings", "unknown": "unknown"}[st]
-    out.append(f"{spec.name}: {summary}: {c['error']} errors, {c['warning']} warnings, {c['note']} notes "
+    accepted = f", {c['accepted']} accepted" if c["accepted"] else ""
+    out.append(f"{spec.name}: {summary}: {c['error']} errors, {c['warning']} warnings, {c['note']} notes{accepted} "
                f"({len(spec.provisions)} provisions, {len(spec.facts)} facts)")
     return "\n".join(out) + "\n"
 
@@ -246,6 +250,7 @@ def finding_json(spec_name: str, f: Finding) -> dict:
         "provisions": list(f.provisions),
         "location": _location(f.span),
         "details": list(f.details),
+        "accepted": f.accepted,
         "evidence": [evidence_json(e) for e in f.evidence],
     }
 

@@ -30,6 +30,7 @@ RULES = {
     "impossible-example": ("ImpossibleExample", "an example's facts contradict the assumptions"),
     "broken-contract": ("BrokenContract", "an amendment changes what its contract says it does not"),
     "unknown": ("Unknown", "the solver could not decide a question within the time limit"),
+    "stale-acceptance": ("StaleAcceptance", "an accepted finding that no longer occurs"),
     "input-error": ("InputError", "the spec could not be read: a syntax or resolution error"),
 }
 LEVEL = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
@@ -85,6 +86,8 @@ def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> d
                 "message": {"text": _message(f)},
                 "locations": [_location(f.span)],
                 "partialFingerprints": {"legalmodelFindingId/v1": fid},
+                **({"suppressions": [{"kind": "inSource", "status": "accepted",
+                                      "justification": f.accepted}]} if f.accepted is not None else {}),
                 "properties": {"findingId": fid, "spec": r.spec.name, "subject": f.subject,
                                "provisions": list(f.provisions)},
             })

@@ -99,6 +99,7 @@ class Resolver:
             overridden_by={k: tuple(v) for k, v in overridden_by.items()},
             order=order,
             as_of=self.as_of,
+            acceptances=tuple((a.finding, a.justification, a.span) for a in self.items(s.AcceptDecl)),
         )
 
     def declare_laws(self):

@@ -331,9 +331,18 @@ class ContractDecl:
     span: Span = span_field()
 
 
+@dataclass(frozen=True, slots=True)
+class AcceptDecl:
+    """`accept COL-1a2b3c4d "why"`: a finding examined and accepted, with its justification."""
+
+    finding: str
+    justification: str
+    span: Span = span_field()
+
+
 Item = (
     LawDecl | EnumDecl | FactDecl | Assumption | ActionDecl | ProvisionDecl | OutsideScope
-    | GoalDecl | ExampleDecl | AmendmentDecl | InsertOp | RewordOp | RepealOp | ContractDecl
+    | GoalDecl | ExampleDecl | AmendmentDecl | InsertOp | RewordOp | RepealOp | ContractDecl | AcceptDecl
 )
 
 
