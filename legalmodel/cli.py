@@ -556,6 +556,56 @@ def history_command(path, citation) -> None:
     click.echo("\n".join(lines).rstrip() + "\n", nl=False)
 
 
+FMT_HELP = """Rewrite spec files in the one canonical layout, keeping their comments.
+
+\b
+Formatting never changes what a spec means. With --check nothing is written:
+the command lists the files that would change and exits 1 if there are any
+(for CI and pre-commit).
+\b
+Examples:
+    legalmodel fmt specs/
+    legalmodel fmt --check specs/
+"""
+
+
+@main.command("fmt", help=FMT_HELP)
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
+def fmt_command(paths, check_only) -> None:
+    from .format import format_spec
+    from .parse import parse_source
+    from .pipeline import read_source
+
+    files = []
+    try:
+        for unit in discover(list(paths)):
+            files.extend(unit.files)
+    except UsageError as err:
+        click.echo(f"legalmodel: {err}", err=True)
+        sys.exit(EXIT_INPUT)
+    changed, broken = [], 0
+    for path in files:
+        try:
+            source = read_source(path)
+            formatted = format_spec(parse_source(source))
+        except SpecErrors as err:
+            for d in err.diagnostics:
+                click.echo(render_diagnostic(d), err=True)
+            broken += 1
+            continue
+        if formatted != source.text:
+            changed.append(path)
+            if check_only:
+                click.echo(f"would reformat {path}")
+            else:
+                path.write_text(formatted, encoding="utf-8")
+                click.echo(f"reformatted {path}")
+    if broken:
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_FINDINGS if check_only and changed else EXIT_CLEAN)
+
+
 def find_provision(spec, text: str) -> str:
     """The id of the provision a command-line citation names, or a usage error that suggests one."""
     from .citations import Citation

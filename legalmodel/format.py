@@ -1,0 +1,286 @@
+"""The formatter: a spec file rewritten in one canonical layout, keeping its comments.
+
+Works from the syntax tree, so formatting cannot change what a spec means: the tree of the
+formatted text equals the tree of the original (spans are outside equality). Citations are
+written in the Swedish form, lists grouped the way a statute writes them (`24 kap. 2 a och
+8 §§`), conditions with the fewest parentheses their precedence needs. Comments are kept:
+a comment on a line of its own stays before the item it precedes; a comment at the end of a
+line of code, or inside an item, moves to the line before that item.
+"""
+
+from __future__ import annotations
+
+from . import syntax as s
+from .citations import ORDINAL_STYCKET
+from .source import SourceFile
+
+INDENT = "  "
+
+
+# ---- comments ----------------------------------------------------------------------------------
+
+def comments_of(text: str) -> list[tuple[int, str, bool]]:
+    """(line, comment text, whether code precedes it on its line), outside strings."""
+    out = []
+    for number, line in enumerate(text.splitlines(), 1):
+        in_string = False
+        i = 0
+        while i < len(line):
+            ch = line[i]
+            if in_string:
+                if ch == "\\":
+                    i += 2
+                    continue
+                if ch == '"':
+                    in_string = False
+            elif ch == '"':
+                in_string = True
+            elif ch == "#" or line.startswith("//", i):
+                out.append((number, line[i:].rstrip(), bool(line[:i].strip())))
+                break
+            i += 1
+    return out
+
+
+# ---- pieces --------------------------------------------------------------------------------------
+
+def quote(text: str | None) -> str:
+    return '"' + (text or "").replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _para(key: tuple[int, str]) -> str:
+    number, letter = key
+    return f"{number} {letter}" if letter else str(number)
+
+
+def _stycke_punkt(stycke, punkt) -> str:
+    out = ""
+    if stycke is not None:
+        word = ORDINAL_STYCKET.get(stycke)
+        out += f" {word} stycket" if word else f" {stycke} st."
+    if punkt is not None:
+        out += f" {punkt} p."
+    return out
+
+
+def citation_text(c: s.CitationSyntax) -> str:
+    chapter = f"{c.chapter} kap. " if c.chapter is not None else ""
+    letter = f" {c.letter}" if c.letter else ""
+    law = f" {c.law}" if c.law else ""
+    return f"{chapter}{c.paragraph}{letter} §{_stycke_punkt(c.stycke, c.punkt)}{law}"
+
+
+def selectors_text(items: tuple[s.SelectorSyntax, ...]) -> str:
+    """Selector items in the statute's own list form, grouped by chapter and law."""
+    groups: list[list[s.SelectorSyntax]] = []
+    for item in items:
+        last = groups[-1][-1] if groups else None
+        same = (last is not None and item.paragraphs is not None and last.paragraphs is not None
+                and item.law == last.law and item.chapters == last.chapters)
+        if same:
+            groups[-1].append(item)
+        else:
+            groups.append([item])
+    texts = []
+    for group in groups:
+        first = group[0]
+        law = f" {first.law}" if first.law else ""
+        if first.paragraphs is None:
+            low, high = first.chapters
+            texts.append((f"{low} kap." if low == high else f"{low}–{high} kap.") + law)
+            continue
+        chapter = f"{first.chapters[0]} kap. " if first.chapters else ""
+        parts = []
+        for item in group:
+            low, high = item.paragraphs
+            text = _para(low) if low == high else f"{_para(low)}–{_para(high)}"
+            if item.stycke is not None or item.punkt is not None:
+                text += " §" + _stycke_punkt(item.stycke, item.punkt)
+            parts.append(text)
+        last = group[-1]
+        single = len(group) == 1 and last.paragraphs[0] == last.paragraphs[1]
+        closed = last.stycke is not None or last.punkt is not None
+        body = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
+        texts.append(chapter + body + ("" if closed else (" §" if single else " §§")) + law)
+    return ", ".join(texts)
+
+
+PRECEDENCE = {s.Iff: 1, s.Implies: 2, s.Or: 3, s.And: 4, s.Not: 5}
+
+
+def expr_text(e, parent: int = 0) -> str:
+    level = PRECEDENCE.get(type(e), 6)
+    if isinstance(e, s.NameRef):
+        text = e.name
+    elif isinstance(e, s.IntLit):
+        text = str(e.value)
+    elif isinstance(e, s.BoolLit):
+        text = "true" if e.value else "false"
+    elif isinstance(e, s.Not):
+        text = "not " + expr_text(e.operand, level)
+    elif isinstance(e, s.And):
+        text = " and ".join(expr_text(x, level + 1) for x in e.operands)
+    elif isinstance(e, s.Or):
+        text = " or ".join(expr_text(x, level + 1) for x in e.operands)
+    elif isinstance(e, s.Implies):
+        # right-associative: a implies (b implies c) needs no parentheses on the right
+        text = f"{expr_text(e.premise, level + 1)} implies {expr_text(e.conclusion, level)}"
+    elif isinstance(e, s.Iff):
+        text = f"{expr_text(e.left, level + 1)} iff {expr_text(e.right, level + 1)}"
+    elif isinstance(e, s.Compare):
+        text = f"{expr_text(e.left, 7)} {e.op} {expr_text(e.right, 7)}"
+    elif isinstance(e, s.InSet):
+        values = ", ".join(expr_text(v, 7) for v in e.values)
+        text = f"{expr_text(e.operand, 7)} {'not in' if e.negated else 'in'} {{{values}}}"
+    elif isinstance(e, s.Applies):
+        text = f"applies({selectors_text(e.selectors)})"
+    else:
+        raise AssertionError(e)
+    return f"({text})" if level <= parent and level < 6 else text
+
+
+def provenance_text(p: s.Provenance) -> str:
+    parts = []
+    if p.sfs:
+        parts.append(p.sfs)
+    parts.extend(p.preparatory_works)
+    if p.in_force:
+        parts.append(f"in force {p.in_force}")
+    if p.certainty:
+        parts.append(p.certainty)
+    parts.extend(quote(n) for n in p.notes)
+    return f" ({', '.join(parts)})" if parts else ""
+
+
+def provision_body(p: s.ProvisionDecl, indent: str) -> list[str]:
+    lines = [f"{citation_text(p.citation)} {quote(p.title)}{provenance_text(p.provenance)}"]
+    rule = f"{p.modality} {p.action.text}"
+    if p.condition is not None:
+        rule += f" when {expr_text(p.condition)}"
+    lines.append(indent + INDENT + rule)
+    for o in p.overrides:
+        if isinstance(o, s.ModalityOverride):
+            within = f" in {selectors_text(o.within)}" if o.within else ""
+            lines.append(indent + INDENT + f"overrides {o.modality}{within}")
+        else:
+            lines.append(indent + INDENT + f"overrides {selectors_text(o.selectors)}")
+    if p.excepts:
+        lines.append(indent + INDENT + f"except {selectors_text(p.excepts)}")
+    return lines
+
+
+def item_lines(item, indent: str = "") -> list[str]:
+    if isinstance(item, s.LawDecl):
+        return [f"{indent}law {item.name.text} {quote(item.title)}"]
+    if isinstance(item, s.EnumDecl):
+        head = f"{indent}enum {item.name.text}" + (f" {quote(item.description)}" if item.description else "")
+        values = [f"{indent}{INDENT}{v.name.text}" + (f" {quote(v.description)}" if v.description else "") + ","
+                  for v in item.values]
+        return [head + " {"] + values + [indent + "}"]
+    if isinstance(item, s.FactDecl):
+        t = item.type
+        if isinstance(t, s.BoolTypeSyntax):
+            ty = "bool"
+        elif isinstance(t, s.IntRangeSyntax):
+            ty = f"{t.low}..{t.high}"
+        else:
+            ty = t.name.text
+        return [f"{indent}fact {item.name.text}: {ty} {quote(item.description)}"]
+    if isinstance(item, s.Assumption):
+        label = f" {quote(item.label)}" if item.label is not None else ""
+        return [f"{indent}assume{label} {expr_text(item.condition)}"]
+    if isinstance(item, s.ActionDecl):
+        default = f" default {item.default}" if item.default else ""
+        return [f"{indent}action {item.name.text} {quote(item.description)}{default}"]
+    if isinstance(item, s.ProvisionDecl):
+        body = provision_body(item, indent)
+        return [f"{indent}provision {body[0]}"] + body[1:]
+    if isinstance(item, s.OutsideScope):
+        return [f"{indent}outside scope {selectors_text(item.selectors)} {quote(item.reason)}"]
+    if isinstance(item, s.GoalDecl):
+        head = f"{indent}goal {quote(item.title)}"
+        if item.expected_to_fail:
+            head += " expected to fail"
+            if item.expected_until:
+                head += f" until {item.expected_until}"
+            if item.expected_reason is not None:
+                head += f" {quote(item.expected_reason)}"
+        verdicts = ("not " if item.negated else "") + " or ".join(item.verdicts)
+        if item.kind == "all":
+            body = f"{item.action.text} is {verdicts}"
+            if item.condition is not None:
+                body += f" whenever {expr_text(item.condition)}"
+        else:
+            body = f"possibly {item.action.text} is {verdicts}"
+            if item.condition is not None:
+                body += f" when {expr_text(item.condition)}"
+        return [head, indent + INDENT + body]
+    if isinstance(item, s.ExampleDecl):
+        lines = [f"{indent}example {quote(item.title)}"]
+        if item.given:
+            lines.append(indent + INDENT + "given " + ", ".join(
+                f"{g.fact.text} = {expr_text(g.value, 7)}" for g in item.given))
+        for x in item.expectations:
+            lines.append(indent + INDENT + f"expect {x.action.text} {x.verdict}")
+        return lines
+    if isinstance(item, s.AmendmentDecl):
+        return [f"{indent}amendment {quote(item.title)}{provenance_text(item.provenance)} to {item.law.text}"]
+    if isinstance(item, (s.InsertOp, s.RewordOp)):
+        word = "insert" if isinstance(item, s.InsertOp) else "reword"
+        body = provision_body(item.provision, indent)
+        return [f"{indent}{word} {body[0]}"] + body[1:]
+    if isinstance(item, s.RepealOp):
+        return [f"{indent}repeal {selectors_text(item.selectors)}"]
+    if isinstance(item, s.ContractDecl):
+        if item.kind == "unchanged":
+            return [f"{indent}contract unchanged where {expr_text(item.condition)}"]
+        return [f"{indent}contract only {item.kind} {item.action.text}"]
+    if isinstance(item, s.AcceptDecl):
+        return [f"{indent}accept {item.finding} {quote(item.justification)}"]
+    raise AssertionError(item)
+
+
+ONE_LINE = (s.LawDecl, s.FactDecl, s.Assumption, s.ActionDecl, s.OutsideScope, s.RepealOp,
+            s.ContractDecl, s.AcceptDecl)
+AMENDMENT_PARTS = (s.InsertOp, s.RewordOp, s.RepealOp, s.ContractDecl)
+
+
+def format_spec(spec: s.SpecFile) -> str:
+    """The canonical text of a parsed spec file, with its comments."""
+    comments = comments_of(spec.source.text)
+    out: list[str] = []
+    previous = None
+    in_amendment = False
+    ci = 0
+    for item in spec.items:
+        if isinstance(item, s.AmendmentDecl):
+            in_amendment = True
+        indent = INDENT if in_amendment and not isinstance(item, s.AmendmentDecl) else ""
+        end_line = item.span.end_line or item.span.line
+        leading = []
+        while ci < len(comments) and comments[ci][0] <= end_line:
+            leading.append(comments[ci])
+            ci += 1
+        same_group = (previous is not None and type(previous) is type(item) and isinstance(item, ONE_LINE)
+                      and not leading)
+        amendment_line = previous is not None and isinstance(item, AMENDMENT_PARTS) and isinstance(
+            previous, (s.AmendmentDecl, *ONE_LINE)) and not leading and isinstance(item, ONE_LINE)
+        if out and not same_group and not amendment_line:
+            out.append("")
+        for _line, text, _trailing in leading:
+            out.append(indent + text)
+        out.extend(item_lines(item, indent))
+        previous = item
+    rest = comments[ci:]
+    if rest:
+        if out:
+            out.append("")
+        out.extend(text for _line, text, _trailing in rest)
+    return "\n".join(out) + "\n" if out else ""
+
+
+def format_text(text: str, path: str = "<input>") -> str:
+    """Format spec text; raises SpecErrors if it does not parse."""
+    from .parse import parse_source
+
+    return format_spec(parse_source(SourceFile(path, text)))
