@@ -108,7 +108,9 @@ def selectors_text(items: tuple[s.SelectorSyntax, ...]) -> str:
 PRECEDENCE = {s.Iff: 1, s.Implies: 2, s.Or: 3, s.And: 4, s.Not: 5}
 
 
-def expr_text(e, parent: int = 0) -> str:
+def expr_text(e, min_level: int = 0) -> str:
+    """A condition with parentheses exactly where the tree needs them (`min_level` is the
+    weakest operator that may stand here without them)."""
     level = PRECEDENCE.get(type(e), 6)
     if isinstance(e, s.NameRef):
         text = e.name
@@ -136,7 +138,7 @@ def expr_text(e, parent: int = 0) -> str:
         text = f"applies({selectors_text(e.selectors)})"
     else:
         raise AssertionError(e)
-    return f"({text})" if level <= parent and level < 6 else text
+    return f"({text})" if level < min_level and level < 6 else text
 
 
 def provenance_text(p: s.Provenance) -> str:
