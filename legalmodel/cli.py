@@ -606,6 +606,35 @@ def fmt_command(paths, check_only) -> None:
     sys.exit(EXIT_FINDINGS if check_only and changed else EXIT_CLEAN)
 
 
+INIT_HELP = """Create a new spec repository in DIR: one example spec, a README and a CI
+workflow that checks the specs on every change. The new repository passes
+`legalmodel check` and `legalmodel fmt --check` as created.
+
+\b
+Example:
+    legalmodel init my-law && cd my-law && legalmodel check specs/
+"""
+
+
+@main.command("init", help=INIT_HELP)
+@click.argument("directory", metavar="DIR")
+def init_command(directory) -> None:
+    from pathlib import Path
+
+    from .scaffold import FILES
+
+    root = Path(directory)
+    if root.exists() and any(root.iterdir()):
+        click.echo(f"legalmodel: `{directory}` exists and is not empty; choose a new folder", err=True)
+        sys.exit(EXIT_INPUT)
+    for relative, text in FILES.items():
+        target = root / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        click.echo(f"created {target}")
+    sys.exit(EXIT_CLEAN)
+
+
 def find_provision(spec, text: str) -> str:
     """The id of the provision a command-line citation names, or a usage error that suggests one."""
     from .citations import Citation

@@ -250,6 +250,7 @@ AMENDMENT_PARTS = (s.InsertOp, s.RewordOp, s.RepealOp, s.ContractDecl)
 def format_spec(spec: s.SpecFile) -> str:
     """The canonical text of a parsed spec file, with its comments."""
     comments = comments_of(spec.source.text)
+    source_lines = spec.source.text.splitlines()
     out: list[str] = []
     previous = None
     in_amendment = False
@@ -269,8 +270,10 @@ def format_spec(spec: s.SpecFile) -> str:
             previous, (s.AmendmentDecl, *ONE_LINE)) and not leading and isinstance(item, ONE_LINE)
         if out and not same_group and not amendment_line:
             out.append("")
-        for _line, text, _trailing in leading:
+        for line, text, trailing in leading:
             out.append(indent + text)
+            if not trailing and line < len(source_lines) and not source_lines[line].strip():
+                out.append("")  # keep the blank line that separated a comment from what follows
         out.extend(item_lines(item, indent))
         previous = item
     rest = comments[ci:]
