@@ -152,7 +152,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         elif fmt == "json":
             documents.append(report_json(report))
         else:
-            click.echo(render_text(report), nl=False)
+            click.echo(render_text(report, colour=_colour()), nl=False)
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages)
             click.echo(f"{unit.name}: {parts}; {report.questions} solver questions", err=True)
@@ -651,6 +651,13 @@ def find_provision(spec, text: str) -> str:
         hint = suggest(pid, spec.provisions)
         raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
     return pid
+
+
+def _colour() -> bool:
+    """Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org)."""
+    if os.environ.get("NO_COLOR"):
+        return False
+    return sys.stdout.isatty()
 
 
 def _date(value: str | None) -> str | None:

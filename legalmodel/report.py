@@ -172,7 +172,21 @@ def _subject_heading(spec: m.CheckedSpec, f: Finding) -> str:
     return f"{f.subject}  ({f.span.location()})"
 
 
-def render_text(report: Report) -> str:
+COLOURS = {"error": ("red", True), "warning": ("yellow", True), "note": ("cyan", False),
+           "accepted": ("green", False), "heading": (None, True)}
+
+
+def _paint(text: str, role: str, colour: bool) -> str:
+    if not colour:
+        return text
+    import click
+
+    fg, bold = COLOURS[role]
+    return click.style(text, fg=fg, bold=bold)
+
+
+def render_text(report: Report, colour: bool = False) -> str:
+    """The report for people; `colour` adds terminal colours (never in files or pipes)."""
     spec = report.spec
     out: list[str] = []
     findings = sorted_findings(report)
@@ -182,10 +196,11 @@ def render_text(report: Report) -> str:
         if h != heading:
             if heading is not None:
                 out.append("")
-            out.append(h)
+            out.append(_paint(h, "heading", colour))
             heading = h
         severity = "accepted" if f.accepted is not None else f.severity
-        out.append(f"  {severity}[{f.kind}] {finding_id(spec.name, f)}: {f.message}")
+        tag = _paint(f"{severity}[{f.kind}]", severity if severity in COLOURS else "note", colour)
+        out.append(f"  {tag} {finding_id(spec.name, f)}: {f.message}")
         if f.accepted is not None:
             out.append(f"    accepted by the drafters: “{f.accepted}”")
         for d in f.details:
