@@ -20,7 +20,7 @@ import z3
 
 from . import model as m
 from .encode import Encoding
-from .solving import Condition, Session, Unknown  # noqa: F401  (Condition is part of this module's API)
+from .solving import Condition, Session, Unknown, canonical  # noqa: F401  (Condition is part of this API)
 from .evaluate import Evaluation, assumptions_hold, evaluate
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -62,14 +62,17 @@ class Finding:
     evidence: tuple[Evidence, ...] = ()
     details: tuple[str, ...] = ()
     accepted: str | None = None  # the drafters' justification, when they accept the finding
+    identity: tuple[str, ...] | None = None  # what names the finding, when `provisions` come from evidence
 
     @property
     def id(self) -> str:
         """A short id that stays the same while the finding is the same finding: it depends
-        on the kind, the subject, the action and the provisions, not on positions or evidence."""
+        on the kind, the subject, the action and the provisions that define the finding (not
+        on positions, and not on which evidence the solver found)."""
         import hashlib
 
-        key = "|".join([self.kind, self.subject, self.action or "", *self.provisions])
+        names = self.provisions if self.identity is None else self.identity
+        key = "|".join([self.kind, self.subject, self.action or "", *names])
         return self.kind[:3].upper() + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
 
 
@@ -120,6 +123,10 @@ class Analyser:
         if prop is not None:
             conditions = self.session.generalise(situation, prop, relevant or list(self.spec.facts), fixed or {})
             self.report.questions = self.session.questions
+            plain = canonical(situation, conditions, self.spec.facts, fixed)
+            plain_evaluation = evaluate(self.spec, plain)
+            if assumptions_hold(self.spec, plain) and expect(plain_evaluation):
+                situation, evaluation = plain, plain_evaluation
         return Evidence(
             situation=situation,
             conditions=conditions,
@@ -154,39 +161,74 @@ class Analyser:
             step()
         return self.report
 
+    def _sweep(self, candidates: list[str], constants: dict, seen_in) -> tuple[list[str], list[str]]:
+        """Which candidates hold in some situation: ask for a situation where any not yet seen
+        holds, read off (with the evaluator) every candidate that holds there, and repeat.
+        Returns (never seen, undecided): a few questions instead of one per provision."""
+        remaining = list(candidates)
+        while remaining:
+            try:
+                model = self.sat(z3.Or([constants[p] for p in remaining]))
+            except Unknown:
+                return [], remaining
+            if model is None:
+                return remaining, []
+            evaluation = evaluate(self.spec, self.enc.decode(model))
+            present = seen_in(evaluation)
+            newly = [p for p in remaining if p in present]
+            if not newly:
+                raise Disagreement("the solver found a situation for a provision the evaluator does not see apply")
+            remaining = [p for p in remaining if p not in present]
+        return [], []
+
     def dead_provisions(self) -> None:
+        """Dead: triggered in no situation. Never in force: triggered somewhere, in force nowhere."""
         spec, enc = self.spec, self.enc
-        for pid, p in spec.provisions.items():
+        dead, undecided = self._sweep(list(spec.provisions), enc.triggered, lambda e: e.triggered)
+        for pid in undecided:  # the batched question timed out: ask one by one
             try:
-                model = self.sat(enc.triggered[pid])
+                if self.sat(enc.triggered[pid]) is None:
+                    dead.append(pid)
             except Unknown as u:
-                self.unknown(pid, p.span, f"whether {pid} can apply", u.reason)
-                continue
-            if model is None:
+                self.unknown(pid, spec.provisions[pid].span, f"whether {pid} can apply", u.reason)
+        for pid in sorted(dead, key=list(spec.provisions).index):
+            p = spec.provisions[pid]
+            if self.check(enc.triggered[pid]) == z3.unsat:
                 core = {str(c) for c in self._core}
-                blamed = [a for a, lit in zip(spec.assumptions, self.assume_lits) if str(lit) in core]
-                details = tuple(
-                    f"it contradicts the assumption {('“' + a.label + '”') if a.label else ''} at {a.span.location()}"
-                    for a in blamed) or ("the condition contradicts itself or the ranges of its facts",)
-                self.add(Finding("dead-provision", WARNING,
-                                 f"{pid} can never apply: no situation meets its condition",
-                                 pid, p.span, p.action, (pid,), (), details))
-                continue
+            else:
+                core = set()
+            blamed = [a for a, lit in zip(spec.assumptions, self.assume_lits) if str(lit) in core]
+            details = tuple(
+                f"it contradicts the assumption {('“' + a.label + '”') if a.label else ''} at {a.span.location()}"
+                for a in blamed) or ("the condition contradicts itself or the ranges of its facts",)
+            self.add(Finding("dead-provision", WARNING,
+                             f"{pid} can never apply: no situation meets its condition",
+                             pid, p.span, p.action, (pid,), (), details))
+        alive = [pid for pid in spec.provisions if pid not in dead and pid not in undecided]
+        never, undecided = self._sweep(alive, enc.in_force, lambda e: e.in_force)
+        for pid in undecided:
             try:
-                model = self.sat(enc.in_force[pid])
+                if self.sat(enc.in_force[pid]) is None:
+                    never.append(pid)
             except Unknown as u:
-                self.unknown(pid, p.span, f"whether {pid} is ever in force", u.reason)
-                continue
-            if model is None:
-                relevant = self.relevant_facts({p.action})
-                witness = self.sat(enc.triggered[pid])
-                ev = self.evidence(witness, lambda e: pid in e.triggered and pid not in e.in_force,
-                                   f"{pid} triggered but overridden", enc.triggered[pid], relevant)
-                over = [q for q in spec.overridden_by[pid] if q in ev.in_force]
-                self.add(Finding("never-in-force", WARNING,
-                                 f"{pid} applies only where another provision sets it aside",
-                                 pid, p.span, p.action, (pid, *over), (ev,),
-                                 (f"wherever it applies, it is overridden (here by {', '.join(over)})",)))
+                self.unknown(pid, spec.provisions[pid].span, f"whether {pid} is ever in force", u.reason)
+        for pid in sorted(never, key=list(spec.provisions).index):
+            p = spec.provisions[pid]
+            relevant = self.relevant_facts({p.action})
+            witness = self.sat(enc.triggered[pid])
+            ev = self.evidence(witness, lambda e: pid in e.triggered and pid not in e.in_force,
+                               f"{pid} triggered but overridden", enc.triggered[pid], relevant)
+            over = [q for q in spec.overridden_by[pid] if q in ev.in_force]
+            self.add(Finding("never-in-force", WARNING,
+                             f"{pid} applies only where another provision sets it aside",
+                             pid, p.span, p.action, (pid, *over), (ev,),
+                             (f"wherever it applies, it is overridden (here by {', '.join(over)})",),
+                             identity=(pid,)))
+
+    def check(self, *formulas):
+        result = self.session.check(*formulas)
+        self.report.questions = self.session.questions
+        return result
 
     def contradictions(self) -> None:
         self._pairs("contradiction", ERROR, m.OBLIGE, m.FORBID,
@@ -343,7 +385,7 @@ class Analyser:
                                      goal.title, goal.span, goal.action,
                                      tuple(sorted({d for ev in evs for d in ev.in_force
                                                    if spec.provisions[d].action == goal.action})),
-                                     tuple(evs)))
+                                     tuple(evs), identity=()))
             self.report.goals.append(entry)
 
     def examples(self) -> None:
@@ -388,7 +430,7 @@ class Analyser:
                                 f"but it is {against.verdicts[action]}",
                                 example.title, example.span, action,
                                 tuple(d for d in against.in_force if spec.provisions[d].action == action),
-                                (against,)))
+                                (against,), identity=()))
                         else:
                             agree = self.evidence(same, lambda e: e.verdicts[action] == expected and keeps_given(e),
                                                   f"example “{example.title}”", enc.verdict_is(action, expected),

@@ -393,7 +393,8 @@ def _contract_findings(history, amendment, timeout_ms) -> list:
         findings.append(Finding("broken-contract", "error",
                                 f"{amendment.name} breaks its contract `{result.text}`",
                                 amendment.name, decl.span, c.action if c else None,
-                                tuple(c.new_deciding) if c else (), evidence, details))
+                                tuple(c.new_deciding) if c else (), evidence, details,
+                                identity=(result.text,)))
     return findings
 
 

@@ -19,7 +19,7 @@ from . import model as m
 from .analyse import Disagreement, relevant_facts
 from .encode import Encoding, make_solver
 from .evaluate import Evaluation, assumptions_hold, evaluate, value_of
-from .solving import Condition, Session, Unknown
+from .solving import Condition, Session, Unknown, canonical
 
 GIVES = {m.PERMITTED: m.PERMIT, m.FORBIDDEN: m.FORBID, m.OBLIGATORY: m.OBLIGE}
 
@@ -176,6 +176,9 @@ class Explainer:
                 model = self.session.sat(given_formula, prop)
                 situation = enc.decode(model)
                 conditions = self.session.generalise(situation, prop, relevant, given)
+                plain = canonical(situation, conditions, spec.facts, given)
+                if assumptions_hold(spec, plain) and evaluate(spec, plain).verdicts[action] == v:
+                    situation = plain
             ev, trace = self.trace(situation, action)
             if ev.verdicts[action] != v:
                 raise Disagreement(f"the solver says `{action}` can be {v} here, the evaluator says "
