@@ -83,17 +83,25 @@ class Report:
     goals: list[dict] = field(default_factory=list)
     examples: list[dict] = field(default_factory=list)
     questions: int = 0
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for --timings
 
 
 # ---- the analyser -----------------------------------------------------------------------------
 
 class Analyser:
-    def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000):
+    STEPS = ("dead provisions", "contradictions", "collisions", "gaps", "idle overrides", "goals", "examples")
+
+    def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None):
+        import time
+
+        started = time.perf_counter()
         self.spec = spec
         self.timeout_ms = timeout_ms
         self.enc = Encoding(spec)
         self.session = Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], timeout_ms)
         self.report = Report(spec)
+        self.report.timings["encode"] = time.perf_counter() - started
+        self.progress = progress or (lambda step, done, total: None)
 
     def sat(self, *formulas) -> z3.ModelRef | None:
         model = self.session.sat(*formulas)
@@ -156,9 +164,15 @@ class Analyser:
                          subject, span, details=(f"time limit per question: {self.timeout_ms} ms",)))
 
     def run(self) -> Report:
-        for step in (self.dead_provisions, self.contradictions, self.collisions, self.gaps,
-                     self.idle_overrides, self.goals, self.examples):
+        import time
+
+        steps = (self.dead_provisions, self.contradictions, self.collisions, self.gaps,
+                 self.idle_overrides, self.goals, self.examples)
+        for name, step in zip(self.STEPS, steps):
+            started = time.perf_counter()
+            self.progress(name, 0, 0)
             step()
+            self.report.timings[name] = time.perf_counter() - started
         return self.report
 
     def _sweep(self, candidates: list[str], constants: dict, seen_in) -> tuple[list[str], list[str]]:
@@ -301,7 +315,9 @@ class Analyser:
 
     def idle_overrides(self) -> None:
         spec, enc = self.spec, self.enc
-        for pid, p in spec.provisions.items():
+        total = len(spec.provisions)
+        for done, (pid, p) in enumerate(spec.provisions.items()):
+            self.progress("idle overrides", done, total)
             idle = []
             for qid in p.overrides:
                 try:
@@ -529,6 +545,6 @@ def apply_acceptances(report: Report, baseline: tuple = ()) -> None:
     report.findings[:] = marked
 
 
-def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000) -> Report:
-    """Run every analysis on a checked spec."""
-    return Analyser(spec, timeout_ms).run()
+def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None) -> Report:
+    """Run every analysis on a checked spec; `progress(step, done, total)` is told how far it is."""
+    return Analyser(spec, timeout_ms, progress).run()

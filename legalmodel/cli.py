@@ -121,7 +121,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             continue
         t = time.perf_counter()
         try:
-            report = analyse(spec, int(timeout * 1000))
+            report = analyse(spec, int(timeout * 1000), _progress(unit.name))
         except Disagreement as err:
             click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
                        "of the semantics disagree", err=True)
@@ -155,7 +155,8 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(render_text(report, colour=_colour()), nl=False)
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages)
-            click.echo(f"{unit.name}: {parts}; {report.questions} solver questions", err=True)
+            detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in report.timings.items())
+            click.echo(f"{unit.name}: {parts} ({detail}); {report.questions} solver questions", err=True)
         st = status(report)
         if exit_code != EXIT_INPUT:
             if st == "findings":
@@ -652,6 +653,26 @@ def find_provision(spec, text: str) -> str:
         hint = suggest(pid, spec.provisions)
         raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
     return pid
+
+
+def _progress(name: str):
+    """Progress on stderr for a run that takes more than two seconds, on a terminal only."""
+    if not sys.stderr.isatty():
+        return None
+    started = time.perf_counter()
+    shown = [False]
+
+    def report(step: str, done: int, total: int) -> None:
+        if time.perf_counter() - started < 2.0:
+            return
+        where = f" {done}/{total}" if total else ""
+        sys.stderr.write(f"\r\033[K{name}: {step}{where}")
+        sys.stderr.flush()
+        shown[0] = True
+        if step == "examples" and shown[0]:
+            sys.stderr.write("\r\033[K")
+
+    return report
 
 
 def _colour() -> bool:
