@@ -1,0 +1,194 @@
+"""The benchmark suite: how long legalmodel takes, stage by stage, on specs of growing size.
+
+    python3 benchmarks/run.py                      # sizes 100 and 1000, the real specs, 3 runs each
+    python3 benchmarks/run.py --sizes 100 1000 10000 --runs 5 --limit 600
+
+For each generated size (benchmarks/generate.py, seed 1) it measures, in a fresh process
+each time: the stages of `check` (parse, resolve, encode, each analysis), the whole `check`
+command from process start, `diff` against a second version in which 1% of the rules
+changed, `explain` of one situation, and the peak memory of `check`. It reports the median
+of the runs with the min and max. Beside it, the obvious alternative a drafter could script:
+enumerating every situation with the evaluator, run where it can finish within a minute,
+and otherwise the number of situations it would need. A measurement that exceeds --limit
+seconds is reported as not finished, with the limit.
+
+Writes benchmarks/results.md and benchmarks/results.json, and prints the Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+sys.path.insert(0, str(ROOT))
+
+from generate import generate  # noqa: E402
+
+STAGE_SCRIPT = r"""
+import json, resource, sys, time
+t0 = time.perf_counter()
+from legalmodel.pipeline import discover, history_of, law_of, parse_unit
+from legalmodel.history import split
+from legalmodel.analyse import Analyser
+unit = discover([sys.argv[1]])[0]
+t = time.perf_counter(); files = parse_unit(unit); parse = time.perf_counter() - t
+t = time.perf_counter(); spec = law_of(split(unit.name, files), sys.argv[2] if len(sys.argv) > 2 else None)
+resolve = time.perf_counter() - t
+a = Analyser(spec, 60000)
+report = a.run()
+out = {"parse": parse, "resolve": resolve, **report.timings,
+       "questions": report.questions, "findings": len(report.findings),
+       "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+print(json.dumps(out))
+"""
+
+ENUM_SCRIPT = r"""
+import itertools, json, sys, time
+from legalmodel.pipeline import discover, load
+from legalmodel.evaluate import evaluate, assumptions_hold
+spec = load(discover([sys.argv[1]])[0])
+domains = [list(f.type.values()) for f in spec.facts.values()]
+names = list(spec.facts)
+t = time.perf_counter()
+n = 0
+undecided = contradictory = 0
+for values in itertools.product(*domains):
+    situation = dict(zip(names, values))
+    if not assumptions_hold(spec, situation):
+        continue
+    v = evaluate(spec, situation).verdicts
+    n += 1
+print(json.dumps({"seconds": time.perf_counter() - t, "situations": n}))
+"""
+
+
+def situations_needed(path: str) -> int:
+    sys.path.insert(0, str(ROOT))
+    from legalmodel.pipeline import discover, load
+
+    spec = load(discover([path])[0])
+    return math.prod(len(list(f.type.values())) for f in spec.facts.values())
+
+
+def run(cmd: list[str], limit: float) -> tuple[float | None, str]:
+    """Seconds a command took from process start, or None past the limit."""
+    started = time.perf_counter()
+    try:
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=limit, cwd=ROOT)
+    except subprocess.TimeoutExpired:
+        return None, ""
+    return time.perf_counter() - started, done.stdout
+
+
+def summary(values: list[float | None]) -> dict:
+    if not values or any(v is None for v in values):
+        return {"median": None, "min": None, "max": None}
+    return {"median": statistics.median(values), "min": min(values), "max": max(values)}
+
+
+def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float, as_of: str | None = None) -> dict:
+    py = sys.executable
+    row: dict = {"spec": name}
+    stage_runs = []
+    for _ in range(runs):
+        seconds, out = run([py, "-c", STAGE_SCRIPT, path] + ([as_of] if as_of else []), limit)
+        if seconds is None:
+            stage_runs = None
+            break
+        stage_runs.append(json.loads(out))
+    if stage_runs:
+        keys = [k for k in stage_runs[0] if k not in ("questions", "findings", "peak_kib")]
+        row["stages"] = {k: summary([r[k] for r in stage_runs]) for k in keys}
+        row["questions"] = stage_runs[0]["questions"]
+        row["findings"] = stage_runs[0]["findings"]
+        row["peak_mib"] = max(r["peak_kib"] for r in stage_runs) / 1024
+    else:
+        row["stages"] = None
+    extra = ["--as-of", as_of] if as_of else []
+    row["check"] = summary([run([py, "-m", "legalmodel.cli", "check", path, *extra], limit)[0] for _ in range(runs)])
+    if diff_path:
+        row["diff"] = summary([run([py, "-m", "legalmodel.cli", "diff", path, diff_path], limit)[0]
+                               for _ in range(runs)])
+    row["explain"] = summary([run([py, "-m", "legalmodel.cli", "explain", path, *extra], limit)[0]
+                              for _ in range(runs)])
+    needed = situations_needed(path)
+    row["enumeration_situations"] = needed
+    if needed <= 2_000_000:
+        seconds, out = run([py, "-c", ENUM_SCRIPT, path], 60)
+        row["enumeration"] = json.loads(out)["seconds"] if seconds is not None else None
+    else:
+        row["enumeration"] = None
+    return row
+
+
+def fmt(s: dict | None) -> str:
+    if not s or s.get("median") is None:
+        return "—"
+    return f"{s['median']:.2f} ({s['min']:.2f}–{s['max']:.2f})"
+
+
+def table(rows: list[dict], limit: float) -> str:
+    lines = ["| spec | parse | resolve | encode | analyses | check (process) | diff (1%) | explain | peak MiB "
+             "| questions | enumeration |",
+             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        st = r.get("stages")
+        if st:
+            analyses = {k: v for k, v in st.items() if k not in ("parse", "resolve", "encode")}
+            total = sum(v["median"] for v in analyses.values())
+            detail = ", ".join(f"{k} {v['median']:.2f}" for k, v in analyses.items())
+            an = f"{total:.2f} ({detail})"
+            parse, resolve, encode = fmt(st["parse"]), fmt(st["resolve"]), fmt(st.get("encode"))
+        else:
+            an = parse = resolve = encode = f"not finished in {limit:.0f} s"
+        enum = (f"{r['enumeration']:.2f} s" if r.get("enumeration") is not None
+                else f"{r['enumeration_situations']:.3g} situations needed")
+        lines.append(f"| {r['spec']} | {parse} | {resolve} | {encode} | {an} | {fmt(r['check'])} | "
+                     f"{fmt(r.get('diff'))} | {fmt(r['explain'])} | {r.get('peak_mib', 0):.0f} | "
+                     f"{r.get('questions', '—')} | {enum} |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--limit", type=float, default=600.0, help="seconds before a measurement is given up")
+    parser.add_argument("--real", nargs="*", default=[], metavar="SPEC[@DATE]",
+                        help="real specs to measure, optionally on a date: specs/osl@2016-10-05")
+    args = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory() as tmp:
+        for n in args.sizes:
+            a = Path(tmp) / f"law{n}.lm"
+            b = Path(tmp) / f"law{n}_changed.lm"
+            a.write_text(generate(n, seed=1), encoding="utf-8")
+            b.write_text(generate(n, seed=1, changed=0.01), encoding="utf-8")
+            print(f"measuring {n} provisions …", file=sys.stderr)
+            rows.append(measure(f"generated, {n} provisions", str(a), str(b), args.runs, args.limit))
+    for item in args.real:
+        path, _, date = item.partition("@")
+        print(f"measuring {item} …", file=sys.stderr)
+        rows.append(measure(item, path, None, args.runs, args.limit, date or None))
+    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    md = f"Machine: {machine}. Medians of {args.runs} runs (min–max), seconds.\n\n" + table(rows, args.limit) + "\n"
+    (HERE / "results.md").write_text(md, encoding="utf-8")
+    (HERE / "results.json").write_text(json.dumps({"machine": machine, "runs": args.runs, "rows": rows},
+                                                  indent=2) + "\n", encoding="utf-8")
+    print(md)
+
+
+if __name__ == "__main__":
+    main()
