@@ -72,9 +72,15 @@ class Resolver:
         self.declare_actions()
         self.declare_provisions()
         self.declare_outside()
-        assumptions = tuple(
-            m.Assumption(a.label, self.condition(a.condition), a.span) for a in self.items(s.Assumption)
-        )
+        assumptions = []
+        for a in self.items(s.Assumption):
+            condition = self.condition(a.condition)
+            if m.applied_in(condition):
+                self.error("assumption", "an assumption speaks of facts only; it cannot ask whether a provision "
+                           "applies", a.span, help="state the facts themselves, or put `applies(…)` in a "
+                           "provision's condition or a goal")
+            assumptions.append(m.Assumption(a.label, condition, a.span))
+        assumptions = tuple(assumptions)
         provisions = self.resolve_provisions()
         goals = tuple(self.goal(g) for g in self.items(s.GoalDecl))
         examples = tuple(self.example(e) for e in self.items(s.ExampleDecl))
