@@ -218,7 +218,8 @@ def item_lines(item, indent: str = "") -> list[str]:
                 body += f" when {expr_text(item.condition)}"
         return [head, indent + INDENT + body]
     if isinstance(item, s.ExampleDecl):
-        lines = [f"{indent}example {quote(item.title)}"]
+        lines = [f"{indent}example {quote(item.title)}"
+                 + (f" from {item.since}" if item.since else "") + (f" until {item.until}" if item.until else "")]
         if item.given:
             lines.append(indent + INDENT + "given " + ", ".join(
                 f"{g.fact.text} = {expr_text(g.value, 7)}" for g in item.given))

@@ -369,8 +369,9 @@ class ToSyntax(Transformer):
         return True
 
     def example(self, meta, c):
-        _kw, title, _given_kw, given, *expectations = c
-        return s.ExampleDecl(self.string(title), given or (), tuple(expectations), self.span(meta))
+        _kw, title, _from, since, _until, until, _given_kw, given, *expectations = c
+        return s.ExampleDecl(self.string(title), given or (), tuple(expectations),
+                             str(since) if since else None, str(until) if until else None, self.span(meta))
 
     def given_list(self, meta, c):
         return tuple(c)

@@ -17,8 +17,22 @@ def _sides(change: Change) -> tuple[str, str]:
     return before, after
 
 
-def _change_lines(change: Change, indent: str) -> list[str]:
-    lines = [f"{indent}where {change.cube_text()}"]
+def common_conditions(items: list[Change]) -> tuple:
+    """The conditions every item of a group shares, so the report can say them once."""
+    if len(items) < 2:
+        return ()
+    shared = [c for c in items[0].conditions if all(c in other.conditions for other in items[1:])]
+    return tuple(shared)
+
+
+def _rest(change: Change, common: tuple) -> str:
+    rest = [c.describe() for c in change.conditions if c not in common]
+    return " ∧ ".join(rest) or "(nothing more)"
+
+
+def _change_lines(change: Change, indent: str, common: tuple = ()) -> list[str]:
+    where = _rest(change, common) if common else change.cube_text()
+    lines = [f"{indent}{where}" if common else f"{indent}where {where}"]
     if change.conditions:
         width = max(len(c.fact) for c in change.conditions)
         lines.append(f"{indent}  for example:")
@@ -44,8 +58,11 @@ def render_diff_text(r: DiffResult) -> str:
     for (action, old, new), items in r.changes.items():
         complete = " (incomplete: more regions than shown)" if (action, old, new) in r.incomplete else ""
         out.append(f"`{action}`: {old} → {new} in {len(items)} {'region' if len(items) == 1 else 'regions'}{complete}")
+        common = common_conditions(items)
+        if common:
+            out.append(f"  where {' ∧ '.join(c.describe() for c in common)}, and one of:")
         for i, change in enumerate(items, 1):
-            lines = _change_lines(change, "     ")
+            lines = _change_lines(change, "     ", common)
             lines[0] = f"  {i:>2}. " + lines[0][5:]
             out.extend(lines)
         out.append("")
@@ -79,12 +96,17 @@ def render_diff_markdown(r: DiffResult) -> str:
     for (action, old, new), items in r.changes.items():
         out.append(f"### `{action}`: {old} → {new}")
         out.append("")
+        common = common_conditions(items)
+        if common:
+            out.append(f"In every row: {' ∧ '.join(c.describe() for c in common)}.")
+            out.append("")
         out.append("| # | where | example | decided before | decided after |")
         out.append("|---|---|---|---|---|")
         for i, c in enumerate(items, 1):
             example = ", ".join(f"{x.fact} = {_value_text(c.situation[x.fact])}" for x in c.conditions) or "any"
             before, after = _sides(c)
-            out.append(f"| {i} | {c.cube_text()} | {example} | {before} | {after} |")
+            where = _rest(c, common) if common else c.cube_text()
+            out.append(f"| {i} | {where} | {example} | {before} | {after} |")
         if (action, old, new) in r.incomplete:
             out.append("")
             out.append("*More regions than shown: the list is incomplete.*")

@@ -83,7 +83,7 @@ class Resolver:
         assumptions = tuple(assumptions)
         provisions = self.resolve_provisions()
         goals = tuple(self.goal(g) for g in self.items(s.GoalDecl))
-        examples = tuple(self.example(e) for e in self.items(s.ExampleDecl))
+        examples = tuple(self.example(e) for e in self.items(s.ExampleDecl) if self.applies_on_date(e))
         self.sink.raise_if_any()
         overridden_by = {pid: [] for pid in provisions}
         for p in provisions.values():
@@ -357,6 +357,15 @@ class Resolver:
             expected = self.as_of is not None and self.as_of < g.expected_until
         return m.Goal(g.title, g.kind, g.action.text, frozenset(verdicts), condition,
                       expected, g.expected_reason, g.span)
+
+    def applies_on_date(self, e: s.ExampleDecl) -> bool:
+        """An example with dates is checked only against the law on those dates (the law
+        without a date, as last amended, counts as later than every date)."""
+        if self.as_of is None:
+            return e.until is None
+        if e.since is not None and self.as_of < e.since:
+            return False
+        return e.until is None or self.as_of < e.until
 
     def example(self, e: s.ExampleDecl) -> m.Example:
         given: dict[str, object] = {}

@@ -282,6 +282,8 @@ class ExampleDecl:
     title: str
     given: tuple[Given, ...]
     expectations: tuple[Expectation, ...]
+    since: str | None = None  # the example applies to the law on dates from `since`
+    until: str | None = None  # … up to, not including, `until`
     span: Span = span_field()
 
 
