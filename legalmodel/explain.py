@@ -214,9 +214,15 @@ class Explainer:
                 out.append({"provision": t.id, "reason": "it is set aside by " + ", ".join(t.set_aside_by),
                             "failed": []})
             else:
-                stronger = {m.PERMIT: "a prohibition or a duty", m.FORBID: "a duty", m.OBLIGE: "nothing"}[modality]
-                out.append({"provision": t.id, "reason": f"it applies, but {stronger} in force outranks it",
-                            "failed": []})
+                outranking = {m.PERMIT: (m.FORBID, m.OBLIGE), m.FORBID: (m.OBLIGE,), m.OBLIGE: ()}[modality]
+                stronger = [x for x in trace if x.in_force and x.modality in outranking]
+                p = self.spec.provisions[t.id]
+                named = [x.id for x in stronger if x.id in p.excepts]
+                reason = "it applies, but " + " and ".join(f"{x.id} ({'forbids' if x.modality == m.FORBID else 'obliges'})"
+                                                         for x in stronger) + " outranks it"
+                if named:
+                    reason += f"; it names {', '.join(named)} in `except`, so it deliberately does not set it aside"
+                out.append({"provision": t.id, "reason": reason, "failed": []})
         if modality is not None and not out:
             out.append({"provision": None, "reason": f"no provision can make `{action}` {wanted}", "failed": []})
         if modality is None:
