@@ -1,0 +1,78 @@
+"""The amendment tutorial (docs/tutorial-amendments.md) says what the tool finds; check it does."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from legalmodel.cli import main
+
+LAW = str(Path(__file__).resolve().parent.parent / "docs" / "amendment-tutorial" / "law")
+MOTION = str(Path(LAW) / "motion.lm")
+
+
+def run(*args):
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result
+
+
+def test_the_2016_law_is_consistent_and_the_motion_goal_fails_as_expected():
+    result = run("check", LAW, "--as-of", "2016-10-05", "--format", "json")
+    assert result.exit_code == 0
+    spec = json.loads(result.stdout)["specs"][0]
+    statuses = {g["title"]: g["status"] for g in spec["goals"]}
+    assert statuses["the police can be warned about anyone at risk of terrorist crime"] == "fails-as-expected"
+    assert statuses["the police can be told about a young person at risk"] == "holds"
+
+
+def test_the_law_as_last_amended_meets_the_goal():
+    result = run("check", LAW, "--format", "json")
+    assert result.exit_code == 0
+    spec = json.loads(result.stdout)["specs"][0]
+    assert {g["status"] for g in spec["goals"]} == {"holds"}
+
+
+def test_the_motion_widens_disclosure_exactly_where_18_a_did_not_reach_and_breaks_its_age_contract():
+    result = run("diff", LAW, "--as-of", "2016-10-05", "--proposal", MOTION, "--format", "json")
+    assert result.exit_code == 1  # a broken contract
+    doc = json.loads(result.stdout)
+    [group] = doc["changes"]
+    assert (group["before"], group["after"]) == ("forbidden", "permitted")
+    wheres = {r["where_text"] for r in group["regions"]}
+    # every item carries the common part, and one of the three ways 18 a fails to apply
+    assert all("risk_terror" in w and "¬står_klart_utan_men" in w for w in wheres)
+    assert any("ålder ≥ 21" in w for w in wheres)
+    assert any("olämpligt" in w and "¬olämpligt" not in w for w in wheres)
+    assert any("¬risk_brott" in w for w in wheres)
+    contracts = {c["contract"]: c["status"] for c in doc["contracts"]}
+    assert contracts["contract only widens lämna_uppgift"] == "holds"
+    assert contracts["contract unchanged where ålder < 21"] == "broken"
+    broken = [c for c in doc["contracts"] if c["status"] == "broken"][0]
+    assert broken["counterexample"]["witness"]["ålder"] < 21
+    goals = {g["title"]: g["change"] for g in doc["goals"]}
+    assert goals["the police can be warned about anyone at risk of terrorist crime"] == "met"
+
+
+def test_the_general_clause_cannot_help_because_it_excepts_socialtjanstsekretess():
+    result = run("explain", LAW, "--as-of", "2016-10-05", "--given", "ålder=25", "--given", "mottagare=polisen",
+                 "--given", "risk_terror", "--given", "står_klart_utan_men=false", "--given", "uppenbart=true",
+                 "--why-not", "permitted", "--format", "json")
+    assert result.exit_code == 0
+    [action] = json.loads(result.stdout)["actions"]
+    assert action["settled"] and action["verdict"] == "forbidden"
+    assert action["decided_by"] == ["26 kap. 1 § OSL"]
+    reasons = {w["provision"]: w["reason"] for w in action["why_not"]}
+    assert "`except`" in reasons["10 kap. 27 § OSL"]
+    change = action["smallest_change"]
+    assert len(change["changes"]) == 1 and change["verdict"] == "permitted"
+
+
+def test_18_a_is_decisive_only_for_the_young():
+    result = run("impact", LAW, "10 kap. 18 a §", "--format", "json")
+    doc = json.loads(result.stdout)
+    [group] = doc["changes"]
+    assert (group["before"], group["after"]) == ("permitted", "forbidden")
+    assert all(r["witness"]["ålder"] < 21 for r in group["regions"])
