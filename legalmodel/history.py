@@ -160,19 +160,22 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
     ap = _Applier(history)
     provisions: dict[tuple, s.ProvisionDecl] = {}
     since: dict[tuple, tuple[str | None, str]] = {}
-    others: list = []
+    # every item in the order the law has it: a replaced wording keeps its place, an inserted
+    # paragraph comes last; (key, item) with key None for items that are not provisions
+    order: list[list] = []
     for item in history.base:
         if isinstance(item, s.ProvisionDecl):
             if not _in_force_on(item.provenance.in_force, as_of):
                 continue
             k = ap.key(item.citation, None)
             if k in provisions:
-                others.append(item)  # a duplicate: resolve reports it with both places
+                order.append([None, item])  # a duplicate: resolve reports it, after the first
                 continue
             provisions[k] = item
             since[k] = (item.provenance.in_force, "base")
+            order.append([k, item])
         else:
-            others.append(item)
+            order.append([None, item])
     applied: list[Amendment] = []
     if chosen is None:
         chosen = [a for a in history.amendments if _in_force_on(a.date, as_of)] + list(proposals)
@@ -199,6 +202,7 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                     continue
                 provisions[k] = p
                 since[k] = (a.date, a.name)
+                order.append([k, p])
             elif isinstance(op, s.RewordOp):
                 p = _with_amendment_provenance(op.provision, a)
                 k = ap.key(p.citation, law)
@@ -211,6 +215,9 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                 close(k, a.date)
                 provisions[k] = p
                 since[k] = (a.date, a.name)
+                for entry in order:
+                    if entry[0] == k:
+                        entry[1] = p
             else:
                 from .citations import Citation, Selector
 
@@ -226,7 +233,8 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                         close(k, a.date)
                         del provisions[k]
                         del since[k]
-        others.extend(a.additions)
+                        order[:] = [entry for entry in order if entry[0] != k]
+        order.extend([None, item] for item in a.additions)
         applied.append(a)
     ap.sink.raise_if_any()
     if versions is not None:
@@ -234,7 +242,7 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
             start, by = since[k]
             versions.setdefault(k, []).append(Version(k, start, None, provisions[k], by))
     source = history.first_source or SourceFile(history.name, "")
-    items = tuple(others) + tuple(provisions.values())
+    items = tuple(item for _key, item in order)
     return [s.SpecFile(source, items)], applied
 
 

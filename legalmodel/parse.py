@@ -547,11 +547,14 @@ def selectors_from_tokens(tokens: list[Token], tx: ToSyntax) -> tuple[s.Selector
                 raise CitationError("expected `§` or `§§` after the paragraph numbers", bad,
                                     help="write paragraphs as the statute does: `26 kap. 1 §`, `24 kap. 2 a och 8 §§`")
             law = _law_suffix(cur)
-            for fields, a, b in group:
+            group_end = cur.tokens[cur.i - 1]
+            for index, (fields, a, b) in enumerate(group):
                 ch = fields["chapter"]
+                start = first if index == 0 else a  # the first item's text includes `26 kap.`
+                end = group_end if index == len(group) - 1 else b  # the last one's, the law's name
                 items.append(s.SelectorSyntax(
                     law, (ch, ch) if ch is not None else None, (fields["low"], fields["high"]),
-                    fields["stycke"], fields["punkt"], span_of(a, b)))
+                    fields["stycke"], fields["punkt"], span_of(start, end)))
         else:
             raise CitationError(f"unexpected `{first}` in a citation", first,
                                 help="a citation looks like `10 kap. 18 a §`, `OSL 10:18 a` or `26 kap. 1–6 §§`")

@@ -90,8 +90,7 @@ class Resolver:
             for target in p.overrides:
                 overridden_by[target].append(p.id)
         self.check_cycles(provisions, overridden_by)
-        self.sink.raise_if_any()
-        order = self.applies_order(provisions)
+        order = self.applies_order(provisions)  # both kinds of cycle are reported in one run
         self.sink.raise_if_any()
         return m.CheckedSpec(
             name=self.name,
@@ -495,14 +494,18 @@ class Resolver:
             return f"compare a fact with it: `{facts[0]} = {value}`"
         return f"declare a fact of type `{enum}` and compare it with `{value}`"
 
-    def operand(self, e: s.Expr, law):
-        if isinstance(e, s.NameRef) and e.name not in self.facts and e.name in self.value_owner:
-            return m.Const(e.name, e.span), ("enum-value", e.name)
+    def operand(self, e: s.Expr, law, partner: s.Expr | None = None):
+        if isinstance(e, s.NameRef) and e.name not in self.facts:
+            partner_is_enum = (isinstance(partner, s.NameRef) and partner.name in self.facts
+                               and isinstance(self.facts[partner.name].type, m.EnumType))
+            if e.name in self.value_owner or (partner_is_enum and e.name not in self.actions):
+                # a value, typed by the fact it is compared with (`mottagare = åklagare`)
+                return m.Const(e.name, e.span), ("enum-value", e.name)
         return self.expr(e, law)
 
     def compare(self, e: s.Compare, law) -> m.Expr:
-        left, lt = self.operand(e.left, law)
-        right, rt = self.operand(e.right, law)
+        left, lt = self.operand(e.left, law, e.right)
+        right, rt = self.operand(e.right, law, e.left)
         if lt is None or rt is None:
             return m.CmpE(e.op, left, right, e.span)
         # an enumeration value is typed by the other side
@@ -512,7 +515,8 @@ class Resolver:
         if isinstance(lt, tuple) or isinstance(rt, tuple):
             value_side, other_type = (e.left, rt) if isinstance(lt, tuple) else (e.right, lt)
             if not isinstance(other_type, m.EnumType):
-                self.error("type", f"`{value_side.name}` is a value of `{self.value_owner[value_side.name][0]}`, "
+                owner = self.value_owner.get(value_side.name, ["an enumeration"])[0]
+                self.error("type", f"`{value_side.name}` is a value of `{owner}`, "
                            f"but it is compared with {self.kind(other_type)}", e.span)
                 return m.CmpE(e.op, left, right, e.span)
             const = self.constant(value_side, other_type)
