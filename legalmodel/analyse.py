@@ -20,7 +20,7 @@ import z3
 
 from . import model as m
 from .encode import Encoding
-from .solving import Condition, Session, Unknown, canonical  # noqa: F401  (Condition is part of this API)
+from .solving import Condition, Session, Unknown, canonical, satisfies  # noqa: F401  (Condition: API)
 from .evaluate import Evaluation, assumptions_hold, evaluate
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -120,7 +120,8 @@ class Analyser:
         return relevant_facts(self.spec, actions, extra)
 
     def evidence(self, model: z3.ModelRef, expect, what: str, prop: z3.BoolRef | None = None,
-                 relevant: list[str] | None = None, fixed: dict | None = None, label: str = "") -> Evidence:
+                 relevant: list[str] | None = None, fixed: dict | None = None, label: str = "",
+                 avoid: list = ()) -> Evidence:
         """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that matter."""
         situation = self.enc.decode(model)
         evaluation = evaluate(self.spec, situation)
@@ -133,7 +134,8 @@ class Analyser:
             self.report.questions = self.session.questions
             plain = canonical(situation, conditions, self.spec.facts, fixed)
             plain_evaluation = evaluate(self.spec, plain)
-            if assumptions_hold(self.spec, plain) and expect(plain_evaluation):
+            if (assumptions_hold(self.spec, plain) and expect(plain_evaluation)
+                    and not any(satisfies(plain, earlier) for earlier in avoid)):
                 situation, evaluation = plain, plain_evaluation
         return Evidence(
             situation=situation,
@@ -149,7 +151,8 @@ class Analyser:
         """Up to `limit` situations where `prop` holds, each in a different region of the facts
         that matter (each next one lies outside the conditions of those before)."""
         found = self.session.regions(
-            prop, lambda model: self.evidence(model, expect, what, prop, relevant, fixed), limit, fixed)
+            prop, lambda model, earlier: self.evidence(model, expect, what, prop, relevant, fixed, avoid=earlier),
+            limit, fixed)
         self.report.questions = self.session.questions
         return found
 
@@ -213,7 +216,7 @@ class Analyser:
                 core = set()
             blamed = [a for a, lit in zip(spec.assumptions, self.assume_lits) if str(lit) in core]
             details = tuple(
-                f"it contradicts the assumption {('“' + a.label + '”') if a.label else ''} at {a.span.location()}"
+                f"it contradicts the assumption {('“' + a.label + '” ') if a.label else ''}at {a.span.location()}"
                 for a in blamed) or ("the condition contradicts itself or the ranges of its facts",)
             self.add(Finding("dead-provision", WARNING,
                              f"{pid} can never apply: no situation meets its condition",
@@ -427,41 +430,45 @@ class Analyser:
                 relevant = self.relevant_facts({action})
                 result = {"action": action, "expected": expected}
                 try:
-                    other = self.sat(given_formula, z3.Not(enc.verdict_is(action, expected)))
-                    if other is None:
+                    if self.sat(given_formula, z3.Not(enc.verdict_is(action, expected))) is None:
                         result["status"] = "passes"
-                    else:
-                        same = self.sat(given_formula, enc.verdict_is(action, expected))
-                        keeps_given = lambda e: all(e.situation[f] == v for f, v in given.items())  # noqa: E731
-                        against = self.evidence(other, lambda e: e.verdicts[action] != expected and keeps_given(e),
-                                                f"example “{example.title}”",
-                                                z3.Not(enc.verdict_is(action, expected)), relevant, given)
-                        against = replace(against, label=f"gives {against.verdicts[action]}")
-                        if same is None:
-                            result["status"] = "fails"
-                            result["evidence"] = (against,)
-                            self.add(Finding(
-                                "failed-example", ERROR,
-                                f"example “{example.title}” expects `{action}` {expected}, "
-                                f"but it is {against.verdicts[action]}",
-                                example.title, example.span, action,
-                                tuple(d for d in against.in_force if spec.provisions[d].action == action),
-                                (against,), identity=()))
-                        else:
-                            agree = self.evidence(same, lambda e: e.verdicts[action] == expected and keeps_given(e),
-                                                  f"example “{example.title}”", enc.verdict_is(action, expected),
-                                                  relevant, given, label=f"gives {expected}")
-                            depends = sorted({c.fact for ev in (agree, against) for c in ev.conditions},
-                                             key=list(spec.facts).index)
-                            result["status"] = "underdetermined"
+                        entry["results"].append(result)
+                        continue
+                    keeps_given = lambda e: all(e.situation[f] == v for f, v in given.items())  # noqa: E731
+                    evidence = []  # one witness for each verdict the given facts allow
+                    for verdict in [expected] + [v for v in m.VERDICTS if v != expected]:
+                        model = self.sat(given_formula, enc.verdict_is(action, verdict))
+                        if model is None:
+                            continue
+                        evidence.append(self.evidence(
+                            model, lambda e, v=verdict: e.verdicts[action] == v and keeps_given(e),
+                            f"example “{example.title}”", enc.verdict_is(action, verdict), relevant, given,
+                            label=f"gives {verdict}"))
+                    possible = [e.verdicts[action] for e in evidence]
+                    depends = sorted({c.fact for ev in evidence for c in ev.conditions}, key=list(spec.facts).index)
+                    result["evidence"] = tuple(evidence)
+                    if expected not in possible:
+                        result["status"] = "fails"
+                        said = possible[0] if len(possible) == 1 else (
+                            " or ".join(possible) + ", depending on " + ", ".join(f"`{d}`" for d in depends))
+                        if len(possible) > 1:
                             result["depends_on"] = depends
-                            result["evidence"] = (agree, against)
-                            self.add(Finding(
-                                "underdetermined-example", ERROR,
-                                f"example “{example.title}” does not settle `{action}`: "
-                                f"the verdict depends on {', '.join('`' + d + '`' for d in depends)}",
-                                example.title, example.span, action, (), (agree, against),
-                                ("state these facts in `given`",)))
+                        self.add(Finding(
+                            "failed-example", ERROR,
+                            f"example “{example.title}” expects `{action}` {expected}, but it is {said}",
+                            example.title, example.span, action,
+                            tuple(sorted({d for ev in evidence for d in ev.in_force
+                                          if spec.provisions[d].action == action})),
+                            tuple(evidence), identity=()))
+                    else:
+                        result["status"] = "underdetermined"
+                        result["depends_on"] = depends
+                        self.add(Finding(
+                            "underdetermined-example", ERROR,
+                            f"example “{example.title}” does not settle `{action}`: "
+                            f"the verdict depends on {', '.join('`' + d + '`' for d in depends)}",
+                            example.title, example.span, action, (), tuple(evidence),
+                            ("state these facts in `given`",)))
                 except Unknown as u:
                     result["status"] = "unknown"
                     self.unknown(example.title, example.span, f"example “{example.title}”", u.reason)

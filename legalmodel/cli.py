@@ -712,5 +712,23 @@ def run() -> None:
         sys.exit(EXIT_INTERNAL)
 
 
+def _paragraphs(text: str | None) -> str | None:
+    """Click keeps a paragraph's layout when it starts with a `\\b` line; that line must follow
+    a blank one, or the marker is printed as a raw character."""
+    if not text:
+        return text
+    lines = text.split("\n")
+    out: list[str] = []
+    for line in lines:
+        if line == "\b" and out and out[-1].strip():
+            out.append("")
+        out.append(line)
+    return "\n".join(out)
+
+
+for _command in (main, *main.commands.values()):
+    _command.help = _paragraphs(_command.help)
+
+
 if __name__ == "__main__":
     run()

@@ -21,7 +21,7 @@ from .analyse import Analyser, Disagreement, relevant_facts
 from .diagnostics import Diagnostic, SpecErrors
 from .encode import Encoding
 from .evaluate import Evaluation, assumptions_hold, evaluate
-from .solving import Condition, Session, Unknown, canonical
+from .solving import Condition, Session, Unknown, canonical, satisfies
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})
@@ -120,7 +120,7 @@ class Differ:
 
     # ---- evidence --------------------------------------------------------------------------
 
-    def _change(self, model, action, v_old, v_new, prop, relevant) -> Change:
+    def _change(self, model, action, v_old, v_new, prop, relevant, avoid=()) -> Change:
         situation = self.old_enc.decode(model)
         e_old = evaluate(self.old, _restrict(situation, self.old))
         e_new = evaluate(self.new, _restrict(situation, self.new))
@@ -131,7 +131,8 @@ class Differ:
         plain = canonical(situation, conditions, self.vocabulary)
         p_old = evaluate(self.old, _restrict(plain, self.old))
         p_new = evaluate(self.new, _restrict(plain, self.new))
-        if (p_old.verdicts[action], p_new.verdicts[action]) == (v_old, v_new) and assumptions_hold(
+        if not any(satisfies(plain, earlier) for earlier in avoid) and (
+                p_old.verdicts[action], p_new.verdicts[action]) == (v_old, v_new) and assumptions_hold(
                 self.old, _restrict(plain, self.old)) and assumptions_hold(self.new, _restrict(plain, self.new)):
             situation, e_old, e_new = plain, p_old, p_new
         return self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
@@ -161,7 +162,8 @@ class Differ:
                     key = (action, v_old, v_new)
                     try:
                         items = self.session.regions(
-                            prop, lambda model: self._change(model, action, v_old, v_new, prop, relevant),
+                            prop, lambda model, earlier: self._change(model, action, v_old, v_new, prop,
+                                                                      relevant, earlier),
                             MAX_ITEMS)
                         if len(items) == MAX_ITEMS and self.session.sat(
                                 prop, *[z3.Not(self.session.cube_formula(c.conditions)) for c in items]) is not None:

@@ -96,6 +96,13 @@ TERMINAL_WORDS = {
     "EQUAL": "`=`",
     "DOTS": "`..`",
     "$END": "the end of the file",
+    "DASH": "`–`",
+    "OCH": "`och`",
+    "SAMT": "`samt`",
+    "ST": "`st.`",
+    "P": "`p.`",
+    "STYCKET": "`stycket`",
+    "PUNKTEN": "`punkten`",
 }
 
 

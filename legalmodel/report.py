@@ -31,11 +31,20 @@ def _expected_text(expected: tuple[str, ...]) -> str:
     return ", ".join(items[:-1]) + " or " + items[-1]
 
 
+def printable(text: str) -> str:
+    """Control characters (NUL, escape, …) shown as `�`, one column each, never sent raw to a terminal."""
+    return "".join(ch if ch == "\t" or ch.isprintable() or ch == " " else "\ufffd" for ch in text)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
 def render_diagnostic(d: Diagnostic) -> str:
     """`file:line:col: error[code]: message`, the line with a caret, what was expected, help."""
     span = d.span
-    lines = [f"{span.location()}: {d.severity.value}[{d.code}]: {d.message}"]
-    source_line = span.source.line_text(span.line) if span.source else ""
+    lines = [f"{span.location()}: {d.severity.value}[{d.code}]: {printable(d.message)}"]
+    source_line = printable(span.source.line_text(span.line)) if span.source else ""
     if source_line:
         number = str(span.line)
         pad = " " * len(number)
@@ -231,7 +240,8 @@ def render_text(report: Report, colour: bool = False) -> str:
     st = status(report)
     summary = {"clean": "consistent", "findings": "findings", "unknown": "unknown"}[st]
     accepted = f", {c['accepted']} accepted" if c["accepted"] else ""
-    out.append(f"{spec.name}: {summary}: {c['error']} errors, {c['warning']} warnings, {c['note']} notes{accepted} "
+    out.append(f"{spec.name}: {summary}: {_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, "
+               f"{_plural(c['note'], 'note')}{accepted} "
                f"({len(spec.provisions)} provisions, {len(spec.facts)} facts)")
     return "\n".join(out) + "\n"
 

@@ -93,6 +93,19 @@ def canonical(situation: dict, conditions: tuple[Condition, ...], facts: dict, f
     return out
 
 
+def satisfies(situation: dict, conditions: tuple[Condition, ...]) -> bool:
+    """Whether a situation lies inside a conjunction of conditions."""
+    for c in conditions:
+        v = situation[c.fact]
+        if c.kind == "bool" and v != c.value:
+            return False
+        if c.kind == "range" and ((c.low is not None and v < c.low) or (c.high is not None and v > c.high)):
+            return False
+        if c.kind == "set" and v not in c.members:
+            return False
+    return True
+
+
 class Session:
     """A solver over one vocabulary of facts (`facts_encoding` gives variables and values)."""
 
@@ -268,7 +281,8 @@ class Session:
 
     def regions(self, prop: z3.BoolRef, make_evidence, limit: int, fixed: dict | None = None) -> list:
         """Up to `limit` situations where `prop` holds, each outside the conditions of those
-        before; `make_evidence(model)` turns a model into evidence with `.conditions`.
+        before; `make_evidence(model, earlier)` turns a model into evidence with `.conditions`; `earlier`
+        holds the conditions found before, which a plainer witness must stay outside of.
         With no limit (None) this enumerates a complete cover of `prop`."""
         found: list = []
         blocks: list[z3.BoolRef] = []
@@ -277,7 +291,7 @@ class Session:
             model = self.sat(*base, *[z3.Not(b) for b in blocks])
             if model is None:
                 break
-            ev = make_evidence(model)
+            ev = make_evidence(model, [e.conditions for e in found])
             found.append(ev)
             blocks.append(self.cube_formula(ev.conditions))
             if not ev.conditions:

@@ -1,0 +1,469 @@
+"""The analyses, one small spec per finding and one without it.
+
+Every finding is checked against the semantics, not against what the code printed: its kind,
+severity and provisions are those the tiny spec makes obvious, and each piece of evidence is
+re-evaluated with the plain evaluator and, by brute force over every situation, shown to be
+exact (every situation inside its conditions has the property). Where a spec has no finding
+of a kind, brute force confirms that no situation has the property either.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from legalmodel import model as m
+from legalmodel.analyse import analyse
+from legalmodel.evaluate import evaluate
+from legalmodel.report import status
+
+from helpers import all_situations, check, evaluations, findings_of, inside, load, pigeonhole, region
+
+
+def only(report, kind):
+    found = findings_of(report, kind)
+    assert len(found) == 1, [(f.kind, f.message) for f in report.findings]
+    return found[0]
+
+
+def assert_exact(spec, ev, prop, fixed=None):
+    """The evidence's situation has the property by the evaluator, and so does every
+    situation inside its conditions (brute force)."""
+    evaluation = evaluate(spec, ev.situation)
+    assert prop(evaluation), ev.situation
+    assert evaluation.verdicts == ev.verdicts
+    assert set(ev.in_force) == evaluation.in_force
+    assert set(ev.triggered) == evaluation.triggered
+    assert inside(ev.situation, ev.conditions)
+    inner = region(spec, ev, fixed)
+    assert inner, "no situation meets the evidence's conditions"
+    bad = [e.situation for e in inner if not prop(e)]
+    assert not bad, f"inside `{ev.cube_text()}` the property fails in {bad[:3]}"
+
+
+def assert_distinct_regions(evidence):
+    """Each witness lies outside the conditions of the witnesses before it."""
+    for i, later in enumerate(evidence):
+        for earlier in evidence[:i]:
+            assert later.situation != earlier.situation, "the same situation is shown twice"
+            assert not inside(later.situation, earlier.conditions), (
+                f"{later.situation} lies inside the earlier `{earlier.cube_text()}`")
+
+
+# ---- contradiction ------------------------------------------------------------------------------
+
+DUTY = '''law OSL "o"
+fact risk: bool "r"
+fact ålder: 0..30 "a"
+action anmäla "report to the police" default permitted
+provision 14 kap. 1 § "Anmälningsplikt" oblige anmäla when risk
+provision 14 kap. 2 § "Tystnad" forbid anmäla when ålder < 18
+'''
+
+
+def test_contradiction():
+    spec, report = check(DUTY)
+    f = only(report, "contradiction")
+    assert (f.severity, f.action) == ("error", "anmäla")
+    assert f.provisions == ("14 kap. 1 § OSL", "14 kap. 2 § OSL")
+    assert f.message == "14 kap. 1 § OSL obliges `anmäla` where 14 kap. 2 § OSL forbids it"
+    [ev] = f.evidence
+
+    def both(e):
+        return {"14 kap. 1 § OSL", "14 kap. 2 § OSL"} <= e.in_force and e.verdicts["anmäla"] == m.CONTRADICTORY
+
+    assert_exact(spec, ev, both)
+    # the facts that matter are exactly those of the two conditions
+    assert ev.cube_text() == "risk ∧ ålder ≤ 17"
+
+
+@pytest.mark.parametrize("change", [
+    ("when ålder < 18", "when ålder < 18 and not risk"),                       # never both triggered
+    ('when risk\n', 'when risk\n  overrides 14 kap. 2 §\n'),                     # the duty prevails
+])
+def test_no_contradiction(change):
+    text = DUTY.replace(*change)
+    assert text != DUTY
+    spec, report = check(text)
+    assert findings_of(report, "contradiction") == []
+    assert all(e.verdicts["anmäla"] != m.CONTRADICTORY for e in evaluations(spec))
+
+
+# ---- unresolved collision --------------------------------------------------------------------------
+
+SECRECY = '''law OSL "o"
+enum Myndighet { polisen, skatteverket }
+fact mottagare: Myndighet "m"
+fact samtycke: bool "the person consents"
+fact ålder: 0..30 "a"
+action lämna "hand the information over" default permitted
+provision 26 kap. 1 § "Socialtjänstsekretess" forbid lämna when not samtycke
+provision 10 kap. 18 a § "Polisen" permit lämna when mottagare = polisen and ålder < 21
+'''
+
+
+def test_collision():
+    spec, report = check(SECRECY)
+    f = only(report, "collision")
+    assert (f.severity, f.action) == ("warning", "lämna")
+    assert f.provisions == ("10 kap. 18 a § OSL", "26 kap. 1 § OSL")
+    assert "neither names the other" in f.message
+    assert any("except 26 kap. 1 § OSL" in d for d in f.details)
+    [ev] = f.evidence
+
+    def both(e):
+        return {"10 kap. 18 a § OSL", "26 kap. 1 § OSL"} <= e.in_force and e.verdicts["lämna"] == m.FORBIDDEN
+
+    assert_exact(spec, ev, both)
+    assert ev.cube_text() == "mottagare = polisen ∧ ¬samtycke ∧ ålder ≤ 20"
+
+
+@pytest.mark.parametrize("relation, verdict", [
+    ("overrides 26 kap. 1 §", m.PERMITTED),   # the permission prevails
+    ("except 26 kap. 1 §", m.FORBIDDEN),      # the permission leaves the secrecy alone, on purpose
+])
+def test_no_collision_when_the_relation_is_stated(relation, verdict):
+    spec, report = check(SECRECY.rstrip("\n") + f"\n  {relation}\n")
+    assert findings_of(report, "collision") == []
+    both = {"mottagare": "polisen", "samtycke": False, "ålder": 19}
+    assert evaluate(spec, both).verdicts["lämna"] == verdict
+
+
+# ---- gap -----------------------------------------------------------------------------------------------
+
+GAP = '''law OSL "o"
+fact risk: bool "r"
+fact ålder: 0..30 "a"
+action lämna "hand the information over"
+provision 26 kap. 1 § "s" forbid lämna when ålder < 18
+provision 10 kap. 1 § "p" permit lämna when ålder >= 21 and risk
+'''
+
+
+def test_gap():
+    spec, report = check(GAP)
+    f = only(report, "gap")
+    assert (f.severity, f.subject, f.action, f.provisions) == ("error", "lämna", "lämna", ())
+    assert f.evidence
+
+    def undecided(e):
+        return e.verdicts["lämna"] == m.UNDECIDED
+
+    for ev in f.evidence:
+        assert_exact(spec, ev, undecided)
+    # together the witnesses cover every gap: ages 18–20, and adults without risk
+    gaps = [e.situation for e in evaluations(spec) if undecided(e)]
+    assert gaps and all(any(inside(s, ev.conditions) for ev in f.evidence) for s in gaps)
+
+
+def test_gap_witnesses_differ_in_the_facts_that_matter():
+    _spec, report = check(GAP)
+    assert_distinct_regions(only(report, "gap").evidence)
+
+
+@pytest.mark.parametrize("change", [
+    ('action lämna "hand the information over"', 'action lämna "hand the information over" default forbidden'),
+    ("when ålder >= 21 and risk", "when ålder >= 18"),
+])
+def test_no_gap(change):
+    spec, report = check(GAP.replace(*change))
+    assert findings_of(report, "gap") == []
+    assert all(e.verdicts["lämna"] != m.UNDECIDED for e in evaluations(spec))
+
+
+# ---- dead provision ------------------------------------------------------------------------------------
+
+DEAD = '''law OSL "o"
+fact samtycke: bool "the person consents"
+fact risk: bool "r"
+fact ålder: 0..30 "a"
+assume "a child cannot consent" samtycke implies ålder >= 18
+action lämna "l" default permitted
+provision 26 kap. 1 § "Barn med samtycke" forbid lämna when samtycke and ålder < 18
+provision 26 kap. 2 § "Motsägelse" forbid lämna when risk and not risk
+provision 26 kap. 3 § "Levande" forbid lämna when samtycke and ålder >= 18
+'''
+
+
+def test_dead_provisions_and_why():
+    spec, report = check(DEAD)
+    dead = findings_of(report, "dead-provision")
+    assert [(f.severity, f.provisions) for f in dead] == [
+        ("warning", ("26 kap. 1 § OSL",)), ("warning", ("26 kap. 2 § OSL",))]
+    assert dead[0].details == ("it contradicts the assumption “a child cannot consent” at spec.lm:5:1",)
+    assert dead[1].details == ("the condition contradicts itself or the ranges of its facts",)
+    for f in dead:
+        assert all(f.subject not in e.triggered for e in evaluations(spec))
+    assert any("26 kap. 3 § OSL" in e.triggered for e in evaluations(spec))
+
+
+def test_dead_provision_blames_an_unlabelled_assumption_by_its_place():
+    text = DEAD.replace('assume "a child cannot consent" samtycke', "assume samtycke")
+    _spec, report = check(text)
+    f = findings_of(report, "dead-provision")[0]
+    assert f.details == ("it contradicts the assumption at spec.lm:5:1",)
+
+
+def test_no_dead_provision():
+    text = DEAD.replace('assume "a child cannot consent" samtycke implies ålder >= 18\n', "")
+    text = text.replace("when risk and not risk", "when risk")
+    spec, report = check(text)
+    assert findings_of(report, "dead-provision") == []
+    assert all(any(pid in e.triggered for e in evaluations(spec)) for pid in spec.provisions)
+
+
+# ---- never in force ---------------------------------------------------------------------------------------
+
+OVERRIDDEN = '''law OSL "o"
+fact risk: bool "r"
+fact ålder: 0..30 "a"
+action lämna "l" default forbidden
+provision 26 kap. 1 § "Sekretess" forbid lämna when risk
+provision 10 kap. 1 § "Brytande" permit lämna when risk
+  overrides 26 kap. 1 §
+'''
+
+
+def test_never_in_force():
+    spec, report = check(OVERRIDDEN)
+    f = only(report, "never-in-force")
+    assert (f.severity, f.subject, f.action) == ("warning", "26 kap. 1 § OSL", "lämna")
+    assert f.provisions == ("26 kap. 1 § OSL", "10 kap. 1 § OSL")
+    [ev] = f.evidence
+    assert_exact(spec, ev, lambda e: "26 kap. 1 § OSL" in e.triggered and "26 kap. 1 § OSL" not in e.in_force)
+    assert any("26 kap. 1 § OSL" in e.triggered for e in evaluations(spec))
+    assert all("26 kap. 1 § OSL" not in e.in_force for e in evaluations(spec))
+    assert findings_of(report, "dead-provision") == []
+
+
+def test_not_never_in_force_when_the_override_leaves_room():
+    spec, report = check(OVERRIDDEN.replace("permit lämna when risk", "permit lämna when risk and ålder < 21"))
+    assert findings_of(report, "never-in-force") == []
+    assert any("26 kap. 1 § OSL" in e.in_force for e in evaluations(spec))
+
+
+# ---- idle override -----------------------------------------------------------------------------------------
+
+IDLE = '''law OSL "o"
+fact samtycke: bool "the person consents"
+fact risk: bool "r"
+action lämna "l" default permitted
+provision 26 kap. 1 § "Sekretess" forbid lämna when not samtycke
+provision 10 kap. 1 § "Samtycke" permit lämna when samtycke
+  overrides 26 kap. 1 §
+'''
+
+
+def without_override(text):
+    return text.replace("\n  overrides 26 kap. 1 §", "")
+
+
+def test_idle_override_where_the_two_never_meet():
+    spec, report = check(IDLE)
+    f = only(report, "idle-override")
+    assert (f.severity, f.subject, f.provisions) == ("note", "10 kap. 1 § OSL", ("10 kap. 1 § OSL", "26 kap. 1 § OSL"))
+    other = load(without_override(IDLE))
+    assert all(evaluate(spec, s).verdicts == evaluate(other, s).verdicts for s in all_situations(spec))
+
+
+def test_idle_override_where_the_verdict_is_the_same_anyway():
+    text = IDLE.replace('permit lämna when samtycke', 'forbid lämna when risk')
+    spec, report = check(text)
+    f = only(report, "idle-override")
+    assert f.provisions == ("10 kap. 1 § OSL", "26 kap. 1 § OSL")
+    other = load(without_override(text))
+    assert all(evaluate(spec, s).verdicts == evaluate(other, s).verdicts for s in all_situations(spec))
+
+
+def test_no_idle_override_when_it_decides_something():
+    text = IDLE.replace("permit lämna when samtycke", "permit lämna when risk")
+    spec, report = check(text)
+    assert findings_of(report, "idle-override") == []
+    other = load(without_override(text))
+    assert any(evaluate(spec, s).verdicts != evaluate(other, s).verdicts for s in all_situations(spec))
+
+
+# ---- goals ----------------------------------------------------------------------------------------------------
+
+GOALS = '''law OSL "o"
+enum Myndighet { polisen, skatteverket }
+fact mottagare: Myndighet "m"
+fact risk: bool "r"
+fact ålder: 0..30 "a"
+action lämna "l" default forbidden
+provision 10 kap. 18 a § "Unga" permit lämna when risk and ålder < 21 and mottagare = polisen
+'''
+
+
+def goal_entry(report, title):
+    [entry] = [g for g in report.goals if g["goal"].title == title]
+    return entry
+
+
+def test_failed_goal_over_all_situations():
+    spec, report = check(GOALS + 'goal "anyone at risk" lämna is permitted whenever risk\n')
+    f = only(report, "failed-goal")
+    assert (f.severity, f.subject, f.action) == ("error", "anyone at risk", "lämna")
+    assert f.message == "goal “anyone at risk” fails: in these situations the verdict is not permitted"
+    goal = spec.goals[0]
+
+    def counterexample(e):
+        return e.holds(goal.condition) and e.verdicts["lämna"] != m.PERMITTED
+
+    assert f.evidence
+    for ev in f.evidence:
+        assert_exact(spec, ev, counterexample)
+    assert_distinct_regions(f.evidence)
+    # the counterexamples are the adults and the tax agency: both are shown
+    assert any(ev.situation["ålder"] >= 21 for ev in f.evidence)
+    assert any(ev.situation["mottagare"] == "skatteverket" for ev in f.evidence)
+    assert goal_entry(report, "anyone at risk")["status"] == "fails"
+
+
+def test_goal_over_all_situations_that_holds():
+    spec, report = check(GOALS + 'goal "young people at risk" lämna is permitted whenever '
+                                 'risk and ålder < 21 and mottagare = polisen\n')
+    assert findings_of(report, "failed-goal") == []
+    assert goal_entry(report, "young people at risk")["status"] == "holds"
+    goal = spec.goals[0]
+    assert all(e.verdicts["lämna"] == m.PERMITTED for e in evaluations(spec) if e.holds(goal.condition))
+
+
+def test_failed_goal_over_some_situation():
+    spec, report = check(GOALS + 'goal "the tax agency can be told" possibly lämna is permitted '
+                                 'when mottagare = skatteverket\n')
+    f = only(report, "failed-goal")
+    assert f.message == "goal “the tax agency can be told” fails: no situation gives the wanted verdict"
+    assert f.evidence == ()
+    goal = spec.goals[0]
+    assert not any(e.holds(goal.condition) and e.verdicts["lämna"] == m.PERMITTED for e in evaluations(spec))
+
+
+def test_goal_over_some_situation_that_holds():
+    spec, report = check(GOALS + 'goal "a 20-year-old can be reported" possibly lämna is permitted when ålder = 20\n')
+    assert findings_of(report, "failed-goal") == []
+    entry = goal_entry(report, "a 20-year-old can be reported")
+    assert entry["status"] == "holds"
+    [ev] = entry["evidence"]
+    goal = spec.goals[0]
+    assert_exact(spec, ev, lambda e: e.holds(goal.condition) and e.verdicts["lämna"] == m.PERMITTED)
+
+
+def test_goal_expected_to_fail_is_information_not_a_finding():
+    spec, report = check(GOALS + 'goal "anyone at risk" expected to fail "the amendment is not in force yet"\n'
+                                 '  lämna is permitted whenever risk\n')
+    assert report.findings == []
+    assert status(report) == "clean"
+    entry = goal_entry(report, "anyone at risk")
+    assert entry["status"] == "fails-as-expected"
+    goal = spec.goals[0]
+    assert entry["evidence"]
+    for ev in entry["evidence"]:
+        assert_exact(spec, ev, lambda e: e.holds(goal.condition) and e.verdicts["lämna"] != m.PERMITTED)
+
+
+def test_goal_that_holds_though_expected_to_fail():
+    spec, report = check(GOALS + 'goal "young people at risk" expected to fail\n'
+                                 '  lämna is permitted whenever risk and ålder < 21 and mottagare = polisen\n')
+    f = only(report, "goal-holds-unexpectedly")
+    assert (f.severity, f.subject) == ("warning", "young people at risk")
+    assert f.details == ("remove `expected to fail` so the record stays true",)
+    assert goal_entry(report, "young people at risk")["status"] == "holds-unexpectedly"
+    assert status(report) == "findings"
+
+
+# ---- examples ----------------------------------------------------------------------------------------------------
+
+def test_example_that_passes():
+    _spec, report = check(GOALS + 'example "e" given risk, ålder = 19, mottagare = polisen expect lämna permitted\n')
+    assert report.findings == []
+    assert report.examples[0]["results"] == [{"action": "lämna", "expected": "permitted", "status": "passes"}]
+
+
+def test_failed_example():
+    spec, report = check(GOALS + 'example "an adult" given risk, ålder = 25, mottagare = polisen expect lämna permitted\n')
+    f = only(report, "failed-example")
+    assert (f.severity, f.subject, f.action) == ("error", "an adult", "lämna")
+    assert f.message == "example “an adult” expects `lämna` permitted, but it is forbidden"
+    [ev] = f.evidence
+    given = dict(spec.examples[0].given)
+    assert_exact(spec, ev, lambda e: e.verdicts["lämna"] == m.FORBIDDEN, given)
+    assert all(e.verdicts["lämna"] != m.PERMITTED for e in evaluations(spec, given))
+
+
+def test_failed_example_evidence_shows_the_verdict_it_names_in_every_situation_it_covers():
+    # unstated, `y` decides between permitted and undecided; neither is the forbidden expected
+    spec, report = check('''law OSL "o"
+fact x: bool "x"
+fact y: bool "y"
+action a "a"
+provision 1 § "p" permit a when y
+example "e" given x expect a forbidden
+''')
+    f = only(report, "failed-example")
+    given = {"x": True}
+    assert all(e.verdicts["a"] != m.FORBIDDEN for e in evaluations(spec, given))
+    for ev in f.evidence:
+        shown = ev.verdicts["a"]
+        assert ev.label == f"gives {shown}"
+        assert_exact(spec, ev, lambda e, shown=shown: e.verdicts["a"] == shown, given)
+
+
+def test_underdetermined_example_names_the_facts_it_depends_on():
+    spec, report = check(GOALS + 'example "a young person" given risk, mottagare = polisen expect lämna permitted\n')
+    f = only(report, "underdetermined-example")
+    assert (f.severity, f.subject, f.action) == ("error", "a young person", "lämna")
+    assert f.message == "example “a young person” does not settle `lämna`: the verdict depends on `ålder`"
+    assert report.examples[0]["results"][0]["depends_on"] == ["ålder"]
+    given = dict(spec.examples[0].given)
+    agree, against = f.evidence
+    assert agree.label == "gives permitted" and against.label == "gives forbidden"
+    assert_exact(spec, agree, lambda e: e.verdicts["lämna"] == m.PERMITTED, given)
+    assert_exact(spec, against, lambda e: e.verdicts["lämna"] == m.FORBIDDEN, given)
+
+
+def test_impossible_example():
+    text = GOALS.replace('action lämna', 'assume "only young people" ålder < 21\naction lämna')
+    spec, report = check(text + 'example "an adult" given ålder = 25 expect lämna forbidden\n')
+    f = only(report, "impossible-example")
+    assert (f.severity, f.subject) == ("error", "an adult")
+    assert "contradict the assumptions" in f.message
+    assert all_situations(spec, {"ålder": 25}) == []
+    assert report.examples[0]["results"] == [{"status": "impossible"}]
+
+
+def test_possible_example_is_not_impossible():
+    text = GOALS.replace('action lämna', 'assume "only young people" ålder < 21\naction lämna')
+    _spec, report = check(text + 'example "a child" given ålder = 15, risk, mottagare = polisen expect lämna permitted\n')
+    assert report.findings == []
+
+
+# ---- unknown within the time limit ---------------------------------------------------------------------------------
+
+def test_unknown_within_the_time_limit_is_never_reported_as_consistent():
+    # nine pigeons: Z3 needs about half a second here; the limit is one millisecond
+    spec = load(pigeonhole(9))
+    report = analyse(spec, timeout_ms=1)
+    f = only(report, "unknown")
+    assert (f.severity, f.subject) == ("error", "1 kap. 1 § OSL")
+    assert "within the time limit" in f.message
+    assert f.details == ("time limit per question: 1 ms",)
+    assert findings_of(report, "dead-provision") == []
+    assert status(report) == "unknown"
+
+
+def test_no_unknown_with_time_enough():
+    spec = load(pigeonhole(5))
+    report = analyse(spec, timeout_ms=10_000)
+    assert findings_of(report, "unknown") == []
+    assert [f.kind for f in report.findings] == ["dead-provision"]
+
+
+# ---- a clean spec ---------------------------------------------------------------------------------------------------
+
+def test_a_spec_with_nothing_to_report():
+    spec, report = check(SECRECY.rstrip("\n") + "\n  overrides 26 kap. 1 §\n"
+                         + 'goal "young people" lämna is permitted whenever mottagare = polisen and ålder < 21\n'
+                         + 'example "e" given mottagare = skatteverket, samtycke = false expect lämna forbidden\n')
+    assert report.findings == []
+    assert status(report) == "clean"
+    assert [g["status"] for g in report.goals] == ["holds"]

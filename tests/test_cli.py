@@ -1,0 +1,320 @@
+"""The command line, end to end on files: exit codes, JSON, diagnostics for bad input, help.
+
+Exit status (cli.py): 0 clean, 1 findings, 2 bad input, 3 undecided within the time limit.
+Results go to stdout, diagnostics to stderr; a user never sees a Python traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from legalmodel.cli import main
+
+from helpers import REPO, make_runner, pigeonhole
+
+CLEAN = '''law OSL "Offentlighets- och sekretesslag (2009:400)"
+fact risk: bool "concrete signs of a risk of crime"
+action lämna "hand the information to the police" default permitted
+provision 26 kap. 1 § "Socialtjänstsekretess" forbid lämna when not risk
+goal "the police can be told about a risk" lämna is permitted whenever risk
+example "no risk" given not risk expect lämna forbidden
+'''
+
+# a duty meets a prohibition where risk holds and the person is under 18
+FINDINGS = '''law OSL "Offentlighets- och sekretesslag (2009:400)"
+fact risk: bool "concrete signs of a risk of crime"
+fact ålder: 0..30 "the age of the person"
+action anmäla "report to the police" default permitted
+provision 14 kap. 1 § "Anmälningsplikt" oblige anmäla when risk
+provision 14 kap. 2 § "Tystnad" forbid anmäla when ålder < 18
+'''
+
+LOCATION = re.compile(r"^(?P<file>[^\s:][^:]*):(?P<line>\d+):(?P<col>\d+): error\[(?P<code>[\w-]+)\]: ", re.M)
+
+
+@pytest.fixture(autouse=True)
+def in_tmp_path(tmp_path, monkeypatch):
+    """Every test runs in its own empty folder, so the paths it prints are short and known."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("NO_COLOR", "1")
+
+
+def write(tmp_path, text: str | bytes, name: str = "spec.lm") -> Path:
+    """Write a file in the test's folder; returns its path relative to it (the current folder)."""
+    path = tmp_path / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(text, bytes):
+        path.write_bytes(text)
+    else:
+        path.write_text(text, encoding="utf-8")
+    return Path(name)
+
+
+def run(*args):
+    result = make_runner().invoke(main, [str(a) for a in args])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the command line crashed: {result.exception!r}") from result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def caret_under(stderr: str, line: int, column: int) -> None:
+    """The diagnostic shows source line `line` and a caret line whose first `^` is at `column`."""
+    lines = stderr.splitlines()
+    for i, text in enumerate(lines):
+        if re.match(rf"^{line} \| ", text):
+            assert i + 1 < len(lines), stderr
+            caret = lines[i + 1]
+            prefix = " " * len(str(line)) + " | "
+            assert caret.startswith(prefix) and "^" in caret, stderr
+            assert caret.index("^") - len(prefix) + 1 == column, stderr
+            return
+    raise AssertionError(f"no source line {line} in:\n{stderr}")
+
+
+# ---- exit status ---------------------------------------------------------------------------------
+
+def test_clean_spec_exits_0(tmp_path):
+    result = run("check", write(tmp_path, CLEAN))
+    assert result.exit_code == 0, result.output
+    assert result.stderr == ""
+    assert "consistent: 0 errors, 0 warnings, 0 notes" in result.stdout
+    assert "holds: “the police can be told about a risk”" in result.stdout
+
+
+def test_findings_exit_1(tmp_path):
+    result = run("check", write(tmp_path, FINDINGS))
+    assert result.exit_code == 1, result.output
+    out = result.stdout
+    assert "error[contradiction]" in out
+    assert "14 kap. 1 § OSL obliges `anmäla` where 14 kap. 2 § OSL forbids it" in out
+    assert "14 kap. 1 § OSL “Anmälningsplikt”  (spec.lm:5:1)" in out
+    assert "in force: 14 kap. 1 § OSL, 14 kap. 2 § OSL → `anmäla` is contradictory" in out
+
+
+def test_undecided_within_the_time_limit_exits_3(tmp_path):
+    result = run("check", write(tmp_path, pigeonhole(9)), "--timeout", "0.001", "--format", "json")
+    assert result.exit_code == 3, result.output
+    document = json.loads(result.stdout)
+    assert document["status"] == "unknown"
+    [spec] = document["specs"]
+    assert spec["status"] == "unknown"
+    assert [f["kind"] for f in spec["findings"]] == ["unknown"]
+
+
+def test_the_worst_outcome_of_several_specs_decides(tmp_path):
+    write(tmp_path, CLEAN, "clean/spec.lm")
+    write(tmp_path, FINDINGS, "findings/spec.lm")
+    assert run("check", ".").exit_code == 1
+    write(tmp_path, "fact x bool\n", "broken/spec.lm")
+    assert run("check", ".").exit_code == 2
+
+
+def test_a_directory_holds_one_spec_per_folder_and_a_folders_files_are_read_together(tmp_path):
+    write(tmp_path, 'law OSL "o"\nfact risk: bool "r"\n', "osl/vocabulary.lm")
+    write(tmp_path, 'action lämna "l" default permitted\nprovision 26 kap. 1 § "s" forbid lämna when risk\n',
+          "osl/provisions.lm")
+    write(tmp_path, FINDINGS, "other/spec.lm")
+    result = run("check", ".", "--format", "json")
+    assert result.exit_code == 1
+    specs = {s["spec"]: s for s in json.loads(result.stdout)["specs"]}
+    assert sorted(specs) == ["osl", "other"]
+    assert (specs["osl"]["status"], specs["osl"]["provisions"]) == ("clean", 1)
+    assert specs["other"]["status"] == "findings"
+
+
+# ---- JSON ------------------------------------------------------------------------------------------
+
+def test_json_output_has_the_documented_keys(tmp_path):
+    result = run("check", write(tmp_path, FINDINGS), "--format", "json")
+    assert result.exit_code == 1
+    document = json.loads(result.stdout)
+    assert list(document) == ["schema", "status", "specs"]
+    assert (document["schema"], document["status"]) == ("legalmodel.check/1", "findings")
+    [spec] = document["specs"]
+    assert list(spec) == ["spec", "status", "counts", "provisions", "findings", "goals", "examples"]
+    assert spec["counts"] == {"error": 1, "warning": 0, "note": 0, "accepted": 0}
+    [finding] = spec["findings"]
+    assert {k: finding[k] for k in ("kind", "severity", "subject", "action", "provisions")} == {
+        "kind": "contradiction", "severity": "error", "subject": "14 kap. 1 § OSL", "action": "anmäla",
+        "provisions": ["14 kap. 1 § OSL", "14 kap. 2 § OSL"]}
+    assert finding["location"] == {"file": "spec.lm", "line": 5, "column": 1}
+    assert re.fullmatch(r"CON-[0-9a-f]{8}", finding["id"])
+    [evidence] = finding["evidence"]
+    assert evidence["verdicts"] == {"anmäla": "contradictory"}
+    assert evidence["situation"]["risk"] is True and evidence["situation"]["ålder"] < 18
+
+
+def test_json_for_bad_input(tmp_path):
+    result = run("check", write(tmp_path, 'law OSL "o"\nfact x bool "x"\n'), "--format", "json")
+    assert result.exit_code == 2
+    document = json.loads(result.stdout)
+    assert document["status"] == "invalid"
+    [spec] = document["specs"]
+    assert spec["status"] == "invalid"
+    assert spec["diagnostics"] == [{
+        "code": "syntax", "severity": "error", "message": "unexpected `bool`",
+        "file": "spec.lm", "line": 2, "column": 8, "text": "bool", "expected": ["`:`"],
+    }]
+    assert "spec.lm:2:8: error[syntax]" in result.stderr
+
+
+def test_output_is_deterministic(tmp_path):
+    path = write(tmp_path, FINDINGS)
+    first, second = run("check", path, "--format", "json"), run("check", path, "--format", "json")
+    assert first.stdout == second.stdout
+
+
+# ---- bad input ---------------------------------------------------------------------------------------
+
+def test_syntax_error(tmp_path):
+    path = write(tmp_path, 'law OSL "o"\nfact x: bool "x"\naction a "a"\nprovision 26 kap. 1 § "s" forbid a when x == true\n')
+    result = run("check", path)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    err = result.stderr
+    assert err.startswith(f"{path}:4:44: error[syntax]: unexpected `=`\n")  # the second `=`
+    caret_under(err, 4, 44)
+    assert "= help: use `=` to compare, not `==`" in err
+    assert err.rstrip().endswith("1 error in the input; nothing was checked")
+
+
+def test_several_syntax_errors_in_one_file_are_all_reported(tmp_path):
+    path = write(tmp_path, 'law OSL "o"\n'
+                           'fact x bool "x"\n'
+                           'action a "a"\n'
+                           'provision 26 kap. 1 § "s" forbid a when x &&  y\n'
+                           'goal "g" a is allowed\n')
+    result = run("check", path)
+    assert result.exit_code == 2
+    found = [(m["file"], int(m["line"]), int(m["col"])) for m in LOCATION.finditer(result.stderr)]
+    assert found == [(str(path), 2, 8), (str(path), 4, 43), (str(path), 5, 15)]
+    for _file, line, col in found:
+        caret_under(result.stderr, line, col)
+    assert "= help: write `and` instead of `&&`" in result.stderr
+    assert "3 errors in the input" in result.stderr
+
+
+def test_resolution_errors_are_reported_like_syntax_errors(tmp_path):
+    path = write(tmp_path, 'law OSL "o"\nfact risk: bool "r"\naction a "a"\nprovision 26 kap. 1 § "s" forbid a when rsik\n')
+    result = run("check", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:4:41: error[unknown-name]: unknown name `rsik`\n")
+    caret_under(result.stderr, 4, 41)
+    assert "= help: did you mean `risk`?" in result.stderr
+
+
+def test_a_file_that_is_not_utf8_text(tmp_path):
+    path = write(tmp_path, b'law OSL "o"\nfact x: bool "\xff\xfe\x00\x01"\n')
+    result = run("check", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:2:15: error[input]: this file is not UTF-8 text")
+    caret_under(result.stderr, 2, 15)
+    assert "= help: save the file as UTF-8" in result.stderr
+
+
+def test_a_binary_file(tmp_path):
+    path = write(tmp_path, b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x01\x00")
+    result = run("check", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:1:1: error[input]: this file is not UTF-8 text")
+
+
+@pytest.mark.parametrize("data", [
+    b"\x00\x01\x02binary\xff\xfe",             # control bytes, then bytes that are not UTF-8
+    b'law OSL "o"\nfact x\x00: bool "x"\n',    # valid UTF-8 with a NUL byte
+])
+def test_diagnostics_about_binary_content_print_no_control_characters(tmp_path, data):
+    result = run("check", write(tmp_path, data))
+    assert result.exit_code == 2
+    assert LOCATION.search(result.stderr), result.stderr
+    shown = [c for c in result.stderr if ord(c) < 32 and c != "\n"]
+    assert not shown, f"the diagnostic echoes control characters {shown!r}:\n{result.stderr!r}"
+
+
+def test_an_empty_file(tmp_path):
+    path = write(tmp_path, "")
+    result = run("check", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:1:1: error[empty]: `{path}` declares nothing to check\n")
+    assert "= help:" in result.stderr
+
+
+def test_a_file_of_comments_only_is_empty_too(tmp_path):
+    path = write(tmp_path, "# nothing yet\n")
+    result = run("check", path)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"{path}:1:1: error[empty]")
+
+
+def test_a_path_that_does_not_exist(tmp_path):
+    result = run("check", "missing.lm")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr == "legalmodel: `missing.lm` does not exist\n"
+
+
+def test_a_directory_without_specs(tmp_path):
+    write(tmp_path, "not a spec", "notes/readme.txt")
+    result = run("check", "notes")
+    assert result.exit_code == 2
+    assert result.stderr == "legalmodel: `notes` holds no `.lm` files\n"
+
+
+# ---- help ---------------------------------------------------------------------------------------------
+
+def test_group_help_shows_an_example_spec_that_checks(tmp_path):
+    result = run("--help")
+    assert result.exit_code == 0
+    assert "for example:" in result.stdout
+    assert "legalmodel check specs/" in result.stdout
+    start = result.stdout.index("for example:") + len("for example:")
+    end = result.stdout.index("Start with:")
+    block = result.stdout[start:end].replace("\b", "")  # see test_help_prints_no_control_characters
+    example = "\n".join(line.strip() for line in block.splitlines() if line.strip())
+    assert example.startswith("law OSL")
+    checked = run("check", write(tmp_path, example + "\n"))
+    assert checked.exit_code in (0, 1), checked.stderr  # the example is a valid spec
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"]])
+def test_help_prints_no_control_characters(args):
+    # click's `\b` (keep this paragraph as written) works only at the start of a paragraph;
+    # anywhere else it is printed as a backspace character
+    result = run(*args)
+    shown = sorted({c for c in result.stdout if ord(c) < 32 and c != "\n"})
+    assert not shown, f"the help prints control characters {shown!r}"
+
+
+def test_check_help_shows_examples_and_exit_codes():
+    result = run("check", "--help")
+    assert result.exit_code == 0
+    assert "Examples:" in result.stdout
+    assert "legalmodel check specs/" in result.stdout
+    assert "--format json" in result.stdout
+    assert "0 consistent, 1 findings, 2 bad input, 3 undecided" in " ".join(result.stdout.split())
+
+
+# ---- a real process --------------------------------------------------------------------------------------
+
+def test_a_real_process(tmp_path):
+    good = write(tmp_path, FINDINGS, "findings.lm")
+    env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""), NO_COLOR="1")
+    done = subprocess.run([sys.executable, "-m", "legalmodel.cli", "check", str(good), "--format", "json"],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1, done.stderr
+    assert json.loads(done.stdout)["specs"][0]["findings"][0]["kind"] == "contradiction"
+    bad = write(tmp_path, 'law OSL "o"\nfact x bool "x"\n', "bad.lm")
+    done = subprocess.run([sys.executable, "-m", "legalmodel.cli", "check", str(bad)],
+                          cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2
+    assert done.stdout == ""
+    assert done.stderr.startswith(f"{bad}:2:8: error[syntax]: unexpected `bool`\n")
+    assert "Traceback" not in done.stderr

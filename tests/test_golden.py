@@ -1,0 +1,117 @@
+"""Golden files: the whole output of `legalmodel check` for small specs, reviewed by `git diff`.
+
+Each folder tests/golden/<name>/ holds `spec.lm` (with a comment saying what it must find and
+why), `expected.txt` (the text report on stdout) and `expected.json` (`--format json`). The
+command runs inside the folder on `spec.lm`, so every path in the output is `spec.lm`; any
+absolute path of the folder that slips in is replaced by `<golden>`.
+
+To accept new output after a deliberate change, run
+
+    LEGALMODEL_UPDATE_GOLDEN=1 python3 -m pytest tests/test_golden.py
+
+and review the diff. The evidence situations are chosen by Z3; they are deterministic for one
+Z3 version (fixed seed), and a new Z3 may choose others: then review and update.
+`test_golden_evidence_is_true` re-evaluates every situation in expected.json with the plain
+evaluator, so an update can never accept evidence that is wrong.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from legalmodel.cli import main
+from legalmodel.evaluate import assumptions_hold, evaluate
+
+from helpers import TESTS, inside, load, make_runner
+
+GOLDEN = TESTS / "golden"
+UPDATE = os.environ.get("LEGALMODEL_UPDATE_GOLDEN") == "1"
+CASES = sorted(d for d in GOLDEN.iterdir() if (d / "spec.lm").is_file())
+EXIT = {"clean": 0, "findings": 1, "invalid": 2, "unknown": 3}
+
+
+def check_output(case, monkeypatch, *options) -> tuple[int, str, str]:
+    monkeypatch.chdir(case)
+    monkeypatch.setenv("NO_COLOR", "1")
+    result = make_runner().invoke(main, ["check", "spec.lm", *options])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the command line crashed: {result.exception!r}") from result.exception
+    normalise = lambda text: text.replace(str(case.resolve()), "<golden>").replace(str(case), "<golden>")  # noqa: E731
+    return result.exit_code, normalise(result.stdout), normalise(result.stderr)
+
+
+def compare(path, actual: str) -> None:
+    if UPDATE or not path.exists():
+        path.write_text(actual, encoding="utf-8")
+        if not UPDATE:
+            pytest.fail(f"{path} did not exist and was written; review it and run again")
+    expected = path.read_text(encoding="utf-8")
+    assert actual == expected, f"the output differs from {path} (LEGALMODEL_UPDATE_GOLDEN=1 rewrites it)"
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda d: d.name)
+def test_golden_text(case, monkeypatch):
+    code, out, err = check_output(case, monkeypatch)
+    assert err == ""
+    compare(case / "expected.txt", out)
+    summary = out.rstrip("\n").splitlines()[-1]  # `spec.lm: findings: 4 errors, …`
+    status = summary.split(": ")[1]
+    assert code == {"consistent": 0, "findings": 1, "unknown": 3}[status], summary
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda d: d.name)
+def test_golden_json(case, monkeypatch):
+    code, out, err = check_output(case, monkeypatch, "--format", "json")
+    assert err == ""
+    document = json.loads(out)
+    if UPDATE:
+        compare(case / "expected.json", out)
+    expected = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    assert document == expected, "the JSON differs from expected.json (LEGALMODEL_UPDATE_GOLDEN=1 rewrites it)"
+    assert out == (case / "expected.json").read_text(encoding="utf-8"), "same content, but not the same bytes"
+    assert code == EXIT[expected["status"]]
+
+
+def _conditions(items):
+    """facts_that_matter from JSON, as objects `helpers.inside` understands."""
+    class C:
+        def __init__(self, item):
+            self.fact = item["fact"]
+            if "equals" in item:
+                self.kind, self.value = "bool", item["equals"]
+            elif "in" in item:
+                self.kind, self.members = "set", tuple(item["in"])
+            else:
+                self.kind, self.low, self.high = "range", item.get("min"), item.get("max")
+
+    return [C(item) for item in items]
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda d: d.name)
+def test_golden_evidence_is_true(case):
+    """Every situation in expected.json is a situation of the spec, meets its stated facts that
+    matter, and has the verdicts and provisions in force the file says (by the evaluator)."""
+    spec = load((case / "spec.lm").read_text(encoding="utf-8"))
+    document = json.loads((case / "expected.json").read_text(encoding="utf-8"))
+    evidence = []
+    for s in document["specs"]:
+        for f in s["findings"]:
+            assert set(f["provisions"]) <= set(spec.provisions), f
+            evidence.extend(f["evidence"])
+        for g in s["goals"]:
+            evidence.extend(g["evidence"])
+        for e in s["examples"]:
+            for r in e["results"]:
+                evidence.extend(r.get("evidence", ()))
+    assert evidence
+    for ev in evidence:
+        situation = ev["situation"]
+        assert assumptions_hold(spec, situation), situation
+        assert inside(situation, _conditions(ev["facts_that_matter"])), ev
+        evaluation = evaluate(spec, situation)
+        assert {a: evaluation.verdicts[a] for a in ev["verdicts"]} == ev["verdicts"], situation
+        assert set(ev["in_force"]) == evaluation.in_force, situation
+        assert set(ev["triggered"]) == evaluation.triggered, situation
