@@ -102,7 +102,9 @@ def selectors_text(items: tuple[s.SelectorSyntax, ...]) -> str:
         closed = last.stycke is not None or last.punkt is not None
         body = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " och " + parts[-1]
         texts.append(chapter + body + ("" if closed else (" §" if single else " §§")) + law)
-    return ", ".join(texts)
+    if len(texts) >= 3:  # the statute's own form: "…, 36 kap. 3 § samt 40 kap. 2 och 5 §§"
+        return ", ".join(texts[:-1]) + " samt " + texts[-1]
+    return " och ".join(texts) if len(texts) == 2 and all(" kap." in t for t in texts) else ", ".join(texts)
 
 
 PRECEDENCE = {s.Iff: 1, s.Implies: 2, s.Or: 3, s.And: 4, s.Not: 5}
@@ -123,7 +125,9 @@ def expr_text(e, min_level: int = 0) -> str:
     elif isinstance(e, s.And):
         text = " and ".join(expr_text(x, level + 1) for x in e.operands)
     elif isinstance(e, s.Or):
-        text = " or ".join(expr_text(x, level + 1) for x in e.operands)
+        # `(a and b) or c`: the brackets are not needed, but a statute reader expects them
+        text = " or ".join(f"({expr_text(x)})" if isinstance(x, s.And) else expr_text(x, level + 1)
+                           for x in e.operands)
     elif isinstance(e, s.Implies):
         # right-associative: a implies (b implies c) needs no parentheses on the right
         text = f"{expr_text(e.premise, level + 1)} implies {expr_text(e.conclusion, level)}"
