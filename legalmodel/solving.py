@@ -148,6 +148,63 @@ class Session:
         return self._model if result == z3.sat else None
 
 
+    def least(self, situation: dict, formulas: list, fixed: dict | None = None) -> dict:
+        """The first situation, in the order of the facts' declarations and of their values,
+        where all `formulas` hold; `situation` is one where they do. Evidence starts from this
+        point rather than from whichever model the solver returned, so the same spec gives the
+        same witnesses in any process, whatever was solved before. A time limit stops the
+        search early, keeping the point reached."""
+        enc = self.enc_facts
+        s = self.solver
+        fixed = fixed or {}
+        current = dict(situation)
+
+        def feasible(extra) -> bool | None:
+            self.questions += 1
+            s.push()
+            try:
+                s.add(extra)
+                r = s.check(*self.assume_lits)
+                if r == z3.sat:
+                    current.update(enc.decode(s.model()))
+                    return True
+                return None if r == z3.unknown else False
+            finally:
+                s.pop()
+
+        s.push()
+        try:
+            for f in formulas:
+                s.add(f)
+            for name, fact in self.facts.items():
+                if name in fixed:
+                    s.add(enc.equals(name, fixed[name]))
+                    continue
+                t = fact.type
+                var = enc.vars[name]
+                if isinstance(t, m.IntType):
+                    lo, hi = t.low, current[name]
+                    while lo < hi:
+                        mid = (lo + hi) // 2
+                        answer = feasible(var <= mid)
+                        if answer is None:
+                            break
+                        if answer:
+                            hi = current[name]
+                        else:
+                            lo = mid + 1
+                else:
+                    for value in t.values():
+                        if value == current[name]:
+                            break
+                        answer = feasible(enc.equals(name, value))
+                        if answer is None or answer:
+                            break
+                s.add(enc.equals(name, current[name]))
+            return current
+        finally:
+            s.pop()
+
     def generalise(self, situation: dict, prop: z3.BoolRef, relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
         """The facts that matter: a small conjunction of conditions, true of `situation`, under
         which `prop` holds in every situation (unsat of assumptions ∧ conditions ∧ ¬prop).
@@ -211,11 +268,16 @@ class Session:
                 s.add(z3.Implies(ind, formula))
                 return ind
 
+            # each fact is widened against the others as they stand: already widened facts
+            # with their widened condition, the rest still at their point
+            current: dict[str, list] = {}
+            for k in kept:
+                current.setdefault(literals[k][0], []).append(indicators[k])
             for fact in relevant:
                 if fact not in bounds:
                     continue
                 t = self.facts[fact].type
-                others = [indicators[k] for k in kept if literals[k][0] != fact]
+                others = [ind for f, inds in current.items() if f != fact for ind in inds]
                 var = enc.vars[fact]
                 v = situation[fact]
                 if isinstance(t, m.BoolType):
@@ -243,6 +305,9 @@ class Session:
                             else:
                                 hi = mid - 1
                         high = lo if lo < t.high else None
+                    widened = ([fresh(var >= low)] if low is not None else []) + (
+                        [fresh(var <= high)] if high is not None else [])
+                    current[fact] = widened
                     if low is None and high is None:
                         continue
                     conditions.append(Condition(fact, "range", low=low, high=high))
@@ -255,6 +320,7 @@ class Session:
                         formula = z3.Or([enc.equals(fact, x) for x in trial])
                         if unsat_with(others + [fresh(formula)]) is True:
                             members = trial
+                    current[fact] = [fresh(z3.Or([enc.equals(fact, x) for x in members]))]
                     if len(members) == len(t.members):
                         continue
                     ordered = tuple(x for x in t.members if x in members)
@@ -279,19 +345,37 @@ class Session:
         return z3.And(parts) if parts else z3.BoolVal(True)
 
 
-    def regions(self, prop: z3.BoolRef, make_evidence, limit: int, fixed: dict | None = None) -> list:
+    def regions(self, prop: z3.BoolRef, make_evidence, limit: int, fixed: dict | None = None,
+                diversify: bool = False) -> list:
         """Up to `limit` situations where `prop` holds, each outside the conditions of those
-        before; `make_evidence(model, earlier)` turns a model into evidence with `.conditions`; `earlier`
-        holds the conditions found before, which a plainer witness must stay outside of.
-        With no limit (None) this enumerates a complete cover of `prop`."""
+        before; `make_evidence(model, earlier, prefer)` turns a model into evidence with
+        `.conditions`; `earlier` holds the conditions found before, which a plainer witness must
+        stay outside of, and `prefer` formulas the witness should also meet.
+        With no limit (None) this enumerates a complete cover of `prop`.
+
+        With `diversify`, each next situation also differs from the earlier ones in as many of
+        the conditions that mattered there as it can (tried one by one, in order), so that a
+        few counterexamples show different reasons rather than variations of one."""
         found: list = []
         blocks: list[z3.BoolRef] = []
         base = [prop] + ([z3.And([self.enc_facts.equals(f, v) for f, v in fixed.items()])] if fixed else [])
         while limit is None or len(found) < limit:
-            model = self.sat(*base, *[z3.Not(b) for b in blocks])
+            outside = [z3.Not(b) for b in blocks]
+            prefer: list[z3.BoolRef] = []
+            if diversify and found:
+                if self.sat(*base, *outside) is None:
+                    break
+                for ev in found:
+                    for c in ev.conditions:
+                        if fixed and c.fact in fixed:
+                            continue
+                        other = z3.Not(self.cube_formula((c,)))
+                        if self.check(*base, *outside, *prefer, other) == z3.sat:
+                            prefer.append(other)
+            model = self.sat(*base, *outside, *prefer)
             if model is None:
                 break
-            ev = make_evidence(model, [e.conditions for e in found])
+            ev = make_evidence(model, [e.conditions for e in found], prefer)
             found.append(ev)
             blocks.append(self.cube_formula(ev.conditions))
             if not ev.conditions:
