@@ -29,6 +29,31 @@ MAX_WITNESSES = 3
 MAX_PAIRS_PER_ACTION = 50
 
 
+
+GIVES = {m.PERMIT: m.PERMITTED, m.OBLIGE: m.OBLIGATORY}
+
+
+def excluded_helpers(spec: m.CheckedSpec, goal: m.Goal, evidence) -> tuple[tuple[str, str], ...]:
+    """Why a failed goal cannot be met by a provision that would give the wanted verdict: pairs
+    (helper, blocker) where the helper permits or obliges the goal's act, the blocker forbids it
+    in force in some counterexample, and the helper's own `except` names the blocker. Such a
+    helper cannot help there whatever its condition (10 kap. 27 § OSL and 26 kap. 1–6 §§)."""
+    pairs: list[tuple[str, str]] = []
+    for ev in evidence:
+        for blocker in ev.in_force:
+            b = spec.provisions[blocker]
+            if b.action != goal.action or b.modality != m.FORBID:
+                continue
+            for p in spec.provisions_for(goal.action):
+                if GIVES.get(p.modality) in goal.verdicts and blocker in p.excepts and (p.id, blocker) not in pairs:
+                    pairs.append((p.id, blocker))
+    return tuple(pairs)
+
+
+def cannot_help_text(pair: tuple[str, str]) -> str:
+    helper, blocker = pair
+    return f"{helper} cannot help here: its `except` keeps {blocker} in force, whatever its own condition"
+
 class Disagreement(RuntimeError):
     """The solver and the evaluator disagree: a bug in legalmodel, never an output."""
 
@@ -121,7 +146,7 @@ class Analyser:
 
     def evidence(self, model: z3.ModelRef, expect, what: str, prop: z3.BoolRef | None = None,
                  relevant: list[str] | None = None, fixed: dict | None = None, label: str = "",
-                 avoid: list = ()) -> Evidence:
+                 avoid: list = (), prefer: list = ()) -> Evidence:
         """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that matter."""
         situation = self.enc.decode(model)
         evaluation = evaluate(self.spec, situation)
@@ -130,6 +155,12 @@ class Analyser:
                 f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
         conditions: tuple[Condition, ...] = ()
         if prop is not None:
+            situation = self.session.least(
+                situation, [prop, *[z3.Not(self.session.cube_formula(c)) for c in avoid], *prefer], fixed)
+            evaluation = evaluate(self.spec, situation)
+            if not assumptions_hold(self.spec, situation) or not expect(evaluation):
+                raise Disagreement(
+                    f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
             conditions = self.session.generalise(situation, prop, relevant or list(self.spec.facts), fixed or {})
             self.report.questions = self.session.questions
             plain = canonical(situation, conditions, self.spec.facts, fixed)
@@ -151,8 +182,9 @@ class Analyser:
         """Up to `limit` situations where `prop` holds, each in a different region of the facts
         that matter (each next one lies outside the conditions of those before)."""
         found = self.session.regions(
-            prop, lambda model, earlier: self.evidence(model, expect, what, prop, relevant, fixed, avoid=earlier),
-            limit, fixed)
+            prop, lambda model, earlier, prefer: self.evidence(model, expect, what, prop, relevant, fixed,
+                                                               avoid=earlier, prefer=prefer),
+            limit, fixed, diversify=True)
         self.report.questions = self.session.questions
         return found
 
@@ -397,6 +429,7 @@ class Analyser:
                                      ("remove `expected to fail` so the record stays true",)))
             else:
                 entry["status"] = "fails-as-expected" if goal.expected_to_fail else "fails"
+                entry["cannot_help"] = excluded_helpers(spec, goal, evs)
                 what = ("in these situations the verdict is not " + _verdict_words(goal.verdicts)
                         if goal.kind == "all" else "no situation gives the wanted verdict")
                 if not goal.expected_to_fail:
@@ -404,7 +437,8 @@ class Analyser:
                                      goal.title, goal.span, goal.action,
                                      tuple(sorted({d for ev in evs for d in ev.in_force
                                                    if spec.provisions[d].action == goal.action})),
-                                     tuple(evs), identity=()))
+                                     tuple(evs), tuple(cannot_help_text(h) for h in entry["cannot_help"]),
+                                     identity=()))
             self.report.goals.append(entry)
 
     def examples(self) -> None:

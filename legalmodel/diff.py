@@ -121,7 +121,8 @@ class Differ:
     # ---- evidence --------------------------------------------------------------------------
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=()) -> Change:
-        situation = self.old_enc.decode(model)
+        situation = self.session.least(
+            self.old_enc.decode(model), [prop, *[z3.Not(self.session.cube_formula(c)) for c in avoid]])
         e_old = evaluate(self.old, _restrict(situation, self.old))
         e_new = evaluate(self.new, _restrict(situation, self.new))
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
@@ -162,7 +163,7 @@ class Differ:
                     key = (action, v_old, v_new)
                     try:
                         items = self.session.regions(
-                            prop, lambda model, earlier: self._change(model, action, v_old, v_new, prop,
+                            prop, lambda model, earlier, _prefer: self._change(model, action, v_old, v_new, prop,
                                                                       relevant, earlier),
                             MAX_ITEMS)
                         if len(items) == MAX_ITEMS and self.session.sat(
@@ -316,6 +317,8 @@ def _drop_applies(expr: m.Expr, pid: str) -> m.Expr:
         return replace(expr, operands=tuple(_drop_applies(x, pid) for x in expr.operands))
     if isinstance(expr, m.ImpliesE):
         return replace(expr, premise=_drop_applies(expr.premise, pid), conclusion=_drop_applies(expr.conclusion, pid))
-    if isinstance(expr, m.IffE):
+    if isinstance(expr, (m.IffE, m.CmpE)):
         return replace(expr, left=_drop_applies(expr.left, pid), right=_drop_applies(expr.right, pid))
+    if isinstance(expr, m.InE):
+        return replace(expr, operand=_drop_applies(expr.operand, pid))
     return expr

@@ -174,7 +174,7 @@ class Explainer:
                 situation, conditions = dict(given), ()
             else:
                 model = self.session.sat(given_formula, prop)
-                situation = enc.decode(model)
+                situation = self.session.least(enc.decode(model), [given_formula, prop], given)
                 conditions = self.session.generalise(situation, prop, relevant, given)
                 plain = canonical(situation, conditions, spec.facts, given)
                 if assumptions_hold(spec, plain) and evaluate(spec, plain).verdicts[action] == v:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from . import model as m
-from .analyse import Evidence, Finding, Report
+from .analyse import Evidence, Finding, Report, cannot_help_text
 from .diagnostics import Diagnostic
 from .parse import ITEM_KEYWORDS
 
@@ -230,8 +230,10 @@ def render_text(report: Report, colour: bool = False) -> str:
             reason = f" ({goal.expected_reason})" if goal.expected_reason and g["status"] == "fails-as-expected" else ""
             out.append(f"  {goal_words[g['status']]}: “{goal.title}”{reason}")
             if g["status"] == "fails-as-expected":
-                for ev in g["evidence"][:1]:
+                for ev in g["evidence"]:
                     out.append(f"    for example where {ev.cube_text()}")
+                for pair in g.get("cannot_help", ()):
+                    out.append(f"    {cannot_help_text(pair)}")
     if report.examples:
         passed = sum(1 for e in report.examples for r in e["results"] if r.get("status") == "passes")
         total = sum(len(e["results"]) for e in report.examples)
@@ -291,6 +293,7 @@ def report_json(report: Report) -> dict:
             "expected_to_fail": goal.expected_to_fail,
             "location": _location(goal.span),
             "evidence": [evidence_json(e) for e in g["evidence"]],
+            "cannot_help": [{"provision": p, "kept_in_force": b} for p, b in g.get("cannot_help", ())],
         })
     examples = []
     for e in report.examples:
