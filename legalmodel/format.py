@@ -140,6 +140,9 @@ def expr_text(e, min_level: int = 0) -> str:
         text = f"{expr_text(e.operand, 7)} {'not in' if e.negated else 'in'} {{{values}}}"
     elif isinstance(e, s.Applies):
         text = f"applies({selectors_text(e.selectors)})"
+    elif isinstance(e, s.AppliesModality):
+        within = f" in {selectors_text(e.within)}" if e.within else ""
+        text = f"applies({e.modality}{within})"
     else:
         raise AssertionError(e)
     return f"({text})" if level < min_level and level < 6 else text

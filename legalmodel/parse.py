@@ -344,6 +344,9 @@ class ToSyntax(Transformer):
     def applies(self, meta, c):
         return s.Applies(c[1], self.span(meta))
 
+    def applies_modality(self, meta, c):
+        return s.AppliesModality(c[1], c[2] if c[2] is not None else (), self.span(meta))
+
     # goals and examples
     def goal(self, meta, c):
         _kw, title, expected, body = c

@@ -245,7 +245,9 @@ class Resolver:
                 self.error("unknown-name", f"unknown action `{p.action.text}`", p.action.span,
                            help=suggest(p.action.text, self.actions) or
                            f'declare it: `action {p.action.text} "what the act is"`')
+            self.asking = (pid, p.action.text)
             condition = self.condition(p.condition, law) if p.condition is not None else m.TRUE
+            self.asking = None
             overrides: list[str] = []
             for clause in p.overrides:
                 if isinstance(clause, s.ModalityOverride):
@@ -486,6 +488,22 @@ class Resolver:
             for sel in e.selectors:
                 chosen.extend(self.select(sel, law, "names"))
             return m.AppliesE(tuple(dict.fromkeys(chosen)), e.span), m.BoolType()
+        if isinstance(e, s.AppliesModality):
+            asking = getattr(self, "asking", None)
+            if asking is None:
+                self.error("applies", f"`applies({e.modality})` can be asked only in a provision's condition, "
+                           "where the act is known", e.span, help="name the provisions: `applies(15 kap. 7 § SoL)`")
+                return m.Const(False, e.span), m.BoolType()
+            pid, action = asking
+            scope = None
+            if e.within:
+                scope = set()
+                for sel in e.within:
+                    scope.update(self.select(sel, law, "names"))
+            chosen = [qid for qid, q in self.provision_syntax.items()
+                      if q.modality == e.modality and q.action.text == action and qid != pid
+                      and (scope is None or qid in scope)]
+            return m.AppliesE(tuple(chosen), e.span), m.BoolType()
         raise AssertionError(f"unhandled syntax {e!r}")
 
     def _compare_help(self, value: str, enum: str) -> str:

@@ -122,7 +122,18 @@ class Applies:
     span: Span = span_field()
 
 
-Expr = NameRef | IntLit | BoolLit | Not | And | Or | Implies | Iff | Compare | InSet | Applies
+@dataclass(frozen=True, slots=True)
+class AppliesModality:
+    """`applies(oblige)` or `applies(oblige in 15 kap. SoL)`: true when some provision of that
+    modality, on the same act as the provision that asks, is triggered (optionally only those
+    the list names). Written inside provisions, where the act is known."""
+
+    modality: str
+    within: tuple[SelectorSyntax, ...]
+    span: Span = span_field()
+
+
+Expr = NameRef | IntLit | BoolLit | Not | And | Or | Implies | Iff | Compare | InSet | Applies | AppliesModality
 
 
 # ---- declarations ---------------------------------------------------------------------------
