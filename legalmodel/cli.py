@@ -429,7 +429,7 @@ Examples:
 
 @main.command("impact", help=IMPACT_HELP)
 @click.argument("path", metavar="SPEC")
-@click.argument("citation", metavar="CITATION")
+@click.argument("citation", metavar="CITATION", nargs=-1, required=True)
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the law in force on this date")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
@@ -437,6 +437,8 @@ Examples:
               help="seconds the solver may spend on each question")
 def impact_command(path, citation, as_of, fmt, timeout) -> None:
     from .diff import diff, without_provision
+
+    citation = " ".join(citation)  # `10 kap. 18 a §` may come quoted or as several words
 
     def body():
         spec = law_of(history_of(_single_unit(path)), as_of)
@@ -517,9 +519,11 @@ Examples:
 
 @main.command("history", help=HISTORY_HELP)
 @click.argument("path", metavar="SPEC")
-@click.argument("citation", required=False, metavar="[CITATION]")
+@click.argument("citation", nargs=-1, metavar="[CITATION]")
 def history_command(path, citation) -> None:
     from .citations import Citation
+
+    citation = " ".join(citation) or None  # quoted or as several words
     from .history import all_versions
     from .parse import parse_citation
 

@@ -12,6 +12,7 @@ changed), and the changed situation is re-evaluated before it is shown.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from itertools import combinations
 
 import z3
 
@@ -231,9 +232,65 @@ class Explainer:
                         + (f" and it has no default (its default is {default})" if default else ""), "failed": []})
         return out
 
+    def _nearest(self, fact: str, value: int, situation: dict, other, kept: dict) -> dict:
+        """Move a changed number as close to its given value as the change allows (“aged 20”
+        rather than “aged 0”): the largest working value below it or the smallest above it,
+        whichever is nearer (below on a tie); the other facts as found for it."""
+        var = self.enc.vars[fact]
+        t = self.spec.facts[fact].type
+        fixed = [self.enc.equals(f, v) for f, v in kept.items()]
+        best = None
+        below = self.session.sat(other, *fixed, var < value) if value > t.low else None
+        if below is not None:
+            lo, hi = t.low, value - 1  # the largest feasible value below
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if self.session.sat(other, *fixed, var >= mid, var < value) is not None:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            best = lo
+        above = self.session.sat(other, *fixed, var > value) if value < t.high else None
+        if above is not None:
+            lo, hi = value + 1, t.high  # the smallest feasible value above
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if self.session.sat(other, *fixed, var <= mid, var > value) is not None:
+                    hi = mid
+                else:
+                    lo = mid + 1
+            if best is None or lo - value < value - best:
+                best = lo
+        if best is None:
+            return situation
+        model = self.session.sat(other, *fixed, self.enc.equals(fact, best))
+        return self.session.least(self.enc.decode(model), [other], {**kept, fact: best})
+
     def _counterfactual(self, action: str, verdict: str, given: dict) -> Counterfactual | None:
-        """The fewest given facts to change so that the verdict can be different."""
+        """The fewest given facts to change so that the verdict can be different. Up to three
+        facts, the sets of facts are tried in the order given (so ties are broken the same way
+        in every run) and the new values are the first that work; beyond that, Z3's optimiser."""
         if not given:
+            return None
+        names = list(given)
+        other = z3.Not(self.enc.verdict_is(action, verdict))
+        try:
+            for k in range(1, min(len(names), 3) + 1):
+                for changed in combinations(names, k):
+                    kept = {f: v for f, v in given.items() if f not in changed}
+                    model = self.session.sat(other, *[self.enc.equals(f, v) for f, v in kept.items()])
+                    if model is None:
+                        continue
+                    situation = self.session.least(self.enc.decode(model), [other], kept)
+                    for f in changed:
+                        if isinstance(self.spec.facts[f].type, m.IntType):
+                            situation = self._nearest(f, given[f], situation, other, kept)
+                    ev = evaluate(self.spec, situation)
+                    if ev.verdicts[action] == verdict or not assumptions_hold(self.spec, situation):
+                        raise Disagreement(f"the changed situation keeps `{action}` {verdict}: {situation}")
+                    changes = tuple((f, given[f], situation[f]) for f in given if situation[f] != given[f])
+                    return Counterfactual(changes, ev.verdicts[action], ev.deciding(self.spec, action), situation)
+        except Unknown:
             return None
         opt = z3.Optimize()
         if self.timeout_ms:

@@ -17,6 +17,20 @@ def _sides(change: Change) -> tuple[str, str]:
     return before, after
 
 
+def deciders_summary(items: list[Change]) -> str:
+    """Which provisions decide before and after across a change's regions, with how many
+    regions each decides: the change in a lawyer's terms before the list of regions."""
+    def tally(side: str) -> str:
+        counts: dict[str, int] = {}
+        for c in items:
+            key = ", ".join(getattr(c, side)) or "no provision (the default)"
+            counts[key] = counts.get(key, 0) + 1
+        if len(counts) == 1:
+            return next(iter(counts))
+        return "; ".join(f"{k} ({n})" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return f"decided before by {tally('old_deciding')}; after by {tally('new_deciding')}"
+
+
 def common_conditions(items: list[Change]) -> tuple:
     """The conditions every item of a group shares, so the report can say them once."""
     if len(items) < 2:
@@ -58,6 +72,7 @@ def render_diff_text(r: DiffResult) -> str:
     for (action, old, new), items in r.changes.items():
         complete = " (incomplete: more regions than shown)" if (action, old, new) in r.incomplete else ""
         out.append(f"`{action}`: {old} → {new} in {len(items)} {'region' if len(items) == 1 else 'regions'}{complete}")
+        out.append(f"  {deciders_summary(items)}")
         common = common_conditions(items)
         if common:
             out.append(f"  where {' ∧ '.join(c.describe() for c in common)}, and one of:")
@@ -95,6 +110,8 @@ def render_diff_markdown(r: DiffResult) -> str:
         out.append("No situation changes its verdict.")
     for (action, old, new), items in r.changes.items():
         out.append(f"### `{action}`: {old} → {new}")
+        out.append("")
+        out.append(deciders_summary(items)[0].upper() + deciders_summary(items)[1:] + ".")
         out.append("")
         common = common_conditions(items)
         if common:

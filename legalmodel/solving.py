@@ -172,13 +172,15 @@ class Session:
             finally:
                 s.pop()
 
+        current.update(fixed)
         s.push()
         try:
             for f in formulas:
                 s.add(f)
+            for name, value in fixed.items():
+                s.add(enc.equals(name, value))
             for name, fact in self.facts.items():
                 if name in fixed:
-                    s.add(enc.equals(name, fixed[name]))
                     continue
                 t = fact.type
                 var = enc.vars[name]
