@@ -1,0 +1,532 @@
+"""Property tests: generated specs, checked against brute force and against each other.
+
+The generators (tests/strategies.py) write spec TEXT that goes through the real parser and
+resolver, with small fact domains so every situation can be enumerated. The properties:
+
+1. every generated spec parses and resolves, and means what the generator meant (an oracle
+   computed from the generator's own plan, sharing no code with legalmodel);
+2. the evaluator and the Z3 encoding agree on every verdict, triggered and in-force constant;
+3. the analyses agree with brute force over every situation;
+4. every piece of evidence is exact: every situation inside its conditions has the property;
+5. malformed input never crashes the command line, and a bad-input exit names file:line:col;
+6. output is deterministic.
+
+Assumptions are generated over facts only: an assumption that asks `applies(...)` is
+exercised by the malformed-input property (it is one of its snippets), not here.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import importlib.metadata
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import z3
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, note, settings
+from hypothesis import strategies as st
+
+from legalmodel import model as m
+from legalmodel.analyse import MAX_PAIRS_PER_ACTION, analyse
+from legalmodel.cli import main
+from legalmodel.encode import Encoding
+from legalmodel.evaluate import assumptions_hold, evaluate, value_of
+from legalmodel.pipeline import load_text
+
+from strategies import (
+    all_situations,
+    malformed_inputs,
+    plan_outcome,
+    plan_situations,
+    plan_value,
+    situations,
+    spec_plans,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+WITH_TMP_PATH = settings(
+    suppress_health_check=list(settings.default.suppress_health_check) + [HealthCheck.function_scoped_fixture])
+
+
+def load(plan):
+    note(plan.text)
+    return load_text(plan.text, name="spec.lm")
+
+
+# ---- brute force ----------------------------------------------------------------------------
+
+def valid_evaluations(spec):
+    """Every situation that satisfies the assumptions, with the evaluator's outcome."""
+    return [(s, evaluate(spec, s)) for s in all_situations(spec) if assumptions_hold(spec, s)]
+
+
+def _provision_pairs(spec, evaluation, first, second):
+    for p in spec.provisions.values():
+        if p.modality != first or p.id not in evaluation.in_force:
+            continue
+        for q in spec.provisions_for(p.action):
+            if q.modality == second and q.id in evaluation.in_force:
+                yield p, q
+
+
+def _unstated(p, q) -> bool:
+    """A permit and a forbid with no stated relation: neither overrides or excepts the other."""
+    return (q.id not in p.overrides and q.id not in p.excepts
+            and p.id not in q.overrides and p.id not in q.excepts)
+
+
+def brute_goal_status(spec, goal, world) -> str:
+    matching = [(s, e) for s, e in world if e.holds(goal.condition)]
+    if goal.kind == "all":
+        holds = all(e.verdicts[goal.action] in goal.verdicts for _s, e in matching)
+    else:
+        holds = any(e.verdicts[goal.action] in goal.verdicts for _s, e in matching)
+    if holds:
+        return "holds-unexpectedly" if goal.expected_to_fail else "holds"
+    return "fails-as-expected" if goal.expected_to_fail else "fails"
+
+
+def brute_example_statuses(spec, example, world) -> list[tuple]:
+    given = dict(example.given)
+    completions = [e for s, e in world if all(s[f] == v for f, v in given.items())]
+    if not completions:
+        return [("impossible",)]
+    out = []
+    for action, expected in example.expectations:
+        hits = sum(e.verdicts[action] == expected for e in completions)
+        status = "passes" if hits == len(completions) else "fails" if hits == 0 else "underdetermined"
+        out.append((action, expected, status))
+    return out
+
+
+def without_edge(spec, overrider: str, overridden: str):
+    """The spec with one override edge dropped (for idle overrides)."""
+    overridden_by = dict(spec.overridden_by)
+    overridden_by[overridden] = tuple(x for x in overridden_by[overridden] if x != overrider)
+    return dataclasses.replace(spec, overridden_by=overridden_by)
+
+
+# ---- 1. generated specs are well-formed and mean what the generator meant ---------------------
+
+@given(spec_plans())
+def test_generated_specs_resolve_and_mean_what_the_generator_meant(plan):
+    spec = load(plan)  # SpecErrors here means the generator wrote a bad spec: a failure
+
+    assert list(spec.provisions) == [p.id for p in plan.provisions]
+    for p in plan.provisions:
+        q = spec.provisions[p.id]
+        assert (q.modality, q.action) == (p.modality, p.action)
+        assert set(q.overrides) == p.overrides, f"overrides of {p.id}"
+        assert set(q.excepts) == p.excepts, f"except list of {p.id}"
+        assert m.applied_in(q.condition) == p.applies, f"applies() in {p.id}"
+        # `order` puts every provision after those it asks about
+        assert all(spec.order.index(x) < spec.order.index(p.id) for x in p.applies)
+    assert set(spec.order) == set(spec.provisions)
+    assert {x: set(y) for x, y in spec.overridden_by.items()} == {
+        p.id: {q.id for q in plan.provisions if p.id in q.overrides} for p in plan.provisions}
+    assert {a.name: a.default for a in spec.actions.values()} == dict(plan.actions)
+    assert set(spec.facts) == {f.name for f in plan.facts}
+    for f in plan.facts:
+        assert tuple(spec.facts[f.name].type.values()) == tuple(f.values), f.name
+    assert len(spec.assumptions) == len(plan.assumptions)
+    assert [(g.title, g.kind, g.action, g.verdicts) for g in spec.goals] == [
+        (g.title, g.kind, g.action, g.verdicts) for g in plan.goals]
+    for g_spec, g in zip(spec.goals, plan.goals):
+        if g.until is None:
+            assert g_spec.expected_to_fail == g.expected_to_fail
+    assert [(x.title, dict(x.given), x.expectations) for x in spec.examples] == [
+        (x.title, dict(x.given), x.expectations) for x in plan.examples]
+
+    # meaning: the evaluator on the resolved spec equals the plan's semantics, everywhere
+    for situation in plan_situations(plan):
+        expected = plan_outcome(plan, situation)
+        actual = evaluate(spec, situation)
+        assert actual.triggered == expected.triggered, situation
+        assert actual.in_force == expected.in_force, situation
+        assert actual.verdicts == expected.verdicts, situation
+        assert assumptions_hold(spec, situation) == all(
+            bool(plan_value(a, situation, {})) for a in plan.assumptions), situation
+        triggered = {p.id: p.id in expected.triggered for p in plan.provisions}
+        for g_spec, g in zip(spec.goals, plan.goals):
+            want = True if g.condition is None else bool(plan_value(g.condition, situation, triggered))
+            assert actual.holds(g_spec.condition) == want, (g.title, situation)
+
+
+# ---- 2. the evaluator and the Z3 encoding agree ------------------------------------------------
+
+def _entails(solver: z3.Solver, claim) -> bool:
+    solver.push()
+    try:
+        solver.add(z3.Not(claim))
+        return solver.check() == z3.unsat
+    finally:
+        solver.pop()
+
+
+@given(st.data())
+def test_evaluator_agrees_with_z3_encoding(data):
+    plan = data.draw(spec_plans(), label="plan")
+    spec = load(plan)
+    chosen = data.draw(st.lists(situations(spec), min_size=1, max_size=6), label="situations")
+    enc = Encoding(spec)
+    solver = z3.Solver()
+    solver.add(*enc.background())
+    assumptions = z3.And([f for _a, f in enc.assumptions])
+    for situation in chosen:
+        ev = evaluate(spec, situation)
+        solver.push()
+        solver.add(enc.situation_formula(situation))
+        assert solver.check() == z3.sat, f"the encoding has no model for {situation}"
+        assert enc.decode(solver.model()) == situation
+        claims = []
+        for action in spec.actions:
+            for verdict in m.VERDICTS:
+                claims.append((f"{action} is {verdict}",
+                               enc.verdict_is(action, verdict) == z3.BoolVal(ev.verdicts[action] == verdict)))
+        for pid in spec.provisions:
+            claims.append((f"triggered {pid}", enc.triggered[pid] == z3.BoolVal(pid in ev.triggered)))
+            claims.append((f"in force {pid}", enc.in_force[pid] == z3.BoolVal(pid in ev.in_force)))
+        for goal in spec.goals:
+            claims.append((f"condition of goal {goal.title}",
+                           enc.expr(goal.condition) == z3.BoolVal(ev.holds(goal.condition))))
+        for (a, formula) in enc.assumptions:
+            claims.append((f"assumption at {a.span.location()}",
+                           formula == z3.BoolVal(bool(value_of(a.condition, situation, {})))))
+        if not _entails(solver, z3.And([c for _w, c in claims])):
+            wrong = [w for w, c in claims if not _entails(solver, c)]
+            raise AssertionError(f"evaluator and Z3 disagree in {situation} on: {wrong}")
+        solver.add(assumptions)
+        assert (solver.check() == z3.sat) == assumptions_hold(spec, situation), situation
+        solver.pop()
+
+
+# ---- 3. the analyses agree with brute force ----------------------------------------------------
+
+KNOWN_KINDS = {"contradiction", "collision", "gap", "dead-provision", "never-in-force", "idle-override",
+               "failed-goal", "goal-holds-unexpectedly", "failed-example", "underdetermined-example",
+               "impossible-example"}
+
+
+@given(spec_plans())
+def test_analyses_agree_with_brute_force(plan):
+    spec = load(plan)
+    report = analyse(spec)
+    world = valid_evaluations(spec)
+    findings = report.findings
+    kinds = {f.kind for f in findings}
+    assert "unknown" not in kinds, [f.message for f in findings if f.kind == "unknown"]
+    assert kinds <= KNOWN_KINDS, kinds
+
+    def of(kind):
+        return [f for f in findings if f.kind == kind]
+
+    # gaps
+    expected_gaps = {a for a, act in spec.actions.items()
+                     if act.default is None and any(e.verdicts[a] == m.UNDECIDED for _s, e in world)}
+    assert {f.action for f in of("gap")} == expected_gaps
+    assert len(of("gap")) == len(expected_gaps)
+
+    # contradictions and collisions: every pair, when fewer than the cap per action
+    for kind, first, second, relevant in (("contradiction", m.OBLIGE, m.FORBID, lambda p, q: True),
+                                          ("collision", m.PERMIT, m.FORBID, _unstated)):
+        brute = {(p.id, q.id) for _s, e in world for p, q in _provision_pairs(spec, e, first, second)
+                 if relevant(p, q)}
+        reported = [f.provisions for f in of(kind)]
+        assert len(reported) == len(set(reported)), f"a {kind} reported twice"
+        for action in spec.actions:
+            mine = {x for x in brute if spec.provisions[x[0]].action == action}
+            theirs = {x for x in reported if spec.provisions[x[0]].action == action}
+            if len(mine) < MAX_PAIRS_PER_ACTION:
+                assert theirs == mine, (kind, action)
+            else:
+                assert theirs <= mine and len(theirs) == MAX_PAIRS_PER_ACTION, (kind, action)
+
+    # dead provisions and provisions never in force
+    triggered_somewhere = {p for _s, e in world for p in e.triggered}
+    in_force_somewhere = {p for _s, e in world for p in e.in_force}
+    assert {f.subject for f in of("dead-provision")} == set(spec.provisions) - triggered_somewhere
+    assert {f.subject for f in of("never-in-force")} == triggered_somewhere - in_force_somewhere
+    assert len(of("dead-provision")) + len(of("never-in-force")) == len(
+        set(spec.provisions) - in_force_somewhere)
+
+    # idle overrides: dropping the edge changes no verdict anywhere
+    brute_idle = set()
+    for p in spec.provisions.values():
+        for q in p.overrides:
+            alt = without_edge(spec, p.id, q)
+            if all(evaluate(alt, s).verdicts == e.verdicts for s, e in world):
+                brute_idle.add((p.id, q))
+    assert {(f.subject, q) for f in of("idle-override") for q in f.provisions[1:]} == brute_idle
+    assert all(f.provisions[0] == f.subject for f in of("idle-override"))
+
+    # goals
+    assert [entry["goal"].title for entry in report.goals] == [g.title for g in spec.goals]
+    statuses = {}
+    for entry in report.goals:
+        goal = entry["goal"]
+        statuses[goal.title] = brute_goal_status(spec, goal, world)
+        assert entry["status"] == statuses[goal.title], goal.title
+    assert {f.subject for f in of("failed-goal")} == {t for t, st_ in statuses.items() if st_ == "fails"}
+    assert {f.subject for f in of("goal-holds-unexpectedly")} == {
+        t for t, st_ in statuses.items() if st_ == "holds-unexpectedly"}
+
+    # examples
+    assert [entry["example"].title for entry in report.examples] == [x.title for x in spec.examples]
+    expected_findings = set()
+    for entry in report.examples:
+        example = entry["example"]
+        brute = brute_example_statuses(spec, example, world)
+        if brute == [("impossible",)]:
+            assert [r["status"] for r in entry["results"]] == ["impossible"], example.title
+            expected_findings.add(("impossible-example", example.title, None))
+            continue
+        got = [(r["action"], r["expected"], r["status"]) for r in entry["results"]]
+        assert got == brute, example.title
+        for action, _expected, status in brute:
+            if status == "fails":
+                expected_findings.add(("failed-example", example.title, action))
+            elif status == "underdetermined":
+                expected_findings.add(("underdetermined-example", example.title, action))
+    reported = {(f.kind, f.subject, f.action) for f in findings if "example" in f.kind}
+    assert reported == expected_findings
+
+
+# ---- 4. every piece of evidence is exact -----------------------------------------------------
+
+def _inside(situation: dict, conditions) -> bool:
+    for c in conditions:
+        v = situation[c.fact]
+        if c.kind == "bool":
+            ok = v == c.value
+        elif c.kind == "range":
+            ok = (c.low is None or v >= c.low) and (c.high is None or v <= c.high)
+        else:
+            ok = v in c.members
+        if not ok:
+            return False
+    return True
+
+
+def _check_evidence(spec, world, ev, claim, what: str, given: dict | None = None) -> None:
+    given = given or {}
+    # the situation shown is real: it meets the assumptions, the given facts and its own
+    # conditions, re-evaluates to what it says, and has the property
+    assert set(ev.situation) == set(spec.facts), what
+    assert assumptions_hold(spec, ev.situation), what
+    assert all(ev.situation[f] == v for f, v in given.items()), what
+    assert _inside(ev.situation, ev.conditions), f"{what}: the witness lies outside its own conditions"
+    again = evaluate(spec, ev.situation)
+    assert ev.verdicts == again.verdicts, what
+    assert set(ev.in_force) == again.in_force and set(ev.triggered) == again.triggered, what
+    assert claim(again), f"{what}: the witness {ev.situation} does not have the property"
+    # every situation inside the conditions has it
+    for s, e in world:
+        if all(s[f] == v for f, v in given.items()) and _inside(s, ev.conditions):
+            assert claim(e), (f"{what}: the evidence says “{ev.cube_text()}” is enough, "
+                              f"but {s} does not have the property")
+
+
+def _distinct_regions(evidence, what: str) -> None:
+    """Several witnesses of one finding lie each outside the conditions of those before."""
+    for k, later in enumerate(evidence):
+        for earlier in evidence[:k]:
+            assert not _inside(later.situation, earlier.conditions), f"{what}: witnesses repeat a region"
+
+
+def _check_example_evidence(spec, world, example, action, kind, evidence, what) -> int:
+    """An example that does not pass shows one witness for each verdict its given facts
+    allow (labelled `gives V`); each is exact for its verdict, and together they are all
+    the verdicts brute force finds among the completions of the given facts."""
+    given = dict(example.given)
+    expected = dict(example.expectations)[action]
+    possible = {e.verdicts[action] for s, e in world if all(s[f] == v for f, v in given.items())}
+    shown = []
+    for ev in evidence:
+        label = re.fullmatch(r"gives (\w+)", ev.label)
+        assert label and label.group(1) in m.VERDICTS, f"{what}: evidence labelled {ev.label!r}"
+        verdict = label.group(1)
+        shown.append(verdict)
+        _check_evidence(spec, world, ev, (lambda v: lambda e: e.verdicts[action] == v)(verdict),
+                        f"{what} ({ev.label})", given)
+    assert len(shown) == len(set(shown)), f"{what}: a verdict shown twice"
+    assert set(shown) == possible, f"{what}: shows {shown}, but the given facts allow {sorted(possible)}"
+    if kind == "failed-example":
+        assert expected not in shown
+    else:
+        assert shown[0] == expected and len(shown) > 1
+    return len(shown)
+
+
+@given(spec_plans())
+def test_every_piece_of_evidence_is_exact(plan):
+    spec = load(plan)
+    report = analyse(spec)
+    world = valid_evaluations(spec)
+    goals = {g.title: g for g in spec.goals}
+    examples = {x.title: x for x in spec.examples}
+
+    def goal_claim(goal, good: bool):
+        return lambda e: e.holds(goal.condition) and ((e.verdicts[goal.action] in goal.verdicts) == good)
+
+    checked = 0
+    for f in report.findings:
+        what = f"{f.kind} {f.subject}"
+        if f.kind == "gap":
+            assert f.evidence, what
+            claim = (lambda a: lambda e: e.verdicts[a] == m.UNDECIDED)(f.action)
+            _distinct_regions(f.evidence, what)
+        elif f.kind in ("contradiction", "collision"):
+            assert len(f.evidence) == 1, what
+            claim = (lambda p, q: lambda e: p in e.in_force and q in e.in_force)(*f.provisions)
+        elif f.kind == "never-in-force":
+            assert len(f.evidence) == 1, what
+            claim = (lambda p: lambda e: p in e.triggered and p not in e.in_force)(f.subject)
+        elif f.kind == "failed-goal":
+            goal = goals[f.subject]
+            if goal.kind == "all":
+                assert f.evidence, what
+                _distinct_regions(f.evidence, what)
+            claim = goal_claim(goal, False)
+        elif f.kind == "goal-holds-unexpectedly":
+            goal = goals[f.subject]
+            claim = goal_claim(goal, True)
+        elif f.kind in ("failed-example", "underdetermined-example"):
+            example = examples[f.subject]
+            checked += _check_example_evidence(spec, world, example, f.action, f.kind, f.evidence, what)
+            continue
+        else:
+            assert not f.evidence, f"{f.kind} carries evidence this test does not know how to check"
+            continue
+        for ev in f.evidence:
+            _check_evidence(spec, world, ev, claim, what)
+            checked += 1
+
+    # the goal and example records carry evidence too
+    for entry in report.goals:
+        goal = entry["goal"]
+        good = entry["status"] in ("holds", "holds-unexpectedly")
+        if goal.kind == "all" and not good or goal.kind == "some" and good:
+            assert entry["evidence"], goal.title
+        for ev in entry["evidence"]:
+            _check_evidence(spec, world, ev, goal_claim(goal, good), f"goal {goal.title}")
+    for entry in report.examples:
+        example = entry["example"]
+        for r in entry["results"]:
+            if r["status"] in ("fails", "underdetermined"):
+                kind = "failed-example" if r["status"] == "fails" else "underdetermined-example"
+                _check_example_evidence(spec, world, example, r["action"], kind, r["evidence"],
+                                        f"example {example.title}")
+                if "depends_on" in r:
+                    assert set(r["depends_on"]) == {c.fact for ev in r["evidence"] for c in ev.conditions}
+            else:
+                assert not r.get("evidence"), (example.title, r["status"])
+    note(f"{checked} findings' evidence checked")
+
+
+# ---- 5. malformed input never crashes the command line ----------------------------------------
+
+def _click_version() -> tuple[int, ...]:
+    return tuple(int(x) for x in re.findall(r"\d+", importlib.metadata.version("click"))[:2])
+
+
+def make_runner() -> CliRunner:
+    """A runner that keeps stderr apart from stdout, on any click this project allows."""
+    if _click_version() >= (8, 2):
+        return CliRunner()  # stderr is captured separately by default
+    return CliRunner(mix_stderr=False)
+
+
+LOCATION = re.compile(r"(?m)^(?:.*[/\\])?spec\.lm:(\d+):(\d+): ")
+
+
+@WITH_TMP_PATH
+@given(malformed_inputs())
+def test_malformed_input_never_crashes_the_cli(tmp_path, data):
+    path = tmp_path / "spec.lm"
+    path.write_bytes(data)
+    result = make_runner().invoke(main, ["check", str(path)])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the command line crashed: {result.exception!r}") from result.exception
+    assert result.exit_code in (0, 1, 2, 3), (result.exit_code, result.stderr)
+    if result.exit_code == 2:
+        found = LOCATION.findall(result.stderr)
+        assert found, f"bad input, but no file:line:col: location in:\n{result.stderr}"
+        lines = max(1, data.count(b"\n") + data.count(b"\r") + 1)
+        for line, column in found:
+            assert 1 <= int(line) <= lines and int(column) >= 1, (line, column, result.stderr)
+
+
+@WITH_TMP_PATH
+@given(spec_plans(assumption_applies=True))
+def test_assumptions_that_ask_applies_are_checked_or_refused(tmp_path, plan):
+    """The grammar lets an assumption ask `applies(...)`, as any condition may. Such a spec
+    must be checked, or refused with a diagnostic (exit 2, file:line:col), never crash."""
+    note(plan.text)
+    path = tmp_path / "spec.lm"
+    path.write_text(plan.text, encoding="utf-8")
+    result = make_runner().invoke(main, ["check", str(path)])
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the command line crashed: {result.exception!r}") from result.exception
+    assert result.exit_code in (0, 1, 2, 3), (result.exit_code, result.stderr)
+    if result.exit_code == 2:
+        assert LOCATION.search(result.stderr), result.stderr
+
+
+# ---- 6. determinism ---------------------------------------------------------------------------
+
+@WITH_TMP_PATH
+@given(spec_plans())
+def test_check_twice_gives_identical_json(tmp_path, plan):
+    note(plan.text)
+    path = tmp_path / "spec.lm"
+    path.write_text(plan.text, encoding="utf-8")
+    runner = make_runner()
+    first = runner.invoke(main, ["check", "--format", "json", str(path)])
+    second = runner.invoke(main, ["check", "--format", "json", str(path)])
+    assert first.exception is None or isinstance(first.exception, SystemExit), repr(first.exception)
+    assert first.exit_code in (0, 1, 3), first.stderr
+    json.loads(first.stdout)  # it is JSON
+    assert first.stdout_bytes == second.stdout_bytes
+    assert first.exit_code == second.exit_code
+
+
+SUBPROCESS_EXAMPLES = min(settings.default.max_examples, 25)
+
+
+def _normalised_specs(stdout: bytes, names: list[str]) -> list[str]:
+    """The spec documents of one JSON report, with each spec's folder name replaced."""
+    documents = json.loads(stdout)["specs"]
+    assert [d["spec"] for d in documents] == names
+    out = []
+    for name, d in zip(names, documents):
+        text = json.dumps(d, ensure_ascii=False, sort_keys=False)
+        out.append(re.sub(rf"(?<![\w/]){name}(?=/spec\.lm|\")", "SPEC", text))
+    return out
+
+
+@settings(parent=settings.default, max_examples=SUBPROCESS_EXAMPLES,
+          suppress_health_check=list(settings.default.suppress_health_check) + [HealthCheck.function_scoped_fixture])
+@given(spec_plans())
+def test_json_is_identical_in_fresh_processes_whatever_was_checked_before(tmp_path, plan):
+    """Fresh processes, so a failure replays: one spec checked twice in one run (as two
+    folders) and alone in another process with another string-hash seed must give the
+    same document each time (design.md: the same input gives the same bytes)."""
+    note(plan.text)
+    for folder in ("d1", "d2"):
+        (tmp_path / folder).mkdir(exist_ok=True)
+        (tmp_path / folder / "spec.lm").write_text(plan.text, encoding="utf-8")
+    documents = []
+    for seed, folders in (("0", ["d1", "d2"]), ("1", ["d2"])):
+        env = dict(os.environ, PYTHONHASHSEED=seed, PYTHONPATH=str(REPO))
+        proc = subprocess.run([sys.executable, "-m", "legalmodel.cli", "check", "--format", "json", *folders],
+                              capture_output=True, env=env, cwd=str(tmp_path), timeout=600)
+        assert proc.returncode in (0, 1, 3), proc.stderr.decode()
+        documents.extend(_normalised_specs(proc.stdout, folders))
+    first, again, alone = documents
+    assert first == alone, "the same spec gives a different report in a process with another hash seed"
+    assert first == again, "the same spec gives a different report when another spec was checked before it"
