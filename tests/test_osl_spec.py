@@ -1,0 +1,74 @@
+"""The real law (specs/osl): clean on every date a reform took effect, the motion's gap found
+where the motion said it was, and each reform's goal met from its date on."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from click.testing import CliRunner
+
+from legalmodel.cli import main
+
+DATES = ["2016-10-05", "2020-08-01", "2021-08-01", "2025-04-01", "2025-07-01", "2025-12-01"]
+MOTION = "motion 2016/17:2346"
+
+# goal title prefix → the date from which it must hold
+REFORMS = {
+    "SFS 2012:804": "2013-01-01",
+    "SFS 2020:575: Säkerhetspolisen": "2020-08-01",
+    "SFS 2020:575: a suspected committed": "2020-08-01",
+    "SFS 2021:646": "2021-08-01",
+    "SFS 2025:179: concrete": "2025-04-01",
+    "SFS 2025:179: a committed": "2025-04-01",
+    "lag 2025:170": "2025-04-01",
+    "SFS 2025:934": "2025-12-01",
+    MOTION: "2020-08-01",
+}
+
+
+def check(*args: str) -> tuple[int, dict]:
+    result = CliRunner().invoke(main, ["check", "--format", "json", "specs/osl", *args])
+    return result.exit_code, json.loads(result.stdout)["specs"][0]
+
+
+@pytest.mark.parametrize("date", DATES)
+def test_the_law_is_clean_on_every_date(date):
+    exit_code, spec = check("--as-of", date)
+    assert exit_code == 0, [f["message"] for f in spec["findings"]]
+    assert [f for f in spec["findings"] if not f.get("accepted")] == []
+    assert all(r["status"] == "passes" for e in spec["examples"] for r in e["results"])
+    for goal in spec["goals"]:
+        prefix = next((p for p in REFORMS if goal["title"].startswith(p)), None)
+        if prefix is None:
+            assert goal["status"] == "holds", goal["title"]
+        else:
+            wanted = "holds" if date >= REFORMS[prefix] else "fails-as-expected"
+            assert goal["status"] == wanted, (goal["title"], date)
+
+
+def test_the_motions_gap_is_a_person_aged_21_or_over_and_10_kap_27_cannot_help():
+    _exit, spec = check("--as-of", "2016-10-05")
+    [goal] = [g for g in spec["goals"] if g["title"].startswith(MOTION)]
+    assert goal["status"] == "fails-as-expected"
+    adults = [ev for ev in goal["evidence"] if ev["situation"]["ålder"] >= 21]
+    assert adults, "no counterexample aged 21 or over"
+    for ev in adults:
+        assert ev["situation"]["misstanke_begånget_brott"] is False
+        assert ev["verdicts"]["lämna_uppgift"] == "forbidden"
+        assert "26 kap. 1 § OSL" in ev["in_force"]
+    assert {"provision": "10 kap. 27 § OSL", "kept_in_force": "26 kap. 1 § OSL"} in goal["cannot_help"]
+
+
+def test_the_motion_as_a_proposal_only_widens_and_reaches_adults():
+    result = CliRunner().invoke(main, ["diff", "specs/osl", "--as-of", "2016-10-05", "--proposal",
+                                       "specs/osl/motion.lm", "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    document = json.loads(result.stdout)
+    changes = document["changes"]
+    assert changes and all(c["before"] == "forbidden" and c["after"] == "permitted" for c in changes)
+    assert all(c["action"] == "lämna_uppgift" and c["complete"] for c in changes)
+    regions = [r for c in changes for r in c["regions"]]
+    assert all(r["decided_after_by"] == ["10 kap. 18 b § OSL"] for r in regions), regions[0]["decided_after_by"]
+    assert any(r["witness"]["ålder"] >= 21 for r in regions)
+    assert all(contract["status"] == "holds" for contract in document["contracts"])
