@@ -20,6 +20,7 @@ import z3
 
 from . import model as m
 from .encode import Encoding
+from .source import SourceFile, Span
 from .solving import Condition, Session, Unknown, canonical, satisfies  # noqa: F401  (Condition: API)
 from .evaluate import Evaluation, assumptions_hold, evaluate
 
@@ -577,10 +578,12 @@ def apply_acceptances(report: Report, baseline: tuple = ()) -> None:
             marked.append(f)
     for finding_id, (justification, where) in accepted.items():
         if finding_id not in used:
-            span = where if hasattr(where, "location") else report.spec.provisions and next(
-                iter(report.spec.provisions.values())).span
+            in_baseline = not hasattr(where, "line")
+            # an acceptance from a baseline file is reported at that file (`where` says which entry)
+            span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1) if in_baseline else where
+            origin = f" ({where})" if in_baseline else ""
             marked.append(Finding("stale-acceptance", WARNING,
-                                  f"the acceptance of {finding_id} matches no finding any more",
+                                  f"the acceptance of {finding_id}{origin} matches no finding any more",
                                   finding_id, span, details=(f"it said: “{justification}”",
                                                              "remove it, or update it to the finding's new id")))
     report.findings[:] = marked

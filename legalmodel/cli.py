@@ -630,6 +630,9 @@ def init_command(directory) -> None:
     from .scaffold import FILES
 
     root = Path(directory)
+    if root.exists() and not root.is_dir():
+        click.echo(f"legalmodel: `{directory}` is a file; choose a new folder", err=True)
+        sys.exit(EXIT_INPUT)
     if root.exists() and any(root.iterdir()):
         click.echo(f"legalmodel: `{directory}` exists and is not empty; choose a new folder", err=True)
         sys.exit(EXIT_INPUT)

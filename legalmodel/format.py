@@ -107,13 +107,13 @@ def selectors_text(items: tuple[s.SelectorSyntax, ...]) -> str:
     return " och ".join(texts) if len(texts) == 2 and all(" kap." in t for t in texts) else ", ".join(texts)
 
 
-PRECEDENCE = {s.Iff: 1, s.Implies: 2, s.Or: 3, s.And: 4, s.Not: 5}
+PRECEDENCE = {s.Iff: 1, s.Implies: 2, s.Or: 3, s.And: 4, s.Not: 5, s.Compare: 6, s.InSet: 6}  # atoms: 7
 
 
 def expr_text(e, min_level: int = 0) -> str:
     """A condition with parentheses exactly where the tree needs them (`min_level` is the
     weakest operator that may stand here without them)."""
-    level = PRECEDENCE.get(type(e), 6)
+    level = PRECEDENCE.get(type(e), 7)
     if isinstance(e, s.NameRef):
         text = e.name
     elif isinstance(e, s.IntLit):
@@ -145,7 +145,7 @@ def expr_text(e, min_level: int = 0) -> str:
         text = f"applies({e.modality}{within})"
     else:
         raise AssertionError(e)
-    return f"({text})" if level < min_level and level < 6 else text
+    return f"({text})" if level < min_level else text
 
 
 def provenance_text(p: s.Provenance) -> str:

@@ -345,7 +345,11 @@ def render_markdown(report: Report) -> str:
         out.append("|---|---|---|---|---|")
         for f in findings:
             message = f.message.replace("|", "\\|")
-            out.append(f"| {finding_id(spec.name, f)} | {f.severity} | {f.kind} | {f.subject} "
+            severity = f.severity
+            if f.accepted:
+                severity = f"{f.severity}, accepted"
+                message += " *(accepted: “" + f.accepted.replace("|", "\\|") + "”)*"
+            out.append(f"| {finding_id(spec.name, f)} | {severity} | {f.kind} | {f.subject} "
                        f"({f.span.location()}) | {message} |")
         out.append("")
         for f in findings:

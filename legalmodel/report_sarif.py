@@ -131,7 +131,7 @@ def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> s
             if g["status"] in ("fails", "holds-unexpectedly", "unknown"):
                 lines = []
                 for f in findings_by_subject.get(goal.title, []):
-                    lines.append(f.message)
+                    lines.append(f"{finding_id(r.spec.name, f)}: {f.message}")
                     for ev in f.evidence:
                         lines.extend(render_evidence(ev, r.spec, f.action, ""))
                 failure = (g["status"], "\n".join(lines) or g["status"])
@@ -143,7 +143,7 @@ def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> s
                 name = f"example: {ex.title}" + (f" ({res['action']})" if "action" in res else "")
                 failure = None
                 if res.get("status") not in ("passes",):
-                    lines = [f.message for f in findings_by_subject.get(ex.title, [])
+                    lines = [f"{finding_id(r.spec.name, f)}: {f.message}" for f in findings_by_subject.get(ex.title, [])
                              if f.action in (None, res.get("action"))]
                     for ev in res.get("evidence", ()):
                         lines.extend(render_evidence(ev, r.spec, res.get("action"), ""))

@@ -1,0 +1,676 @@
+"""The output formats of `check` and `diff`, end to end through the command line.
+
+Every format is checked against `--format json` of the same run (docs/json.md), which is the
+reference for what the findings, goals and examples are:
+
+- SARIF validates against the official SARIF 2.1.0 schema (vendored in tests/schemas/, a JSON
+  Schema draft 4 document), has one result per finding with the finding's kind as rule, its
+  severity as level, the finding's location as region (and that region really is the
+  provision, action, goal or example in the source file), the stable id as a fingerprint and
+  the evidence situation in the message;
+- JUnit parses as XML and has one test case per goal and per example expectation, failing
+  exactly where the JSON says a goal or an expectation fails, with the counterexample's facts;
+- Markdown (check and diff) has the headings and tables a reviewer reads, with every finding
+  id, status and changed action;
+- finding ids survive unrelated edits and appear in every format (docs/ci.md);
+- acceptances, in the spec and in a baseline file, make the run pass and are listed; a stale
+  one is itself a finding;
+- the text report has colour only on a terminal and never with NO_COLOR.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import pty
+import re
+import subprocess
+import sys
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from legalmodel.cli import main
+
+from helpers import REPO, TESTS, make_runner
+
+SCHEMA_PATH = TESTS / "schemas" / "sarif-schema-2.1.0.json"
+STEPS = [f"docs/tutorial/step{i}.lm" for i in range(1, 9)]
+SPECS = ["specs/osl", "specs/tutorial", "specs/example", *STEPS]
+EXIT = {"clean": 0, "findings": 1, "unknown": 3, "invalid": 2}
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+# ---- running the command line ---------------------------------------------------------------------
+
+class Run:
+    def __init__(self, exit_code: int, stdout: str, stderr: str):
+        self.exit_code, self.stdout, self.stderr = exit_code, stdout, stderr
+
+
+def invoke(args, cwd: Path = REPO, env: dict | None = None) -> Run:
+    """Run the command line in-process in `cwd`; a crash fails the test."""
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = make_runner().invoke(main, [str(a) for a in args], env=env or {"NO_COLOR": "1"})
+    finally:
+        os.chdir(old)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the command line crashed on {args}: {result.exception!r}") from result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    return Run(result.exit_code, result.stdout, result.stderr)
+
+
+@functools.lru_cache(maxsize=None)
+def check_repo(path: str, fmt: str) -> Run:
+    """`legalmodel check PATH --format FMT` in the repository, run once per session."""
+    return invoke(["check", path, "--format", fmt])
+
+
+@functools.lru_cache(maxsize=None)
+def json_of(path: str) -> dict:
+    run = check_repo(path, "json")
+    document = json.loads(run.stdout)
+    assert run.exit_code == EXIT[document["status"]]
+    assert len(document["specs"]) == 1
+    return document["specs"][0]
+
+
+@functools.lru_cache(maxsize=None)
+def schema() -> dict:
+    return json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+
+
+def validate_sarif(document: dict) -> None:
+    """Validate with the validator the schema itself names (its `$schema` is draft 4)."""
+    s = schema()
+    cls = jsonschema.validators.validator_for(s)
+    cls.check_schema(s)
+    errors = sorted(cls(s).iter_errors(document), key=lambda e: list(e.path))
+    assert not errors, "the SARIF output does not validate:\n" + "\n".join(
+        f"{'/'.join(map(str, e.path))}: {e.message}" for e in errors[:10])
+
+
+def value_text(value) -> str:
+    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+
+
+def all_findings() -> list[tuple[str, dict]]:
+    return [(p, f) for p in SPECS for f in json_of(p)["findings"]]
+
+
+# ---- the specs and steps used here --------------------------------------------------------------
+
+def test_the_steps_have_findings_of_every_kind_the_tests_rely_on():
+    """The tutorial steps are the corpus for the formats: if they stop having these findings,
+    the tests below would pass vacuously."""
+    kinds = {f["kind"] for _p, f in all_findings()}
+    assert {"gap", "failed-goal", "never-in-force", "idle-override", "dead-provision", "collision",
+            "contradiction", "failed-example", "underdetermined-example"} <= kinds
+    statuses = {g["status"] for p in SPECS for g in json_of(p)["goals"]}
+    assert {"holds", "fails", "fails-as-expected"} <= statuses
+    results = {r["status"] for p in SPECS for e in json_of(p)["examples"] for r in e["results"]}
+    assert {"passes", "fails", "underdetermined"} <= results
+
+
+# ---- SARIF ------------------------------------------------------------------------------------------
+
+def test_the_vendored_schema_is_the_official_one():
+    s = schema()
+    assert s["id"].endswith("/sarif-schema-2.1.0.json")
+    assert "draft-04" in s["$schema"]
+    jsonschema.validators.validator_for(s).check_schema(s)
+
+
+def test_the_schema_rejects_a_broken_log():
+    """The validation below can fail: a log without `runs`, or with a result without a
+    message, is rejected."""
+    cls = jsonschema.validators.validator_for(schema())
+    assert list(cls(schema()).iter_errors({"version": "2.1.0"}))
+    broken = json.loads(check_repo("docs/tutorial/step6.lm", "sarif").stdout)
+    del broken["runs"][0]["results"][0]["message"]
+    assert list(cls(schema()).iter_errors(broken))
+
+
+@pytest.mark.parametrize("path", SPECS)
+def test_sarif_validates_and_has_one_result_per_finding(path):
+    run = check_repo(path, "sarif")
+    expected = json_of(path)
+    assert run.exit_code == EXIT[expected["status"]]
+    document = json.loads(run.stdout)
+    validate_sarif(document)
+    assert document["version"] == "2.1.0"
+    (sarif_run,) = document["runs"]
+    rules = sarif_run["tool"]["driver"]["rules"]
+    results = sarif_run["results"]
+    assert len(results) == len(expected["findings"])
+    by_id = {}
+    for r in results:
+        fid = r["partialFingerprints"]["legalmodelFindingId/v1"]
+        assert r["properties"]["findingId"] == fid
+        assert fid not in by_id, f"two results with the id {fid}"
+        by_id[fid] = r
+        assert rules[r["ruleIndex"]]["id"] == r["ruleId"]
+    assert sorted(by_id) == sorted(f["id"] for f in expected["findings"])
+    for f in expected["findings"]:
+        r = by_id[f["id"]]
+        assert r["ruleId"] == f["kind"]
+        assert r["level"] == f["severity"]
+        loc = r["locations"][0]["physicalLocation"]
+        assert loc["artifactLocation"]["uri"] == f["location"]["file"].replace(os.sep, "/")
+        assert loc["region"]["startLine"] == f["location"]["line"]
+        assert loc["region"]["startColumn"] == f["location"]["column"]
+        assert f["message"] in r["message"]["text"]
+        assert ("suppressions" in r) == (f["accepted"] is not None)
+
+
+def test_sarif_regions_point_at_the_finding_in_the_source():
+    """Independent of the JSON: the line and column of each result are where the provision,
+    action, goal or example the finding is about is written."""
+    seen = 0
+    for path in SPECS:
+        document = json.loads(check_repo(path, "sarif").stdout)
+        for r in document["runs"][0]["results"]:
+            loc = r["locations"][0]["physicalLocation"]
+            lines = (REPO / loc["artifactLocation"]["uri"]).read_text(encoding="utf-8").splitlines()
+            at = lines[loc["region"]["startLine"] - 1][loc["region"]["startColumn"] - 1:]
+            subject = r["properties"]["subject"]
+            kind = r["ruleId"]
+            if kind == "gap":
+                assert at.startswith(subject) and lines[loc["region"]["startLine"] - 1].startswith("action "), at
+            elif kind in ("failed-goal", "goal-holds-unexpectedly"):
+                assert at.startswith(f'goal "{subject}"'), at
+            elif "example" in kind:
+                assert at.startswith(f'example "{subject}"'), at
+            else:
+                # a provision: its declaration line (`provision …`, or `insert …` / `reword …` in
+                # an amendment), at the keyword or at the citation
+                line = lines[loc["region"]["startLine"] - 1]
+                assert line.split()[0] in ("provision", "insert", "reword"), line
+                assert at.startswith(("provision ", "insert ", "reword ")) or at[0].isdigit(), at
+                numbers = re.findall(r"\d+", subject.split(" stycket")[0])
+                assert re.findall(r"\d+", at)[: len(numbers)] == numbers, (subject, at)
+            seen += 1
+    assert seen >= 9
+
+
+@pytest.mark.parametrize("path", STEPS)
+def test_sarif_message_shows_the_evidence_situation(path):
+    by_id = {r["partialFingerprints"]["legalmodelFindingId/v1"]: r
+             for r in json.loads(check_repo(path, "sarif").stdout)["runs"][0]["results"]}
+    for f in json_of(path)["findings"]:
+        text = by_id[f["id"]]["message"]["text"]
+        for ev in f["evidence"]:
+            if ev.get("label"):
+                assert ev["label"] in text
+            if not ev["facts_that_matter"]:
+                assert "any situation" in text
+            for c in ev["facts_that_matter"]:
+                assert c["text"] in text, (c, text)
+                assert f"{c['fact']} = {value_text(ev['situation'][c['fact']])}" in text, (c, text)
+            if f["action"]:
+                assert f"{f['action']}: {ev['verdicts'][f['action']]}" in text
+
+
+def test_sarif_reports_unreadable_input_as_a_result(tmp_path):
+    (tmp_path / "bad.lm").write_text('law OSL "o"\nfact x: bool "x"\nfact x: bool "again"\n', encoding="utf-8")
+    run = invoke(["check", "bad.lm", "--format", "sarif"], cwd=tmp_path)
+    assert run.exit_code == 2
+    document = json.loads(run.stdout)
+    validate_sarif(document)
+    (result,) = document["runs"][0]["results"]
+    assert result["ruleId"] == "input-error" and result["level"] == "error"
+    region = result["locations"][0]["physicalLocation"]["region"]
+    assert (region["startLine"], region["startColumn"]) == (3, 6)
+
+
+# ---- JUnit ----------------------------------------------------------------------------------------
+
+def junit_cases(path: str) -> tuple[ET.Element, dict[str, ET.Element]]:
+    run = check_repo(path, "junit")
+    assert run.exit_code == EXIT[json_of(path)["status"]]
+    root = ET.fromstring(run.stdout.encode("utf-8"))
+    assert root.tag == "testsuites"
+    cases = {}
+    for case in root.iter("testcase"):
+        assert case.get("name") not in cases, f"two test cases named {case.get('name')}"
+        cases[case.get("name")] = case
+    return root, cases
+
+
+def failure_text(case: ET.Element) -> str:
+    failure = case.find("failure")
+    return (failure.get("message") or "") + "\n" + (failure.text or "")
+
+
+def assert_evidence_in(text: str, ev: dict) -> None:
+    """The failure text shows the evidence: its label, and each fact that matters with its value."""
+    if ev.get("label"):
+        assert ev["label"] in text
+    for c in ev["facts_that_matter"]:
+        value = value_text(ev["situation"][c["fact"]])
+        assert re.search(rf"^\s*{re.escape(c['fact'])}\s+{re.escape(value)}\b", text, re.M), (c, text)
+
+
+@pytest.mark.parametrize("path", SPECS)
+def test_junit_has_a_case_per_goal_and_expectation_failing_where_the_json_fails(path):
+    expected = json_of(path)
+    root, cases = junit_cases(path)
+    n = len(expected["goals"]) + sum(len(e["results"]) for e in expected["examples"])
+    assert len(cases) == n
+    assert int(root.get("tests")) == n
+    findings = {(f["kind"], f["subject"]): f for f in expected["findings"]}
+    failures = 0
+    for g in expected["goals"]:
+        case = cases[f"goal: {g['title']}"]
+        failing = g["status"] in ("fails", "holds-unexpectedly", "unknown")
+        assert (case.find("failure") is not None) == failing, g
+        assert (case.find("skipped") is not None) == (g["status"] == "fails-as-expected"), g
+        if failing:
+            failures += 1
+            text = failure_text(case)
+            f = findings[("failed-goal" if g["status"] == "fails" else "goal-holds-unexpectedly", g["title"])]
+            assert f["message"] in text
+            assert f["evidence"], "a failed goal has a counterexample"
+            for ev in f["evidence"]:
+                assert_evidence_in(text, ev)
+    for e in expected["examples"]:
+        for r in e["results"]:
+            name = f"example: {e['title']}" + (f" ({r['action']})" if "action" in r else "")
+            case = cases[name]
+            failing = r["status"] != "passes"
+            assert (case.find("failure") is not None) == failing, r
+            if failing:
+                failures += 1
+                assert case.find("failure").get("type") == r["status"]
+                text = failure_text(case)
+                for ev in r["evidence"]:
+                    assert_evidence_in(text, ev)
+    assert int(root.get("failures")) == failures
+    for suite in root.iter("testsuite"):
+        assert suite.get("name") == expected["spec"]
+        assert int(suite.get("tests")) == len(suite.findall("testcase"))
+        assert int(suite.get("failures")) == sum(1 for c in suite.findall("testcase") if c.find("failure") is not None)
+        assert int(suite.get("skipped")) == sum(1 for c in suite.findall("testcase") if c.find("skipped") is not None)
+
+
+def test_junit_escapes_markup_in_titles(tmp_path):
+    spec = ('law OSL "o"\nfact x: bool "x"\naction a "a" default permitted\n'
+            'provision 1 kap. 1 § "p" forbid a when x\n'
+            'goal "a & b <c> \\"d\\"" a is permitted whenever x\n')
+    (tmp_path / "s.lm").write_text(spec, encoding="utf-8")
+    run = invoke(["check", "s.lm", "--format", "junit"], cwd=tmp_path)
+    assert run.exit_code == 1
+    root = ET.fromstring(run.stdout.encode("utf-8"))
+    (case,) = root.iter("testcase")
+    assert case.get("name") == 'goal: a & b <c> "d"'
+    assert case.find("failure") is not None
+    assert re.search(r"^\s*x\s+true\b", case.find("failure").text, re.M)
+
+
+# ---- Markdown ------------------------------------------------------------------------------------
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The cells of every table row (`| a | b |`), with escaped pipes kept in their cell."""
+    rows = []
+    for line in markdown.splitlines():
+        if line.startswith("|") and line.rstrip().endswith("|"):
+            cells = re.split(r"(?<!\\)\|", line.strip())[1:-1]
+            rows.append([c.strip() for c in cells])
+    return rows
+
+
+def assert_tables_well_formed(markdown: str) -> None:
+    """Every table: a header row, a `|---|` separator right after it, rows with as many cells."""
+    lines = markdown.splitlines()
+    i = 0
+    while i < len(lines):
+        if lines[i].startswith("|"):
+            if i > 0:
+                assert lines[i - 1].strip() == "", f"a table must follow a blank line: {lines[i - 1]!r}"
+            header = table_rows(lines[i])[0]
+            separator = table_rows(lines[i + 1])[0]
+            assert all(re.fullmatch(r":?-{3,}:?", c) for c in separator), lines[i + 1]
+            assert len(separator) == len(header)
+            j = i + 2
+            while j < len(lines) and lines[j].startswith("|"):
+                assert len(table_rows(lines[j])[0]) == len(header), lines[j]
+                j += 1
+            i = j
+        else:
+            i += 1
+
+
+@pytest.mark.parametrize("path", SPECS)
+def test_markdown_check_report_has_what_a_reviewer_reads(path):
+    run = check_repo(path, "markdown")
+    expected = json_of(path)
+    assert run.exit_code == EXIT[expected["status"]]
+    md = run.stdout
+    assert md.splitlines()[0].startswith("## ") and f"`{expected['spec']}`" in md.splitlines()[0]
+    word = {"clean": "consistent", "findings": "findings", "unknown": "unknown"}[expected["status"]]
+    c = expected["counts"]
+    assert re.search(rf"^\*\*{word}\*\*: {c['error']} errors?, {c['warning']} warnings?, {c['note']} notes?",
+                     md, re.M), md
+    assert f"{expected['provisions']} provisions" in md
+    assert_tables_well_formed(md)
+    rows = table_rows(md)
+    finding_rows = {r[0]: r for r in rows if re.fullmatch(r"[A-Z]{3}-[0-9a-f]{8}", r[0])}
+    assert set(finding_rows) == {f["id"] for f in expected["findings"]}
+    for f in expected["findings"]:
+        row = finding_rows[f["id"]]
+        assert row[1] == (f"{f['severity']}, accepted" if f.get("accepted") else f["severity"]) and f["kind"] in row
+        assert f"{f['location']['file']}:{f['location']['line']}" in " ".join(row)
+        if f["evidence"]:
+            assert f"<details><summary>{f['id']}: evidence</summary>" in md
+            for ev in f["evidence"]:
+                for cond in ev["facts_that_matter"]:
+                    assert cond["text"] in md
+    goal_rows = {r[0]: r[1] for r in rows if len(r) == 2}
+    for g in expected["goals"]:
+        assert goal_rows.get(g["title"]) == g["status"], (g["title"], md)
+    if expected["examples"]:
+        results = [r for e in expected["examples"] for r in e["results"]]
+        passed = sum(r["status"] == "passes" for r in results)
+        assert f"{passed} of {len(results)} expectations pass" in md
+    assert md.count("<details>") == md.count("</details>")
+
+
+def diff_run(old: str, new: str, fmt: str) -> Run:
+    return invoke(["diff", old, new, "--format", fmt])
+
+
+@pytest.mark.parametrize("old,new", [("docs/tutorial/step5.lm", "docs/tutorial/step6.lm"),
+                                     ("docs/tutorial/step6.lm", "docs/tutorial/step7.lm"),
+                                     ("docs/tutorial/step7.lm", "docs/tutorial/step8.lm")])
+def test_markdown_diff_shows_every_changed_action_and_goal(old, new):
+    reference = diff_run(old, new, "json")
+    expected = json.loads(reference.stdout)
+    run = diff_run(old, new, "markdown")
+    assert run.exit_code == reference.exit_code == 0
+    md = run.stdout
+    assert md.startswith("## ") and old in md.splitlines()[0] and new in md.splitlines()[0]
+    assert_tables_well_formed(md)
+    headings = [line for line in md.splitlines() if line.startswith("### ")]
+    changes = expected["changes"]
+    if not changes:
+        assert "No situation changes its verdict" in md
+    for ch in changes:
+        heading = f"### `{ch['action']}`: {ch['before']} → {ch['after']}"
+        assert heading in headings, (heading, headings)
+        section = md.split(heading, 1)[1].split("\n### ", 1)[0]
+        rows = [r for r in table_rows(section) if r[0].isdigit()]
+        assert len(rows) == len(ch["regions"])
+        for region, row in zip(ch["regions"], rows):
+            for cond in region["where"]:
+                assert cond["text"] in section, (cond, section)
+            assert ", ".join(region["decided_before_by"]) in row[3] or not region["decided_before_by"]
+            assert ", ".join(region["decided_after_by"]) in row[4] or not region["decided_after_by"]
+    rows = table_rows(md)
+    for g in expected["goals"]:
+        assert [g["title"], g["before"] or "—", g["after"] or "—", g["change"]] in rows, g
+    for e in expected["examples"]:
+        assert any(r[0] == e["title"] and r[1] == f"`{e['action']}`" for r in rows), e
+    if expected["goals"]:
+        assert "### Goals" in headings
+    if expected["examples"]:
+        assert "### Examples" in headings
+
+
+def test_diff_markdown_of_step7_to_step8_names_the_new_duty():
+    """Reasoned, not copied: step 8 lets `synnerliga_skäl` stop the UBL duty, so the
+    contradiction of step 7 becomes an obligation or a prohibition depending on that fact."""
+    md = diff_run("docs/tutorial/step7.lm", "docs/tutorial/step8.lm", "markdown").stdout
+    assert "### `lämna_uppgift`: contradictory → obligatory" in md
+    assert "### `lämna_uppgift`: contradictory → forbidden" in md
+    obligatory = md.split("contradictory → obligatory", 1)[1].split("###", 1)[0]
+    forbidden = md.split("contradictory → forbidden", 1)[1].split("###", 1)[0]
+    assert "¬synnerliga_skäl" in obligatory and "¬synnerliga_skäl" not in forbidden
+    assert "synnerliga_skäl" in forbidden
+
+
+# ---- stable finding ids ------------------------------------------------------------------------
+
+EXTRA = '''
+# an unrelated addition: a comment, a fact, an action and a provision on that action
+// and a second comment
+
+fact orelaterad: bool "a fact no other provision asks about"
+action arkivera "social services archive the file" default permitted
+
+provision 99 kap. 1 § OSL "Arkivering" (SFS 2009:400, verified)
+  forbid arkivera when orelaterad
+
+'''
+
+
+def with_unrelated_additions(path: str, tmp_path: Path) -> Path:
+    """A copy of the step with an unrelated addition after its `law` lines (shifting every
+    later line), and a comment at the end."""
+    lines = (REPO / path).read_text(encoding="utf-8").splitlines(keepends=True)
+    last_law = max(i for i, line in enumerate(lines) if line.startswith("law "))
+    text = "".join(lines[: last_law + 1]) + EXTRA + "".join(lines[last_law + 1:]) + "\n# the end\n"
+    target = tmp_path / Path(path).name
+    target.write_text(text, encoding="utf-8")
+    return target
+
+
+@pytest.mark.parametrize("path", STEPS)
+def test_finding_ids_survive_unrelated_edits(path, tmp_path):
+    original = json_of(path)
+    copy = with_unrelated_additions(path, tmp_path)
+    run = invoke(["check", copy.name, "--format", "json"], cwd=tmp_path)
+    edited = json.loads(run.stdout)["specs"][0]
+    assert run.exit_code == EXIT[original["status"]]
+    before = sorted((f["kind"], f["id"]) for f in original["findings"])
+    after = sorted((f["kind"], f["id"]) for f in edited["findings"])
+    assert after == before
+    # the edit did move the findings, so the ids do not come from positions
+    lines_before = {f["id"]: f["location"]["line"] for f in original["findings"]}
+    for f in edited["findings"]:
+        assert f["location"]["line"] > lines_before[f["id"]]
+    assert edited["provisions"] == original["provisions"] + 1
+
+
+def test_a_finding_id_changes_when_the_finding_does(tmp_path):
+    """The id is not a constant: a collision between other provisions has another id."""
+    text = (REPO / "docs/tutorial/step6.lm").read_text(encoding="utf-8")
+    (tmp_path / "a.lm").write_text(text.replace("10 kap. 27 § OSL", "10 kap. 28 § OSL"), encoding="utf-8")
+    edited = json.loads(invoke(["check", "a.lm", "--format", "json"], cwd=tmp_path).stdout)["specs"][0]
+    (orig,) = [f for f in json_of("docs/tutorial/step6.lm")["findings"] if f["kind"] == "collision"]
+    (new,) = [f for f in edited["findings"] if f["kind"] == "collision"]
+    assert new["id"] != orig["id"] and new["id"].startswith("COL-")
+
+
+@pytest.mark.parametrize("path", STEPS)
+def test_finding_ids_are_shown_in_every_format(path):
+    """docs/ci.md: a finding is accepted by its id, "which every format shows". JUnit holds
+    goals and examples only, so there the ids of failed goals and examples must show."""
+    findings = json_of(path)["findings"]
+    assert findings
+    text = check_repo(path, "text").stdout
+    markdown = check_repo(path, "markdown").stdout
+    sarif = check_repo(path, "sarif").stdout
+    junit = check_repo(path, "junit").stdout
+    for f in findings:
+        assert f["id"] in text
+        assert f["id"] in markdown
+        assert f'"legalmodelFindingId/v1": "{f["id"]}"' in sarif
+        if f["kind"] in ("failed-goal", "goal-holds-unexpectedly", "failed-example", "underdetermined-example",
+                         "impossible-example"):
+            assert f["id"] in junit, f"the JUnit output does not show the id {f['id']} of the {f['kind']}"
+
+
+# ---- accepting findings -------------------------------------------------------------------------
+
+JUSTIFICATION = "10 kap. 27 § and 26 kap. 1 § meet; the statute leaves the order to practice"
+
+
+def collision_of_step6() -> dict:
+    (f,) = json_of("docs/tutorial/step6.lm")["findings"]
+    assert f["kind"] == "collision" and f["severity"] == "warning"
+    return f
+
+
+def step6_copy(tmp_path: Path, extra: str = "") -> str:
+    text = (REPO / "docs/tutorial/step6.lm").read_text(encoding="utf-8")
+    (tmp_path / "step6.lm").write_text(text + extra, encoding="utf-8")
+    return "step6.lm"
+
+
+def assert_accepted_everywhere(tmp_path: Path, args: list[str], fid: str, justification: str):
+    run = invoke(["check", *args, "--format", "json"], cwd=tmp_path)
+    assert run.exit_code == 0, run.stdout + run.stderr
+    document = json.loads(run.stdout)
+    assert document["status"] == "clean"
+    spec = document["specs"][0]
+    (f,) = [f for f in spec["findings"] if f["id"] == fid]
+    assert f["accepted"] == justification
+    assert spec["counts"]["accepted"] == 1 and spec["counts"]["warning"] == 0
+    assert not [x for x in spec["findings"] if x["kind"] == "stale-acceptance"]
+
+    text = invoke(["check", *args], cwd=tmp_path)
+    assert text.exit_code == 0
+    assert re.search(rf"accepted\[collision\] {fid}\b", text.stdout), text.stdout
+    assert justification in text.stdout
+    assert "1 accepted" in text.stdout
+
+    sarif = invoke(["check", *args, "--format", "sarif"], cwd=tmp_path)
+    assert sarif.exit_code == 0
+    log = json.loads(sarif.stdout)
+    validate_sarif(log)
+    (result,) = [r for r in log["runs"][0]["results"] if r["properties"]["findingId"] == fid]
+    (suppression,) = result["suppressions"]
+    assert suppression["status"] == "accepted" and suppression["justification"] == justification
+
+
+
+def test_accepting_a_finding_in_the_spec_makes_check_pass(tmp_path):
+    f = collision_of_step6()
+    name = step6_copy(tmp_path, f'\naccept {f["id"]} "{JUSTIFICATION}"\n')
+    assert_accepted_everywhere(tmp_path, [name], f["id"], JUSTIFICATION)
+
+
+def test_accepting_a_finding_in_a_baseline_makes_check_pass(tmp_path):
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    baseline = {"accepted": [{"id": f["id"], "justification": JUSTIFICATION}]}
+    (tmp_path / "baseline.json").write_text(json.dumps(baseline), encoding="utf-8")
+    assert invoke(["check", name], cwd=tmp_path).exit_code == 1  # without the baseline
+    assert_accepted_everywhere(tmp_path, [name, "--baseline", "baseline.json"], f["id"], JUSTIFICATION)
+
+
+@pytest.mark.parametrize("where", ["spec", "baseline"])
+def test_markdown_lists_an_accepted_finding_as_accepted(where, tmp_path):
+    """docs/ci.md: accepted findings "are still listed (as `accepted`, with the justification)".
+    A reviewer reading the Markdown report must not take an accepted finding for an open one."""
+    f = collision_of_step6()
+    if where == "spec":
+        args = [step6_copy(tmp_path, f'\naccept {f["id"]} "{JUSTIFICATION}"\n')]
+    else:
+        (tmp_path / "baseline.json").write_text(json.dumps(
+            {"accepted": [{"id": f["id"], "justification": JUSTIFICATION}]}), encoding="utf-8")
+        args = [step6_copy(tmp_path), "--baseline", "baseline.json"]
+    md = invoke(["check", *args, "--format", "markdown"], cwd=tmp_path)
+    assert md.exit_code == 0
+    assert md.stdout.startswith("## ") and "**consistent**" in md.stdout
+    row = next(r for r in table_rows(md.stdout) if r[0] == f["id"])
+    assert "accepted" in " ".join(row), f"the Markdown report does not say {f['id']} is accepted: {row}"
+    assert JUSTIFICATION in md.stdout
+
+
+def test_an_acceptance_in_the_spec_that_matches_nothing_is_reported(tmp_path):
+    f = collision_of_step6()
+    stale = "COL-00000000"
+    assert stale != f["id"]
+    name = step6_copy(tmp_path, f'\naccept {f["id"]} "{JUSTIFICATION}"\naccept {stale} "an old finding"\n')
+    run = invoke(["check", name, "--format", "json"], cwd=tmp_path)
+    assert run.exit_code == 1
+    spec = json.loads(run.stdout)["specs"][0]
+    (s,) = [x for x in spec["findings"] if x["kind"] == "stale-acceptance"]
+    assert s["subject"] == stale and stale in s["message"] and s["severity"] == "warning"
+    assert s["accepted"] is None
+    lines = (tmp_path / name).read_text(encoding="utf-8").splitlines()
+    assert lines[s["location"]["line"] - 1].startswith(f"accept {stale}")
+    # the real acceptance still holds
+    assert [x["accepted"] for x in spec["findings"] if x["id"] == f["id"]] == [JUSTIFICATION]
+    text = invoke(["check", name], cwd=tmp_path).stdout
+    assert re.search(rf"warning\[stale-acceptance\] [A-Z]{{3}}-[0-9a-f]{{8}}: .*{stale}", text), text
+
+
+def test_a_baseline_entry_that_matches_nothing_is_reported(tmp_path):
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": "GAP-00000000", "justification": "left to practice"}]}), encoding="utf-8")
+    run = invoke(["check", str(REPO / "specs/example"), "--baseline", "baseline.json", "--format", "json"],
+                 cwd=tmp_path)
+    assert run.exit_code == 1
+    (s,) = json.loads(run.stdout)["specs"][0]["findings"]
+    assert s["kind"] == "stale-acceptance" and "GAP-00000000" in s["message"]
+    sarif = invoke(["check", str(REPO / "specs/example"), "--baseline", "baseline.json", "--format", "sarif"],
+                   cwd=tmp_path)
+    validate_sarif(json.loads(sarif.stdout))
+
+
+def test_a_stale_baseline_entry_on_a_spec_without_provisions_is_reported_not_a_crash(tmp_path):
+    """A spec with no provision yet (a first draft) and a baseline from elsewhere: the stale
+    acceptance is a finding (exit 1), not an internal error."""
+    (tmp_path / "draft.lm").write_text('law OSL "o"\naction a "a" default permitted\n', encoding="utf-8")
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": "COL-00000000", "justification": "x"}]}), encoding="utf-8")
+    run = invoke(["check", "draft.lm", "--baseline", "baseline.json"], cwd=tmp_path)
+    assert run.exit_code == 1
+    assert "COL-00000000" in run.stdout
+
+
+# ---- colour --------------------------------------------------------------------------------------
+
+def test_text_has_no_colour_when_not_a_terminal():
+    """CliRunner's stdout is not a terminal: no escapes, with or without NO_COLOR."""
+    for env in ({"NO_COLOR": "1"}, {"NO_COLOR": None}):
+        run = invoke(["check", "docs/tutorial/step6.lm"], env=env)
+        assert run.exit_code == 1
+        assert "\x1b" not in run.stdout
+        assert "warning[collision]" in run.stdout
+
+
+def on_a_terminal(args: list[str], no_color: bool) -> str:
+    """Run the real command with stdout on a pseudo-terminal; what it printed there."""
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"}
+    if no_color:
+        env["NO_COLOR"] = "1"
+    master, slave = pty.openpty()
+    try:
+        proc = subprocess.Popen([sys.executable, "-m", "legalmodel.cli", *args], cwd=REPO, env=env,
+                                stdout=slave, stderr=subprocess.PIPE, stdin=subprocess.DEVNULL)
+    finally:
+        os.close(slave)
+    chunks = []
+    try:
+        while True:
+            try:
+                data = os.read(master, 65536)
+            except OSError:  # EIO: the child closed the terminal
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        os.close(master)
+    proc.wait(timeout=60)
+    assert proc.returncode == 1, proc.stderr.read()
+    proc.stderr.close()
+    return b"".join(chunks).decode("utf-8")
+
+
+def test_text_is_coloured_on_a_terminal_unless_no_color():
+    coloured = on_a_terminal(["check", "docs/tutorial/step6.lm"], no_color=False)
+    assert ANSI.search(coloured), coloured
+    plain = on_a_terminal(["check", "docs/tutorial/step6.lm"], no_color=True)
+    assert "\x1b" not in plain
+    # the colour is only decoration: without it the report is the same text
+    assert ANSI.sub("", coloured).replace("\r\n", "\n") == plain.replace("\r\n", "\n")
+    assert "warning[collision]" in plain

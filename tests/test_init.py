@@ -1,0 +1,145 @@
+"""`legalmodel init DIR`: a new spec repository that passes its own CI as created, and that
+never overwrites what is already there (docs/ci.md, "A new spec repository")."""
+
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from legalmodel.cli import main
+
+from helpers import REPO, make_runner
+
+CREATED = ("specs/example/example.lm", "README.md", ".github/workflows/legalmodel.yml")
+
+
+def run(args, cwd: Path):
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = make_runner().invoke(main, [str(a) for a in args], env={"NO_COLOR": "1"})
+    finally:
+        os.chdir(old)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the command line crashed on {args}: {result.exception!r}") from result.exception
+    assert "Traceback" not in result.stdout + result.stderr
+    return result
+
+
+def snapshot(root: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def repo(tmp_path) -> Path:
+    result = run(["init", "my-law"], tmp_path)
+    assert result.exit_code == 0, result.stderr
+    return tmp_path / "my-law"
+
+
+def test_init_creates_a_spec_repository(repo):
+    assert sorted(snapshot(repo)) == sorted(CREATED)
+    spec = (repo / "specs/example/example.lm").read_text(encoding="utf-8")
+    assert re.search(r"^law \w+ ", spec, re.M) and re.search(r"^provision ", spec, re.M)
+    assert re.search(r"^goal ", spec, re.M) and re.search(r"^example ", spec, re.M)
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    assert "legalmodel check specs/" in readme and "legalmodel fmt --check specs/" in readme
+
+
+def test_init_says_what_it_created(tmp_path):
+    result = run(["init", "my-law"], tmp_path)
+    for relative in CREATED:
+        assert str(Path("my-law") / relative) in result.stdout
+
+
+def test_the_new_repository_passes_check_and_fmt(repo):
+    check = run(["check", "specs/"], repo)
+    assert check.exit_code == 0, check.stdout + check.stderr
+    assert "consistent" in check.stdout
+    # the example spec is not trivial: it has a goal and an example, and they pass
+    assert re.search(r"^  holds: ", check.stdout, re.M)
+    assert re.search(r"examples: (\d+) of \1 expectations pass", check.stdout)
+    fmt = run(["fmt", "--check", "specs/"], repo)
+    assert fmt.exit_code == 0, fmt.stdout + fmt.stderr
+    assert fmt.stdout == ""
+
+
+def test_the_new_repository_passes_its_own_sarif_step(repo):
+    """The workflow uploads `check --format sarif`; the log has no results to show."""
+    import json
+
+    result = run(["check", "specs/", "--format", "sarif"], repo)
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["runs"][0]["results"] == []
+
+
+def workflow_steps(text: str) -> list[str]:
+    try:
+        import yaml
+    except ImportError:
+        return re.findall(r"run: (.+)", text)
+    data = yaml.safe_load(text)
+    assert data["name"]
+    triggers = data.get("on", data.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert set(triggers) >= {"push", "pull_request"}
+    (job,) = data["jobs"].values()
+    return [step["run"] for step in job["steps"] if "run" in step]
+
+
+def test_the_workflow_runs_check_and_fmt(repo):
+    text = (repo / ".github/workflows/legalmodel.yml").read_text(encoding="utf-8")
+    steps = workflow_steps(text)
+    assert "legalmodel check specs/" in [s.strip() for s in steps]  # the step that fails the job
+    assert any(s.strip() == "legalmodel fmt --check specs/" for s in steps)
+    assert any("legalmodel check specs/ --format sarif" in s for s in steps)
+
+
+def test_the_workflow_is_the_one_docs_ci_shows(repo):
+    """docs/ci.md says its GitHub Actions workflow is the file `init` writes."""
+    doc = (REPO / "docs/ci.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
+    written = (repo / ".github/workflows/legalmodel.yml").read_text(encoding="utf-8")
+    assert written in blocks
+
+
+def test_init_into_an_empty_existing_folder(tmp_path):
+    (tmp_path / "empty").mkdir()
+    result = run(["init", "empty"], tmp_path)
+    assert result.exit_code == 0
+    assert sorted(snapshot(tmp_path / "empty")) == sorted(CREATED)
+
+
+@pytest.mark.parametrize("existing", [
+    {"README.md": b"# my own readme\n"},
+    {"specs/example/example.lm": b'law X "mine"\n'},
+    {"notes.txt": b"unrelated\n"},
+])
+def test_init_never_overwrites_a_folder_that_is_not_empty(tmp_path, existing):
+    root = tmp_path / "mine"
+    for relative, data in existing.items():
+        (root / relative).parent.mkdir(parents=True, exist_ok=True)
+        (root / relative).write_bytes(data)
+    before = snapshot(root)
+    result = run(["init", "mine"], tmp_path)
+    assert result.exit_code == 2
+    assert "mine" in result.stderr and "not empty" in result.stderr
+    assert snapshot(root) == before  # nothing written, nothing replaced
+
+
+def test_init_twice_keeps_the_first_repository(repo, tmp_path):
+    (repo / "specs/example/example.lm").write_text('law X "edited"\n', encoding="utf-8")
+    before = snapshot(repo)
+    result = run(["init", "my-law"], tmp_path)
+    assert result.exit_code == 2
+    assert snapshot(repo) == before
+
+
+def test_init_onto_an_existing_file_is_a_usage_error_not_a_crash(tmp_path):
+    (tmp_path / "law.lm").write_text('law X "x"\n', encoding="utf-8")
+    result = run(["init", "law.lm"], tmp_path)
+    assert result.exit_code == 2
+    assert "law.lm" in result.stderr
+    assert (tmp_path / "law.lm").read_text(encoding="utf-8") == 'law X "x"\n'
