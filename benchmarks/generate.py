@@ -24,7 +24,8 @@ KINDS_PER_ENUM = 10
 
 def generate(n: int, seed: int = 0, changed: float = 0.0) -> str:
     """A spec text with about `n` provisions. With `changed` > 0, that share of the
-    secrecy-breaking rules get a different threshold: a second version, for `diff`."""
+    secrecy-breaking rules (at least one) get a different threshold: a second version, for
+    `diff`."""
     rng = random.Random(seed)
     groups = max(1, (n - 1) // GROUP_SIZE)
     n_bools = max(20, n // 10)
@@ -44,7 +45,15 @@ def generate(n: int, seed: int = 0, changed: float = 0.0) -> str:
     out.append("")
     provisions = []
     chapters = []
+    used: list[tuple[set, set]] = []  # per group: the booleans and numbers its rules read
+    # the changed version differs in exactly this share of the secrecy-breaking rules, chosen
+    # by their own generator so that everything else is drawn the same in both versions
+    breaking = groups * (GROUP_SIZE // 2)
+    k = max(1, round(changed * breaking)) if changed else 0
+    to_change = set(random.Random(seed + 1).sample(range(breaking), k))
+    breaking_seen = 0
     for g in range(groups):
+        used.append((set(), set()))
         chapter = 10 + g // 6
         chapters.append(chapter)
         cite = [f"{chapter} kap. {(g % 6) * 10 + level + 1} §" for level in range(GROUP_SIZE)]
@@ -53,6 +62,8 @@ def generate(n: int, seed: int = 0, changed: float = 0.0) -> str:
             b = rng.randrange(n_bools)
             x = rng.randrange(n_ints)
             threshold = rng.randrange(10, 90)
+            used[g][0].add(b)
+            used[g][1].add(x)
             if level % 2 == 0:
                 # secrecy; each deeper level is a stricter secrecy for part of the kind's cases
                 cond = f"kind = k{g} and not b{b}" + (f" and x{x} >= {threshold}" if level else "")
@@ -62,8 +73,9 @@ def generate(n: int, seed: int = 0, changed: float = 0.0) -> str:
                     # a duty that breaks this secrecy: the whereabouts kind of rule
                     pass
             else:
-                if changed and rng.random() < changed:
+                if breaking_seen in to_change:
                     threshold += 1
+                breaking_seen += 1
                 op = rng.choice([">=", "<"])
                 cond = f"kind = k{g} and x{x} {op} {threshold} and b{b}"
                 earlier = [cite[f] for f in forbids if f < level]
@@ -76,6 +88,7 @@ def generate(n: int, seed: int = 0, changed: float = 0.0) -> str:
                               f"in force 2020-01-01, verified)\n  {body}")
         if g % 5 == 0:
             b = rng.randrange(n_bools)
+            used[g][0].add(b)
             provisions.append(f'provision {chapter} kap. {(g % 6) * 10 + 9} § "Duty to disclose kind {g} on request" '
                               f"(SFS 2020:{len(provisions) + 1}, in force 2020-01-01, verified)\n"
                               f"  oblige disclose when kind = k{g} and b{b} and b1\n"
@@ -90,6 +103,14 @@ def generate(n: int, seed: int = 0, changed: float = 0.0) -> str:
     step = max(1, groups // max(1, n // 50))
     for g in range(0, groups, step):
         out.append(f'goal "kind {g} can be disclosed in some case"\n  possibly disclose is permitted when kind = k{g}\n')
+    for g in range(0, groups, step):
+        # the kind's plainest case: no circumstance holds, every number is 0, nothing is obvious:
+        # its first secrecy provision decides
+        bools, ints = used[g]
+        given = [f"kind = k{g}", "uppenbart = false", "b0 = false", "b1 = false"]
+        given += [f"b{b} = false" for b in sorted(bools - {0, 1})] + [f"x{x} = 0" for x in sorted(ints)]
+        out.append(f'example "kind {g}, nothing shown"\n  given {", ".join(given)}\n  expect disclose forbidden\n')
+    out.append('example "information no secrecy covers"\n  given kind = other\n  expect disclose permitted\n')
     out.append('goal "an obvious case is always disclosable" expected to fail '
                '"the excluded chapters keep their secrecy"\n  disclose is permitted whenever uppenbart\n')
     return "\n".join(out)
