@@ -673,6 +673,16 @@ def _all_syntax_errors(source: SourceFile) -> list[Diagnostic]:
             continue
         try:
             tree = parser().parse(chunk)
+            deep = _tree_depth_problem(tree)
+            if deep is not None:  # too deep to transform: say so, at the chunk's place
+                meta = deep.meta
+                start = offset + getattr(meta, "start_pos", 0)
+                diagnostics.append(Diagnostic(
+                    "nesting", f"this condition is nested more than {MAX_NESTING} levels deep",
+                    Span(source, start, offset + getattr(meta, "end_pos", 0),
+                         first_line + getattr(meta, "line", 1) - 1, getattr(meta, "column", 1)),
+                    help="split it into simpler conditions"))
+                continue
             ToSyntax(SourceFile(source.path, chunk)).transform(tree)
         except UnexpectedInput as err:
             diagnostics.append(_syntax_diagnostic(source, err, offset, first_line, chunk))

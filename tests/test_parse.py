@@ -466,3 +466,22 @@ def test_every_broken_item_of_a_file_is_reported():
         parse_text(text, "spec.lm")
     assert [(d.code, d.span.line, d.span.column) for d in info.value.diagnostics] == [
         ("syntax", 2, 8), ("syntax", 4, 44), ("citation", 5, 19)]
+
+
+def _deep_condition(levels: int) -> str:
+    e = "a"
+    for _ in range(levels):
+        e = f"({e} and a = a)"
+    return e
+
+
+@pytest.mark.parametrize("broken_first_item", [False, True])
+def test_a_condition_nested_too_deep_is_an_error_not_a_crash(broken_first_item):
+    # with a syntax error elsewhere the file is re-read item by item; the depth limit must hold there too
+    text = ("law %% broken\n" if broken_first_item else "") + 'fact a: bool "a"\nassume ' + _deep_condition(400) + "\n"
+    with pytest.raises(SpecErrors) as err:
+        parse_text(text)
+    kinds = [d.code for d in err.value.diagnostics]
+    assert "nesting" in kinds
+    nesting = next(d for d in err.value.diagnostics if d.code == "nesting")
+    assert nesting.span.line == (3 if broken_first_item else 2)
