@@ -21,8 +21,8 @@ import z3
 from . import model as m
 from .encode import Encoding
 from .source import SourceFile, Span
-from .solving import Condition, Session, Unknown, canonical, satisfies  # noqa: F401  (Condition: API)
-from .evaluate import Evaluation, assumptions_hold, evaluate
+from .solving import Condition, Session, Unknown  # noqa: F401  (Condition: API)
+from .evaluate import assumptions_hold, evaluate
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
 
@@ -164,11 +164,6 @@ class Analyser:
                     f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
             conditions = self.session.generalise(situation, prop, relevant or list(self.spec.facts), fixed or {})
             self.report.questions = self.session.questions
-            plain = canonical(situation, conditions, self.spec.facts, fixed)
-            plain_evaluation = evaluate(self.spec, plain)
-            if (assumptions_hold(self.spec, plain) and expect(plain_evaluation)
-                    and not any(satisfies(plain, earlier) for earlier in avoid)):
-                situation, evaluation = plain, plain_evaluation
         return Evidence(
             situation=situation,
             conditions=conditions,

@@ -20,8 +20,8 @@ from . import model as m
 from .analyse import Analyser, Disagreement, relevant_facts
 from .diagnostics import Diagnostic, SpecErrors
 from .encode import Encoding
-from .evaluate import Evaluation, assumptions_hold, evaluate
-from .solving import Condition, Session, Unknown, canonical, satisfies
+from .evaluate import Evaluation, evaluate
+from .solving import Condition, Session, Unknown
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})
@@ -129,13 +129,6 @@ class Differ:
             raise Disagreement(f"the solver found `{action}` going {v_old} → {v_new} where the evaluator "
                                f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
         conditions = self.session.generalise(situation, prop, relevant, {})
-        plain = canonical(situation, conditions, self.vocabulary)
-        p_old = evaluate(self.old, _restrict(plain, self.old))
-        p_new = evaluate(self.new, _restrict(plain, self.new))
-        if not any(satisfies(plain, earlier) for earlier in avoid) and (
-                p_old.verdicts[action], p_new.verdicts[action]) == (v_old, v_new) and assumptions_hold(
-                self.old, _restrict(plain, self.old)) and assumptions_hold(self.new, _restrict(plain, self.new)):
-            situation, e_old, e_new = plain, p_old, p_new
         return self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
 
     def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):

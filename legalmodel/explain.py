@@ -18,9 +18,9 @@ import z3
 
 from . import model as m
 from .analyse import Disagreement, relevant_facts
-from .encode import Encoding, make_solver
+from .encode import Encoding
 from .evaluate import Evaluation, assumptions_hold, evaluate, value_of
-from .solving import Condition, Session, Unknown, canonical
+from .solving import Session, Unknown
 
 GIVES = {m.PERMITTED: m.PERMIT, m.FORBIDDEN: m.FORBID, m.OBLIGATORY: m.OBLIGE}
 
@@ -177,9 +177,6 @@ class Explainer:
                 model = self.session.sat(given_formula, prop)
                 situation = self.session.least(enc.decode(model), [given_formula, prop], given)
                 conditions = self.session.generalise(situation, prop, relevant, given)
-                plain = canonical(situation, conditions, spec.facts, given)
-                if assumptions_hold(spec, plain) and evaluate(spec, plain).verdicts[action] == v:
-                    situation = plain
             ev, trace = self.trace(situation, action)
             if ev.verdicts[action] != v:
                 raise Disagreement(f"the solver says `{action}` can be {v} here, the evaluator says "

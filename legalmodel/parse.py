@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 
 from . import syntax as s
 from .citations import ORDINAL_NUMBER
-from .diagnostics import Diagnostic, DiagnosticSink, SpecErrors
+from .diagnostics import Diagnostic, SpecErrors
 from .source import SourceFile, Span
 
 MAX_NESTING = 200

@@ -111,7 +111,8 @@ def render_diff_markdown(r: DiffResult) -> str:
     for (action, old, new), items in r.changes.items():
         out.append(f"### `{action}`: {old} → {new}")
         out.append("")
-        out.append(deciders_summary(items)[0].upper() + deciders_summary(items)[1:] + ".")
+        summary = deciders_summary(items)
+        out.append(summary[0].upper() + summary[1:] + ".")
         out.append("")
         common = common_conditions(items)
         if common:

@@ -23,6 +23,7 @@ class Resolver:
         self.as_of = as_of
         self.files = files
         self.sink = DiagnosticSink()
+        self.asking: tuple[str, str] | None = None  # (provision, act) whose condition is being read
         self.laws: dict[str, s.LawDecl] = {}
         self.enums: dict[str, m.EnumType] = {}
         self.enum_spans: dict[str, Span] = {}
@@ -489,12 +490,11 @@ class Resolver:
                 chosen.extend(self.select(sel, law, "names"))
             return m.AppliesE(tuple(dict.fromkeys(chosen)), e.span), m.BoolType()
         if isinstance(e, s.AppliesModality):
-            asking = getattr(self, "asking", None)
-            if asking is None:
+            if self.asking is None:
                 self.error("applies", f"`applies({e.modality})` can be asked only in a provision's condition, "
                            "where the act is known", e.span, help="name the provisions: `applies(15 kap. 7 § SoL)`")
                 return m.Const(False, e.span), m.BoolType()
-            pid, action = asking
+            pid, action = self.asking
             scope = None
             if e.within:
                 scope = set()

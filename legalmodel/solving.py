@@ -68,44 +68,6 @@ class Condition:
 
 
 
-def canonical(situation: dict, conditions: tuple[Condition, ...], facts: dict, fixed: dict | None = None) -> dict:
-    """The plainest situation inside the conditions: each fact that matters at the first value
-    its condition allows, every other fact at the first value of its type (false, the
-    lowest number, the first member). Callers keep it only if it still has the property and
-    meets the assumptions (checked with the evaluator), so witnesses do not depend on which
-    model the solver happened to return."""
-    out = {}
-    by_fact = {c.fact: c for c in conditions}
-    for name, fact in facts.items():
-        if fixed and name in fixed:
-            out[name] = fixed[name]
-            continue
-        c = by_fact.get(name)
-        t = fact.type
-        if c is None:
-            out[name] = next(iter(t.values()))
-        elif c.kind == "bool":
-            out[name] = c.value
-        elif c.kind == "range":
-            out[name] = c.low if c.low is not None else t.low
-        else:
-            out[name] = c.members[0]
-    return out
-
-
-def satisfies(situation: dict, conditions: tuple[Condition, ...]) -> bool:
-    """Whether a situation lies inside a conjunction of conditions."""
-    for c in conditions:
-        v = situation[c.fact]
-        if c.kind == "bool" and v != c.value:
-            return False
-        if c.kind == "range" and ((c.low is not None and v < c.low) or (c.high is not None and v > c.high)):
-            return False
-        if c.kind == "set" and v not in c.members:
-            return False
-    return True
-
-
 class Session:
     """A solver over one vocabulary of facts (`facts_encoding` gives variables and values)."""
 

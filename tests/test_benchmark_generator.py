@@ -5,15 +5,18 @@ timing is the benchmark's job (benchmarks/run.py)."""
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 
 from generate import generate  # noqa: E402
 
+from legalmodel.cli import main  # noqa: E402
 from legalmodel.explain import expr_text  # noqa: E402
 from legalmodel.pipeline import load_text  # noqa: E402
 
@@ -36,11 +39,6 @@ def test_a_generated_spec_reads_and_has_about_n_provisions(n):
 
 
 def test_a_generated_spec_checks_with_its_examples_passing(tmp_path):
-    from click.testing import CliRunner
-
-    from legalmodel.cli import main
-    import json
-
     path = tmp_path / "generated.lm"
     path.write_text(generate(60, seed=1), encoding="utf-8")
     result = CliRunner().invoke(main, ["check", "--format", "json", str(path)])

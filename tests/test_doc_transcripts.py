@@ -53,7 +53,7 @@ def run(command: str, path: Path) -> str:
 @pytest.mark.parametrize(("path", "command", "shown"), list(transcripts()))
 def test_transcript_is_current(path, command, shown):
     actual = run(command, path)
-    if "\n…\n" in "\n" + shown or re.search(r"^\s*…\s*$", shown, re.M):
+    if re.search(r"^\s*…\s*$", shown, re.M):
         lines = shown.rstrip("\n").split("\n")
         cut = next(i for i, line in enumerate(lines) if line.strip() == "…")
         head, tail = lines[:cut], lines[cut + 1:]

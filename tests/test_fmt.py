@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-import pytest
 from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
@@ -111,6 +110,18 @@ def test_fmt_keeps_the_parentheses_a_comparison_of_a_comparison_needs():
             'action lämna "l" default permitted\n'
             'provision 26 kap. 1 § "s" forbid lämna when (mottagare = polisen) = false\n')
     formatted = format_text(text, "spec.lm")
+    assert meaning(formatted) == meaning(text), formatted
+    assert format_text(formatted, "spec.lm") == formatted
+
+
+
+def test_fmt_writes_applies_by_modality_back_as_written():
+    text = ('law OSL "o"\nfact b: bool "b"\naction lämna "l" default permitted\n'
+            'provision 26 kap. 1 § "s" forbid lämna when not b\n'
+            'provision 26 kap. 2 § "d" oblige lämna when b and not applies(forbid in 26 kap.)\n'
+            'provision 10 kap. 28 § "u" permit lämna when applies(oblige) overrides forbid\n')
+    formatted = format_text(text, "spec.lm")
+    assert "applies(forbid in 26 kap.)" in formatted and "applies(oblige)" in formatted
     assert meaning(formatted) == meaning(text), formatted
     assert format_text(formatted, "spec.lm") == formatted
 

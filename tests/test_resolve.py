@@ -215,3 +215,43 @@ provision 26 kap. 1 § "first" forbid a when x > 20
 provision OSL 26:1 "second" permit a
 ''')
     assert [(d.span.line, d.code) for d in found] == [(4, "range"), (5, "duplicate")]
+
+
+APPLIES_BY_MODALITY = '''law OSL "OSL"
+law SoL "SoL"
+fact begäran: bool "b"
+fact kontakt: bool "k"
+fact skäl: bool "s"
+action lämna "lämna" default permitted
+action annat "annat" default permitted
+provision 26 kap. 1 § OSL "Sekretess"
+  forbid lämna when not begäran
+provision 26 kap. 3 § OSL "Familjerådgivning"
+  forbid lämna when kontakt
+provision 30 kap. 1 § OSL "Annan sekretess"
+  forbid lämna when skäl
+provision 15 kap. 7 § SoL "Vistelseort"
+  oblige lämna when begäran
+provision 1 § SoL "En annan handling"
+  oblige annat when begäran
+provision 4 § SoL "Kontaktuppgifter"
+  oblige lämna when kontakt and not (applies(forbid in 26 kap. OSL) and skäl)
+provision 10 kap. 28 § OSL "Uppgiftsskyldighet"
+  permit lämna when applies(oblige)
+  overrides forbid
+'''
+
+
+def test_applies_by_modality_names_the_other_provisions_of_that_modality_on_the_same_act():
+    spec = load(APPLIES_BY_MODALITY)
+    duty = spec.provisions["10 kap. 28 § OSL"].condition
+    assert duty.provisions == ("15 kap. 7 § SoL", "4 § SoL")  # not the duty on another act
+    contact = spec.provisions["4 § SoL"].condition.operands[1].operand.operands[0]
+    assert contact.provisions == ("26 kap. 1 § OSL", "26 kap. 3 § OSL")  # only those `in 26 kap.`
+
+
+def test_applies_by_modality_outside_a_provision_is_an_error_with_its_place():
+    [d] = diagnostics(APPLIES_BY_MODALITY + 'goal "g"\n  lämna is permitted whenever applies(oblige)\n')
+    assert d.code == "applies"
+    assert (d.span.line, d.span.column) == (24, 31)
+    assert "name the provisions" in d.help
