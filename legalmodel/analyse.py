@@ -135,10 +135,6 @@ class Analyser:
         return model
 
     @property
-    def _core(self):
-        return self.session._core
-
-    @property
     def assume_lits(self):
         return self.session.assume_lits
 
@@ -197,6 +193,11 @@ class Analyser:
     def run(self) -> Report:
         import time
 
+        started = time.perf_counter()
+        impossible = self.impossible_assumptions()
+        self.report.timings["assumptions"] = time.perf_counter() - started
+        if impossible:
+            return self.report
         steps = (self.dead_provisions, self.contradictions, self.collisions, self.gaps,
                  self.idle_overrides, self.goals, self.examples)
         for name, step in zip(self.STEPS, steps):
@@ -205,6 +206,29 @@ class Analyser:
             step()
             self.report.timings[name] = time.perf_counter() - started
         return self.report
+
+    def impossible_assumptions(self) -> bool:
+        """When the assumptions (with the ranges of the facts) admit no situation at all, every
+        other analysis would hold vacuously: report that alone, naming a minimal set of
+        assumptions that cannot all hold, and say nothing more."""
+        if not self.spec.assumptions:  # every fact's range is non-empty (the resolver sees to it)
+            return False
+        try:
+            if self.sat() is not None:
+                return False
+        except Unknown as u:
+            self.unknown("assumptions", self.spec.assumptions[0].span if self.spec.assumptions else None,
+                         "whether the assumptions admit any situation", u.reason)
+            return True
+        spec = self.spec
+        blamed = [spec.assumptions[i] for i in (self.session.blame() or range(len(spec.assumptions)))]
+        details = tuple(f"the assumption {('“' + a.label + '” ') if a.label else ''}at {a.span.location()}"
+                        for a in blamed) or ("the ranges of the facts admit no value",)
+        self.add(Finding("impossible-assumptions", ERROR,
+                         "the assumptions admit no situation: these cannot all hold, so nothing else can be checked",
+                         "assumptions", blamed[0].span if blamed else None, details=details))
+        self.report.questions = self.session.questions
+        return True
 
     def _sweep(self, candidates: list[str], constants: dict, seen_in) -> tuple[list[str], list[str]]:
         """Which candidates hold in some situation: ask for a situation where any not yet seen
@@ -238,11 +262,7 @@ class Analyser:
                 self.unknown(pid, spec.provisions[pid].span, f"whether {pid} can apply", u.reason)
         for pid in sorted(dead, key=list(spec.provisions).index):
             p = spec.provisions[pid]
-            if self.check(enc.triggered[pid]) == z3.unsat:
-                core = {str(c) for c in self._core}
-            else:
-                core = set()
-            blamed = [a for a, lit in zip(spec.assumptions, self.assume_lits) if str(lit) in core]
+            blamed = [spec.assumptions[i] for i in (self.session.blame(enc.triggered[pid]) or [])]
             details = tuple(
                 f"it contradicts the assumption {('“' + a.label + '” ') if a.label else ''}at {a.span.location()}"
                 for a in blamed) or ("the condition contradicts itself or the ranges of its facts",)

@@ -244,7 +244,7 @@ def render_text(report: Report, colour: bool = False) -> str:
     accepted = f", {c['accepted']} accepted" if c["accepted"] else ""
     out.append(f"{spec.name}: {summary}: {_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, "
                f"{_plural(c['note'], 'note')}{accepted} "
-               f"({len(spec.provisions)} provisions, {len(spec.facts)} facts)")
+               f"({_plural(len(spec.provisions), 'provision')}, {_plural(len(spec.facts), 'fact')})")
     return "\n".join(out) + "\n"
 
 
@@ -337,8 +337,9 @@ def render_markdown(report: Report) -> str:
     c = counts(report)
     st = {"clean": "consistent", "findings": "findings", "unknown": "unknown"}[status(report)]
     out = [f"## legalmodel check: `{spec.name}`" + (f" on {spec.as_of}" if spec.as_of else ""), "",
-           f"**{st}**: {c['error']} errors, {c['warning']} warnings, {c['note']} notes; "
-           f"{len(spec.provisions)} provisions, {len(spec.facts)} facts", ""]
+           f"**{st}**: {_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, "
+           f"{_plural(c['note'], 'note')}; {_plural(len(spec.provisions), 'provision')}, "
+           f"{_plural(len(spec.facts), 'fact')}", ""]
     findings = sorted_findings(report)
     if findings:
         out.append("| id | severity | kind | about | finding |")

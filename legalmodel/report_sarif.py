@@ -28,6 +28,7 @@ RULES = {
     "failed-example": ("FailedExample", "an example's expected verdict is not the spec's"),
     "underdetermined-example": ("UnderdeterminedExample", "an example does not fix the facts its verdict depends on"),
     "impossible-example": ("ImpossibleExample", "an example's facts contradict the assumptions"),
+    "impossible-assumptions": ("ImpossibleAssumptions", "the assumptions admit no situation at all"),
     "broken-contract": ("BrokenContract", "an amendment changes what its contract says it does not"),
     "unknown": ("Unknown", "the solver could not decide a question within the time limit"),
     "stale-acceptance": ("StaleAcceptance", "an accepted finding that no longer occurs"),
@@ -74,7 +75,8 @@ def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> d
                                                                          "failed-example", "input-error",
                                                                          "broken-contract", "unknown",
                                                                          "underdetermined-example",
-                                                                         "impossible-example") else "warning"}})
+                                                                         "impossible-example",
+                                                                         "impossible-assumptions") else "warning"}})
     results = []
     for r in reports:
         for f in sorted_findings(r):
@@ -124,6 +126,10 @@ def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> s
         findings_by_subject = {}
         for f in r.findings:
             findings_by_subject.setdefault(f.subject, []).append(f)
+        for f in r.findings:
+            if f.kind == "impossible-assumptions":  # goals and examples could not be checked
+                text = "\n".join([f"{finding_id(r.spec.name, f)}: {f.message}", *f.details])
+                cases.append(("assumptions admit a situation", (f.kind, text), False, None))
         for g in r.goals:
             goal = g["goal"]
             name = f"goal: {goal.title}"

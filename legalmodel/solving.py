@@ -1,7 +1,7 @@
 """A solver session: one solver per question set, and what makes its answers readable.
 
 Owns the solver (built by encode.make_solver, background constraints asserted once,
-assumptions passed as guarded literals so an unsat core can name them, each question in a
+assumptions passed as guarded literals so a conflict can name them, each question in a
 push/pop scope) and the generalisation of a concrete situation to the facts that matter: a
 conjunction of `Condition`s under which a property holds whatever the other facts are. Used
 by the analyses of one spec and by the diff of two specs over a shared vocabulary.
@@ -15,6 +15,36 @@ import z3
 
 from . import model as m
 from .encode import Encoding, make_solver
+
+
+def preferred_core(items: list, unsat_with) -> list | None:
+    """A minimal subset of `items` that is unsatisfiable (with whatever the solver already
+    holds), chosen by the items' order alone (QuickXplain, Junker 2004): among the minimal
+    subsets, the one that prefers the earliest items. `unsat_with(subset)` answers True,
+    False, or None (time limit).
+
+    The solver's own unsat core is not used as a start: which core Z3 returns depends on its
+    internal state (what was built before in the process), so output built on it would not
+    be the same bytes for the same input. Returns None when `items` are not unsatisfiable or
+    a time limit prevents an answer; the result is checked to be unsatisfiable."""
+    if unsat_with(items) is not True:
+        return None
+
+    def conflict(background: list, background_changed: bool, candidates: list) -> list:
+        if background_changed and unsat_with(background) is True:
+            return []
+        if len(candidates) == 1:
+            return list(candidates)
+        half = len(candidates) // 2
+        first, second = candidates[:half], candidates[half:]
+        in_second = conflict(background + first, bool(first), second)
+        in_first = conflict(background + in_second, bool(in_second), first)
+        return in_first + in_second
+
+    if not items or unsat_with([]) is True:
+        return []
+    found = conflict([], False, list(items))  # keeps the items' order
+    return found if unsat_with(found) is True else None
 
 
 class Unknown(Exception):
@@ -84,7 +114,6 @@ class Session:
             self.assume_lits.append(lit)
         self.questions = 0
         self._model = None
-        self._core = ()
 
     def check(self, *formulas, extra_lits=()) -> z3.CheckSatResult:
         """Is there a situation (under the assumptions) where all formulas hold?"""
@@ -96,11 +125,25 @@ class Session:
             result = self.solver.check(*self.assume_lits, *extra_lits)
             if result == z3.sat:
                 self._model = self.solver.model()
-            elif result == z3.unsat:
-                self._core = self.solver.unsat_core()
             return result
         finally:
             self.solver.pop()
+
+    def blame(self, *formulas) -> list[int] | None:
+        """Which assumptions (by index, a minimal set chosen by declaration order) leave no
+        situation where all formulas hold; None when there is one or the time limit struck."""
+        def unsat_with(chosen) -> bool | None:
+            self.questions += 1
+            self.solver.push()
+            try:
+                for f in formulas:
+                    self.solver.add(f)
+                r = self.solver.check(*[self.assume_lits[i] for i in chosen])
+            finally:
+                self.solver.pop()
+            return None if r == z3.unknown else r == z3.unsat
+
+        return preferred_core(list(range(len(self.assume_lits))), unsat_with)
 
     def sat(self, *formulas) -> z3.ModelRef | None:
         """A model, None when unsat; raises Unknown when the solver gives up."""
@@ -209,16 +252,9 @@ class Session:
                     return None
                 return r == z3.unsat
 
-            if unsat_with(indicators) is not True:
-                # cannot generalise (time limit): keep every relevant fact as it is
-                kept = list(range(len(literals)))
-            else:
-                core = {str(c) for c in s.unsat_core()}
-                kept = [i for i, ind in enumerate(indicators) if str(ind) in core]
-                for i in list(kept):
-                    trial = [k for k in kept if k != i]
-                    if unsat_with([indicators[k] for k in trial]) is True:
-                        kept = trial
+            core = preferred_core(list(range(len(literals))), lambda chosen: unsat_with([indicators[k] for k in chosen]))
+            # None: cannot generalise (time limit), so every relevant fact is kept as it is
+            kept = list(range(len(literals))) if core is None else core
             bounds: dict[str, dict] = {}
             for i in kept:
                 fact, kind, _ = literals[i]

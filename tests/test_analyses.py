@@ -203,6 +203,57 @@ def test_dead_provision_blames_an_unlabelled_assumption_by_its_place():
     assert f.details == ("it contradicts the assumption at spec.lm:5:1",)
 
 
+def test_dead_provision_names_the_first_minimal_set_of_assumptions():
+    """Two assumptions each rule the condition out alone; the first one declared is named, and
+    only it (a minimal set, chosen by declaration order, not by the solver's whim)."""
+    rule = 'assume "a child cannot consent" samtycke implies ålder >= 18'
+    text = DEAD.replace(rule, rule + '\nassume "again" not samtycke or ålder > 17')
+    _spec, report = check(text)
+    f = findings_of(report, "dead-provision")[0]
+    assert f.details == ("it contradicts the assumption “a child cannot consent” at spec.lm:5:1",)
+
+
+IMPOSSIBLE = '''law OSL "o"
+fact ålder: 0..30 "a"
+fact samtycke: bool "s"
+assume "the fact is harmless" samtycke or not samtycke
+assume "only adults" ålder >= 18
+assume "only children" ålder < 18
+assume "and again" ålder < 10
+action lämna "disclose"
+provision 26 kap. 1 § "Sekretess" forbid lämna
+example "anyone" given samtycke expect lämna forbidden
+goal "something" possibly lämna is forbidden
+'''
+
+
+def test_impossible_assumptions_are_the_only_finding():
+    spec, report = check(IMPOSSIBLE)
+    assert [f.kind for f in report.findings] == ["impossible-assumptions"]
+    f = report.findings[0]
+    assert f.severity == "error" and f.subject == "assumptions"
+    # a minimal set: the first two that cannot both hold, not the harmless one nor the third
+    assert f.details == ("the assumption “only adults” at spec.lm:5:1",
+                         "the assumption “only children” at spec.lm:6:1")
+    assert f.span.location() == "spec.lm:5:1"
+    assert evaluations(spec) == []
+    assert report.goals == [] and report.examples == []
+    assert status(report) == "findings"
+
+
+def test_impossible_assumptions_in_every_format(tmp_path):
+    from click.testing import CliRunner
+
+    from legalmodel.cli import main
+
+    (tmp_path / "spec.lm").write_text(IMPOSSIBLE, encoding="utf-8")
+    runner = CliRunner()
+    for fmt in ("text", "json", "markdown", "sarif", "junit"):
+        result = runner.invoke(main, ["check", "--format", fmt, str(tmp_path / "spec.lm")])
+        assert result.exit_code == 1, (fmt, result.output)
+        assert "impossible-assumptions" in result.output or "admit no situation" in result.output, fmt
+
+
 def test_no_dead_provision():
     text = DEAD.replace('assume "a child cannot consent" samtycke implies ålder >= 18\n', "")
     text = text.replace("when risk and not risk", "when risk")
@@ -444,18 +495,19 @@ def test_unknown_within_the_time_limit_is_never_reported_as_consistent():
     spec = load(pigeonhole(9))
     report = analyse(spec, timeout_ms=1)
     f = only(report, "unknown")
-    assert (f.severity, f.subject) == ("error", "1 kap. 1 § OSL")
-    assert "within the time limit" in f.message
+    assert (f.severity, f.subject) == ("error", "assumptions")
+    assert f.message.startswith("could not decide whether the assumptions admit any situation within the time limit")
     assert f.details == ("time limit per question: 1 ms",)
-    assert findings_of(report, "dead-provision") == []
+    assert findings_of(report, "impossible-assumptions") == findings_of(report, "dead-provision") == []
     assert status(report) == "unknown"
 
 
 def test_no_unknown_with_time_enough():
     spec = load(pigeonhole(5))
     report = analyse(spec, timeout_ms=10_000)
-    assert findings_of(report, "unknown") == []
-    assert [f.kind for f in report.findings] == ["dead-provision"]
+    assert [f.kind for f in report.findings] == ["impossible-assumptions"]
+    # the pigeonhole principle needs every one of its assumptions: none may be left out
+    assert len(report.findings[0].details) == len(spec.assumptions)
 
 
 # ---- a clean spec ---------------------------------------------------------------------------------------------------

@@ -356,7 +356,8 @@ def test_markdown_check_report_has_what_a_reviewer_reads(path):
     c = expected["counts"]
     assert re.search(rf"^\*\*{word}\*\*: {c['error']} errors?, {c['warning']} warnings?, {c['note']} notes?",
                      md, re.M), md
-    assert f"{expected['provisions']} provisions" in md
+    n = expected["provisions"]
+    assert (f"{n} provision" if n == 1 else f"{n} provisions") in md
     assert_tables_well_formed(md)
     rows = table_rows(md)
     finding_rows = {r[0]: r for r in rows if re.fullmatch(r"[A-Z]{3}-[0-9a-f]{8}", r[0])}

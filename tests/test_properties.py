@@ -212,6 +212,22 @@ KNOWN_KINDS = {"contradiction", "collision", "gap", "dead-provision", "never-in-
                "impossible-example"}
 
 
+def assert_minimal_impossible_set(spec, finding):
+    """The assumptions the finding names admit no situation together, and without any one
+    of them some situation exists (brute force)."""
+    named = [a for a in spec.assumptions
+             if any(d.endswith(f"at {a.span.location()}") for d in finding.details)]
+    assert len(named) == len(finding.details), finding.details
+
+    def possible(assumptions):
+        narrowed = dataclasses.replace(spec, assumptions=tuple(assumptions))
+        return any(assumptions_hold(narrowed, s) for s in all_situations(spec))
+
+    assert not possible(named)
+    for a in named:
+        assert possible([b for b in named if b is not a]), f"{a.span.location()} need not be named"
+
+
 @given(spec_plans())
 def test_analyses_agree_with_brute_force(plan):
     spec = load(plan)
@@ -220,6 +236,12 @@ def test_analyses_agree_with_brute_force(plan):
     findings = report.findings
     kinds = {f.kind for f in findings}
     assert "unknown" not in kinds, [f.message for f in findings if f.kind == "unknown"]
+    if not world:  # the assumptions admit no situation: that is the one thing to say
+        assert [f.kind for f in findings] == ["impossible-assumptions"]
+        assert_minimal_impossible_set(spec, findings[0])
+        assert report.goals == [] and report.examples == []
+        return
+    assert "impossible-assumptions" not in kinds
     assert kinds <= KNOWN_KINDS, kinds
 
     def of(kind):
@@ -530,3 +552,31 @@ def test_json_is_identical_in_fresh_processes_whatever_was_checked_before(tmp_pa
     first, again, alone = documents
     assert first == alone, "the same spec gives a different report in a process with another hash seed"
     assert first == again, "the same spec gives a different report when another spec was checked before it"
+
+
+# ---- 7. the conflicts named are minimal and chosen by order alone ---------------------------------
+
+@given(st.lists(st.frozensets(st.integers(0, 9), min_size=1, max_size=4), max_size=4), st.permutations(range(10)))
+def test_preferred_core_is_minimal_and_depends_only_on_the_order(conflicts, order):
+    """`preferred_core` over items whose unsatisfiable subsets are those containing one of
+    `conflicts`: it names such a subset, no item of it can be left out, and the answer is a
+    function of the items and their order (asked twice, once with a different history of
+    questions, it gives the same)."""
+    from legalmodel.solving import preferred_core
+
+    asked = []
+
+    def unsat_with(chosen):
+        asked.append(tuple(chosen))
+        return any(c <= set(chosen) for c in conflicts)
+
+    items = list(order)
+    core = preferred_core(items, unsat_with)
+    if not conflicts:
+        assert core is None
+        return
+    assert core is not None and unsat_with(core)
+    assert [x for x in items if x in core] == core, "the core keeps the items' order"
+    for x in core:
+        assert not unsat_with([y for y in core if y != x]), f"{x} need not be in {core}"
+    assert preferred_core(items, unsat_with) == core
