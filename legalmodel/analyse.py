@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from . import model as m
-from .encode import Encoding
+from .encode import Encoding, all_of, any_of, negate
 from .source import SourceFile, Span
 from .solving import Condition, Session, Unknown  # noqa: F401  (Condition: API)
 from .evaluate import assumptions_hold, evaluate
@@ -134,6 +134,11 @@ class Analyser:
         self.report.questions = self.session.questions
         return model
 
+    def possible(self, *formulas) -> bool:
+        answer = self.session.possible(*formulas)
+        self.report.questions = self.session.questions
+        return answer
+
     @property
     def assume_lits(self):
         return self.session.assume_lits
@@ -153,7 +158,7 @@ class Analyser:
         conditions: tuple[Condition, ...] = ()
         if prop is not None:
             situation = self.session.least(
-                situation, [prop, *[z3.Not(self.session.cube_formula(c)) for c in avoid], *prefer], fixed)
+                situation, [prop, *[negate(self.session.cube_formula(c)) for c in avoid], *prefer], fixed)
             evaluation = evaluate(self.spec, situation)
             if not assumptions_hold(self.spec, situation) or not expect(evaluation):
                 raise Disagreement(
@@ -214,7 +219,7 @@ class Analyser:
         if not self.spec.assumptions:  # every fact's range is non-empty (the resolver sees to it)
             return False
         try:
-            if self.sat() is not None:
+            if self.possible():
                 return False
         except Unknown as u:
             self.unknown("assumptions", self.spec.assumptions[0].span if self.spec.assumptions else None,
@@ -237,7 +242,7 @@ class Analyser:
         remaining = list(candidates)
         while remaining:
             try:
-                model = self.sat(z3.Or([constants[p] for p in remaining]))
+                model = self.sat(any_of([constants[p] for p in remaining]))
             except Unknown:
                 return [], remaining
             if model is None:
@@ -256,7 +261,7 @@ class Analyser:
         dead, undecided = self._sweep(list(spec.provisions), enc.triggered, lambda e: e.triggered)
         for pid in undecided:  # the batched question timed out: ask one by one
             try:
-                if self.sat(enc.triggered[pid]) is None:
+                if not self.possible(enc.triggered[pid]):
                     dead.append(pid)
             except Unknown as u:
                 self.unknown(pid, spec.provisions[pid].span, f"whether {pid} can apply", u.reason)
@@ -273,7 +278,7 @@ class Analyser:
         never, undecided = self._sweep(alive, enc.in_force, lambda e: e.in_force)
         for pid in undecided:
             try:
-                if self.sat(enc.in_force[pid]) is None:
+                if not self.possible(enc.in_force[pid]):
                     never.append(pid)
             except Unknown as u:
                 self.unknown(pid, spec.provisions[pid].span, f"whether {pid} is ever in force", u.reason)
@@ -289,11 +294,6 @@ class Analyser:
                              pid, p.span, p.action, (pid, *over), (ev,),
                              (f"wherever it applies, it is overridden (here by {', '.join(over)})",),
                              identity=(pid,)))
-
-    def check(self, *formulas):
-        result = self.session.check(*formulas)
-        self.report.questions = self.session.questions
-        return result
 
     def contradictions(self) -> None:
         self._pairs("contradiction", ERROR, m.OBLIGE, m.FORBID,
@@ -318,11 +318,11 @@ class Analyser:
             if not pairs:
                 continue
             relevant = self.relevant_facts({action})
-            open_pairs = {(a.id, b.id): z3.And(enc.in_force[a.id], enc.in_force[b.id]) for a, b in pairs}
+            open_pairs = {(a.id, b.id): all_of(enc.in_force[a.id], enc.in_force[b.id]) for a, b in pairs}
             reported = 0
             while open_pairs and reported < MAX_PAIRS_PER_ACTION:
                 try:
-                    model = self.sat(z3.Or(list(open_pairs.values())))
+                    model = self.sat(any_of(list(open_pairs.values())))
                 except Unknown as u:
                     self.unknown(action, spec.actions[action].span, f"{kind}s on `{action}`", u.reason)
                     break
@@ -372,7 +372,7 @@ class Analyser:
             idle = []
             for qid in p.overrides:
                 try:
-                    if self.sat(enc.in_force[pid], enc.triggered[qid]) is None:
+                    if not self.possible(enc.in_force[pid], enc.triggered[qid]):
                         idle.append(qid)
                         continue
                     if self._override_changes_nothing(pid, qid):
@@ -403,11 +403,11 @@ class Analyser:
         order = _overrider_first_order(spec, seen)
         for x in order:
             overriders = [alt[y] for y in spec.overridden_by[x] if not (x == qid and y == pid)]
-            alt[x] = z3.And(enc.triggered[x], z3.Not(z3.Or(overriders))) if overriders else enc.triggered[x]
+            alt[x] = all_of(enc.triggered[x], negate(any_of(overriders))) if overriders else enc.triggered[x]
         actions = sorted({spec.provisions[x].action for x in cone})
-        differs = z3.Or([z3.Not(enc.verdict_is(a, v) == enc.verdict_is(a, v, alt))
+        differs = any_of([negate(enc.verdict_is(a, v) == enc.verdict_is(a, v, alt))
                          for a in actions for v in m.VERDICTS])
-        return self.sat(differs) is None
+        return not self.possible(differs)
 
     # ---- goals and examples ---------------------------------------------------------------
 
@@ -420,7 +420,7 @@ class Analyser:
             entry = {"goal": goal, "status": None, "evidence": ()}
             try:
                 if goal.kind == "all":
-                    bad = z3.And(condition, z3.Not(good))
+                    bad = all_of(condition, negate(good))
                     evs = self.witnesses(
                         bad, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
                         f"goal “{goal.title}”", relevant)
@@ -429,7 +429,7 @@ class Analyser:
                     model = self.sat(condition, good)
                     holds = model is not None
                     evs = [self.evidence(model, lambda e: e.verdicts[goal.action] in goal.verdicts and e.holds(goal.condition),
-                                         f"goal “{goal.title}”", z3.And(condition, good), relevant)] if holds else []
+                                         f"goal “{goal.title}”", all_of(condition, good), relevant)] if holds else []
             except Unknown as u:
                 entry["status"] = "unknown"
                 self.report.goals.append(entry)
@@ -480,7 +480,7 @@ class Analyser:
                 relevant = self.relevant_facts({action})
                 result = {"action": action, "expected": expected}
                 try:
-                    if self.sat(given_formula, z3.Not(enc.verdict_is(action, expected))) is None:
+                    if not self.possible(given_formula, negate(enc.verdict_is(action, expected))):
                         result["status"] = "passes"
                         entry["results"].append(result)
                         continue

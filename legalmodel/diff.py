@@ -14,12 +14,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-import z3
 
 from . import model as m
 from .analyse import Analyser, Disagreement, relevant_facts
 from .diagnostics import Diagnostic, SpecErrors
-from .encode import Encoding
+from .encode import Encoding, all_of, negate
 from .evaluate import Evaluation, evaluate
 from .solving import Condition, Session, Unknown
 
@@ -122,7 +121,7 @@ class Differ:
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=()) -> Change:
         situation = self.session.least(
-            self.old_enc.decode(model), [prop, *[z3.Not(self.session.cube_formula(c)) for c in avoid]])
+            self.old_enc.decode(model), [prop, *[negate(self.session.cube_formula(c)) for c in avoid]])
         e_old = evaluate(self.old, _restrict(situation, self.old))
         e_new = evaluate(self.new, _restrict(situation, self.new))
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
@@ -152,15 +151,15 @@ class Differ:
                 for v_new in m.VERDICTS:
                     if v_old == v_new:
                         continue
-                    prop = z3.And(self.old_enc.verdict_is(action, v_old), self.new_enc.verdict_is(action, v_new))
+                    prop = all_of(self.old_enc.verdict_is(action, v_old), self.new_enc.verdict_is(action, v_new))
                     key = (action, v_old, v_new)
                     try:
                         items = self.session.regions(
                             prop, lambda model, earlier, _prefer: self._change(model, action, v_old, v_new, prop,
                                                                       relevant, earlier),
                             MAX_ITEMS)
-                        if len(items) == MAX_ITEMS and self.session.sat(
-                                prop, *[z3.Not(self.session.cube_formula(c.conditions)) for c in items]) is not None:
+                        if len(items) == MAX_ITEMS and self.session.possible(
+                                prop, *[negate(self.session.cube_formula(c.conditions)) for c in items]):
                             self.result.incomplete.append(key)
                     except Unknown as u:
                         self.result.unknown.append(f"`{action}` {v_old} → {v_new}: {u.reason}")
@@ -201,7 +200,7 @@ class Differ:
         if kind == "unchanged":
             cond = self.new_enc.expr(condition)
             common = [a for a in self.old.actions if a in self.new.actions]
-            checks = [(a, z3.And(cond, old_enc.verdict_is(a, v1), new_enc.verdict_is(a, v2)), v1, v2)
+            checks = [(a, all_of(cond, old_enc.verdict_is(a, v1), new_enc.verdict_is(a, v2)), v1, v2)
                       for a in common for v1 in m.VERDICTS for v2 in m.VERDICTS if v1 != v2]
         else:
             if action not in self.old.actions or action not in self.new.actions:
@@ -212,7 +211,7 @@ class Differ:
                     lost = v1 in ALLOWED and v2 not in ALLOWED
                     gained = v1 not in ALLOWED and v2 in ALLOWED
                     if (kind == "widens" and lost) or (kind == "narrows" and gained):
-                        checks.append((action, z3.And(old_enc.verdict_is(action, v1),
+                        checks.append((action, all_of(old_enc.verdict_is(action, v1),
                                                        new_enc.verdict_is(action, v2)), v1, v2))
         for a, region, v1, v2 in checks:
             try:

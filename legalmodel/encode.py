@@ -5,6 +5,11 @@ constants, action → its verdict formulas), the constraints every situation sat
 domains, assumptions and the definitions of the provision constants), decoding a model back
 into a situation, and the one place solvers are made (`make_solver`: fixed seed, a time
 limit per question).
+
+Boolean terms are built with `all_of`, `any_of`, `negate`, `implies` and `same`: the terms
+z3.And, z3.Or, z3.Not, z3.Implies and `==` build, without the Python API's coercions and
+sort checks (every operand here is already a Boolean term), which made up most of the time
+of a check on the real law.
 """
 
 from __future__ import annotations
@@ -12,6 +17,47 @@ from __future__ import annotations
 import z3
 
 from . import model as m
+
+def _items(args) -> list:
+    if len(args) == 1 and not isinstance(args[0], z3.ExprRef):
+        return list(args[0])
+    return list(args)
+
+
+def _array(items):
+    return (z3.Ast * len(items))(*[x.as_ast() for x in items])
+
+
+def all_of(*args) -> z3.BoolRef:
+    """The conjunction of Boolean terms (a list, or several arguments); true when none."""
+    items = _items(args)
+    if not items:
+        return z3.BoolVal(True)
+    ctx = items[0].ctx
+    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(items), _array(items)), ctx)
+
+
+def any_of(*args) -> z3.BoolRef:
+    """The disjunction of Boolean terms (a list, or several arguments); false when none."""
+    items = _items(args)
+    if not items:
+        return z3.BoolVal(False)
+    ctx = items[0].ctx
+    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(items), _array(items)), ctx)
+
+
+def negate(term: z3.BoolRef) -> z3.BoolRef:
+    return z3.BoolRef(z3.Z3_mk_not(term.ctx.ref(), term.as_ast()), term.ctx)
+
+
+def implies(premise: z3.BoolRef, conclusion: z3.BoolRef) -> z3.BoolRef:
+    return z3.BoolRef(z3.Z3_mk_implies(premise.ctx.ref(), premise.as_ast(), conclusion.as_ast()), premise.ctx)
+
+
+def same(left: z3.ExprRef, right: z3.ExprRef) -> z3.BoolRef:
+    """`left == right` for two terms of one sort (Boolean equality is `iff`)."""
+    return z3.BoolRef(z3.Z3_mk_eq(left.ctx.ref(), left.as_ast(), right.as_ast()), left.ctx)
+
 
 _CMP = {
     "=": lambda a, b: a == b,
@@ -27,9 +73,21 @@ def make_solver(timeout_ms: int | None) -> z3.Solver:
     """Every solver legalmodel uses: deterministic seed, bounded time per check."""
     solver = z3.Solver()
     solver.set("random_seed", 0)
+    # try `true` first for each Boolean: a model then tends to trigger many provisions at
+    # once, so a sweep (analyse._sweep) sees most of them in a few questions (192 → 61 on the
+    # generated 100-provision spec). What is printed does not depend on it: evidence starts
+    # from Session.least and conflicts from solving.preferred_core.
+    solver.set("phase_selection", 1)
     if timeout_ms:
         solver.set("timeout", int(timeout_ms))
     return solver
+
+
+def check_under(solver: z3.Solver, literals) -> z3.CheckSatResult:
+    """`solver.check(*literals)` for Boolean literals, without the API's cast of each one."""
+    literals = list(literals)
+    result = z3.Z3_solver_check_assumptions(solver.ctx.ref(), solver.solver, len(literals), _array(literals))
+    return z3.CheckSatResult(result)
 
 
 class Encoding:
@@ -50,22 +108,22 @@ class Encoding:
                 v = z3.Int(f"fact:{name}")
                 self.vars[name] = v
                 low, high = (t.low, t.high) if isinstance(t, m.IntType) else (0, len(t.members) - 1)
-                self.domain.append(z3.And(v >= low, v <= high))
+                self.domain.append(all_of(v >= low, v <= high))
         self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
         self.triggered = {pid: z3.Bool(f"{prefix}triggered:{pid}") for pid in spec.provisions}
         self.in_force = {pid: z3.Bool(f"{prefix}in_force:{pid}") for pid in spec.provisions}
         self.definitions: list[z3.BoolRef] = []
         for pid, p in spec.provisions.items():
-            self.definitions.append(self.triggered[pid] == self.expr(p.condition))
+            self.definitions.append(same(self.triggered[pid], self.expr(p.condition)))
             overriders = [self.in_force[q] for q in spec.overridden_by[pid]]
-            self.definitions.append(self.in_force[pid] == z3.And(self.triggered[pid], z3.Not(z3.Or(overriders)))
-                                    if overriders else self.in_force[pid] == self.triggered[pid])
+            self.definitions.append(same(self.in_force[pid], all_of(self.triggered[pid], negate(any_of(overriders))))
+                                    if overriders else same(self.in_force[pid], self.triggered[pid]))
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
         for action in spec.actions:
             for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
                 const = z3.Bool(f"{prefix}{modality}:{action}")
                 members = [self.in_force[p.id] for p in spec.provisions_for(action) if p.modality == modality]
-                self.definitions.append(const == (z3.Or(members) if members else z3.BoolVal(False)))
+                self.definitions.append(same(const, any_of(members)))
                 self.any_in_force[(action, modality)] = const
 
     # ---- expressions ------------------------------------------------------------------------
@@ -90,25 +148,25 @@ class Encoding:
         if isinstance(e, m.FactRef):
             return self.vars[e.fact]
         if isinstance(e, m.NotE):
-            return z3.Not(self.expr(e.operand))
+            return negate(self.expr(e.operand))
         if isinstance(e, m.AndE):
-            return z3.And([self.expr(x) for x in e.operands])
+            return all_of([self.expr(x) for x in e.operands])
         if isinstance(e, m.OrE):
-            return z3.Or([self.expr(x) for x in e.operands])
+            return any_of([self.expr(x) for x in e.operands])
         if isinstance(e, m.ImpliesE):
-            return z3.Implies(self.expr(e.premise), self.expr(e.conclusion))
+            return implies(self.expr(e.premise), self.expr(e.conclusion))
         if isinstance(e, m.IffE):
-            return self.expr(e.left) == self.expr(e.right)
+            return same(self.expr(e.left), self.expr(e.right))
         if isinstance(e, m.CmpE):
             left = self._expr(e.left, e.right)
             right = self._expr(e.right, e.left)
             return _CMP[e.op](left, right)
         if isinstance(e, m.InE):
             operand = self._expr(e.operand, None)
-            inside = z3.Or([operand == self._const(c, e.operand) for c in e.values]) if e.values else z3.BoolVal(False)
-            return z3.Not(inside) if e.negated else inside
+            inside = any_of([operand == self._const(c, e.operand) for c in e.values]) if e.values else z3.BoolVal(False)
+            return negate(inside) if e.negated else inside
         if isinstance(e, m.AppliesE):
-            return z3.Or([self.triggered[p] for p in e.provisions]) if e.provisions else z3.BoolVal(False)
+            return any_of([self.triggered[p] for p in e.provisions]) if e.provisions else z3.BoolVal(False)
         raise AssertionError(f"unknown expression {e!r}")
 
     # ---- verdicts ---------------------------------------------------------------------------
@@ -122,29 +180,29 @@ class Encoding:
         else:
             provisions = self.spec.provisions_for(action)
 
-            def any_of(modality):
+            def aggregate(modality):
                 items = [in_force[x.id] for x in provisions if x.modality == modality]
-                return z3.Or(items) if items else z3.BoolVal(False)
+                return any_of(items) if items else z3.BoolVal(False)
 
-            o, f, p = any_of(m.OBLIGE), any_of(m.FORBID), any_of(m.PERMIT)
+            o, f, p = aggregate(m.OBLIGE), aggregate(m.FORBID), aggregate(m.PERMIT)
         default = self.spec.actions[action].default
-        none = z3.And(z3.Not(o), z3.Not(f), z3.Not(p))
+        none = all_of(negate(o), negate(f), negate(p))
         if verdict == m.CONTRADICTORY:
-            return z3.And(o, f)
+            return all_of(o, f)
         if verdict == m.OBLIGATORY:
-            return z3.And(o, z3.Not(f))
+            return all_of(o, negate(f))
         if verdict == m.FORBIDDEN:
-            base = z3.And(z3.Not(o), f)
-            return z3.Or(base, none) if default == m.FORBIDDEN else base
+            base = all_of(negate(o), f)
+            return any_of(base, none) if default == m.FORBIDDEN else base
         if verdict == m.PERMITTED:
-            base = z3.And(z3.Not(o), z3.Not(f), p)
-            return z3.Or(base, none) if default == m.PERMITTED else base
+            base = all_of(negate(o), negate(f), p)
+            return any_of(base, none) if default == m.PERMITTED else base
         if verdict == m.UNDECIDED:
             return none if default is None else z3.BoolVal(False)
         raise AssertionError(verdict)
 
     def verdict_in(self, action: str, verdicts, in_force=None) -> z3.BoolRef:
-        return z3.Or([self.verdict_is(action, v, in_force) for v in sorted(verdicts)]) if verdicts else z3.BoolVal(False)
+        return any_of([self.verdict_is(action, v, in_force) for v in sorted(verdicts)]) if verdicts else z3.BoolVal(False)
 
     # ---- situations -------------------------------------------------------------------------
 
@@ -159,7 +217,7 @@ class Encoding:
         return self.vars[fact] == value
 
     def situation_formula(self, situation: dict) -> z3.BoolRef:
-        return z3.And([self.equals(f, v) for f, v in situation.items()])
+        return all_of([self.equals(f, v) for f, v in situation.items()])
 
     def decode(self, model: z3.ModelRef) -> dict:
         """A full situation from a Z3 model; unconstrained facts get their first value."""

@@ -18,7 +18,7 @@ import z3
 
 from . import model as m
 from .analyse import Disagreement, relevant_facts
-from .encode import Encoding
+from .encode import Encoding, negate
 from .evaluate import Evaluation, assumptions_hold, evaluate, value_of
 from .solving import Session, Unknown
 
@@ -149,7 +149,7 @@ class Explainer:
         if full and not assumptions_hold(spec, given):
             raise ValueError("this situation contradicts the spec's assumptions")
         given_formula = self.enc.situation_formula(given) if given else z3.BoolVal(True)
-        if not full and self.session.sat(given_formula) is None:
+        if not full and not self.session.possible(given_formula):
             raise ValueError("no situation has these facts: they contradict the spec's assumptions")
         out = Explanation(spec, dict(given), full, [])
         for action in actions or list(spec.actions):
@@ -164,7 +164,7 @@ class Explainer:
                 possible = (evaluate(spec, given).verdicts[action],)
             else:
                 possible = tuple(v for v in m.VERDICTS
-                                 if self.session.sat(given_formula, enc.verdict_is(action, v)) is not None)
+                                 if self.session.possible(given_formula, enc.verdict_is(action, v)))
         except Unknown as u:
             return ActionExplanation(action, False, None, (), unknown=u.reason)
         result = ActionExplanation(action, len(possible) == 1, possible[0] if len(possible) == 1 else None, possible)
@@ -237,22 +237,22 @@ class Explainer:
         t = self.spec.facts[fact].type
         fixed = [self.enc.equals(f, v) for f, v in kept.items()]
         best = None
-        below = self.session.sat(other, *fixed, var < value) if value > t.low else None
-        if below is not None:
+        below = value > t.low and self.session.possible(other, *fixed, var < value)
+        if below:
             lo, hi = t.low, value - 1  # the largest feasible value below
             while lo < hi:
                 mid = (lo + hi + 1) // 2
-                if self.session.sat(other, *fixed, var >= mid, var < value) is not None:
+                if self.session.possible(other, *fixed, var >= mid, var < value):
                     lo = mid
                 else:
                     hi = mid - 1
             best = lo
-        above = self.session.sat(other, *fixed, var > value) if value < t.high else None
-        if above is not None:
+        above = value < t.high and self.session.possible(other, *fixed, var > value)
+        if above:
             lo, hi = value + 1, t.high  # the smallest feasible value above
             while lo < hi:
                 mid = (lo + hi) // 2
-                if self.session.sat(other, *fixed, var <= mid, var > value) is not None:
+                if self.session.possible(other, *fixed, var <= mid, var > value):
                     hi = mid
                 else:
                     lo = mid + 1
@@ -270,7 +270,7 @@ class Explainer:
         if not given:
             return None
         names = list(given)
-        other = z3.Not(self.enc.verdict_is(action, verdict))
+        other = negate(self.enc.verdict_is(action, verdict))
         try:
             for k in range(1, min(len(names), 3) + 1):
                 for changed in combinations(names, k):
@@ -294,7 +294,7 @@ class Explainer:
             opt.set("timeout", int(self.timeout_ms))
         opt.add(*self.enc.background())
         opt.add(*[f for _a, f in self.enc.assumptions])
-        opt.add(z3.Not(self.enc.verdict_is(action, verdict)))
+        opt.add(negate(self.enc.verdict_is(action, verdict)))
         for fact, value in given.items():
             opt.add_soft(self.enc.equals(fact, value), 1)
         result = opt.check()

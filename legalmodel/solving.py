@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import z3
 
 from . import model as m
-from .encode import Encoding, make_solver
+from .encode import Encoding, all_of, check_under, any_of, implies, make_solver, negate
 
 
 def preferred_core(items: list, unsat_with) -> list | None:
@@ -110,20 +110,21 @@ class Session:
         self.assume_lits = []
         for i, formula in enumerate(assumptions):
             lit = z3.Bool(f"assume:{i}")
-            self.solver.add(z3.Implies(lit, formula))
+            self.solver.add(implies(lit, formula))
             self.assume_lits.append(lit)
         self.questions = 0
         self._model = None
 
-    def check(self, *formulas, extra_lits=()) -> z3.CheckSatResult:
-        """Is there a situation (under the assumptions) where all formulas hold?"""
+    def check(self, *formulas, extra_lits=(), want_model: bool = True) -> z3.CheckSatResult:
+        """Is there a situation (under the assumptions) where all formulas hold? Reading the
+        model back costs about as much as the question, so `want_model=False` skips it."""
         self.questions += 1
         self.solver.push()
         try:
             for f in formulas:
                 self.solver.add(f)
-            result = self.solver.check(*self.assume_lits, *extra_lits)
-            if result == z3.sat:
+            result = check_under(self.solver, [*self.assume_lits, *extra_lits])
+            if result == z3.sat and want_model:
                 self._model = self.solver.model()
             return result
         finally:
@@ -138,12 +139,19 @@ class Session:
             try:
                 for f in formulas:
                     self.solver.add(f)
-                r = self.solver.check(*[self.assume_lits[i] for i in chosen])
+                r = check_under(self.solver, [self.assume_lits[i] for i in chosen])
             finally:
                 self.solver.pop()
             return None if r == z3.unknown else r == z3.unsat
 
         return preferred_core(list(range(len(self.assume_lits))), unsat_with)
+
+    def possible(self, *formulas) -> bool:
+        """Whether some situation meets all formulas; raises Unknown when the solver gives up."""
+        result = self.check(*formulas, want_model=False)
+        if result == z3.unknown:
+            raise Unknown(self.solver.reason_unknown() or "unknown")
+        return result == z3.sat
 
     def sat(self, *formulas) -> z3.ModelRef | None:
         """A model, None when unsat; raises Unknown when the solver gives up."""
@@ -169,7 +177,7 @@ class Session:
             s.push()
             try:
                 s.add(extra)
-                r = s.check(*self.assume_lits)
+                r = check_under(s, self.assume_lits)
                 if r == z3.sat:
                     current.update(enc.decode(s.model()))
                     return True
@@ -224,7 +232,7 @@ class Session:
         s = self.solver
         s.push()
         try:
-            s.add(z3.Not(prop))
+            s.add(negate(prop))
             for fact, value in fixed.items():
                 s.add(enc.equals(fact, value))
             literals: list[tuple[str, str, z3.BoolRef]] = []
@@ -242,12 +250,12 @@ class Session:
             indicators = []
             for i, (_f, _k, formula) in enumerate(literals):
                 ind = z3.Bool(f"lit:{i}")
-                s.add(z3.Implies(ind, formula))
+                s.add(implies(ind, formula))
                 indicators.append(ind)
 
             def unsat_with(chosen) -> bool | None:
                 self.questions += 1
-                r = s.check(*self.assume_lits, *chosen)
+                r = check_under(s, [*self.assume_lits, *chosen])
                 if r == z3.unknown:
                     return None
                 return r == z3.unsat
@@ -265,7 +273,7 @@ class Session:
             def fresh(formula) -> z3.BoolRef:
                 counter[0] += 1
                 ind = z3.Bool(f"widen:{counter[0]}")
-                s.add(z3.Implies(ind, formula))
+                s.add(implies(ind, formula))
                 return ind
 
             # each fact is widened against the others as they stand: already widened facts
@@ -317,10 +325,10 @@ class Session:
                         if other == v:
                             continue
                         trial = members + [other]
-                        formula = z3.Or([enc.equals(fact, x) for x in trial])
+                        formula = any_of([enc.equals(fact, x) for x in trial])
                         if unsat_with(others + [fresh(formula)]) is True:
                             members = trial
-                    current[fact] = [fresh(z3.Or([enc.equals(fact, x) for x in members]))]
+                    current[fact] = [fresh(any_of([enc.equals(fact, x) for x in members]))]
                     if len(members) == len(t.members):
                         continue
                     ordered = tuple(x for x in t.members if x in members)
@@ -334,15 +342,15 @@ class Session:
         for c in conditions:
             var = self.enc_facts.vars[c.fact]
             if c.kind == "bool":
-                parts.append(var if c.value else z3.Not(var))
+                parts.append(var if c.value else negate(var))
             elif c.kind == "range":
                 if c.low is not None:
                     parts.append(var >= c.low)
                 if c.high is not None:
                     parts.append(var <= c.high)
             else:
-                parts.append(z3.Or([self.enc_facts.equals(c.fact, x) for x in c.members]))
-        return z3.And(parts) if parts else z3.BoolVal(True)
+                parts.append(any_of([self.enc_facts.equals(c.fact, x) for x in c.members]))
+        return all_of(parts) if parts else z3.BoolVal(True)
 
 
     def regions(self, prop: z3.BoolRef, make_evidence, limit: int, fixed: dict | None = None,
@@ -358,18 +366,18 @@ class Session:
         few counterexamples show different reasons rather than variations of one."""
         found: list = []
         blocks: list[z3.BoolRef] = []
-        base = [prop] + ([z3.And([self.enc_facts.equals(f, v) for f, v in fixed.items()])] if fixed else [])
+        base = [prop] + ([all_of([self.enc_facts.equals(f, v) for f, v in fixed.items()])] if fixed else [])
         while limit is None or len(found) < limit:
-            outside = [z3.Not(b) for b in blocks]
+            outside = [negate(b) for b in blocks]
             prefer: list[z3.BoolRef] = []
             if diversify and found:
-                if self.sat(*base, *outside) is None:
+                if not self.possible(*base, *outside):
                     break
                 for ev in found:
                     for c in ev.conditions:
                         if fixed and c.fact in fixed:
                             continue
-                        other = z3.Not(self.cube_formula((c,)))
+                        other = negate(self.cube_formula((c,)))
                         if self.check(*base, *outside, *prefer, other) == z3.sat:
                             prefer.append(other)
             model = self.sat(*base, *outside, *prefer)
