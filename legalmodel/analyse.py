@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from . import model as m
-from .encode import Encoding, all_of, any_of, negate
+from .encode import Encoding, all_of, any_of, negate, same
 from .source import SourceFile, Span
 from .solving import Condition, Session, Unknown  # noqa: F401  (Condition: API)
 from .evaluate import assumptions_hold, evaluate
@@ -365,31 +365,70 @@ class Analyser:
                                  (f"add a provision that covers them, or give `{action}` a default",)))
 
     def idle_overrides(self) -> None:
+        """An override P → Q is idle when P is never in force where Q applies, or when dropping
+        it changes no verdict in any situation. Both are asked of all overrides at once, as
+        sweep for the first (`_sweep_formulas`), one question per override for the second."""
         spec, enc = self.spec, self.enc
-        total = len(spec.provisions)
-        for done, (pid, p) in enumerate(spec.provisions.items()):
-            self.progress("idle overrides", done, total)
-            idle = []
-            for qid in p.overrides:
+        edges = [(pid, qid) for pid, p in spec.provisions.items() for qid in p.overrides]
+        self.progress("idle overrides", 0, len(edges))
+        idle: set[tuple[str, str]] = set()
+        unknown: dict[tuple[str, str], str] = {}
+
+        def settle(undecided, question):
+            for edge in undecided:
                 try:
-                    if not self.possible(enc.in_force[pid], enc.triggered[qid]):
-                        idle.append(qid)
-                        continue
-                    if self._override_changes_nothing(pid, qid):
-                        idle.append(qid)
+                    if not self.possible(question(edge)):
+                        idle.add(edge)
                 except Unknown as u:
-                    self.unknown(pid, p.span, f"whether overriding {qid} matters", u.reason)
-            if idle:
-                shown = ", ".join(idle)
+                    unknown[edge] = u.reason
+
+        meet = {e: all_of(enc.in_force[e[0]], enc.triggered[e[1]]) for e in edges}
+        apart, undecided = self._sweep_formulas(
+            edges, meet, lambda model, e, evaluation: e[0] in evaluation.in_force and e[1] in evaluation.triggered)
+        idle.update(apart)
+        settle(undecided, meet.get)
+        self.progress("idle overrides", len(idle) + len(unknown), len(edges))
+        # whether dropping an override changes a verdict is asked one override at a time: as a
+        # sweep, each model showed about one override that matters, and the disjunction of
+        # them all made each question many times harder (generated 100 provisions: 0.6 → 4.9 s)
+        meeting = [e for e in edges if e not in idle and e not in unknown]
+        for done, edge in enumerate(meeting):
+            self.progress("idle overrides", len(edges) - len(meeting) + done, len(edges))
+            settle([edge], lambda e: self._changes_without(*e))
+        for pid, p in spec.provisions.items():
+            for qid in p.overrides:
+                if (pid, qid) in unknown:
+                    self.unknown(pid, p.span, f"whether overriding {qid} matters", unknown[(pid, qid)])
+            shown = [qid for qid in p.overrides if (pid, qid) in idle]
+            if shown:
                 self.add(Finding("idle-override", NOTE,
-                                 f"{pid} overrides {shown}, but this changes no situation's verdict",
-                                 pid, p.span, p.action, (pid, *idle), (),
+                                 f"{pid} overrides {', '.join(shown)}, but this changes no situation's verdict",
+                                 pid, p.span, p.action, (pid, *shown), (),
                                  ("wherever both apply, the outcome is the same without the override",)))
 
-    def _override_changes_nothing(self, pid: str, qid: str) -> bool:
-        """Whether dropping the edge pid → qid leaves every verdict unchanged."""
+    def _sweep_formulas(self, keys: list, formulas: dict, holds) -> tuple[list, list]:
+        """Which keys' formulas hold in some situation: ask for a situation where any not yet
+        seen holds, read off every one that holds there (`holds(model, key, evaluation)`, the
+        evaluation being the evaluator's of the model's situation), and repeat. Returns
+        (never holding, undecided because a question timed out)."""
+        remaining = list(keys)
+        while remaining:
+            try:
+                model = self.sat(any_of([formulas[k] for k in remaining]))
+            except Unknown:
+                return [], remaining
+            if model is None:
+                return remaining, []
+            evaluation = evaluate(self.spec, self.enc.decode(model))
+            present = {k for k in remaining if holds(model, k, evaluation)}
+            if not present:
+                raise Disagreement("the solver found a situation for an override that does not show in it")
+            remaining = [k for k in remaining if k not in present]
+        return [], []
+
+    def _changes_without(self, pid: str, qid: str) -> z3.BoolRef:
+        """True in the situations where dropping the override pid → qid changes a verdict."""
         spec, enc = self.spec, self.enc
-        cone: list[str] = []
         seen = set()
         stack = [qid]
         while stack:
@@ -397,17 +436,14 @@ class Analyser:
             if x in seen:
                 continue
             seen.add(x)
-            cone.append(x)
             stack.extend(spec.provisions[x].overrides)
         alt = dict(enc.in_force)
-        order = _overrider_first_order(spec, seen)
-        for x in order:
+        for x in _overrider_first_order(spec, seen):
             overriders = [alt[y] for y in spec.overridden_by[x] if not (x == qid and y == pid)]
             alt[x] = all_of(enc.triggered[x], negate(any_of(overriders))) if overriders else enc.triggered[x]
-        actions = sorted({spec.provisions[x].action for x in cone})
-        differs = any_of([negate(enc.verdict_is(a, v) == enc.verdict_is(a, v, alt))
-                         for a in actions for v in m.VERDICTS])
-        return not self.possible(differs)
+        actions = sorted({spec.provisions[x].action for x in seen})
+        return any_of([negate(same(enc.verdict_is(a, v), enc.verdict_is(a, v, alt)))
+                       for a in actions for v in m.VERDICTS])
 
     # ---- goals and examples ---------------------------------------------------------------
 

@@ -118,6 +118,7 @@ class Encoding:
             overriders = [self.in_force[q] for q in spec.overridden_by[pid]]
             self.definitions.append(same(self.in_force[pid], all_of(self.triggered[pid], negate(any_of(overriders))))
                                     if overriders else same(self.in_force[pid], self.triggered[pid]))
+        self._verdicts: dict[tuple[str, str], z3.BoolRef] = {}
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
         for action in spec.actions:
             for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
@@ -172,7 +173,16 @@ class Encoding:
     # ---- verdicts ---------------------------------------------------------------------------
 
     def verdict_is(self, action: str, verdict: str, in_force: dict[str, z3.BoolRef] | None = None) -> z3.BoolRef:
-        """The formula true exactly where the verdict on `action` is `verdict`."""
+        """The formula true exactly where the verdict on `action` is `verdict` (given another
+        `in_force` map, the verdict those provisions would give)."""
+        if in_force is None:
+            key = (action, verdict)
+            if key not in self._verdicts:
+                self._verdicts[key] = self._verdict_is(action, verdict, None)
+            return self._verdicts[key]
+        return self._verdict_is(action, verdict, in_force)
+
+    def _verdict_is(self, action: str, verdict: str, in_force) -> z3.BoolRef:
         if in_force is None:
             o = self.any_in_force[(action, m.OBLIGE)]
             f = self.any_in_force[(action, m.FORBID)]

@@ -185,20 +185,59 @@ class Session:
             finally:
                 s.pop()
 
+        def first(name):
+            t = self.facts[name].type
+            return t.low if isinstance(t, m.IntType) else t.values()[0]
+
+        def at_first(names):
+            return all_of([enc.equals(n, first(n)) for n in names])
+
         current.update(fixed)
+        names = [n for n in self.facts if n not in fixed]
         s.push()
         try:
             for f in formulas:
                 s.add(f)
             for name, value in fixed.items():
                 s.add(enc.equals(name, value))
-            for name, fact in self.facts.items():
-                if name in fixed:
-                    continue
-                t = fact.type
+            i = 0
+            while i < len(names):
+                # most facts can take their first value: find the longest run from here that
+                # can all take it (one question when they all can, a binary search otherwise)
+                while i < len(names) and current[names[i]] == first(names[i]):
+                    s.add(enc.equals(names[i], current[names[i]]))
+                    i += 1
+                if i == len(names):
+                    break
+                answer = feasible(at_first(names[i:]))
+                if answer is None:
+                    break
+                run_end = len(names)
+                if not answer:
+                    good, bad = i, len(names)  # names[i:good] can all be first; names[i:bad] cannot
+                    while bad - good > 1:
+                        mid = (good + bad) // 2
+                        answer = feasible(at_first(names[i:mid]))
+                        if answer is None:
+                            break
+                        if answer:
+                            good = mid
+                        else:
+                            bad = mid
+                    if answer is None:
+                        break
+                    run_end = good
+                for name in names[i:run_end]:
+                    s.add(enc.equals(name, first(name)))
+                i = run_end
+                if i == len(names):
+                    break
+                # names[i] cannot take its first value: its least feasible one
+                name = names[i]
+                t = self.facts[name].type
                 var = enc.vars[name]
                 if isinstance(t, m.IntType):
-                    lo, hi = t.low, current[name]
+                    lo, hi = t.low + 1, current[name]
                     while lo < hi:
                         mid = (lo + hi) // 2
                         answer = feasible(var <= mid)
@@ -209,13 +248,16 @@ class Session:
                         else:
                             lo = mid + 1
                 else:
-                    for value in t.values():
+                    for value in t.values()[1:]:
                         if value == current[name]:
                             break
                         answer = feasible(enc.equals(name, value))
                         if answer is None or answer:
                             break
+                if answer is None:
+                    break
                 s.add(enc.equals(name, current[name]))
+                i += 1
             return current
         finally:
             s.pop()

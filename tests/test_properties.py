@@ -580,3 +580,29 @@ def test_preferred_core_is_minimal_and_depends_only_on_the_order(conflicts, orde
     for x in core:
         assert not unsat_with([y for y in core if y != x]), f"{x} need not be in {core}"
     assert preferred_core(items, unsat_with) == core
+
+
+# ---- 8. evidence starts from the first situation with the property ---------------------------------
+
+@given(st.data())
+def test_least_is_the_first_situation_with_the_property(data):
+    """Session.least gives the first situation, in the order of the facts' declarations and
+    of their values, that meets the assumptions and the property (brute force), from any
+    situation with the property and with any facts fixed."""
+    from legalmodel.solving import Session
+
+    plan = data.draw(spec_plans(), label="plan")
+    spec = load(plan)
+    world = valid_evaluations(spec)
+    if not world:
+        return
+    enc = Encoding(spec)
+    session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], 10_000)
+    action = data.draw(st.sampled_from(sorted(spec.actions)), label="action")
+    verdict = data.draw(st.sampled_from(sorted({e.verdicts[action] for _s, e in world})), label="verdict")
+    having = [s for s, e in world if e.verdicts[action] == verdict]
+    start = data.draw(st.sampled_from(having), label="start")
+    fixed_names = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True, max_size=2), label="fixed")
+    fixed = {n: start[n] for n in fixed_names}
+    expected = next(s for s in having if all(s[n] == v for n, v in fixed.items()))
+    assert session.least(start, [enc.verdict_is(action, verdict)], fixed) == expected
