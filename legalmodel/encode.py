@@ -83,6 +83,11 @@ def make_solver(timeout_ms: int | None) -> z3.Solver:
     return solver
 
 
+def assert_term(solver: z3.Solver, term: z3.BoolRef) -> None:
+    """`solver.add(term)` for a Boolean term, without the API's cast."""
+    z3.Z3_solver_assert(solver.ctx.ref(), solver.solver, term.as_ast())
+
+
 def check_under(solver: z3.Solver, literals) -> z3.CheckSatResult:
     """`solver.check(*literals)` for Boolean literals, without the API's cast of each one."""
     literals = list(literals)
@@ -119,6 +124,7 @@ class Encoding:
             self.definitions.append(same(self.in_force[pid], all_of(self.triggered[pid], negate(any_of(overriders))))
                                     if overriders else same(self.in_force[pid], self.triggered[pid]))
         self._verdicts: dict[tuple[str, str], z3.BoolRef] = {}
+        self._equals: dict[tuple[str, object], z3.BoolRef] = {}
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
         for action in spec.actions:
             for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
@@ -221,10 +227,17 @@ class Encoding:
         return self.domain + self.definitions
 
     def equals(self, fact: str, value) -> z3.BoolRef:
-        t = self.facts[fact].type
-        if isinstance(t, m.EnumType):
-            return self.vars[fact] == self.enum_index(fact, value)
-        return self.vars[fact] == value
+        """`fact = value` (built once per fact and value: evidence asks it many times)."""
+        key = (fact, value)
+        term = self._equals.get(key)
+        if term is None:
+            t = self.facts[fact].type
+            if isinstance(t, m.EnumType):
+                term = self.vars[fact] == self.enum_index(fact, value)
+            else:
+                term = self.vars[fact] == value
+            self._equals[key] = term
+        return term
 
     def situation_formula(self, situation: dict) -> z3.BoolRef:
         return all_of([self.equals(f, v) for f, v in situation.items()])

@@ -18,7 +18,7 @@ from . import syntax as s
 from .diagnostics import Diagnostic, SpecErrors
 from .history import Amendment, History, law_on, split
 from .model import CheckedSpec
-from .parse import MAX_FILE_BYTES, parse_source
+from .syntax import MAX_FILE_BYTES
 from .resolve import resolve
 from .source import SourceFile, Span
 
@@ -105,11 +105,25 @@ def decode_source(data: bytes, name: str) -> SourceFile:
     return SourceFile(name, text)
 
 
+def parse_file(source: SourceFile) -> s.SpecFile:
+    """One file's syntax: from the cache when this exact file was parsed before (cache.py),
+    else parsed (Lark is imported only then) and stored."""
+    from . import cache
+
+    parsed = cache.load_parsed(source)
+    if parsed is None:
+        from .parse import parse_source
+
+        parsed = parse_source(source)
+        cache.store_parsed(source, parsed)
+    return parsed
+
+
 def parse_unit(unit: SpecUnit) -> list[s.SpecFile]:
     files, diagnostics = [], []
     for path in unit.files:
         try:
-            files.append(parse_source(read_source(path)))
+            files.append(parse_file(read_source(path)))
         except SpecErrors as err:
             diagnostics.extend(err.diagnostics)
     if diagnostics:
@@ -153,5 +167,7 @@ def load(unit: SpecUnit, as_of: str | None = None, proposals: list[str] = ()) ->
 
 def load_text(text: str, name: str = "<input>", as_of: str | None = None) -> CheckedSpec:
     """Parse and resolve a spec given as text (for tests and tools)."""
+    from .parse import parse_source
+
     history = split(name, [parse_source(SourceFile(name, text))])
     return law_of(history, as_of)

@@ -12,7 +12,7 @@ import json
 from . import model as m
 from .analyse import Evidence, Finding, Report, cannot_help_text
 from .diagnostics import Diagnostic
-from .parse import ITEM_KEYWORDS
+from .syntax import ITEM_KEYWORDS
 
 SCHEMA = "legalmodel.check/1"
 MAX_SHOWN = 100

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import z3
 
 from . import model as m
-from .encode import Encoding, all_of, check_under, any_of, implies, make_solver, negate
+from .encode import Encoding, all_of, any_of, assert_term, check_under, implies, make_solver, negate
 
 
 def preferred_core(items: list, unsat_with) -> list | None:
@@ -106,11 +106,12 @@ class Session:
         self.facts = facts_encoding.facts
         self.timeout_ms = timeout_ms
         self.solver = make_solver(timeout_ms)
-        self.solver.add(*background)
+        for term in background:
+            assert_term(self.solver, term)
         self.assume_lits = []
         for i, formula in enumerate(assumptions):
             lit = z3.Bool(f"assume:{i}")
-            self.solver.add(implies(lit, formula))
+            assert_term(self.solver, implies(lit, formula))
             self.assume_lits.append(lit)
         self.questions = 0
         self._model = None
@@ -122,7 +123,7 @@ class Session:
         self.solver.push()
         try:
             for f in formulas:
-                self.solver.add(f)
+                assert_term(self.solver, f)
             result = check_under(self.solver, [*self.assume_lits, *extra_lits])
             if result == z3.sat and want_model:
                 self._model = self.solver.model()
@@ -138,7 +139,7 @@ class Session:
             self.solver.push()
             try:
                 for f in formulas:
-                    self.solver.add(f)
+                    assert_term(self.solver, f)
                 r = check_under(self.solver, [self.assume_lits[i] for i in chosen])
             finally:
                 self.solver.pop()
@@ -176,7 +177,7 @@ class Session:
             self.questions += 1
             s.push()
             try:
-                s.add(extra)
+                assert_term(s, extra)
                 r = check_under(s, self.assume_lits)
                 if r == z3.sat:
                     current.update(enc.decode(s.model()))
@@ -197,15 +198,15 @@ class Session:
         s.push()
         try:
             for f in formulas:
-                s.add(f)
+                assert_term(s, f)
             for name, value in fixed.items():
-                s.add(enc.equals(name, value))
+                assert_term(s, enc.equals(name, value))
             i = 0
             while i < len(names):
                 # most facts can take their first value: find the longest run from here that
                 # can all take it (one question when they all can, a binary search otherwise)
                 while i < len(names) and current[names[i]] == first(names[i]):
-                    s.add(enc.equals(names[i], current[names[i]]))
+                    assert_term(s, enc.equals(names[i], current[names[i]]))
                     i += 1
                 if i == len(names):
                     break
@@ -228,7 +229,7 @@ class Session:
                         break
                     run_end = good
                 for name in names[i:run_end]:
-                    s.add(enc.equals(name, first(name)))
+                    assert_term(s, enc.equals(name, first(name)))
                 i = run_end
                 if i == len(names):
                     break
@@ -256,7 +257,7 @@ class Session:
                             break
                 if answer is None:
                     break
-                s.add(enc.equals(name, current[name]))
+                assert_term(s, enc.equals(name, current[name]))
                 i += 1
             return current
         finally:
@@ -274,9 +275,9 @@ class Session:
         s = self.solver
         s.push()
         try:
-            s.add(negate(prop))
+            assert_term(s, negate(prop))
             for fact, value in fixed.items():
-                s.add(enc.equals(fact, value))
+                assert_term(s, enc.equals(fact, value))
             literals: list[tuple[str, str, z3.BoolRef]] = []
             for fact in relevant:
                 if fact in fixed:
@@ -292,7 +293,7 @@ class Session:
             indicators = []
             for i, (_f, _k, formula) in enumerate(literals):
                 ind = z3.Bool(f"lit:{i}")
-                s.add(implies(ind, formula))
+                assert_term(s, implies(ind, formula))
                 indicators.append(ind)
 
             def unsat_with(chosen) -> bool | None:
@@ -315,7 +316,7 @@ class Session:
             def fresh(formula) -> z3.BoolRef:
                 counter[0] += 1
                 ind = z3.Bool(f"widen:{counter[0]}")
-                s.add(implies(ind, formula))
+                assert_term(s, implies(ind, formula))
                 return ind
 
             # each fact is widened against the others as they stand: already widened facts

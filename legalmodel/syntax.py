@@ -10,6 +10,13 @@ from dataclasses import dataclass
 
 from .source import Span, SourceFile, span_field
 
+MAX_NESTING = 200
+MAX_FILE_BYTES = 20_000_000
+
+# the keywords that begin an item (a declaration, an amendment's instruction, an acceptance)
+ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outside", "goal", "example",
+                 "amendment", "insert", "reword", "repeal", "contract", "accept")
+
 
 @dataclass(frozen=True, slots=True)
 class Name:

@@ -1,0 +1,88 @@
+"""The cache of parsed files: a hit gives the same syntax as parsing, any change misses, a
+damaged entry is ignored, and `LEGALMODEL_CACHE=off` writes nothing."""
+
+from __future__ import annotations
+
+import pytest
+
+from legalmodel import cache, parse
+from legalmodel.pipeline import parse_file
+from legalmodel.source import SourceFile
+
+TEXT = '''law OSL "Offentlighets- och sekretesslag (2009:400)"
+fact ålder: 0..130 "the person's age"
+action lämna "disclose" default forbidden
+provision 10 kap. 18 a § "Unga lagöverträdare" permit lämna when ålder < 21
+'''
+
+
+@pytest.fixture
+def cache_home(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+    monkeypatch.delenv("LEGALMODEL_CACHE", raising=False)
+    cache.folder.cache_clear()
+    yield tmp_path / "legalmodel"
+    cache.folder.cache_clear()
+
+
+def entries(folder):
+    return sorted(folder.glob("parsed-*.pickle"))
+
+
+def refuse_to_parse(monkeypatch):
+    def fail(_source):
+        raise AssertionError("parsed although the cache holds this file")
+
+    monkeypatch.setattr(parse, "parse_source", fail)
+
+
+def test_a_file_parsed_before_comes_from_the_cache(cache_home, monkeypatch):
+    source = SourceFile("spec.lm", TEXT)
+    first = parse_file(source)
+    assert len(entries(cache_home)) == 1
+    refuse_to_parse(monkeypatch)
+    again = parse_file(SourceFile("spec.lm", TEXT))
+    assert again == first and again.source == source
+    assert [i.span.location() for i in again.items] == [i.span.location() for i in first.items]
+
+
+@pytest.mark.parametrize("other", [SourceFile("spec.lm", TEXT.replace("21", "18")), SourceFile("other.lm", TEXT)])
+def test_a_changed_text_or_name_is_parsed_again(cache_home, other):
+    parse_file(SourceFile("spec.lm", TEXT))
+    parsed = parse_file(other)
+    assert parsed.source == other
+    assert len(entries(cache_home)) == 2
+
+
+def test_a_damaged_entry_is_ignored_and_replaced(cache_home):
+    source = SourceFile("spec.lm", TEXT)
+    expected = parse_file(source)
+    (entry,) = entries(cache_home)
+    entry.write_bytes(b"not a pickle")
+    assert parse_file(source) == expected
+    assert cache.load_parsed(source) == expected
+
+
+def test_files_with_errors_are_not_stored(cache_home):
+    from legalmodel.diagnostics import SpecErrors
+
+    with pytest.raises(SpecErrors):
+        parse_file(SourceFile("bad.lm", "provision 10 kap. 18 a § permit\n"))
+    assert entries(cache_home) == []
+
+
+def test_the_cache_can_be_turned_off(cache_home, monkeypatch):
+    monkeypatch.setenv("LEGALMODEL_CACHE", "off")
+    parse_file(SourceFile("spec.lm", TEXT))
+    assert entries(cache_home) == []
+
+
+def test_the_fingerprint_covers_the_code_that_reads_files():
+    """An entry written by another version of the parser is never read: the key includes the
+    source of every module that shapes the syntax tree, and the grammar."""
+    from pathlib import Path
+
+    package = Path(cache.__file__).resolve().parent
+    for name in cache._READERS:
+        assert (package / name).is_file() or (package.parent / name).is_file(), name
+    assert {"parse.py", "syntax.py", "grammar/legalmodel.lark"} <= set(cache._READERS)
