@@ -441,9 +441,12 @@ class Analyser:
         for x in _overrider_first_order(spec, seen):
             overriders = [alt[y] for y in spec.overridden_by[x] if not (x == qid and y == pid)]
             alt[x] = all_of(enc.triggered[x], negate(any_of(overriders))) if overriders else enc.triggered[x]
-        actions = sorted({spec.provisions[x].action for x in seen})
-        return any_of([negate(same(enc.verdict_is(a, v), enc.verdict_is(a, v, alt)))
-                       for a in actions for v in m.VERDICTS])
+        changed = {x: alt[x] for x in seen}
+        differs = []
+        for a in sorted({spec.provisions[x].action for x in seen}):
+            o, f, p = enc.aggregates_with(a, changed)
+            differs.extend(negate(same(enc.verdict_is(a, v), enc.verdict_from(a, v, o, f, p))) for v in m.VERDICTS)
+        return any_of(differs)
 
     # ---- goals and examples ---------------------------------------------------------------
 

@@ -14,6 +14,8 @@ of a check on the real law.
 
 from __future__ import annotations
 
+import ctypes
+
 import z3
 
 from . import model as m
@@ -95,6 +97,26 @@ def check_under(solver: z3.Solver, literals) -> z3.CheckSatResult:
     return z3.CheckSatResult(result)
 
 
+def model_value(model: z3.ModelRef, term: z3.ExprRef) -> bool | int:
+    """The value of a Boolean or integer term in a model (with model completion), read through
+    the C API: the Python API's eval and is_true cost twice as much, once per fact per model."""
+    ctx = model.ctx.ref()
+    result = (z3.Ast * 1)()
+    if not z3.Z3_model_eval(ctx, model.model, term.as_ast(), True, result):
+        raise RuntimeError("Z3 could not evaluate a term in its model")
+    value = result[0]
+    z3.Z3_inc_ref(ctx, value)
+    try:
+        if z3.Z3_get_sort_kind(ctx, z3.Z3_get_sort(ctx, value)) == z3.Z3_BOOL_SORT:
+            return z3.Z3_get_bool_value(ctx, value) == z3.Z3_L_TRUE
+        number = ctypes.c_int64()
+        if not z3.Z3_get_numeral_int64(ctx, value, ctypes.byref(number)):
+            raise RuntimeError("Z3 gave a value that is not a machine integer")
+        return number.value
+    finally:
+        z3.Z3_dec_ref(ctx, value)
+
+
 class Encoding:
     """Z3 constants and definitions for one spec."""
 
@@ -125,6 +147,7 @@ class Encoding:
                                     if overriders else same(self.in_force[pid], self.triggered[pid]))
         self._verdicts: dict[tuple[str, str], z3.BoolRef] = {}
         self._equals: dict[tuple[str, object], z3.BoolRef] = {}
+        self._trees: dict[tuple[str, str], list[list[z3.BoolRef]]] = {}
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
         for action in spec.actions:
             for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
@@ -178,29 +201,17 @@ class Encoding:
 
     # ---- verdicts ---------------------------------------------------------------------------
 
-    def verdict_is(self, action: str, verdict: str, in_force: dict[str, z3.BoolRef] | None = None) -> z3.BoolRef:
-        """The formula true exactly where the verdict on `action` is `verdict` (given another
-        `in_force` map, the verdict those provisions would give)."""
-        if in_force is None:
-            key = (action, verdict)
-            if key not in self._verdicts:
-                self._verdicts[key] = self._verdict_is(action, verdict, None)
-            return self._verdicts[key]
-        return self._verdict_is(action, verdict, in_force)
+    def verdict_is(self, action: str, verdict: str) -> z3.BoolRef:
+        """The formula true exactly where the verdict on `action` is `verdict`."""
+        key = (action, verdict)
+        if key not in self._verdicts:
+            o, f, p = (self.any_in_force[(action, x)] for x in (m.OBLIGE, m.FORBID, m.PERMIT))
+            self._verdicts[key] = self.verdict_from(action, verdict, o, f, p)
+        return self._verdicts[key]
 
-    def _verdict_is(self, action: str, verdict: str, in_force) -> z3.BoolRef:
-        if in_force is None:
-            o = self.any_in_force[(action, m.OBLIGE)]
-            f = self.any_in_force[(action, m.FORBID)]
-            p = self.any_in_force[(action, m.PERMIT)]
-        else:
-            provisions = self.spec.provisions_for(action)
-
-            def aggregate(modality):
-                items = [in_force[x.id] for x in provisions if x.modality == modality]
-                return any_of(items) if items else z3.BoolVal(False)
-
-            o, f, p = aggregate(m.OBLIGE), aggregate(m.FORBID), aggregate(m.PERMIT)
+    def verdict_from(self, action: str, verdict: str, o, f, p) -> z3.BoolRef:
+        """The verdict on `action` is `verdict`, given whether an oblige, a forbid and a permit
+        on it are in force (o, f, p), and its default."""
         default = self.spec.actions[action].default
         none = all_of(negate(o), negate(f), negate(p))
         if verdict == m.CONTRADICTORY:
@@ -217,8 +228,48 @@ class Encoding:
             return none if default is None else z3.BoolVal(False)
         raise AssertionError(verdict)
 
-    def verdict_in(self, action: str, verdicts, in_force=None) -> z3.BoolRef:
-        return any_of([self.verdict_is(action, v, in_force) for v in sorted(verdicts)]) if verdicts else z3.BoolVal(False)
+    def aggregates_with(self, action: str, changed: dict[str, z3.BoolRef]) -> tuple[z3.BoolRef, ...]:
+        """(o, f, p) for `action` were the provisions in `changed` in force where their term
+        there holds instead. Each aggregate is kept as a balanced tree of disjunctions, so only
+        the nodes above a changed provision are built again: the cost grows with the log of the
+        provisions on the action, not with their number (an idle-override question asks this
+        for each override)."""
+        out = []
+        for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
+            members = self._members(action, modality)
+            if not any(pid in changed for pid in members):
+                out.append(self.any_in_force[(action, modality)])
+                continue
+            levels = self._tree(action, modality)
+            dirty = {i: changed[pid] for i, pid in enumerate(members) if pid in changed}
+            for level in range(1, len(levels)):
+                below = levels[level - 1]
+                parents = {}
+                for i in sorted({i // 2 for i in dirty}):
+                    left = dirty.get(2 * i, below[2 * i])
+                    right = dirty.get(2 * i + 1, below[2 * i + 1]) if 2 * i + 1 < len(below) else None
+                    parents[i] = left if right is None else any_of(left, right)
+                dirty = parents
+            out.append(dirty[0])
+        return tuple(out)
+
+    def _members(self, action: str, modality: str) -> list[str]:
+        return [p.id for p in self.spec.provisions_for(action) if p.modality == modality]
+
+    def _tree(self, action: str, modality: str) -> list[list[z3.BoolRef]]:
+        key = (action, modality)
+        if key not in self._trees:
+            level = [self.in_force[pid] for pid in self._members(action, modality)]
+            levels = [level]
+            while len(level) > 1:
+                level = [any_of(level[i], level[i + 1]) if i + 1 < len(level) else level[i]
+                         for i in range(0, len(level), 2)]
+                levels.append(level)
+            self._trees[key] = levels
+        return self._trees[key]
+
+    def verdict_in(self, action: str, verdicts) -> z3.BoolRef:
+        return any_of([self.verdict_is(action, v) for v in sorted(verdicts)])
 
     # ---- situations -------------------------------------------------------------------------
 
@@ -246,12 +297,7 @@ class Encoding:
         """A full situation from a Z3 model; unconstrained facts get their first value."""
         out = {}
         for name, fact in self.facts.items():
-            value = model.eval(self.vars[name], model_completion=True)
+            value = model_value(model, self.vars[name])
             t = fact.type
-            if isinstance(t, m.BoolType):
-                out[name] = z3.is_true(value)
-            elif isinstance(t, m.IntType):
-                out[name] = value.as_long()
-            else:
-                out[name] = t.members[value.as_long()]
+            out[name] = t.members[value] if isinstance(t, m.EnumType) else value
         return out
