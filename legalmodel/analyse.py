@@ -19,9 +19,10 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from . import model as m
+from .boxes import disjoint, intersect, meeting_pairs, provision_boxes
 from .encode import Encoding, all_of, any_of, negate, same
 from .source import SourceFile, Span
-from .solving import Condition, Session, Unknown  # noqa: F401  (Condition: API)
+from .solving import WHOLE, Condition, Session, Slices, Unknown  # noqa: F401  (Condition: API)
 from .evaluate import assumptions_hold, evaluate
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -126,6 +127,8 @@ class Analyser:
         self.enc = Encoding(spec)
         self.session = Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], timeout_ms)
         self.report = Report(spec)
+        self.boxes = provision_boxes(spec)  # necessary conditions: which provisions can meet
+        self.slices = Slices(spec, self.enc, self.session, self.boxes, timeout_ms)
         self.report.timings["encode"] = time.perf_counter() - started
         self.progress = progress or (lambda step, done, total: None)
 
@@ -235,30 +238,18 @@ class Analyser:
         self.report.questions = self.session.questions
         return True
 
-    def _sweep(self, candidates: list[str], constants: dict, seen_in) -> tuple[list[str], list[str]]:
-        """Which candidates hold in some situation: ask for a situation where any not yet seen
-        holds, read off (with the evaluator) every candidate that holds there, and repeat.
-        Returns (never seen, undecided): a few questions instead of one per provision."""
-        remaining = list(candidates)
-        while remaining:
-            try:
-                model = self.sat(any_of([constants[p] for p in remaining]))
-            except Unknown:
-                return [], remaining
-            if model is None:
-                return remaining, []
-            evaluation = evaluate(self.spec, self.enc.decode(model))
-            present = seen_in(evaluation)
-            newly = [p for p in remaining if p in present]
-            if not newly:
-                raise Disagreement("the solver found a situation for a provision the evaluator does not see apply")
-            remaining = [p for p in remaining if p not in present]
-        return [], []
+    def _sweep(self, candidates: list[str], constants: str, seen_in) -> tuple[list[str], list[str]]:
+        """Which candidates hold in some situation (`constants` names the encoding's map of
+        them, "triggered" or "in_force"; `seen_in(evaluation)` the candidates an evaluation
+        shows). Returns (never seen, undecided)."""
+        return self._sweep_formulas(
+            candidates, lambda enc, p: getattr(enc, constants)[p],
+            lambda p, evaluation: p in seen_in(evaluation), lambda p: self.boxes[p])
 
     def dead_provisions(self) -> None:
         """Dead: triggered in no situation. Never in force: triggered somewhere, in force nowhere."""
         spec, enc = self.spec, self.enc
-        dead, undecided = self._sweep(list(spec.provisions), enc.triggered, lambda e: e.triggered)
+        dead, undecided = self._sweep(list(spec.provisions), "triggered", lambda e: e.triggered)
         for pid in undecided:  # the batched question timed out: ask one by one
             try:
                 if not self.possible(enc.triggered[pid]):
@@ -275,7 +266,7 @@ class Analyser:
                              f"{pid} can never apply: no situation meets its condition",
                              pid, p.span, p.action, (pid,), (), details))
         alive = [pid for pid in spec.provisions if pid not in dead and pid not in undecided]
-        never, undecided = self._sweep(alive, enc.in_force, lambda e: e.in_force)
+        never, undecided = self._sweep(alive, "in_force", lambda e: e.in_force)
         for pid in undecided:
             try:
                 if not self.possible(enc.in_force[pid]):
@@ -312,9 +303,12 @@ class Analyser:
     def _pairs(self, kind, severity, first_modality, second_modality, relevant_pair, message) -> None:
         spec, enc = self.spec, self.enc
         for action in spec.actions:
-            firsts = [p for p in spec.provisions_for(action) if p.modality == first_modality]
-            seconds = [p for p in spec.provisions_for(action) if p.modality == second_modality]
-            pairs = [(a, b) for a in firsts for b in seconds if relevant_pair(a, b)]
+            firsts = [p.id for p in spec.provisions_for(action) if p.modality == first_modality]
+            seconds = [p.id for p in spec.provisions_for(action) if p.modality == second_modality]
+            # pairs whose conditions exclude each other (by their boxes) never meet: not asked
+            pairs = [(spec.provisions[a], spec.provisions[b])
+                     for a, b in meeting_pairs(spec, self.boxes, firsts, seconds)
+                     if relevant_pair(spec.provisions[a], spec.provisions[b])]
             if not pairs:
                 continue
             relevant = self.relevant_facts({action})
@@ -382,19 +376,29 @@ class Analyser:
                 except Unknown as u:
                     unknown[edge] = u.reason
 
-        meet = {e: all_of(enc.in_force[e[0]], enc.triggered[e[1]]) for e in edges}
+        # an overrider whose condition excludes the overridden one's (by their boxes) never meets it
+        idle.update(e for e in edges if disjoint(self.boxes[e[0]], self.boxes[e[1]]))
+        where = {e: intersect(self.boxes[e[0]], self.boxes[e[1]]) for e in edges if e not in idle}
         apart, undecided = self._sweep_formulas(
-            edges, meet, lambda model, e, evaluation: e[0] in evaluation.in_force and e[1] in evaluation.triggered)
+            list(where), lambda enc, e: all_of(enc.in_force[e[0]], enc.triggered[e[1]]),
+            lambda e, evaluation: e[0] in evaluation.in_force and e[1] in evaluation.triggered, where.get)
         idle.update(apart)
-        settle(undecided, meet.get)
+        settle(undecided, lambda e: all_of(enc.in_force[e[0]], enc.triggered[e[1]]))
         self.progress("idle overrides", len(idle) + len(unknown), len(edges))
-        # whether dropping an override changes a verdict is asked one override at a time: as a
-        # sweep, each model showed about one override that matters, and the disjunction of
-        # them all made each question many times harder (generated 100 provisions: 0.6 → 4.9 s)
+        # whether dropping an override changes a verdict is asked one override at a time, each
+        # in the slice where the two meet: as a sweep, each model showed about one override
+        # that matters, and the disjunction of them all made each question many times harder
+        # (generated 100 provisions: 0.6 → 4.9 s)
         meeting = [e for e in edges if e not in idle and e not in unknown]
         for done, edge in enumerate(meeting):
             self.progress("idle overrides", len(edges) - len(meeting) + done, len(edges))
-            settle([edge], lambda e: self._changes_without(*e))
+            part = self.slices.part(self.slices.value_for(where[edge]))
+            try:
+                if not part.possible(self._changes_without(part.enc, *edge)):
+                    idle.add(edge)
+            except Unknown as u:
+                unknown[edge] = u.reason
+            self.report.questions = self.slices.questions()
         for pid, p in spec.provisions.items():
             for qid in p.overrides:
                 if (pid, qid) in unknown:
@@ -406,29 +410,46 @@ class Analyser:
                                  pid, p.span, p.action, (pid, *shown), (),
                                  ("wherever both apply, the outcome is the same without the override",)))
 
-    def _sweep_formulas(self, keys: list, formulas: dict, holds) -> tuple[list, list]:
+    def _sweep_formulas(self, keys: list, formula, holds, box) -> tuple[list, list]:
         """Which keys' formulas hold in some situation: ask for a situation where any not yet
-        seen holds, read off every one that holds there (`holds(model, key, evaluation)`, the
-        evaluation being the evaluator's of the model's situation), and repeat. Returns
-        (never holding, undecided because a question timed out)."""
-        remaining = list(keys)
-        while remaining:
-            try:
-                model = self.sat(any_of([formulas[k] for k in remaining]))
-            except Unknown:
-                return [], remaining
-            if model is None:
-                return remaining, []
-            evaluation = evaluate(self.spec, self.enc.decode(model))
-            present = {k for k in remaining if holds(model, k, evaluation)}
-            if not present:
-                raise Disagreement("the solver found a situation for an override that does not show in it")
-            remaining = [k for k in remaining if k not in present]
-        return [], []
+        seen holds, read off with the evaluator every one that holds there, and repeat: a few
+        questions instead of one per key. `formula(enc, key)` builds a key's formula in an
+        encoding, `holds(key, evaluation)` reads it off an evaluation, and `box(key)` is a
+        box every situation where it holds lies in, which picks the slice it is asked in.
+        Returns (never holding, undecided because a question timed out)."""
+        remaining = set(keys)
+        groups: dict = {}
+        for k in keys:
+            groups.setdefault(self.slices.value_for(box(k)), []).append(k)
+        order = [v for v in groups if v is not WHOLE] + ([WHOLE] if WHOLE in groups else [])
+        undecided: list = []
+        for value in order:
+            part = self.slices.part(value)
+            asked = [k for k in groups[value] if k in remaining]
+            while asked:
+                try:
+                    model = part.sat(any_of([formula(part.enc, k) for k in asked]))
+                except Unknown:
+                    undecided.extend(asked)
+                    remaining.difference_update(asked)
+                    break
+                finally:
+                    self.report.questions = self.slices.questions()
+                if model is None:
+                    break
+                evaluation = evaluate(self.spec, part.enc.decode(model), part.among)
+                present = {k for k in remaining if holds(k, evaluation)}
+                if not present & set(asked):
+                    raise Disagreement("the solver found a situation the evaluator does not confirm")
+                remaining -= present
+                asked = [k for k in asked if k in remaining]
+        never = [k for k in keys if k in remaining]
+        return never, [k for k in keys if k in set(undecided)]
 
-    def _changes_without(self, pid: str, qid: str) -> z3.BoolRef:
-        """True in the situations where dropping the override pid → qid changes a verdict."""
-        spec, enc = self.spec, self.enc
+    def _changes_without(self, enc: Encoding, pid: str, qid: str) -> z3.BoolRef:
+        """True in the situations where dropping the override pid → qid changes a verdict
+        (built in `enc`, the whole spec's encoding or a slice's)."""
+        spec = self.spec
         seen = set()
         stack = [qid]
         while stack:
@@ -437,9 +458,10 @@ class Analyser:
                 continue
             seen.add(x)
             stack.extend(spec.provisions[x].overrides)
-        alt = dict(enc.in_force)
+        alt: dict[str, z3.BoolRef] = {}
         for x in _overrider_first_order(spec, seen):
-            overriders = [alt[y] for y in spec.overridden_by[x] if not (x == qid and y == pid)]
+            overriders = [alt[y] if y in alt else enc.in_force[y]
+                          for y in spec.overridden_by[x] if not (x == qid and y == pid)]
             alt[x] = all_of(enc.triggered[x], negate(any_of(overriders))) if overriders else enc.triggered[x]
         changed = {x: alt[x] for x in seen}
         differs = []

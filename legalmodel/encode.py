@@ -117,43 +117,81 @@ def model_value(model: z3.ModelRef, term: z3.ExprRef) -> bool | int:
         z3.Z3_dec_ref(ctx, value)
 
 
-class Encoding:
-    """Z3 constants and definitions for one spec."""
+class _Slice(dict):
+    """Provision constants; in a slice, a provision that is not a member is false."""
 
-    def __init__(self, spec: m.CheckedSpec, vocabulary: dict[str, m.Fact] | None = None, prefix: str = ""):
+    def __init__(self, constants: dict, sliced: bool):
+        super().__init__(constants)
+        self.sliced = sliced
+
+    def __missing__(self, pid: str) -> z3.BoolRef:
+        if self.sliced:
+            return z3.BoolVal(False)
+        raise KeyError(pid)
+
+
+def _facts_of(spec: m.CheckedSpec, members: list[str], region: dict | None) -> set[str]:
+    found = set(region or ())
+    for a in spec.assumptions:
+        found |= m.facts_in(a.condition)
+    for pid in members:
+        found |= m.facts_in(spec.provisions[pid].condition)
+    return found
+
+
+class Encoding:
+    """Z3 constants and definitions for one spec (or one slice of it)."""
+
+    def __init__(self, spec: m.CheckedSpec, vocabulary: dict[str, m.Fact] | None = None, prefix: str = "",
+                 members: list[str] | None = None, region: dict | None = None, whole: "Encoding | None" = None):
         """`vocabulary` gives the facts' types when two specs share one set of fact variables
-        (a diff over the union of their facts); `prefix` keeps each spec's provision constants apart."""
+        (a diff over the union of their facts); `prefix` keeps each spec's provision constants apart.
+
+        `members` and `region` make a *slice*: the encoding of the situations inside `region`
+        (a box, boxes.py), where no provision but the `members` can apply. Every other
+        provision is false there (as a constant, not a variable), so a question about those
+        situations is asked of a solver that holds only the provisions that can matter; `whole`
+        is the encoding of the whole spec, whose fact variables a slice shares."""
         self.spec = spec
         self.facts = vocabulary if vocabulary is not None else spec.facts
-        self.vars: dict[str, z3.ExprRef] = {}
+        self.mentioned = None if members is None else _facts_of(spec, members, region)
+        if whole is not None:
+            self.vars = whole.vars
+            self._equals = whole._equals
+        else:
+            self.vars = {}
+            self._equals: dict[tuple[str, object], z3.BoolRef] = {}
+            for name, fact in self.facts.items():
+                make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
+                self.vars[name] = make(f"fact:{name}")
         self.domain: list[z3.BoolRef] = []
-        for name, fact in self.facts.items():
-            t = fact.type
-            if isinstance(t, m.BoolType):
-                self.vars[name] = z3.Bool(f"fact:{name}")
-            else:
-                v = z3.Int(f"fact:{name}")
-                self.vars[name] = v
+        for name in (self.facts if self.mentioned is None else [f for f in self.facts if f in self.mentioned]):
+            t = self.facts[name].type
+            if not isinstance(t, m.BoolType):
+                v = self.vars[name]
                 low, high = (t.low, t.high) if isinstance(t, m.IntType) else (0, len(t.members) - 1)
                 self.domain.append(all_of(v >= low, v <= high))
+        self._by_modality: dict[tuple[str, str], list[str]] = {}
         self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
-        self.triggered = {pid: z3.Bool(f"{prefix}triggered:{pid}") for pid in spec.provisions}
-        self.in_force = {pid: z3.Bool(f"{prefix}in_force:{pid}") for pid in spec.provisions}
+        pids = list(spec.provisions) if members is None else members
+        self.triggered = _Slice({pid: z3.Bool(f"{prefix}triggered:{pid}") for pid in pids}, members is not None)
+        self.in_force = _Slice({pid: z3.Bool(f"{prefix}in_force:{pid}") for pid in pids}, members is not None)
         self.definitions: list[z3.BoolRef] = []
-        for pid, p in spec.provisions.items():
+        if region:
+            self.definitions.append(self.region_formula(region))
+        for pid in pids:
+            p = spec.provisions[pid]
             self.definitions.append(same(self.triggered[pid], self.expr(p.condition)))
-            overriders = [self.in_force[q] for q in spec.overridden_by[pid]]
+            overriders = [self.in_force[q] for q in spec.overridden_by[pid] if q in self.in_force]
             self.definitions.append(same(self.in_force[pid], all_of(self.triggered[pid], negate(any_of(overriders))))
                                     if overriders else same(self.in_force[pid], self.triggered[pid]))
         self._verdicts: dict[tuple[str, str], z3.BoolRef] = {}
-        self._equals: dict[tuple[str, object], z3.BoolRef] = {}
         self._trees: dict[tuple[str, str], list[list[z3.BoolRef]]] = {}
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
         for action in spec.actions:
             for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
                 const = z3.Bool(f"{prefix}{modality}:{action}")
-                members = [self.in_force[p.id] for p in spec.provisions_for(action) if p.modality == modality]
-                self.definitions.append(same(const, any_of(members)))
+                self.definitions.append(same(const, any_of([self.in_force[pid] for pid in self._members(action, modality)])))
                 self.any_in_force[(action, modality)] = const
 
     # ---- expressions ------------------------------------------------------------------------
@@ -254,7 +292,24 @@ class Encoding:
         return tuple(out)
 
     def _members(self, action: str, modality: str) -> list[str]:
-        return [p.id for p in self.spec.provisions_for(action) if p.modality == modality]
+        key = (action, modality)
+        if key not in self._by_modality:
+            provisions = self.spec.provisions
+            self._by_modality[key] = [pid for pid in self.in_force
+                                      if provisions[pid].action == action and provisions[pid].modality == modality]
+        return self._by_modality[key]
+
+    def region_formula(self, region: dict) -> z3.BoolRef:
+        """The formula of a box: every fact it names within its values."""
+        parts = []
+        for fact in sorted(region, key=list(self.facts).index):
+            allowed = region[fact]
+            var = self.vars[fact]
+            if isinstance(allowed, tuple):
+                parts.append(all_of(var >= allowed[0], var <= allowed[1]))
+            else:
+                parts.append(any_of([self.equals(fact, v) for v in self.facts[fact].type.values() if v in allowed]))
+        return all_of(parts)
 
     def _tree(self, action: str, modality: str) -> list[list[z3.BoolRef]]:
         key = (action, modality)
@@ -297,7 +352,11 @@ class Encoding:
         """A full situation from a Z3 model; unconstrained facts get their first value."""
         out = {}
         for name, fact in self.facts.items():
-            value = model_value(model, self.vars[name])
             t = fact.type
+            if self.mentioned is not None and name not in self.mentioned:
+                # a fact nothing in the slice mentions: its first value
+                out[name] = False if isinstance(t, m.BoolType) else t.low if isinstance(t, m.IntType) else t.members[0]
+                continue
+            value = model_value(model, self.vars[name])
             out[name] = t.members[value] if isinstance(t, m.EnumType) else value
         return out

@@ -87,6 +87,13 @@ def value_of(expr: m.Expr, situation: dict, triggered: dict[str, bool]):
     raise AssertionError(f"unknown expression {expr!r}")
 
 
+class _Untriggered(dict):
+    """Triggered provisions while they are worked out; one outside a slice is not triggered."""
+
+    def __missing__(self, pid: str) -> bool:
+        return False
+
+
 class _TriggeredView(dict):
     def __init__(self, triggered: frozenset[str]):
         super().__init__()
@@ -100,44 +107,55 @@ def assumptions_hold(spec: m.CheckedSpec, situation: dict) -> bool:
     return all(value_of(a.condition, situation, {}) for a in spec.assumptions)
 
 
-def evaluate(spec: m.CheckedSpec, situation: dict) -> Evaluation:
-    """Triggered provisions, provisions in force, and the verdict on every action."""
-    triggered: dict[str, bool] = {}
-    for pid in spec.order:
+def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = None) -> Evaluation:
+    """Triggered provisions, provisions in force, and the verdict on every action.
+
+    `among` limits the work to those provisions, for a situation in which no other provision
+    can apply (a situation inside a slice of the spec, boxes.py): the others count as not
+    triggered."""
+    members = spec.provisions if among is None else set(among)
+    order = spec.order if among is None else [pid for pid in spec.order if pid in members]
+    triggered: dict[str, bool] = {} if among is None else _Untriggered()
+    for pid in order:
         triggered[pid] = bool(value_of(spec.provisions[pid].condition, situation, triggered))
 
     in_force: dict[str, bool] = {}
-    for root in spec.provisions:
+    for root in (spec.provisions if among is None else among):
         stack = [root]
         while stack:
             pid = stack[-1]
             if pid in in_force:
                 stack.pop()
                 continue
-            pending = [q for q in spec.overridden_by[pid] if q not in in_force]
+            overriders = [q for q in spec.overridden_by[pid] if q in members]
+            pending = [q for q in overriders if q not in in_force]
             if pending:
                 stack.extend(pending)
                 continue
-            in_force[pid] = triggered[pid] and not any(in_force[q] for q in spec.overridden_by[pid])
+            in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders)
             stack.pop()
 
     verdicts = {}
     for name, action in spec.actions.items():
-        modalities = {p.modality for p in spec.provisions_for(name) if in_force[p.id]}
-        if m.OBLIGE in modalities and m.FORBID in modalities:
-            verdict = m.CONTRADICTORY
-        elif m.OBLIGE in modalities:
-            verdict = m.OBLIGATORY
-        elif m.FORBID in modalities:
-            verdict = m.FORBIDDEN
-        elif m.PERMIT in modalities:
-            verdict = m.PERMITTED
-        else:
-            verdict = action.default or m.UNDECIDED
-        verdicts[name] = verdict
+        modalities = {spec.provisions[pid].modality for pid, on in in_force.items()
+                      if on and spec.provisions[pid].action == name}
+        verdicts[name] = _verdict_from(modalities, action.default)
     return Evaluation(
         dict(situation),
         frozenset(p for p, t in triggered.items() if t),
         frozenset(p for p, f in in_force.items() if f),
         verdicts,
     )
+
+
+def _verdict_from(modalities, default: str | None) -> str:
+    if m.OBLIGE in modalities and m.FORBID in modalities:
+        return m.CONTRADICTORY
+    if m.OBLIGE in modalities:
+        return m.OBLIGATORY
+    if m.FORBID in modalities:
+        return m.FORBIDDEN
+    if m.PERMIT in modalities:
+        return m.PERMITTED
+    return default or m.UNDECIDED
+

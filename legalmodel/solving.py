@@ -14,6 +14,7 @@ from dataclasses import dataclass
 import z3
 
 from . import model as m
+from .boxes import EMPTY, pivot
 from .encode import Encoding, all_of, any_of, assert_term, check_under, implies, make_solver, negate
 
 
@@ -432,3 +433,82 @@ class Session:
             if not ev.conditions:
                 break
         return found
+
+
+# ---- slices -----------------------------------------------------------------------------------
+
+WHOLE = "(the whole spec)"  # the part that is not a slice
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of the spec to ask questions of: its encoding, its solver session, and the
+    provisions that can apply in it (None: all of them)."""
+
+    enc: Encoding
+    session: Session
+    among: list[str] | None
+
+    def sat(self, *formulas) -> z3.ModelRef | None:
+        return self.session.sat(*formulas)
+
+    def possible(self, *formulas) -> bool:
+        return self.session.possible(*formulas)
+
+
+class Slices:
+    """The spec cut into slices by the values of one fact, each slice with its own solver.
+
+    The fact is the one most provisions pin to few values (the kind of information, the
+    recipient: boxes.pivot). The slice for a value holds the situations where the fact has
+    that value, and only the provisions whose box allows it; the others are false there. A
+    question whose situations all lie in one slice is asked of that slice's solver, which is
+    small however large the law: the questions of a law with thousands of provisions, each on
+    its own kind of information, then cost about the same each, instead of growing with the
+    law. A yes/no answer is the same either way, so only such questions are sliced; the
+    evidence the analyses print is always found in the whole spec."""
+
+    def __init__(self, spec: m.CheckedSpec, enc: Encoding, session: Session, boxes: dict,
+                 timeout_ms: int | None):
+        self.spec = spec
+        self.enc = enc
+        self.boxes = boxes
+        self.timeout_ms = timeout_ms
+        self.whole = Part(enc, session, None)
+        self.key = pivot(spec, boxes, list(spec.provisions))
+        self._position = {pid: i for i, pid in enumerate(spec.provisions)}
+        self._by_value: dict = {}
+        self._wild: list[str] = []
+        for pid in spec.provisions:
+            box = boxes[pid]
+            if box is EMPTY:
+                continue
+            if self.key is None or self.key not in box:
+                self._wild.append(pid)
+            else:
+                for value in box[self.key]:
+                    self._by_value.setdefault(value, []).append(pid)
+        self._parts: dict = {}
+
+    def value_for(self, box) -> object:
+        """The slice every situation in `box` lies in (a value of the fact), or WHOLE when
+        there is none or the slice would not be much smaller than the spec."""
+        if self.key is None or box is EMPTY or self.key not in box or len(box[self.key]) != 1:
+            return WHOLE
+        (value,) = box[self.key]
+        if 2 * (len(self._by_value.get(value, ())) + len(self._wild)) > len(self.spec.provisions):
+            return WHOLE
+        return value
+
+    def part(self, value) -> Part:
+        if value is WHOLE or value == WHOLE:
+            return self.whole
+        if value not in self._parts:
+            members = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
+            enc = Encoding(self.spec, members=members, region={self.key: frozenset([value])}, whole=self.enc)
+            session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms)
+            self._parts[value] = Part(enc, session, members)
+        return self._parts[value]
+
+    def questions(self) -> int:
+        return self.whole.session.questions + sum(p.session.questions for p in self._parts.values())

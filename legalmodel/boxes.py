@@ -1,0 +1,223 @@
+"""Necessary conditions of a provision, read off its condition without a solver.
+
+A *box* maps some facts to the values a condition allows them: a set of values for a boolean
+or an enumeration fact, an interval for an integer. A condition's box is necessary, not
+sufficient: wherever the condition holds, every fact lies in its box (the box may be larger
+than the condition). So two provisions whose boxes are disjoint (some fact has no value in
+both) are never triggered in the same situation, whatever the assumptions say.
+
+Secrecy law is written this way: a provision covers one kind of information, one recipient,
+one age group. The analyses use boxes to leave out, without asking the solver, the pairs of
+provisions that cannot meet (a permit for one kind of information and a forbid for another),
+which would otherwise make the questions grow with the square of the provisions.
+"""
+
+from __future__ import annotations
+
+from . import model as m
+
+# A box: fact -> frozenset of values (bool, enum) or (low, high) (integers); a fact that is
+# absent is unconstrained. EMPTY is the box of a condition that never holds.
+Box = dict
+EMPTY = None
+
+
+def box_of(spec: m.CheckedSpec, expr: m.Expr) -> Box | None:
+    """The necessary box of `expr` (None when it can never hold)."""
+    return _box(spec, expr, False)
+
+
+def disjoint(a: Box | None, b: Box | None) -> bool:
+    """Whether no situation lies in both boxes."""
+    if a is EMPTY or b is EMPTY:
+        return True
+    for fact, allowed in a.items():
+        other = b.get(fact)
+        if other is not None and _meet(allowed, other) is EMPTY:
+            return True
+    return False
+
+
+def intersect(a: Box | None, b: Box | None) -> Box | None:
+    """The box of the situations in both."""
+    return _intersect([a, b])
+
+
+def provision_boxes(spec: m.CheckedSpec) -> dict[str, Box | None]:
+    """The box of each provision's condition, with `applies(...)` read as the union of the
+    boxes of the provisions it names."""
+    boxes: dict[str, Box | None] = {}
+    for pid in spec.order:  # every provision after those it asks about
+        boxes[pid] = _box(spec, spec.provisions[pid].condition, False, boxes)
+    return boxes
+
+
+def _meet(a, b):
+    if isinstance(a, tuple):
+        low, high = max(a[0], b[0]), min(a[1], b[1])
+        return (low, high) if low <= high else EMPTY
+    both = a & b
+    return both if both else EMPTY
+
+
+def _join(a, b):
+    if isinstance(a, tuple):
+        return (min(a[0], b[0]), max(a[1], b[1]))
+    return a | b
+
+
+def _intersect(boxes: list) -> Box | None:
+    out: Box = {}
+    for box in boxes:
+        if box is EMPTY:
+            return EMPTY
+        for fact, allowed in box.items():
+            if fact in out:
+                met = _meet(out[fact], allowed)
+                if met is EMPTY:
+                    return EMPTY
+                out[fact] = met
+            else:
+                out[fact] = allowed
+    return out
+
+
+def _union(boxes: list) -> Box | None:
+    live = [b for b in boxes if b is not EMPTY]
+    if not live:
+        return EMPTY
+    out = dict(live[0])
+    for box in live[1:]:
+        for fact in list(out):
+            if fact in box:
+                out[fact] = _join(out[fact], box[fact])
+            else:
+                del out[fact]
+    return out
+
+
+def _full(spec: m.CheckedSpec, fact: str):
+    t = spec.facts[fact].type
+    if isinstance(t, m.IntType):
+        return (t.low, t.high)
+    return frozenset(t.values())
+
+
+def _restrict(spec: m.CheckedSpec, fact: str, allowed) -> Box | None:
+    """The box allowing `fact` only `allowed` (a set of values, or an interval)."""
+    met = _meet(_full(spec, fact), allowed)
+    return EMPTY if met is EMPTY else {fact: met}
+
+
+def _compare(spec: m.CheckedSpec, fact: str, op: str, value) -> Box | None:
+    t = spec.facts[fact].type
+    if isinstance(t, m.IntType):
+        if op == "=":
+            return _restrict(spec, fact, (value, value))
+        if op == "<":
+            return _restrict(spec, fact, (t.low, value - 1))
+        if op == "<=":
+            return _restrict(spec, fact, (t.low, value))
+        if op == ">":
+            return _restrict(spec, fact, (value + 1, t.high))
+        if op == ">=":
+            return _restrict(spec, fact, (value, t.high))
+        return {}  # != cuts a hole an interval cannot show
+    if op == "=":
+        return _restrict(spec, fact, frozenset([value]))
+    if op == "!=":
+        return _restrict(spec, fact, _full(spec, fact) - {value})
+    return {}
+
+
+_FLIP = {"<": ">", "<=": ">=", ">": "<", ">=": "<=", "=": "=", "!=": "!="}
+_NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "!=", "!=": "="}
+
+
+def _box(spec: m.CheckedSpec, e: m.Expr, negated: bool, applied: dict | None = None) -> Box | None:
+    """The box of `e` (of `not e` when `negated`); {} when nothing simple is necessary."""
+    if isinstance(e, m.Const):
+        return EMPTY if bool(e.value) == negated else {}
+    if isinstance(e, m.FactRef):
+        return _restrict(spec, e.fact, frozenset([not negated]))
+    if isinstance(e, m.NotE):
+        return _box(spec, e.operand, not negated, applied)
+    if isinstance(e, (m.AndE, m.OrE)):
+        parts = [_box(spec, x, negated, applied) for x in e.operands]
+        conjunctive = isinstance(e, m.AndE) != negated
+        return _intersect(parts) if conjunctive else _union(parts)
+    if isinstance(e, m.ImpliesE):  # p → q is ¬p ∨ q
+        parts = [_box(spec, e.premise, not negated, applied), _box(spec, e.conclusion, negated, applied)]
+        return _intersect(parts) if negated else _union(parts)
+    if isinstance(e, m.CmpE):
+        op = _NEGATE[e.op] if negated else e.op
+        if isinstance(e.left, m.FactRef) and isinstance(e.right, m.Const):
+            return _compare(spec, e.left.fact, op, e.right.value)
+        if isinstance(e.right, m.FactRef) and isinstance(e.left, m.Const):
+            return _compare(spec, e.right.fact, _FLIP[op], e.left.value)
+        return {}
+    if isinstance(e, m.InE):
+        if not isinstance(e.operand, m.FactRef):
+            return {}
+        inside = e.negated == negated
+        t = spec.facts[e.operand.fact].type
+        values = frozenset(c.value for c in e.values)
+        if isinstance(t, m.IntType):
+            if not inside:
+                return {}
+            return _union([_restrict(spec, e.operand.fact, (v, v)) for v in values])
+        return _restrict(spec, e.operand.fact, values if inside else _full(spec, e.operand.fact) - values)
+    if isinstance(e, m.AppliesE):
+        if negated or applied is None:
+            return {}
+        return _union([applied[p] for p in e.provisions])
+    return {}  # iff: nothing simple
+
+
+def meeting_pairs(spec: m.CheckedSpec, boxes: dict, firsts: list[str], seconds: list[str]) -> list[tuple[str, str]]:
+    """The pairs (a, b) of `firsts` × `seconds` whose boxes are not disjoint, in the order of
+    `firsts` and then of `seconds`. Found through an index on the enumeration or boolean fact
+    that most of them pin to few values, so that a law with thousands of provisions, each on
+    its own kind of information, is not paired up one by one."""
+    key = pivot(spec, boxes, firsts + seconds)
+    rank = {pid: i for i, pid in enumerate(seconds)}
+    by_value: dict = {}
+    wild: list[str] = []
+    for b in seconds:
+        box = boxes[b]
+        if box is EMPTY:
+            continue
+        if key is None or key not in box:
+            wild.append(b)
+        else:
+            for value in box[key]:
+                by_value.setdefault(value, []).append(b)
+    out = []
+    for a in firsts:
+        box = boxes[a]
+        if box is EMPTY:
+            continue
+        if key is None or key not in box:
+            candidates = seconds
+        else:
+            found = set(wild)
+            for value in box[key]:
+                found.update(by_value.get(value, ()))
+            candidates = sorted(found, key=rank.__getitem__)
+        out.extend((a, b) for b in candidates if not disjoint(box, boxes[b]))
+    return out
+
+
+def pivot(spec: m.CheckedSpec, boxes: dict, pids: list[str]) -> str | None:
+    """The non-integer fact that the most provisions pin to at most half of its values."""
+    counts: dict[str, int] = {}
+    for pid in pids:
+        box = boxes[pid]
+        if box is EMPTY:
+            continue
+        for fact, allowed in box.items():
+            if not isinstance(allowed, tuple) and 2 * len(allowed) <= len(_full(spec, fact)):
+                counts[fact] = counts.get(fact, 0) + 1
+    if not counts:
+        return None
+    return min(counts, key=lambda f: (-counts[f], list(spec.facts).index(f)))
