@@ -24,6 +24,26 @@ from .report import dumps, invalid_json, render_diagnostic, render_markdown, ren
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
+
+class Seconds(click.ParamType):
+    """A time limit in seconds: a finite number from 0.001 to a day."""
+
+    name = "seconds"
+
+    def convert(self, value, param, ctx):
+        import math
+
+        try:
+            seconds = float(value)
+        except (TypeError, ValueError):
+            self.fail(f"`{value}` is not a number of seconds", param, ctx)
+        if not math.isfinite(seconds) or not 0.001 <= seconds <= 86_400:
+            self.fail(f"`{value}` is not a time limit from 0.001 to 86400 seconds", param, ctx)
+        return seconds
+
+
+SECONDS = Seconds()
+
 MAIN_HELP = """Check the provisions of a law, written as a spec, for contradictions, gaps,
 dead provisions and failed goals, and show a concrete situation for each finding.
 
@@ -74,7 +94,7 @@ Examples:
               help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
                    "sarif for code scanning; junit for test dashboards (goals and examples as tests); "
                    "markdown for a review")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="check the law in force on this date (amendments in force by then are applied); "
@@ -264,7 +284,7 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
 @click.option("--proposal", metavar="FILE|TITLE", help="compare the law without and with this proposal")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
               help="markdown is fit to paste into a review of the amendment")
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
 @click.option("--as-examples", "as_examples", is_flag=True,
               help="print each changed situation as an `example` block with its new verdict")
@@ -433,7 +453,7 @@ Examples:
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the law in force on this date")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
 def impact_command(path, citation, as_of, fmt, timeout) -> None:
     from .diff import diff, without_provision
@@ -476,7 +496,7 @@ Examples:
               help="also say why the outcome is not this one")
 @click.option("--as-example", is_flag=True, help="print the situation as an `example` block to paste into the spec")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
 def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
     from .explain import Explainer, example_block, parse_given
@@ -638,8 +658,12 @@ def init_command(directory) -> None:
         sys.exit(EXIT_INPUT)
     for relative, text in FILES.items():
         target = root / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(text, encoding="utf-8")
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8")
+        except OSError as e:
+            click.echo(f"legalmodel: cannot create `{target}`: {e.strerror or e}", err=True)
+            sys.exit(EXIT_INPUT)
         click.echo(f"created {target}")
     sys.exit(EXIT_CLEAN)
 

@@ -110,9 +110,9 @@ def model_value(model: z3.ModelRef, term: z3.ExprRef) -> bool | int:
         if z3.Z3_get_sort_kind(ctx, z3.Z3_get_sort(ctx, value)) == z3.Z3_BOOL_SORT:
             return z3.Z3_get_bool_value(ctx, value) == z3.Z3_L_TRUE
         number = ctypes.c_int64()
-        if not z3.Z3_get_numeral_int64(ctx, value, ctypes.byref(number)):
-            raise RuntimeError("Z3 gave a value that is not a machine integer")
-        return number.value
+        if z3.Z3_get_numeral_int64(ctx, value, ctypes.byref(number)):
+            return number.value
+        return int(z3.Z3_get_numeral_string(ctx, value))  # beyond 64 bits (a range may be that wide)
     finally:
         z3.Z3_dec_ref(ctx, value)
 

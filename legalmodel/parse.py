@@ -123,11 +123,15 @@ def expected_words(expected) -> tuple[str, ...]:
 # ---- the transformer -------------------------------------------------------------------------
 
 class CitationError(Exception):
-    def __init__(self, message: str, token: Token | None, help: str | None = None):
+    """A token the grammar accepts but the language does not: a malformed citation (code
+    `citation`) or a date that is not in the calendar (code `date`)."""
+
+    def __init__(self, message: str, token: Token | None, help: str | None = None, code: str = "citation"):
         super().__init__(message)
         self.message = message
         self.token = token
         self.help = help
+        self.code = code
 
 
 CMP_NORMAL = {"=": "=", "!=": "!=", "≠": "!=", "<=": "<=", "≤": "<=", ">=": ">=", "≥": ">=", "<": "<", ">": ">"}
@@ -136,6 +140,20 @@ CMP_NORMAL = {"=": "=", "!=": "!=", "≠": "!=", "<=": "<=", "≤": "<=", ">=": 
 @v_args(meta=True)
 class ToSyntax(Transformer):
     """Lark tree → syntax.py nodes. One method per grammar rule."""
+
+    def DATE(self, tok: Token) -> Token:
+        """A date must be one of the calendar's: 2020-02-30 is a syntax error, not a day."""
+        import datetime
+
+        try:
+            datetime.date.fromisoformat(str(tok))
+        except ValueError:
+            raise CitationError(f"`{tok}` is not a date in the calendar", tok,
+                                help="write a real date as YYYY-MM-DD, for example 2020-08-01", code="date") from None
+        if str(tok) < "1000-01-01":
+            raise CitationError(f"`{tok}` is not a date a law can bear", tok,
+                                help="write the year in full, for example 2020-08-01", code="date")
+        return tok
 
     def __init__(self, source: SourceFile):
         super().__init__()
@@ -632,7 +650,8 @@ def parse_source(source: SourceFile) -> s.SpecFile:
         items = ToSyntax(source).transform(tree)
     except VisitError as err:
         if isinstance(err.orig_exc, CitationError):
-            raise SpecErrors([_citation_diagnostic(source, err.orig_exc)]) from None
+            # read the file item by item, so every such error in it is reported in one run
+            raise SpecErrors(_all_syntax_errors(source) or [_citation_diagnostic(source, err.orig_exc)]) from None
         raise
     return s.SpecFile(source, items)
 
@@ -643,7 +662,7 @@ def _citation_diagnostic(source: SourceFile, err: CitationError) -> Diagnostic:
         span = Span(source, 0, 0, 1, 1)
     else:
         span = Span(source, tok.start_pos, tok.end_pos, tok.line, tok.column)
-    return Diagnostic("citation", err.message, span, help=err.help)
+    return Diagnostic(err.code, err.message, span, help=err.help)
 
 
 def _chunks(text: str) -> list[tuple[int, int, str]]:
@@ -686,7 +705,7 @@ def _all_syntax_errors(source: SourceFile) -> list[Diagnostic]:
             if isinstance(err.orig_exc, CitationError):
                 shifted = _shift_token(err.orig_exc.token, offset, first_line)
                 diagnostics.append(_citation_diagnostic(
-                    source, CitationError(err.orig_exc.message, shifted, err.orig_exc.help)))
+                    source, CitationError(err.orig_exc.message, shifted, err.orig_exc.help, err.orig_exc.code)))
             else:
                 raise
     if not diagnostics:  # the whole failed but every part parsed: report the whole's error

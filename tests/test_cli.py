@@ -109,6 +109,39 @@ def test_undecided_within_the_time_limit_exits_3(tmp_path):
     assert [f["kind"] for f in spec["findings"]] == ["unknown"]
 
 
+@pytest.mark.parametrize("limit", ["nan", "inf", "-1", "0", "ten"])
+def test_a_time_limit_that_is_not_a_finite_number_of_seconds_is_a_usage_error(tmp_path, limit):
+    result = run("check", write(tmp_path, CLEAN), "--timeout", limit)
+    assert result.exit_code == 2, result.output
+    assert f"`{limit}` is not" in result.stderr
+
+
+def test_integers_beyond_64_bits_are_read_back_exactly(tmp_path):
+    spec = """law OSL "o"
+fact n: 0..99999999999999999999 "a very large number"
+action l "l" default permitted
+provision 1 kap. 1 § "x"
+  forbid l when n > 99999999999999999990
+example "a number past the threshold"
+  given n = 99999999999999999995
+  expect l permitted
+"""
+    result = run("check", write(tmp_path, spec), "--format", "json")
+    assert result.exit_code == 1, result.output
+    [spec_report] = json.loads(result.stdout)["specs"]
+    [finding] = spec_report["findings"]
+    assert finding["kind"] == "failed-example"
+    assert "but it is forbidden" in finding["message"]
+
+
+def test_init_into_a_folder_that_cannot_be_made_is_a_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    result = run("init", blocker / "new")
+    assert result.exit_code == 2, result.output
+    assert "cannot create" in result.stderr
+
+
 def test_the_worst_outcome_of_several_specs_decides(tmp_path):
     write(tmp_path, CLEAN, "clean/spec.lm")
     write(tmp_path, FINDINGS, "findings/spec.lm")
