@@ -19,10 +19,10 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from . import model as m
-from .boxes import disjoint, intersect, meeting_pairs, provision_boxes
+from .boxes import box_of, disjoint, intersect, meeting_pairs, provision_boxes
 from .encode import Encoding, all_of, any_of, negate, same
 from .source import SourceFile, Span
-from .solving import WHOLE, Condition, Session, Slices, Unknown  # noqa: F401  (Condition: API)
+from .solving import WHOLE, Condition, Part, Session, Slices, Unknown  # noqa: F401  (Condition: API)
 from .evaluate import assumptions_hold, evaluate
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -132,15 +132,21 @@ class Analyser:
         self.report.timings["encode"] = time.perf_counter() - started
         self.progress = progress or (lambda step, done, total: None)
 
-    def sat(self, *formulas) -> z3.ModelRef | None:
-        model = self.session.sat(*formulas)
-        self.report.questions = self.session.questions
-        return model
+    def sat(self, *formulas, part: Part | None = None) -> z3.ModelRef | None:
+        try:
+            return (part or self.slices.whole).sat(*formulas)
+        finally:
+            self.report.questions = self.slices.questions()
 
-    def possible(self, *formulas) -> bool:
-        answer = self.session.possible(*formulas)
-        self.report.questions = self.session.questions
-        return answer
+    def possible(self, *formulas, part: Part | None = None) -> bool:
+        try:
+            return (part or self.slices.whole).possible(*formulas)
+        finally:
+            self.report.questions = self.slices.questions()
+
+    def part_for(self, box) -> Part:
+        """The slice that holds every situation in `box` (the whole spec when none does)."""
+        return self.slices.part(self.slices.value_for(box))
 
     @property
     def assume_lits(self):
@@ -151,23 +157,29 @@ class Analyser:
 
     def evidence(self, model: z3.ModelRef, expect, what: str, prop: z3.BoolRef | None = None,
                  relevant: list[str] | None = None, fixed: dict | None = None, label: str = "",
-                 avoid: list = (), prefer: list = ()) -> Evidence:
-        """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that matter."""
-        situation = self.enc.decode(model)
-        evaluation = evaluate(self.spec, situation)
+                 avoid: list = (), prefer: list = (), part: Part | None = None) -> Evidence:
+        """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that
+        matter. With a slice as `part`, `prop` is built in its encoding and every situation
+        where it holds lies in the slice."""
+        part = part or self.slices.whole
+        session = part.session
+        situation = part.enc.decode(model)
+        evaluation = evaluate(self.spec, situation, part.among)
         if not assumptions_hold(self.spec, situation) or not expect(evaluation):
             raise Disagreement(
                 f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
         conditions: tuple[Condition, ...] = ()
         if prop is not None:
-            situation = self.session.least(
-                situation, [prop, *[negate(self.session.cube_formula(c)) for c in avoid], *prefer], fixed)
-            evaluation = evaluate(self.spec, situation)
+            situation = session.least(
+                situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer], fixed)
+            evaluation = evaluate(self.spec, situation, part.among)
             if not assumptions_hold(self.spec, situation) or not expect(evaluation):
                 raise Disagreement(
                     f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
-            conditions = self.session.generalise(situation, prop, relevant or list(self.spec.facts), fixed or {})
-            self.report.questions = self.session.questions
+            relevant = relevant or list(self.spec.facts)
+            conditions = session.generalise(situation, prop, relevant, fixed or {})
+            conditions = part.within(conditions, relevant, fixed or {})
+            self.report.questions = self.slices.questions()
         return Evidence(
             situation=situation,
             conditions=conditions,
@@ -178,15 +190,17 @@ class Analyser:
         )
 
     def witnesses(self, prop: z3.BoolRef, expect, what: str, relevant: list[str],
-                  fixed: dict | None = None, limit: int = MAX_WITNESSES) -> list[Evidence]:
+                  fixed: dict | None = None, limit: int = MAX_WITNESSES, part: Part | None = None) -> list[Evidence]:
         """Up to `limit` situations where `prop` holds, each in a different region of the facts
         that matter (each next one lies outside the conditions of those before)."""
-        found = self.session.regions(
-            prop, lambda model, earlier, prefer: self.evidence(model, expect, what, prop, relevant, fixed,
-                                                               avoid=earlier, prefer=prefer),
-            limit, fixed, diversify=True)
-        self.report.questions = self.session.questions
-        return found
+        part = part or self.slices.whole
+        try:
+            return part.session.regions(
+                prop, lambda model, earlier, prefer: self.evidence(model, expect, what, prop, relevant, fixed,
+                                                                   avoid=earlier, prefer=prefer, part=part),
+                limit, fixed, diversify=True)
+        finally:
+            self.report.questions = self.slices.questions()
 
     # ---- findings ---------------------------------------------------------------------------
 
@@ -276,9 +290,10 @@ class Analyser:
         for pid in sorted(never, key=list(spec.provisions).index):
             p = spec.provisions[pid]
             relevant = self.relevant_facts({p.action})
-            witness = self.sat(enc.triggered[pid])
+            part = self.part_for(self.boxes[pid])
+            witness = self.sat(part.enc.triggered[pid], part=part)
             ev = self.evidence(witness, lambda e: pid in e.triggered and pid not in e.in_force,
-                               f"{pid} triggered but overridden", enc.triggered[pid], relevant)
+                               f"{pid} triggered but overridden", part.enc.triggered[pid], relevant, part=part)
             over = [q for q in spec.overridden_by[pid] if q in ev.in_force]
             self.add(Finding("never-in-force", WARNING,
                              f"{pid} applies only where another provision sets it aside",
@@ -329,9 +344,11 @@ class Analyser:
                     raise Disagreement(f"the solver found a {kind} on `{action}` the evaluator does not see: {situation}")
                 for key in hit:
                     a, b = spec.provisions[key[0]], spec.provisions[key[1]]
-                    prop = open_pairs.pop(key)
+                    open_pairs.pop(key)
+                    part = self.part_for(intersect(self.boxes[key[0]], self.boxes[key[1]]))
+                    prop = all_of(part.enc.in_force[key[0]], part.enc.in_force[key[1]])
                     ev = self.evidence(model, lambda e, k=key: k[0] in e.in_force and k[1] in e.in_force,
-                                       f"{kind} of {key[0]} and {key[1]}", prop, relevant)
+                                       f"{kind} of {key[0]} and {key[1]}", prop, relevant, part=part)
                     details = ()
                     if kind == "collision":
                         details = (f"the verdict there is {ev.verdicts[action]}; if that is the intended outcome, "
@@ -437,7 +454,7 @@ class Analyser:
                     self.report.questions = self.slices.questions()
                 if model is None:
                     break
-                evaluation = evaluate(self.spec, part.enc.decode(model), part.among)
+                evaluation = evaluate(self.spec, part.enc.decode(model, only_mentioned=True), part.among)
                 present = {k for k in remaining if holds(k, evaluation)}
                 if not present & set(asked):
                     raise Disagreement("the solver found a situation the evaluator does not confirm")
@@ -475,8 +492,9 @@ class Analyser:
     def goals(self) -> None:
         spec, enc = self.spec, self.enc
         for goal in spec.goals:
-            condition = enc.expr(goal.condition)
-            good = enc.verdict_in(goal.action, goal.verdicts)
+            part = self.part_for(box_of(spec, goal.condition))
+            condition = part.enc.expr(goal.condition)
+            good = part.enc.verdict_in(goal.action, goal.verdicts)
             relevant = self.relevant_facts({goal.action}, goal.condition)
             entry = {"goal": goal, "status": None, "evidence": ()}
             try:
@@ -484,13 +502,14 @@ class Analyser:
                     bad = all_of(condition, negate(good))
                     evs = self.witnesses(
                         bad, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
-                        f"goal “{goal.title}”", relevant)
+                        f"goal “{goal.title}”", relevant, part=part)
                     holds = not evs
                 else:
-                    model = self.sat(condition, good)
+                    model = self.sat(condition, good, part=part)
                     holds = model is not None
                     evs = [self.evidence(model, lambda e: e.verdicts[goal.action] in goal.verdicts and e.holds(goal.condition),
-                                         f"goal “{goal.title}”", all_of(condition, good), relevant)] if holds else []
+                                         f"goal “{goal.title}”", all_of(condition, good), relevant,
+                                         part=part)] if holds else []
             except Unknown as u:
                 entry["status"] = "unknown"
                 self.report.goals.append(entry)
@@ -523,9 +542,12 @@ class Analyser:
         for example in spec.examples:
             given = dict(example.given)
             entry = {"example": example, "results": []}
+            part = self.part_for({f: (v, v) if isinstance(spec.facts[f].type, m.IntType) else frozenset([v])
+                                  for f, v in given.items()})
+            enc = part.enc
             given_formula = enc.situation_formula(given) if given else z3.BoolVal(True)
             try:
-                possible = self.sat(given_formula)
+                possible = self.sat(given_formula, part=part)
             except Unknown as u:
                 self.unknown(example.title, example.span, f"example “{example.title}”", u.reason)
                 continue
@@ -541,20 +563,20 @@ class Analyser:
                 relevant = self.relevant_facts({action})
                 result = {"action": action, "expected": expected}
                 try:
-                    if not self.possible(given_formula, negate(enc.verdict_is(action, expected))):
+                    if not self.possible(given_formula, negate(enc.verdict_is(action, expected)), part=part):
                         result["status"] = "passes"
                         entry["results"].append(result)
                         continue
                     keeps_given = lambda e: all(e.situation[f] == v for f, v in given.items())  # noqa: E731
                     evidence = []  # one witness for each verdict the given facts allow
                     for verdict in [expected] + [v for v in m.VERDICTS if v != expected]:
-                        model = self.sat(given_formula, enc.verdict_is(action, verdict))
+                        model = self.sat(given_formula, enc.verdict_is(action, verdict), part=part)
                         if model is None:
                             continue
                         evidence.append(self.evidence(
                             model, lambda e, v=verdict: e.verdicts[action] == v and keeps_given(e),
                             f"example “{example.title}”", enc.verdict_is(action, verdict), relevant, given,
-                            label=f"gives {verdict}"))
+                            label=f"gives {verdict}", part=part))
                     possible = [e.verdicts[action] for e in evidence]
                     depends = sorted({c.fact for ev in evidence for c in ev.conditions}, key=list(spec.facts).index)
                     result["evidence"] = tuple(evidence)

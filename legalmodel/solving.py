@@ -448,6 +448,23 @@ class Part:
     enc: Encoding
     session: Session
     among: list[str] | None
+    region: dict | None = None  # the slice's box: one fact with one value
+
+    def within(self, conditions: tuple[Condition, ...], relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
+        """Conditions generalised inside the slice, with the slice's own condition added: in
+        the slice, its fact can take no other value, so the generalisation drops it, but the
+        conditions are read of the whole spec. In the order of `relevant`."""
+        if not self.region:
+            return conditions
+        (fact, allowed), = self.region.items()
+        if fact in fixed or fact not in relevant or any(c.fact == fact for c in conditions):
+            return conditions
+        (value,) = allowed
+        t = self.enc.facts[fact].type
+        added = Condition(fact, "bool", value=value) if isinstance(t, m.BoolType) else Condition(
+            fact, "set", members=(value,))
+        position = {f: i for i, f in enumerate(relevant)}
+        return tuple(sorted((*conditions, added), key=lambda c: position[c.fact]))
 
     def sat(self, *formulas) -> z3.ModelRef | None:
         return self.session.sat(*formulas)
@@ -507,7 +524,7 @@ class Slices:
             members = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
             enc = Encoding(self.spec, members=members, region={self.key: frozenset([value])}, whole=self.enc)
             session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms)
-            self._parts[value] = Part(enc, session, members)
+            self._parts[value] = Part(enc, session, members, {self.key: frozenset([value])})
         return self._parts[value]
 
     def questions(self) -> int:
