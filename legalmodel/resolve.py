@@ -33,6 +33,8 @@ class Resolver:
         self.provision_syntax: dict[str, s.ProvisionDecl] = {}
         self.citations: dict[str, Citation] = {}
         self.outside: list[Selector] = []
+        self._chapter_index = None  # (provisions indexed, pids by (law, chapter), chapters by law, positions)
+        self._modality_index: dict[tuple[str, str], list[str]] | None = None
 
     # ---- helpers --------------------------------------------------------------------------
 
@@ -208,12 +210,46 @@ class Resolver:
         resolved = self.selector(sel, context_law)
         if resolved is None:
             return []
-        chosen = [pid for pid, c in self.citations.items() if resolved.matches(c)]
+        chosen = [pid for pid in self._candidates(resolved) if resolved.matches(self.citations[pid])]
         if not chosen and not any(self._within(resolved, o) for o in self.outside):
             self.error("selects-nothing", f"`{resolved.describe()}` {what} no provision of this spec",
                        sel.span,
                        help=f'if the spec leaves it out on purpose, say so: `outside scope {resolved.describe()} "why"`')
         return chosen
+
+    def _candidates(self, sel: Selector) -> list[str]:
+        """The provisions of `sel`'s law in its chapters, in declaration order: an index, so
+        that a law of thousands of provisions, each naming a few others, is not read through
+        once for every name (built again only when provisions were declared since)."""
+        import bisect
+
+        if self._chapter_index is None or self._chapter_index[0] != len(self.citations):
+            by_chapter: dict[tuple[str, int | None], list[str]] = {}
+            for pid, c in self.citations.items():
+                by_chapter.setdefault((c.law, c.chapter), []).append(pid)
+            chapters: dict[str, list[int]] = {}
+            for law, chapter in by_chapter:
+                if chapter is not None:
+                    chapters.setdefault(law, []).append(chapter)
+            position = {pid: i for i, pid in enumerate(self.citations)}
+            by_paragraph: dict[tuple, list[str]] = {}
+            for pid, c in self.citations.items():
+                by_paragraph.setdefault((c.law, c.chapter, c.paragraph, c.letter), []).append(pid)
+            self._chapter_index = (len(self.citations), by_chapter, {k: sorted(v) for k, v in chapters.items()},
+                                   position, by_paragraph)
+        _count, by_chapter, chapters, position, by_paragraph = self._chapter_index
+        if sel.paragraphs is not None and sel.paragraphs[0] == sel.paragraphs[1] and (
+                sel.chapters is None or sel.chapters[0] == sel.chapters[1]):
+            chapter = None if sel.chapters is None else sel.chapters[0]
+            return by_paragraph.get((sel.law, chapter, *sel.paragraphs[0]), [])
+        if sel.chapters is None:
+            return by_chapter.get((sel.law, None), [])
+        low, high = sel.chapters
+        present = chapters.get(sel.law, [])
+        inside = present[bisect.bisect_left(present, low):bisect.bisect_right(present, high)]
+        if len(inside) == 1:
+            return by_chapter[(sel.law, inside[0])]
+        return sorted((pid for c in inside for pid in by_chapter[(sel.law, c)]), key=position.__getitem__)
 
     @staticmethod
     def _within(sel: Selector, outside: Selector) -> bool:
@@ -257,10 +293,9 @@ class Resolver:
                         scope = set()
                         for sel in clause.within:
                             scope.update(self.select(sel, law, "selects"))
-                    for qid, q in syntax_by_pid.items():
-                        if q.modality == clause.modality and q.action.text == p.action.text and qid != pid:
-                            if scope is None or qid in scope:
-                                overrides.append(qid)
+                    for qid in self._by_modality(clause.modality, p.action.text):
+                        if qid != pid and (scope is None or qid in scope):
+                            overrides.append(qid)
                 else:
                     for sel in clause.selectors:
                         overrides.extend(q for q in self.select(sel, law, "selects") if q != pid)
@@ -279,6 +314,14 @@ class Resolver:
                 span=p.span,
             )
         return out
+
+    def _by_modality(self, modality: str, action: str) -> list[str]:
+        """The provisions of one modality on one act, in declaration order (built once)."""
+        if self._modality_index is None:
+            self._modality_index = {}
+            for qid, q in self.provision_syntax.items():
+                self._modality_index.setdefault((q.modality, q.action.text), []).append(qid)
+        return self._modality_index.get((modality, action), [])
 
     def check_cycles(self, provisions, overridden_by):
         self._cycles({pid: p.overrides for pid, p in provisions.items()}, provisions,
