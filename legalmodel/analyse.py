@@ -159,11 +159,29 @@ class Analyser:
                  relevant: list[str] | None = None, fixed: dict | None = None, label: str = "",
                  avoid: list = (), prefer: list = (), part: Part | None = None) -> Evidence:
         """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that
-        matter. With a slice as `part`, `prop` is built in its encoding and every situation
-        where it holds lies in the slice."""
+        matter. With a slice as `part`, every situation where `prop` holds lies in the slice.
+        `prop` is a formula of `part`'s encoding, or a function that builds it in an encoding:
+        then evidence found in the whole spec is generalised in the slice of the model's
+        situation, where it is much cheaper, and its conditions name that slice's value."""
         part = part or self.slices.whole
-        session = part.session
         situation = part.enc.decode(model)
+        prefix: list = []  # the facts up to the slice's, at their first values, found in the whole
+        if callable(prop):
+            build = prop
+            prop = build(part.enc)
+            key = self.slices.key
+            if part is self.slices.whole and key is not None and self.slices.sliced and (not fixed or key not in fixed):
+                # the first situation's facts up to the slice's are found in the whole spec;
+                # the rest, in the slice of the value found
+                wanted = [prop, *[negate(part.session.cube_formula(c)) for c in avoid], *prefer]
+                start = part.session.least(situation, wanted, fixed, until=key)
+                target = self.part_for({key: frozenset([start[key]])})
+                if target is not part:
+                    names = list(self.spec.facts)
+                    prefix = [part.enc.equals(f, start[f]) for f in names[:names.index(key) + 1]
+                              if not fixed or f not in fixed]
+                    part, situation, prop = target, start, build(target.enc)
+        session = part.session
         evaluation = evaluate(self.spec, situation, part.among)
         if not assumptions_hold(self.spec, situation) or not expect(evaluation):
             raise Disagreement(
@@ -171,7 +189,7 @@ class Analyser:
         conditions: tuple[Condition, ...] = ()
         if prop is not None:
             situation = session.least(
-                situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer], fixed)
+                situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer, *prefix], fixed)
             evaluation = evaluate(self.spec, situation, part.among)
             if not assumptions_hold(self.spec, situation) or not expect(evaluation):
                 raise Disagreement(
@@ -194,9 +212,11 @@ class Analyser:
         """Up to `limit` situations where `prop` holds, each in a different region of the facts
         that matter (each next one lies outside the conditions of those before)."""
         part = part or self.slices.whole
+        build = prop
+        prop = build(part.enc) if callable(build) else build
         try:
             return part.session.regions(
-                prop, lambda model, earlier, prefer: self.evidence(model, expect, what, prop, relevant, fixed,
+                prop, lambda model, earlier, prefer: self.evidence(model, expect, what, build, relevant, fixed,
                                                                    avoid=earlier, prefer=prefer, part=part),
                 limit, fixed, diversify=True)
         finally:
@@ -293,7 +313,7 @@ class Analyser:
             part = self.part_for(self.boxes[pid])
             witness = self.sat(part.enc.triggered[pid], part=part)
             ev = self.evidence(witness, lambda e: pid in e.triggered and pid not in e.in_force,
-                               f"{pid} triggered but overridden", part.enc.triggered[pid], relevant, part=part)
+                               f"{pid} triggered but overridden", lambda enc: enc.triggered[pid], relevant, part=part)
             over = [q for q in spec.overridden_by[pid] if q in ev.in_force]
             self.add(Finding("never-in-force", WARNING,
                              f"{pid} applies only where another provision sets it aside",
@@ -346,9 +366,10 @@ class Analyser:
                     a, b = spec.provisions[key[0]], spec.provisions[key[1]]
                     open_pairs.pop(key)
                     part = self.part_for(intersect(self.boxes[key[0]], self.boxes[key[1]]))
-                    prop = all_of(part.enc.in_force[key[0]], part.enc.in_force[key[1]])
                     ev = self.evidence(model, lambda e, k=key: k[0] in e.in_force and k[1] in e.in_force,
-                                       f"{kind} of {key[0]} and {key[1]}", prop, relevant, part=part)
+                                       f"{kind} of {key[0]} and {key[1]}",
+                                       lambda enc, k=key: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
+                                       relevant, part=part)
                     details = ()
                     if kind == "collision":
                         details = (f"the verdict there is {ev.verdicts[action]}; if that is the intended outcome, "
@@ -364,7 +385,7 @@ class Analyser:
                 continue
             relevant = self.relevant_facts({action})
             try:
-                evs = self.witnesses(enc.verdict_is(action, m.UNDECIDED),
+                evs = self.witnesses(lambda enc: enc.verdict_is(action, m.UNDECIDED),
                                      lambda e: e.verdicts[action] == m.UNDECIDED, f"a gap in `{action}`", relevant)
             except Unknown as u:
                 self.unknown(action, a.span, f"whether `{action}` has gaps", u.reason)
@@ -495,21 +516,26 @@ class Analyser:
             part = self.part_for(box_of(spec, goal.condition))
             condition = part.enc.expr(goal.condition)
             good = part.enc.verdict_in(goal.action, goal.verdicts)
+
+            def wanted(enc, goal=goal):
+                return all_of(enc.expr(goal.condition), enc.verdict_in(goal.action, goal.verdicts))
+
+            def unwanted(enc, goal=goal):
+                return all_of(enc.expr(goal.condition), negate(enc.verdict_in(goal.action, goal.verdicts)))
+
             relevant = self.relevant_facts({goal.action}, goal.condition)
             entry = {"goal": goal, "status": None, "evidence": ()}
             try:
                 if goal.kind == "all":
-                    bad = all_of(condition, negate(good))
                     evs = self.witnesses(
-                        bad, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
+                        unwanted, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
                         f"goal “{goal.title}”", relevant, part=part)
                     holds = not evs
                 else:
                     model = self.sat(condition, good, part=part)
                     holds = model is not None
                     evs = [self.evidence(model, lambda e: e.verdicts[goal.action] in goal.verdicts and e.holds(goal.condition),
-                                         f"goal “{goal.title}”", all_of(condition, good), relevant,
-                                         part=part)] if holds else []
+                                         f"goal “{goal.title}”", wanted, relevant, part=part)] if holds else []
             except Unknown as u:
                 entry["status"] = "unknown"
                 self.report.goals.append(entry)
@@ -575,8 +601,8 @@ class Analyser:
                             continue
                         evidence.append(self.evidence(
                             model, lambda e, v=verdict: e.verdicts[action] == v and keeps_given(e),
-                            f"example “{example.title}”", enc.verdict_is(action, verdict), relevant, given,
-                            label=f"gives {verdict}", part=part))
+                            f"example “{example.title}”", lambda e, v=verdict: e.verdict_is(action, v),
+                            relevant, given, label=f"gives {verdict}", part=part))
                     possible = [e.verdicts[action] for e in evidence]
                     depends = sorted({c.fact for ev in evidence for c in ev.conditions}, key=list(spec.facts).index)
                     result["evidence"] = tuple(evidence)

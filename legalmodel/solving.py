@@ -163,12 +163,13 @@ class Session:
         return self._model if result == z3.sat else None
 
 
-    def least(self, situation: dict, formulas: list, fixed: dict | None = None) -> dict:
+    def least(self, situation: dict, formulas: list, fixed: dict | None = None, until: str | None = None) -> dict:
         """The first situation, in the order of the facts' declarations and of their values,
         where all `formulas` hold; `situation` is one where they do. Evidence starts from this
         point rather than from whichever model the solver returned, so the same spec gives the
         same witnesses in any process, whatever was solved before. A time limit stops the
-        search early, keeping the point reached."""
+        search early, keeping the point reached. With `until`, only the facts up to that one
+        are made first; the others keep whatever values a situation with them has."""
         enc = self.enc_facts
         s = self.solver
         fixed = fixed or {}
@@ -196,6 +197,8 @@ class Session:
 
         current.update(fixed)
         names = [n for n in self.facts if n not in fixed]
+        if until is not None:
+            names = names[:names.index(until) + 1] if until in names else []
         s.push()
         try:
             for f in formulas:
@@ -238,24 +241,21 @@ class Session:
                 name = names[i]
                 t = self.facts[name].type
                 var = enc.vars[name]
-                if isinstance(t, m.IntType):
-                    lo, hi = t.low + 1, current[name]
+                if isinstance(t, m.BoolType):
+                    pass  # not False, so True
+                else:
+                    # the least feasible value (an enumeration by the order of its values)
+                    index = (lambda v: v) if isinstance(t, m.IntType) else t.members.index
+                    lo, hi = (t.low if isinstance(t, m.IntType) else 0) + 1, index(current[name])
                     while lo < hi:
                         mid = (lo + hi) // 2
                         answer = feasible(var <= mid)
                         if answer is None:
                             break
                         if answer:
-                            hi = current[name]
+                            hi = index(current[name])
                         else:
                             lo = mid + 1
-                else:
-                    for value in t.values()[1:]:
-                        if value == current[name]:
-                            break
-                        answer = feasible(enc.equals(name, value))
-                        if answer is None or answer:
-                            break
                 if answer is None:
                     break
                 assert_term(s, enc.equals(name, current[name]))
@@ -506,6 +506,14 @@ class Slices:
                 for value in box[self.key]:
                     self._by_value.setdefault(value, []).append(pid)
         self._parts: dict = {}
+        self._sliced: bool | None = None
+
+    @property
+    def sliced(self) -> bool:
+        """Whether some value of the fact has a slice (much smaller than the spec)."""
+        if self._sliced is None:
+            self._sliced = any(self.value_for({self.key: frozenset([v])}) is not WHOLE for v in self._by_value)
+        return self._sliced
 
     def value_for(self, box) -> object:
         """The slice every situation in `box` lies in (a value of the fact), or WHOLE when
