@@ -130,6 +130,18 @@ def test_a_directory_holds_one_spec_per_folder_and_a_folders_files_are_read_toge
     assert specs["other"]["status"] == "findings"
 
 
+def test_a_spec_named_twice_is_checked_once_in_first_given_order(tmp_path):
+    write(tmp_path, CLEAN, "a/spec.lm")
+    write(tmp_path, FINDINGS, "b/spec.lm")
+    result = run("check", "b", "a", "./b", str(tmp_path / "a"), ".", "b/spec.lm", "--format", "json")
+    assert result.exit_code == 1
+    names = [s["spec"] for s in json.loads(result.stdout)["specs"]]
+    # `b/spec.lm` alone is the same spec as the folder `b`, whose only file it is
+    assert names == ["b", "a"]
+    text = run("check", "a", "a/", "./a").stdout
+    assert text.count("consistent:") == 1
+
+
 # ---- JSON ------------------------------------------------------------------------------------------
 
 def test_json_output_has_the_documented_keys(tmp_path):
