@@ -94,8 +94,9 @@ class Finding:
     @property
     def id(self) -> str:
         """A short id that stays the same while the finding is the same finding: it depends
-        on the kind, the subject, the action and the provisions that define the finding (not
-        on positions, and not on which evidence the solver found)."""
+        on the kind, the subject, the action and the provisions that define the finding, or
+        its `identity` when that is given (for an unknown, the question not decided; not on
+        positions, and not on which evidence the solver found)."""
         import hashlib
 
         names = self.provisions if self.identity is None else self.identity
@@ -193,10 +194,13 @@ class Analyser:
     def add(self, finding: Finding) -> None:
         self.report.findings.append(finding)
 
-    def unknown(self, subject: str, span, what: str, reason: str) -> None:
+    def unknown(self, subject: str, span, what: str, reason: str, action: str | None = None) -> None:
+        """A question not decided in time. `what` names the question, and is part of the
+        finding's identity: two undecided questions about one subject have two ids."""
         self.add(Finding("unknown", ERROR,
                          f"could not decide {what} within the time limit ({reason})",
-                         subject, span, details=(f"time limit per question: {self.timeout_ms} ms",)))
+                         subject, span, action, details=(f"time limit per question: {self.timeout_ms} ms",),
+                         identity=(what,)))
 
     def run(self) -> Report:
         import time
@@ -582,7 +586,8 @@ class Analyser:
                             ("state these facts in `given`",)))
                 except Unknown as u:
                     result["status"] = "unknown"
-                    self.unknown(example.title, example.span, f"example “{example.title}”", u.reason)
+                    self.unknown(example.title, example.span, f"example “{example.title}” on `{action}`",
+                                 u.reason, action)
                 entry["results"].append(result)
             self.report.examples.append(entry)
 

@@ -381,7 +381,7 @@ def _contract_findings(history, amendment, timeout_ms) -> list:
         if result.holds is None:
             findings.append(Finding("unknown", "error", f"could not decide whether {amendment.name} keeps "
                                     f"`{result.text}` within the time limit ({result.reason})",
-                                    amendment.name, decl.span))
+                                    amendment.name, decl.span, identity=(result.text,)))
             continue
         evidence = ()
         details = (result.reason,) if result.reason else ()
