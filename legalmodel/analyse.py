@@ -652,7 +652,7 @@ def apply_acceptances(report: Report, baseline: tuple = ()) -> None:
     used = set()
     marked = []
     for f in report.findings:
-        if f.id in accepted:
+        if f.id in accepted and f.kind != "unknown":  # never: an undecided question is not a finding to accept
             used.add(f.id)
             marked.append(replace(f, accepted=accepted[f.id][0]))
         else:

@@ -18,6 +18,7 @@ from . import __version__
 from .analyse import Disagreement, analyse, apply_acceptances
 from .diagnostics import SpecErrors
 from .history import split
+from .model import UNKNOWN_ID_PREFIX
 from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
 from .resolve import resolve
 from .report import dumps, invalid_json, render_diagnostic, render_markdown, render_text, report_json, status
@@ -342,6 +343,9 @@ def _read_baseline(path: str) -> tuple:
         for i, e in enumerate(entries):
             if not isinstance(e.get("id"), str) or not str(e.get("justification", "")).strip():
                 raise ValueError(f"entry {i + 1} needs an `id` and a non-empty `justification`")
+            if e["id"].startswith(UNKNOWN_ID_PREFIX):
+                raise ValueError(f"entry {i + 1} accepts `{e['id']}`, a question the solver could not decide "
+                                 "in time, which cannot be accepted")
             out.append((e["id"], e["justification"], f"{path} entry {i + 1}"))
         return tuple(out)
     except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:

@@ -627,6 +627,42 @@ def test_a_stale_baseline_entry_on_a_spec_without_provisions_is_reported_not_a_c
     assert "COL-00000000" in run.stdout
 
 
+def unknown_finding(tmp_path: Path) -> tuple[str, str]:
+    """A spec the solver cannot decide in a millisecond, and the id of its `unknown` finding."""
+    from helpers import pigeonhole
+
+    (tmp_path / "slow.lm").write_text(pigeonhole(9), encoding="utf-8")
+    run = invoke(["check", "slow.lm", "--timeout", "0.001", "--format", "json"], cwd=tmp_path)
+    assert run.exit_code == 3
+    (f,) = json.loads(run.stdout)["specs"][0]["findings"]
+    assert f["kind"] == "unknown"
+    return "slow.lm", f["id"]
+
+
+def test_an_undecided_question_cannot_be_accepted_in_the_spec(tmp_path):
+    """A timeout is never reported as consistent, even when the drafters try to accept it
+    (docs/ci.md): the acceptance is an error in the input."""
+    name, fid = unknown_finding(tmp_path)
+    with open(tmp_path / name, "a", encoding="utf-8") as handle:
+        handle.write(f'accept {fid} "it takes too long"\n')
+    for fmt in ("text", "json"):
+        run = invoke(["check", name, "--timeout", "0.001", "--format", fmt], cwd=tmp_path)
+        assert run.exit_code == 2, run.stdout + run.stderr
+        assert f"`{fid}` is a question the solver could not decide in time; it cannot be accepted" in run.stderr
+    assert json.loads(run.stdout)["status"] == "invalid"
+
+
+def test_an_undecided_question_cannot_be_accepted_in_a_baseline(tmp_path):
+    name, fid = unknown_finding(tmp_path)
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": fid, "justification": "it takes too long"}]}), encoding="utf-8")
+    run = invoke(["check", name, "--timeout", "0.001", "--baseline", "baseline.json", "--format", "json"],
+                 cwd=tmp_path)
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert run.stdout == ""
+    assert "baseline.json" in run.stderr and fid in run.stderr and "cannot be accepted" in run.stderr
+
+
 # ---- colour --------------------------------------------------------------------------------------
 
 def test_text_has_no_colour_when_not_a_terminal():
