@@ -15,7 +15,7 @@ import time
 import click
 
 from . import __version__
-from .analyse import Disagreement, analyse, apply_acceptances
+from .analyse import Disagreement, analyse, apply_acceptances, stale_baseline
 from .diagnostics import SpecErrors
 from .history import split
 from .model import UNKNOWN_ID_PREFIX
@@ -95,9 +95,34 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     except UsageError as err:
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
-    exit_code = EXIT_CLEAN
     documents = []
     reports, invalid = [], []
+    used = set()  # the baseline's entries that matched a finding, in any spec
+    pending = []  # the last report, not shown until the run knows which baseline entries are stale
+
+    def show(report) -> None:
+        if as_examples:
+            click.echo(_evidence_examples(report), nl=False)
+        elif fmt in ("sarif", "junit"):
+            pass
+        elif fmt == "markdown":
+            click.echo(render_markdown(report), nl=False)
+        elif fmt == "json":
+            documents.append(report_json(report))
+        else:
+            click.echo(render_text(report, colour=_colour()), nl=False)
+
+    def reject(unit, diagnostics) -> None:
+        while pending:
+            show(pending.pop())
+        for d in diagnostics:
+            click.echo(render_diagnostic(d), err=True)
+        if fmt == "json":
+            documents.append(invalid_json(unit.name, diagnostics))
+        invalid.append((unit.name, diagnostics))
+        n = len(diagnostics)
+        click.echo(f"{unit.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked", err=True)
+
     for unit in units:
         stages = []
         started = time.perf_counter()
@@ -111,14 +136,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(f"legalmodel: {err}", err=True)
             sys.exit(EXIT_INPUT)
         except SpecErrors as err:
-            for d in err.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
-            if fmt == "json":
-                documents.append(invalid_json(unit.name, err.diagnostics))
-            invalid.append((unit.name, err.diagnostics))
-            n = len(err.diagnostics)
-            click.echo(f"{unit.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked", err=True)
-            exit_code = max(exit_code, EXIT_INPUT) if exit_code != EXIT_FINDINGS else EXIT_INPUT
+            reject(unit, err.diagnostics)
             continue
         t = time.perf_counter()
         try:
@@ -134,36 +152,30 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 if a.contracts:
                     report.findings.extend(_contract_findings(history, a, int(timeout * 1000)))
         except SpecErrors as err:
-            for d in err.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
-            exit_code = EXIT_INPUT
+            reject(unit, err.diagnostics)
             continue
         except Disagreement as err:
             click.echo(f"legalmodel: internal error: {err}", err=True)
             sys.exit(EXIT_INTERNAL)
-        apply_acceptances(report, baseline)
+        used |= apply_acceptances(report, baseline)
         stages.append(("analyse", time.perf_counter() - t))
         reports.append(report)
-        if as_examples:
-            click.echo(_evidence_examples(report), nl=False)
-        elif fmt in ("sarif", "junit"):
-            pass
-        elif fmt == "markdown":
-            click.echo(render_markdown(report), nl=False)
-        elif fmt == "json":
-            documents.append(report_json(report))
-        else:
-            click.echo(render_text(report, colour=_colour()), nl=False)
+        while pending:
+            show(pending.pop())
+        pending.append(report)
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages)
             detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in report.timings.items())
             click.echo(f"{unit.name}: {parts} ({detail}); {report.questions} solver questions", err=True)
-        st = status(report)
-        if exit_code != EXIT_INPUT:
-            if st == "findings":
-                exit_code = EXIT_FINDINGS
-            elif st == "unknown" and exit_code == EXIT_CLEAN:
-                exit_code = EXIT_UNKNOWN
+    if pending and not invalid:
+        # a baseline entry is stale only if it matched nothing in every spec of the run; that is
+        # reported once, with the last spec (when a spec could not be read, nobody can tell)
+        pending[0].findings.extend(stale_baseline(baseline, used))
+    while pending:
+        show(pending.pop())
+    statuses = {status(r) for r in reports}
+    exit_code = (EXIT_INPUT if invalid else EXIT_FINDINGS if "findings" in statuses
+                 else EXIT_UNKNOWN if "unknown" in statuses else EXIT_CLEAN)
     if fmt == "sarif" and not as_examples:
         from .report_sarif import sarif_document
 

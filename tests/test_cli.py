@@ -115,6 +115,10 @@ def test_the_worst_outcome_of_several_specs_decides(tmp_path):
     assert run("check", ".").exit_code == 1
     write(tmp_path, "fact x bool\n", "broken/spec.lm")
     assert run("check", ".").exit_code == 2
+    # bad input outweighs a question left undecided, whichever comes first
+    write(tmp_path, pigeonhole(9), "slow/spec.lm")
+    assert run("check", "slow", "broken", "--timeout", "0.001").exit_code == 2
+    assert run("check", "broken", "slow", "--timeout", "0.001").exit_code == 2
 
 
 def test_a_directory_holds_one_spec_per_folder_and_a_folders_files_are_read_together(tmp_path):

@@ -616,6 +616,52 @@ def test_a_baseline_entry_that_matches_nothing_is_reported(tmp_path):
     validate_sarif(json.loads(sarif.stdout))
 
 
+def test_one_baseline_serves_several_specs(tmp_path):
+    """A baseline entry is stale only if it matches no finding in any spec of the run: the
+    collision of step 6 accepted, a run over step 6 and a clean spec passes."""
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": f["id"], "justification": JUSTIFICATION}]}), encoding="utf-8")
+    for order in ([str(REPO / "specs/example"), name], [name, str(REPO / "specs/example")]):
+        run = invoke(["check", *order, "--baseline", "baseline.json", "--format", "json"], cwd=tmp_path)
+        assert run.exit_code == 0, run.stdout
+        document = json.loads(run.stdout)
+        assert document["status"] == "clean" and [s["status"] for s in document["specs"]] == ["clean", "clean"]
+        assert not [x for s in document["specs"] for x in s["findings"] if x["kind"] == "stale-acceptance"]
+        text = invoke(["check", *order, "--baseline", "baseline.json"], cwd=tmp_path)
+        assert text.exit_code == 0 and "stale" not in text.stdout
+
+
+def test_a_baseline_entry_that_matches_nothing_in_several_specs_is_reported_once(tmp_path):
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": f["id"], "justification": JUSTIFICATION},
+                      {"id": "GAP-00000000", "justification": "an old gap"}]}), encoding="utf-8")
+    run = invoke(["check", name, str(REPO / "specs/example"), "--baseline", "baseline.json", "--format", "json"],
+                 cwd=tmp_path)
+    assert run.exit_code == 1
+    stale = [x for s in json.loads(run.stdout)["specs"] for x in s["findings"] if x["kind"] == "stale-acceptance"]
+    assert [x["subject"] for x in stale] == ["GAP-00000000"]
+    assert "baseline.json entry 2" in stale[0]["message"]
+
+
+def test_an_acceptance_in_a_spec_is_for_that_spec_only(tmp_path):
+    """Written in a spec, an acceptance speaks of that spec: accepting step 6's collision in
+    another spec is stale there, even when step 6 is checked in the same run."""
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "other.lm").write_text(
+        'law OSL "o"\naction a "a" default permitted\n'
+        f'accept {f["id"]} "{JUSTIFICATION}"\n', encoding="utf-8")
+    run = invoke(["check", name, "other.lm", "--format", "json"], cwd=tmp_path)
+    assert run.exit_code == 1
+    specs = {s["spec"]: s for s in json.loads(run.stdout)["specs"]}
+    assert [x["kind"] for x in specs["other.lm"]["findings"]] == ["stale-acceptance"]
+    assert specs[name]["status"] == "findings"  # its collision is not accepted by the other spec
+
+
 def test_a_stale_baseline_entry_on_a_spec_without_provisions_is_reported_not_a_crash(tmp_path):
     """A spec with no provision yet (a first draft) and a baseline from elsewhere: the stale
     acceptance is a finding (exit 1), not an internal error."""
