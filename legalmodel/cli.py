@@ -18,7 +18,6 @@ from . import __version__
 from .analyse import Disagreement, analyse, apply_acceptances, stale_baseline
 from .diagnostics import SpecErrors
 from .history import split
-from .model import UNKNOWN_ID_PREFIX
 from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
 from .resolve import resolve
 from .report import dumps, invalid_json, render_diagnostic, render_markdown, render_text, report_json, status
@@ -344,24 +343,13 @@ def _change_examples(result) -> str:
 
 
 def _read_baseline(path: str) -> tuple:
-    """Accepted findings from a baseline file; a malformed file is a usage error (exit 2)."""
-    import json
+    """Accepted findings from a baseline file; a file that cannot be used is a usage error (exit 2)."""
+    from .baseline import read_baseline
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        entries = data["accepted"]
-        out = []
-        for i, e in enumerate(entries):
-            if not isinstance(e.get("id"), str) or not str(e.get("justification", "")).strip():
-                raise ValueError(f"entry {i + 1} needs an `id` and a non-empty `justification`")
-            if e["id"].startswith(UNKNOWN_ID_PREFIX):
-                raise ValueError(f"entry {i + 1} accepts `{e['id']}`, a question the solver could not decide "
-                                 "in time, which cannot be accepted")
-            out.append((e["id"], e["justification"], f"{path} entry {i + 1}"))
-        return tuple(out)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
-        click.echo(f"legalmodel: cannot use the baseline `{path}`: {err}", err=True)
+        return read_baseline(path)
+    except UsageError as err:
+        click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
 
 

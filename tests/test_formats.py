@@ -662,6 +662,42 @@ def test_an_acceptance_in_a_spec_is_for_that_spec_only(tmp_path):
     assert specs[name]["status"] == "findings"  # its collision is not accepted by the other spec
 
 
+@pytest.mark.parametrize("content,expected", [
+    (None, "cannot read the baseline `baseline.json`: no such file"),
+    (b"\xab\xcd{}", "is not UTF-8 text"),
+    (b'{"accepted": [', "is not valid JSON (expecting value at line 1, column 15)"),
+    (b"[]", "must be a JSON object with a list `accepted`"),
+    (b'"accepted"', "must be a JSON object with a list `accepted`"),
+    (b'{"accepted": {"id": "COL-6087e6b9", "justification": "j"}}', "must be a JSON object with a list `accepted`"),
+    (b'{"accepted": ["COL-6087e6b9"]}', "entry 1 of the baseline `baseline.json` must be an object with an `id`"),
+    (b'{"accepted": [{"id": 5, "justification": "j"}]}', "entry 1 of the baseline `baseline.json` has the id `5`"),
+    (b'{"accepted": [{"justification": "j"}]}', "entry 1 of the baseline `baseline.json` has no `id`"),
+    (b'{"accepted": [{"id": "COL-6087e6b9", "justification": "j"}, {"id": "COL-6087e6b9"}]}',
+     "entry 2 of the baseline `baseline.json` needs a `justification`"),
+    (b'{"accepted": [{"id": "COL-6087e6b9", "justification": ["j"]}]}', "needs a `justification`"),
+])
+def test_a_baseline_that_cannot_be_used_says_why_in_its_own_words(tmp_path, content, expected):
+    """docs/ci.md documents the baseline format; a file that does not follow it is a usage
+    error (exit 2) naming the file and what was expected, never a Python exception's text."""
+    if content is not None:
+        (tmp_path / "baseline.json").write_bytes(content)
+    run = invoke(["check", str(REPO / "specs/example"), "--baseline", "baseline.json"], cwd=tmp_path)
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    (line,) = run.stderr.splitlines()
+    assert line.startswith("legalmodel: ") and expected in line, line
+    for internal in ("Errno", "codec", "list indices", "attribute", "object", "Expecting"):
+        assert internal not in line.replace("JSON object", "").replace("an object", ""), line
+
+
+def test_a_baseline_may_start_with_a_byte_order_mark(tmp_path):
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "baseline.json").write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"accepted": [{"id": f["id"], "justification": "j"}]}).encode())
+    assert invoke(["check", name, "--baseline", "baseline.json"], cwd=tmp_path).exit_code == 0
+
+
 def test_a_stale_baseline_entry_on_a_spec_without_provisions_is_reported_not_a_crash(tmp_path):
     """A spec with no provision yet (a first draft) and a baseline from elsewhere: the stale
     acceptance is a finding (exit 1), not an internal error."""
