@@ -72,8 +72,8 @@ Examples:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text",
               show_default=True,
               help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
-                   "sarif for code scanning; junit for test dashboards (goals and examples as tests); "
-                   "markdown for a review")
+                   "sarif for code scanning; junit for test dashboards (goals, examples and each spec's "
+                   "consistency as tests); markdown for a review")
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -180,7 +180,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
 
         click.echo(dumps(sarif_document(reports, invalid)), nl=False)
     if fmt == "junit" and not as_examples:
-        from .report_sarif import junit_document
+        from .report_junit import junit_document
 
         click.echo(junit_document(reports, invalid), nl=False)
     if fmt == "json" and not as_examples:

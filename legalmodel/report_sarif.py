@@ -1,16 +1,13 @@
-"""SARIF 2.1.0 and JUnit XML renderings of `check`, for code-scanning and test dashboards.
+"""SARIF 2.1.0 rendering of `check`, for code scanning (JUnit XML is in report_junit.py).
 
 SARIF: one run, one rule per kind of finding, one result per finding with the provision's
 file, line and column, the stable finding id as a partial fingerprint, and the evidence
 situation in the message. Input errors become results of the rule `input-error`.
-JUnit: every goal and every expectation of every example is a test case; a failing one
-carries its counterexample as the failure message.
 """
 
 from __future__ import annotations
 
 import os
-from xml.sax.saxutils import escape, quoteattr
 
 from . import __version__
 from .analyse import Finding, Report
@@ -114,68 +111,3 @@ def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> d
             "columnKind": "unicodeCodePoints",
         }],
     }
-
-
-def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> str:
-    """JUnit XML: a test suite per spec, a test case per goal and per example expectation."""
-    from .report import render_evidence
-
-    suites = []
-    for r in reports:
-        cases = []
-        findings_by_subject = {}
-        for f in r.findings:
-            findings_by_subject.setdefault(f.subject, []).append(f)
-        for f in r.findings:
-            if f.kind == "impossible-assumptions":  # goals and examples could not be checked
-                text = "\n".join([f"{finding_id(r.spec.name, f)}: {f.message}", *f.details])
-                cases.append(("assumptions admit a situation", (f.kind, text), False, None))
-        for g in r.goals:
-            goal = g["goal"]
-            name = f"goal: {goal.title}"
-            failure = None
-            if g["status"] in ("fails", "holds-unexpectedly", "unknown"):
-                lines = []
-                for f in findings_by_subject.get(goal.title, []):
-                    lines.append(f"{finding_id(r.spec.name, f)}: {f.message}")
-                    for ev in f.evidence:
-                        lines.extend(render_evidence(ev, r.spec, f.action, ""))
-                failure = (g["status"], "\n".join(lines) or g["status"])
-            skipped = g["status"] == "fails-as-expected"
-            cases.append((name, failure, skipped, goal.expected_reason if skipped else None))
-        for e in r.examples:
-            ex = e["example"]
-            for res in e["results"]:
-                name = f"example: {ex.title}" + (f" ({res['action']})" if "action" in res else "")
-                failure = None
-                if res.get("status") not in ("passes",):
-                    lines = [f"{finding_id(r.spec.name, f)}: {f.message}" for f in findings_by_subject.get(ex.title, [])
-                             if f.action in (None, res.get("action"))]
-                    for ev in res.get("evidence", ()):
-                        lines.extend(render_evidence(ev, r.spec, res.get("action"), ""))
-                    failure = (res.get("status", "fails"), "\n".join(lines) or res.get("status", "fails"))
-                cases.append((name, failure, False, None))
-        suites.append((r.spec.name, cases))
-    for name, diagnostics in invalid:
-        text = "\n".join(f"{d.span.location()}: {d.message}" for d in diagnostics)
-        suites.append((name, [("spec can be read", ("input-error", text), False, None)]))
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    total = sum(len(c) for _n, c in suites)
-    failures = sum(1 for _n, cs in suites for c in cs if c[1])
-    out.append(f'<testsuites name="legalmodel" tests="{total}" failures="{failures}">')
-    for name, cases in suites:
-        fails = sum(1 for c in cases if c[1])
-        skips = sum(1 for c in cases if c[2])
-        out.append(f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{fails}" skipped="{skips}">')
-        for case, failure, skipped, reason in cases:
-            out.append(f'    <testcase classname={quoteattr(name)} name={quoteattr(case)}>')
-            if failure:
-                kind, text = failure
-                out.append(f'      <failure type={quoteattr(kind)} message={quoteattr(text.splitlines()[0])}>'
-                           f'{escape(text)}</failure>')
-            if skipped:
-                out.append(f'      <skipped message={quoteattr("expected to fail: " + (reason or ""))}/>')
-            out.append('    </testcase>')
-        out.append('  </testsuite>')
-    out.append('</testsuites>')
-    return "\n".join(out) + "\n"
