@@ -98,18 +98,20 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     reports, invalid = [], []
     used = set()  # the baseline's entries that matched a finding, in any spec
     pending = []  # the last report, not shown until the run knows which baseline entries are stale
+    shown = []
 
     def show(report) -> None:
         if as_examples:
             click.echo(_evidence_examples(report), nl=False)
         elif fmt in ("sarif", "junit"):
             pass
-        elif fmt == "markdown":
-            click.echo(render_markdown(report), nl=False)
+        elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
+            click.echo(("\n" if shown else "") + render_markdown(report), nl=False)
         elif fmt == "json":
             documents.append(report_json(report))
         else:
             click.echo(render_text(report, colour=_colour()), nl=False)
+        shown.append(report)
 
     def reject(unit, diagnostics) -> None:
         while pending:

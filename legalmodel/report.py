@@ -348,6 +348,21 @@ def dumps(document: dict) -> str:
 
 # ---- Markdown -------------------------------------------------------------------------------
 
+def markdown_cell(text: str) -> str:
+    """Text for one cell of a Markdown table, shown as written: `|` escaped (it would end the
+    cell, even inside a code span), HTML's `&`, `<`, `>` and Markdown's `\\` escaped outside
+    code spans (inside them they are shown as they are), and line breaks made spaces."""
+    import html
+
+    parts = " ".join(str(text).splitlines()).split("`")
+    unmatched = len(parts) % 2 == 0  # an odd number of backticks: the last one opens no code span
+    out = []
+    for i, part in enumerate(parts):
+        in_code = i % 2 == 1 and not (unmatched and i == len(parts) - 1)
+        out.append(part if in_code else html.escape(part.replace("\\", "\\\\"), quote=False))
+    return "`".join(out).replace("|", "\\|")
+
+
 def render_markdown(report: Report) -> str:
     """A check report fit to paste into a review of a change to a spec."""
     spec = report.spec
@@ -362,13 +377,13 @@ def render_markdown(report: Report) -> str:
         out.append("| id | severity | kind | about | finding |")
         out.append("|---|---|---|---|---|")
         for f in findings:
-            message = f.message.replace("|", "\\|")
+            message = markdown_cell(f.message)
             severity = f.severity
             if f.accepted:
                 severity = f"{f.severity}, accepted"
-                message += " *(accepted: “" + f.accepted.replace("|", "\\|") + "”)*"
-            out.append(f"| {finding_id(spec.name, f)} | {severity} | {f.kind} | {f.subject} "
-                       f"({f.span.location()}) | {message} |")
+                message += " *(accepted: “" + markdown_cell(f.accepted) + "”)*"
+            out.append(f"| {finding_id(spec.name, f)} | {severity} | {f.kind} | "
+                       f"{markdown_cell(f'{f.subject} ({f.span.location()})')} | {message} |")
         out.append("")
         for f in findings:
             if not f.evidence:
@@ -389,7 +404,7 @@ def render_markdown(report: Report) -> str:
         out.append("|---|---|")
         for g in report.goals:
             accepted = ", accepted" if goal_accepted(report, g["goal"]) else ""
-            out.append(f"| {g['goal'].title} | {g['status']}{accepted} |")
+            out.append(f"| {markdown_cell(g['goal'].title)} | {g['status']}{accepted} |")
         out.append("")
     if report.examples:
         passed = sum(1 for e in report.examples for r in e["results"] if r.get("status") == "passes")

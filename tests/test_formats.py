@@ -468,6 +468,47 @@ def test_markdown_check_report_has_what_a_reviewer_reads(path):
     assert md.count("<details>") == md.count("</details>")
 
 
+MARKUP = '''law OSL "o"
+fact x: bool "x"
+action a "a" default permitted
+provision 1 kap. 1 § "p" forbid a when x
+goal "a | b <b>bold</b> & c\\\\" a is permitted whenever x
+example "e | <i>" given x expect a permitted
+'''
+
+
+def test_markdown_shows_titles_as_written_without_breaking_tables(tmp_path):
+    """A title with `|`, HTML or a backslash stays in its cell and is shown, not rendered;
+    the next spec's heading follows a blank line, so no table swallows it."""
+    (tmp_path / "s.lm").write_text(MARKUP, encoding="utf-8")
+    (tmp_path / "t.lm").write_text(MARKUP.replace("forbid a when x", "forbid a when not x"), encoding="utf-8")
+    run = invoke(["check", "s.lm", "t.lm", "--format", "markdown"], cwd=tmp_path)
+    assert run.exit_code == 1
+    md = run.stdout
+    assert_tables_well_formed(md)
+    assert "<b>" not in md and "<i>" not in md
+    rows = table_rows(md)
+    title = r"a \| b &lt;b&gt;bold&lt;/b&gt; &amp; c\\"
+    assert [title, "fails"] in rows
+    assert any(r[0].startswith("FAI-") and r[3].startswith(r"e \| &lt;i&gt; (s.lm:6:1)") for r in rows), rows
+    lines = md.splitlines()
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    assert len(headings) == 2 and all(lines[i - 1] == "" for i in headings[1:])
+    diff = invoke(["diff", "s.lm", "t.lm", "--format", "markdown"], cwd=tmp_path)
+    assert diff.exit_code == 0
+    assert_tables_well_formed(diff.stdout)
+    assert "<b>" not in diff.stdout and "<i>" not in diff.stdout
+    assert any(r[0] == title for r in table_rows(diff.stdout))
+
+
+def test_a_markdown_cell_escapes_html_outside_code_only():
+    from legalmodel.report import markdown_cell
+
+    assert markdown_cell("breaks `x < y | z` where a<b") == r"breaks `x < y \| z` where a&lt;b"
+    assert markdown_cell("one ` tick <b>") == "one ` tick &lt;b&gt;"
+    assert markdown_cell("two\nlines") == "two lines"
+
+
 def diff_run(old: str, new: str, fmt: str) -> Run:
     return invoke(["diff", old, new, "--format", fmt])
 
