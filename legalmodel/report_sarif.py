@@ -8,6 +8,7 @@ situation in the message. Input errors become results of the rule `input-error`.
 from __future__ import annotations
 
 import os
+from urllib.parse import quote
 
 from . import __version__
 from .analyse import Finding, Report
@@ -35,7 +36,10 @@ LEVEL = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
 
 
 def _uri(path: str) -> str:
-    return path.replace(os.sep, "/")
+    """A file's path as a URI reference: `/` between folders, everything else that is not
+    plain ASCII letters, digits or `-._~` percent-encoded as UTF-8 (`sp ace/å.lm` →
+    `sp%20ace/%C3%A5.lm`)."""
+    return quote(path.replace(os.sep, "/"), safe="/")
 
 
 def _message(f: Finding) -> str:
@@ -64,16 +68,16 @@ def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> d
     """One SARIF log for every spec checked (and every input that could not be read)."""
     kinds = sorted({f.kind for r in reports for f in r.findings} | ({"input-error"} if invalid else set()))
     rule_index = {k: i for i, k in enumerate(kinds)}
+    # a rule's level is the severity of its findings (every finding of a kind has the same one)
+    levels = {"input-error": "error"}
+    for r in reports:
+        for f in r.findings:
+            levels.setdefault(f.kind, LEVEL.get(f.severity, "note"))
     rules = []
     for k in kinds:
         name, text = RULES.get(k, (k, k))
         rules.append({"id": k, "name": name, "shortDescription": {"text": text},
-                      "defaultConfiguration": {"level": "error" if k in ("contradiction", "gap", "failed-goal",
-                                                                         "failed-example", "input-error",
-                                                                         "broken-contract", "unknown",
-                                                                         "underdetermined-example",
-                                                                         "impossible-example",
-                                                                         "impossible-assumptions") else "warning"}})
+                      "defaultConfiguration": {"level": levels[k]}})
     results = []
     for r in reports:
         for f in sorted_findings(r):

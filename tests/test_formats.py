@@ -31,6 +31,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
@@ -163,7 +164,7 @@ def test_sarif_validates_and_has_one_result_per_finding(path):
         assert r["ruleId"] == f["kind"]
         assert r["level"] == f["severity"]
         loc = r["locations"][0]["physicalLocation"]
-        assert loc["artifactLocation"]["uri"] == f["location"]["file"].replace(os.sep, "/")
+        assert unquote(loc["artifactLocation"]["uri"]) == f["location"]["file"].replace(os.sep, "/")
         assert loc["region"]["startLine"] == f["location"]["line"]
         assert loc["region"]["startColumn"] == f["location"]["column"]
         assert f["message"] in r["message"]["text"]
@@ -178,7 +179,7 @@ def test_sarif_regions_point_at_the_finding_in_the_source():
         document = json.loads(check_repo(path, "sarif").stdout)
         for r in document["runs"][0]["results"]:
             loc = r["locations"][0]["physicalLocation"]
-            lines = (REPO / loc["artifactLocation"]["uri"]).read_text(encoding="utf-8").splitlines()
+            lines = (REPO / unquote(loc["artifactLocation"]["uri"])).read_text(encoding="utf-8").splitlines()
             at = lines[loc["region"]["startLine"] - 1][loc["region"]["startColumn"] - 1:]
             subject = r["properties"]["subject"]
             kind = r["ruleId"]
@@ -216,6 +217,34 @@ def test_sarif_message_shows_the_evidence_situation(path):
                 assert f"{c['fact']} = {value_text(ev['situation'][c['fact']])}" in text, (c, text)
             if f["action"]:
                 assert f"{f['action']}: {ev['verdicts'][f['action']]}" in text
+
+
+def test_sarif_rule_levels_are_the_levels_of_their_results():
+    """A rule's default level is its findings' severity (an idle override is a note)."""
+    seen = set()
+    for path in SPECS:
+        sarif_run = json.loads(check_repo(path, "sarif").stdout)["runs"][0]
+        rules = sarif_run["tool"]["driver"]["rules"]
+        for r in sarif_run["results"]:
+            assert rules[r["ruleIndex"]]["defaultConfiguration"]["level"] == r["level"], r["ruleId"]
+            seen.add((r["ruleId"], r["level"]))
+    assert ("idle-override", "note") in seen
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path):
+    folder = tmp_path / "sp ace"
+    folder.mkdir()
+    (folder / "å x#1.lm").write_text((REPO / "docs/tutorial/step6.lm").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    run = invoke(["check", "sp ace/å x#1.lm", "--format", "sarif"], cwd=tmp_path)
+    assert run.exit_code == 1
+    document = json.loads(run.stdout)
+    validate_sarif(document)
+    (result,) = document["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "sp%20ace/%C3%A5%20x%231.lm"
+    assert unquote(uri) == "sp ace/å x#1.lm"
+    assert re.fullmatch(r"[A-Za-z0-9\-._~/%]+", uri)
 
 
 def test_sarif_reports_unreadable_input_as_a_result(tmp_path):
