@@ -661,7 +661,7 @@ def apply_acceptances(report: Report, baseline: tuple = ()) -> set[str]:
             marked.append(f)
     for finding_id, justification, where in report.spec.acceptances:
         if finding_id not in used and accepted[finding_id][1] is where:
-            marked.append(_stale(finding_id, justification, where, where, ""))
+            marked.append(_stale(finding_id, justification, where, ""))
     report.findings[:] = marked
     return used & {finding_id for finding_id, _j, _w in baseline}
 
@@ -675,11 +675,11 @@ def stale_baseline(baseline: tuple, used: set[str]) -> list[Finding]:
             continue
         seen.add(finding_id)
         span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1)
-        out.append(_stale(finding_id, justification, where, span, f" ({where})"))
+        out.append(_stale(finding_id, justification, span, f" ({where})"))
     return out
 
 
-def _stale(finding_id: str, justification: str, where, span, origin: str) -> Finding:
+def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
     return Finding("stale-acceptance", WARNING,
                    f"the acceptance of {finding_id}{origin} matches no finding any more",
                    finding_id, span, details=(f"it said: “{justification}”",
