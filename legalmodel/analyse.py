@@ -94,8 +94,9 @@ class Finding:
     @property
     def id(self) -> str:
         """A short id that stays the same while the finding is the same finding: it depends
-        on the kind, the subject, the action and the provisions that define the finding (not
-        on positions, and not on which evidence the solver found)."""
+        on the kind, the subject, the action and the provisions that define the finding, or
+        its `identity` when that is given (for an unknown, the question not decided; not on
+        positions, and not on which evidence the solver found)."""
         import hashlib
 
         names = self.provisions if self.identity is None else self.identity
@@ -227,10 +228,13 @@ class Analyser:
     def add(self, finding: Finding) -> None:
         self.report.findings.append(finding)
 
-    def unknown(self, subject: str, span, what: str, reason: str) -> None:
+    def unknown(self, subject: str, span, what: str, reason: str, action: str | None = None) -> None:
+        """A question not decided in time. `what` names the question, and is part of the
+        finding's identity: two undecided questions about one subject have two ids."""
         self.add(Finding("unknown", ERROR,
                          f"could not decide {what} within the time limit ({reason})",
-                         subject, span, details=(f"time limit per question: {self.timeout_ms} ms",)))
+                         subject, span, action, details=(f"time limit per question: {self.timeout_ms} ms",),
+                         identity=(what,)))
 
     def run(self) -> Report:
         import time
@@ -630,7 +634,8 @@ class Analyser:
                             ("state these facts in `given`",)))
                 except Unknown as u:
                     result["status"] = "unknown"
-                    self.unknown(example.title, example.span, f"example “{example.title}”", u.reason)
+                    self.unknown(example.title, example.span, f"example “{example.title}” on `{action}`",
+                                 u.reason, action)
                 entry["results"].append(result)
             self.report.examples.append(entry)
 
@@ -685,32 +690,48 @@ def _overrider_first_order(spec: m.CheckedSpec, nodes: set[str]) -> list[str]:
     return order
 
 
-def apply_acceptances(report: Report, baseline: tuple = ()) -> None:
+def apply_acceptances(report: Report, baseline: tuple = ()) -> set[str]:
     """Mark the findings the drafters accept (in the spec or a baseline file), and report
-    every acceptance that no longer matches a finding, so the record stays true.
-    `baseline` holds (id, justification, where) triples like the spec's own acceptances."""
+    every acceptance in the spec that no longer matches a finding, so the record stays true.
+    `baseline` holds (id, justification, where) triples like the spec's own acceptances; one
+    baseline serves every spec of a run, so whether its entries are stale is for the whole
+    run to say (`stale_baseline`). Returns the ids of the baseline entries that matched."""
     accepted = {}
     for finding_id, justification, where in tuple(report.spec.acceptances) + tuple(baseline):
         accepted.setdefault(finding_id, (justification, where))
     used = set()
     marked = []
     for f in report.findings:
-        if f.id in accepted:
+        if f.id in accepted and f.kind != "unknown":  # never: an undecided question is not a finding to accept
             used.add(f.id)
             marked.append(replace(f, accepted=accepted[f.id][0]))
         else:
             marked.append(f)
-    for finding_id, (justification, where) in accepted.items():
-        if finding_id not in used:
-            in_baseline = not hasattr(where, "line")
-            # an acceptance from a baseline file is reported at that file (`where` says which entry)
-            span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1) if in_baseline else where
-            origin = f" ({where})" if in_baseline else ""
-            marked.append(Finding("stale-acceptance", WARNING,
-                                  f"the acceptance of {finding_id}{origin} matches no finding any more",
-                                  finding_id, span, details=(f"it said: “{justification}”",
-                                                             "remove it, or update it to the finding's new id")))
+    for finding_id, justification, where in report.spec.acceptances:
+        if finding_id not in used and accepted[finding_id][1] is where:
+            marked.append(_stale(finding_id, justification, where, ""))
     report.findings[:] = marked
+    return used & {finding_id for finding_id, _j, _w in baseline}
+
+
+def stale_baseline(baseline: tuple, used: set[str]) -> list[Finding]:
+    """The baseline entries that matched no finding in any spec of the run, as findings
+    reported at the baseline file (`where` says which entry)."""
+    out, seen = [], set()
+    for finding_id, justification, where in baseline:
+        if finding_id in used or finding_id in seen:
+            continue
+        seen.add(finding_id)
+        span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1)
+        out.append(_stale(finding_id, justification, span, f" ({where})"))
+    return out
+
+
+def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
+    return Finding("stale-acceptance", WARNING,
+                   f"the acceptance of {finding_id}{origin} matches no finding any more",
+                   finding_id, span, details=(f"it said: “{justification}”",
+                                              "remove it, or update it to the finding's new id"))
 
 
 def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None) -> Report:

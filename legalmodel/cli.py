@@ -15,7 +15,7 @@ import time
 import click
 
 from . import __version__
-from .analyse import Disagreement, analyse, apply_acceptances
+from .analyse import Disagreement, analyse, apply_acceptances, stale_baseline
 from .diagnostics import SpecErrors
 from .history import split
 from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
@@ -92,8 +92,8 @@ Examples:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text",
               show_default=True,
               help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
-                   "sarif for code scanning; junit for test dashboards (goals and examples as tests); "
-                   "markdown for a review")
+                   "sarif for code scanning; junit for test dashboards (goals, examples and each spec's "
+                   "consistency as tests); markdown for a review")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -114,9 +114,36 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     except UsageError as err:
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
-    exit_code = EXIT_CLEAN
     documents = []
     reports, invalid = [], []
+    used = set()  # the baseline's entries that matched a finding, in any spec
+    pending = []  # the last report, not shown until the run knows which baseline entries are stale
+    shown = []
+
+    def show(report) -> None:
+        if as_examples:
+            click.echo(_evidence_examples(report), nl=False)
+        elif fmt in ("sarif", "junit"):
+            pass
+        elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
+            click.echo(("\n" if shown else "") + render_markdown(report), nl=False)
+        elif fmt == "json":
+            documents.append(report_json(report))
+        else:
+            click.echo(render_text(report, colour=_colour()), nl=False)
+        shown.append(report)
+
+    def reject(unit, diagnostics) -> None:
+        while pending:
+            show(pending.pop())
+        for d in diagnostics:
+            click.echo(render_diagnostic(d), err=True)
+        if fmt == "json":
+            documents.append(invalid_json(unit.name, diagnostics))
+        invalid.append((unit.name, diagnostics))
+        n = len(diagnostics)
+        click.echo(f"{unit.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked", err=True)
+
     for unit in units:
         stages = []
         started = time.perf_counter()
@@ -130,14 +157,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(f"legalmodel: {err}", err=True)
             sys.exit(EXIT_INPUT)
         except SpecErrors as err:
-            for d in err.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
-            if fmt == "json":
-                documents.append(invalid_json(unit.name, err.diagnostics))
-            invalid.append((unit.name, err.diagnostics))
-            n = len(err.diagnostics)
-            click.echo(f"{unit.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked", err=True)
-            exit_code = max(exit_code, EXIT_INPUT) if exit_code != EXIT_FINDINGS else EXIT_INPUT
+            reject(unit, err.diagnostics)
             continue
         t = time.perf_counter()
         try:
@@ -153,42 +173,36 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 if a.contracts:
                     report.findings.extend(_contract_findings(history, a, int(timeout * 1000)))
         except SpecErrors as err:
-            for d in err.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
-            exit_code = EXIT_INPUT
+            reject(unit, err.diagnostics)
             continue
         except Disagreement as err:
             click.echo(f"legalmodel: internal error: {err}", err=True)
             sys.exit(EXIT_INTERNAL)
-        apply_acceptances(report, baseline)
+        used |= apply_acceptances(report, baseline)
         stages.append(("analyse", time.perf_counter() - t))
         reports.append(report)
-        if as_examples:
-            click.echo(_evidence_examples(report), nl=False)
-        elif fmt in ("sarif", "junit"):
-            pass
-        elif fmt == "markdown":
-            click.echo(render_markdown(report), nl=False)
-        elif fmt == "json":
-            documents.append(report_json(report))
-        else:
-            click.echo(render_text(report, colour=_colour()), nl=False)
+        while pending:
+            show(pending.pop())
+        pending.append(report)
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages)
             detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in report.timings.items())
             click.echo(f"{unit.name}: {parts} ({detail}); {report.questions} solver questions", err=True)
-        st = status(report)
-        if exit_code != EXIT_INPUT:
-            if st == "findings":
-                exit_code = EXIT_FINDINGS
-            elif st == "unknown" and exit_code == EXIT_CLEAN:
-                exit_code = EXIT_UNKNOWN
+    if pending and not invalid:
+        # a baseline entry is stale only if it matched nothing in every spec of the run; that is
+        # reported once, with the last spec (when a spec could not be read, nobody can tell)
+        pending[0].findings.extend(stale_baseline(baseline, used))
+    while pending:
+        show(pending.pop())
+    statuses = {status(r) for r in reports}
+    exit_code = (EXIT_INPUT if invalid else EXIT_FINDINGS if "findings" in statuses
+                 else EXIT_UNKNOWN if "unknown" in statuses else EXIT_CLEAN)
     if fmt == "sarif" and not as_examples:
         from .report_sarif import sarif_document
 
         click.echo(dumps(sarif_document(reports, invalid)), nl=False)
     if fmt == "junit" and not as_examples:
-        from .report_sarif import junit_document
+        from .report_junit import junit_document
 
         click.echo(junit_document(reports, invalid), nl=False)
     if fmt == "json" and not as_examples:
@@ -351,21 +365,13 @@ def _change_examples(result) -> str:
 
 
 def _read_baseline(path: str) -> tuple:
-    """Accepted findings from a baseline file; a malformed file is a usage error (exit 2)."""
-    import json
+    """Accepted findings from a baseline file; a file that cannot be used is a usage error (exit 2)."""
+    from .baseline import read_baseline
 
     try:
-        with open(path, encoding="utf-8") as handle:
-            data = json.load(handle)
-        entries = data["accepted"]
-        out = []
-        for i, e in enumerate(entries):
-            if not isinstance(e.get("id"), str) or not str(e.get("justification", "")).strip():
-                raise ValueError(f"entry {i + 1} needs an `id` and a non-empty `justification`")
-            out.append((e["id"], e["justification"], f"{path} entry {i + 1}"))
-        return tuple(out)
-    except (OSError, ValueError, KeyError, TypeError, AttributeError) as err:
-        click.echo(f"legalmodel: cannot use the baseline `{path}`: {err}", err=True)
+        return read_baseline(path)
+    except UsageError as err:
+        click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
 
 
@@ -401,7 +407,7 @@ def _contract_findings(history, amendment, timeout_ms) -> list:
         if result.holds is None:
             findings.append(Finding("unknown", "error", f"could not decide whether {amendment.name} keeps "
                                     f"`{result.text}` within the time limit ({result.reason})",
-                                    amendment.name, decl.span))
+                                    amendment.name, decl.span, identity=(result.text,)))
             continue
         evidence = ()
         details = (result.reason,) if result.reason else ()

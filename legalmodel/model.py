@@ -21,6 +21,10 @@ VERDICTS = (CONTRADICTORY, OBLIGATORY, FORBIDDEN, PERMITTED, UNDECIDED)
 
 FORBID, PERMIT, OBLIGE = "forbid", "permit", "oblige"
 
+# the id of a finding of kind `unknown` (analyse.Finding.id): a question not decided in
+# time, which can never be accepted
+UNKNOWN_ID_PREFIX = "UNK-"
+
 
 # ---- types -------------------------------------------------------------------------------------
 

@@ -46,7 +46,9 @@ def _display(path: Path) -> str:
 
 
 def discover(paths: list[str]) -> list[SpecUnit]:
-    """Find the specs the paths name. A missing path or a directory with no spec is a usage error."""
+    """Find the specs the paths name, each once: a spec named twice (`specs/tutorial` and
+    `./specs/tutorial`, or a folder and a folder inside it) is kept where it was first named.
+    A missing path or a directory with no spec is a usage error."""
     units: list[SpecUnit] = []
     for raw in paths:
         path = Path(raw)
@@ -65,7 +67,20 @@ def discover(paths: list[str]) -> list[SpecUnit]:
         if not found:
             raise UsageError(f"`{raw}` holds no `{SUFFIX}` files")
         units.extend(found)
-    return units
+    return _distinct(units)
+
+
+def _distinct(units: list[SpecUnit]) -> list[SpecUnit]:
+    """The units without repeats, in first-given order: two units are the same spec when
+    they read the same files (compared as resolved paths)."""
+    seen: set[tuple[Path, ...]] = set()
+    out = []
+    for unit in units:
+        key = tuple(f.resolve() for f in unit.files)
+        if key not in seen:
+            seen.add(key)
+            out.append(unit)
+    return out
 
 
 def read_source(path: Path, display: str | None = None) -> SourceFile:

@@ -105,6 +105,20 @@ def sorted_findings(report: Report) -> list[Finding]:
     return sorted(report.findings, key=key)
 
 
+GOAL_KINDS = ("failed-goal", "goal-holds-unexpectedly", "unknown")
+
+
+def about_goal(f: Finding, goal: m.Goal) -> bool:
+    """Whether the finding says the goal fails, holds unexpectedly or was not decided."""
+    return f.kind in GOAL_KINDS and f.subject == goal.title and f.span.location() == goal.span.location()
+
+
+def goal_accepted(report: Report, goal: m.Goal) -> bool:
+    """Whether the goal's findings are there and all accepted by the drafters."""
+    found = [f for f in report.findings if about_goal(f, goal)]
+    return bool(found) and all(f.accepted is not None for f in found)
+
+
 def counts(report: Report) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "note": 0, "accepted": 0}
     for f in report.findings:
@@ -228,7 +242,10 @@ def render_text(report: Report, colour: bool = False) -> str:
         for g in report.goals:
             goal = g["goal"]
             reason = f" ({goal.expected_reason})" if goal.expected_reason and g["status"] == "fails-as-expected" else ""
-            out.append(f"  {goal_words[g['status']]}: “{goal.title}”{reason}")
+            word = goal_words[g["status"]]
+            if goal_accepted(report, goal):
+                word = word.lower() + ", accepted"
+            out.append(f"  {word}: “{goal.title}”{reason}")
             if g["status"] == "fails-as-expected":
                 for ev in g["evidence"]:
                     out.append(f"    for example where {ev.cube_text()}")
@@ -331,6 +348,21 @@ def dumps(document: dict) -> str:
 
 # ---- Markdown -------------------------------------------------------------------------------
 
+def markdown_cell(text: str) -> str:
+    """Text for one cell of a Markdown table, shown as written: `|` escaped (it would end the
+    cell, even inside a code span), HTML's `&`, `<`, `>` and Markdown's `\\` escaped outside
+    code spans (inside them they are shown as they are), and line breaks made spaces."""
+    import html
+
+    parts = " ".join(str(text).splitlines()).split("`")
+    unmatched = len(parts) % 2 == 0  # an odd number of backticks: the last one opens no code span
+    out = []
+    for i, part in enumerate(parts):
+        in_code = i % 2 == 1 and not (unmatched and i == len(parts) - 1)
+        out.append(part if in_code else html.escape(part.replace("\\", "\\\\"), quote=False))
+    return "`".join(out).replace("|", "\\|")
+
+
 def render_markdown(report: Report) -> str:
     """A check report fit to paste into a review of a change to a spec."""
     spec = report.spec
@@ -345,13 +377,13 @@ def render_markdown(report: Report) -> str:
         out.append("| id | severity | kind | about | finding |")
         out.append("|---|---|---|---|---|")
         for f in findings:
-            message = f.message.replace("|", "\\|")
+            message = markdown_cell(f.message)
             severity = f.severity
             if f.accepted:
                 severity = f"{f.severity}, accepted"
-                message += " *(accepted: “" + f.accepted.replace("|", "\\|") + "”)*"
-            out.append(f"| {finding_id(spec.name, f)} | {severity} | {f.kind} | {f.subject} "
-                       f"({f.span.location()}) | {message} |")
+                message += " *(accepted: “" + markdown_cell(f.accepted) + "”)*"
+            out.append(f"| {finding_id(spec.name, f)} | {severity} | {f.kind} | "
+                       f"{markdown_cell(f'{f.subject} ({f.span.location()})')} | {message} |")
         out.append("")
         for f in findings:
             if not f.evidence:
@@ -371,7 +403,8 @@ def render_markdown(report: Report) -> str:
         out.append("| goal | status |")
         out.append("|---|---|")
         for g in report.goals:
-            out.append(f"| {g['goal'].title} | {g['status']} |")
+            accepted = ", accepted" if goal_accepted(report, g["goal"]) else ""
+            out.append(f"| {markdown_cell(g['goal'].title)} | {g['status']}{accepted} |")
         out.append("")
     if report.examples:
         passed = sum(1 for e in report.examples for r in e["results"] if r.get("status") == "passes")

@@ -6,7 +6,7 @@ Rendering only. The JSON layout is the documented schema `legalmodel.diff/1` (do
 from __future__ import annotations
 
 from .diff import Change, ContractResult, DiffResult
-from .report import _condition_note, _value_text
+from .report import _condition_note, _value_text, markdown_cell
 
 DIFF_SCHEMA = "legalmodel.diff/1"
 
@@ -124,7 +124,8 @@ def render_diff_markdown(r: DiffResult) -> str:
             example = ", ".join(f"{x.fact} = {_value_text(c.situation[x.fact])}" for x in c.conditions) or "any"
             before, after = _sides(c)
             where = _rest(c, common) if common else c.cube_text()
-            out.append(f"| {i} | {where} | {example} | {before} | {after} |")
+            cells = (markdown_cell(x) for x in (where, example, before, after))
+            out.append(f"| {i} | " + " | ".join(cells) + " |")
         if (action, old, new) in r.incomplete:
             out.append("")
             out.append("*More regions than shown: the list is incomplete.*")
@@ -135,7 +136,8 @@ def render_diff_markdown(r: DiffResult) -> str:
         out.append("| goal | before | after | change |")
         out.append("|---|---|---|---|")
         for g in r.goals:
-            out.append(f"| {g['title']} | {g['before'] or '—'} | {g['after'] or '—'} | {g['change']} |")
+            out.append(f"| {markdown_cell(g['title'])} | {g['before'] or '—'} | {g['after'] or '—'} "
+                       f"| {g['change']} |")
         out.append("")
     if r.examples:
         out.append("### Examples")
@@ -143,7 +145,8 @@ def render_diff_markdown(r: DiffResult) -> str:
         out.append("| example | action | before | after |")
         out.append("|---|---|---|---|")
         for e in r.examples:
-            out.append(f"| {e['title']} | `{e['action']}` | {e['before'] or '—'} | {e['after'] or '—'} |")
+            out.append(f"| {markdown_cell(e['title'])} | `{e['action']}` | {e['before'] or '—'} "
+                       f"| {e['after'] or '—'} |")
         out.append("")
     if r.contracts:
         out.append("### Contracts")

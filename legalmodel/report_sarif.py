@@ -1,16 +1,14 @@
-"""SARIF 2.1.0 and JUnit XML renderings of `check`, for code-scanning and test dashboards.
+"""SARIF 2.1.0 rendering of `check`, for code scanning (JUnit XML is in report_junit.py).
 
 SARIF: one run, one rule per kind of finding, one result per finding with the provision's
 file, line and column, the stable finding id as a partial fingerprint, and the evidence
 situation in the message. Input errors become results of the rule `input-error`.
-JUnit: every goal and every expectation of every example is a test case; a failing one
-carries its counterexample as the failure message.
 """
 
 from __future__ import annotations
 
 import os
-from xml.sax.saxutils import escape, quoteattr
+from urllib.parse import quote
 
 from . import __version__
 from .analyse import Finding, Report
@@ -38,7 +36,10 @@ LEVEL = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
 
 
 def _uri(path: str) -> str:
-    return path.replace(os.sep, "/")
+    """A file's path as a URI reference: `/` between folders, everything else that is not
+    plain ASCII letters, digits or `-._~` percent-encoded as UTF-8 (`sp ace/å.lm` →
+    `sp%20ace/%C3%A5.lm`)."""
+    return quote(path.replace(os.sep, "/"), safe="/")
 
 
 def _message(f: Finding) -> str:
@@ -67,16 +68,16 @@ def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> d
     """One SARIF log for every spec checked (and every input that could not be read)."""
     kinds = sorted({f.kind for r in reports for f in r.findings} | ({"input-error"} if invalid else set()))
     rule_index = {k: i for i, k in enumerate(kinds)}
+    # a rule's level is the severity of its findings (every finding of a kind has the same one)
+    levels = {"input-error": "error"}
+    for r in reports:
+        for f in r.findings:
+            levels.setdefault(f.kind, LEVEL.get(f.severity, "note"))
     rules = []
     for k in kinds:
         name, text = RULES.get(k, (k, k))
         rules.append({"id": k, "name": name, "shortDescription": {"text": text},
-                      "defaultConfiguration": {"level": "error" if k in ("contradiction", "gap", "failed-goal",
-                                                                         "failed-example", "input-error",
-                                                                         "broken-contract", "unknown",
-                                                                         "underdetermined-example",
-                                                                         "impossible-example",
-                                                                         "impossible-assumptions") else "warning"}})
+                      "defaultConfiguration": {"level": levels[k]}})
     results = []
     for r in reports:
         for f in sorted_findings(r):
@@ -114,68 +115,3 @@ def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> d
             "columnKind": "unicodeCodePoints",
         }],
     }
-
-
-def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> str:
-    """JUnit XML: a test suite per spec, a test case per goal and per example expectation."""
-    from .report import render_evidence
-
-    suites = []
-    for r in reports:
-        cases = []
-        findings_by_subject = {}
-        for f in r.findings:
-            findings_by_subject.setdefault(f.subject, []).append(f)
-        for f in r.findings:
-            if f.kind == "impossible-assumptions":  # goals and examples could not be checked
-                text = "\n".join([f"{finding_id(r.spec.name, f)}: {f.message}", *f.details])
-                cases.append(("assumptions admit a situation", (f.kind, text), False, None))
-        for g in r.goals:
-            goal = g["goal"]
-            name = f"goal: {goal.title}"
-            failure = None
-            if g["status"] in ("fails", "holds-unexpectedly", "unknown"):
-                lines = []
-                for f in findings_by_subject.get(goal.title, []):
-                    lines.append(f"{finding_id(r.spec.name, f)}: {f.message}")
-                    for ev in f.evidence:
-                        lines.extend(render_evidence(ev, r.spec, f.action, ""))
-                failure = (g["status"], "\n".join(lines) or g["status"])
-            skipped = g["status"] == "fails-as-expected"
-            cases.append((name, failure, skipped, goal.expected_reason if skipped else None))
-        for e in r.examples:
-            ex = e["example"]
-            for res in e["results"]:
-                name = f"example: {ex.title}" + (f" ({res['action']})" if "action" in res else "")
-                failure = None
-                if res.get("status") not in ("passes",):
-                    lines = [f"{finding_id(r.spec.name, f)}: {f.message}" for f in findings_by_subject.get(ex.title, [])
-                             if f.action in (None, res.get("action"))]
-                    for ev in res.get("evidence", ()):
-                        lines.extend(render_evidence(ev, r.spec, res.get("action"), ""))
-                    failure = (res.get("status", "fails"), "\n".join(lines) or res.get("status", "fails"))
-                cases.append((name, failure, False, None))
-        suites.append((r.spec.name, cases))
-    for name, diagnostics in invalid:
-        text = "\n".join(f"{d.span.location()}: {d.message}" for d in diagnostics)
-        suites.append((name, [("spec can be read", ("input-error", text), False, None)]))
-    out = ['<?xml version="1.0" encoding="UTF-8"?>']
-    total = sum(len(c) for _n, c in suites)
-    failures = sum(1 for _n, cs in suites for c in cs if c[1])
-    out.append(f'<testsuites name="legalmodel" tests="{total}" failures="{failures}">')
-    for name, cases in suites:
-        fails = sum(1 for c in cases if c[1])
-        skips = sum(1 for c in cases if c[2])
-        out.append(f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{fails}" skipped="{skips}">')
-        for case, failure, skipped, reason in cases:
-            out.append(f'    <testcase classname={quoteattr(name)} name={quoteattr(case)}>')
-            if failure:
-                kind, text = failure
-                out.append(f'      <failure type={quoteattr(kind)} message={quoteattr(text.splitlines()[0])}>'
-                           f'{escape(text)}</failure>')
-            if skipped:
-                out.append(f'      <skipped message={quoteattr("expected to fail: " + (reason or ""))}/>')
-            out.append('    </testcase>')
-        out.append('  </testsuite>')
-    out.append('</testsuites>')
-    return "\n".join(out) + "\n"

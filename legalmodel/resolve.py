@@ -87,6 +87,7 @@ class Resolver:
         provisions = self.resolve_provisions()
         goals = tuple(self.goal(g) for g in self.items(s.GoalDecl))
         examples = tuple(self.example(e) for e in self.items(s.ExampleDecl) if self.applies_on_date(e))
+        acceptances = self.acceptances()
         self.sink.raise_if_any()
         overridden_by = {pid: [] for pid in provisions}
         for p in provisions.values():
@@ -107,8 +108,22 @@ class Resolver:
             overridden_by={k: tuple(v) for k, v in overridden_by.items()},
             order=order,
             as_of=self.as_of,
-            acceptances=tuple((a.finding, a.justification, a.span) for a in self.items(s.AcceptDecl)),
+            acceptances=acceptances,
         )
+
+    def acceptances(self) -> tuple:
+        """The spec's `accept` lines as (finding id, justification, span). A question the
+        solver could not decide (`UNK-…`) cannot be accepted: it may hide any finding, and
+        accepting it would report a timeout as consistent."""
+        out = []
+        for a in self.items(s.AcceptDecl):
+            if a.finding.startswith(m.UNKNOWN_ID_PREFIX):
+                self.error("accept", f"`{a.finding}` is a question the solver could not decide in time; "
+                           "it cannot be accepted", _within(a.span, a.finding),
+                           help="remove this line, and give the solver more time with `--timeout` "
+                                "or split the spec into smaller ones")
+            out.append((a.finding, a.justification, a.span))
+        return tuple(out)
 
     def declare_laws(self):
         for law in self.items(s.LawDecl):
@@ -599,6 +614,17 @@ class Resolver:
             self.error("type", f"`{e.op}` compares numbers; {self.kind(lt)} can only be compared with `=` or `!=`",
                        e.span)
         return m.CmpE(e.op, left, right, e.span)
+
+
+def _within(span: Span, text: str) -> Span:
+    """The span of `text` where it first occurs inside `span` (or `span` itself)."""
+    at = span.text().find(text)
+    if span.source is None or at < 0:
+        return span
+    start = span.start + at
+    before = span.source.text[:start]
+    line = before.count("\n") + 1
+    return Span(span.source, start, start + len(text), line, start - (before.rfind("\n") + 1) + 1)
 
 
 def resolve_condition(spec: m.CheckedSpec, expr: s.Expr) -> m.Expr:

@@ -34,14 +34,19 @@ README = '''# Specs checked with legalmodel
 `specs/` holds the provisions of a law written as legalmodel specs. Each folder in `specs/`
 that holds `.lm` files is one spec.
 
-    python3 -m pip install legalmodel
+    python3 -m pip install "legalmodel @ git+https://github.com/legalmodel/legalmodel"
     legalmodel check specs/          # contradictions, gaps, failed goals and examples
     legalmodel fmt --check specs/    # the canonical layout
+
+legalmodel is not on PyPI: it is installed from its source repository. If you get it from
+elsewhere (a fork, a tag, a wheel), install it from there, and set `LEGALMODEL_SOURCE` in
+the workflow to the same place.
 
 `legalmodel check` exits 0 when every spec is consistent and every goal and example holds,
 1 when there are findings, 2 when a spec cannot be read, 3 when the solver could not decide a
 question in time. The workflow in `.github/workflows/legalmodel.yml` runs both commands on
-every change and uploads the findings as SARIF for code scanning.
+every change and uploads the findings as SARIF for code scanning; its last step, a plain
+`legalmodel check specs/`, fails the job when there are findings.
 '''
 
 WORKFLOW = '''name: legalmodel
@@ -49,6 +54,9 @@ on: [push, pull_request]
 permissions:
   contents: read
   security-events: write
+env:
+  # legalmodel is not on PyPI: where pip gets it from (a pip URL; pin a tag with @v0.1.0)
+  LEGALMODEL_SOURCE: git+https://github.com/legalmodel/legalmodel
 jobs:
   check:
     runs-on: ubuntu-latest
@@ -57,11 +65,12 @@ jobs:
       - uses: actions/setup-python@v5
         with:
           python-version: "3.11"
-      - run: python -m pip install legalmodel
+      - run: python -m pip install "legalmodel @ $LEGALMODEL_SOURCE"
       - run: legalmodel fmt --check specs/
+      # the findings for code scanning; this step never fails the job, the last one does
       - run: legalmodel check specs/ --format sarif > legalmodel.sarif
-      - if: always()
-        uses: github/codeql-action/upload-sarif@v3
+        continue-on-error: true
+      - uses: github/codeql-action/upload-sarif@v3
         with:
           sarif_file: legalmodel.sarif
       - run: legalmodel check specs/

@@ -510,6 +510,43 @@ def test_no_unknown_with_time_enough():
     assert len(report.findings[0].details) == len(spec.assumptions)
 
 
+UNDECIDED = '''law OSL "o"
+fact x: bool "x"
+fact y: bool "y"
+action a "a" default permitted
+provision 1 kap. 1 § "duty" oblige a when x
+provision 1 kap. 2 § "ban" forbid a when y
+provision 1 kap. 3 § "leave" permit a when x
+example "e" given x expect a obligatory
+'''
+
+
+@pytest.fixture
+def solver_gives_up(monkeypatch):
+    """Every question the solver is asked comes back undecided, as if each took too long."""
+    import z3
+
+    import legalmodel.solving
+
+    monkeypatch.setattr(legalmodel.solving, "check_under", lambda solver, lits: z3.unknown)
+
+
+def test_each_undecided_question_has_its_own_stable_id(solver_gives_up):
+    """Contradictions and collisions on one act, undecided both, are two findings a user can
+    tell apart: two ids, the same in every run."""
+    spec = load(UNDECIDED)
+    report = analyse(spec, timeout_ms=1)
+    unknown = findings_of(report, "unknown")
+    messages = [f.message for f in unknown]
+    assert any("contradictions on `a`" in t for t in messages) and any("collisions on `a`" in t for t in messages)
+    ids = [f.id for f in unknown]
+    assert len(set(ids)) == len(ids), list(zip(ids, messages))
+    assert all(i.startswith("UNK-") for i in ids)
+    again = [f.id for f in findings_of(analyse(load(UNDECIDED), timeout_ms=1), "unknown")]
+    assert sorted(again) == sorted(ids)
+    assert status(report) == "unknown"
+
+
 # ---- a clean spec ---------------------------------------------------------------------------------------------------
 
 def test_a_spec_with_nothing_to_report():

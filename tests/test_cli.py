@@ -148,6 +148,10 @@ def test_the_worst_outcome_of_several_specs_decides(tmp_path):
     assert run("check", ".").exit_code == 1
     write(tmp_path, "fact x bool\n", "broken/spec.lm")
     assert run("check", ".").exit_code == 2
+    # bad input outweighs a question left undecided, whichever comes first
+    write(tmp_path, pigeonhole(9), "slow/spec.lm")
+    assert run("check", "slow", "broken", "--timeout", "0.001").exit_code == 2
+    assert run("check", "broken", "slow", "--timeout", "0.001").exit_code == 2
 
 
 def test_a_directory_holds_one_spec_per_folder_and_a_folders_files_are_read_together(tmp_path):
@@ -161,6 +165,18 @@ def test_a_directory_holds_one_spec_per_folder_and_a_folders_files_are_read_toge
     assert sorted(specs) == ["osl", "other"]
     assert (specs["osl"]["status"], specs["osl"]["provisions"]) == ("clean", 1)
     assert specs["other"]["status"] == "findings"
+
+
+def test_a_spec_named_twice_is_checked_once_in_first_given_order(tmp_path):
+    write(tmp_path, CLEAN, "a/spec.lm")
+    write(tmp_path, FINDINGS, "b/spec.lm")
+    result = run("check", "b", "a", "./b", str(tmp_path / "a"), ".", "b/spec.lm", "--format", "json")
+    assert result.exit_code == 1
+    names = [s["spec"] for s in json.loads(result.stdout)["specs"]]
+    # `b/spec.lm` alone is the same spec as the folder `b`, whose only file it is
+    assert names == ["b", "a"]
+    text = run("check", "a", "a/", "./a").stdout
+    assert text.count("consistent:") == 1
 
 
 # ---- JSON ------------------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ reference for what the findings, goals and examples are:
   severity as level, the finding's location as region (and that region really is the
   provision, action, goal or example in the source file), the stable id as a fingerprint and
   the evidence situation in the message;
-- JUnit parses as XML and has one test case per goal and per example expectation, failing
-  exactly where the JSON says a goal or an expectation fails, with the counterexample's facts;
+- JUnit parses as XML and has one test case per goal, per example expectation and one
+  `consistency` case per spec for every other finding, failing exactly where the JSON says a
+  goal, an expectation or the spec fails (so it fails exactly when `check` does), with the
+  counterexample's facts;
 - Markdown (check and diff) has the headings and tables a reviewer reads, with every finding
   id, status and changed action;
 - finding ids survive unrelated edits and appear in every format (docs/ci.md);
@@ -29,6 +31,7 @@ import subprocess
 import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
+from urllib.parse import unquote
 
 import jsonschema
 import pytest
@@ -161,7 +164,7 @@ def test_sarif_validates_and_has_one_result_per_finding(path):
         assert r["ruleId"] == f["kind"]
         assert r["level"] == f["severity"]
         loc = r["locations"][0]["physicalLocation"]
-        assert loc["artifactLocation"]["uri"] == f["location"]["file"].replace(os.sep, "/")
+        assert unquote(loc["artifactLocation"]["uri"]) == f["location"]["file"].replace(os.sep, "/")
         assert loc["region"]["startLine"] == f["location"]["line"]
         assert loc["region"]["startColumn"] == f["location"]["column"]
         assert f["message"] in r["message"]["text"]
@@ -176,7 +179,7 @@ def test_sarif_regions_point_at_the_finding_in_the_source():
         document = json.loads(check_repo(path, "sarif").stdout)
         for r in document["runs"][0]["results"]:
             loc = r["locations"][0]["physicalLocation"]
-            lines = (REPO / loc["artifactLocation"]["uri"]).read_text(encoding="utf-8").splitlines()
+            lines = (REPO / unquote(loc["artifactLocation"]["uri"])).read_text(encoding="utf-8").splitlines()
             at = lines[loc["region"]["startLine"] - 1][loc["region"]["startColumn"] - 1:]
             subject = r["properties"]["subject"]
             kind = r["ruleId"]
@@ -214,6 +217,34 @@ def test_sarif_message_shows_the_evidence_situation(path):
                 assert f"{c['fact']} = {value_text(ev['situation'][c['fact']])}" in text, (c, text)
             if f["action"]:
                 assert f"{f['action']}: {ev['verdicts'][f['action']]}" in text
+
+
+def test_sarif_rule_levels_are_the_levels_of_their_results():
+    """A rule's default level is its findings' severity (an idle override is a note)."""
+    seen = set()
+    for path in SPECS:
+        sarif_run = json.loads(check_repo(path, "sarif").stdout)["runs"][0]
+        rules = sarif_run["tool"]["driver"]["rules"]
+        for r in sarif_run["results"]:
+            assert rules[r["ruleIndex"]]["defaultConfiguration"]["level"] == r["level"], r["ruleId"]
+            seen.add((r["ruleId"], r["level"]))
+    assert ("idle-override", "note") in seen
+
+
+def test_sarif_uris_are_percent_encoded(tmp_path):
+    folder = tmp_path / "sp ace"
+    folder.mkdir()
+    (folder / "å x#1.lm").write_text((REPO / "docs/tutorial/step6.lm").read_text(encoding="utf-8"),
+                                     encoding="utf-8")
+    run = invoke(["check", "sp ace/å x#1.lm", "--format", "sarif"], cwd=tmp_path)
+    assert run.exit_code == 1
+    document = json.loads(run.stdout)
+    validate_sarif(document)
+    (result,) = document["runs"][0]["results"]
+    uri = result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"]
+    assert uri == "sp%20ace/%C3%A5%20x%231.lm"
+    assert unquote(uri) == "sp ace/å x#1.lm"
+    assert re.fullmatch(r"[A-Za-z0-9\-._~/%]+", uri)
 
 
 def test_sarif_reports_unreadable_input_as_a_result(tmp_path):
@@ -260,7 +291,7 @@ def assert_evidence_in(text: str, ev: dict) -> None:
 def test_junit_has_a_case_per_goal_and_expectation_failing_where_the_json_fails(path):
     expected = json_of(path)
     root, cases = junit_cases(path)
-    n = len(expected["goals"]) + sum(len(e["results"]) for e in expected["examples"])
+    n = len(expected["goals"]) + sum(len(e["results"]) for e in expected["examples"]) + 1
     assert len(cases) == n
     assert int(root.get("tests")) == n
     findings = {(f["kind"], f["subject"]): f for f in expected["findings"]}
@@ -290,12 +321,96 @@ def test_junit_has_a_case_per_goal_and_expectation_failing_where_the_json_fails(
                 text = failure_text(case)
                 for ev in r["evidence"]:
                     assert_evidence_in(text, ev)
+    # every other finding that fails the run is a failure of the spec's `consistency` case
+    about_goals_and_examples = {g["title"] for g in expected["goals"]} | {e["title"] for e in expected["examples"]}
+    others = [f for f in expected["findings"] if f["severity"] in ("error", "warning") and f["accepted"] is None
+              and f["subject"] not in about_goals_and_examples]
+    consistency = cases["consistency"]
+    assert (consistency.find("failure") is not None) == bool(others), others
+    if others:
+        failures += 1
+        text = failure_text(consistency)
+        for f in others:
+            assert f"{f['id']}: {f['message']}" in text
+            for ev in f["evidence"]:
+                assert_evidence_in(text, ev)
     assert int(root.get("failures")) == failures
+    assert (failures == 0) == (EXIT[expected["status"]] == 0)
     for suite in root.iter("testsuite"):
         assert suite.get("name") == expected["spec"]
         assert int(suite.get("tests")) == len(suite.findall("testcase"))
         assert int(suite.get("failures")) == sum(1 for c in suite.findall("testcase") if c.find("failure") is not None)
         assert int(suite.get("skipped")) == sum(1 for c in suite.findall("testcase") if c.find("skipped") is not None)
+
+
+def junit_of(args: list[str], cwd: Path) -> tuple[int, ET.Element]:
+    run = invoke(["check", *args, "--format", "junit"], cwd=cwd)
+    return run.exit_code, ET.fromstring(run.stdout.encode("utf-8"))
+
+
+def failing_cases(root: ET.Element) -> list[str]:
+    return [c.get("name") for c in root.iter("testcase") if c.find("failure") is not None]
+
+
+def test_junit_fails_exactly_when_check_does(tmp_path):
+    """The failure count is zero exactly when `check` exits 0, whatever the findings are:
+    the tutorial's steps and specs, all of them at once, an undecided question (exit 3) and a
+    spec that cannot be read (exit 2)."""
+    from helpers import pigeonhole
+
+    (tmp_path / "slow.lm").write_text(pigeonhole(9), encoding="utf-8")
+    (tmp_path / "bad.lm").write_text('law OSL "o"\nfact x bool\n', encoding="utf-8")
+    runs = [([str(REPO / p)], tmp_path) for p in SPECS]
+    runs += [([str(REPO / p) for p in SPECS], tmp_path), (["slow.lm", "--timeout", "0.001"], tmp_path),
+             (["bad.lm"], tmp_path), ([str(REPO / "specs/example"), "bad.lm"], tmp_path)]
+    seen = set()
+    for args, cwd in runs:
+        code, root = junit_of(args, cwd)
+        seen.add(code)
+        failures = int(root.get("failures"))
+        assert failures == len(failing_cases(root))
+        assert (failures == 0) == (code == 0), (args, code, failing_cases(root))
+    assert seen == {0, 1, 2, 3}
+    _code, root = junit_of(["slow.lm", "--timeout", "0.001"], tmp_path)
+    assert failing_cases(root) == ["consistency"]
+    (failure,) = root.iter("failure")
+    assert failure.get("type") == "unknown" and "could not decide" in failure.text
+
+
+def test_junit_shows_an_accepted_finding_as_passed_with_its_justification(tmp_path):
+    f = collision_of_step6()
+    name = step6_copy(tmp_path, f'\naccept {f["id"]} "{JUSTIFICATION}"\n')
+    code, root = junit_of([name], tmp_path)
+    assert code == 0 and root.get("failures") == "0" and failing_cases(root) == []
+    (case,) = [c for c in root.iter("testcase") if c.get("name") == "consistency"]
+    out = case.find("system-out").text
+    assert f["id"] in out and JUSTIFICATION in out
+
+
+FAILED_GOAL = '''law OSL "o"
+fact x: bool "x"
+action a "a" default permitted
+provision 1 kap. 1 § "p" forbid a when x
+goal "a is always permitted" a is permitted whenever x
+'''
+
+
+def test_an_accepted_failed_goal_is_skipped_in_junit_and_accepted_in_the_text(tmp_path):
+    (tmp_path / "s.lm").write_text(FAILED_GOAL, encoding="utf-8")
+    (f,) = json.loads(invoke(["check", "s.lm", "--format", "json"], cwd=tmp_path).stdout)["specs"][0]["findings"]
+    assert f["kind"] == "failed-goal"
+    text = invoke(["check", "s.lm"], cwd=tmp_path).stdout
+    assert "  FAILS: “a is always permitted”" in text
+    (tmp_path / "s.lm").write_text(FAILED_GOAL + f'accept {f["id"]} "the goal is aspirational"\n', encoding="utf-8")
+    code, root = junit_of(["s.lm"], tmp_path)
+    assert code == 0 and root.get("failures") == "0"
+    (case,) = [c for c in root.iter("testcase") if c.get("name") == "goal: a is always permitted"]
+    assert case.find("failure") is None
+    assert "the goal is aspirational" in case.find("skipped").get("message")
+    text = invoke(["check", "s.lm"], cwd=tmp_path)
+    assert text.exit_code == 0
+    assert "FAILS" not in text.stdout
+    assert "  fails, accepted: “a is always permitted”" in text.stdout
 
 
 def test_junit_escapes_markup_in_titles(tmp_path):
@@ -306,7 +421,8 @@ def test_junit_escapes_markup_in_titles(tmp_path):
     run = invoke(["check", "s.lm", "--format", "junit"], cwd=tmp_path)
     assert run.exit_code == 1
     root = ET.fromstring(run.stdout.encode("utf-8"))
-    (case,) = root.iter("testcase")
+    case, consistency = root.iter("testcase")
+    assert consistency.get("name") == "consistency" and consistency.find("failure") is None
     assert case.get("name") == 'goal: a & b <c> "d"'
     assert case.find("failure") is not None
     assert re.search(r"^\s*x\s+true\b", case.find("failure").text, re.M)
@@ -379,6 +495,47 @@ def test_markdown_check_report_has_what_a_reviewer_reads(path):
         passed = sum(r["status"] == "passes" for r in results)
         assert f"{passed} of {len(results)} expectations pass" in md
     assert md.count("<details>") == md.count("</details>")
+
+
+MARKUP = '''law OSL "o"
+fact x: bool "x"
+action a "a" default permitted
+provision 1 kap. 1 § "p" forbid a when x
+goal "a | b <b>bold</b> & c\\\\" a is permitted whenever x
+example "e | <i>" given x expect a permitted
+'''
+
+
+def test_markdown_shows_titles_as_written_without_breaking_tables(tmp_path):
+    """A title with `|`, HTML or a backslash stays in its cell and is shown, not rendered;
+    the next spec's heading follows a blank line, so no table swallows it."""
+    (tmp_path / "s.lm").write_text(MARKUP, encoding="utf-8")
+    (tmp_path / "t.lm").write_text(MARKUP.replace("forbid a when x", "forbid a when not x"), encoding="utf-8")
+    run = invoke(["check", "s.lm", "t.lm", "--format", "markdown"], cwd=tmp_path)
+    assert run.exit_code == 1
+    md = run.stdout
+    assert_tables_well_formed(md)
+    assert "<b>" not in md and "<i>" not in md
+    rows = table_rows(md)
+    title = r"a \| b &lt;b&gt;bold&lt;/b&gt; &amp; c\\"
+    assert [title, "fails"] in rows
+    assert any(r[0].startswith("FAI-") and r[3].startswith(r"e \| &lt;i&gt; (s.lm:6:1)") for r in rows), rows
+    lines = md.splitlines()
+    headings = [i for i, line in enumerate(lines) if line.startswith("## ")]
+    assert len(headings) == 2 and all(lines[i - 1] == "" for i in headings[1:])
+    diff = invoke(["diff", "s.lm", "t.lm", "--format", "markdown"], cwd=tmp_path)
+    assert diff.exit_code == 0
+    assert_tables_well_formed(diff.stdout)
+    assert "<b>" not in diff.stdout and "<i>" not in diff.stdout
+    assert any(r[0] == title for r in table_rows(diff.stdout))
+
+
+def test_a_markdown_cell_escapes_html_outside_code_only():
+    from legalmodel.report import markdown_cell
+
+    assert markdown_cell("breaks `x < y | z` where a<b") == r"breaks `x < y \| z` where a&lt;b"
+    assert markdown_cell("one ` tick <b>") == "one ` tick &lt;b&gt;"
+    assert markdown_cell("two\nlines") == "two lines"
 
 
 def diff_run(old: str, new: str, fmt: str) -> Run:
@@ -489,8 +646,7 @@ def test_a_finding_id_changes_when_the_finding_does(tmp_path):
 
 @pytest.mark.parametrize("path", STEPS)
 def test_finding_ids_are_shown_in_every_format(path):
-    """docs/ci.md: a finding is accepted by its id, "which every format shows". JUnit holds
-    goals and examples only, so there the ids of failed goals and examples must show."""
+    """docs/ci.md: a finding is accepted by its id, "which every format shows"."""
     findings = json_of(path)["findings"]
     assert findings
     text = check_repo(path, "text").stdout
@@ -501,9 +657,7 @@ def test_finding_ids_are_shown_in_every_format(path):
         assert f["id"] in text
         assert f["id"] in markdown
         assert f'"legalmodelFindingId/v1": "{f["id"]}"' in sarif
-        if f["kind"] in ("failed-goal", "goal-holds-unexpectedly", "failed-example", "underdetermined-example",
-                         "impossible-example"):
-            assert f["id"] in junit, f"the JUnit output does not show the id {f['id']} of the {f['kind']}"
+        assert f["id"] in junit, f"the JUnit output does not show the id {f['id']} of the {f['kind']}"
 
 
 # ---- accepting findings -------------------------------------------------------------------------
@@ -616,6 +770,88 @@ def test_a_baseline_entry_that_matches_nothing_is_reported(tmp_path):
     validate_sarif(json.loads(sarif.stdout))
 
 
+def test_one_baseline_serves_several_specs(tmp_path):
+    """A baseline entry is stale only if it matches no finding in any spec of the run: the
+    collision of step 6 accepted, a run over step 6 and a clean spec passes."""
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": f["id"], "justification": JUSTIFICATION}]}), encoding="utf-8")
+    for order in ([str(REPO / "specs/example"), name], [name, str(REPO / "specs/example")]):
+        run = invoke(["check", *order, "--baseline", "baseline.json", "--format", "json"], cwd=tmp_path)
+        assert run.exit_code == 0, run.stdout
+        document = json.loads(run.stdout)
+        assert document["status"] == "clean" and [s["status"] for s in document["specs"]] == ["clean", "clean"]
+        assert not [x for s in document["specs"] for x in s["findings"] if x["kind"] == "stale-acceptance"]
+        text = invoke(["check", *order, "--baseline", "baseline.json"], cwd=tmp_path)
+        assert text.exit_code == 0 and "stale" not in text.stdout
+
+
+def test_a_baseline_entry_that_matches_nothing_in_several_specs_is_reported_once(tmp_path):
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": f["id"], "justification": JUSTIFICATION},
+                      {"id": "GAP-00000000", "justification": "an old gap"}]}), encoding="utf-8")
+    run = invoke(["check", name, str(REPO / "specs/example"), "--baseline", "baseline.json", "--format", "json"],
+                 cwd=tmp_path)
+    assert run.exit_code == 1
+    stale = [x for s in json.loads(run.stdout)["specs"] for x in s["findings"] if x["kind"] == "stale-acceptance"]
+    assert [x["subject"] for x in stale] == ["GAP-00000000"]
+    assert "baseline.json entry 2" in stale[0]["message"]
+
+
+def test_an_acceptance_in_a_spec_is_for_that_spec_only(tmp_path):
+    """Written in a spec, an acceptance speaks of that spec: accepting step 6's collision in
+    another spec is stale there, even when step 6 is checked in the same run."""
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "other.lm").write_text(
+        'law OSL "o"\naction a "a" default permitted\n'
+        f'accept {f["id"]} "{JUSTIFICATION}"\n', encoding="utf-8")
+    run = invoke(["check", name, "other.lm", "--format", "json"], cwd=tmp_path)
+    assert run.exit_code == 1
+    specs = {s["spec"]: s for s in json.loads(run.stdout)["specs"]}
+    assert [x["kind"] for x in specs["other.lm"]["findings"]] == ["stale-acceptance"]
+    assert specs[name]["status"] == "findings"  # its collision is not accepted by the other spec
+
+
+@pytest.mark.parametrize("content,expected", [
+    (None, "cannot read the baseline `baseline.json`: no such file"),
+    (b"\xab\xcd{}", "is not UTF-8 text"),
+    (b'{"accepted": [', "is not valid JSON (expecting value at line 1, column 15)"),
+    (b"[]", "must be a JSON object with a list `accepted`"),
+    (b'"accepted"', "must be a JSON object with a list `accepted`"),
+    (b'{"accepted": {"id": "COL-6087e6b9", "justification": "j"}}', "must be a JSON object with a list `accepted`"),
+    (b'{"accepted": ["COL-6087e6b9"]}', "entry 1 of the baseline `baseline.json` must be an object with an `id`"),
+    (b'{"accepted": [{"id": 5, "justification": "j"}]}', "entry 1 of the baseline `baseline.json` has the id `5`"),
+    (b'{"accepted": [{"justification": "j"}]}', "entry 1 of the baseline `baseline.json` has no `id`"),
+    (b'{"accepted": [{"id": "COL-6087e6b9", "justification": "j"}, {"id": "COL-6087e6b9"}]}',
+     "entry 2 of the baseline `baseline.json` needs a `justification`"),
+    (b'{"accepted": [{"id": "COL-6087e6b9", "justification": ["j"]}]}', "needs a `justification`"),
+])
+def test_a_baseline_that_cannot_be_used_says_why_in_its_own_words(tmp_path, content, expected):
+    """docs/ci.md documents the baseline format; a file that does not follow it is a usage
+    error (exit 2) naming the file and what was expected, never a Python exception's text."""
+    if content is not None:
+        (tmp_path / "baseline.json").write_bytes(content)
+    run = invoke(["check", str(REPO / "specs/example"), "--baseline", "baseline.json"], cwd=tmp_path)
+    assert run.exit_code == 2
+    assert run.stdout == ""
+    (line,) = run.stderr.splitlines()
+    assert line.startswith("legalmodel: ") and expected in line, line
+    for internal in ("Errno", "codec", "list indices", "attribute", "object", "Expecting"):
+        assert internal not in line.replace("JSON object", "").replace("an object", ""), line
+
+
+def test_a_baseline_may_start_with_a_byte_order_mark(tmp_path):
+    f = collision_of_step6()
+    name = step6_copy(tmp_path)
+    (tmp_path / "baseline.json").write_bytes(
+        b"\xef\xbb\xbf" + json.dumps({"accepted": [{"id": f["id"], "justification": "j"}]}).encode())
+    assert invoke(["check", name, "--baseline", "baseline.json"], cwd=tmp_path).exit_code == 0
+
+
 def test_a_stale_baseline_entry_on_a_spec_without_provisions_is_reported_not_a_crash(tmp_path):
     """A spec with no provision yet (a first draft) and a baseline from elsewhere: the stale
     acceptance is a finding (exit 1), not an internal error."""
@@ -625,6 +861,42 @@ def test_a_stale_baseline_entry_on_a_spec_without_provisions_is_reported_not_a_c
     run = invoke(["check", "draft.lm", "--baseline", "baseline.json"], cwd=tmp_path)
     assert run.exit_code == 1
     assert "COL-00000000" in run.stdout
+
+
+def unknown_finding(tmp_path: Path) -> tuple[str, str]:
+    """A spec the solver cannot decide in a millisecond, and the id of its `unknown` finding."""
+    from helpers import pigeonhole
+
+    (tmp_path / "slow.lm").write_text(pigeonhole(9), encoding="utf-8")
+    run = invoke(["check", "slow.lm", "--timeout", "0.001", "--format", "json"], cwd=tmp_path)
+    assert run.exit_code == 3
+    (f,) = json.loads(run.stdout)["specs"][0]["findings"]
+    assert f["kind"] == "unknown"
+    return "slow.lm", f["id"]
+
+
+def test_an_undecided_question_cannot_be_accepted_in_the_spec(tmp_path):
+    """A timeout is never reported as consistent, even when the drafters try to accept it
+    (docs/ci.md): the acceptance is an error in the input."""
+    name, fid = unknown_finding(tmp_path)
+    with open(tmp_path / name, "a", encoding="utf-8") as handle:
+        handle.write(f'accept {fid} "it takes too long"\n')
+    for fmt in ("text", "json"):
+        run = invoke(["check", name, "--timeout", "0.001", "--format", fmt], cwd=tmp_path)
+        assert run.exit_code == 2, run.stdout + run.stderr
+        assert f"`{fid}` is a question the solver could not decide in time; it cannot be accepted" in run.stderr
+    assert json.loads(run.stdout)["status"] == "invalid"
+
+
+def test_an_undecided_question_cannot_be_accepted_in_a_baseline(tmp_path):
+    name, fid = unknown_finding(tmp_path)
+    (tmp_path / "baseline.json").write_text(json.dumps(
+        {"accepted": [{"id": fid, "justification": "it takes too long"}]}), encoding="utf-8")
+    run = invoke(["check", name, "--timeout", "0.001", "--baseline", "baseline.json", "--format", "json"],
+                 cwd=tmp_path)
+    assert run.exit_code == 2, run.stdout + run.stderr
+    assert run.stdout == ""
+    assert "baseline.json" in run.stderr and fid in run.stderr and "cannot be accepted" in run.stderr
 
 
 # ---- colour --------------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ never overwrites what is already there (docs/ci.md, "A new spec repository")."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -69,8 +70,6 @@ def test_the_new_repository_passes_check_and_fmt(repo):
 
 def test_the_new_repository_passes_its_own_sarif_step(repo):
     """The workflow uploads `check --format sarif`; the log has no results to show."""
-    import json
-
     result = run(["check", "specs/", "--format", "sarif"], repo)
     assert result.exit_code == 0
     assert json.loads(result.stdout)["runs"][0]["results"] == []
@@ -103,6 +102,90 @@ def test_the_workflow_is_the_one_docs_ci_shows(repo):
     blocks = re.findall(r"```yaml\n(.*?)```", doc, re.S)
     written = (repo / ".github/workflows/legalmodel.yml").read_text(encoding="utf-8")
     assert written in blocks
+
+
+def workflow(repo: Path) -> dict:
+    yaml = pytest.importorskip("yaml")
+    return yaml.safe_load((repo / ".github/workflows/legalmodel.yml").read_text(encoding="utf-8"))
+
+
+def test_the_workflow_installs_legalmodel_from_its_source_not_pypi(repo):
+    """legalmodel is not on PyPI: `pip install legalmodel` would fail (or install someone
+    else's package). The workflow installs it from LEGALMODEL_SOURCE, which docs/ci.md says
+    to point at where legalmodel comes from."""
+    data = workflow(repo)
+    source = data["env"]["LEGALMODEL_SOURCE"]
+    assert source.startswith("git+https://")
+    (job,) = data["jobs"].values()
+    installs = [st["run"] for st in job["steps"] if "pip install" in st.get("run", "")]
+    assert installs == ['python -m pip install "legalmodel @ $LEGALMODEL_SOURCE"']
+    readme = (repo / "README.md").read_text(encoding="utf-8")
+    for text in (readme, (REPO / "docs/ci.md").read_text(encoding="utf-8")):
+        assert not re.search(r"pip install legalmodel\b", text)
+    assert f'pip install "legalmodel @ {source}"' in readme
+    doc = (REPO / "docs/ci.md").read_text(encoding="utf-8")
+    assert "LEGALMODEL_SOURCE" in doc and source in doc
+
+
+def simulate(repo: Path) -> tuple[str, list[tuple[str, str]]]:
+    """Run the workflow's steps as GitHub Actions would, after the install: a step runs while
+    the job has not failed (or with `if: always()`), a failing step fails the job unless it
+    has `continue-on-error`. Returns the job's result and each step's outcome."""
+    import shlex
+
+    (job,) = workflow(repo)["jobs"].values()
+    result, outcomes = "success", []
+    for step in job["steps"]:
+        name = step.get("run") or step["uses"]
+        condition = step.get("if")
+        assert condition in (None, "always()"), f"the simulation does not know `if: {condition}`"
+        if result == "failure" and condition is None:
+            outcomes.append((name, "skipped"))
+            continue
+        if "uses" in step:
+            if "upload-sarif" in step["uses"]:
+                sarif = repo / step["with"]["sarif_file"]
+                assert sarif.is_file(), "the upload step has no SARIF file to upload"
+                json.loads(sarif.read_text(encoding="utf-8"))
+            outcomes.append((name, "success"))
+            continue
+        if "pip install" in step["run"]:
+            outcomes.append((name, "success"))
+            continue
+        command, _, target = step["run"].partition(" > ")
+        words = shlex.split(command)
+        assert words[0] == "legalmodel", step["run"]
+        ran = run(words[1:], repo)
+        if target:
+            (repo / target.strip()).write_text(ran.stdout, encoding="utf-8")
+        outcome = "success" if ran.exit_code == 0 else "failure"
+        outcomes.append((name, outcome))
+        if outcome == "failure" and not step.get("continue-on-error"):
+            result = "failure"
+    return result, outcomes
+
+
+def test_the_workflow_passes_on_the_new_repository(repo):
+    result, outcomes = simulate(repo)
+    assert result == "success"
+    assert all(outcome == "success" for _name, outcome in outcomes)
+
+
+def test_with_findings_the_sarif_is_uploaded_and_the_last_step_fails_the_job(repo):
+    """docs/ci.md: the SARIF step does not stop the job, the upload runs, and the last step
+    (a plain `legalmodel check specs/`) is the one that fails it."""
+    spec = repo / "specs/example/example.lm"
+    spec.write_text(spec.read_text(encoding="utf-8")
+                    + '\nprovision 26 kap. 2 § "Extra" (SFS 2009:400, verified)\n'
+                      "  forbid lämna_uppgift when konkret_risk\n", encoding="utf-8")
+    result, outcomes = simulate(repo)
+    assert result == "failure"
+    names = [name for name, _outcome in outcomes]
+    upload = next(i for i, name in enumerate(names) if "upload-sarif" in name)
+    assert outcomes[upload][1] == "success"
+    assert json.loads((repo / "legalmodel.sarif").read_text(encoding="utf-8"))["runs"][0]["results"]
+    assert outcomes[-1] == ("legalmodel check specs/", "failure")
+    assert "skipped" not in [outcome for _name, outcome in outcomes]
 
 
 def test_init_into_an_empty_existing_folder(tmp_path):

@@ -1,0 +1,124 @@
+"""JUnit XML rendering of `check`, for CI systems that show test results.
+
+A test suite per spec; in it a test case per goal, one per expectation of each example, and
+one named `consistency` for every other finding (contradictions, collisions, gaps, dead
+provisions, idle overrides, broken contracts, stale acceptances, questions not decided in
+time). Every finding belongs to exactly one case, and a case fails exactly when one of its
+findings would fail the run (an error or warning not accepted), so the failure count is zero
+exactly when `check` exits 0. A failing case carries each finding's id, message, details and
+evidence. A case whose findings are all accepted is skipped with the justification (for
+`consistency`: passes, with the accepted findings in its output); a goal expected to fail
+that fails is skipped too. A spec that could not be read is one failing case.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from xml.sax.saxutils import escape, quoteattr
+
+from .analyse import Finding, Report
+from .report import about_goal, finding_id, render_evidence, sorted_findings
+
+EXAMPLE_KINDS = {"failed-example", "underdetermined-example", "impossible-example", "unknown"}
+
+
+@dataclass(frozen=True)
+class Case:
+    name: str
+    failure: tuple[str, str] | None = None  # (type, text)
+    skipped: str | None = None  # the reason
+    output: str = ""  # what passed but is worth reading: accepted findings, notes
+
+
+def fails(f: Finding) -> bool:
+    """Whether the finding fails the run (report.status): an error or warning not accepted."""
+    return f.accepted is None and f.severity in ("error", "warning")
+
+
+def _finding_text(report: Report, f: Finding) -> list[str]:
+    lines = [f"{finding_id(report.spec.name, f)}: {f.message}"]
+    if f.accepted is not None:
+        lines.append(f"accepted by the drafters: “{f.accepted}”")
+    lines.extend(f.details)
+    for ev in f.evidence:
+        lines.extend(render_evidence(ev, report.spec, f.action, ""))
+    return lines
+
+
+def _case(report: Report, name: str, findings: list[Finding], failure_type: str | None = None,
+          skipped: str | None = None) -> Case:
+    failing = [f for f in findings if fails(f)]
+    others = [f for f in findings if not fails(f)]
+    output = "\n\n".join("\n".join(_finding_text(report, f)) for f in others)
+    if failing:
+        text = "\n\n".join("\n".join(_finding_text(report, f)) for f in failing)
+        kind = failure_type or ", ".join(sorted({f.kind for f in failing}))
+        return Case(name, (kind, text), output=output)
+    accepted = [f for f in findings if f.accepted is not None]
+    if accepted and name != "consistency":
+        reason = "accepted: " + "; ".join(f"{finding_id(report.spec.name, f)} “{f.accepted}”" for f in accepted)
+        return Case(name, skipped=reason, output=output)
+    return Case(name, skipped=skipped, output=output)
+
+
+def spec_cases(report: Report) -> list[Case]:
+    """The test cases of one spec; each finding is in exactly one of them."""
+    remaining = sorted_findings(report)
+
+    def take(wanted) -> list[Finding]:
+        chosen = [f for f in remaining if wanted(f)]
+        remaining[:] = [f for f in remaining if not wanted(f)]
+        return chosen
+
+    cases = []
+    for g in report.goals:
+        goal = g["goal"]
+        found = take(lambda f, goal=goal: about_goal(f, goal))
+        expected = (f"expected to fail: {goal.expected_reason or ''}"
+                    if g["status"] == "fails-as-expected" else None)
+        cases.append(_case(report, f"goal: {goal.title}", found, g["status"], expected))
+    for e in report.examples:
+        ex = e["example"]
+        for res in e["results"]:
+            name = f"example: {ex.title}" + (f" ({res['action']})" if "action" in res else "")
+
+            def belongs(f, ex=ex, res=res):
+                return (f.kind in EXAMPLE_KINDS and f.subject == ex.title
+                        and f.span.location() == ex.span.location()
+                        and (f.action == res.get("action")
+                             or (f.action is None and res.get("status") in ("impossible", "unknown"))))
+
+            cases.append(_case(report, name, take(belongs), res.get("status", "fails")))
+    cases.append(_case(report, "consistency", list(remaining)))
+    return cases
+
+
+def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> str:
+    """JUnit XML: a test suite per spec checked, and one per spec that could not be read."""
+    suites = [(r.spec.name, spec_cases(r)) for r in reports]
+    for name, diagnostics in invalid:
+        text = "\n".join(f"{d.span.location()}: {d.message}" for d in diagnostics)
+        suites.append((name, [Case("spec can be read", ("input-error", text))]))
+    out = ['<?xml version="1.0" encoding="UTF-8"?>']
+    total = sum(len(c) for _n, c in suites)
+    failures = sum(1 for _n, cs in suites for c in cs if c.failure)
+    out.append(f'<testsuites name="legalmodel" tests="{total}" failures="{failures}">')
+    for name, cases in suites:
+        fails_here = sum(1 for c in cases if c.failure)
+        skips = sum(1 for c in cases if c.skipped is not None)
+        out.append(f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{fails_here}" '
+                   f'skipped="{skips}">')
+        for case in cases:
+            out.append(f'    <testcase classname={quoteattr(name)} name={quoteattr(case.name)}>')
+            if case.failure:
+                kind, text = case.failure
+                out.append(f'      <failure type={quoteattr(kind)} message={quoteattr(text.splitlines()[0])}>'
+                           f'{escape(text)}</failure>')
+            elif case.skipped is not None:
+                out.append(f'      <skipped message={quoteattr(case.skipped)}/>')
+            if case.output:
+                out.append(f'      <system-out>{escape(case.output)}</system-out>')
+            out.append('    </testcase>')
+        out.append('  </testsuite>')
+    out.append('</testsuites>')
+    return "\n".join(out) + "\n"
