@@ -480,7 +480,9 @@ class Analyser:
                 if model is None:
                     break
                 evaluation = evaluate(self.spec, part.enc.decode(model, only_mentioned=True), part.among)
-                present = {k for k in remaining if holds(k, evaluation)}
+                # in a slice, only its own keys and those of the whole can hold
+                looked_at = asked if value is WHOLE else asked + [k for k in groups.get(WHOLE, ()) if k in remaining]
+                present = {k for k in looked_at if holds(k, evaluation)}
                 if not present & set(asked):
                     raise Disagreement("the solver found a situation the evaluator does not confirm")
                 remaining -= present

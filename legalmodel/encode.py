@@ -164,15 +164,19 @@ class Encoding:
             for name, fact in self.facts.items():
                 make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
                 self.vars[name] = make(f"fact:{name}")
-        self.domain: list[z3.BoolRef] = []
-        for name in self.facts:
-            t = self.facts[name].type
-            if not isinstance(t, m.BoolType):
-                v = self.vars[name]
-                low, high = (t.low, t.high) if isinstance(t, m.IntType) else (0, len(t.members) - 1)
-                self.domain.append(all_of(v >= low, v <= high))
         self._by_modality: dict[tuple[str, str], list[str]] = {}
-        self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
+        if whole is not None:
+            self.domain = whole.domain
+            self.assumptions = whole.assumptions
+        else:
+            self.domain: list[z3.BoolRef] = []
+            for name in self.facts:
+                t = self.facts[name].type
+                if not isinstance(t, m.BoolType):
+                    v = self.vars[name]
+                    low, high = (t.low, t.high) if isinstance(t, m.IntType) else (0, len(t.members) - 1)
+                    self.domain.append(all_of(v >= low, v <= high))
+            self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
         pids = list(spec.provisions) if members is None else members
         self.triggered = _Slice({pid: z3.Bool(f"{prefix}triggered:{pid}") for pid in pids}, members is not None)
         self.in_force = _Slice({pid: z3.Bool(f"{prefix}in_force:{pid}") for pid in pids}, members is not None)

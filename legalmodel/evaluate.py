@@ -110,11 +110,11 @@ def assumptions_hold(spec: m.CheckedSpec, situation: dict) -> bool:
 def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = None) -> Evaluation:
     """Triggered provisions, provisions in force, and the verdict on every action.
 
-    `among` limits the work to those provisions, for a situation in which no other provision
-    can apply (a situation inside a slice of the spec, boxes.py): the others count as not
-    triggered."""
+    `among` limits the work to those provisions, listed in the spec's order of evaluation
+    (`CheckedSpec.order`), for a situation in which no other provision can apply (a situation
+    inside a slice of the spec, boxes.py): the others count as not triggered."""
     members = spec.provisions if among is None else set(among)
-    order = spec.order if among is None else [pid for pid in spec.order if pid in members]
+    order = spec.order if among is None else among
     triggered: dict[str, bool] = {} if among is None else _Untriggered()
     for pid in order:
         triggered[pid] = bool(value_of(spec.provisions[pid].condition, situation, triggered))

@@ -102,7 +102,12 @@ class Condition:
 class Session:
     """A solver over one vocabulary of facts (`facts_encoding` gives variables and values)."""
 
-    def __init__(self, facts_encoding: Encoding, background: list, assumptions: list, timeout_ms: int | None):
+    def __init__(self, facts_encoding: Encoding, background: list, assumptions: list, timeout_ms: int | None,
+                 tally: list[int] | None = None):
+        """`tally` is a counter shared by several sessions (the slices of one spec), one item
+        long, that counts the questions of them all."""
+        self.tally = tally if tally is not None else [0]
+        self._questions = 0
         self.enc_facts = facts_encoding
         self.facts = facts_encoding.facts
         self.timeout_ms = timeout_ms
@@ -114,8 +119,17 @@ class Session:
             lit = z3.Bool(f"assume:{i}")
             assert_term(self.solver, implies(lit, formula))
             self.assume_lits.append(lit)
-        self.questions = 0
         self._model = None
+
+    @property
+    def questions(self) -> int:
+        """How many questions this session has asked the solver."""
+        return self._questions
+
+    @questions.setter
+    def questions(self, count: int) -> None:
+        self.tally[0] += count - self._questions
+        self._questions = count
 
     def check(self, *formulas, extra_lits=(), want_model: bool = True) -> z3.CheckSatResult:
         """Is there a situation (under the assumptions) where all formulas hold? Reading the
@@ -447,7 +461,7 @@ class Part:
 
     enc: Encoding
     session: Session
-    among: list[str] | None
+    among: tuple[str, ...] | None  # in the spec's order of evaluation (CheckedSpec.order)
     region: dict | None = None  # the slice's box: one fact with one value
 
     def within(self, conditions: tuple[Condition, ...], relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
@@ -494,6 +508,7 @@ class Slices:
         self.whole = Part(enc, session, None)
         self.key = pivot(spec, boxes, list(spec.provisions))
         self._position = {pid: i for i, pid in enumerate(spec.provisions)}
+        self._order = spec.order
         self._by_value: dict = {}
         self._wild: list[str] = []
         for pid in spec.provisions:
@@ -531,9 +546,12 @@ class Slices:
         if value not in self._parts:
             members = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
             enc = Encoding(self.spec, members=members, region={self.key: frozenset([value])}, whole=self.enc)
-            session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms)
-            self._parts[value] = Part(enc, session, members, {self.key: frozenset([value])})
+            session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms,
+                              self.whole.session.tally)
+            member_set = set(members)
+            order = tuple(pid for pid in self._order if pid in member_set)
+            self._parts[value] = Part(enc, session, order, {self.key: frozenset([value])})
         return self._parts[value]
 
     def questions(self) -> int:
-        return self.whole.session.questions + sum(p.session.questions for p in self._parts.values())
+        return self.whole.session.tally[0]
