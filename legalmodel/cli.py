@@ -131,7 +131,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             applied = [a for a in history.amendments if as_of is None or a.date <= as_of] + chosen
             for a in applied:
                 if a.contracts:
-                    report.findings.extend(_contract_findings(history, a, int(timeout * 1000)))
+                    report.findings.extend(_contract_findings(history, a, int(timeout * 1000), as_of))
         except SpecErrors as err:
             for d in err.diagnostics:
                 click.echo(render_diagnostic(d), err=True)
@@ -370,12 +370,13 @@ def _evidence_examples(report) -> str:
     return "\n".join(blocks)
 
 
-def _contract_findings(history, amendment, timeout_ms) -> list:
-    """Broken or undecided contracts of an amendment, as findings of `check`."""
+def _contract_findings(history, amendment, timeout_ms, as_of: str | None = None) -> list:
+    """Broken or undecided contracts of an amendment, as findings of `check` (a proposal's on
+    the law in force on `as_of`, as `diff --as-of … --proposal` checks them)."""
     from .analyse import Evidence, Finding
 
     findings = []
-    for decl, result in zip(amendment.contracts, _contract_results(history, amendment, timeout_ms)):
+    for decl, result in zip(amendment.contracts, _contract_results(history, amendment, timeout_ms, as_of)):
         if result.holds:
             continue
         if result.holds is None:
@@ -403,14 +404,17 @@ def _label(name: str, date: str | None) -> str:
     return f"{name} on {date}" if date else f"{name} as last amended"
 
 
-def _contract_results(history, amendment, timeout_ms):
-    """Check an amendment's contracts on the law just before and just after it."""
+def _contract_results(history, amendment, timeout_ms, as_of: str | None = None):
+    """Check an amendment's contracts on the law just before and just after it: a dated
+    amendment on its own date; a proposal on the law in force on `as_of` (None: as last
+    amended)."""
     from .diff import Differ
     from .history import around
 
-    before_files, after_files = around(history, amendment)
-    old = resolve(history.name, before_files, amendment.date)
-    new = resolve(history.name, after_files, amendment.date)
+    before_files, after_files = around(history, amendment, as_of)
+    date = amendment.date or as_of
+    old = resolve(history.name, before_files, date)
+    new = resolve(history.name, after_files, date)
     d = Differ(old, new, timeout_ms)
     return [d.contract(*c) for c in _contracts(amendment, new)]
 

@@ -76,3 +76,14 @@ def test_18_a_is_decisive_only_for_the_young():
     [group] = doc["changes"]
     assert (group["before"], group["after"]) == ("permitted", "forbidden")
     assert all(r["witness"]["ålder"] < 21 for r in group["regions"])
+
+
+def test_check_applies_a_proposal_to_the_law_on_the_as_of_date_and_checks_its_contracts_there():
+    # §2: "`diff` exits 1, and so would `check --proposal` in CI"
+    result = run("check", LAW, "--as-of", "2016-10-05", "--proposal", MOTION, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert "already has it" not in result.output
+    spec = json.loads(result.stdout)["specs"][0]
+    broken = [f for f in spec["findings"] if f["kind"] == "broken-contract"]
+    assert [f["message"] for f in broken] == [
+        "Motion 2016/17:2346 (as a draft rule) breaks its contract `contract unchanged where ålder < 21`"]

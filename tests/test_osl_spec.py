@@ -72,3 +72,15 @@ def test_the_motion_as_a_proposal_only_widens_and_reaches_adults():
     assert all(r["decided_after_by"] == ["10 kap. 18 b § OSL"] for r in regions), regions[0]["decided_after_by"]
     assert any(r["witness"]["ålder"] >= 21 for r in regions)
     assert all(contract["status"] == "holds" for contract in document["contracts"])
+
+
+def test_check_with_the_motion_applies_it_to_the_law_of_2016_and_keeps_its_contracts():
+    result = CliRunner().invoke(main, ["check", "--format", "json", "specs/osl", "--as-of", "2016-10-05",
+                                       "--proposal", "specs/osl/motion.lm"])
+    assert "already has it" not in result.output
+    assert result.exit_code == 1, result.output  # findings of the motion's law, not bad input
+    spec = json.loads(result.stdout)["specs"][0]
+    kinds = {f["kind"] for f in spec["findings"]}
+    assert "broken-contract" not in kinds and "unknown" not in kinds
+    # the motion meets its goal, and scenario 10 (written for the 2016 law) now fails
+    assert kinds == {"goal-holds-unexpectedly", "failed-example"}
