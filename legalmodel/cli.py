@@ -455,12 +455,13 @@ def impact_command(path, citation, as_of, fmt, timeout) -> None:
 
 
 EXPLAIN_HELP = """Explain the outcome for one situation: which provisions applied, which were set
-aside and by what, which one decided, and the smallest change of facts that
-would change the outcome.
+aside and by what, which one decided, and the smallest change of the given
+facts after which the outcome is settled as another one.
 
 \b
 Give the facts with --given; facts you leave out may take any value, and the
-answer says whether the outcome is settled or which facts it depends on.
+answer says whether the outcome is settled or which facts it depends on. A
+fact you leave out is shown as not stated, never with a value.
 \b
 Examples:
     legalmodel explain specs/osl --as-of 2016-10-05 --given ålder=25 --given mottagare=polismyndigheten

@@ -87,3 +87,31 @@ def test_check_applies_a_proposal_to_the_law_on_the_as_of_date_and_checks_its_co
     broken = [f for f in spec["findings"] if f["kind"] == "broken-contract"]
     assert [f["message"] for f in broken] == [
         "Motion 2016/17:2346 (as a draft rule) breaks its contract `contract unchanged where ålder < 21`"]
+
+
+GIVEN_25 = ["--given", "ålder=25", "--given", "mottagare=polisen", "--given", "risk_terror",
+            "--given", "står_klart_utan_men=false"]
+
+
+def test_the_smallest_change_of_a_partial_situation_gives_a_verdict_that_follows_from_the_changed_facts():
+    result = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--given", "uppenbart=true", "--format", "json")
+    [action] = json.loads(result.stdout)["actions"]
+    change = action["smallest_change"]
+    assert change["complete_situation"] is False
+    # the changed situation is the given facts with the change, and nothing else
+    assert set(change["situation"]) == {"ålder", "mottagare", "risk_terror", "står_klart_utan_men", "uppenbart"}
+    again = run("explain", LAW, "--as-of", "2016-10-05", "--format", "json",
+                *[x for f, v in change["situation"].items() for x in ("--given", f"{f}={str(v).lower()}")])
+    [after] = json.loads(again.stdout)["actions"]
+    assert after["settled"] and after["verdict"] == change["verdict"] != action["verdict"]
+
+
+def test_explain_never_shows_a_value_for_a_fact_that_was_not_given():
+    result = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--given", "uppenbart=true",
+                 "--why-not", "permitted")
+    assert result.exit_code == 0
+    assert "risk_brott = " not in result.stdout and "olämpligt = " not in result.stdout
+    assert "? risk_brott   (risk_brott not stated)" in result.stdout
+    why_18_a = result.stdout.split("why not: 10 kap. 18 a § OSL: its condition does not hold\n")[1].split("  why not")[0]
+    assert why_18_a == "      ✗ ålder < 21   (ålder = 25)\n"
+
