@@ -260,6 +260,8 @@ class Explainer:
     def _why_not(self, action: str, wanted: str, result: ActionExplanation, given_formula, full: bool) -> list[dict]:
         """For each provision that could give `wanted`, why it did not (in a partial situation:
         in no completion of the given facts)."""
+        if wanted == result.verdict:
+            return [{"provision": None, "reason": f"`{action}` is already {wanted}", "failed": []}]
         modality = GIVES.get(wanted)
         enc, provisions = self.enc, self.spec.provisions
         out = []

@@ -85,8 +85,7 @@ def render_explain_text(x: Explanation) -> str:
                 where = " ∧ ".join(c.describe() for c in comp["conditions"]) or "any completion"
                 out.append(f"  {comp['verdict']} where {where}, decided by {', '.join(comp['deciding']) or 'the default'}")
         for w in a.why_not:
-            who = w["provision"] or "—"
-            out.append(f"  why not: {who}: {w['reason']}")
+            out.append(f"  why not: {w['provision']}: {w['reason']}" if w["provision"] else f"  why not: {w['reason']}")
             for f in w["failed"]:
                 facts = f["facts"]
                 ruled_out = "; the assumptions rule it out" if facts and all(v is None for v in facts.values()) \

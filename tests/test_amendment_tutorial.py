@@ -115,3 +115,12 @@ def test_explain_never_shows_a_value_for_a_fact_that_was_not_given():
     why_18_a = result.stdout.split("why not: 10 kap. 18 a § OSL: its condition does not hold\n")[1].split("  why not")[0]
     assert why_18_a == "      ✗ ålder < 21   (ålder = 25)\n"
 
+def test_why_not_the_verdict_it_already_has_says_so():
+    result = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--why-not", "forbidden")
+    assert result.exit_code == 0
+    assert "  why not: `lämna_uppgift` is already forbidden\n" in result.stdout
+    assert "but  outranks" not in result.stdout
+    doc = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--why-not", "forbidden", "--format", "json")
+    [action] = json.loads(doc.stdout)["actions"]
+    assert action["why_not"] == [{"provision": None, "reason": "`lämna_uppgift` is already forbidden", "failed": []}]
+
