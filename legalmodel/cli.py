@@ -484,7 +484,7 @@ Examples:
 @click.option("--timeout", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
 def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
-    from .explain import Explainer, example_block, parse_given
+    from .explain import Explainer, parse_given
     from .report_explain import explain_json, render_explain_text
 
     def body():
@@ -500,16 +500,41 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeo
 
     x = _guarded(body)
     if as_example:
-        settled = {a.action: a.verdict for a in x.actions if a.settled}
-        from .report import _value_text
-
-        title = "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in x.given.items()) or "any situation")
-        click.echo(example_block(title, x.given, settled), nl=False)
+        click.echo(_explained_examples(x), nl=False)
     elif fmt == "json":
         click.echo(dumps(explain_json(x)), nl=False)
     else:
         click.echo(render_explain_text(x), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
+
+
+def _explained_examples(x) -> str:
+    """The explained situation as `example` blocks that pass when pasted into the spec: one
+    block with the settled verdicts; where a verdict is not settled, a comment saying what it
+    depends on and one block per possible verdict, with the given facts and the facts that
+    settle it there."""
+    from .explain import example_block
+    from .report import _value_text
+
+    def title(facts: dict) -> str:
+        return "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()) or "any situation")
+
+    settled = {a.action: a.verdict for a in x.actions if a.settled}
+    open_ = [a for a in x.actions if not a.settled and not a.unknown]
+    if not open_:
+        return example_block(title(x.given), x.given, settled)
+    blocks = []
+    for a in open_:
+        depends = ", ".join(f"`{f}`" for f in a.depends_on)
+        lines = [f"# `{a.action}` is not settled by the given facts: it can be {' or '.join(a.possible)}; "
+                 f"it depends on {depends}. One example for each:"]
+        for comp in a.completions:
+            facts = dict(x.given)  # the given facts, then those that settle the verdict here
+            for c in comp["conditions"]:
+                facts[c.fact] = comp["situation"][c.fact]
+            lines.append(example_block(title(facts), facts, {**settled, a.action: comp["verdict"]}).rstrip("\n"))
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the

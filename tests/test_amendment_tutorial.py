@@ -115,6 +115,7 @@ def test_explain_never_shows_a_value_for_a_fact_that_was_not_given():
     why_18_a = result.stdout.split("why not: 10 kap. 18 a § OSL: its condition does not hold\n")[1].split("  why not")[0]
     assert why_18_a == "      ✗ ålder < 21   (ålder = 25)\n"
 
+
 def test_why_not_the_verdict_it_already_has_says_so():
     result = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--why-not", "forbidden")
     assert result.exit_code == 0
@@ -124,3 +125,21 @@ def test_why_not_the_verdict_it_already_has_says_so():
     [action] = json.loads(doc.stdout)["actions"]
     assert action["why_not"] == [{"provision": None, "reason": "`lämna_uppgift` is already forbidden", "failed": []}]
 
+
+def test_as_example_on_an_unsettled_situation_prints_blocks_that_pass_when_pasted(tmp_path):
+    import shutil
+
+    law = tmp_path / "law"
+    shutil.copytree(LAW, law)
+    result = run("explain", str(law), "--as-of", "2016-10-05", "--given", "ålder=25", "--given", "mottagare=polisen",
+                 "--given", "risk_terror", "--as-example")
+    assert result.exit_code == 0
+    assert "not settled" in result.stdout
+    assert sum(line.startswith("example ") for line in result.stdout.splitlines()) == 2
+    (law / "explained.lm").write_text(result.stdout, encoding="utf-8")
+    checked = run("check", str(law), "--as-of", "2016-10-05", "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    [spec] = json.loads(checked.stdout)["specs"]
+    explained = [e for e in spec["examples"] if e["title"].startswith("explained: ")]
+    assert len(explained) == 2
+    assert all(r["status"] == "passes" for e in explained for r in e["results"])
