@@ -237,6 +237,7 @@ and why.
 \b
 The versions can be:
   two specs:                     legalmodel diff old/ new/
+  two specs on one date:         legalmodel diff old/ new/ --as-of 2016-10-05
   one spec on two dates:         legalmodel diff specs/osl --from 2016-10-05 --to 2020-08-01
   before and after an amendment: legalmodel diff specs/osl --amendment 2020:575
   with and without a proposal:   legalmodel diff specs/osl --as-of 2016-10-05 --proposal motion.lm
@@ -259,7 +260,8 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
 @click.option("--to", "date_to", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the later version: the law in force on this date")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="with --proposal: the date of the law the proposal is applied to")
+              help="with --proposal: the date of the law the proposal is applied to; "
+                   "with two specs: the date of both")
 @click.option("--amendment", metavar="SFS|FILE|TITLE", help="compare the law just before and just after this amendment")
 @click.option("--proposal", metavar="FILE|TITLE", help="compare the law without and with this proposal")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
@@ -270,26 +272,47 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
               help="print each changed situation as an `example` block with its new verdict")
 def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples) -> None:
     from .diff import diff
-    from .history import around, find_amendment
+    from .history import around, find_amendments
 
     timeout_ms = int(timeout * 1000)
 
     def body():
         if len(paths) > 2:
             raise UsageError("give one spec (with --from/--to, --amendment or --proposal) or two specs")
+        if amendment and proposal:
+            raise UsageError("give --amendment or --proposal, not both: each compares the law without and with one act")
+        change = "--amendment" if amendment else "--proposal" if proposal else None
+        dates = " and ".join(o for o, v in (("--from", date_from), ("--to", date_to)) if v)
+        if change and dates:
+            raise UsageError(f"{change} compares the law just before and after the act; it cannot be combined "
+                             f"with {dates}, which compare two dates")
+        if as_of and dates:
+            raise UsageError(f"give --as-of or {dates}, not both: --as-of is the one date of both versions")
         if len(paths) == 2:
+            if change:
+                raise UsageError(f"{change} compares one spec without and with the act; with two specs, "
+                                 "leave it out (or give one spec)")
             old_h = history_of(_single_unit(paths[0]))
             new_h = history_of(_single_unit(paths[1]))
-            old = law_of(old_h, date_from)
-            new = law_of(new_h, date_to)
-            return diff(old, new, timeout_ms, _label(paths[0], date_from), _label(paths[1], date_to))
+            old_date, new_date = (as_of, as_of) if as_of else (date_from, date_to)
+            old = law_of(old_h, old_date)
+            new = law_of(new_h, new_date)
+            return diff(old, new, timeout_ms, _label(paths[0], old_date), _label(paths[1], new_date))
         history = history_of(_single_unit(paths[0]))
         if amendment or proposal:
             wanted = amendment or proposal
-            a = find_amendment(history, wanted)
-            if a is None:
+            matches = find_amendments(history, wanted)
+            if not matches:
                 names = ", ".join(x.name for x in history.amendments + history.proposals) or "none"
                 raise UsageError(f"no amendment or proposal `{wanted}` in {history.name}; it has: {names}")
+            if len(matches) > 1:
+                listed = "; ".join(f"{x.name} “{x.decl.title}” ({x.decl.span.location()})" for x in matches)
+                raise UsageError(f"`{wanted}` names {len(matches)} amendments in {history.name}: {listed}; "
+                                 f"name one by its title, like {change} \"{matches[0].decl.title}\"")
+            a = matches[0]
+            if as_of and not a.is_proposal:
+                raise UsageError(f"--as-of does not apply to {a.name}: an amendment is compared on its own date "
+                                 f"({a.date}); --as-of is for a proposal, which has none")
             before_files, after_files = around(history, a, as_of)
             date = a.date or as_of
             old = resolve(history.name, before_files, date)
@@ -297,6 +320,9 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
             where = f" on {date}" if date else ""
             return diff(old, new, timeout_ms, f"{history.name}{where} without {a.name}",
                         f"{history.name}{where} with {a.name}", _contracts(a, new))
+        if as_of:
+            raise UsageError("with one spec, --as-of is the date of the law a --proposal is applied to; "
+                             "to compare two dates, give --from and --to")
         if date_from is None and date_to is None:
             raise UsageError("with one spec, say what to compare: --from/--to, --amendment or --proposal")
         old = law_of(history, date_from)

@@ -549,6 +549,7 @@ def parse_given(spec: m.CheckedSpec, items: list[str]) -> dict:
     from .diagnostics import suggest
 
     out = {}
+    seen: dict[str, str] = {}
     for raw in items:
         text = raw.strip()
         if "=" in text:
@@ -560,6 +561,10 @@ def parse_given(spec: m.CheckedSpec, items: list[str]) -> dict:
         if name not in spec.facts:
             hint = suggest(name, spec.facts)
             raise ValueError(f"unknown fact `{name}`" + (f"; {hint}" if hint else ""))
+        if name in seen:
+            raise ValueError(f"the fact `{name}` is given twice (`--given {seen[name]}` and `--given {text}`); "
+                             "give each fact once")
+        seen[name] = text
         t = spec.facts[name].type
         if isinstance(t, m.BoolType):
             if value.lower() not in ("true", "false", "yes", "no", "ja", "nej"):

@@ -318,3 +318,57 @@ def test_a_real_process(tmp_path):
     assert done.stdout == ""
     assert done.stderr.startswith(f"{bad}:2:8: error[syntax]: unexpected `bool`\n")
     assert "Traceback" not in done.stderr
+
+
+# ---- options that conflict or are ambiguous: a usage error, never silently ignored ----------------
+
+OSL = str(REPO / "specs" / "osl")
+LAW = str(REPO / "docs" / "amendment-tutorial" / "law")
+
+
+def usage_error(*args) -> str:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("legalmodel: "), result.stderr
+    return result.stderr
+
+
+def test_diff_of_two_specs_applies_as_of_to_both_and_says_so():
+    result = run("diff", LAW, LAW, "--as-of", "2016-10-05")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"diff: {LAW} on 2016-10-05 → {LAW} on 2016-10-05\n")
+    # the 2016 law differs from the law as last amended, so the date was used
+    assert run("diff", LAW, LAW, "--from", "2016-10-05").exit_code == 0
+    assert "`lämna_uppgift`: forbidden → permitted" in run("diff", LAW, LAW, "--from", "2016-10-05").stdout
+
+
+def test_diff_rejects_dates_together_with_an_amendment_or_a_proposal():
+    assert "cannot be combined with --from and --to" in usage_error(
+        "diff", OSL, "--from", "2016-10-05", "--to", "2020-08-01", "--amendment", "2020:575")
+    assert "cannot be combined with --from" in usage_error(
+        "diff", OSL, "--from", "2016-10-05", "--proposal", f"{OSL}/motion.lm")
+    assert "not both" in usage_error("diff", OSL, "--as-of", "2016-10-05", "--to", "2020-08-01")
+    assert "--amendment or --proposal, not both" in usage_error(
+        "diff", OSL, "--amendment", "2020:575", "--proposal", f"{OSL}/motion.lm")
+    assert "--as-of does not apply to SFS 2020:575" in usage_error(
+        "diff", OSL, "--amendment", "2020:575", "--as-of", "2016-10-05")
+
+
+def test_diff_of_two_specs_rejects_an_amendment():
+    assert "with two specs, leave it out" in usage_error("diff", LAW, LAW, "--amendment", "2020:575")
+
+
+def test_an_sfs_number_that_names_two_amendments_is_ambiguous():
+    err = usage_error("diff", OSL, "--amendment", "2025:400")
+    assert "`2025:400` names 2 amendments" in err
+    assert "“Socialtjänstlag (2025:400)” (" in err and "sol2025_400.lm:5:1)" in err
+    assert "“Upphävande av socialtjänstlagen (2001:453)” (" in err and "sol2025_400.lm:13:1)" in err
+    # the title picks one
+    result = run("diff", OSL, "--amendment", "Socialtjänstlag (2025:400)")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_fact_given_twice_is_a_usage_error():
+    err = usage_error("explain", LAW, "--given", "ålder=20", "--given", "ålder=30")
+    assert "the fact `ålder` is given twice (`--given ålder=20` and `--given ålder=30`)" in err
