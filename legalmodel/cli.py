@@ -701,21 +701,28 @@ def init_command(directory) -> None:
 
 
 def find_provision(spec, text: str) -> str:
-    """The id of the provision a command-line citation names, or a usage error that suggests one."""
+    """The id of the provision a command-line citation names, or a usage error that suggests
+    one. A citation without a law's name means the one provision of that number in any law of
+    the spec (as `history` reads it); if several laws have one, the law must be named."""
     from .citations import Citation
     from .diagnostics import suggest
     from .parse import parse_citation
 
     c = parse_citation(text)
+    number = (c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
+    matches = [pid for pid, p in spec.provisions.items()
+               if (p.citation.chapter, p.citation.paragraph, p.citation.letter, p.citation.stycke,
+                   p.citation.punkt) == number and (c.law is None or p.citation.law == c.law)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UsageError(f"`{text}` names a provision in {len(matches)} laws: {', '.join(matches)}; "
+                         f"name the law, like `{matches[0]}`")
     laws = list(spec.laws)
-    law = c.law or (laws[0] if len(laws) == 1 else None)
-    if law is None:
-        raise UsageError(f"`{text}` names no law and the spec has several; write it like `{text} OSL`")
-    pid = Citation(law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt).swedish()
-    if pid not in spec.provisions:
-        hint = suggest(pid, spec.provisions)
-        raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
-    return pid
+    law = c.law or (laws[0] if len(laws) == 1 else "")
+    pid = Citation(law, *number).swedish(with_law=bool(law))
+    hint = suggest(pid, spec.provisions)
+    raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
 
 
 def _progress(name: str):

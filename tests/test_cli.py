@@ -372,3 +372,31 @@ def test_an_sfs_number_that_names_two_amendments_is_ambiguous():
 def test_a_fact_given_twice_is_a_usage_error():
     err = usage_error("explain", LAW, "--given", "ålder=20", "--given", "ålder=30")
     assert "the fact `ålder` is given twice (`--given ålder=20` and `--given ålder=30`)" in err
+
+
+# ---- citations on the command line ----------------------------------------------------------------
+
+TWO_LAWS = '''law OSL "Offentlighets- och sekretesslag (2009:400)"
+law UBL "Lag (2025:170) om skyldighet att lämna uppgifter"
+fact risk: bool "a risk of crime"
+fact begäran: bool "the police ask"
+action lämna "hand the information to the police" default permitted
+provision 26 kap. 1 § OSL "Socialtjänstsekretess" forbid lämna when not risk
+provision 4 § UBL "Kontaktuppgifter" oblige lämna when begäran and risk
+provision 4 § OSL "Ett annat nummer" permit lämna when risk and not begäran
+'''
+
+
+def test_impact_reads_a_citation_without_a_law_as_history_does():
+    # the example in `legalmodel impact --help`
+    result = run("impact", OSL, "10 kap. 18 a §", "--as-of", "2025-12-01")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"diff: {OSL} with 10 kap. 18 a § OSL → {OSL} without 10 kap. 18 a § OSL\n")
+
+
+def test_impact_asks_for_the_law_when_several_laws_have_the_citation(tmp_path):
+    spec = write(tmp_path, TWO_LAWS)
+    assert run("impact", spec, "26 kap. 1 §").exit_code == 0
+    err = usage_error("impact", spec, "4 §")
+    assert "`4 §` names a provision in 2 laws: 4 § UBL, 4 § OSL; name the law, like `4 § UBL`" in err
+    assert run("impact", spec, "4 § UBL").exit_code == 0
