@@ -757,11 +757,16 @@ def _date(value: str | None) -> str | None:
     if value is None:
         return None
     import datetime
+    import re
 
+    # only YYYY-MM-DD: date.fromisoformat also takes 20161005 and 2016-W40-3
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise click.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05")
     try:
         return datetime.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05") from None
+        raise click.BadParameter(f"`{value}` is not a date of the calendar; write it as YYYY-MM-DD, "
+                                 "like 2016-10-05") from None
 
 
 def run() -> None:

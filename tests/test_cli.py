@@ -400,3 +400,11 @@ def test_impact_asks_for_the_law_when_several_laws_have_the_citation(tmp_path):
     err = usage_error("impact", spec, "4 §")
     assert "`4 §` names a provision in 2 laws: 4 § UBL, 4 § OSL; name the law, like `4 § UBL`" in err
     assert run("impact", spec, "4 § UBL").exit_code == 0
+
+
+@pytest.mark.parametrize("date", ["20161005", "2016-W40-3", "2016-10-5", "2016-02-30", "2016-10-05T00:00"])
+def test_a_date_is_yyyy_mm_dd_and_a_real_day(date):
+    result = run("check", OSL, "--as-of", date)
+    assert result.exit_code == 2, result.output
+    assert f"`{date}` is not a date" in result.stderr and "write it as YYYY-MM-DD, like 2016-10-05" in result.stderr
+    assert result.stdout == ""
