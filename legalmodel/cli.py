@@ -581,7 +581,6 @@ def history_command(path, citation) -> None:
 
     citation = " ".join(citation) or None  # quoted or as several words
     from .history import all_versions
-    from .parse import parse_citation
 
     def body():
         history = history_of(_single_unit(path))
@@ -590,7 +589,7 @@ def history_command(path, citation) -> None:
     history, versions = _guarded(body)
     wanted = None
     if citation:
-        c = _guarded(lambda: parse_citation(citation))
+        c = _guarded(lambda: citation_argument(citation))
         wanted = (c.law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
     lines = []
     if not citation:
@@ -700,15 +699,29 @@ def init_command(directory) -> None:
     sys.exit(EXIT_CLEAN)
 
 
+def citation_argument(text: str):
+    """A citation given as the CITATION argument, or a usage error that names the argument,
+    the text and what was expected (a diagnostic would point into no file)."""
+    from .parse import parse_citation
+
+    try:
+        return parse_citation(text)
+    except SpecErrors as err:
+        if "more than one paragraph" in err.diagnostics[0].message:
+            raise UsageError(f"the CITATION argument `{text}` names more than one paragraph; "
+                             "name one, like `10 kap. 18 a §`") from None
+        raise UsageError(f"the CITATION argument `{text}` is not a citation; expected one paragraph, "
+                         "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`") from None
+
+
 def find_provision(spec, text: str) -> str:
     """The id of the provision a command-line citation names, or a usage error that suggests
     one. A citation without a law's name means the one provision of that number in any law of
     the spec (as `history` reads it); if several laws have one, the law must be named."""
     from .citations import Citation
     from .diagnostics import suggest
-    from .parse import parse_citation
 
-    c = parse_citation(text)
+    c = citation_argument(text)
     number = (c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
     matches = [pid for pid, p in spec.provisions.items()
                if (p.citation.chapter, p.citation.paragraph, p.citation.letter, p.citation.stycke,

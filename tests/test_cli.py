@@ -408,3 +408,13 @@ def test_a_date_is_yyyy_mm_dd_and_a_real_day(date):
     assert result.exit_code == 2, result.output
     assert f"`{date}` is not a date" in result.stderr and "write it as YYYY-MM-DD, like 2016-10-05" in result.stderr
     assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["impact", "history"])
+def test_a_citation_that_does_not_parse_is_an_error_of_the_argument(command):
+    err = usage_error(command, OSL, "hello")
+    assert "<input>" not in err and ":0:0" not in err
+    assert err == ("legalmodel: the CITATION argument `hello` is not a citation; expected one paragraph, "
+                   "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`\n")
+    assert "the CITATION argument `10 kap. 1–3 §§` names more than one paragraph" in usage_error(
+        command, OSL, "10 kap. 1–3 §§")
