@@ -426,6 +426,11 @@ def _contract_findings(history, amendment, timeout_ms, as_of: str | None = None)
     return findings
 
 
+def _count(n: int, noun: str) -> str:
+    """`1 amendment`, `2 amendments`, `0 proposals`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _label(name: str, date: str | None) -> str:
     return f"{name} on {date}" if date else f"{name} as last amended"
 
@@ -593,7 +598,8 @@ def history_command(path, citation) -> None:
         wanted = (c.law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
     lines = []
     if not citation:
-        lines.append(f"{history.name}: {len(history.amendments)} amendments, {len(history.proposals)} proposals")
+        lines.append(f"{history.name}: {_count(len(history.amendments), 'amendment')}, "
+                     f"{_count(len(history.proposals), 'proposal')}")
         for a in history.amendments:
             lines.append(f"  {a.date}  {a.name}  “{a.decl.title}”  ({a.decl.span.location()})")
         for a in history.proposals:

@@ -418,3 +418,9 @@ def test_a_citation_that_does_not_parse_is_an_error_of_the_argument(command):
                    "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`\n")
     assert "the CITATION argument `10 kap. 1–3 §§` names more than one paragraph" in usage_error(
         command, OSL, "10 kap. 1–3 §§")
+
+
+def test_history_counts_in_words_that_agree_with_the_number():
+    result = run("history", LAW)
+    assert result.stdout.startswith(f"{LAW}: 1 amendment, 1 proposal\n"), result.stdout
+    assert run("history", OSL).stdout.startswith(f"{OSL}: 8 amendments, 1 proposal\n")
