@@ -476,8 +476,9 @@ def impact_command(path, citation, as_of, fmt, timeout) -> None:
     citation = " ".join(citation)  # `10 kap. 18 a §` may come quoted or as several words
 
     def body():
-        spec = law_of(history_of(_single_unit(path)), as_of)
-        pid = find_provision(spec, citation)
+        history = history_of(_single_unit(path))
+        spec = law_of(history, as_of)
+        pid = find_provision(spec, citation, history)
         return diff(spec, without_provision(spec, pid), int(timeout * 1000),
                     f"{spec.name} with {pid}", f"{spec.name} without {pid}")
 
@@ -720,10 +721,12 @@ def citation_argument(text: str):
                          "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`") from None
 
 
-def find_provision(spec, text: str) -> str:
+def find_provision(spec, text: str, history=None) -> str:
     """The id of the provision a command-line citation names, or a usage error that suggests
     one. A citation without a law's name means the one provision of that number in any law of
-    the spec (as `history` reads it); if several laws have one, the law must be named."""
+    the spec (as `history` reads it); if several laws have one, the law must be named. With the
+    law's `history`, a provision not in force on the spec's date is said to be not yet in force
+    (or no longer), with the act and the date."""
     from .citations import Citation
     from .diagnostics import suggest
 
@@ -737,11 +740,39 @@ def find_provision(spec, text: str) -> str:
     if matches:
         raise UsageError(f"`{text}` names a provision in {len(matches)} laws: {', '.join(matches)}; "
                          f"name the law, like `{matches[0]}`")
+    if history is not None:
+        _not_in_force(history, spec.as_of, c, number)
     laws = list(spec.laws)
     law = c.law or (laws[0] if len(laws) == 1 else "")
     pid = Citation(law, *number).swedish(with_law=bool(law))
     hint = suggest(pid, spec.provisions)
     raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
+
+
+def _not_in_force(history, as_of: str | None, c, number: tuple) -> None:
+    """A usage error for a provision the law has had, or will have, but not on `as_of`: not
+    yet in force (with the act and the date it enters into force), or no longer in force."""
+    from .citations import Citation
+    from .history import all_versions
+
+    versions = [v for key, vs in all_versions(history).items()
+                if key[1:] == number and (c.law is None or key[0] == c.law) for v in vs]
+    if not versions:
+        return
+    key = versions[0].key
+    name = Citation(key[0] or "", *key[1:]).swedish(with_law=bool(key[0]))
+    when = f"on {as_of}" if as_of else "as last amended"
+    later = sorted((v for v in versions if v.since and as_of and v.since > as_of), key=lambda v: v.since)
+    if later:
+        v = later[0]
+        act = v.by if v.by != "base" else (v.provision.provenance.sfs or "its act")
+        raise UsageError(f"{name} is not yet in force {when}: {act} puts it into force on {v.since}; "
+                         f"give --as-of {v.since} or later")
+    ended = sorted((v for v in versions if v.until and (as_of is None or v.until <= as_of)),
+                   key=lambda v: v.until)
+    if ended:
+        raise UsageError(f"{name} is no longer in force {when}: it was in force until {ended[-1].until}; "
+                         f"give an --as-of before {ended[-1].until}")
 
 
 def _progress(name: str):

@@ -424,3 +424,11 @@ def test_history_counts_in_words_that_agree_with_the_number():
     result = run("history", LAW)
     assert result.stdout.startswith(f"{LAW}: 1 amendment, 1 proposal\n"), result.stdout
     assert run("history", OSL).stdout.startswith(f"{OSL}: 8 amendments, 1 proposal\n")
+
+
+def test_impact_of_a_provision_not_yet_in_force_says_when_it_enters_into_force():
+    err = usage_error("impact", OSL, "10 kap. 22 a § OSL", "--as-of", "2016-10-05")
+    assert err == ("legalmodel: 10 kap. 22 a § OSL is not yet in force on 2016-10-05: SFS 2020:575 puts it into "
+                   "force on 2020-08-01; give --as-of 2020-08-01 or later\n")
+    err = usage_error("impact", OSL, "12 kap. 10 § SoL", "--as-of", "2025-08-01")
+    assert "12 kap. 10 § SoL is no longer in force on 2025-08-01: it was in force until 2025-07-01" in err
