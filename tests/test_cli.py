@@ -432,3 +432,12 @@ def test_impact_of_a_provision_not_yet_in_force_says_when_it_enters_into_force()
                    "force on 2020-08-01; give --as-of 2020-08-01 or later\n")
     err = usage_error("impact", OSL, "12 kap. 10 § SoL", "--as-of", "2025-08-01")
     assert "12 kap. 10 § SoL is no longer in force on 2025-08-01: it was in force until 2025-07-01" in err
+
+
+def test_why_not_under_a_contradiction_names_the_provision_in_force_beside_it(tmp_path):
+    spec = write(tmp_path, FINDINGS)
+    result = run("explain", spec, "--given", "risk", "--given", "ålder=10", "--why-not", "obligatory")
+    assert result.exit_code == 0, result.output
+    assert ("  why not: 14 kap. 1 § OSL: it applies, but 14 kap. 2 § OSL (forbids) is in force too: "
+            "a contradiction\n") in result.stdout
+    assert "but  outranks" not in result.stdout
