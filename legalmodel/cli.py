@@ -171,7 +171,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             applied = [a for a in history.amendments if as_of is None or a.date <= as_of] + chosen
             for a in applied:
                 if a.contracts:
-                    report.findings.extend(_contract_findings(history, a, int(timeout * 1000)))
+                    report.findings.extend(_contract_findings(history, a, int(timeout * 1000), as_of))
         except SpecErrors as err:
             reject(unit, err.diagnostics)
             continue
@@ -271,6 +271,7 @@ and why.
 \b
 The versions can be:
   two specs:                     legalmodel diff old/ new/
+  two specs on one date:         legalmodel diff old/ new/ --as-of 2016-10-05
   one spec on two dates:         legalmodel diff specs/osl --from 2016-10-05 --to 2020-08-01
   before and after an amendment: legalmodel diff specs/osl --amendment 2020:575
   with and without a proposal:   legalmodel diff specs/osl --as-of 2016-10-05 --proposal motion.lm
@@ -293,7 +294,8 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
 @click.option("--to", "date_to", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the later version: the law in force on this date")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="with --proposal: the date of the law the proposal is applied to")
+              help="with --proposal: the date of the law the proposal is applied to; "
+                   "with two specs: the date of both")
 @click.option("--amendment", metavar="SFS|FILE|TITLE", help="compare the law just before and just after this amendment")
 @click.option("--proposal", metavar="FILE|TITLE", help="compare the law without and with this proposal")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
@@ -304,26 +306,47 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
               help="print each changed situation as an `example` block with its new verdict")
 def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples) -> None:
     from .diff import diff
-    from .history import around, find_amendment
+    from .history import around, find_amendments
 
     timeout_ms = int(timeout * 1000)
 
     def body():
         if len(paths) > 2:
             raise UsageError("give one spec (with --from/--to, --amendment or --proposal) or two specs")
+        if amendment and proposal:
+            raise UsageError("give --amendment or --proposal, not both: each compares the law without and with one act")
+        change = "--amendment" if amendment else "--proposal" if proposal else None
+        dates = " and ".join(o for o, v in (("--from", date_from), ("--to", date_to)) if v)
+        if change and dates:
+            raise UsageError(f"{change} compares the law just before and after the act; it cannot be combined "
+                             f"with {dates}, which compare two dates")
+        if as_of and dates:
+            raise UsageError(f"give --as-of or {dates}, not both: --as-of is the one date of both versions")
         if len(paths) == 2:
+            if change:
+                raise UsageError(f"{change} compares one spec without and with the act; with two specs, "
+                                 "leave it out (or give one spec)")
             old_h = history_of(_single_unit(paths[0]))
             new_h = history_of(_single_unit(paths[1]))
-            old = law_of(old_h, date_from)
-            new = law_of(new_h, date_to)
-            return diff(old, new, timeout_ms, _label(paths[0], date_from), _label(paths[1], date_to))
+            old_date, new_date = (as_of, as_of) if as_of else (date_from, date_to)
+            old = law_of(old_h, old_date)
+            new = law_of(new_h, new_date)
+            return diff(old, new, timeout_ms, _label(paths[0], old_date), _label(paths[1], new_date))
         history = history_of(_single_unit(paths[0]))
         if amendment or proposal:
             wanted = amendment or proposal
-            a = find_amendment(history, wanted)
-            if a is None:
+            matches = find_amendments(history, wanted)
+            if not matches:
                 names = ", ".join(x.name for x in history.amendments + history.proposals) or "none"
                 raise UsageError(f"no amendment or proposal `{wanted}` in {history.name}; it has: {names}")
+            if len(matches) > 1:
+                listed = "; ".join(f"{x.name} “{x.decl.title}” ({x.decl.span.location()})" for x in matches)
+                raise UsageError(f"`{wanted}` names {len(matches)} amendments in {history.name}: {listed}; "
+                                 f"name one by its title, like {change} \"{matches[0].decl.title}\"")
+            a = matches[0]
+            if as_of and not a.is_proposal:
+                raise UsageError(f"--as-of does not apply to {a.name}: an amendment is compared on its own date "
+                                 f"({a.date}); --as-of is for a proposal, which has none")
             before_files, after_files = around(history, a, as_of)
             date = a.date or as_of
             old = resolve(history.name, before_files, date)
@@ -331,6 +354,9 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
             where = f" on {date}" if date else ""
             return diff(old, new, timeout_ms, f"{history.name}{where} without {a.name}",
                         f"{history.name}{where} with {a.name}", _contracts(a, new))
+        if as_of:
+            raise UsageError("with one spec, --as-of is the date of the law a --proposal is applied to; "
+                             "to compare two dates, give --from and --to")
         if date_from is None and date_to is None:
             raise UsageError("with one spec, say what to compare: --from/--to, --amendment or --proposal")
         old = law_of(history, date_from)
@@ -396,12 +422,13 @@ def _evidence_examples(report) -> str:
     return "\n".join(blocks)
 
 
-def _contract_findings(history, amendment, timeout_ms) -> list:
-    """Broken or undecided contracts of an amendment, as findings of `check`."""
+def _contract_findings(history, amendment, timeout_ms, as_of: str | None = None) -> list:
+    """Broken or undecided contracts of an amendment, as findings of `check` (a proposal's on
+    the law in force on `as_of`, as `diff --as-of … --proposal` checks them)."""
     from .analyse import Evidence, Finding
 
     findings = []
-    for decl, result in zip(amendment.contracts, _contract_results(history, amendment, timeout_ms)):
+    for decl, result in zip(amendment.contracts, _contract_results(history, amendment, timeout_ms, as_of)):
         if result.holds:
             continue
         if result.holds is None:
@@ -425,18 +452,26 @@ def _contract_findings(history, amendment, timeout_ms) -> list:
     return findings
 
 
+def _count(n: int, noun: str) -> str:
+    """`1 amendment`, `2 amendments`, `0 proposals`."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
 def _label(name: str, date: str | None) -> str:
     return f"{name} on {date}" if date else f"{name} as last amended"
 
 
-def _contract_results(history, amendment, timeout_ms):
-    """Check an amendment's contracts on the law just before and just after it."""
+def _contract_results(history, amendment, timeout_ms, as_of: str | None = None):
+    """Check an amendment's contracts on the law just before and just after it: a dated
+    amendment on its own date; a proposal on the law in force on `as_of` (None: as last
+    amended)."""
     from .diff import Differ
     from .history import around
 
-    before_files, after_files = around(history, amendment)
-    old = resolve(history.name, before_files, amendment.date)
-    new = resolve(history.name, after_files, amendment.date)
+    before_files, after_files = around(history, amendment, as_of)
+    date = amendment.date or as_of
+    old = resolve(history.name, before_files, date)
+    new = resolve(history.name, after_files, date)
     d = Differ(old, new, timeout_ms)
     return [d.contract(*c) for c in _contracts(amendment, new)]
 
@@ -467,8 +502,9 @@ def impact_command(path, citation, as_of, fmt, timeout) -> None:
     citation = " ".join(citation)  # `10 kap. 18 a §` may come quoted or as several words
 
     def body():
-        spec = law_of(history_of(_single_unit(path)), as_of)
-        pid = find_provision(spec, citation)
+        history = history_of(_single_unit(path))
+        spec = law_of(history, as_of)
+        pid = find_provision(spec, citation, history)
         return diff(spec, without_provision(spec, pid), int(timeout * 1000),
                     f"{spec.name} with {pid}", f"{spec.name} without {pid}")
 
@@ -477,12 +513,13 @@ def impact_command(path, citation, as_of, fmt, timeout) -> None:
 
 
 EXPLAIN_HELP = """Explain the outcome for one situation: which provisions applied, which were set
-aside and by what, which one decided, and the smallest change of facts that
-would change the outcome.
+aside and by what, which one decided, and the smallest change of the given
+facts after which the outcome is settled as another one.
 
 \b
 Give the facts with --given; facts you leave out may take any value, and the
-answer says whether the outcome is settled or which facts it depends on.
+answer says whether the outcome is settled or which facts it depends on. A
+fact you leave out is shown as not stated, never with a value.
 \b
 Examples:
     legalmodel explain specs/osl --as-of 2016-10-05 --given ålder=25 --given mottagare=polismyndigheten
@@ -505,7 +542,7 @@ Examples:
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
 def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
-    from .explain import Explainer, example_block, parse_given
+    from .explain import Explainer, parse_given
     from .report_explain import explain_json, render_explain_text
 
     def body():
@@ -521,16 +558,41 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeo
 
     x = _guarded(body)
     if as_example:
-        settled = {a.action: a.verdict for a in x.actions if a.settled}
-        from .report import _value_text
-
-        title = "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in x.given.items()) or "any situation")
-        click.echo(example_block(title, x.given, settled), nl=False)
+        click.echo(_explained_examples(x), nl=False)
     elif fmt == "json":
         click.echo(dumps(explain_json(x)), nl=False)
     else:
         click.echo(render_explain_text(x), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
+
+
+def _explained_examples(x) -> str:
+    """The explained situation as `example` blocks that pass when pasted into the spec: one
+    block with the settled verdicts; where a verdict is not settled, a comment saying what it
+    depends on and one block per possible verdict, with the given facts and the facts that
+    settle it there."""
+    from .explain import example_block
+    from .report import _value_text
+
+    def title(facts: dict) -> str:
+        return "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()) or "any situation")
+
+    settled = {a.action: a.verdict for a in x.actions if a.settled}
+    open_ = [a for a in x.actions if not a.settled and not a.unknown]
+    if not open_:
+        return example_block(title(x.given), x.given, settled)
+    blocks = []
+    for a in open_:
+        depends = ", ".join(f"`{f}`" for f in a.depends_on)
+        lines = [f"# `{a.action}` is not settled by the given facts: it can be {' or '.join(a.possible)}; "
+                 f"it depends on {depends}. One example for each:"]
+        for comp in a.completions:
+            facts = dict(x.given)  # the given facts, then those that settle the verdict here
+            for c in comp["conditions"]:
+                facts[c.fact] = comp["situation"][c.fact]
+            lines.append(example_block(title(facts), facts, {**settled, a.action: comp["verdict"]}).rstrip("\n"))
+        blocks.append("\n".join(lines) + "\n")
+    return "\n".join(blocks)
 
 
 HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the
@@ -551,7 +613,6 @@ def history_command(path, citation) -> None:
 
     citation = " ".join(citation) or None  # quoted or as several words
     from .history import all_versions
-    from .parse import parse_citation
 
     def body():
         history = history_of(_single_unit(path))
@@ -560,11 +621,12 @@ def history_command(path, citation) -> None:
     history, versions = _guarded(body)
     wanted = None
     if citation:
-        c = _guarded(lambda: parse_citation(citation))
+        c = _guarded(lambda: citation_argument(citation))
         wanted = (c.law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
     lines = []
     if not citation:
-        lines.append(f"{history.name}: {len(history.amendments)} amendments, {len(history.proposals)} proposals")
+        lines.append(f"{history.name}: {_count(len(history.amendments), 'amendment')}, "
+                     f"{_count(len(history.proposals), 'proposal')}")
         for a in history.amendments:
             lines.append(f"  {a.date}  {a.name}  “{a.decl.title}”  ({a.decl.span.location()})")
         for a in history.proposals:
@@ -674,22 +736,73 @@ def init_command(directory) -> None:
     sys.exit(EXIT_CLEAN)
 
 
-def find_provision(spec, text: str) -> str:
-    """The id of the provision a command-line citation names, or a usage error that suggests one."""
-    from .citations import Citation
-    from .diagnostics import suggest
+def citation_argument(text: str):
+    """A citation given as the CITATION argument, or a usage error that names the argument,
+    the text and what was expected (a diagnostic would point into no file)."""
     from .parse import parse_citation
 
-    c = parse_citation(text)
+    try:
+        return parse_citation(text)
+    except SpecErrors as err:
+        if "more than one paragraph" in err.diagnostics[0].message:
+            raise UsageError(f"the CITATION argument `{text}` names more than one paragraph; "
+                             "name one, like `10 kap. 18 a §`") from None
+        raise UsageError(f"the CITATION argument `{text}` is not a citation; expected one paragraph, "
+                         "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`") from None
+
+
+def find_provision(spec, text: str, history=None) -> str:
+    """The id of the provision a command-line citation names, or a usage error that suggests
+    one. A citation without a law's name means the one provision of that number in any law of
+    the spec (as `history` reads it); if several laws have one, the law must be named. With the
+    law's `history`, a provision not in force on the spec's date is said to be not yet in force
+    (or no longer), with the act and the date."""
+    from .citations import Citation
+    from .diagnostics import suggest
+
+    c = citation_argument(text)
+    number = (c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
+    matches = [pid for pid, p in spec.provisions.items()
+               if (p.citation.chapter, p.citation.paragraph, p.citation.letter, p.citation.stycke,
+                   p.citation.punkt) == number and (c.law is None or p.citation.law == c.law)]
+    if len(matches) == 1:
+        return matches[0]
+    if matches:
+        raise UsageError(f"`{text}` names a provision in {len(matches)} laws: {', '.join(matches)}; "
+                         f"name the law, like `{matches[0]}`")
+    if history is not None:
+        _not_in_force(history, spec.as_of, c, number)
     laws = list(spec.laws)
-    law = c.law or (laws[0] if len(laws) == 1 else None)
-    if law is None:
-        raise UsageError(f"`{text}` names no law and the spec has several; write it like `{text} OSL`")
-    pid = Citation(law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt).swedish()
-    if pid not in spec.provisions:
-        hint = suggest(pid, spec.provisions)
-        raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
-    return pid
+    law = c.law or (laws[0] if len(laws) == 1 else "")
+    pid = Citation(law, *number).swedish(with_law=bool(law))
+    hint = suggest(pid, spec.provisions)
+    raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
+
+
+def _not_in_force(history, as_of: str | None, c, number: tuple) -> None:
+    """A usage error for a provision the law has had, or will have, but not on `as_of`: not
+    yet in force (with the act and the date it enters into force), or no longer in force."""
+    from .citations import Citation
+    from .history import all_versions
+
+    versions = [v for key, vs in all_versions(history).items()
+                if key[1:] == number and (c.law is None or key[0] == c.law) for v in vs]
+    if not versions:
+        return
+    key = versions[0].key
+    name = Citation(key[0] or "", *key[1:]).swedish(with_law=bool(key[0]))
+    when = f"on {as_of}" if as_of else "as last amended"
+    later = sorted((v for v in versions if v.since and as_of and v.since > as_of), key=lambda v: v.since)
+    if later:
+        v = later[0]
+        act = v.by if v.by != "base" else (v.provision.provenance.sfs or "its act")
+        raise UsageError(f"{name} is not yet in force {when}: {act} puts it into force on {v.since}; "
+                         f"give --as-of {v.since} or later")
+    ended = sorted((v for v in versions if v.until and (as_of is None or v.until <= as_of)),
+                   key=lambda v: v.until)
+    if ended:
+        raise UsageError(f"{name} is no longer in force {when}: it was in force until {ended[-1].until}; "
+                         f"give an --as-of before {ended[-1].until}")
 
 
 def _progress(name: str):
@@ -724,11 +837,16 @@ def _date(value: str | None) -> str | None:
     if value is None:
         return None
     import datetime
+    import re
 
+    # only YYYY-MM-DD: date.fromisoformat also takes 20161005 and 2016-W40-3
+    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise click.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05")
     try:
         return datetime.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise click.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05") from None
+        raise click.BadParameter(f"`{value}` is not a date of the calendar; write it as YYYY-MM-DD, "
+                                 "like 2016-10-05") from None
 
 
 def run() -> None:

@@ -4,9 +4,17 @@ For a full situation the evaluator gives the trace: every provision on the actio
 its condition held (with each part of the condition and the fact values behind it), whether
 it was set aside and by which provision, and which provision decided. For a partial
 situation the solver first says whether the verdict is settled; if not, it names the facts
-the outcome depends on and gives one completion for each possible verdict. The smallest
-change of facts that would change the verdict is found with Z3's optimiser (fewest facts
-changed), and the changed situation is re-evaluated before it is shown.
+the outcome depends on and gives one completion for each possible verdict. If it is, the
+trace is of the partial situation itself: each provision and each part of a condition holds
+in every completion, in none, or depending on facts not stated, and a fact not given is
+shown as not stated, never with a value some completion happens to give it.
+
+The smallest change of a full situation is the fewest facts to change so that the verdict
+is different (Z3's optimiser beyond three facts). Of a partial situation it is the fewest
+given facts to change so that the verdict is *settled* as a different one: the same in
+every completion of the facts still not stated (an exists-forall question to Z3), so the
+change claims nothing about facts nobody gave. The changed situation is re-evaluated before
+it is shown.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ import z3
 
 from . import model as m
 from .analyse import Disagreement, relevant_facts
-from .encode import Encoding, negate
+from .encode import Encoding, all_of, any_of, assert_term, implies, make_solver, negate
 from .evaluate import Evaluation, assumptions_hold, evaluate, value_of
 from .solving import Session, Unknown
 
@@ -62,10 +70,12 @@ def _wrap(e: m.Expr, spec) -> str:
 
 @dataclass(frozen=True)
 class ConditionPart:
-    """One part of a condition, whether it held, and the facts it read."""
+    """One part of a condition, whether it held, and the facts it read. In a partial
+    situation `holds` is None where it depends on facts not stated, and a fact not given has
+    the value None (not stated)."""
 
     text: str
-    holds: bool
+    holds: bool | None
     facts: tuple[tuple[str, object], ...]
 
 
@@ -83,21 +93,30 @@ def condition_parts(e: m.Expr, situation: dict, triggered: dict) -> list[Conditi
 
 @dataclass(frozen=True)
 class ProvisionTrace:
+    """One provision in a situation. In a partial one, `triggered` and `in_force` are None
+    where they depend on facts not stated, and `set_aside_by` lists the provisions that set
+    it aside in some completion where it applies."""
+
     id: str
     title: str
     modality: str
-    triggered: bool
-    in_force: bool
+    triggered: bool | None
+    in_force: bool | None
     set_aside_by: tuple[str, ...]
     parts: tuple[ConditionPart, ...]
 
 
 @dataclass(frozen=True)
 class Counterfactual:
+    """The smallest change. For a partial situation, `situation` is the given facts as
+    changed (the facts not stated stay unstated) and `verdict` holds in every completion."""
+
     changes: tuple[tuple[str, object, object], ...]  # fact, from, to
     verdict: str
     deciding: tuple[str, ...]
     situation: dict
+    complete: bool = True
+    maybe_deciding: tuple[str, ...] = ()  # partial: in force in some completions only
 
 
 @dataclass
@@ -109,6 +128,7 @@ class ActionExplanation:
     depends_on: tuple[str, ...] = ()
     situation: dict | None = None
     deciding: tuple[str, ...] = ()
+    maybe_deciding: tuple[str, ...] = ()  # partial: in force in some completions only
     trace: tuple[ProvisionTrace, ...] = ()
     completions: list[dict] = field(default_factory=list)  # per verdict: situation, conditions, deciding
     why_not: list[dict] = field(default_factory=list)
@@ -132,6 +152,7 @@ class Explainer:
         self.timeout_ms = timeout_ms
         self.enc = Encoding(spec)
         self.session = Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], timeout_ms)
+        self._quantified = None  # the encoding the smallest change of a partial situation quantifies over
 
     def trace(self, situation: dict, action: str) -> tuple[Evaluation, tuple[ProvisionTrace, ...]]:
         ev = evaluate(self.spec, situation)
@@ -187,40 +208,108 @@ class Explainer:
         if result.settled:
             first = completions[0]
             result.situation = first["situation"]
-            result.deciding = first["deciding"]
-            result.trace = first["trace"]
-            if why_not:
-                result.why_not = self._why_not(action, why_not, first["trace"], first["situation"])
-            result.counterfactual = self._counterfactual(action, result.verdict, given)
+            try:
+                if full:
+                    result.deciding = first["deciding"]
+                    result.trace = first["trace"]
+                else:
+                    result.trace = self.partial_trace(action, given, given_formula)
+                    result.deciding, result.maybe_deciding = _deciding(result.trace, result.verdict)
+                if why_not:
+                    result.why_not = self._why_not(action, why_not, result, given_formula, full)
+            except Unknown as u:
+                return ActionExplanation(action, False, None, (), unknown=u.reason)
+            result.counterfactual = (self._counterfactual(action, result.verdict, given) if full
+                                     else self._settling_change(action, result.verdict, given))
         else:
             result.depends_on = tuple(sorted({c.fact for comp in completions for c in comp["conditions"]},
                                              key=list(spec.facts).index))
         return result
 
-    def _why_not(self, action: str, wanted: str, trace, situation) -> list[dict]:
-        """For each provision that could give `wanted`, why it did not."""
+    # ---- a partial situation: what holds in every completion ---------------------------------
+
+    def _determined(self, given_formula, term) -> bool | None:
+        """True where `term` holds in every completion of the given facts, False where it holds
+        in none, None where it depends on the facts not stated."""
+        if not self.session.possible(given_formula, term):
+            return False
+        return None if self.session.possible(given_formula, negate(term)) else True
+
+    def partial_trace(self, action: str, given: dict, given_formula) -> tuple[ProvisionTrace, ...]:
+        """The trace of a partial situation: for each provision on `action` and each part of its
+        condition, whether it holds in every completion, in none, or depending on facts not
+        stated; a fact not given has the value None."""
+        enc, order = self.enc, list(self.spec.facts)
+        traces = []
+        for p in self.spec.provisions_for(action):
+            triggered = self._determined(given_formula, enc.triggered[p.id])
+            in_force = False if triggered is False else self._determined(given_formula, enc.in_force[p.id])
+            aside: tuple[str, ...] = ()
+            if triggered is not False and in_force is not True:
+                aside = tuple(q for q in self.spec.overridden_by[p.id]
+                              if self.session.possible(given_formula, enc.triggered[p.id], enc.in_force[q]))
+            parts = []
+            for part in (p.condition.operands if isinstance(p.condition, m.AndE) else (p.condition,)):
+                facts = tuple((f, given.get(f)) for f in sorted(m.facts_in(part), key=order.index))
+                parts.append(ConditionPart(expr_text(part), self._determined(given_formula, enc.expr(part)), facts))
+            traces.append(ProvisionTrace(p.id, p.title, p.modality, triggered, in_force, aside, tuple(parts)))
+        return tuple(traces)
+
+    # ---- why not ------------------------------------------------------------------------------
+
+    def _why_not(self, action: str, wanted: str, result: ActionExplanation, given_formula, full: bool) -> list[dict]:
+        """For each provision that could give `wanted`, why it did not (in a partial situation:
+        in no completion of the given facts)."""
+        if wanted == result.verdict:
+            return [{"provision": None, "reason": f"`{action}` is already {wanted}", "failed": []}]
         modality = GIVES.get(wanted)
+        enc, provisions = self.enc, self.spec.provisions
         out = []
-        for t in trace:
+        for t in result.trace:
             if modality is None or t.modality != modality:
                 continue
-            if not t.triggered:
-                failed = [p for p in t.parts if not p.holds]
-                out.append({"provision": t.id, "reason": "its condition does not hold",
-                            "failed": [{"part": p.text, "facts": dict(p.facts)} for p in failed]})
-            elif not t.in_force:
-                out.append({"provision": t.id, "reason": "it is set aside by " + ", ".join(t.set_aside_by),
-                            "failed": []})
-            else:
-                outranking = {m.PERMIT: (m.FORBID, m.OBLIGE), m.FORBID: (m.OBLIGE,), m.OBLIGE: ()}[modality]
-                stronger = [x for x in trace if x.in_force and x.modality in outranking]
-                p = self.spec.provisions[t.id]
+            p = provisions[t.id]
+            if t.triggered is False:
+                failed = [x for x in t.parts if x.holds is False]
+                reason = "its condition does not hold"
+                if not failed:  # no one part fails on the given facts: they do together
+                    failed = [x for x in t.parts if x.holds is None]
+                    reason = "its condition cannot hold together with the given facts"
+                out.append({"provision": t.id, "reason": reason,
+                            "failed": [{"part": x.text, "facts": dict(x.facts)} for x in failed]})
+                continue
+            aside = outranked = None
+            # where it applies but is not in force: the provisions that set it aside
+            if t.in_force is False or (t.in_force is None and t.set_aside_by):
+                aside = "it is set aside by " + _one_or_more(t.set_aside_by, full)
+            # where it is in force: a stronger provision in force beside it
+            if t.in_force is not False:
+                against = {m.PERMIT: (m.FORBID, m.OBLIGE), m.FORBID: (m.OBLIGE,), m.OBLIGE: (m.FORBID,)}[modality]
+                if full:
+                    stronger = [x for x in result.trace if x.in_force and x.modality in against]
+                else:
+                    stronger = [x for x in result.trace if x.modality in against and x.in_force is not False
+                                and self.session.possible(given_formula, enc.in_force[t.id], enc.in_force[x.id])]
+                names = _one_or_more([f"{x.id} ({'forbids' if x.modality == m.FORBID else 'obliges'})"
+                                      for x in stronger], full)
+                outranked = f"{names} outranks it" if modality == m.PERMIT else f"{names} is in force too: a contradiction"
                 named = [x.id for x in stronger if x.id in p.excepts]
-                reason = "it applies, but " + " and ".join(f"{x.id} ({'forbids' if x.modality == m.FORBID else 'obliges'})"
-                                                         for x in stronger) + " outranks it"
                 if named:
-                    reason += f"; it names {', '.join(named)} in `except`, so it deliberately does not set it aside"
-                out.append({"provision": t.id, "reason": reason, "failed": []})
+                    outranked += f"; it names {', '.join(named)} in `except`, so it deliberately does not set it aside"
+            if aside and outranked:
+                text = f"{aside}; where it is not, {outranked}"
+            elif aside:
+                text = aside
+            elif t.triggered is None:
+                text = outranked
+            else:
+                text = f"it applies, but {outranked}"
+            if t.triggered is None:
+                unstated = sorted({f for x in t.parts if x.holds is None for f, v in x.facts if v is None},
+                                  key=list(self.spec.facts).index)
+                which = f" ({', '.join(f'`{f}`' for f in unstated)})" if unstated else ""
+                text = f"whether it applies depends on facts not stated{which}; where it does, {text}"
+            out.append({"provision": t.id, "reason": text, "failed": []})
         if modality is not None and not out:
             out.append({"provision": None, "reason": f"no provision can make `{action}` {wanted}", "failed": []})
         if modality is None:
@@ -307,6 +396,151 @@ class Explainer:
         changes = tuple((f, given[f], situation[f]) for f in given if situation[f] != given[f])
         return Counterfactual(changes, ev.verdicts[action], ev.deciding(self.spec, action), situation)
 
+    # ---- the smallest change of a partial situation ------------------------------------------
+
+    def _every_completion(self, action: str, verdict: str, free: tuple[str, ...]) -> z3.BoolRef:
+        """A formula over the fact variables (the facts in `free` aside): every completion of
+        the facts in `free` that meets the assumptions gives `verdict` on `action`. Asked of a
+        second encoding of the spec whose free facts and provision constants are bound."""
+        if self._quantified is None or self._quantified[0] != free:
+            q = Encoding(self.spec, prefix="every:")
+            fresh = {f: (z3.Bool if isinstance(self.spec.facts[f].type, m.BoolType) else z3.Int)(f"every:fact:{f}")
+                     for f in free}
+            bound = [*fresh.values(), *q.triggered.values(), *q.in_force.values(), *q.any_in_force.values()]
+            self._quantified = (free, q, [(q.vars[f], fresh[f]) for f in free], bound)
+        _free, q, pairs, bound = self._quantified
+        body = implies(all_of(q.background() + [f for _a, f in q.assumptions]), q.verdict_is(action, verdict))
+        if pairs:
+            body = z3.substitute(body, *pairs)
+        return z3.ForAll(bound, body) if bound else body
+
+    def _settling_change(self, action: str, verdict: str, given: dict) -> Counterfactual | None:
+        """The fewest given facts to change so that the verdict on `action` is settled as a
+        different one, whatever the facts not stated: sets of facts tried smallest first and
+        in the order given, each changed value the nearest (a number) or the first (in the
+        order of its values) that works. None when no change does, or the time limit struck."""
+        if not given:
+            return None
+        spec, enc = self.spec, self.enc
+        free = tuple(f for f in spec.facts if f not in given)
+        names = list(given)
+        solver = make_solver(self.timeout_ms)
+        for term in enc.background():
+            assert_term(solver, term)
+        for _a, formula in enc.assumptions:
+            assert_term(solver, formula)
+
+        def possible(*formulas) -> bool:
+            solver.push()
+            try:
+                for f in formulas:
+                    assert_term(solver, f)
+                result = solver.check()
+            finally:
+                solver.pop()
+            if result == z3.unknown:
+                raise Unknown(solver.reason_unknown() or "unknown")
+            return result == z3.sat
+
+        def differs(f):
+            return negate(enc.equals(f, given[f]))
+
+        try:
+            others = [v for v in m.VERDICTS if v != verdict and self.session.possible(enc.verdict_is(action, v))]
+            settled = {v: self._every_completion(action, v, free) for v in others}
+            if not settled:
+                return None
+            any_settled = any_of(list(settled.values()))
+            if not possible(any_settled):
+                return None
+            size = next(k for k in range(1, len(names) + 1)
+                        if possible(any_settled, z3.AtMost(*[differs(f) for f in names], k)))
+            for changed in combinations(names, size):
+                kept = [enc.equals(f, v) for f, v in given.items() if f not in changed]
+                moved = [differs(f) for f in changed]
+                if not possible(any_settled, *kept, *moved):
+                    continue
+                new_verdict = next(v for v in others if possible(settled[v], *kept, *moved))
+                every = settled[new_verdict]
+                chosen: dict = {}
+                for f in changed:
+                    rest = [differs(g) for g in changed if g not in chosen and g != f]
+                    fixed = [enc.equals(g, v) for g, v in chosen.items()]
+                    chosen[f] = self._first_value(f, given[f], lambda *extra: possible(every, *kept, *fixed, *rest,
+                                                                                       *extra))
+                situation = {f: chosen.get(f, v) for f, v in given.items()}
+                return self._changed_partial(action, verdict, new_verdict, given, situation)
+        except Unknown:
+            return None
+        return None
+
+    def _first_value(self, fact: str, old, works) -> object:
+        """The value a changed fact takes: for a number the nearest to its old value that works
+        (below on a tie), else the first in the order of its values. `works(extra)` says
+        whether the change can be completed with the extra constraint."""
+        t = self.spec.facts[fact].type
+        enc = self.enc
+        if not isinstance(t, m.IntType):
+            return next(v for v in t.values() if v != old and works(enc.equals(fact, v)))
+        var = enc.vars[fact]
+        best = None
+        if old > t.low and works(var < old):
+            lo, hi = t.low, old - 1  # the largest value below that works
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if works(var >= mid, var < old):
+                    lo = mid
+                else:
+                    hi = mid - 1
+            best = lo
+        if old < t.high and works(var > old):
+            lo, hi = old + 1, t.high  # the smallest value above that works
+            while lo < hi:
+                mid = (lo + hi) // 2
+                if works(var <= mid, var > old):
+                    hi = mid
+                else:
+                    lo = mid + 1
+            if best is None or lo - old < old - best:
+                best = lo
+        return best
+
+    def _changed_partial(self, action: str, verdict: str, new_verdict: str, given: dict, situation: dict
+                         ) -> Counterfactual:
+        """The changed partial situation, checked without quantifiers (some completion, and none
+        with another verdict) and on its first completion by the evaluator."""
+        enc = self.enc
+        formula = enc.situation_formula(situation)
+        model = self.session.sat(formula)
+        if model is None or self.session.possible(formula, negate(enc.verdict_is(action, new_verdict))):
+            raise Disagreement(f"the changed situation does not settle `{action}` as {new_verdict}: {situation}")
+        first = self.session.least(enc.decode(model), [formula], situation)
+        ev = evaluate(self.spec, first)
+        if ev.verdicts[action] != new_verdict or new_verdict == verdict or not assumptions_hold(self.spec, first):
+            raise Disagreement(f"the solver says `{action}` is {new_verdict} in every completion of {situation}, "
+                               f"the evaluator says {ev.verdicts[action]} in {first}")
+        sure, maybe = _deciding(self.partial_trace(action, situation, formula), new_verdict)
+        changes = tuple((f, given[f], situation[f]) for f in given if situation[f] != given[f])
+        return Counterfactual(changes, new_verdict, sure, dict(situation), complete=False, maybe_deciding=maybe)
+
+
+def _one_or_more(names, full: bool) -> str:
+    """Provisions that act together (a full situation) or in some completions (a partial one)."""
+    names = list(names)
+    if full or len(names) < 2:
+        return ", ".join(names)
+    return "one or more of " + ", ".join(names) + ", depending on facts not stated"
+
+
+def _deciding(trace, verdict: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The provisions that decide a settled verdict in a partial situation: those in force in
+    every completion, and those in force in some completions only."""
+    wanted = {m.CONTRADICTORY: (m.OBLIGE, m.FORBID), m.OBLIGATORY: (m.OBLIGE,), m.FORBIDDEN: (m.FORBID,),
+              m.PERMITTED: (m.PERMIT,)}.get(verdict, ())
+    sure = tuple(t.id for t in trace if t.in_force is True and t.modality in wanted)
+    maybe = tuple(t.id for t in trace if t.in_force is None and t.modality in wanted)
+    return sure, maybe
+
 
 # ---- reading `--given fact=value` ------------------------------------------------------------
 
@@ -315,6 +549,7 @@ def parse_given(spec: m.CheckedSpec, items: list[str]) -> dict:
     from .diagnostics import suggest
 
     out = {}
+    seen: dict[str, str] = {}
     for raw in items:
         text = raw.strip()
         if "=" in text:
@@ -326,6 +561,10 @@ def parse_given(spec: m.CheckedSpec, items: list[str]) -> dict:
         if name not in spec.facts:
             hint = suggest(name, spec.facts)
             raise ValueError(f"unknown fact `{name}`" + (f"; {hint}" if hint else ""))
+        if name in seen:
+            raise ValueError(f"the fact `{name}` is given twice (`--given {seen[name]}` and `--given {text}`); "
+                             "give each fact once")
+        seen[name] = text
         t = spec.facts[name].type
         if isinstance(t, m.BoolType):
             if value.lower() not in ("true", "false", "yes", "no", "ja", "nej"):

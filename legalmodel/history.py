@@ -269,12 +269,16 @@ def around(history: History, amendment: Amendment, as_of: str | None = None
     return before, after
 
 
-def find_amendment(history: History, wanted: str) -> Amendment | None:
-    """A dated amendment by SFS number (`2020:575` or `SFS 2020:575`), title or file."""
+def find_amendments(history: History, wanted: str) -> list[Amendment]:
+    """The amendments and proposals `wanted` names: by SFS number (`2020:575` or `SFS
+    2020:575`), title or file. One act may publish several amendments under one number (a
+    new law and the repeal of the old one), so there can be more than one."""
     import os
 
+    found = []
     for a in history.amendments + history.proposals:
         sfs = (a.sfs or "").replace("SFS", "").strip()
         if wanted in (a.sfs, sfs, a.decl.title) or os.path.abspath(wanted) == os.path.abspath(a.source.path):
-            return a
-    return None
+            found.append(a)
+    titled = [a for a in found if a.decl.title == wanted]
+    return titled or found

@@ -76,3 +76,70 @@ def test_18_a_is_decisive_only_for_the_young():
     [group] = doc["changes"]
     assert (group["before"], group["after"]) == ("permitted", "forbidden")
     assert all(r["witness"]["ålder"] < 21 for r in group["regions"])
+
+
+def test_check_applies_a_proposal_to_the_law_on_the_as_of_date_and_checks_its_contracts_there():
+    # §2: "`diff` exits 1, and so would `check --proposal` in CI"
+    result = run("check", LAW, "--as-of", "2016-10-05", "--proposal", MOTION, "--format", "json")
+    assert result.exit_code == 1, result.output
+    assert "already has it" not in result.output
+    spec = json.loads(result.stdout)["specs"][0]
+    broken = [f for f in spec["findings"] if f["kind"] == "broken-contract"]
+    assert [f["message"] for f in broken] == [
+        "Motion 2016/17:2346 (as a draft rule) breaks its contract `contract unchanged where ålder < 21`"]
+
+
+GIVEN_25 = ["--given", "ålder=25", "--given", "mottagare=polisen", "--given", "risk_terror",
+            "--given", "står_klart_utan_men=false"]
+
+
+def test_the_smallest_change_of_a_partial_situation_gives_a_verdict_that_follows_from_the_changed_facts():
+    result = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--given", "uppenbart=true", "--format", "json")
+    [action] = json.loads(result.stdout)["actions"]
+    change = action["smallest_change"]
+    assert change["complete_situation"] is False
+    # the changed situation is the given facts with the change, and nothing else
+    assert set(change["situation"]) == {"ålder", "mottagare", "risk_terror", "står_klart_utan_men", "uppenbart"}
+    again = run("explain", LAW, "--as-of", "2016-10-05", "--format", "json",
+                *[x for f, v in change["situation"].items() for x in ("--given", f"{f}={str(v).lower()}")])
+    [after] = json.loads(again.stdout)["actions"]
+    assert after["settled"] and after["verdict"] == change["verdict"] != action["verdict"]
+
+
+def test_explain_never_shows_a_value_for_a_fact_that_was_not_given():
+    result = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--given", "uppenbart=true",
+                 "--why-not", "permitted")
+    assert result.exit_code == 0
+    assert "risk_brott = " not in result.stdout and "olämpligt = " not in result.stdout
+    assert "? risk_brott   (risk_brott not stated)" in result.stdout
+    why_18_a = result.stdout.split("why not: 10 kap. 18 a § OSL: its condition does not hold\n")[1].split("  why not")[0]
+    assert why_18_a == "      ✗ ålder < 21   (ålder = 25)\n"
+
+
+def test_why_not_the_verdict_it_already_has_says_so():
+    result = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--why-not", "forbidden")
+    assert result.exit_code == 0
+    assert "  why not: `lämna_uppgift` is already forbidden\n" in result.stdout
+    assert "but  outranks" not in result.stdout
+    doc = run("explain", LAW, "--as-of", "2016-10-05", *GIVEN_25, "--why-not", "forbidden", "--format", "json")
+    [action] = json.loads(doc.stdout)["actions"]
+    assert action["why_not"] == [{"provision": None, "reason": "`lämna_uppgift` is already forbidden", "failed": []}]
+
+
+def test_as_example_on_an_unsettled_situation_prints_blocks_that_pass_when_pasted(tmp_path):
+    import shutil
+
+    law = tmp_path / "law"
+    shutil.copytree(LAW, law)
+    result = run("explain", str(law), "--as-of", "2016-10-05", "--given", "ålder=25", "--given", "mottagare=polisen",
+                 "--given", "risk_terror", "--as-example")
+    assert result.exit_code == 0
+    assert "not settled" in result.stdout
+    assert sum(line.startswith("example ") for line in result.stdout.splitlines()) == 2
+    (law / "explained.lm").write_text(result.stdout, encoding="utf-8")
+    checked = run("check", str(law), "--as-of", "2016-10-05", "--format", "json")
+    assert checked.exit_code == 0, checked.output
+    [spec] = json.loads(checked.stdout)["specs"]
+    explained = [e for e in spec["examples"] if e["title"].startswith("explained: ")]
+    assert len(explained) == 2
+    assert all(r["status"] == "passes" for e in explained for r in e["results"])

@@ -367,3 +367,126 @@ def test_a_real_process(tmp_path):
     assert done.stdout == ""
     assert done.stderr.startswith(f"{bad}:2:8: error[syntax]: unexpected `bool`\n")
     assert "Traceback" not in done.stderr
+
+
+# ---- options that conflict or are ambiguous: a usage error, never silently ignored ----------------
+
+OSL = str(REPO / "specs" / "osl")
+LAW = str(REPO / "docs" / "amendment-tutorial" / "law")
+
+
+def usage_error(*args) -> str:
+    result = run(*args)
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    assert result.stderr.startswith("legalmodel: "), result.stderr
+    return result.stderr
+
+
+def test_diff_of_two_specs_applies_as_of_to_both_and_says_so():
+    result = run("diff", LAW, LAW, "--as-of", "2016-10-05")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"diff: {LAW} on 2016-10-05 → {LAW} on 2016-10-05\n")
+    # the 2016 law differs from the law as last amended, so the date was used
+    assert run("diff", LAW, LAW, "--from", "2016-10-05").exit_code == 0
+    assert "`lämna_uppgift`: forbidden → permitted" in run("diff", LAW, LAW, "--from", "2016-10-05").stdout
+
+
+def test_diff_rejects_dates_together_with_an_amendment_or_a_proposal():
+    assert "cannot be combined with --from and --to" in usage_error(
+        "diff", OSL, "--from", "2016-10-05", "--to", "2020-08-01", "--amendment", "2020:575")
+    assert "cannot be combined with --from" in usage_error(
+        "diff", OSL, "--from", "2016-10-05", "--proposal", f"{OSL}/motion.lm")
+    assert "not both" in usage_error("diff", OSL, "--as-of", "2016-10-05", "--to", "2020-08-01")
+    assert "--amendment or --proposal, not both" in usage_error(
+        "diff", OSL, "--amendment", "2020:575", "--proposal", f"{OSL}/motion.lm")
+    assert "--as-of does not apply to SFS 2020:575" in usage_error(
+        "diff", OSL, "--amendment", "2020:575", "--as-of", "2016-10-05")
+
+
+def test_diff_of_two_specs_rejects_an_amendment():
+    assert "with two specs, leave it out" in usage_error("diff", LAW, LAW, "--amendment", "2020:575")
+
+
+def test_an_sfs_number_that_names_two_amendments_is_ambiguous():
+    err = usage_error("diff", OSL, "--amendment", "2025:400")
+    assert "`2025:400` names 2 amendments" in err
+    assert "“Socialtjänstlag (2025:400)” (" in err and "sol2025_400.lm:5:1)" in err
+    assert "“Upphävande av socialtjänstlagen (2001:453)” (" in err and "sol2025_400.lm:13:1)" in err
+    # the title picks one
+    result = run("diff", OSL, "--amendment", "Socialtjänstlag (2025:400)")
+    assert result.exit_code == 0, result.output
+
+
+def test_a_fact_given_twice_is_a_usage_error():
+    err = usage_error("explain", LAW, "--given", "ålder=20", "--given", "ålder=30")
+    assert "the fact `ålder` is given twice (`--given ålder=20` and `--given ålder=30`)" in err
+
+
+# ---- citations on the command line ----------------------------------------------------------------
+
+TWO_LAWS = '''law OSL "Offentlighets- och sekretesslag (2009:400)"
+law UBL "Lag (2025:170) om skyldighet att lämna uppgifter"
+fact risk: bool "a risk of crime"
+fact begäran: bool "the police ask"
+action lämna "hand the information to the police" default permitted
+provision 26 kap. 1 § OSL "Socialtjänstsekretess" forbid lämna when not risk
+provision 4 § UBL "Kontaktuppgifter" oblige lämna when begäran and risk
+provision 4 § OSL "Ett annat nummer" permit lämna when risk and not begäran
+'''
+
+
+def test_impact_reads_a_citation_without_a_law_as_history_does():
+    # the example in `legalmodel impact --help`
+    result = run("impact", OSL, "10 kap. 18 a §", "--as-of", "2025-12-01")
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(f"diff: {OSL} with 10 kap. 18 a § OSL → {OSL} without 10 kap. 18 a § OSL\n")
+
+
+def test_impact_asks_for_the_law_when_several_laws_have_the_citation(tmp_path):
+    spec = write(tmp_path, TWO_LAWS)
+    assert run("impact", spec, "26 kap. 1 §").exit_code == 0
+    err = usage_error("impact", spec, "4 §")
+    assert "`4 §` names a provision in 2 laws: 4 § UBL, 4 § OSL; name the law, like `4 § UBL`" in err
+    assert run("impact", spec, "4 § UBL").exit_code == 0
+
+
+@pytest.mark.parametrize("date", ["20161005", "2016-W40-3", "2016-10-5", "2016-02-30", "2016-10-05T00:00"])
+def test_a_date_is_yyyy_mm_dd_and_a_real_day(date):
+    result = run("check", OSL, "--as-of", date)
+    assert result.exit_code == 2, result.output
+    assert f"`{date}` is not a date" in result.stderr and "write it as YYYY-MM-DD, like 2016-10-05" in result.stderr
+    assert result.stdout == ""
+
+
+@pytest.mark.parametrize("command", ["impact", "history"])
+def test_a_citation_that_does_not_parse_is_an_error_of_the_argument(command):
+    err = usage_error(command, OSL, "hello")
+    assert "<input>" not in err and ":0:0" not in err
+    assert err == ("legalmodel: the CITATION argument `hello` is not a citation; expected one paragraph, "
+                   "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`\n")
+    assert "the CITATION argument `10 kap. 1–3 §§` names more than one paragraph" in usage_error(
+        command, OSL, "10 kap. 1–3 §§")
+
+
+def test_history_counts_in_words_that_agree_with_the_number():
+    result = run("history", LAW)
+    assert result.stdout.startswith(f"{LAW}: 1 amendment, 1 proposal\n"), result.stdout
+    assert run("history", OSL).stdout.startswith(f"{OSL}: 8 amendments, 1 proposal\n")
+
+
+def test_impact_of_a_provision_not_yet_in_force_says_when_it_enters_into_force():
+    err = usage_error("impact", OSL, "10 kap. 22 a § OSL", "--as-of", "2016-10-05")
+    assert err == ("legalmodel: 10 kap. 22 a § OSL is not yet in force on 2016-10-05: SFS 2020:575 puts it into "
+                   "force on 2020-08-01; give --as-of 2020-08-01 or later\n")
+    err = usage_error("impact", OSL, "12 kap. 10 § SoL", "--as-of", "2025-08-01")
+    assert "12 kap. 10 § SoL is no longer in force on 2025-08-01: it was in force until 2025-07-01" in err
+
+
+def test_why_not_under_a_contradiction_names_the_provision_in_force_beside_it(tmp_path):
+    spec = write(tmp_path, FINDINGS)
+    result = run("explain", spec, "--given", "risk", "--given", "ålder=10", "--why-not", "obligatory")
+    assert result.exit_code == 0, result.output
+    assert ("  why not: 14 kap. 1 § OSL: it applies, but 14 kap. 2 § OSL (forbids) is in force too: "
+            "a contradiction\n") in result.stdout
+    assert "but  outranks" not in result.stdout

@@ -8,15 +8,20 @@ commands is checked situation by situation with the plain evaluator:
 - explain: the possible verdicts of a partial situation, whether it is settled, and that the
   facts it depends on are facts left open;
 - the smallest counterfactual is smallest: no situation that differs in fewer given facts has
-  another verdict.
+  another verdict; of a partial situation, no change of fewer given facts settles another
+  verdict, and the one shown does settle it (every completion has it);
+- a partial situation's trace: each part marked as holding in every completion, in none, or
+  depending on facts not stated, and no value shown for a fact not given.
 """
 
 from __future__ import annotations
 
 from hypothesis import HealthCheck, assume, given, settings
+import itertools
+
 from hypothesis import strategies as st
 
-from helpers import all_situations, inside, load
+from helpers import all_situations, inside, load, values_of
 from legalmodel.diff import diff, without_provision
 from legalmodel.evaluate import evaluate
 from legalmodel.explain import Explainer
@@ -108,3 +113,69 @@ def test_the_counterfactual_changes_the_fewest_facts(plan, data):
         changed = a.counterfactual.situation
         assert evaluate(spec, changed).verdicts[a.action] == a.counterfactual.verdict != verdict
         assert len(a.counterfactual.changes) == min(distances)
+
+
+@FAST
+@given(spec_plans(), st.data())
+def test_the_smallest_change_of_a_partial_situation_settles_another_verdict_with_the_fewest_changes(plan, data):
+    spec = load(plan.text)
+    situations = all_situations(spec)
+    assume(situations)
+    full = data.draw(st.sampled_from(situations))
+    kept = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True, min_size=1))
+    partial = {k: full[k] for k in kept}
+    assume(len(partial) < len(spec.facts))
+    x = Explainer(spec).explain(partial)
+
+    def settled_verdict(given):
+        verdicts = {evaluate(spec, s).verdicts[a.action] for s in all_situations(spec, given)}
+        return verdicts.pop() if len(verdicts) == 1 else None
+
+    for a in x.actions:
+        if not a.settled:
+            continue
+        distances = []
+        names = list(partial)
+        for values in itertools.product(*[values_of(spec.facts[n]) for n in names]):
+            other = dict(zip(names, values))
+            v = settled_verdict(other)
+            if v is not None and v != a.verdict:
+                distances.append(sum(1 for k in names if other[k] != partial[k]))
+        cf = a.counterfactual
+        if cf is None:
+            assert not distances
+            continue
+        assert not cf.complete and set(cf.situation) == set(partial)
+        assert settled_verdict(cf.situation) == cf.verdict != a.verdict
+        assert len(cf.changes) == min(distances)
+        assert all(cf.situation[f] == new != old == partial[f] for f, old, new in cf.changes)
+
+
+@FAST
+@given(spec_plans(), st.data())
+def test_a_partial_trace_marks_what_holds_in_every_completion_and_shows_no_unstated_value(plan, data):
+    from legalmodel import model as m
+    from legalmodel.evaluate import value_of
+
+    spec = load(plan.text)
+    situations = all_situations(spec)
+    assume(situations)
+    full = data.draw(st.sampled_from(situations))
+    kept = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True))
+    partial = {k: full[k] for k in kept}
+    assume(len(partial) < len(spec.facts))
+    x = Explainer(spec).explain(partial)
+    completions = all_situations(spec, partial)
+    for a in x.actions:
+        if not a.settled:
+            continue
+        for t, p in zip(a.trace, spec.provisions_for(a.action)):
+            evs = [evaluate(spec, s) for s in completions]
+            triggered = {p.id in ev.triggered for ev in evs}
+            assert t.triggered == (triggered.pop() if len(triggered) == 1 else None)
+            parts = p.condition.operands if isinstance(p.condition, m.AndE) else (p.condition,)
+            for shown, part in zip(t.parts, parts):
+                truth = {bool(value_of(part, s, {q: q in ev.triggered for q in spec.provisions}))
+                         for s, ev in zip(completions, evs)}
+                assert shown.holds == (truth.pop() if len(truth) == 1 else None)
+                assert all((v is None) == (f not in partial) for f, v in shown.facts)

@@ -72,3 +72,38 @@ def test_the_motion_as_a_proposal_only_widens_and_reaches_adults():
     assert all(r["decided_after_by"] == ["10 kap. 18 b § OSL"] for r in regions), regions[0]["decided_after_by"]
     assert any(r["witness"]["ålder"] >= 21 for r in regions)
     assert all(contract["status"] == "holds" for contract in document["contracts"])
+
+
+def test_check_with_the_motion_applies_it_to_the_law_of_2016_and_keeps_its_contracts():
+    result = CliRunner().invoke(main, ["check", "--format", "json", "specs/osl", "--as-of", "2016-10-05",
+                                       "--proposal", "specs/osl/motion.lm"])
+    assert "already has it" not in result.output
+    assert result.exit_code == 1, result.output  # findings of the motion's law, not bad input
+    spec = json.loads(result.stdout)["specs"][0]
+    kinds = {f["kind"] for f in spec["findings"]}
+    assert "broken-contract" not in kinds and "unknown" not in kinds
+    # the motion meets its goal, and scenario 10 (written for the 2016 law) now fails
+    assert kinds == {"goal-holds-unexpectedly", "failed-example"}
+
+
+def test_explain_on_the_motions_case_changes_only_given_facts_and_names_no_unstated_fact_as_a_reason():
+    given = ["ålder=25", "mottagare=polismyndigheten", "uppgift=socialtjänst_personliga_förhållanden",
+             "risk_terror", "riskunderlag=särskilda", "uppenbart_företräde", "står_klart_utan_men=false",
+             "samtycke=false", "nödvändigt_egen_verksamhet=false", "misstanke_begånget_brott=false",
+             "förestående_transportbrott=false", "omedelbart_polisingripande=false", "begäran_vistelseort=false",
+             "begäran_verkställighet=false"]
+    args = ["explain", "specs/osl", "--as-of", "2016-10-05", *[x for g in given for x in ("--given", g)],
+            "--why-not", "permitted"]
+    text = CliRunner().invoke(main, args).stdout
+    assert "ålder from 25 to 20" not in text
+    assert "kan_antas_bidra = " not in text
+    [action] = json.loads(CliRunner().invoke(main, [*args, "--format", "json"]).stdout)["actions"]
+    [why_18_a] = [w for w in action["why_not"] if w["provision"] == "10 kap. 18 a § OSL"]
+    assert why_18_a["failed"] == [{"part": "ålder < 21", "facts": {"ålder": 25}}]
+    change = action["smallest_change"]
+    assert set(change["situation"]) == {g.split("=")[0] for g in given}
+    changed = {**change["situation"]}
+    again = CliRunner().invoke(main, ["explain", "specs/osl", "--as-of", "2016-10-05", "--format", "json",
+                                      *[x for f, v in changed.items() for x in ("--given", f"{f}={str(v).lower()}")]])
+    [after] = json.loads(again.stdout)["actions"]
+    assert after["settled"] and after["verdict"] == change["verdict"] == "permitted"
