@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from legalmodel.cli import main
 
-DATES = ["2016-10-05", "2020-08-01", "2021-08-01", "2025-04-01", "2025-07-01", "2025-12-01"]
+DATES = ["2016-10-05", "2020-08-01", "2021-08-01", "2023-01-01", "2025-04-01", "2025-07-01", "2025-12-01"]
 MOTION = "motion 2016/17:2346"
 
 # goal title prefix → the date from which it must hold
@@ -19,8 +19,10 @@ REFORMS = {
     "SFS 2020:575: Säkerhetspolisen": "2020-08-01",
     "SFS 2020:575: a suspected committed": "2020-08-01",
     "SFS 2021:646": "2021-08-01",
+    "SFS 2022:916": "2023-01-01",
     "SFS 2025:179: concrete": "2025-04-01",
     "SFS 2025:179: a committed": "2025-04-01",
+    "SFS 2025:179: Statens institutionsstyrelse": "2025-04-01",
     "lag 2025:170": "2025-04-01",
     "SFS 2025:934": "2025-12-01",
     MOTION: "2020-08-01",
@@ -72,3 +74,13 @@ def test_the_motion_as_a_proposal_only_widens_and_reaches_adults():
     assert all(r["decided_after_by"] == ["10 kap. 18 b § OSL"] for r in regions), regions[0]["decided_after_by"]
     assert any(r["witness"]["ålder"] >= 21 for r in regions)
     assert all(contract["status"] == "holds" for contract in document["contracts"])
+
+
+def test_the_whereabouts_duty_binds_the_socialnamnd_towards_the_authorities_sol_names():
+    """15 kap. 7 § 1 p. SoL (2025:400): SoL 2025:400 adds a duty only towards Tullverket (the spec's
+    reading of the old 12 kap. 10 § names the other six), never towards another authority."""
+    result = CliRunner().invoke(main, ["diff", "specs/osl", "--amendment", "2025:400", "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    regions = [r for c in json.loads(result.stdout)["changes"] for r in c["regions"]]
+    assert regions and all(r["witness"]["mottagare"] == "tullverket" for r in regions)
+    assert all(r["witness"]["utlämnare"] == "socialnämnd" for r in regions)
