@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from legalmodel.cli import main
 
-DATES = ["2016-10-05", "2020-08-01", "2021-08-01", "2025-04-01", "2025-07-01", "2025-12-01"]
+DATES = ["2016-10-05", "2020-08-01", "2021-08-01", "2023-01-01", "2025-04-01", "2025-07-01", "2025-12-01"]
 MOTION = "motion 2016/17:2346"
 
 # goal title prefix → the date from which it must hold
@@ -19,8 +19,10 @@ REFORMS = {
     "SFS 2020:575: Säkerhetspolisen": "2020-08-01",
     "SFS 2020:575: a suspected committed": "2020-08-01",
     "SFS 2021:646": "2021-08-01",
+    "SFS 2022:916": "2023-01-01",
     "SFS 2025:179: concrete": "2025-04-01",
     "SFS 2025:179: a committed": "2025-04-01",
+    "SFS 2025:179: Statens institutionsstyrelse": "2025-04-01",
     "lag 2025:170": "2025-04-01",
     "SFS 2025:934": "2025-12-01",
     MOTION: "2020-08-01",
@@ -107,3 +109,13 @@ def test_explain_on_the_motions_case_changes_only_given_facts_and_names_no_unsta
                                       *[x for f, v in changed.items() for x in ("--given", f"{f}={str(v).lower()}")]])
     [after] = json.loads(again.stdout)["actions"]
     assert after["settled"] and after["verdict"] == change["verdict"] == "permitted"
+
+
+def test_the_whereabouts_duty_binds_the_socialnamnd_towards_the_authorities_sol_names():
+    """15 kap. 7 § 1 p. SoL (2025:400): SoL 2025:400 adds a duty only towards Tullverket (the spec's
+    reading of the old 12 kap. 10 § names the other six), never towards another authority."""
+    result = CliRunner().invoke(main, ["diff", "specs/osl", "--amendment", "Socialtjänstlag (2025:400)", "--format", "json"])
+    assert result.exit_code == 0, result.stdout
+    regions = [r for c in json.loads(result.stdout)["changes"] for r in c["regions"]]
+    assert regions and all(r["witness"]["mottagare"] == "tullverket" for r in regions)
+    assert all(r["witness"]["utlämnare"] == "socialnämnd" for r in regions)
