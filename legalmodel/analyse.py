@@ -130,6 +130,7 @@ class Analyser:
         self.report = Report(spec)
         self.boxes = provision_boxes(spec)  # necessary conditions: which provisions can meet
         self.slices = Slices(spec, self.enc, self.session, self.boxes, timeout_ms)
+        self._relevant: dict[frozenset, list[str]] = {}
         self.report.timings["encode"] = time.perf_counter() - started
         self.progress = progress or (lambda step, done, total: None)
 
@@ -154,16 +155,26 @@ class Analyser:
         return self.session.assume_lits
 
     def relevant_facts(self, actions, extra: m.Expr | None = None) -> list[str]:
-        return relevant_facts(self.spec, actions, extra)
+        """relevant_facts, with the part that depends on the actions alone worked out once."""
+        key = frozenset(actions)
+        if key not in self._relevant:
+            self._relevant[key] = relevant_facts(self.spec, actions)
+        if extra is None:
+            return self._relevant[key]
+        found = set(self._relevant[key]) | set(relevant_facts(self.spec, (), extra))
+        return [f for f in self.spec.facts if f in found]
 
     def evidence(self, model: z3.ModelRef, expect, what: str, prop: z3.BoolRef | None = None,
                  relevant: list[str] | None = None, fixed: dict | None = None, label: str = "",
-                 avoid: list = (), prefer: list = (), part: Part | None = None) -> Evidence:
+                 avoid: list = (), prefer: list = (), part: Part | None = None,
+                 about: frozenset = frozenset()) -> Evidence:
         """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that
         matter. With a slice as `part`, every situation where `prop` holds lies in the slice.
         `prop` is a formula of `part`'s encoding, or a function that builds it in an encoding:
         then evidence found in the whole spec is generalised in the slice of the model's
-        situation, where it is much cheaper, and its conditions name that slice's value."""
+        situation, where it is much cheaper, and its conditions name that slice's value.
+        `about` names the facts `prop` mentions itself (a goal's condition), beyond those of
+        the provisions it asks about."""
         part = part or self.slices.whole
         situation = part.enc.decode(model)
         prefix: list = []  # the facts up to the slice's, at their first values, found in the whole
@@ -183,6 +194,14 @@ class Analyser:
                               if not fixed or f not in fixed]
                     part, situation, prop = target, start, build(target.enc)
         session = part.session
+        # in a slice, only the facts its provisions, the assumptions, `prop`, the conditions to
+        # avoid and the facts fixed by the whole spec mention can matter
+        read = None
+        if part.among is not None:
+            read = part.enc.mentioned | about | {c.fact for cs in avoid for c in cs} | set(
+                list(self.spec.facts)[:list(self.spec.facts).index(self.slices.key) + 1] if prefix else ())
+            if relevant is not None:
+                relevant = [f for f in relevant if f in read]
         evaluation = evaluate(self.spec, situation, part.among)
         if not assumptions_hold(self.spec, situation) or not expect(evaluation):
             raise Disagreement(
@@ -190,12 +209,13 @@ class Analyser:
         conditions: tuple[Condition, ...] = ()
         if prop is not None:
             situation = session.least(
-                situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer, *prefix], fixed)
+                situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer, *prefix], fixed,
+                read=read)
             evaluation = evaluate(self.spec, situation, part.among)
             if not assumptions_hold(self.spec, situation) or not expect(evaluation):
                 raise Disagreement(
                     f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
-            relevant = relevant or list(self.spec.facts)
+            relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
             conditions = session.generalise(situation, prop, relevant, fixed or {})
             conditions = part.within(conditions, relevant, fixed or {})
             self.report.questions = self.slices.questions()
@@ -208,8 +228,8 @@ class Analyser:
             label=label,
         )
 
-    def witnesses(self, prop: z3.BoolRef, expect, what: str, relevant: list[str],
-                  fixed: dict | None = None, limit: int = MAX_WITNESSES, part: Part | None = None) -> list[Evidence]:
+    def witnesses(self, prop, expect, what: str, relevant: list[str], fixed: dict | None = None,
+                  limit: int = MAX_WITNESSES, part: Part | None = None, about: frozenset = frozenset()) -> list[Evidence]:
         """Up to `limit` situations where `prop` holds, each in a different region of the facts
         that matter (each next one lies outside the conditions of those before)."""
         part = part or self.slices.whole
@@ -218,7 +238,8 @@ class Analyser:
         try:
             return part.session.regions(
                 prop, lambda model, earlier, prefer: self.evidence(model, expect, what, build, relevant, fixed,
-                                                                   avoid=earlier, prefer=prefer, part=part),
+                                                                   avoid=earlier, prefer=prefer, part=part,
+                                                                   about=about),
                 limit, fixed, diversify=True)
         finally:
             self.report.questions = self.slices.questions()
@@ -530,18 +551,20 @@ class Analyser:
                 return all_of(enc.expr(goal.condition), negate(enc.verdict_in(goal.action, goal.verdicts)))
 
             relevant = self.relevant_facts({goal.action}, goal.condition)
+            about = frozenset(m.facts_in(goal.condition))
             entry = {"goal": goal, "status": None, "evidence": ()}
             try:
                 if goal.kind == "all":
                     evs = self.witnesses(
                         unwanted, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
-                        f"goal “{goal.title}”", relevant, part=part)
+                        f"goal “{goal.title}”", relevant, part=part, about=about)
                     holds = not evs
                 else:
                     model = self.sat(condition, good, part=part)
                     holds = model is not None
                     evs = [self.evidence(model, lambda e: e.verdicts[goal.action] in goal.verdicts and e.holds(goal.condition),
-                                         f"goal “{goal.title}”", wanted, relevant, part=part)] if holds else []
+                                         f"goal “{goal.title}”", wanted, relevant, part=part,
+                                         about=about)] if holds else []
             except Unknown as u:
                 entry["status"] = "unknown"
                 self.report.goals.append(entry)

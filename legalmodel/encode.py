@@ -117,6 +117,11 @@ def model_value(model: z3.ModelRef, term: z3.ExprRef) -> bool | int:
         z3.Z3_dec_ref(ctx, value)
 
 
+def first_value(t: m.FactType):
+    """The first value of a fact's type: false, the lowest number, the first member."""
+    return False if isinstance(t, m.BoolType) else t.low if isinstance(t, m.IntType) else t.members[0]
+
+
 class _Slice(dict):
     """Provision constants; in a slice, a provision that is not a member is false."""
 
@@ -352,16 +357,19 @@ class Encoding:
     def situation_formula(self, situation: dict) -> z3.BoolRef:
         return all_of([self.equals(f, v) for f, v in situation.items()])
 
-    def decode(self, model: z3.ModelRef, only_mentioned: bool = False) -> dict:
+    def decode(self, model: z3.ModelRef, only_mentioned: bool = False, read: set[str] | None = None) -> dict:
         """A full situation from a Z3 model; unconstrained facts get their first value. In a
         slice, `only_mentioned` reads only the facts its provisions and assumptions mention
         and gives the others their first value: right for a question about the slice's
-        provisions alone (a sweep), and much faster when the law has thousands of facts."""
+        provisions alone (a sweep), and much faster when the law has thousands of facts.
+        `read` names the facts to read in the same way, for a question that mentions more."""
+        if only_mentioned and self.mentioned is not None:
+            read = self.mentioned if read is None else read
         out = {}
         for name, fact in self.facts.items():
             t = fact.type
-            if only_mentioned and self.mentioned is not None and name not in self.mentioned:
-                out[name] = False if isinstance(t, m.BoolType) else t.low if isinstance(t, m.IntType) else t.members[0]
+            if read is not None and name not in read:
+                out[name] = first_value(t)
                 continue
             value = model_value(model, self.vars[name])
             out[name] = t.members[value] if isinstance(t, m.EnumType) else value

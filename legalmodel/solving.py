@@ -15,7 +15,7 @@ import z3
 
 from . import model as m
 from .boxes import EMPTY, pivot
-from .encode import Encoding, all_of, any_of, assert_term, check_under, implies, make_solver, negate
+from .encode import Encoding, all_of, any_of, assert_term, check_under, first_value, implies, make_solver, negate
 
 
 def preferred_core(items: list, unsat_with) -> list | None:
@@ -177,13 +177,16 @@ class Session:
         return self._model if result == z3.sat else None
 
 
-    def least(self, situation: dict, formulas: list, fixed: dict | None = None, until: str | None = None) -> dict:
+    def least(self, situation: dict, formulas: list, fixed: dict | None = None, until: str | None = None,
+              read: set[str] | None = None) -> dict:
         """The first situation, in the order of the facts' declarations and of their values,
         where all `formulas` hold; `situation` is one where they do. Evidence starts from this
         point rather than from whichever model the solver returned, so the same spec gives the
         same witnesses in any process, whatever was solved before. A time limit stops the
         search early, keeping the point reached. With `until`, only the facts up to that one
-        are made first; the others keep whatever values a situation with them has."""
+        are made first; the others keep whatever values a situation with them has. `read`
+        names the facts the formulas and the solver's constraints mention, when that is known
+        (in a slice): the others take their first value without a question."""
         enc = self.enc_facts
         s = self.solver
         fixed = fixed or {}
@@ -196,7 +199,7 @@ class Session:
                 assert_term(s, extra)
                 r = check_under(s, self.assume_lits)
                 if r == z3.sat:
-                    current.update(enc.decode(s.model()))
+                    current.update(enc.decode(s.model(), read=read))
                     return True
                 return None if r == z3.unknown else False
             finally:
@@ -210,7 +213,9 @@ class Session:
             return all_of([enc.equals(n, first(n)) for n in names])
 
         current.update(fixed)
-        names = [n for n in self.facts if n not in fixed]
+        if read is not None:
+            current.update((n, first_value(f.type)) for n, f in self.facts.items() if n not in read and n not in fixed)
+        names = [n for n in self.facts if n not in fixed and (read is None or n in read)]
         if until is not None:
             names = names[:names.index(until) + 1] if until in names else []
         s.push()
