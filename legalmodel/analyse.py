@@ -29,6 +29,7 @@ ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
 
 MAX_WITNESSES = 3
 MAX_PAIRS_PER_ACTION = 50
+MAX_WIDENING = 16  # values of a slice's fact a witness's condition may leave out, and still be widened
 
 
 
@@ -119,7 +120,8 @@ class Report:
 class Analyser:
     STEPS = ("dead provisions", "contradictions", "collisions", "gaps", "idle overrides", "goals", "examples")
 
-    def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None):
+    def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None,
+                 slice_share: float = 0.5):
         import time
 
         started = time.perf_counter()
@@ -129,7 +131,7 @@ class Analyser:
         self.session = Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], timeout_ms)
         self.report = Report(spec)
         self.boxes = provision_boxes(spec)  # necessary conditions: which provisions can meet
-        self.slices = Slices(spec, self.enc, self.session, self.boxes, timeout_ms)
+        self.slices = Slices(spec, self.enc, self.session, self.boxes, timeout_ms, slice_share)
         self._relevant: dict[frozenset, list[str]] = {}
         self.report.timings["encode"] = time.perf_counter() - started
         self.progress = progress or (lambda step, done, total: None)
@@ -178,6 +180,7 @@ class Analyser:
         part = part or self.slices.whole
         situation = part.enc.decode(model)
         prefix: list = []  # the facts up to the slice's, at their first values, found in the whole
+        whole_prop = None  # the whole spec's `prop`, when the evidence is found in a slice
         if callable(prop):
             build = prop
             prop = build(part.enc)
@@ -193,6 +196,8 @@ class Analyser:
                     prefix = [part.enc.equals(f, start[f]) for f in names[:names.index(key) + 1]
                               if not fixed or f not in fixed]
                     part, situation, prop = target, start, build(target.enc)
+            if part.among is not None:
+                whole_prop = build(self.slices.whole.enc)
         session = part.session
         # in a slice, only the facts its provisions, the assumptions, `prop`, the conditions to
         # avoid and the facts fixed by the whole spec mention can matter
@@ -217,7 +222,17 @@ class Analyser:
                     f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
             relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
             conditions = session.generalise(situation, prop, relevant, fixed or {})
-            conditions = part.within(conditions, relevant, fixed or {})
+            within = part.within(conditions, relevant, fixed or {})
+            if whole_prop is not None and within != conditions:
+                # the slice's own condition was added: keep it only if the whole spec needs it
+                # (the assumptions may give it, or `prop` may hold on other values too)
+                whole = self.slices.whole
+                fixed_formula = whole.enc.situation_formula(fixed) if fixed else z3.BoolVal(True)
+                if self.possible(negate(whole_prop), whole.session.cube_formula(conditions), fixed_formula):
+                    conditions = self._widen_slice_condition(
+                        within, situation, [negate(whole_prop), whole.session.cube_formula(conditions), fixed_formula])
+            else:
+                conditions = within
             self.report.questions = self.slices.questions()
         return Evidence(
             situation=situation,
@@ -227,6 +242,29 @@ class Analyser:
             triggered=tuple(p for p in self.spec.provisions if p in evaluation.triggered),
             label=label,
         )
+
+    def _widen_slice_condition(self, conditions: tuple[Condition, ...], situation: dict, outside: list) -> tuple:
+        """Widen the slice's condition of evidence found in a slice to every value of its fact
+        where the other conditions still give the property, as the whole spec's generalisation
+        would: the values where they do not are found one question each (`outside` holds
+        where the property fails under the other conditions). Past MAX_WIDENING such values,
+        the condition stays at the slice's one value."""
+        key = self.slices.key
+        t = self.spec.facts[key].type
+        if not isinstance(t, m.EnumType):
+            return conditions
+        whole = self.slices.whole
+        failing: list = []
+        while len(failing) <= MAX_WIDENING:
+            others = negate(any_of([whole.enc.equals(key, v) for v in [situation[key], *failing]]))
+            model = self.sat(*outside, others)
+            if model is None:
+                break
+            failing.append(whole.enc.decode(model)[key])
+        else:
+            return conditions
+        members = tuple(v for v in t.members if v not in failing)
+        return tuple(replace(c, members=members) if c.fact == key else c for c in conditions)
 
     def witnesses(self, prop, expect, what: str, relevant: list[str], fixed: dict | None = None,
                   limit: int = MAX_WITNESSES, part: Part | None = None, about: frozenset = frozenset()) -> list[Evidence]:
@@ -759,6 +797,7 @@ def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
                                               "remove it, or update it to the finding's new id"))
 
 
-def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None) -> Report:
-    """Run every analysis on a checked spec; `progress(step, done, total)` is told how far it is."""
-    return Analyser(spec, timeout_ms, progress).run()
+def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None, slice_share: float = 0.5) -> Report:
+    """Run every analysis on a checked spec; `progress(step, done, total)` is told how far it
+    is. `slice_share` says when a slice of the spec is small enough to ask (solving.Slices)."""
+    return Analyser(spec, timeout_ms, progress, slice_share).run()

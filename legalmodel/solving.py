@@ -199,7 +199,9 @@ class Session:
                 assert_term(s, extra)
                 r = check_under(s, self.assume_lits)
                 if r == z3.sat:
-                    current.update(enc.decode(s.model(), read=read))
+                    decoded = enc.decode(s.model(), read=read)
+                    # facts not read keep their first value, and fixed ones their value
+                    current.update((n, decoded[n]) for n in (decoded if read is None else read) if n not in fixed)
                     return True
                 return None if r == z3.unknown else False
             finally:
@@ -505,7 +507,10 @@ class Slices:
     evidence the analyses print is always found in the whole spec."""
 
     def __init__(self, spec: m.CheckedSpec, enc: Encoding, session: Session, boxes: dict,
-                 timeout_ms: int | None):
+                 timeout_ms: int | None, share: float = 0.5):
+        """`share`: the largest part of the spec's provisions a slice may hold to be used
+        (0: no slices; 1: a slice wherever a question lies in one value; tests use both)."""
+        self.share = share
         self.spec = spec
         self.enc = enc
         self.boxes = boxes
@@ -541,7 +546,7 @@ class Slices:
         if self.key is None or box is EMPTY or self.key not in box or len(box[self.key]) != 1:
             return WHOLE
         (value,) = box[self.key]
-        if 2 * (len(self._by_value.get(value, ())) + len(self._wild)) > len(self.spec.provisions):
+        if len(self._by_value.get(value, ())) + len(self._wild) > self.share * len(self.spec.provisions):
             return WHOLE
         return value
 
