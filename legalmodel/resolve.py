@@ -308,12 +308,22 @@ class Resolver:
                         scope = set()
                         for sel in clause.within:
                             scope.update(self.select(sel, law, "selects"))
-                    for qid in self._by_modality(clause.modality, p.action.text):
-                        if qid != pid and (scope is None or qid in scope):
-                            overrides.append(qid)
+                    chosen = [qid for qid in self._by_modality(clause.modality, p.action.text)
+                              if qid != pid and (scope is None or qid in scope)]
+                    if not chosen and (scope is None or scope):
+                        where = " there" if clause.within else ""
+                        self.error("selects-nothing",
+                                   f"`overrides {clause.modality}` selects no other `{clause.modality}` provision "
+                                   f"on `{p.action.text}`{where}", clause.span,
+                                   help="remove the clause, or name the provisions it should set aside")
+                    overrides.extend(chosen)
                 else:
                     for sel in clause.selectors:
-                        overrides.extend(q for q in self.select(sel, law, "selects") if q != pid)
+                        chosen = self.select(sel, law, "selects")
+                        if chosen == [pid]:
+                            self.error("self-override", f"{pid} cannot override itself", sel.span,
+                                       help="name the provisions it sets aside, not its own citation")
+                        overrides.extend(q for q in chosen if q != pid)
             excepts: list[str] = []
             for sel in p.excepts:
                 excepts.extend(self.select(sel, law, "selects"))

@@ -559,8 +559,9 @@ def spec_plans(draw, assumption_applies: bool = False) -> SpecPlan:
                         scope |= selected(sel, cites)
                     same &= scope
                     text += f" in {render_sel_list(items)}"
-                chosen |= same
-                clauses.append(text)
+                if same:  # a modality that selects no other provision is an error (resolve.py)
+                    chosen |= same
+                    clauses.append(text)
         must_except = {j for j in chosen if j > i}
         extra = set(draw(st.lists(st.sampled_from(range(n)), max_size=2))) if draw(st.integers(0, 3)) == 0 else set()
         extra.discard(i)
