@@ -10,6 +10,7 @@ and each part is parsed on its own, so one run reports every broken item.
 
 from __future__ import annotations
 
+import difflib
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -790,9 +791,26 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
     return Diagnostic("syntax", message, span, help=help_text, expected=expected)
 
 
+def _keyword_meant(word: str, accepts: set[str]) -> str | None:
+    """The keyword a misspelt word most likely was: among the keywords the parser accepts
+    here (and the words that begin an item, where an item may begin)."""
+    if not re.fullmatch(r"[^\W\d]\w*", word):
+        return None
+    keywords = {t.pattern.value for t in parser().terminals
+                if t.name in accepts and t.pattern.type == "str" and t.pattern.value.isalpha()}
+    if "$END" in accepts or keywords & set(ITEM_KEYWORDS):
+        keywords |= set(ITEM_KEYWORDS)
+    keywords.discard(word)
+    match = difflib.get_close_matches(word, sorted(keywords), n=1, cutoff=0.75)
+    return match[0] if match else None
+
+
 def _hint_for_expected(err: UnexpectedToken, expected: tuple[str, ...]) -> str | None:
     accepts = set(err.accepts or err.expected or ())
     tok = err.token
+    meant = _keyword_meant(str(tok), accepts)
+    if meant is not None:
+        return f"did you mean `{meant}`?"
     if accepts == {"STRING"} or ("STRING" in accepts and len(accepts) <= 2):
         return 'add a description in double quotes, like `"what this means"`'
     if tok.type == "NAME" and "COLON" in accepts:
