@@ -3,7 +3,8 @@ shows its output) is what the command prints today.
 
 A line holding only `…` elides the middle of an output: the lines before it must start the
 output and the lines after it must end it. Blocks whose command is piped (`| grep`) or shows no
-output are not transcripts. `LEGALMODEL_UPDATE_GOLDEN=1` rewrites the transcripts that have no
+output are not transcripts. A command that reports bad input (exit 2) is compared with what it
+writes to stderr, which is all a terminal shows then. `LEGALMODEL_UPDATE_GOLDEN=1` rewrites the transcripts that have no
 elision from the current output.
 """
 
@@ -47,7 +48,8 @@ def run(command: str, path: Path) -> str:
     finally:
         os.chdir(old)
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    return result.stdout
+    # bad input is reported on stderr, and a terminal shows nothing else
+    return result.stderr if result.exit_code == 2 and not result.stdout else result.stdout
 
 
 @pytest.mark.parametrize(("path", "command", "shown"), list(transcripts()))
