@@ -2,6 +2,7 @@
 
     python3 benchmarks/run.py                      # sizes 100 and 1000, the real specs, 3 runs each
     python3 benchmarks/run.py --sizes 100 1000 10000 --runs 5 --limit 600
+    python3 benchmarks/run.py --sizes --real specs/osl@2016-10-05..2020-08-01
 
 For each generated size (benchmarks/generate.py, seed 1) it measures, in a fresh process
 each time: the stages of `check` (parse, resolve, encode, each analysis), the whole `check`
@@ -92,13 +93,26 @@ def run(cmd: list[str], limit: float) -> tuple[float | None, str]:
     return time.perf_counter() - started, done.stdout
 
 
+def repeat(cmd: list[str], runs: int, limit: float) -> list[float | None]:
+    """Seconds of up to `runs` runs of a command; a run past the limit ends the repetition."""
+    out: list[float | None] = []
+    for _ in range(runs):
+        seconds = run(cmd, limit)[0]
+        out.append(seconds)
+        if seconds is None:
+            break
+    return out
+
+
 def summary(values: list[float | None]) -> dict:
     if not values or any(v is None for v in values):
         return {"median": None, "min": None, "max": None}
     return {"median": statistics.median(values), "min": min(values), "max": max(values)}
 
 
-def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float, as_of: str | None = None) -> dict:
+def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float, as_of: str | None = None,
+            dates: tuple[str, str] | None = None) -> dict:
+    """One row of the table; `dates` (from, to) measures `diff` of a real spec between them."""
     py = sys.executable
     row: dict = {"spec": name}
     stage_runs = []
@@ -117,12 +131,13 @@ def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float
     else:
         row["stages"] = None
     extra = ["--as-of", as_of] if as_of else []
-    row["check"] = summary([run([py, "-m", "legalmodel.cli", "check", path, *extra], limit)[0] for _ in range(runs)])
+    row["check"] = summary(repeat([py, "-m", "legalmodel.cli", "check", path, *extra], runs, limit))
     if diff_path:
-        row["diff"] = summary([run([py, "-m", "legalmodel.cli", "diff", path, diff_path], limit)[0]
-                               for _ in range(runs)])
-    row["explain"] = summary([run([py, "-m", "legalmodel.cli", "explain", path, *extra], limit)[0]
-                              for _ in range(runs)])
+        row["diff"] = summary(repeat([py, "-m", "legalmodel.cli", "diff", path, diff_path], runs, limit))
+    elif dates:
+        row["diff"] = summary(repeat([py, "-m", "legalmodel.cli", "diff", path, "--from", dates[0], "--to", dates[1]],
+                                     runs, limit))
+    row["explain"] = summary(repeat([py, "-m", "legalmodel.cli", "explain", path, *extra], runs, limit))
     needed = situations_needed(path)
     row["enumeration_situations"] = needed
     if needed <= 2_000_000:
@@ -166,8 +181,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a measurement is given up")
-    parser.add_argument("--real", nargs="*", default=[], metavar="SPEC[@DATE]",
-                        help="real specs to measure, optionally on a date: specs/osl@2016-10-05")
+    parser.add_argument("--real", nargs="*", default=[], metavar="SPEC[@DATE[..DATE]]",
+                        help="real specs to measure, optionally on a date: specs/osl@2016-10-05; with a second "
+                             "date, diff is measured between the two (check and explain on the first)")
     args = parser.parse_args()
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
@@ -180,8 +196,10 @@ def main() -> None:
             rows.append(measure(f"generated, {n} provisions", str(a), str(b), args.runs, args.limit))
     for item in args.real:
         path, _, date = item.partition("@")
+        first, _, second = date.partition("..")
         print(f"measuring {item} …", file=sys.stderr)
-        rows.append(measure(item, path, None, args.runs, args.limit, date or None))
+        rows.append(measure(item, path, None, args.runs, args.limit, first or None,
+                            (first, second) if second else None))
     machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
     md = f"Machine: {machine}. Medians of {args.runs} runs (min–max), seconds.\n\n" + table(rows, args.limit) + "\n"
     (HERE / "results.md").write_text(md, encoding="utf-8")

@@ -29,7 +29,7 @@ ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
 
 MAX_WITNESSES = 3
 MAX_PAIRS_PER_ACTION = 50
-MAX_WIDENING = 16  # values of a slice's fact a witness's condition may leave out, and still be widened
+MAX_WIDENING = 32  # a slice's fact with more values than this is not widened (a question per value left out)
 
 
 
@@ -247,22 +247,21 @@ class Analyser:
         """Widen the slice's condition of evidence found in a slice to every value of its fact
         where the other conditions still give the property, as the whole spec's generalisation
         would: the values where they do not are found one question each (`outside` holds
-        where the property fails under the other conditions). Past MAX_WIDENING such values,
-        the condition stays at the slice's one value."""
+        where the property fails under the other conditions). A fact of more than
+        MAX_WIDENING values (a law of thousands of provisions, one value each) stays at the
+        slice's one value: the questions would cost more than the rest of the evidence."""
         key = self.slices.key
         t = self.spec.facts[key].type
-        if not isinstance(t, m.EnumType):
+        if not isinstance(t, m.EnumType) or len(t.members) > MAX_WIDENING:
             return conditions
         whole = self.slices.whole
         failing: list = []
-        while len(failing) <= MAX_WIDENING:
+        while True:
             others = negate(any_of([whole.enc.equals(key, v) for v in [situation[key], *failing]]))
             model = self.sat(*outside, others)
             if model is None:
                 break
             failing.append(whole.enc.decode(model)[key])
-        else:
-            return conditions
         members = tuple(v for v in t.members if v not in failing)
         return tuple(replace(c, members=members) if c.fact == key else c for c in conditions)
 
