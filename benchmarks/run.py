@@ -154,6 +154,11 @@ def fmt(s: dict | None) -> str:
     return f"{s['median']:.2f} ({s['min']:.2f}–{s['max']:.2f})"
 
 
+def _magnitude(n: int) -> str:
+    """A count of situations, which can exceed any float: `4.6e+17`, or `10^3320` past that."""
+    return f"{n:.3g}" if n < 10 ** 300 else f"10^{len(str(n)) - 1}"
+
+
 def table(rows: list[dict], limit: float) -> str:
     lines = ["| spec | parse | resolve | encode | analyses | check (process) | diff (1%) | explain | peak MiB "
              "| questions | enumeration |",
@@ -169,7 +174,7 @@ def table(rows: list[dict], limit: float) -> str:
         else:
             an = parse = resolve = encode = f"not finished in {limit:.0f} s"
         enum = (f"{r['enumeration']:.2f} s" if r.get("enumeration") is not None
-                else f"{r['enumeration_situations']:.3g} situations needed")
+                else f"{_magnitude(r['enumeration_situations'])} situations needed")
         lines.append(f"| {r['spec']} | {parse} | {resolve} | {encode} | {an} | {fmt(r['check'])} | "
                      f"{fmt(r.get('diff'))} | {fmt(r['explain'])} | {r.get('peak_mib', 0):.0f} | "
                      f"{r.get('questions', '—')} | {enum} |")
@@ -194,18 +199,29 @@ def main() -> None:
             b.write_text(generate(n, seed=1, changed=0.01), encoding="utf-8")
             print(f"measuring {n} provisions …", file=sys.stderr)
             rows.append(measure(f"generated, {n} provisions", str(a), str(b), args.runs, args.limit))
+            _save(rows, args)
     for item in args.real:
         path, _, date = item.partition("@")
         first, _, second = date.partition("..")
         print(f"measuring {item} …", file=sys.stderr)
         rows.append(measure(item, path, None, args.runs, args.limit, first or None,
                             (first, second) if second else None))
-    machine = f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+        _save(rows, args)
+    machine = _machine()
     md = f"Machine: {machine}. Medians of {args.runs} runs (min–max), seconds.\n\n" + table(rows, args.limit) + "\n"
     (HERE / "results.md").write_text(md, encoding="utf-8")
-    (HERE / "results.json").write_text(json.dumps({"machine": machine, "runs": args.runs, "rows": rows},
-                                                  indent=2) + "\n", encoding="utf-8")
+    _save(rows, args)
     print(md)
+
+
+def _machine() -> str:
+    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+
+
+def _save(rows: list[dict], args) -> None:
+    """results.json after every row, so a long run that stops keeps what it measured."""
+    (HERE / "results.json").write_text(json.dumps({"machine": _machine(), "runs": args.runs, "rows": rows},
+                                                  indent=2, default=str) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
