@@ -156,7 +156,7 @@ def fmt(s: dict | None) -> str:
 
 def _magnitude(n: int) -> str:
     """A count of situations, which can exceed any float: `4.6e+17`, or `10^3320` past that."""
-    return f"{n:.3g}" if n < 10 ** 300 else f"10^{len(str(n)) - 1}"
+    return f"{n:.3g}" if n < 10 ** 300 else f"10^{int(math.log10(n))}"
 
 
 def table(rows: list[dict], limit: float) -> str:
