@@ -166,74 +166,67 @@ class Analyser:
         found = set(self._relevant[key]) | set(relevant_facts(self.spec, (), extra))
         return [f for f in self.spec.facts if f in found]
 
-    def evidence(self, model: z3.ModelRef, expect, what: str, prop: z3.BoolRef | None = None,
+    def evidence(self, model: z3.ModelRef, expect, what: str, build=None,
                  relevant: list[str] | None = None, fixed: dict | None = None, label: str = "",
                  avoid: list = (), prefer: list = (), part: Part | None = None,
                  about: frozenset = frozenset()) -> Evidence:
-        """Decode a model, re-evaluate it, and (given `prop`) generalise it to the facts that
-        matter. With a slice as `part`, every situation where `prop` holds lies in the slice.
-        `prop` is a formula of `part`'s encoding, or a function that builds it in an encoding:
-        then evidence found in the whole spec is generalised in the slice of the model's
-        situation, where it is much cheaper, and its conditions name that slice's value.
-        `about` names the facts `prop` mentions itself (a goal's condition), beyond those of
-        the provisions it asks about."""
+        """Decode a model, re-evaluate it, and (given `build`) generalise it to the facts that
+        matter. `build(enc)` builds the property in an encoding: the whole spec's, or a
+        slice's. With a slice as `part`, every situation where the property holds lies in it;
+        evidence asked of the whole spec is found in the slice of its first situation, where
+        it is much cheaper. `about` names the facts the property mentions itself (a goal's
+        condition), beyond those of the provisions it asks about."""
         part = part or self.slices.whole
         situation = part.enc.decode(model)
-        prefix: list = []  # the facts up to the slice's, at their first values, found in the whole
-        whole_prop = None  # the whole spec's `prop`, when the evidence is found in a slice
-        if callable(prop):
-            build = prop
-            prop = build(part.enc)
-            key = self.slices.key
-            if part is self.slices.whole and key is not None and self.slices.sliced and (not fixed or key not in fixed):
-                # the first situation's facts up to the slice's are found in the whole spec;
-                # the rest, in the slice of the value found
-                wanted = [prop, *[negate(part.session.cube_formula(c)) for c in avoid], *prefer]
-                start = part.session.least(situation, wanted, fixed, until=key)
-                target = self.part_for({key: frozenset([start[key]])})
-                if target is not part:
-                    names = list(self.spec.facts)
-                    prefix = [part.enc.equals(f, start[f]) for f in names[:names.index(key) + 1]
-                              if not fixed or f not in fixed]
-                    part, situation, prop = target, start, build(target.enc)
-            if part.among is not None:
-                whole_prop = build(self.slices.whole.enc)
+        self._confirm(situation, part, expect, what)
+        if build is None:
+            return self._evidence(situation, (), part, label)
+        fixed = fixed or {}
+        whole = self.slices.whole
+        prop = build(part.enc)
+        prefix: dict = {}  # the facts up to the slice's, as the whole spec makes them first
+        key = self.slices.key
+        if part is whole and self.slices.sliced and key not in fixed:
+            wanted = [prop, *[negate(part.session.cube_formula(c)) for c in avoid], *prefer]
+            start = part.session.least(situation, wanted, fixed, until=key)
+            target = self.part_for({key: frozenset([start[key]])})
+            if target is not part:
+                names = list(self.spec.facts)
+                prefix = {f: start[f] for f in names[:names.index(key) + 1] if f not in fixed}
+                part, situation, prop = target, start, build(target.enc)
         session = part.session
-        # in a slice, only the facts its provisions, the assumptions, `prop`, the conditions to
-        # avoid and the facts fixed by the whole spec mention can matter
         read = None
         if part.among is not None:
-            read = part.enc.mentioned | about | {c.fact for cs in avoid for c in cs} | set(
-                list(self.spec.facts)[:list(self.spec.facts).index(self.slices.key) + 1] if prefix else ())
+            # in a slice, only what its provisions, the assumptions, the property, the
+            # conditions to avoid and the prefix mention can matter
+            read = part.enc.mentioned | about | {c.fact for cs in avoid for c in cs} | set(prefix)
             if relevant is not None:
                 relevant = [f for f in relevant if f in read]
-        evaluation = evaluate(self.spec, situation, part.among)
-        if not assumptions_hold(self.spec, situation) or not expect(evaluation):
+        situation = session.least(
+            situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer,
+                        *[part.enc.equals(f, v) for f, v in prefix.items()]], fixed, read=read)
+        self._confirm(situation, part, expect, what)
+        relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
+        conditions = session.generalise(situation, prop, relevant, fixed)
+        within = part.within(conditions, relevant, fixed)
+        if within != conditions:
+            # the slice's own condition was added: keep it only where the whole spec needs it
+            # (the assumptions may give it, or the property may hold on other values too)
+            outside = [negate(build(whole.enc)), whole.session.cube_formula(conditions),
+                       whole.enc.situation_formula(fixed) if fixed else z3.BoolVal(True)]
+            if self.possible(*outside):
+                conditions = self._widen_slice_condition(within, situation, outside)
+        self.report.questions = self.slices.questions()
+        return self._evidence(situation, conditions, part, label)
+
+    def _confirm(self, situation: dict, part: Part, expect, what: str) -> None:
+        """The evaluator's word on a situation the solver found; a disagreement is a bug."""
+        if not assumptions_hold(self.spec, situation) or not expect(evaluate(self.spec, situation, part.among)):
             raise Disagreement(
                 f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
-        conditions: tuple[Condition, ...] = ()
-        if prop is not None:
-            situation = session.least(
-                situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer, *prefix], fixed,
-                read=read)
-            evaluation = evaluate(self.spec, situation, part.among)
-            if not assumptions_hold(self.spec, situation) or not expect(evaluation):
-                raise Disagreement(
-                    f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
-            relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
-            conditions = session.generalise(situation, prop, relevant, fixed or {})
-            within = part.within(conditions, relevant, fixed or {})
-            if whole_prop is not None and within != conditions:
-                # the slice's own condition was added: keep it only if the whole spec needs it
-                # (the assumptions may give it, or `prop` may hold on other values too)
-                whole = self.slices.whole
-                fixed_formula = whole.enc.situation_formula(fixed) if fixed else z3.BoolVal(True)
-                if self.possible(negate(whole_prop), whole.session.cube_formula(conditions), fixed_formula):
-                    conditions = self._widen_slice_condition(
-                        within, situation, [negate(whole_prop), whole.session.cube_formula(conditions), fixed_formula])
-            else:
-                conditions = within
-            self.report.questions = self.slices.questions()
+
+    def _evidence(self, situation: dict, conditions: tuple, part: Part, label: str) -> Evidence:
+        evaluation = evaluate(self.spec, situation, part.among)
         return Evidence(
             situation=situation,
             conditions=conditions,
@@ -265,16 +258,15 @@ class Analyser:
         members = tuple(v for v in t.members if v not in failing)
         return tuple(replace(c, members=members) if c.fact == key else c for c in conditions)
 
-    def witnesses(self, prop, expect, what: str, relevant: list[str], fixed: dict | None = None,
+    def witnesses(self, build, expect, what: str, relevant: list[str], fixed: dict | None = None,
                   limit: int = MAX_WITNESSES, part: Part | None = None, about: frozenset = frozenset()) -> list[Evidence]:
-        """Up to `limit` situations where `prop` holds, each in a different region of the facts
-        that matter (each next one lies outside the conditions of those before)."""
+        """Up to `limit` situations where the property `build(enc)` builds holds, each in a
+        different region of the facts that matter (each next one lies outside the conditions
+        of those before)."""
         part = part or self.slices.whole
-        build = prop
-        prop = build(part.enc) if callable(build) else build
         try:
             return part.session.regions(
-                prop, lambda model, earlier, prefer: self.evidence(model, expect, what, build, relevant, fixed,
+                build(part.enc), lambda model, earlier, prefer: self.evidence(model, expect, what, build, relevant, fixed,
                                                                    avoid=earlier, prefer=prefer, part=part,
                                                                    about=about),
                 limit, fixed, diversify=True)
@@ -537,7 +529,7 @@ class Analyser:
                     self.report.questions = self.slices.questions()
                 if model is None:
                     break
-                evaluation = evaluate(self.spec, part.enc.decode(model, only_mentioned=True), part.among)
+                evaluation = evaluate(self.spec, part.enc.decode(model, read=part.enc.mentioned), part.among)
                 # in a slice, only its own keys and those of the whole can hold
                 looked_at = asked if value is WHOLE else asked + [k for k in groups.get(WHOLE, ()) if k in remaining]
                 present = {k for k in looked_at if holds(k, evaluation)}

@@ -160,20 +160,16 @@ class Encoding:
         self.spec = spec
         self.facts = vocabulary if vocabulary is not None else spec.facts
         self.mentioned = None if members is None else _facts_of(spec, members, region)
+        self._by_modality: dict[tuple[str, str], list[str]] = {}
         if whole is not None:
-            self.vars = whole.vars
-            self._equals = whole._equals
+            self.vars, self._equals = whole.vars, whole._equals
+            self.domain, self.assumptions = whole.domain, whole.assumptions
         else:
             self.vars = {}
             self._equals: dict[tuple[str, object], z3.BoolRef] = {}
             for name, fact in self.facts.items():
                 make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
                 self.vars[name] = make(f"fact:{name}")
-        self._by_modality: dict[tuple[str, str], list[str]] = {}
-        if whole is not None:
-            self.domain = whole.domain
-            self.assumptions = whole.assumptions
-        else:
             self.domain: list[z3.BoolRef] = []
             for name in self.facts:
                 t = self.facts[name].type
@@ -357,14 +353,10 @@ class Encoding:
     def situation_formula(self, situation: dict) -> z3.BoolRef:
         return all_of([self.equals(f, v) for f, v in situation.items()])
 
-    def decode(self, model: z3.ModelRef, only_mentioned: bool = False, read: set[str] | None = None) -> dict:
-        """A full situation from a Z3 model; unconstrained facts get their first value. In a
-        slice, `only_mentioned` reads only the facts its provisions and assumptions mention
-        and gives the others their first value: right for a question about the slice's
-        provisions alone (a sweep), and much faster when the law has thousands of facts.
-        `read` names the facts to read in the same way, for a question that mentions more."""
-        if only_mentioned and self.mentioned is not None:
-            read = self.mentioned if read is None else read
+    def decode(self, model: z3.ModelRef, read: set[str] | None = None) -> dict:
+        """A full situation from a Z3 model; unconstrained facts get their first value. `read`
+        names the only facts to read, the others taking their first value: in a slice, the
+        facts a question can depend on (much faster when the law has thousands of facts)."""
         out = {}
         for name, fact in self.facts.items():
             t = fact.type

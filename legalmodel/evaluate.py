@@ -158,4 +158,3 @@ def _verdict_from(modalities, default: str | None) -> str:
     if m.PERMIT in modalities:
         return m.PERMITTED
     return default or m.UNDECIDED
-

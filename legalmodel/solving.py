@@ -207,12 +207,8 @@ class Session:
             finally:
                 s.pop()
 
-        def first(name):
-            t = self.facts[name].type
-            return t.low if isinstance(t, m.IntType) else t.values()[0]
-
         def at_first(names):
-            return all_of([enc.equals(n, first(n)) for n in names])
+            return all_of([enc.equals(n, first_value(self.facts[n].type)) for n in names])
 
         current.update(fixed)
         if read is not None:
@@ -230,7 +226,7 @@ class Session:
             while i < len(names):
                 # most facts can take their first value: find the longest run from here that
                 # can all take it (one question when they all can, a binary search otherwise)
-                while i < len(names) and current[names[i]] == first(names[i]):
+                while i < len(names) and current[names[i]] == first_value(self.facts[names[i]].type):
                     assert_term(s, enc.equals(names[i], current[names[i]]))
                     i += 1
                 if i == len(names):
@@ -254,7 +250,7 @@ class Session:
                         break
                     run_end = good
                 for name in names[i:run_end]:
-                    assert_term(s, enc.equals(name, first(name)))
+                    assert_term(s, enc.equals(name, first_value(self.facts[name].type)))
                 i = run_end
                 if i == len(names):
                     break
@@ -262,9 +258,7 @@ class Session:
                 name = names[i]
                 t = self.facts[name].type
                 var = enc.vars[name]
-                if isinstance(t, m.BoolType):
-                    pass  # not False, so True
-                else:
+                if not isinstance(t, m.BoolType):  # a boolean that cannot be false is true
                     # the least feasible value (an enumeration by the order of its values)
                     index = (lambda v: v) if isinstance(t, m.IntType) else t.members.index
                     lo, hi = (t.low if isinstance(t, m.IntType) else 0) + 1, index(current[name])
@@ -458,7 +452,7 @@ class Session:
 
 # ---- slices -----------------------------------------------------------------------------------
 
-WHOLE = "(the whole spec)"  # the part that is not a slice
+WHOLE = object()  # the part that is not a slice
 
 
 @dataclass(frozen=True)
@@ -503,8 +497,10 @@ class Slices:
     question whose situations all lie in one slice is asked of that slice's solver, which is
     small however large the law: the questions of a law with thousands of provisions, each on
     its own kind of information, then cost about the same each, instead of growing with the
-    law. A yes/no answer is the same either way, so only such questions are sliced; the
-    evidence the analyses print is always found in the whole spec."""
+    law. Yes/no answers are the same either way. Evidence found in a slice has the same first
+    situation as in the whole spec; the conditions that describe it may name the slice's
+    value where the whole spec would not need it (analyse.Analyser.evidence keeps that
+    condition only where the whole spec needs it)."""
 
     def __init__(self, spec: m.CheckedSpec, enc: Encoding, session: Session, boxes: dict,
                  timeout_ms: int | None, share: float = 0.5):
@@ -513,7 +509,6 @@ class Slices:
         self.share = share
         self.spec = spec
         self.enc = enc
-        self.boxes = boxes
         self.timeout_ms = timeout_ms
         self.whole = Part(enc, session, None)
         self.key = pivot(spec, boxes, list(spec.provisions))
@@ -551,7 +546,7 @@ class Slices:
         return value
 
     def part(self, value) -> Part:
-        if value is WHOLE or value == WHOLE:
+        if value is WHOLE:
             return self.whole
         if value not in self._parts:
             members = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
