@@ -73,16 +73,23 @@ def test_a_spec_compared_with_itself_changes_nothing(plan):
     assert all(e["before"] == e["after"] for e in result.examples)
 
 
-@FAST
-@given(spec_plans(), st.data())
-def test_explain_partial_situations_agree_with_brute_force(plan, data):
-    spec = load(plan.text)
+def _draw_partial(spec, data, min_size: int = 0) -> dict:
+    """Some of the facts of one situation of the spec (one the assumptions allow)."""
     situations = all_situations(spec)
     assume(situations)
     full = data.draw(st.sampled_from(situations))
     names = sorted(spec.facts)
-    kept = data.draw(st.lists(st.sampled_from(names), unique=True)) if names else []
-    partial = {k: full[k] for k in kept}
+    if not names:
+        return {}
+    kept = data.draw(st.lists(st.sampled_from(names), unique=True, min_size=min_size))
+    return {k: full[k] for k in kept}
+
+
+@FAST
+@given(spec_plans(), st.data())
+def test_explain_partial_situations_agree_with_brute_force(plan, data):
+    spec = load(plan.text)
+    partial = _draw_partial(spec, data)
     x = Explainer(spec).explain(partial)
     completions = all_situations(spec, partial)
     for a in x.actions:
@@ -119,11 +126,7 @@ def test_the_counterfactual_changes_the_fewest_facts(plan, data):
 @given(spec_plans(), st.data())
 def test_the_smallest_change_of_a_partial_situation_settles_another_verdict_with_the_fewest_changes(plan, data):
     spec = load(plan.text)
-    situations = all_situations(spec)
-    assume(situations)
-    full = data.draw(st.sampled_from(situations))
-    kept = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True, min_size=1))
-    partial = {k: full[k] for k in kept}
+    partial = _draw_partial(spec, data, min_size=1)
     assume(len(partial) < len(spec.facts))
     x = Explainer(spec).explain(partial)
 
@@ -158,11 +161,7 @@ def test_a_partial_trace_marks_what_holds_in_every_completion_and_shows_no_unsta
     from legalmodel.evaluate import value_of
 
     spec = load(plan.text)
-    situations = all_situations(spec)
-    assume(situations)
-    full = data.draw(st.sampled_from(situations))
-    kept = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True))
-    partial = {k: full[k] for k in kept}
+    partial = _draw_partial(spec, data)
     assume(len(partial) < len(spec.facts))
     x = Explainer(spec).explain(partial)
     completions = all_situations(spec, partial)
