@@ -566,7 +566,10 @@ class Analyser:
 
     # ---- goals and examples ---------------------------------------------------------------
 
-    def goals(self) -> None:
+    def goals(self, witnesses: bool = True) -> None:
+        """Whether each goal holds, with witnesses (counterexamples of a failed goal, an
+        example of a `possibly` goal). Without `witnesses`, one question per goal settles its
+        status and only the statuses are meant to be read (a diff compares them)."""
         spec, enc = self.spec, self.enc
         for goal in spec.goals:
             part = self.part_for(box_of(spec, goal.condition))
@@ -583,7 +586,11 @@ class Analyser:
             about = frozenset(m.facts_in(goal.condition))
             entry = {"goal": goal, "status": None, "evidence": ()}
             try:
-                if goal.kind == "all":
+                if not witnesses:
+                    evs = []
+                    holds = (not self.possible(unwanted(part.enc), part=part) if goal.kind == "all"
+                             else self.possible(condition, good, part=part))
+                elif goal.kind == "all":
                     evs = self.witnesses(
                         unwanted, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
                         f"goal “{goal.title}”", relevant, part=part, about=about)
@@ -621,7 +628,10 @@ class Analyser:
                                      identity=()))
             self.report.goals.append(entry)
 
-    def examples(self) -> None:
+    def examples(self, witnesses: bool = True) -> None:
+        """Whether each example's expectations pass, with a witness for each verdict a failed
+        or unsettled expectation allows. Without `witnesses`, only the statuses are meant to
+        be read (a diff compares them)."""
         spec, enc = self.spec, self.enc
         for example in spec.examples:
             given = dict(example.given)
@@ -652,6 +662,11 @@ class Analyser:
                         entry["results"].append(result)
                         continue
                     keeps_given = lambda e: all(e.situation[f] == v for f, v in given.items())  # noqa: E731
+                    if not witnesses:
+                        result["status"] = ("underdetermined" if self.possible(
+                            given_formula, enc.verdict_is(action, expected), part=part) else "fails")
+                        entry["results"].append(result)
+                        continue
                     evidence = []  # one witness for each verdict the given facts allow
                     for verdict in [expected] + [v for v in m.VERDICTS if v != expected]:
                         model = self.sat(given_formula, enc.verdict_is(action, verdict), part=part)

@@ -13,6 +13,7 @@ evaluator on both sides, and the provisions that decided on each side.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 
 from . import model as m
@@ -105,17 +106,71 @@ def _restrict(situation: dict, spec: m.CheckedSpec) -> dict:
     return {k: v for k, v in situation.items() if k in spec.facts}
 
 
+def changing_actions(old: m.CheckedSpec, new: m.CheckedSpec) -> set[str]:
+    """The actions of both specs whose verdict can differ in some situation, read off the
+    provisions without a solver. A verdict depends only on which provisions are in force and
+    on the action's default; a provision is in force alike in both specs when it has the same
+    modality, action, condition and overriders in both, and every provision its condition asks
+    about (`applies`) and every one that overrides it is alike too. An action none of whose
+    provisions differ in this sense, and whose default is the same, keeps its verdict in every
+    situation (assumptions only say which situations there are). Most amending acts touch a few
+    provisions, and an act that only rewords them changes no action at all."""
+    def meaning(spec: m.CheckedSpec, pid: str):
+        p = spec.provisions[pid]
+        return p.modality, p.action, p.condition, frozenset(spec.overridden_by[pid])
+
+    ids = list(old.provisions) + [pid for pid in new.provisions if pid not in old.provisions]
+    differs = [pid for pid in ids if pid not in old.provisions or pid not in new.provisions
+               or meaning(old, pid) != meaning(new, pid)]
+    # what depends on a provision: the provisions that ask about it, and those it overrides
+    # (alike in both specs wherever the dependent provision itself is alike)
+    dependents: dict[str, list[str]] = {}
+    for spec in (old, new):
+        for pid, p in spec.provisions.items():
+            for asked in m.applied_in(p.condition):
+                dependents.setdefault(asked, []).append(pid)
+            for overrider in spec.overridden_by[pid]:
+                dependents.setdefault(overrider, []).append(pid)
+    affected = set(differs)
+    stack = list(differs)
+    while stack:
+        for pid in dependents.get(stack.pop(), ()):
+            if pid not in affected:
+                affected.add(pid)
+                stack.append(pid)
+    actions = {spec.provisions[pid].action for pid in affected for spec in (old, new) if pid in spec.provisions}
+    actions |= {a for a in old.actions if a in new.actions and old.actions[a].default != new.actions[a].default}
+    return {a for a in actions if a in old.actions and a in new.actions}
+
+
 class Differ:
     def __init__(self, old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None,
                  old_label: str = "before", new_label: str = "after"):
         self.old, self.new = old, new
+        self.timeout_ms = timeout_ms
         self.vocabulary = union_vocabulary(old, new)
-        self.old_enc = Encoding(old, self.vocabulary, "old:")
-        self.new_enc = Encoding(new, self.vocabulary, "new:")
+        self.changing = changing_actions(old, new)
+        self.result = DiffResult(old_label, new_label, old, new, self.vocabulary)
+
+    @cached_property
+    def old_enc(self) -> Encoding:
+        return Encoding(self.old, self.vocabulary, "old:")
+
+    @cached_property
+    def new_enc(self) -> Encoding:
+        return Encoding(self.new, self.vocabulary, "new:")
+
+    @cached_property
+    def session(self) -> Session:
+        """Both specs over the shared facts, built only when a question is asked: a diff or a
+        contract where no verdict can change (changing_actions) asks none."""
         assumptions = [f for _a, f in self.old_enc.assumptions] + [f for _a, f in self.new_enc.assumptions]
         background = self.old_enc.domain + self.old_enc.definitions + self.new_enc.definitions
-        self.session = Session(self.old_enc, background, assumptions, timeout_ms)
-        self.result = DiffResult(old_label, new_label, old, new, self.vocabulary)
+        return Session(self.old_enc, background, assumptions, self.timeout_ms)
+
+    @property
+    def questions(self) -> int:
+        return self.session.questions if "session" in self.__dict__ else 0
 
     # ---- evidence --------------------------------------------------------------------------
 
@@ -145,6 +200,8 @@ class Differ:
         self.result.added_actions = [a for a in self.new.actions if a not in self.old.actions]
         self.result.removed_actions = [a for a in self.old.actions if a not in self.new.actions]
         for action in actions or common:
+            if action not in self.changing:
+                continue
             relevant_names = set(relevant_facts(self.old, {action})) | set(relevant_facts(self.new, {action}))
             relevant = [f for f in self.vocabulary if f in relevant_names]
             for v_old in m.VERDICTS:
@@ -173,8 +230,8 @@ class Differ:
         sides = []
         for spec in (self.old, self.new):
             a = Analyser(spec, timeout_ms)
-            a.goals()
-            a.examples()
+            a.goals(witnesses=False)  # only whether each holds is compared
+            a.examples(witnesses=False)
             sides.append(a.report)
         old_goals = {g["goal"].title: g for g in sides[0].goals}
         new_goals = {g["goal"].title: g for g in sides[1].goals}
@@ -195,13 +252,11 @@ class Differ:
 
     def contract(self, source: str, kind: str, text: str, condition: m.Expr | None = None,
                  action: str | None = None) -> ContractResult:
-        """unsat of the broken-contract region means the contract holds."""
-        old_enc, new_enc = self.old_enc, self.new_enc
+        """unsat of the broken-contract region means the contract holds. Only actions whose
+        verdict can change at all (changing_actions) are asked about."""
         if kind == "unchanged":
-            cond = self.new_enc.expr(condition)
             common = [a for a in self.old.actions if a in self.new.actions]
-            checks = [(a, all_of(cond, old_enc.verdict_is(a, v1), new_enc.verdict_is(a, v2)), v1, v2)
-                      for a in common for v1 in m.VERDICTS for v2 in m.VERDICTS if v1 != v2]
+            checks = [(a, v1, v2) for a in common for v1 in m.VERDICTS for v2 in m.VERDICTS if v1 != v2]
         else:
             if action not in self.old.actions or action not in self.new.actions:
                 return ContractResult(source, text, False, reason=f"`{action}` is not an action of both specs")
@@ -211,9 +266,13 @@ class Differ:
                     lost = v1 in ALLOWED and v2 not in ALLOWED
                     gained = v1 not in ALLOWED and v2 in ALLOWED
                     if (kind == "widens" and lost) or (kind == "narrows" and gained):
-                        checks.append((action, all_of(old_enc.verdict_is(action, v1),
-                                                       new_enc.verdict_is(action, v2)), v1, v2))
-        for a, region, v1, v2 in checks:
+                        checks.append((action, v1, v2))
+        for a, v1, v2 in checks:
+            if a not in self.changing:
+                continue
+            region = all_of(self.old_enc.verdict_is(a, v1), self.new_enc.verdict_is(a, v2))
+            if kind == "unchanged":
+                region = all_of(self.new_enc.expr(condition), region)
             try:
                 model = self.session.sat(region)
             except Unknown as u:
@@ -280,7 +339,7 @@ def diff(old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None = 10_000
         d.goals_and_examples(timeout_ms)
     for source, kind, text, condition, action in contracts:
         d.result.contracts.append(d.contract(source, kind, text, condition, action))
-    d.result.questions += d.session.questions
+    d.result.questions += d.questions
     return d.result
 
 

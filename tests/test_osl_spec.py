@@ -119,3 +119,30 @@ def test_the_whereabouts_duty_binds_the_socialnamnd_towards_the_authorities_sol_
     regions = [r for c in json.loads(result.stdout)["changes"] for r in c["regions"]]
     assert regions and all(r["witness"]["mottagare"] == "tullverket" for r in regions)
     assert all(r["witness"]["utlämnare"] == "socialnämnd" for r in regions)
+
+
+def test_an_act_that_only_rewords_a_rule_keeps_its_contract_without_a_solver_question():
+    """Most amending acts in the OSL register give a paragraph a new wording with the same rule;
+    their `contract unchanged where true` is read off the provisions (diff.changing_actions),
+    so `check` asks the solver nothing for them. An act that changes a rule is still asked."""
+    from legalmodel.cli import _contracts
+    from legalmodel.diff import Differ
+    from legalmodel.history import around
+    from legalmodel.pipeline import discover, history_of
+    from legalmodel.resolve import resolve
+    from legalmodel.syntax import RewordOp
+
+    history = history_of(discover(["specs/osl"])[0])
+    asked = {}
+    for amendment in history.amendments:
+        if not amendment.contracts:
+            continue
+        before, after = around(history, amendment)
+        old, new = (resolve(history.name, files, amendment.date) for files in (before, after))
+        differ = Differ(old, new, 10_000)
+        assert all(differ.contract(*c).holds for c in _contracts(amendment, new)), amendment.name
+        asked[amendment.name] = differ.questions
+        if all(isinstance(op, RewordOp) for op in amendment.operations) and not differ.changing:
+            assert differ.questions == 0, amendment.name
+    assert asked["SFS 2017:377"] == 0  # 26 kap. 1 §, the same rule in a new wording
+    assert asked["SFS 2020:575"] > 0  # 10 kap. 18 b § is new
