@@ -97,6 +97,22 @@ def check_under(solver: z3.Solver, literals) -> z3.CheckSatResult:
     return z3.CheckSatResult(result)
 
 
+def unsat_core_ids(solver: z3.Solver) -> set[int]:
+    """The ids (Z3_get_ast_id) of the assumption literals in the unsat core of the last check."""
+    ctx = solver.ctx.ref()
+    core = z3.Z3_solver_get_unsat_core(ctx, solver.solver)
+    z3.Z3_ast_vector_inc_ref(ctx, core)
+    try:
+        return {z3.Z3_get_ast_id(ctx, z3.Z3_ast_vector_get(ctx, core, i))
+                for i in range(z3.Z3_ast_vector_size(ctx, core))}
+    finally:
+        z3.Z3_ast_vector_dec_ref(ctx, core)
+
+
+def ast_id(term: z3.ExprRef) -> int:
+    return z3.Z3_get_ast_id(term.ctx.ref(), term.as_ast())
+
+
 def model_value(model: z3.ModelRef, term: z3.ExprRef) -> bool | int:
     """The value of a Boolean or integer term in a model (with model completion), read through
     the C API: the Python API's eval and is_true cost twice as much, once per fact per model."""

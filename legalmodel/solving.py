@@ -15,37 +15,61 @@ import z3
 
 from . import model as m
 from .boxes import EMPTY, pivot
-from .encode import Encoding, all_of, any_of, assert_term, check_under, first_value, implies, make_solver, negate
+from .encode import (Encoding, all_of, any_of, assert_term, ast_id, check_under, first_value, implies, make_solver, negate,
+                     unsat_core_ids)
 
 
-def preferred_core(items: list, unsat_with) -> list | None:
-    """A minimal subset of `items` that is unsatisfiable (with whatever the solver already
-    holds), chosen by the items' order alone (QuickXplain, Junker 2004): among the minimal
-    subsets, the one that prefers the earliest items. `unsat_with(subset)` answers True,
-    False, or None (time limit).
+def preferred_core(items: list, conflict_in) -> list | None:
+    """A minimal subset of `items` (distinct hashable values, such as indices) that is
+    unsatisfiable (with whatever the solver already holds), chosen by the items' order alone:
+    among the minimal subsets, the one that prefers the earliest items, as QuickXplain (Junker
+    2004) finds it. Built item by item from the back: its last item is the one that ends the
+    shortest unsatisfiable prefix of `items`; the one before it ends the shortest prefix that
+    is unsatisfiable together with that item; and so on, until the items chosen are
+    unsatisfiable by themselves.
 
-    The solver's own unsat core is not used as a start: which core Z3 returns depends on its
-    internal state (what was built before in the process), so output built on it would not
-    be the same bytes for the same input. Returns None when `items` are not unsatisfiable or
-    a time limit prevents an answer; the result is checked to be unsatisfiable."""
-    if unsat_with(items) is not True:
+    `conflict_in(subset)` answers None (time limit), False (satisfiable), or, when the subset
+    is unsatisfiable, True or a part of it that is unsatisfiable by itself (a solver's unsat
+    core). A core bounds where the next shortest prefix can end, so with a
+    solver's cores most items cost a question or two, not a binary search. The solver's core
+    is never the result: which core Z3 returns depends on its internal state (what was built
+    before in the process), so output built on it would not be the same bytes for the same
+    input; it only saves questions whose answers the order already determines.
+
+    Returns None when `items` are not unsatisfiable or a time limit prevents an answer."""
+    position = {x: i for i, x in enumerate(items)}
+
+    def ask(subset: list):
+        answer = conflict_in(subset)
+        return subset if answer is True else answer
+
+    core = ask(list(items))
+    if core is None or core is False:
         return None
-
-    def conflict(background: list, background_changed: bool, candidates: list) -> list:
-        if background_changed and unsat_with(background) is True:
-            return []
-        if len(candidates) == 1:
-            return list(candidates)
-        half = len(candidates) // 2
-        first, second = candidates[:half], candidates[half:]
-        in_second = conflict(background + first, bool(first), second)
-        in_first = conflict(background + in_second, bool(in_second), first)
-        return in_first + in_second
-
-    if not items or unsat_with([]) is True:
-        return []
-    found = conflict([], False, list(items))  # keeps the items' order
-    return found if unsat_with(found) is True else None
+    chosen: list = []  # from the back; chosen + candidates is unsatisfiable, and holds `core`
+    candidates = list(items)  # always a prefix of items
+    while True:
+        # `high`: the prefix of candidates of this length is unsatisfiable with the chosen items
+        ends = [position[x] + 1 for x in core if position[x] < len(candidates)]
+        high = max(ends, default=0)
+        low = -1  # the prefix of this length is satisfiable with them (-1: not known of the empty one)
+        tight = True  # ask just below the core's end first: a solver's core is often minimal
+        while high - low > 1:
+            mid = high - 1 if tight else (low + high) // 2
+            answer = ask(chosen + candidates[:mid])
+            if answer is None:
+                return None
+            if answer is False:
+                low = mid
+                continue
+            core = answer
+            cut = max((position[x] + 1 for x in core if position[x] < len(candidates)), default=0)
+            tight = cut < mid  # the core cut deeper than asked: trust the next one too
+            high = cut
+        if high == 0:  # the chosen items are unsatisfiable by themselves
+            return sorted(chosen, key=position.__getitem__)
+        chosen.append(candidates[high - 1])
+        candidates = candidates[:high - 1]
 
 
 class Unknown(Exception):
@@ -146,21 +170,40 @@ class Session:
         finally:
             self.solver.pop()
 
+    def conflict_in(self, literals: list, base: list | None = None) -> list | bool | None:
+        """Whether `base` (the spec's assumptions, unless given) and `literals` (Boolean
+        constants, or their negations) leave no situation, with what the solver holds: None
+        (time limit), False (a situation is left), or the literals of an unsat core (a part
+        of `literals` that leaves none)."""
+        self.questions += 1
+        result = check_under(self.solver, [*(self.assume_lits if base is None else base), *literals])
+        if result == z3.unknown:
+            return None
+        if result == z3.sat:
+            return False
+        ids = unsat_core_ids(self.solver)
+        return [x for x in literals if ast_id(x) in ids]
+
+    def preferred_core_of(self, literals: list, base: list | None = None) -> list[int] | None:
+        """preferred_core over `literals`, by their index, asked with the solver's cores."""
+        where = {ast_id(x): i for i, x in enumerate(literals)}
+
+        def conflict_in(chosen: list[int]):
+            core = self.conflict_in([literals[i] for i in chosen], base)
+            return core if core is None or core is False else [where[ast_id(x)] for x in core]
+
+        return preferred_core(list(range(len(literals))), conflict_in)
+
     def blame(self, *formulas) -> list[int] | None:
         """Which assumptions (by index, a minimal set chosen by declaration order) leave no
         situation where all formulas hold; None when there is one or the time limit struck."""
-        def unsat_with(chosen) -> bool | None:
-            self.questions += 1
-            self.solver.push()
-            try:
-                for f in formulas:
-                    assert_term(self.solver, f)
-                r = check_under(self.solver, [self.assume_lits[i] for i in chosen])
-            finally:
-                self.solver.pop()
-            return None if r == z3.unknown else r == z3.unsat
-
-        return preferred_core(list(range(len(self.assume_lits))), unsat_with)
+        self.solver.push()
+        try:
+            for f in formulas:
+                assert_term(self.solver, f)
+            return self.preferred_core_of(self.assume_lits, base=[])
+        finally:
+            self.solver.pop()
 
     def possible(self, *formulas) -> bool:
         """Whether some situation meets all formulas; raises Unknown when the solver gives up."""
@@ -207,8 +250,19 @@ class Session:
             finally:
                 s.pop()
 
-        def at_first(names):
-            return all_of([enc.equals(n, first_value(self.facts[n].type)) for n in names])
+        def ask(literals: list) -> list[int] | bool | None:
+            """Can the literals hold together (with the facts fixed so far)? None: time limit;
+            False: yes, and `current` is such a situation; else the positions of an unsat core."""
+            self.questions += 1
+            r = check_under(s, [*self.assume_lits, *literals])
+            if r == z3.unknown:
+                return None
+            if r == z3.sat:
+                decoded = enc.decode(s.model(), read=read)
+                current.update((n, decoded[n]) for n in (decoded if read is None else read) if n not in fixed)
+                return False
+            ids = unsat_core_ids(s)
+            return [k for k, x in enumerate(literals) if ast_id(x) in ids]
 
         current.update(fixed)
         if read is not None:
@@ -216,44 +270,58 @@ class Session:
         names = [n for n in self.facts if n not in fixed and (read is None or n in read)]
         if until is not None:
             names = names[:names.index(until) + 1] if until in names else []
+        first = {n: first_value(self.facts[n].type) for n in names}
         s.push()
         try:
             for f in formulas:
                 assert_term(s, f)
             for name, value in fixed.items():
                 assert_term(s, enc.equals(name, value))
+            # `fact = its first value` as a literal the solver can name in an unsat core
+            at_first = {}
+            for n in names:
+                var = enc.vars[n]
+                if isinstance(self.facts[n].type, m.BoolType):
+                    at_first[n] = negate(var)
+                else:
+                    at_first[n] = z3.Bool(f"first:{n}")
+                    assert_term(s, implies(at_first[n], enc.equals(n, first[n])))
             i = 0
             while i < len(names):
-                # most facts can take their first value: find the longest run from here that
-                # can all take it (one question when they all can, a binary search otherwise)
-                while i < len(names) and current[names[i]] == first_value(self.facts[names[i]].type):
+                while i < len(names) and current[names[i]] == first[names[i]]:
                     assert_term(s, enc.equals(names[i], current[names[i]]))
                     i += 1
                 if i == len(names):
                     break
-                answer = feasible(at_first(names[i:]))
+                # most facts can take their first value: find the longest run from here that
+                # can all take it. One question when they all can; otherwise the end of the
+                # run is near the last fact of the solver's unsat core, and found from there
+                literals = [at_first[n] for n in names[i:]]
+                answer = ask(literals)
                 if answer is None:
                     break
-                run_end = len(names)
-                if not answer:
-                    good, bad = i, len(names)  # names[i:good] can all be first; names[i:bad] cannot
-                    while bad - good > 1:
-                        mid = (good + bad) // 2
-                        answer = feasible(at_first(names[i:mid]))
-                        if answer is None:
-                            break
-                        if answer:
-                            good = mid
-                        else:
-                            bad = mid
+                if answer is False:
+                    continue  # `current` has them all first now
+                # names[i:i+low] can all be first (current has them so), names[i:i+high] cannot
+                low, high, tight = 0, max(answer) + 1, True
+                while high - low > 1:
+                    mid = high - 1 if tight else (low + high) // 2
+                    answer = ask(literals[:mid])
                     if answer is None:
                         break
-                    run_end = good
-                for name in names[i:run_end]:
-                    assert_term(s, enc.equals(name, first_value(self.facts[name].type)))
-                i = run_end
-                if i == len(names):
+                    if answer is False:
+                        low = mid
+                        while low < high - 1 and current[names[i + low]] == first[names[i + low]]:
+                            low += 1
+                        continue
+                    cut = max(answer) + 1
+                    tight = cut < mid  # the core cut deeper than asked: trust the next one too
+                    high = cut
+                if answer is None:
                     break
+                for name in names[i:i + low]:
+                    assert_term(s, enc.equals(name, first[name]))
+                i += low
                 # names[i] cannot take its first value: its least feasible one
                 name = names[i]
                 t = self.facts[name].type
@@ -313,13 +381,10 @@ class Session:
                 indicators.append(ind)
 
             def unsat_with(chosen) -> bool | None:
-                self.questions += 1
-                r = check_under(s, [*self.assume_lits, *chosen])
-                if r == z3.unknown:
-                    return None
-                return r == z3.unsat
+                core = self.conflict_in(chosen)
+                return None if core is None else core is not False
 
-            core = preferred_core(list(range(len(literals))), lambda chosen: unsat_with([indicators[k] for k in chosen]))
+            core = self.preferred_core_of(indicators)
             # None: cannot generalise (time limit), so every relevant fact is kept as it is
             kept = list(range(len(literals))) if core is None else core
             bounds: dict[str, dict] = {}
