@@ -20,7 +20,7 @@ import z3
 
 from . import model as m
 from .boxes import box_of, disjoint, intersect, meeting_pairs, provision_boxes
-from .encode import Encoding, all_of, any_of, negate, same
+from .encode import Encoding, all_of, any_of, negate
 from .source import SourceFile, Span
 from .solving import WHOLE, Condition, Part, Session, Slices, Unknown  # noqa: F401  (Condition: API)
 from .evaluate import assumptions_hold, evaluate
@@ -187,7 +187,7 @@ class Analyser:
         prefix: dict = {}  # the facts up to the slice's, as the whole spec makes them first
         key = self.slices.key
         if part is whole and self.slices.sliced and key not in fixed:
-            wanted = [prop, *[negate(part.session.cube_formula(c)) for c in avoid], *prefer]
+            wanted = [prop, *[part.session.outside(c) for c in avoid], *prefer]
             start = part.session.least(situation, wanted, fixed, until=key)
             target = self.part_for({key: frozenset([start[key]])})
             if target is not part:
@@ -203,7 +203,7 @@ class Analyser:
             if relevant is not None:
                 relevant = [f for f in relevant if f in read]
         situation = session.least(
-            situation, [prop, *[negate(session.cube_formula(c)) for c in avoid], *prefer,
+            situation, [prop, *[session.outside(c) for c in avoid], *prefer,
                         *[part.enc.equals(f, v) for f, v in prefix.items()]], fixed, read=read)
         self._confirm(situation, part, expect, what)
         relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
@@ -558,11 +558,8 @@ class Analyser:
                           for y in spec.overridden_by[x] if not (x == qid and y == pid)]
             alt[x] = all_of(enc.triggered[x], negate(any_of(overriders))) if overriders else enc.triggered[x]
         changed = {x: alt[x] for x in seen}
-        differs = []
-        for a in sorted({spec.provisions[x].action for x in seen}):
-            o, f, p = enc.aggregates_with(a, changed)
-            differs.extend(negate(same(enc.verdict_is(a, v), enc.verdict_from(a, v, o, f, p))) for v in m.VERDICTS)
-        return any_of(differs)
+        return any_of([enc.verdict_changes(a, *enc.aggregates_with(a, changed))
+                       for a in sorted({spec.provisions[x].action for x in seen})])
 
     # ---- goals and examples ---------------------------------------------------------------
 

@@ -176,7 +176,7 @@ class Differ:
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=()) -> Change:
         situation = self.session.least(
-            self.old_enc.decode(model), [prop, *[negate(self.session.cube_formula(c)) for c in avoid]])
+            self.old_enc.decode(model), [prop, *[self.session.outside(c) for c in avoid]])
         e_old = evaluate(self.old, _restrict(situation, self.old))
         e_new = evaluate(self.new, _restrict(situation, self.new))
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
@@ -216,7 +216,7 @@ class Differ:
                                                                       relevant, earlier),
                             MAX_ITEMS)
                         if len(items) == MAX_ITEMS and self.session.possible(
-                                prop, *[negate(self.session.cube_formula(c.conditions)) for c in items]):
+                                prop, *[self.session.outside(c.conditions) for c in items]):
                             self.result.incomplete.append(key)
                     except Unknown as u:
                         self.result.unknown.append(f"`{action}` {v_old} → {v_new}: {u.reason}")

@@ -287,6 +287,30 @@ class Encoding:
             return none if default is None else z3.BoolVal(False)
         raise AssertionError(verdict)
 
+    def verdict_changes(self, action: str, o2, f2, p2) -> z3.BoolRef:
+        """True where the verdict on `action` would differ were (o2, f2, p2) whether an oblige, a
+        forbid and a permit on it are in force: the same set as "some verdict holds with one
+        and not the other" (verdict_from), written with the aggregates that differ only. An
+        oblige in force decides alone, with a forbid (contradictory) or without (obligatory);
+        without one, what a forbid and a permit decide depends on the default."""
+        o1, f1, p1 = (self.any_in_force[(action, x)] for x in (m.OBLIGE, m.FORBID, m.PERMIT))
+        default = self.spec.actions[action].default
+
+        def xor(a, b):
+            return None if a is b else z3.BoolRef(z3.Z3_mk_xor(a.ctx.ref(), a.as_ast(), b.as_ast()), a.ctx)
+
+        parts = [xor(o1, o2)]
+        if default == m.FORBIDDEN:  # without an oblige: permitted where a permit and no forbid, else forbidden
+            if f2 is not f1:
+                parts.append(all_of(o1, xor(f1, f2)))
+            if f2 is not f1 or p2 is not p1:
+                parts.append(all_of(negate(o1), xor(all_of(negate(f1), p1), all_of(negate(f2), p2))))
+        else:  # without an oblige: forbidden where a forbid; else a permit decides, unless the default permits
+            parts.append(xor(f1, f2))
+            if default != m.PERMITTED and p2 is not p1:
+                parts.append(all_of(negate(o1), negate(f1), xor(p1, p2)))
+        return any_of([x for x in parts if x is not None])
+
     def aggregates_with(self, action: str, changed: dict[str, z3.BoolRef]) -> tuple[z3.BoolRef, ...]:
         """(o, f, p) for `action` were the provisions in `changed` in force where their term
         there holds instead. Each aggregate is kept as a balanced tree of disjunctions, so only

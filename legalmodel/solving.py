@@ -144,6 +144,7 @@ class Session:
             assert_term(self.solver, implies(lit, formula))
             self.assume_lits.append(lit)
         self._model = None
+        self._outside: dict[tuple[Condition, ...], z3.BoolRef] = {}
 
     @property
     def questions(self) -> int:
@@ -173,16 +174,15 @@ class Session:
     def conflict_in(self, literals: list, base: list | None = None) -> list | bool | None:
         """Whether `base` (the spec's assumptions, unless given) and `literals` (Boolean
         constants, or their negations) leave no situation, with what the solver holds: None
-        (time limit), False (a situation is left), or the literals of an unsat core (a part
-        of `literals` that leaves none)."""
+        (time limit), False (a situation is left), or the ids (ast_id) of the literals in an
+        unsat core (a part of `literals` that leaves none)."""
         self.questions += 1
         result = check_under(self.solver, [*(self.assume_lits if base is None else base), *literals])
         if result == z3.unknown:
             return None
         if result == z3.sat:
             return False
-        ids = unsat_core_ids(self.solver)
-        return [x for x in literals if ast_id(x) in ids]
+        return unsat_core_ids(self.solver)
 
     def preferred_core_of(self, literals: list, base: list | None = None) -> list[int] | None:
         """preferred_core over `literals`, by their index, asked with the solver's cores."""
@@ -190,7 +190,7 @@ class Session:
 
         def conflict_in(chosen: list[int]):
             core = self.conflict_in([literals[i] for i in chosen], base)
-            return core if core is None or core is False else [where[ast_id(x)] for x in core]
+            return core if core is None or core is False else [where[x] for x in core if x in where]
 
         return preferred_core(list(range(len(literals))), conflict_in)
 
@@ -250,11 +250,12 @@ class Session:
             finally:
                 s.pop()
 
-        def ask(literals: list) -> list[int] | bool | None:
-            """Can the literals hold together (with the facts fixed so far)? None: time limit;
-            False: yes, and `current` is such a situation; else the positions of an unsat core."""
+        def ask(run: list[str]) -> list[int] | bool | None:
+            """Can the facts of `run` all take their first value (with the facts fixed so far)?
+            None: time limit; False: yes, and `current` is such a situation; else the positions
+            in `run` of the facts of an unsat core."""
             self.questions += 1
-            r = check_under(s, [*self.assume_lits, *literals])
+            r = check_under(s, [*self.assume_lits, *[at_first[n] for n in run]])
             if r == z3.unknown:
                 return None
             if r == z3.sat:
@@ -262,7 +263,7 @@ class Session:
                 current.update((n, decoded[n]) for n in (decoded if read is None else read) if n not in fixed)
                 return False
             ids = unsat_core_ids(s)
-            return [k for k, x in enumerate(literals) if ast_id(x) in ids]
+            return [k for k, n in enumerate(run) if at_first_id[n] in ids]
 
         current.update(fixed)
         if read is not None:
@@ -286,6 +287,7 @@ class Session:
                 else:
                     at_first[n] = z3.Bool(f"first:{n}")
                     assert_term(s, implies(at_first[n], enc.equals(n, first[n])))
+            at_first_id = {n: ast_id(x) for n, x in at_first.items()}
             i = 0
             while i < len(names):
                 while i < len(names) and current[names[i]] == first[names[i]]:
@@ -296,8 +298,8 @@ class Session:
                 # most facts can take their first value: find the longest run from here that
                 # can all take it. One question when they all can; otherwise the end of the
                 # run is near the last fact of the solver's unsat core, and found from there
-                literals = [at_first[n] for n in names[i:]]
-                answer = ask(literals)
+                run = names[i:]
+                answer = ask(run)
                 if answer is None:
                     break
                 if answer is False:
@@ -306,7 +308,7 @@ class Session:
                 low, high, tight = 0, max(answer) + 1, True
                 while high - low > 1:
                     mid = high - 1 if tight else (low + high) // 2
-                    answer = ask(literals[:mid])
+                    answer = ask(run[:mid])
                     if answer is None:
                         break
                     if answer is False:
@@ -461,6 +463,14 @@ class Session:
         finally:
             s.pop()
 
+    def outside(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
+        """The negation of cube_formula: the situations outside a region found before (a
+        cover of hundreds of regions asks for it again with every region after)."""
+        term = self._outside.get(conditions)
+        if term is None:
+            term = self._outside[conditions] = negate(self.cube_formula(conditions))
+        return term
+
     def cube_formula(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
         parts = []
         for c in conditions:
@@ -489,10 +499,9 @@ class Session:
         the conditions that mattered there as it can (tried one by one, in order), so that a
         few counterexamples show different reasons rather than variations of one."""
         found: list = []
-        blocks: list[z3.BoolRef] = []
+        outside: list[z3.BoolRef] = []
         base = [prop] + ([all_of([self.enc_facts.equals(f, v) for f, v in fixed.items()])] if fixed else [])
         while limit is None or len(found) < limit:
-            outside = [negate(b) for b in blocks]
             prefer: list[z3.BoolRef] = []
             if diversify and found:
                 if not self.possible(*base, *outside):
@@ -501,7 +510,7 @@ class Session:
                     for c in ev.conditions:
                         if fixed and c.fact in fixed:
                             continue
-                        other = negate(self.cube_formula((c,)))
+                        other = self.outside((c,))
                         if self.check(*base, *outside, *prefer, other) == z3.sat:
                             prefer.append(other)
             model = self.sat(*base, *outside, *prefer)
@@ -509,7 +518,7 @@ class Session:
                 break
             ev = make_evidence(model, [e.conditions for e in found], prefer)
             found.append(ev)
-            blocks.append(self.cube_formula(ev.conditions))
+            outside.append(self.outside(ev.conditions))
             if not ev.conditions:
                 break
         return found

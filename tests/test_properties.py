@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
+import itertools
 import json
 import os
 import re
@@ -26,6 +27,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 import z3
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, note, settings
@@ -203,6 +205,32 @@ def test_evaluator_agrees_with_z3_encoding(data):
         solver.add(assumptions)
         assert (solver.check() == z3.sat) == assumptions_hold(spec, situation), situation
         solver.pop()
+
+
+@pytest.mark.parametrize("default", ["", " default permitted", " default forbidden"])
+def test_a_verdict_changes_exactly_where_some_verdict_holds_on_one_side_only(default):
+    """Encoding.verdict_changes (the idle-override question) against verdict_from, for every
+    default, every way the oblige, forbid and permit aggregates may stand in force, and every
+    way they may be replaced: by themselves or by another term."""
+    spec = load_text(f"""law L "l"
+fact a: bool "a"
+fact b: bool "b"
+fact c: bool "c"
+action act "act"{default}
+provision 1 § L "o" oblige act when a
+provision 2 § L "f" forbid act when b
+provision 3 § L "p" permit act when c
+""")
+    enc = Encoding(spec)
+    aggregates = [enc.any_in_force[("act", x)] for x in (m.OBLIGE, m.FORBID, m.PERMIT)]
+    others = [z3.Bool(f"other:{x}") for x in "ofp"]
+    for replaced in itertools.product([False, True], repeat=3):
+        new = [other if r else same for r, same, other in zip(replaced, aggregates, others)]
+        differs = z3.Or([enc.verdict_is("act", v) != enc.verdict_from("act", v, *new) for v in m.VERDICTS])
+        solver = z3.Solver()
+        solver.add(*enc.background())
+        solver.add(enc.verdict_changes("act", *new) != differs)
+        assert solver.check() == z3.unsat, (default, replaced, solver.model())
 
 
 # ---- 3. the analyses agree with brute force ----------------------------------------------------
