@@ -133,6 +133,7 @@ class Analyser:
         self.boxes = provision_boxes(spec)  # necessary conditions: which provisions can meet
         self.slices = Slices(spec, self.enc, self.session, self.boxes, timeout_ms, slice_share)
         self._relevant: dict[frozenset, list[str]] = {}
+        self._assumed = {f for a in spec.assumptions for f in m.facts_in(a.condition)}  # facts the assumptions name
         self.report.timings["encode"] = time.perf_counter() - started
         self.progress = progress or (lambda step, done, total: None)
 
@@ -176,46 +177,60 @@ class Analyser:
         evidence asked of the whole spec is found in the slice of its first situation, where
         it is much cheaper. `about` names the facts the property mentions itself (a goal's
         condition), beyond those of the provisions it asks about."""
-        part = part or self.slices.whole
-        situation = part.enc.decode(model)
+        whole = self.slices.whole
+        asked_of = part = part or whole
+        fixed = fixed or {}
+
+        def read_in(part: Part) -> set[str] | None:
+            # in a slice, only what its provisions, the assumptions, the property, the
+            # conditions to avoid, the given facts and the prefix mention can matter
+            if part.among is None:
+                return None
+            return part.enc.mentioned | about | {c.fact for cs in avoid for c in cs} | set(fixed) | set(prefix)
+
+        prefix: dict = {}  # the facts up to the slice's, as the whole spec makes them first
+        situation = part.enc.decode(model, read=read_in(part))
         self._confirm(situation, part, expect, what)
         if build is None:
             return self._evidence(situation, (), part, label)
-        fixed = fixed or {}
-        whole = self.slices.whole
         prop = build(part.enc)
-        prefix: dict = {}  # the facts up to the slice's, as the whole spec makes them first
         key = self.slices.key
+        wanted = [prop, *[part.session.outside(c) for c in avoid], *prefer]
         if part is whole and self.slices.sliced and key not in fixed:
-            wanted = [prop, *[part.session.outside(c) for c in avoid], *prefer]
             start = part.session.least(situation, wanted, fixed, until=key)
             target = self.part_for({key: frozenset([start[key]])})
             if target is not part:
                 names = list(self.spec.facts)
                 prefix = {f: start[f] for f in names[:names.index(key) + 1] if f not in fixed}
-                part, situation, prop = target, start, build(target.enc)
+                part, prop = target, build(target.enc)
+                wanted = [prop, *[part.session.outside(c) for c in avoid], *prefer,
+                          *[part.enc.equals(f, v) for f, v in prefix.items()]]
+                # a situation of the slice to start from (start's other facts are not read)
+                fixing = [part.enc.situation_formula(fixed)] if fixed else []
+                situation = part.enc.decode(part.sat(*wanted, *fixing), read=read_in(part))
         session = part.session
-        read = None
-        if part.among is not None:
-            # in a slice, only what its provisions, the assumptions, the property, the
-            # conditions to avoid and the prefix mention can matter
-            read = part.enc.mentioned | about | {c.fact for cs in avoid for c in cs} | set(prefix)
-            if relevant is not None:
-                relevant = [f for f in relevant if f in read]
-        situation = session.least(
-            situation, [prop, *[session.outside(c) for c in avoid], *prefer,
-                        *[part.enc.equals(f, v) for f, v in prefix.items()]], fixed, read=read)
+        read = read_in(part)
+        if read is not None and relevant is not None:
+            relevant = [f for f in relevant if f in read]
+        situation = session.least(situation, wanted, fixed, read=read)
         self._confirm(situation, part, expect, what)
         relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
         conditions = session.generalise(situation, prop, relevant, fixed)
         within = part.within(conditions, relevant, fixed)
         if within != conditions:
             # the slice's own condition was added: keep it only where the whole spec needs it
-            # (the assumptions may give it, or the property may hold on other values too)
-            outside = [negate(build(whole.enc)), whole.session.cube_formula(conditions),
-                       whole.enc.situation_formula(fixed) if fixed else z3.BoolVal(True)]
-            if self.possible(*outside):
-                conditions = self._widen_slice_condition(within, situation, outside)
+            # (the assumptions may give it, or the property may hold on other values too).
+            # Where the question itself was asked of the slice, its property holds only
+            # there, and with no assumption on the slice's fact any situation of the
+            # conditions moved to another value of it lies outside: the condition is needed
+            # there, and no other value keeps the property
+            if asked_of is part and key not in self._assumed:
+                conditions = within
+            else:
+                outside = [negate(build(whole.enc)), whole.session.cube_formula(conditions),
+                           whole.enc.situation_formula(fixed) if fixed else z3.BoolVal(True)]
+                if self.possible(*outside):
+                    conditions = self._widen_slice_condition(within, situation, outside)
         self.report.questions = self.slices.questions()
         return self._evidence(situation, conditions, part, label)
 
@@ -390,47 +405,46 @@ class Analyser:
                                  "and neither names the other")
 
     def _pairs(self, kind, severity, first_modality, second_modality, relevant_pair, message) -> None:
-        spec, enc = self.spec, self.enc
+        """Pairs of provisions on one action both in force somewhere, found by a sweep (in
+        the slice where the two can meet), each reported with evidence, at most
+        MAX_PAIRS_PER_ACTION per action."""
+        spec = self.spec
         for action in spec.actions:
             firsts = [p.id for p in spec.provisions_for(action) if p.modality == first_modality]
             seconds = [p.id for p in spec.provisions_for(action) if p.modality == second_modality]
             # pairs whose conditions exclude each other (by their boxes) never meet: not asked
-            pairs = [(spec.provisions[a], spec.provisions[b])
-                     for a, b in meeting_pairs(spec, self.boxes, firsts, seconds)
+            pairs = [(a, b) for a, b in meeting_pairs(spec, self.boxes, firsts, seconds)
                      if relevant_pair(spec.provisions[a], spec.provisions[b])]
             if not pairs:
                 continue
             relevant = self.relevant_facts({action})
-            open_pairs = {(a.id, b.id): all_of(enc.in_force[a.id], enc.in_force[b.id]) for a, b in pairs}
-            reported = 0
-            while open_pairs and reported < MAX_PAIRS_PER_ACTION:
-                try:
-                    model = self.sat(any_of(list(open_pairs.values())))
-                except Unknown as u:
-                    self.unknown(action, spec.actions[action].span, f"{kind}s on `{action}`", u.reason)
-                    break
-                if model is None:
-                    break
-                situation = self.enc.decode(model)
-                in_force = evaluate(spec, situation).in_force
-                hit = [key for key in open_pairs if key[0] in in_force and key[1] in in_force]
-                if not hit:
-                    raise Disagreement(f"the solver found a {kind} on `{action}` the evaluator does not see: {situation}")
+            reported = []
+
+            def report(hit, model, part) -> bool:
                 for key in hit:
+                    if len(reported) == MAX_PAIRS_PER_ACTION:
+                        return False
                     a, b = spec.provisions[key[0]], spec.provisions[key[1]]
-                    open_pairs.pop(key)
-                    part = self.part_for(intersect(self.boxes[key[0]], self.boxes[key[1]]))
                     ev = self.evidence(model, lambda e, k=key: k[0] in e.in_force and k[1] in e.in_force,
                                        f"{kind} of {key[0]} and {key[1]}",
                                        lambda enc, k=key: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
-                                       relevant, part=part)
+                                       relevant, part=self.part_for(intersect(self.boxes[key[0]], self.boxes[key[1]])))
                     details = ()
                     if kind == "collision":
                         details = (f"the verdict there is {ev.verdicts[action]}; if that is the intended outcome, "
                                    f"state it: add `except {b.citation.swedish()}` to {a.id}, "
                                    f"or make {a.id} override it",)
                     self.add(Finding(kind, severity, message(a, b), a.id, a.span, action, key, (ev,), details))
-                    reported += 1
+                    reported.append(key)
+                return len(reported) < MAX_PAIRS_PER_ACTION
+
+            _never, undecided = self._sweep_formulas(
+                pairs, lambda enc, k: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
+                lambda k, evaluation: k[0] in evaluation.in_force and k[1] in evaluation.in_force,
+                lambda k: intersect(self.boxes[k[0]], self.boxes[k[1]]), seen=report)
+            if undecided and len(reported) < MAX_PAIRS_PER_ACTION:
+                self.unknown(action, spec.actions[action].span, f"{kind}s on `{action}`",
+                             self.slices.whole.session.solver.reason_unknown() or "unknown")
 
     def gaps(self) -> None:
         spec, enc = self.spec, self.enc
@@ -502,13 +516,15 @@ class Analyser:
                                  pid, p.span, p.action, (pid, *shown), (),
                                  ("wherever both apply, the outcome is the same without the override",)))
 
-    def _sweep_formulas(self, keys: list, formula, holds, box) -> tuple[list, list]:
+    def _sweep_formulas(self, keys: list, formula, holds, box, seen=None) -> tuple[list, list]:
         """Which keys' formulas hold in some situation: ask for a situation where any not yet
         seen holds, read off with the evaluator every one that holds there, and repeat: a few
         questions instead of one per key. `formula(enc, key)` builds a key's formula in an
         encoding, `holds(key, evaluation)` reads it off an evaluation, and `box(key)` is a
         box every situation where it holds lies in, which picks the slice it is asked in.
-        Returns (never holding, undecided because a question timed out)."""
+        `seen(keys, model, part)` is told the keys each model shows, and stops the sweep by
+        answering False. Returns (never holding, undecided because a question
+        timed out)."""
         remaining = set(keys)
         groups: dict = {}
         for k in keys:
@@ -536,6 +552,8 @@ class Analyser:
                 if not present & set(asked):
                     raise Disagreement("the solver found a situation the evaluator does not confirm")
                 remaining -= present
+                if seen is not None and not seen([k for k in looked_at if k in present], model, part):
+                    return [], []
                 asked = [k for k in asked if k in remaining]
         never = [k for k in keys if k in remaining]
         return never, [k for k in keys if k in set(undecided)]

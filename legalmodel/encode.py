@@ -176,6 +176,7 @@ class Encoding:
         self.spec = spec
         self.facts = vocabulary if vocabulary is not None else spec.facts
         self.mentioned = None if members is None else _facts_of(spec, members, region)
+        self._firsts: dict | None = None  # every fact's first value, for decode
         self._by_modality: dict[tuple[str, str], list[str]] = {}
         if whole is not None:
             self.vars, self._equals = whole.vars, whole._equals
@@ -397,12 +398,16 @@ class Encoding:
         """A full situation from a Z3 model; unconstrained facts get their first value. `read`
         names the only facts to read, the others taking their first value: in a slice, the
         facts a question can depend on (much faster when the law has thousands of facts)."""
-        out = {}
-        for name, fact in self.facts.items():
-            t = fact.type
-            if read is not None and name not in read:
-                out[name] = first_value(t)
-                continue
+        if read is None:
+            out = {}
+            names = self.facts
+        else:
+            if self._firsts is None:
+                self._firsts = {name: first_value(fact.type) for name, fact in self.facts.items()}
+            out = dict(self._firsts)
+            names = [name for name in read if name in out]
+        for name in names:
+            t = self.facts[name].type
             value = model_value(model, self.vars[name])
             out[name] = t.members[value] if isinstance(t, m.EnumType) else value
         return out

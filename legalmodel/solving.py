@@ -227,9 +227,10 @@ class Session:
         point rather than from whichever model the solver returned, so the same spec gives the
         same witnesses in any process, whatever was solved before. A time limit stops the
         search early, keeping the point reached. With `until`, only the facts up to that one
-        are made first; the others keep whatever values a situation with them has. `read`
-        names the facts the formulas and the solver's constraints mention, when that is known
-        (in a slice): the others take their first value without a question."""
+        are made first, and only they are read back from the solver: the others keep their
+        values in `situation`, which need not fit them any more. `read` names the facts the
+        formulas and the solver's constraints mention, when that is known (in a slice): the
+        others take their first value without a question."""
         enc = self.enc_facts
         s = self.solver
         fixed = fixed or {}
@@ -242,9 +243,7 @@ class Session:
                 assert_term(s, extra)
                 r = check_under(s, self.assume_lits)
                 if r == z3.sat:
-                    decoded = enc.decode(s.model(), read=read)
-                    # facts not read keep their first value, and fixed ones their value
-                    current.update((n, decoded[n]) for n in (decoded if read is None else read) if n not in fixed)
+                    take(s.model())
                     return True
                 return None if r == z3.unknown else False
             finally:
@@ -259,8 +258,7 @@ class Session:
             if r == z3.unknown:
                 return None
             if r == z3.sat:
-                decoded = enc.decode(s.model(), read=read)
-                current.update((n, decoded[n]) for n in (decoded if read is None else read) if n not in fixed)
+                take(s.model())
                 return False
             ids = unsat_core_ids(s)
             return [k for k, n in enumerate(run) if at_first_id[n] in ids]
@@ -271,6 +269,12 @@ class Session:
         names = [n for n in self.facts if n not in fixed and (read is None or n in read)]
         if until is not None:
             names = names[:names.index(until) + 1] if until in names else []
+        reading = set(names) if until is not None else read
+
+        def take(model) -> None:
+            # facts not read keep their first value, and fixed ones their value
+            decoded = enc.decode(model, read=reading)
+            current.update((n, decoded[n]) for n in (decoded if reading is None else reading) if n not in fixed)
         first = {n: first_value(self.facts[n].type) for n in names}
         s.push()
         try:
