@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from . import model as m
-from .boxes import box_of, disjoint, intersect, meeting_pairs, provision_boxes
+from .boxes import box_of, disjoint, given_box, intersect, meeting_pairs, provision_boxes
 from .encode import Encoding, all_of, any_of, negate
 from .source import SourceFile, Span
 from .solving import WHOLE, Condition, Part, Session, Slices, Unknown  # noqa: F401  (Condition: API)
@@ -186,7 +186,7 @@ class Analyser:
             # conditions to avoid, the given facts and the prefix mention can matter
             if part.among is None:
                 return None
-            return part.enc.mentioned | about | {c.fact for cs in avoid for c in cs} | set(fixed) | set(prefix)
+            return part.mentioned | about | {c.fact for cs in avoid for c in cs} | set(fixed) | set(prefix)
 
         prefix: dict = {}  # the facts up to the slice's, as the whole spec makes them first
         situation = part.enc.decode(model, read=read_in(part))
@@ -207,9 +207,11 @@ class Analyser:
                           *[part.enc.equals(f, v) for f, v in prefix.items()]]
                 # a situation of the slice to start from (start's other facts are not read)
                 fixing = [part.enc.situation_formula(fixed)] if fixed else []
+                part.session.bound(read_in(part))
                 situation = part.enc.decode(part.sat(*wanted, *fixing), read=read_in(part))
         session = part.session
         read = read_in(part)
+        session.bound(read or ())
         if read is not None and relevant is not None:
             relevant = [f for f in relevant if f in read]
         situation = session.least(situation, wanted, fixed, read=read)
@@ -545,7 +547,7 @@ class Analyser:
                     self.report.questions = self.slices.questions()
                 if model is None:
                     break
-                evaluation = evaluate(self.spec, part.enc.decode(model, read=part.enc.mentioned), part.among)
+                evaluation = evaluate(self.spec, part.enc.decode(model, read=part.mentioned), part.among)
                 # in a slice, only its own keys and those of the whole can hold
                 looked_at = asked if value is WHOLE else asked + [k for k in groups.get(WHOLE, ()) if k in remaining]
                 present = {k for k in looked_at if holds(k, evaluation)}
@@ -599,6 +601,7 @@ class Analyser:
 
             relevant = self.relevant_facts({goal.action}, goal.condition)
             about = frozenset(m.facts_in(goal.condition))
+            part.session.bound(about)
             entry = {"goal": goal, "status": None, "evidence": ()}
             try:
                 if not witnesses:
@@ -651,8 +654,8 @@ class Analyser:
         for example in spec.examples:
             given = dict(example.given)
             entry = {"example": example, "results": []}
-            part = self.part_for({f: (v, v) if isinstance(spec.facts[f].type, m.IntType) else frozenset([v])
-                                  for f, v in given.items()})
+            part = self.part_for(given_box(spec, given))
+            part.session.bound(given)
             enc = part.enc
             given_formula = enc.situation_formula(given) if given else z3.BoolVal(True)
             try:

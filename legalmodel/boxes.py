@@ -27,6 +27,11 @@ def box_of(spec: m.CheckedSpec, expr: m.Expr) -> Box | None:
     return _box(spec, expr, False)
 
 
+def given_box(spec: m.CheckedSpec, given: dict) -> Box:
+    """The box of a partial situation: each fact given at its value."""
+    return {f: (v, v) if isinstance(spec.facts[f].type, m.IntType) else frozenset([v]) for f, v in given.items()}
+
+
 def disjoint(a: Box | None, b: Box | None) -> bool:
     """Whether no situation lies in both boxes."""
     if a is EMPTY or b is EMPTY:

@@ -151,7 +151,8 @@ class _Slice(dict):
         raise KeyError(pid)
 
 
-def _facts_of(spec: m.CheckedSpec, members: list[str], region: dict | None) -> set[str]:
+def facts_of(spec: m.CheckedSpec, members: list[str], region: dict | None) -> set[str]:
+    """The facts the assumptions, the `members`' conditions and the box `region` name."""
     found = set(region or ())
     for a in spec.assumptions:
         found |= m.facts_in(a.condition)
@@ -164,7 +165,8 @@ class Encoding:
     """Z3 constants and definitions for one spec (or one slice of it)."""
 
     def __init__(self, spec: m.CheckedSpec, vocabulary: dict[str, m.Fact] | None = None, prefix: str = "",
-                 members: list[str] | None = None, region: dict | None = None, whole: "Encoding | None" = None):
+                 members: list[str] | None = None, region: dict | None = None, whole: "Encoding | None" = None,
+                 bounded: set[str] | None = None):
         """`vocabulary` gives the facts' types when two specs share one set of fact variables
         (a diff over the union of their facts); `prefix` keeps each spec's provision constants apart.
 
@@ -172,28 +174,31 @@ class Encoding:
         (a box, boxes.py), where no provision but the `members` can apply. Every other
         provision is false there (as a constant, not a variable), so a question about those
         situations is asked of a solver that holds only the provisions that can matter; `whole`
-        is the encoding of the whole spec, whose fact variables a slice shares."""
+        is the encoding of the whole spec, whose fact variables a slice shares. `bounded` names
+        the facts whose ranges a slice's solver holds (None: all): those its questions can name;
+        a hundred ranges cost a solver more than its provisions."""
         self.spec = spec
         self.facts = vocabulary if vocabulary is not None else spec.facts
-        self.mentioned = None if members is None else _facts_of(spec, members, region)
-        self._firsts: dict | None = None  # every fact's first value, for decode
         self._by_modality: dict[tuple[str, str], list[str]] = {}
+        self._firsts: dict | None = None  # every fact's first value, for decode
         if whole is not None:
-            self.vars, self._equals = whole.vars, whole._equals
-            self.domain, self.assumptions = whole.domain, whole.assumptions
+            self.vars, self._equals, self._firsts = whole.vars, whole._equals, whole.firsts()
+            self.assumptions, self.domain_of = whole.assumptions, whole.domain_of
+            self.domain = [term for name, term in whole.domain_of.items() if bounded is None or name in bounded]
         else:
             self.vars = {}
             self._equals: dict[tuple[str, object], z3.BoolRef] = {}
             for name, fact in self.facts.items():
                 make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
                 self.vars[name] = make(f"fact:{name}")
-            self.domain: list[z3.BoolRef] = []
+            self.domain_of: dict[str, z3.BoolRef] = {}  # the range of each fact that is not a boolean
             for name in self.facts:
                 t = self.facts[name].type
                 if not isinstance(t, m.BoolType):
                     v = self.vars[name]
                     low, high = (t.low, t.high) if isinstance(t, m.IntType) else (0, len(t.members) - 1)
-                    self.domain.append(all_of(v >= low, v <= high))
+                    self.domain_of[name] = all_of(v >= low, v <= high)
+            self.domain = list(self.domain_of.values())
             self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
         pids = list(spec.provisions) if members is None else members
         self.triggered = _Slice({pid: z3.Bool(f"{prefix}triggered:{pid}") for pid in pids}, members is not None)
@@ -394,6 +399,12 @@ class Encoding:
     def situation_formula(self, situation: dict) -> z3.BoolRef:
         return all_of([self.equals(f, v) for f, v in situation.items()])
 
+    def firsts(self) -> dict:
+        """Every fact's first value (built once, shared with the slices)."""
+        if self._firsts is None:
+            self._firsts = {name: first_value(fact.type) for name, fact in self.facts.items()}
+        return self._firsts
+
     def decode(self, model: z3.ModelRef, read: set[str] | None = None) -> dict:
         """A full situation from a Z3 model; unconstrained facts get their first value. `read`
         names the only facts to read, the others taking their first value: in a slice, the
@@ -402,9 +413,7 @@ class Encoding:
             out = {}
             names = self.facts
         else:
-            if self._firsts is None:
-                self._firsts = {name: first_value(fact.type) for name, fact in self.facts.items()}
-            out = dict(self._firsts)
+            out = dict(self.firsts())
             names = [name for name in read if name in out]
         for name in names:
             t = self.facts[name].type

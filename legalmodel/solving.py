@@ -15,8 +15,8 @@ import z3
 
 from . import model as m
 from .boxes import EMPTY, pivot
-from .encode import (Encoding, all_of, any_of, assert_term, ast_id, check_under, first_value, implies, make_solver, negate,
-                     unsat_core_ids)
+from .encode import (Encoding, all_of, any_of, assert_term, ast_id, check_under, facts_of, first_value, implies,
+                     make_solver, negate, unsat_core_ids)
 
 
 def preferred_core(items: list, conflict_in) -> list | None:
@@ -143,8 +143,41 @@ class Session:
             lit = z3.Bool(f"assume:{i}")
             assert_term(self.solver, implies(lit, formula))
             self.assume_lits.append(lit)
+        self.lits = self.assume_lits  # assumed in every question: the spec's assumptions, and a pin
         self._model = None
         self._outside: dict[tuple[Condition, ...], z3.BoolRef] = {}
+        self.bounded: set[str] | None = None  # the facts whose ranges the solver holds (None: all)
+
+    def bound(self, facts) -> None:
+        """Give the solver the ranges of these facts where it lacks them. A slice's solver
+        holds the ranges of the facts its provisions name, and gets those of the facts its
+        questions name when they are first named (a hundred ranges cost a solver more than its
+        provisions). Only between questions, at the solver's first level, so they stay."""
+        if self.bounded is None:
+            return
+        missing = [f for f in facts if f not in self.bounded and f in self.enc_facts.domain_of]
+        if not missing:
+            return
+        if z3.Z3_solver_get_num_scopes(self.solver.ctx.ref(), self.solver.solver):
+            raise AssertionError("ranges can only be added between questions")
+        for f in missing:
+            assert_term(self.solver, self.enc_facts.domain_of[f])
+            self.bounded.add(f)
+
+    def _check_bounded(self, facts) -> None:
+        if self.bounded is not None and any(f not in self.bounded and f in self.enc_facts.domain_of for f in facts):
+            raise AssertionError(f"a question names facts whose ranges the solver lacks: {sorted(facts)}")
+
+    def pinned(self, pin: z3.BoolRef) -> "Session":
+        """A session on this one's solver that also assumes `pin` in every question (a
+        literal the solver already defines): the questions of one slice of several that share
+        a solver. It counts its questions in the same tally."""
+        view = object.__new__(Session)
+        view.__dict__.update(self.__dict__)
+        view._questions = 0
+        view._model = None
+        view.lits = [*self.assume_lits, pin]
+        return view
 
     @property
     def questions(self) -> int:
@@ -164,7 +197,7 @@ class Session:
         try:
             for f in formulas:
                 assert_term(self.solver, f)
-            result = check_under(self.solver, [*self.assume_lits, *extra_lits])
+            result = check_under(self.solver, [*self.lits, *extra_lits])
             if result == z3.sat and want_model:
                 self._model = self.solver.model()
             return result
@@ -172,12 +205,12 @@ class Session:
             self.solver.pop()
 
     def conflict_in(self, literals: list, base: list | None = None) -> list | bool | None:
-        """Whether `base` (the spec's assumptions, unless given) and `literals` (Boolean
+        """Whether `base` (the session's assumptions, unless given) and `literals` (Boolean
         constants, or their negations) leave no situation, with what the solver holds: None
         (time limit), False (a situation is left), or the ids (ast_id) of the literals in an
         unsat core (a part of `literals` that leaves none)."""
         self.questions += 1
-        result = check_under(self.solver, [*(self.assume_lits if base is None else base), *literals])
+        result = check_under(self.solver, [*(self.lits if base is None else base), *literals])
         if result == z3.unknown:
             return None
         if result == z3.sat:
@@ -201,7 +234,7 @@ class Session:
         try:
             for f in formulas:
                 assert_term(self.solver, f)
-            return self.preferred_core_of(self.assume_lits, base=[])
+            return self.preferred_core_of(self.assume_lits, base=self.lits[len(self.assume_lits):])
         finally:
             self.solver.pop()
 
@@ -241,7 +274,7 @@ class Session:
             s.push()
             try:
                 assert_term(s, extra)
-                r = check_under(s, self.assume_lits)
+                r = check_under(s, self.lits)
                 if r == z3.sat:
                     take(s.model())
                     return True
@@ -254,7 +287,7 @@ class Session:
             None: time limit; False: yes, and `current` is such a situation; else the positions
             in `run` of the facts of an unsat core."""
             self.questions += 1
-            r = check_under(s, [*self.assume_lits, *[at_first[n] for n in run]])
+            r = check_under(s, [*self.lits, *[at_first[n] for n in run]])
             if r == z3.unknown:
                 return None
             if r == z3.sat:
@@ -269,6 +302,7 @@ class Session:
         names = [n for n in self.facts if n not in fixed and (read is None or n in read)]
         if until is not None:
             names = names[:names.index(until) + 1] if until in names else []
+        self._check_bounded(names)
         reading = set(names) if until is not None else read
 
         def take(model) -> None:
@@ -363,6 +397,7 @@ class Session:
         """
         enc = self.enc_facts
         s = self.solver
+        self._check_bounded(relevant)
         s.push()
         try:
             assert_term(s, negate(prop))
@@ -522,6 +557,7 @@ class Session:
                 break
             ev = make_evidence(model, [e.conditions for e in found], prefer)
             found.append(ev)
+            self.bound(c.fact for c in ev.conditions)  # the questions after name them
             outside.append(self.outside(ev.conditions))
             if not ev.conditions:
                 break
@@ -542,6 +578,7 @@ class Part:
     session: Session
     among: tuple[str, ...] | None  # in the spec's order of evaluation (CheckedSpec.order)
     region: dict | None = None  # the slice's box: one fact with one value
+    mentioned: frozenset[str] | None = None  # the facts its provisions, assumptions and box name
 
     def within(self, conditions: tuple[Condition, ...], relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
         """Conditions generalised inside the slice, with the slice's own condition added: in
@@ -566,19 +603,28 @@ class Part:
         return self.session.possible(*formulas)
 
 
+GROUP_PROVISIONS = 32  # the provisions of their own that the slices sharing one solver hold at most
+
+
 class Slices:
-    """The spec cut into slices by the values of one fact, each slice with its own solver.
+    """The spec cut into slices by the values of one fact, each slice asked of a small solver.
 
     The fact is the one most provisions pin to few values (the kind of information, the
     recipient: boxes.pivot). The slice for a value holds the situations where the fact has
     that value, and only the provisions whose box allows it; the others are false there. A
-    question whose situations all lie in one slice is asked of that slice's solver, which is
-    small however large the law: the questions of a law with thousands of provisions, each on
-    its own kind of information, then cost about the same each, instead of growing with the
-    law. Yes/no answers are the same either way. Evidence found in a slice has the same first
-    situation as in the whole spec; the conditions that describe it may name the slice's
-    value where the whole spec would not need it (analyse.Analyser.evidence keeps that
-    condition only where the whole spec needs it)."""
+    question whose situations all lie in one slice is asked of a solver that holds little
+    more than that slice, however large the law: the questions of a law with thousands of
+    provisions, each on its own kind of information, then cost about the same each, instead
+    of growing with the law. Yes/no answers are the same either way. Evidence found in a
+    slice has the same first situation as in the whole spec; the conditions that describe it
+    may name the slice's value where the whole spec would not need it
+    (analyse.Analyser.evidence keeps that condition only where the whole spec needs it).
+
+    A solver costs milliseconds to set up and megabytes to keep, so slices share them:
+    consecutive values whose own provisions number at most GROUP_PROVISIONS together are one
+    group, whose solver holds their provisions, and each slice's questions assume a literal
+    that pins the fact to its value (Session.pinned). A law of ten thousand provisions on a
+    thousand kinds of information keeps about eighty solvers, not a thousand."""
 
     def __init__(self, spec: m.CheckedSpec, enc: Encoding, session: Session, boxes: dict,
                  timeout_ms: int | None, share: float = 0.5):
@@ -591,7 +637,7 @@ class Slices:
         self.whole = Part(enc, session, None)
         self.key = pivot(spec, boxes, list(spec.provisions))
         self._position = {pid: i for i, pid in enumerate(spec.provisions)}
-        self._order = spec.order
+        self._order_index = {pid: i for i, pid in enumerate(spec.order)}
         self._by_value: dict = {}
         self._wild: list[str] = []
         for pid in spec.provisions:
@@ -605,6 +651,25 @@ class Slices:
                     self._by_value.setdefault(value, []).append(pid)
         self._parts: dict = {}
         self._sliced: bool | None = None
+        self._groups: list[list] = []  # the values of each group, in the order they are met
+        self._group_of: dict = {}
+        self._group_size = 0
+        self._hosts: dict[int, tuple[Encoding, Session, dict]] = {}  # built when first asked
+        for value in self._by_value:
+            if self.value_for({self.key: frozenset([value])}) is not WHOLE:
+                self._group(value)
+
+    def _group(self, value) -> int:
+        """The group a value's slice is in: the last one, or a new one when it is full."""
+        if value not in self._group_of:
+            own = len(self._by_value.get(value, ()))
+            if not self._groups or self._group_size + own > GROUP_PROVISIONS or len(self._groups) - 1 in self._hosts:
+                self._groups.append([])
+                self._group_size = 0
+            self._groups[-1].append(value)
+            self._group_size += own
+            self._group_of[value] = len(self._groups) - 1
+        return self._group_of[value]
 
     @property
     def sliced(self) -> bool:
@@ -627,14 +692,31 @@ class Slices:
         if value is WHOLE:
             return self.whole
         if value not in self._parts:
-            members = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
-            enc = Encoding(self.spec, members=members, region={self.key: frozenset([value])}, whole=self.enc)
-            session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms,
-                              self.whole.session.tally)
-            member_set = set(members)
-            order = tuple(pid for pid in self._order if pid in member_set)
-            self._parts[value] = Part(enc, session, order, {self.key: frozenset([value])})
+            enc, host, pins = self._host(self._group(value))
+            own = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
+            region = {self.key: frozenset([value])}
+            self._parts[value] = Part(enc, host.pinned(pins[value]), tuple(sorted(own, key=self._order_index.__getitem__)),
+                                      region, frozenset(facts_of(self.spec, own, region)))
         return self._parts[value]
+
+    def _host(self, index: int) -> tuple[Encoding, Session, dict]:
+        """A group's encoding and solver, and the literal that pins each of its values."""
+        if index not in self._hosts:
+            values = self._groups[index]
+            own = {pid for value in values for pid in self._by_value.get(value, ())}
+            members = sorted(own | set(self._wild), key=self._position.__getitem__)
+            region = {self.key: frozenset(values)}
+            bounded = facts_of(self.spec, members, region)
+            enc = Encoding(self.spec, members=members, region=region, whole=self.enc, bounded=bounded)
+            host = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms,
+                           self.whole.session.tally)
+            host.bounded = bounded
+            pins = {}
+            for value in values:  # at the solver's first level, before any question
+                pins[value] = z3.Bool(f"slice:{self.key}={value}")
+                assert_term(host.solver, implies(pins[value], enc.equals(self.key, value)))
+            self._hosts[index] = (enc, host, pins)
+        return self._hosts[index]
 
     def questions(self) -> int:
         return self.whole.session.tally[0]

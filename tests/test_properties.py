@@ -684,7 +684,10 @@ def _outcome(report):
     """What a report says, and the first witness of each finding and goal: the parts that
     must not depend on whether questions are asked of slices."""
     first = lambda evidence: evidence[0].situation if evidence else None  # noqa: E731
-    findings = sorted((f.id, f.kind, f.message, repr(first(f.evidence))) for f in report.findings)
+    # which facts an unsettled example depends on is read off its witnesses' conditions
+    # (the message names them), which may differ with slices as the conditions may
+    findings = sorted((f.id, f.kind, re.sub(r"depend(s|ing) on .*", "depends on …", f.message),
+                       repr(first(f.evidence))) for f in report.findings)
     goals = [(g["goal"].title, g["status"], first(g["evidence"])) for g in report.goals]
     examples = [(x["example"].title, [(r.get("action"), r["status"]) for r in x["results"]]) for x in report.examples]
     return findings, goals, examples
