@@ -470,8 +470,8 @@ def _contract_results(history, amendment, timeout_ms, as_of: str | None = None):
 
     before_files, after_files = around(history, amendment, as_of)
     date = amendment.date or as_of
-    old = resolve(history.name, before_files, date)
-    new = resolve(history.name, after_files, date)
+    old = resolve(history.name, before_files, date, rules_only=True)
+    new = resolve(history.name, after_files, date, rules_only=True)
     d = Differ(old, new, timeout_ms)
     return [d.contract(*c) for c in _contracts(amendment, new)]
 

@@ -18,9 +18,10 @@ VALUE_TYPES = (m.BoolType, m.IntType, m.EnumType)
 
 
 class Resolver:
-    def __init__(self, name: str, files: list[s.SpecFile], as_of: str | None = None):
+    def __init__(self, name: str, files: list[s.SpecFile], as_of: str | None = None, rules_only: bool = False):
         self.name = name
         self.as_of = as_of
+        self.rules_only = rules_only  # leave goals, examples and acceptances out
         self.files = files
         self.sink = DiagnosticSink()
         self.asking: tuple[str, str] | None = None  # (provision, act) whose condition is being read
@@ -85,9 +86,11 @@ class Resolver:
             assumptions.append(m.Assumption(a.label, condition, a.span))
         assumptions = tuple(assumptions)
         provisions = self.resolve_provisions()
-        goals = tuple(self.goal(g) for g in self.items(s.GoalDecl))
-        examples = tuple(self.example(e) for e in self.items(s.ExampleDecl) if self.applies_on_date(e))
-        acceptances = self.acceptances()
+        goals = examples = acceptances = ()
+        if not self.rules_only:
+            goals = tuple(self.goal(g) for g in self.items(s.GoalDecl))
+            examples = tuple(self.example(e) for e in self.items(s.ExampleDecl) if self.applies_on_date(e))
+            acceptances = self.acceptances()
         self.sink.raise_if_any()
         overridden_by = {pid: [] for pid in provisions}
         for p in provisions.values():
@@ -656,8 +659,10 @@ def resolve_condition(spec: m.CheckedSpec, expr: s.Expr) -> m.Expr:
     return typed
 
 
-def resolve(name: str, files: list[s.SpecFile], as_of: str | None = None) -> m.CheckedSpec:
+def resolve(name: str, files: list[s.SpecFile], as_of: str | None = None, rules_only: bool = False) -> m.CheckedSpec:
     """Resolve and check one spec (all its files); raise SpecErrors with every problem.
 
-    `as_of` is the date the law is taken on (it decides goals `expected to fail until …`)."""
-    return Resolver(name, files, as_of).run()
+    `as_of` is the date the law is taken on (it decides goals `expected to fail until …`).
+    With `rules_only`, goals, examples and acceptances are left out (and not checked): what
+    an amendment's contract asks about is the rules alone."""
+    return Resolver(name, files, as_of, rules_only).run()
