@@ -269,6 +269,21 @@ def around(history: History, amendment: Amendment, as_of: str | None = None
     return before, after
 
 
+def same_rules(before: list[s.SpecFile], after: list[s.SpecFile]) -> bool:
+    """Whether two laws (as law_on gives them) have the same items in the same order, their
+    provisions differing at most in title and provenance: the same rules, so no situation's
+    verdict differs. An amending act that gives a paragraph a new wording with the same rule
+    makes such a pair, and its contracts hold without resolving or asking anything."""
+    def rule(item):
+        if isinstance(item, s.ProvisionDecl):
+            return (item.citation, item.modality, item.action, item.condition, item.overrides, item.excepts)
+        return item
+
+    first = [item for f in before for item in f.items]
+    second = [item for f in after for item in f.items]
+    return len(first) == len(second) and all(a is b or rule(a) == rule(b) for a, b in zip(first, second))
+
+
 def find_amendments(history: History, wanted: str) -> list[Amendment]:
     """The amendments and proposals `wanted` names: by SFS number (`2020:575` or `SFS
     2020:575`), title or file. One act may publish several amendments under one number (a
