@@ -134,6 +134,7 @@ class Analyser:
         self.slices = Slices(spec, self.enc, self.session, self.boxes, timeout_ms, slice_share)
         self._relevant: dict[frozenset, list[str]] = {}
         self._assumed = {f for a in spec.assumptions for f in m.facts_in(a.condition)}  # facts the assumptions name
+        self.cuts = m.spec_cuts(spec)  # where the integer facts' comparisons change (Session.generalise)
         self.report.timings["encode"] = time.perf_counter() - started
         self.progress = progress or (lambda step, done, total: None)
 
@@ -217,7 +218,7 @@ class Analyser:
         situation = session.least(situation, wanted, fixed, read=read)
         self._confirm(situation, part, expect, what)
         relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
-        conditions = session.generalise(situation, prop, relevant, fixed)
+        conditions = session.generalise(situation, prop, relevant, fixed, self.cuts)
         within = part.within(conditions, relevant, fixed)
         if within != conditions:
             # the slice's own condition was added: keep it only where the whole spec needs it
@@ -276,17 +277,18 @@ class Analyser:
         return tuple(replace(c, members=members) if c.fact == key else c for c in conditions)
 
     def witnesses(self, build, expect, what: str, relevant: list[str], fixed: dict | None = None,
-                  limit: int = MAX_WITNESSES, part: Part | None = None, about: frozenset = frozenset()) -> list[Evidence]:
+                  limit: int = MAX_WITNESSES, part: Part | None = None, about: frozenset = frozenset(),
+                  box: dict | None = None) -> list[Evidence]:
         """Up to `limit` situations where the property `build(enc)` builds holds, each in a
         different region of the facts that matter (each next one lies outside the conditions
-        of those before)."""
+        of those before). `box`: a box the property's situations lie in, if one is known."""
         part = part or self.slices.whole
         try:
             return part.session.regions(
                 build(part.enc), lambda model, earlier, prefer: self.evidence(model, expect, what, build, relevant, fixed,
                                                                    avoid=earlier, prefer=prefer, part=part,
                                                                    about=about),
-                limit, fixed, diversify=True)
+                limit, fixed, diversify=True, box=box)
         finally:
             self.report.questions = self.slices.questions()
 
@@ -589,7 +591,8 @@ class Analyser:
         status and only the statuses are meant to be read (a diff compares them)."""
         spec, enc = self.spec, self.enc
         for goal in spec.goals:
-            part = self.part_for(box_of(spec, goal.condition))
+            box = box_of(spec, goal.condition)
+            part = self.part_for(box)
             condition = part.enc.expr(goal.condition)
             good = part.enc.verdict_in(goal.action, goal.verdicts)
 
@@ -611,7 +614,7 @@ class Analyser:
                 elif goal.kind == "all":
                     evs = self.witnesses(
                         unwanted, lambda e: e.verdicts[goal.action] not in goal.verdicts and e.holds(goal.condition),
-                        f"goal “{goal.title}”", relevant, part=part, about=about)
+                        f"goal “{goal.title}”", relevant, part=part, about=about, box=box)
                     holds = not evs
                 else:
                     model = self.sat(condition, good, part=part)

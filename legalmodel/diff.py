@@ -174,7 +174,7 @@ class Differ:
 
     # ---- evidence --------------------------------------------------------------------------
 
-    def _change(self, model, action, v_old, v_new, prop, relevant, avoid=()) -> Change:
+    def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None) -> Change:
         situation = self.session.least(
             self.old_enc.decode(model), [prop, *[self.session.outside(c) for c in avoid]])
         e_old = evaluate(self.old, _restrict(situation, self.old))
@@ -182,7 +182,7 @@ class Differ:
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
             raise Disagreement(f"the solver found `{action}` going {v_old} → {v_new} where the evaluator "
                                f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
-        conditions = self.session.generalise(situation, prop, relevant, {})
+        conditions = self.session.generalise(situation, prop, relevant, {}, cuts)
         return self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
 
     def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):
@@ -199,6 +199,7 @@ class Differ:
         common = [a for a in self.old.actions if a in self.new.actions]
         self.result.added_actions = [a for a in self.new.actions if a not in self.old.actions]
         self.result.removed_actions = [a for a in self.old.actions if a not in self.new.actions]
+        cuts = m.spec_cuts(self.old, self.new)  # the verdicts' questions name both specs' conditions
         for action in actions or common:
             if action not in self.changing:
                 continue
@@ -213,7 +214,7 @@ class Differ:
                     try:
                         items = self.session.regions(
                             prop, lambda model, earlier, _prefer: self._change(model, action, v_old, v_new, prop,
-                                                                      relevant, earlier),
+                                                                      relevant, earlier, cuts),
                             MAX_ITEMS)
                         if len(items) == MAX_ITEMS and self.session.possible(
                                 prop, *[self.session.outside(c.conditions) for c in items]):

@@ -188,6 +188,44 @@ def applied_in(expr: Expr) -> set[str]:
     return found
 
 
+def cuts_in(exprs, cuts: dict | None = None) -> dict:
+    """Where each integer fact's comparisons can change their truth: for every constant c it
+    is compared with, c and c + 1 (a comparison is the same for every value between two cuts).
+    A fact compared with another fact maps to None: any value may be a cut. Adds to `cuts`."""
+    cuts = {} if cuts is None else cuts
+    stack = list(exprs)
+    while stack:
+        node = stack.pop()
+        if isinstance(node, (CmpE, InE)):
+            sides = (node.left, node.right) if isinstance(node, CmpE) else (node.operand, *node.values)
+            facts = [x.fact for x in sides if isinstance(x, FactRef)]
+            constants = [x.value for x in sides if isinstance(x, Const) and type(x.value) is int]
+            for fact in facts:
+                if len(facts) > 1:
+                    cuts[fact] = None
+                elif cuts.get(fact, ()) is not None:
+                    cuts[fact] = set(cuts.get(fact, ())) | {c for v in constants for c in (v, v + 1)}
+        elif isinstance(node, NotE):
+            stack.append(node.operand)
+        elif isinstance(node, (AndE, OrE)):
+            stack.extend(node.operands)
+        elif isinstance(node, ImpliesE):
+            stack.extend((node.premise, node.conclusion))
+        elif isinstance(node, IffE):
+            stack.extend((node.left, node.right))
+    return cuts
+
+
+def spec_cuts(*specs: "CheckedSpec") -> dict:
+    """cuts_in over everything a question about the specs' verdicts and goals can name: the
+    conditions of their provisions, assumptions and goals."""
+    cuts: dict = {}
+    for spec in specs:
+        cuts_in([p.condition for p in spec.provisions.values()] + [a.condition for a in spec.assumptions]
+                + [g.condition for g in spec.goals], cuts)
+    return {f: (None if c is None else tuple(sorted(c))) for f, c in cuts.items()}
+
+
 # ---- declarations ------------------------------------------------------------------------------
 
 @dataclass(frozen=True, slots=True)

@@ -106,6 +106,16 @@ class Condition:
             return f"{self.fact} = {self.members[0]}"
         return f"{self.fact} ∈ {{{', '.join(self.members)}}}"
 
+    def holds_throughout(self, allowed) -> bool:
+        """Whether every value a box allows the fact (boxes.py: a set of values, or an
+        interval) meets this condition."""
+        if self.kind == "bool":
+            return all(v == self.value for v in allowed)
+        if self.kind == "range":
+            low, high = allowed
+            return (self.low is None or low >= self.low) and (self.high is None or high <= self.high)
+        return set(allowed) <= set(self.members)
+
     def to_json(self) -> dict:
         out = {"fact": self.fact, "text": self.describe()}
         if self.kind == "bool":
@@ -387,13 +397,16 @@ class Session:
         finally:
             s.pop()
 
-    def generalise(self, situation: dict, prop: z3.BoolRef, relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
+    def generalise(self, situation: dict, prop: z3.BoolRef, relevant: list[str], fixed: dict,
+                   cuts: dict | None = None) -> tuple[Condition, ...]:
         """The facts that matter: a small conjunction of conditions, true of `situation`, under
         which `prop` holds in every situation (unsat of assumptions ∧ conditions ∧ ¬prop).
 
         Found by an unsat core over one literal per fact bound, shrunk by deletion, then
         each integer bound widened by binary search and each enumeration value grown to the
-        largest set of values that keeps the property.
+        largest set of values that keeps the property. `cuts` (model.spec_cuts of everything
+        `prop` and the assumptions name, when known) limits the search for a bound to the
+        values where the fact's comparisons change.
         """
         enc = self.enc_facts
         s = self.solver
@@ -457,27 +470,31 @@ class Session:
                     conditions.append(Condition(fact, "bool", value=v))
                 elif isinstance(t, m.IntType):
                     low = high = None
-                    if "low" in bounds[fact]:
-                        lo, hi, best = t.low, v, v  # smallest bound that keeps the property
+                    # the bounds searched: every value, or where the fact's comparisons change
+                    # (no bound between two cuts can keep the property where the lower one fails)
+                    at = None if cuts is None else cuts.get(fact, ())
+                    if "low" in bounds[fact]:  # the smallest bound that keeps the property
+                        lows = range(t.low, v + 1) if at is None else sorted({t.low, v, *(c for c in at if t.low < c < v)})
                         upper_lit = [indicators[bounds[fact]["high"]]] if "high" in bounds[fact] else []
+                        lo, hi = 0, len(lows) - 1  # the property holds from lows[hi] on
                         while lo < hi:
                             mid = (lo + hi) // 2
-                            if unsat_with(others + upper_lit + [fresh(var >= mid)]) is True:
+                            if unsat_with(others + upper_lit + [fresh(var >= lows[mid])]) is True:
                                 hi = mid
                             else:
                                 lo = mid + 1
-                        best = lo
-                        low = best if best > t.low else None
-                    if "high" in bounds[fact]:
+                        low = lows[lo] if lows[lo] > t.low else None
+                    if "high" in bounds[fact]:  # the largest bound that keeps the property
                         lower = [fresh(var >= low)] if low is not None else []
-                        lo, hi = v, t.high
+                        highs = range(v, t.high + 1) if at is None else sorted({v, t.high, *(c - 1 for c in at if v < c - 1 < t.high)})
+                        lo, hi = 0, len(highs) - 1  # the property holds up to highs[lo]
                         while lo < hi:
                             mid = (lo + hi + 1) // 2
-                            if unsat_with(others + lower + [fresh(var <= mid)]) is True:
+                            if unsat_with(others + lower + [fresh(var <= highs[mid])]) is True:
                                 lo = mid
                             else:
                                 hi = mid - 1
-                        high = lo if lo < t.high else None
+                        high = highs[lo] if highs[lo] < t.high else None
                     widened = ([fresh(var >= low)] if low is not None else []) + (
                         [fresh(var <= high)] if high is not None else [])
                     current[fact] = widened
@@ -527,7 +544,7 @@ class Session:
 
 
     def regions(self, prop: z3.BoolRef, make_evidence, limit: int, fixed: dict | None = None,
-                diversify: bool = False) -> list:
+                diversify: bool = False, box: dict | None = None) -> list:
         """Up to `limit` situations where `prop` holds, each outside the conditions of those
         before; `make_evidence(model, earlier, prefer)` turns a model into evidence with
         `.conditions`; `earlier` holds the conditions found before, which a plainer witness must
@@ -536,7 +553,9 @@ class Session:
 
         With `diversify`, each next situation also differs from the earlier ones in as many of
         the conditions that mattered there as it can (tried one by one, in order), so that a
-        few counterexamples show different reasons rather than variations of one."""
+        few counterexamples show different reasons rather than variations of one. `box` is a
+        box (boxes.py) every situation where `prop` holds lies in: a condition that holds
+        throughout it cannot be differed from, and is not asked about."""
         found: list = []
         outside: list[z3.BoolRef] = []
         base = [prop] + ([all_of([self.enc_facts.equals(f, v) for f, v in fixed.items()])] if fixed else [])
@@ -545,10 +564,13 @@ class Session:
             if diversify and found:
                 if not self.possible(*base, *outside):
                     break
+                tried = set()
                 for ev in found:
                     for c in ev.conditions:
-                        if fixed and c.fact in fixed:
+                        if (fixed and c.fact in fixed) or c in tried or (
+                                box and c.fact in box and c.holds_throughout(box[c.fact])):
                             continue
+                        tried.add(c)
                         other = self.outside((c,))
                         if self.check(*base, *outside, *prefer, other) == z3.sat:
                             prefer.append(other)

@@ -702,3 +702,45 @@ def test_slices_change_no_finding_goal_example_or_first_witness(plan):
     check with and without slices."""
     spec = load(plan)
     assert _outcome(analyse(spec, slice_share=1.0)) == _outcome(analyse(spec, slice_share=0.0))
+
+
+@given(spec_plans())
+def test_bounds_searched_where_comparisons_change_are_those_of_a_search_of_every_value(plan):
+    """Session.generalise searches an integer's bounds only where its comparisons change
+    (model.spec_cuts): every condition of every witness is the one a search of every value
+    gives."""
+    from legalmodel.analyse import Analyser
+
+    spec = load(plan)
+    searched_at_cuts = Analyser(spec).run()
+    everywhere = Analyser(spec)
+    everywhere.cuts = None
+    everywhere = everywhere.run()
+
+    def conditions(report):
+        return sorted((f.id, tuple(e.conditions for e in f.evidence)) for f in report.findings)
+
+    assert conditions(searched_at_cuts) == conditions(everywhere)
+    assert [g["evidence"] for g in searched_at_cuts.goals] == [g["evidence"] for g in everywhere.goals]
+
+
+@pytest.mark.parametrize("condition, expected", [("x <= 40", "x ≤ 40"), ("x < 41", "x ≤ 40"),
+                                                 ("x > 17 and x < 60", "18 ≤ x ≤ 59"),
+                                                 ("x >= 18 and x != 30", "18 ≤ x ≤ 29")])
+def test_an_integer_bound_found_at_the_cuts_is_the_widest(condition, expected):
+    """The bound of a counterexample's integer condition, searched only where comparisons
+    change, is the widest that keeps the failure, as a search of every value finds it."""
+    from legalmodel.analyse import Analyser
+
+    spec = load_text(f"""law L "l"
+fact x: 0..130 "x"
+action act "act" default permitted
+provision 1 § L "p" forbid act when {condition}
+goal "g" act is permitted whenever x < 100
+""")
+    for cuts in (True, False):
+        analyser = Analyser(spec)
+        if not cuts:
+            analyser.cuts = None
+        [goal] = analyser.run().goals
+        assert goal["evidence"][0].cube_text() == expected, cuts
