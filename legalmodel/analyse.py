@@ -137,6 +137,7 @@ class Analyser:
         self.cuts = m.spec_cuts(spec)  # where the integer facts' comparisons change (Session.generalise)
         self.report.timings["encode"] = time.perf_counter() - started
         self.progress = progress or (lambda step, done, total: None)
+        self.step = ""  # the analysis running, for progress
 
     def sat(self, *formulas, part: Part | None = None) -> z3.ModelRef | None:
         try:
@@ -306,6 +307,8 @@ class Analyser:
                          identity=(what,)))
 
     def run(self) -> Report:
+        """Every analysis in turn; `progress` is told each step and how far it is, and None
+        when all are done."""
         import time
 
         started = time.perf_counter()
@@ -315,11 +318,15 @@ class Analyser:
             return self.report
         steps = (self.dead_provisions, self.contradictions, self.collisions, self.gaps,
                  self.idle_overrides, self.goals, self.examples)
-        for name, step in zip(self.STEPS, steps):
-            started = time.perf_counter()
-            self.progress(name, 0, 0)
-            step()
-            self.report.timings[name] = time.perf_counter() - started
+        try:
+            for name, step in zip(self.STEPS, steps):
+                started = time.perf_counter()
+                self.step = name
+                self.progress(name, 0, 0)
+                step()
+                self.report.timings[name] = time.perf_counter() - started
+        finally:
+            self.progress(None, 0, 0)
         return self.report
 
     def impossible_assumptions(self) -> bool:
@@ -536,6 +543,7 @@ class Analyser:
         order = [v for v in groups if v is not WHOLE] + ([WHOLE] if WHOLE in groups else [])
         undecided: list = []
         for value in order:
+            self.progress(self.step, len(keys) - len(remaining), len(keys))
             part = self.slices.part(value)
             asked = [k for k in groups[value] if k in remaining]
             while asked:

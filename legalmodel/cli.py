@@ -331,7 +331,8 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
             old_date, new_date = (as_of, as_of) if as_of else (date_from, date_to)
             old = law_of(old_h, old_date)
             new = law_of(new_h, new_date)
-            return diff(old, new, timeout_ms, _label(paths[0], old_date), _label(paths[1], new_date))
+            return diff(old, new, timeout_ms, _label(paths[0], old_date), _label(paths[1], new_date),
+                        progress=_progress("diff"))
         history = history_of(_single_unit(paths[0]))
         if amendment or proposal:
             wanted = amendment or proposal
@@ -353,7 +354,7 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
             new = resolve(history.name, after_files, date)
             where = f" on {date}" if date else ""
             return diff(old, new, timeout_ms, f"{history.name}{where} without {a.name}",
-                        f"{history.name}{where} with {a.name}", _contracts(a, new))
+                        f"{history.name}{where} with {a.name}", _contracts(a, new), progress=_progress("diff"))
         if as_of:
             raise UsageError("with one spec, --as-of is the date of the law a --proposal is applied to; "
                              "to compare two dates, give --from and --to")
@@ -365,7 +366,8 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
         for a in history.amendments:
             if a.contracts and (date_from is None or a.date > date_from) and (date_to is None or a.date <= date_to):
                 contracts.extend(_contract_results(history, a, timeout_ms))
-        result = diff(old, new, timeout_ms, _label(history.name, date_from), _label(history.name, date_to))
+        result = diff(old, new, timeout_ms, _label(history.name, date_from), _label(history.name, date_to),
+                      progress=_progress("diff"))
         result.contracts.extend(contracts)
         return result
 
@@ -511,7 +513,7 @@ def impact_command(path, citation, as_of, fmt, timeout) -> None:
         spec = law_of(history, as_of)
         pid = find_provision(spec, citation, history)
         return diff(spec, without_provision(spec, pid), int(timeout * 1000),
-                    f"{spec.name} with {pid}", f"{spec.name} without {pid}")
+                    f"{spec.name} with {pid}", f"{spec.name} without {pid}", progress=_progress("impact"))
 
     result = _guarded(body)
     sys.exit(_emit_diff(result, fmt))
@@ -817,15 +819,18 @@ def _progress(name: str):
     started = time.perf_counter()
     shown = [False]
 
-    def report(step: str, done: int, total: int) -> None:
+    def report(step: str | None, done: int, total: int) -> None:
+        if step is None:  # finished: the line is cleared for what comes after
+            if shown[0]:
+                sys.stderr.write("\r\033[K")
+                sys.stderr.flush()
+            return
         if time.perf_counter() - started < 2.0:
             return
         where = f" {done}/{total}" if total else ""
         sys.stderr.write(f"\r\033[K{name}: {step}{where}")
         sys.stderr.flush()
         shown[0] = True
-        if step == "examples" and shown[0]:
-            sys.stderr.write("\r\033[K")
 
     return report
 

@@ -145,9 +145,10 @@ def changing_actions(old: m.CheckedSpec, new: m.CheckedSpec) -> set[str]:
 
 class Differ:
     def __init__(self, old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None,
-                 old_label: str = "before", new_label: str = "after"):
+                 old_label: str = "before", new_label: str = "after", progress=None):
         self.old, self.new = old, new
         self.timeout_ms = timeout_ms
+        self.progress = progress or (lambda step, done, total: None)
         self.vocabulary = union_vocabulary(old, new)
         self.changing = changing_actions(old, new)
         self.result = DiffResult(old_label, new_label, old, new, self.vocabulary)
@@ -211,11 +212,12 @@ class Differ:
                         continue
                     prop = all_of(self.old_enc.verdict_is(action, v_old), self.new_enc.verdict_is(action, v_new))
                     key = (action, v_old, v_new)
+                    def item(model, earlier, _prefer):
+                        self.progress(f"`{action}` {v_old} → {v_new}: {len(earlier) + 1} regions", 0, 0)
+                        return self._change(model, action, v_old, v_new, prop, relevant, earlier, cuts)
+
                     try:
-                        items = self.session.regions(
-                            prop, lambda model, earlier, _prefer: self._change(model, action, v_old, v_new, prop,
-                                                                      relevant, earlier, cuts),
-                            MAX_ITEMS)
+                        items = self.session.regions(prop, item, MAX_ITEMS)
                         if len(items) == MAX_ITEMS and self.session.possible(
                                 prop, *[self.session.outside(c.conditions) for c in items]):
                             self.result.incomplete.append(key)
@@ -331,16 +333,19 @@ def _example_change(before, after) -> str:
 
 
 def diff(old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None = 10_000,
-         old_label: str = "before", new_label: str = "after", contracts=(), with_goals: bool = True) -> DiffResult:
+         old_label: str = "before", new_label: str = "after", contracts=(), with_goals: bool = True,
+         progress=None) -> DiffResult:
     """Every situation whose verdict changes from `old` to `new`, goals and examples on both
-    sides, and the given contracts: (source, ContractDecl-like kind, text, condition, action)."""
-    d = Differ(old, new, timeout_ms, old_label, new_label)
+    sides, and the given contracts: (source, ContractDecl-like kind, text, condition, action).
+    `progress(step, done, total)` is told how far it is, and None when it is done."""
+    d = Differ(old, new, timeout_ms, old_label, new_label, progress)
     d.verdict_changes()
     if with_goals:
         d.goals_and_examples(timeout_ms)
     for source, kind, text, condition, action in contracts:
         d.result.contracts.append(d.contract(source, kind, text, condition, action))
     d.result.questions += d.questions
+    d.progress(None, 0, 0)
     return d.result
 
 

@@ -490,3 +490,47 @@ def test_why_not_under_a_contradiction_names_the_provision_in_force_beside_it(tm
     assert ("  why not: 14 kap. 1 § OSL: it applies, but 14 kap. 2 § OSL (forbids) is in force too: "
             "a contradiction\n") in result.stdout
     assert "but  outranks" not in result.stdout
+
+
+def test_progress_shows_on_a_terminal_after_two_seconds_and_is_cleared_at_the_end(monkeypatch):
+    """issue 5: a long run shows which analysis and how far on stderr, on a terminal only."""
+    import io
+
+    from legalmodel import cli
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    clock = [0.0]
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: clock[0])
+    terminal = Terminal()
+    monkeypatch.setattr(cli.sys, "stderr", terminal)
+    report = cli._progress("law.lm")
+    report("dead provisions", 3, 10)
+    assert terminal.getvalue() == ""  # nothing in the first two seconds
+    clock[0] = 2.5
+    report("dead provisions", 4, 10)
+    assert terminal.getvalue().endswith("law.lm: dead provisions 4/10")
+    report(None, 0, 0)
+    assert terminal.getvalue().endswith("\r\033[K")
+    monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
+    assert cli._progress("law.lm") is None  # not a terminal: nothing extra
+
+
+def test_check_and_diff_say_each_step_and_when_they_are_done():
+    from helpers import load
+    from legalmodel.analyse import analyse
+    from legalmodel.diff import diff
+
+    text = (REPO / "specs" / "tutorial" / "tutorial.lm").read_text(encoding="utf-8")
+    spec = load(text)
+    told = []
+    analyse(spec, progress=lambda step, done, total: told.append(step))
+    steps = [s for s in told if s is not None]
+    assert told[-1] is None and steps[0] == "dead provisions" and "goals" in steps and "examples" in steps
+    wider = load(text.replace("ålder < 21", "ålder < 25"))
+    told.clear()
+    result = diff(spec, wider, progress=lambda step, done, total: told.append(step))
+    assert result.changes and told[-1] is None
+    assert any(s and "regions" in s for s in told)
