@@ -19,9 +19,10 @@ from functools import cached_property
 from . import model as m
 from .analyse import Analyser, Disagreement, relevant_facts
 from .diagnostics import Diagnostic, SpecErrors
-from .encode import Encoding, all_of, negate
+from .boxes import EMPTY, pivot, provision_boxes
+from .encode import Encoding, all_of, facts_of, negate
 from .evaluate import Evaluation, evaluate
-from .solving import Condition, Session, Unknown
+from .solving import Condition, Part, Session, Unknown
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})
@@ -106,6 +107,19 @@ def _restrict(situation: dict, spec: m.CheckedSpec) -> dict:
     return {k: v for k, v in situation.items() if k in spec.facts}
 
 
+def differing_provisions(old: m.CheckedSpec, new: m.CheckedSpec) -> list[str]:
+    """The provisions of either spec that the other lacks, or has with another modality,
+    action, condition or set of overriders. Where none of them is triggered in either spec,
+    every provision is in force alike in both, and no verdict differs."""
+    def meaning(spec: m.CheckedSpec, pid: str):
+        p = spec.provisions[pid]
+        return p.modality, p.action, p.condition, frozenset(spec.overridden_by[pid])
+
+    ids = list(old.provisions) + [pid for pid in new.provisions if pid not in old.provisions]
+    return [pid for pid in ids if pid not in old.provisions or pid not in new.provisions
+            or meaning(old, pid) != meaning(new, pid)]
+
+
 def changing_actions(old: m.CheckedSpec, new: m.CheckedSpec) -> set[str]:
     """The actions of both specs whose verdict can differ in some situation, read off the
     provisions without a solver. A verdict depends only on which provisions are in force and
@@ -115,13 +129,7 @@ def changing_actions(old: m.CheckedSpec, new: m.CheckedSpec) -> set[str]:
     provisions differ in this sense, and whose default is the same, keeps its verdict in every
     situation (assumptions only say which situations there are). Most amending acts touch a few
     provisions, and an act that only rewords them changes no action at all."""
-    def meaning(spec: m.CheckedSpec, pid: str):
-        p = spec.provisions[pid]
-        return p.modality, p.action, p.condition, frozenset(spec.overridden_by[pid])
-
-    ids = list(old.provisions) + [pid for pid in new.provisions if pid not in old.provisions]
-    differs = [pid for pid in ids if pid not in old.provisions or pid not in new.provisions
-               or meaning(old, pid) != meaning(new, pid)]
+    differs = differing_provisions(old, new)
     # what depends on a provision: the provisions that ask about it, and those it overrides
     # (alike in both specs wherever the dependent provision itself is alike)
     dependents: dict[str, list[str]] = {}
@@ -143,15 +151,35 @@ def changing_actions(old: m.CheckedSpec, new: m.CheckedSpec) -> set[str]:
     return {a for a in actions if a in old.actions and a in new.actions}
 
 
+@dataclass(frozen=True)
+class DiffPart:
+    """Both specs, or one slice of both, to ask a diff's questions of: a session over both
+    encodings; in a slice, the provisions of each spec that can apply there (in their order of
+    evaluation), the facts its questions can name, and the value of the fact it pins."""
+
+    session: Session
+    old_enc: Encoding
+    new_enc: Encoding
+    old_among: tuple[str, ...] | None = None
+    new_among: tuple[str, ...] | None = None
+    read: frozenset[str] | None = None
+    pin: Part | None = None  # a slice's part of the old spec, whose `within` adds the slice's condition
+
+
 class Differ:
     def __init__(self, old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None,
-                 old_label: str = "before", new_label: str = "after", progress=None):
+                 old_label: str = "before", new_label: str = "after", progress=None, slice_share: float = 0.5):
+        """`slice_share`: the largest part of both specs' provisions a slice may hold to be
+        used (0: never slice), as for check (solving.Slices)."""
         self.old, self.new = old, new
         self.timeout_ms = timeout_ms
         self.progress = progress or (lambda step, done, total: None)
         self.vocabulary = union_vocabulary(old, new)
         self.changing = changing_actions(old, new)
         self.result = DiffResult(old_label, new_label, old, new, self.vocabulary)
+        self.slice_share = slice_share
+        self._tally = [0]  # questions of every session
+        self._slices: dict = {}
 
     @cached_property
     def old_enc(self) -> Encoding:
@@ -167,23 +195,103 @@ class Differ:
         contract where no verdict can change (changing_actions) asks none."""
         assumptions = [f for _a, f in self.old_enc.assumptions] + [f for _a, f in self.new_enc.assumptions]
         background = self.old_enc.domain + self.old_enc.definitions + self.new_enc.definitions
-        return Session(self.old_enc, background, assumptions, self.timeout_ms)
+        return Session(self.old_enc, background, assumptions, self.timeout_ms, self._tally)
 
     @property
     def questions(self) -> int:
-        return self.session.questions if "session" in self.__dict__ else 0
+        return self._tally[0]
+
+    # ---- slices ----------------------------------------------------------------------------
+
+    @cached_property
+    def _cut(self) -> tuple | None:
+        """How a change can be cut into slices, as check cuts a spec (solving.Slices): the
+        fact, the values every situation where a verdict changes has one of, and each spec's
+        provision boxes. A verdict changes only where a provision that differs
+        (differing_provisions) is triggered, so only in the values their boxes allow the
+        fact. None when some differing provision allows every value, or a slice would hold
+        more than `slice_share` of the provisions."""
+        if self.slice_share <= 0:
+            return None
+        boxes = (provision_boxes(self.old), provision_boxes(self.new))
+        key = pivot(self.old, boxes[0], list(self.old.provisions))
+        if key is None or key not in self.new.facts or isinstance(self.vocabulary[key].type, m.IntType):
+            return None
+        values: set = set()
+        for pid in differing_provisions(self.old, self.new):
+            for spec, spec_boxes in zip((self.old, self.new), boxes):
+                box = spec_boxes.get(pid, EMPTY)
+                if box is EMPTY:
+                    continue
+                if key not in box:
+                    return None
+                values |= box[key]
+        total = len(self.old.provisions) + len(self.new.provisions)
+        for value in values:
+            held = sum(len(self._members(spec, spec_boxes, key, value)) for spec, spec_boxes in zip((self.old, self.new), boxes))
+            if held > self.slice_share * total:
+                return None
+        order = list(self.vocabulary[key].type.values())
+        return key, sorted(values, key=order.index), boxes
+
+    @staticmethod
+    def _members(spec: m.CheckedSpec, boxes: dict, key: str, value) -> list[str]:
+        """The provisions of `spec` that can apply where `key` has `value`, in the order of evaluation."""
+        return [pid for pid in spec.order if boxes[pid] is not EMPTY and (key not in boxes[pid] or value in boxes[pid][key])]
+
+    @cached_property
+    def _bases(self) -> tuple[Encoding, Encoding]:
+        """Each spec's facts, ranges and assumptions, with no provision: what slices share."""
+        return Encoding(self.old, self.vocabulary, "old:", members=[]), Encoding(self.new, self.vocabulary, "new:", members=[])
+
+    def parts(self, action: str) -> list[DiffPart]:
+        """Where to look for the situations whose verdict on `action` changes: both whole
+        specs, or the slices of both that hold every such situation."""
+        if self._cut is None or self.old.actions[action].default != self.new.actions[action].default:
+            return [DiffPart(self.session, self.old_enc, self.new_enc)]
+        key, values, _boxes = self._cut
+        return [self._slice(key, value) for value in values]
+
+    def _slice(self, key: str, value) -> DiffPart:
+        if value not in self._slices:
+            _key, _values, boxes = self._cut
+            region = {key: frozenset([value])}
+            encodings, among, read = [], [], set()
+            for spec, spec_boxes, prefix, base in zip((self.old, self.new), boxes, ("old:", "new:"), self._bases):
+                members = self._members(spec, spec_boxes, key, value)
+                read |= facts_of(spec, members, region)
+                encodings.append(Encoding(spec, self.vocabulary, prefix, members=members, region=region, whole=base,
+                                          bounded=read))
+                among.append(tuple(members))
+            old_enc, new_enc = encodings
+            session = Session(old_enc, old_enc.background() + new_enc.definitions,
+                              [f for _a, f in old_enc.assumptions] + [f for _a, f in new_enc.assumptions],
+                              self.timeout_ms, self._tally)
+            session.bounded = set(read)
+            self._slices[value] = DiffPart(session, old_enc, new_enc, among[0], among[1], frozenset(read),
+                                           Part(old_enc, session, among[0], region))
+        return self._slices[value]
 
     # ---- evidence --------------------------------------------------------------------------
 
-    def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None) -> Change:
-        situation = self.session.least(
-            self.old_enc.decode(model), [prop, *[self.session.outside(c) for c in avoid]])
-        e_old = evaluate(self.old, _restrict(situation, self.old))
-        e_new = evaluate(self.new, _restrict(situation, self.new))
+    def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None,
+                part: DiffPart | None = None) -> Change:
+        part = part or DiffPart(self.session, self.old_enc, self.new_enc)
+        session = part.session
+        read = None if part.read is None else part.read | {c.fact for cs in avoid for c in cs}
+        session.bound(read or ())
+        situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
+                                  read=read)
+        e_old = evaluate(self.old, _restrict(situation, self.old), part.old_among)
+        e_new = evaluate(self.new, _restrict(situation, self.new), part.new_among)
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
             raise Disagreement(f"the solver found `{action}` going {v_old} → {v_new} where the evaluator "
                                f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
-        conditions = self.session.generalise(situation, prop, relevant, {}, cuts)
+        if read is not None:
+            relevant = [f for f in relevant if f in read]
+        conditions = session.generalise(situation, prop, relevant, {}, cuts)
+        if part.pin is not None:  # the slice's own condition: outside the slice, no verdict changes
+            conditions = part.pin.within(conditions, relevant, {})
         return self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
 
     def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):
@@ -206,21 +314,31 @@ class Differ:
                 continue
             relevant_names = set(relevant_facts(self.old, {action})) | set(relevant_facts(self.new, {action}))
             relevant = [f for f in self.vocabulary if f in relevant_names]
+            parts = self.parts(action)
             for v_old in m.VERDICTS:
                 for v_new in m.VERDICTS:
                     if v_old == v_new:
                         continue
-                    prop = all_of(self.old_enc.verdict_is(action, v_old), self.new_enc.verdict_is(action, v_new))
                     key = (action, v_old, v_new)
-                    def item(model, earlier, _prefer):
-                        self.progress(f"`{action}` {v_old} → {v_new}: {len(earlier) + 1} regions", 0, 0)
-                        return self._change(model, action, v_old, v_new, prop, relevant, earlier, cuts)
-
+                    items: list[Change] = []
                     try:
-                        items = self.session.regions(prop, item, MAX_ITEMS)
-                        if len(items) == MAX_ITEMS and self.session.possible(
-                                prop, *[self.session.outside(c.conditions) for c in items]):
-                            self.result.incomplete.append(key)
+                        for n, part in enumerate(parts):
+                            prop = all_of(part.old_enc.verdict_is(action, v_old), part.new_enc.verdict_is(action, v_new))
+
+                            def item(model, earlier, _prefer, part=part, prop=prop):
+                                self.progress(f"`{action}` {v_old} → {v_new}: {len(items) + len(earlier) + 1} regions",
+                                              0, 0)
+                                return self._change(model, action, v_old, v_new, prop, relevant, earlier, cuts, part)
+
+                            found = part.session.regions(prop, item, MAX_ITEMS - len(items))
+                            items.extend(found)
+                            if len(items) == MAX_ITEMS:
+                                if part.session.possible(prop, *[part.session.outside(c.conditions) for c in found]) or any(
+                                        p.session.possible(all_of(p.old_enc.verdict_is(action, v_old),
+                                                                  p.new_enc.verdict_is(action, v_new)))
+                                        for p in parts[n + 1:]):
+                                    self.result.incomplete.append(key)
+                                break
                     except Unknown as u:
                         self.result.unknown.append(f"`{action}` {v_old} → {v_new}: {u.reason}")
                         continue
@@ -334,11 +452,12 @@ def _example_change(before, after) -> str:
 
 def diff(old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None = 10_000,
          old_label: str = "before", new_label: str = "after", contracts=(), with_goals: bool = True,
-         progress=None) -> DiffResult:
+         progress=None, slice_share: float = 0.5) -> DiffResult:
     """Every situation whose verdict changes from `old` to `new`, goals and examples on both
     sides, and the given contracts: (source, ContractDecl-like kind, text, condition, action).
-    `progress(step, done, total)` is told how far it is, and None when it is done."""
-    d = Differ(old, new, timeout_ms, old_label, new_label, progress)
+    `progress(step, done, total)` is told how far it is, and None when it is done;
+    `slice_share` says when a slice of both specs is small enough to ask (Differ)."""
+    d = Differ(old, new, timeout_ms, old_label, new_label, progress, slice_share)
     d.verdict_changes()
     if with_goals:
         d.goals_and_examples(timeout_ms)

@@ -3,7 +3,8 @@
 Every spec the generator makes is small enough to enumerate, so each claim of the solver-based
 commands is checked situation by situation with the plain evaluator:
 - a diff's cover is complete (every changed situation lies under an item of its group) and
-  exact (every situation under an item changes as the group says);
+  exact (every situation under an item changes as the group says), asked of both whole specs
+  or of the slices of both where the provisions that differ can apply;
 - diff(R, R) is empty;
 - an action that changing_actions (read off the provisions, no solver) leaves out keeps its
   verdict in every situation, when one provision's condition is replaced by another's;
@@ -18,6 +19,7 @@ commands is checked situation by situation with the plain evaluator:
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, assume, given, settings
 import itertools
 
@@ -43,14 +45,15 @@ def changed_by_brute_force(old, new):
     return out
 
 
+@pytest.mark.parametrize("slice_share", [0.0, 1.0])  # never cut into slices; cut wherever the change allows
 @FAST
 @given(spec_plans(), st.data())
-def test_impact_cover_is_complete_and_exact(plan, data):
+def test_impact_cover_is_complete_and_exact(slice_share, plan, data):
     spec = load(plan.text)
     assume(spec.provisions)
     pid = data.draw(st.sampled_from(sorted(spec.provisions)))
     smaller = without_provision(spec, pid)
-    result = diff(spec, smaller, with_goals=False)
+    result = diff(spec, smaller, with_goals=False, slice_share=slice_share)
     assert not result.incomplete and not result.unknown
     truth = changed_by_brute_force(spec, smaller)
     assert set(result.changes) == set(truth)
@@ -98,8 +101,13 @@ def test_an_action_read_off_as_unchanging_keeps_every_verdict(plan, data):
         before, after = evaluate(spec, situation), evaluate(changed, situation)
         for action in unchanging:
             assert before.verdicts[action] == after.verdicts[action], (action, situation)
-    result = diff(spec, changed, with_goals=False)
-    assert not {key[0] for key in result.changes} & unchanging
+    for share in (0.0, 1.0):
+        result = diff(spec, changed, with_goals=False, slice_share=share)
+        assert not {key[0] for key in result.changes} & unchanging
+        truth = changed_by_brute_force(spec, changed)
+        assert set(result.changes) == set(truth)
+        for key, items in result.changes.items():
+            assert all(any(inside(situation, item.conditions) for item in items) for situation in truth[key])
 
 
 def _draw_partial(spec, data, min_size: int = 0) -> dict:
