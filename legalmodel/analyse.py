@@ -22,7 +22,7 @@ from . import model as m
 from .boxes import box_of, disjoint, given_box, intersect, meeting_pairs, provision_boxes
 from .encode import Encoding, all_of, any_of, negate
 from .source import SourceFile, Span
-from .solving import WHOLE, Condition, Part, Session, Slices, Unknown  # noqa: F401  (Condition: API)
+from .solving import WHOLE, Condition, Part, Session, Slices, Unknown, cuts_with  # noqa: F401  (Condition: API)
 from .evaluate import assumptions_hold, evaluate
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -216,10 +216,13 @@ class Analyser:
         session.bound(read or ())
         if read is not None and relevant is not None:
             relevant = [f for f in relevant if f in read]
-        situation = session.least(situation, wanted, fixed, read=read)
+        pinned = {f: v for f, (v,) in (part.region or {}).items() if f not in fixed}  # the slice's value: nothing to seek
+        cuts = self.cuts if part.cuts is None or self.cuts is None else part.cuts
+        situation = session.least(situation, wanted, {**fixed, **pinned}, read=read,
+                                  cuts=cuts_with(cuts, [c for cs in avoid for c in cs]))
         self._confirm(situation, part, expect, what)
         relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
-        conditions = session.generalise(situation, prop, relevant, fixed, self.cuts)
+        conditions = session.generalise(situation, prop, relevant, fixed, cuts)
         within = part.within(conditions, relevant, fixed)
         if within != conditions:
             # the slice's own condition was added: keep it only where the whole spec needs it

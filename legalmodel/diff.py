@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, SpecErrors
 from .boxes import EMPTY, pivot, provision_boxes
 from .encode import Encoding, all_of, facts_of, negate
 from .evaluate import Evaluation, evaluate
-from .solving import Condition, Part, Session, Unknown
+from .solving import Condition, Part, Session, Unknown, cuts_with
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})
@@ -164,6 +164,7 @@ class DiffPart:
     new_among: tuple[str, ...] | None = None
     read: frozenset[str] | None = None
     pin: Part | None = None  # a slice's part of the old spec, whose `within` adds the slice's condition
+    cuts: dict | None = None  # model.spec_cuts of a slice's provisions (None: of both whole specs)
 
 
 class Differ:
@@ -269,7 +270,8 @@ class Differ:
                               self.timeout_ms, self._tally)
             session.bounded = set(read)
             self._slices[value] = DiffPart(session, old_enc, new_enc, among[0], among[1], frozenset(read),
-                                           Part(old_enc, session, among[0], region))
+                                           Part(old_enc, session, among[0], region),
+                                           m.spec_cuts(self.old, self.new, members=tuple(among)))
         return self._slices[value]
 
     # ---- evidence --------------------------------------------------------------------------
@@ -278,10 +280,13 @@ class Differ:
                 part: DiffPart | None = None) -> Change:
         part = part or DiffPart(self.session, self.old_enc, self.new_enc)
         session = part.session
+        if part.cuts is not None and cuts is not None:
+            cuts = part.cuts
         read = None if part.read is None else part.read | {c.fact for cs in avoid for c in cs}
         session.bound(read or ())
+        pinned = {} if part.pin is None else {f: v for f, (v,) in part.pin.region.items()}  # nothing to seek
         situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
-                                  read=read)
+                                  pinned, read=read, cuts=cuts_with(cuts, [c for cs in avoid for c in cs]))
         e_old = evaluate(self.old, _restrict(situation, self.old), part.old_among)
         e_new = evaluate(self.new, _restrict(situation, self.new), part.new_among)
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:

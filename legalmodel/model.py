@@ -216,12 +216,14 @@ def cuts_in(exprs, cuts: dict | None = None) -> dict:
     return cuts
 
 
-def spec_cuts(*specs: "CheckedSpec") -> dict:
+def spec_cuts(*specs: "CheckedSpec", members: tuple[list[str], ...] | None = None) -> dict:
     """cuts_in over everything a question about the specs' verdicts and goals can name: the
-    conditions of their provisions, assumptions and goals."""
+    conditions of their provisions (only `members`, one list per spec, in a slice where no
+    other can apply), assumptions and goals."""
     cuts: dict = {}
-    for spec in specs:
-        cuts_in([p.condition for p in spec.provisions.values()] + [a.condition for a in spec.assumptions]
+    for n, spec in enumerate(specs):
+        pids = spec.provisions if members is None else members[n]
+        cuts_in([spec.provisions[pid].condition for pid in pids] + [a.condition for a in spec.assumptions]
                 + [g.condition for g in spec.goals], cuts)
     return {f: (None if c is None else tuple(sorted(c))) for f, c in cuts.items()}
 

@@ -72,6 +72,19 @@ def preferred_core(items: list, conflict_in) -> list | None:
         candidates = candidates[:high - 1]
 
 
+def cuts_with(cuts: dict | None, conditions) -> dict | None:
+    """`cuts` (model.spec_cuts) and where these conditions' ranges stop holding: the cuts of
+    questions that also name the conditions (the regions a witness must stay outside of)."""
+    if cuts is None:
+        return None
+    out = dict(cuts)
+    for c in conditions:
+        if c.kind == "range" and out.get(c.fact, ()) is not None:
+            bounds = {x for x in (c.low, None if c.high is None else c.high + 1) if x is not None}
+            out[c.fact] = tuple(sorted(set(out.get(c.fact, ())) | bounds))
+    return out
+
+
 class Unknown(Exception):
     """The solver could not decide a question within its time limit."""
 
@@ -264,7 +277,7 @@ class Session:
 
 
     def least(self, situation: dict, formulas: list, fixed: dict | None = None, until: str | None = None,
-              read: set[str] | None = None) -> dict:
+              read: set[str] | None = None, cuts: dict | None = None) -> dict:
         """The first situation, in the order of the facts' declarations and of their values,
         where all `formulas` hold; `situation` is one where they do. Evidence starts from this
         point rather than from whichever model the solver returned, so the same spec gives the
@@ -273,7 +286,9 @@ class Session:
         are made first, and only they are read back from the solver: the others keep their
         values in `situation`, which need not fit them any more. `read` names the facts the
         formulas and the solver's constraints mention, when that is known (in a slice): the
-        others take their first value without a question."""
+        others take their first value without a question. `cuts` (model.cuts, of everything
+        the formulas and the assumptions name, when known) limits the search for an integer's
+        least value to the values where its comparisons change."""
         enc = self.enc_facts
         s = self.solver
         fixed = fixed or {}
@@ -376,7 +391,23 @@ class Session:
                 name = names[i]
                 t = self.facts[name].type
                 var = enc.vars[name]
-                if not isinstance(t, m.BoolType):  # a boolean that cannot be false is true
+                at = None if cuts is None or not isinstance(t, m.IntType) else cuts.get(name, ())
+                if at is not None:
+                    # the least feasible number is where a comparison changes: searched there
+                    values = sorted({c for c in at if t.low < c < current[name]} | {current[name]})
+                    lo, hi = 0, len(values) - 1  # the least feasible value is among values[lo..hi]
+                    while lo < hi:
+                        mid = (lo + hi) // 2
+                        answer = feasible(var <= values[mid])
+                        if answer is None:
+                            break
+                        if answer:
+                            hi = max(k for k in range(mid + 1) if values[k] <= current[name])
+                        else:
+                            lo = mid + 1
+                    if answer is not None and current[name] != values[lo]:
+                        answer = feasible(var <= values[lo])  # a situation with it
+                elif not isinstance(t, m.BoolType):  # a boolean that cannot be false is true
                     # the least feasible value (an enumeration by the order of its values)
                     index = (lambda v: v) if isinstance(t, m.IntType) else t.members.index
                     lo, hi = (t.low if isinstance(t, m.IntType) else 0) + 1, index(current[name])
@@ -601,6 +632,7 @@ class Part:
     among: tuple[str, ...] | None  # in the spec's order of evaluation (CheckedSpec.order)
     region: dict | None = None  # the slice's box: one fact with one value
     mentioned: frozenset[str] | None = None  # the facts its provisions, assumptions and box name
+    cuts: dict | None = None  # model.spec_cuts of what its questions name (None: the whole spec's)
 
     def within(self, conditions: tuple[Condition, ...], relevant: list[str], fixed: dict) -> tuple[Condition, ...]:
         """Conditions generalised inside the slice, with the slice's own condition added: in
@@ -718,7 +750,8 @@ class Slices:
             own = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
             region = {self.key: frozenset([value])}
             self._parts[value] = Part(enc, host.pinned(pins[value]), tuple(sorted(own, key=self._order_index.__getitem__)),
-                                      region, frozenset(facts_of(self.spec, own, region)))
+                                      region, frozenset(facts_of(self.spec, own, region)),
+                                      m.spec_cuts(self.spec, members=(own,)))
         return self._parts[value]
 
     def _host(self, index: int) -> tuple[Encoding, Session, dict]:
