@@ -61,14 +61,32 @@ def same(left: z3.ExprRef, right: z3.ExprRef) -> z3.BoolRef:
     return z3.BoolRef(z3.Z3_mk_eq(left.ctx.ref(), left.as_ast(), right.as_ast()), left.ctx)
 
 
+def _compare(make):
+    def compare(left: z3.ExprRef, right: z3.ExprRef) -> z3.BoolRef:
+        return z3.BoolRef(make(left.ctx.ref(), left.as_ast(), right.as_ast()), left.ctx)
+    return compare
+
+
+# comparisons of two terms of one sort, built as the C API builds them (the Python operators
+# check and coerce their operands first, which cost most of the time of encoding a large law)
 _CMP = {
-    "=": lambda a, b: a == b,
-    "!=": lambda a, b: a != b,
-    "<": lambda a, b: a < b,
-    "<=": lambda a, b: a <= b,
-    ">": lambda a, b: a > b,
-    ">=": lambda a, b: a >= b,
+    "=": same,
+    "!=": lambda a, b: negate(same(a, b)),
+    "<": _compare(z3.Z3_mk_lt),
+    "<=": _compare(z3.Z3_mk_le),
+    ">": _compare(z3.Z3_mk_gt),
+    ">=": _compare(z3.Z3_mk_ge),
 }
+
+
+_INDEX: dict[tuple[str, ...], dict[str, int]] = {}  # an enumeration's members → their positions
+
+
+def boolean(name: str, ctx: z3.Context | None = None) -> z3.BoolRef:
+    """A Boolean constant of this name (z3.Bool, without the Python API's checks)."""
+    ctx = ctx or z3.main_ctx()
+    symbol = z3.Z3_mk_string_symbol(ctx.ref(), name)
+    return z3.BoolRef(z3.Z3_mk_const(ctx.ref(), symbol, z3.Z3_mk_bool_sort(ctx.ref())), ctx)
 
 
 def make_solver(timeout_ms: int | None) -> z3.Solver:
@@ -182,12 +200,13 @@ class Encoding:
         self._by_modality: dict[tuple[str, str], list[str]] = {}
         self._firsts: dict | None = None  # every fact's first value, for decode
         if whole is not None:
-            self.vars, self._equals, self._firsts = whole.vars, whole._equals, whole.firsts()
+            self.vars, self._equals, self._firsts, self._values = whole.vars, whole._equals, whole.firsts(), whole._values
             self.assumptions, self.domain_of = whole.assumptions, whole.domain_of
             self.domain = [term for name, term in whole.domain_of.items() if bounded is None or name in bounded]
         else:
             self.vars = {}
             self._equals: dict[tuple[str, object], z3.BoolRef] = {}
+            self._values: dict[tuple[type, object], z3.ExprRef] = {}
             for name, fact in self.facts.items():
                 make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
                 self.vars[name] = make(f"fact:{name}")
@@ -201,8 +220,8 @@ class Encoding:
             self.domain = list(self.domain_of.values())
             self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
         pids = list(spec.provisions) if members is None else members
-        self.triggered = _Slice({pid: z3.Bool(f"{prefix}triggered:{pid}") for pid in pids}, members is not None)
-        self.in_force = _Slice({pid: z3.Bool(f"{prefix}in_force:{pid}") for pid in pids}, members is not None)
+        self.triggered = _Slice({pid: boolean(f"{prefix}triggered:{pid}") for pid in pids}, members is not None)
+        self.in_force = _Slice({pid: boolean(f"{prefix}in_force:{pid}") for pid in pids}, members is not None)
         self.definitions: list[z3.BoolRef] = []
         if region:
             self.definitions.append(self.region_formula(region))
@@ -217,25 +236,37 @@ class Encoding:
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {}
         for action in spec.actions:
             for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
-                const = z3.Bool(f"{prefix}{modality}:{action}")
+                const = boolean(f"{prefix}{modality}:{action}")
                 self.definitions.append(same(const, any_of([self.in_force[pid] for pid in self._members(action, modality)])))
                 self.any_in_force[(action, modality)] = const
 
     # ---- expressions ------------------------------------------------------------------------
 
     def enum_index(self, fact: str, value: str) -> int:
-        return self.facts[fact].type.members.index(value)
+        members = self.facts[fact].type.members
+        index = _INDEX.get(members)
+        if index is None:  # an enumeration of a thousand kinds of information is looked up often
+            index = _INDEX[members] = {v: i for i, v in enumerate(members)}
+        return index[value]
 
     def expr(self, e: m.Expr) -> z3.ExprRef:
         return self._expr(e, None)
 
     def _const(self, c: m.Const, partner: m.Expr | None):
         if isinstance(c.value, bool):
-            return z3.BoolVal(c.value)
+            return self._value(c.value)
         if isinstance(c.value, int):
-            return z3.IntVal(c.value)
+            return self._value(c.value)
         assert isinstance(partner, m.FactRef), "enumeration values are compared with facts"
-        return z3.IntVal(self.enum_index(partner.fact, c.value))
+        return self._value(self.enum_index(partner.fact, c.value))
+
+    def _value(self, value: bool | int) -> z3.ExprRef:
+        """A Boolean or integer value as a term, built once (z3.IntVal is slow)."""
+        key = (type(value), value)
+        term = self._values.get(key)
+        if term is None:
+            term = self._values[key] = z3.BoolVal(value) if isinstance(value, bool) else z3.IntVal(value)
+        return term
 
     def _expr(self, e: m.Expr, partner: m.Expr | None) -> z3.ExprRef:
         if isinstance(e, m.Const):
@@ -258,7 +289,7 @@ class Encoding:
             return _CMP[e.op](left, right)
         if isinstance(e, m.InE):
             operand = self._expr(e.operand, None)
-            inside = any_of([operand == self._const(c, e.operand) for c in e.values]) if e.values else z3.BoolVal(False)
+            inside = any_of([same(operand, self._const(c, e.operand)) for c in e.values]) if e.values else z3.BoolVal(False)
             return negate(inside) if e.negated else inside
         if isinstance(e, m.AppliesE):
             return any_of([self.triggered[p] for p in e.provisions]) if e.provisions else z3.BoolVal(False)
@@ -389,10 +420,7 @@ class Encoding:
         term = self._equals.get(key)
         if term is None:
             t = self.facts[fact].type
-            if isinstance(t, m.EnumType):
-                term = self.vars[fact] == self.enum_index(fact, value)
-            else:
-                term = self.vars[fact] == value
+            term = same(self.vars[fact], self._value(self.enum_index(fact, value) if isinstance(t, m.EnumType) else value))
             self._equals[key] = term
         return term
 

@@ -15,7 +15,7 @@ import z3
 
 from . import model as m
 from .boxes import EMPTY, pivot
-from .encode import (Encoding, all_of, any_of, assert_term, ast_id, check_under, facts_of, first_value, implies,
+from .encode import (Encoding, all_of, any_of, assert_term, ast_id, boolean, check_under, facts_of, first_value, implies,
                      make_solver, negate, unsat_core_ids)
 
 
@@ -163,7 +163,7 @@ class Session:
             assert_term(self.solver, term)
         self.assume_lits = []
         for i, formula in enumerate(assumptions):
-            lit = z3.Bool(f"assume:{i}")
+            lit = boolean(f"assume:{i}")
             assert_term(self.solver, implies(lit, formula))
             self.assume_lits.append(lit)
         self.lits = self.assume_lits  # assumed in every question: the spec's assumptions, and a pin
@@ -348,7 +348,7 @@ class Session:
                 if isinstance(self.facts[n].type, m.BoolType):
                     at_first[n] = negate(var)
                 else:
-                    at_first[n] = z3.Bool(f"first:{n}")
+                    at_first[n] = boolean(f"first:{n}")
                     assert_term(s, implies(at_first[n], enc.equals(n, first[n])))
             at_first_id = {n: ast_id(x) for n, x in at_first.items()}
             i = 0
@@ -461,7 +461,7 @@ class Session:
                     literals.append((fact, "eq", enc.equals(fact, v)))
             indicators = []
             for i, (_f, _k, formula) in enumerate(literals):
-                ind = z3.Bool(f"lit:{i}")
+                ind = boolean(f"lit:{i}")
                 assert_term(s, implies(ind, formula))
                 indicators.append(ind)
 
@@ -481,7 +481,7 @@ class Session:
 
             def fresh(formula) -> z3.BoolRef:
                 counter[0] += 1
-                ind = z3.Bool(f"widen:{counter[0]}")
+                ind = boolean(f"widen:{counter[0]}")
                 assert_term(s, implies(ind, formula))
                 return ind
 
@@ -768,7 +768,7 @@ class Slices:
             host.bounded = bounded
             pins = {}
             for value in values:  # at the solver's first level, before any question
-                pins[value] = z3.Bool(f"slice:{self.key}={value}")
+                pins[value] = boolean(f"slice:{self.key}={value}")
                 assert_term(host.solver, implies(pins[value], enc.equals(self.key, value)))
             self._hosts[index] = (enc, host, pins)
         return self._hosts[index]
