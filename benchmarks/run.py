@@ -19,6 +19,7 @@ Writes benchmarks/results.md and benchmarks/results.json, and prints the Markdow
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import math
 import os
@@ -214,8 +215,23 @@ def main() -> None:
     print(md)
 
 
+@functools.lru_cache(maxsize=1)
 def _machine() -> str:
-    return f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
+    return (f"{platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+            f"10^7 Python additions in {_calibration():.2f} s")
+
+
+def _calibration() -> float:
+    """The best of three runs of a fixed pure-Python loop: how fast this machine is today,
+    so that runs on different machines (or one virtual machine on different days) compare."""
+    best = float("inf")
+    for _ in range(3):
+        started = time.perf_counter()
+        total = 0
+        for i in range(10 ** 7):
+            total += i
+        best = min(best, time.perf_counter() - started)
+    return best
 
 
 def _save(rows: list[dict], args) -> None:

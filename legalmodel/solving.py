@@ -19,6 +19,30 @@ from .encode import (Encoding, all_of, any_of, assert_term, ast_id, boolean, che
                      make_solver, negate, unsat_core_ids)
 
 
+def shortest_unsatisfiable(low: int, high: int, ask) -> int | None:
+    """The length of the shortest unsatisfiable prefix of a list, given a length `low` whose
+    prefix is satisfiable (-1: not even the empty one is known to be) and a length `high`
+    whose prefix is not. `ask(length)` answers None (time limit) or, for the prefix of that
+    length, ("sat", n): it is satisfiable, and so is the prefix of length n ≥ length (a model
+    may show more); or ("unsat", n): it is not, and neither is the prefix of length n ≤ length
+    (where an unsat core ends). A solver's core is often minimal, so the question just below
+    the core's end comes first, and the range is halved once a core cuts no deeper than asked:
+    most answers then take a question or two, not a binary search."""
+    tight = True
+    while high - low > 1:
+        mid = high - 1 if tight else (low + high) // 2
+        answer = ask(mid)
+        if answer is None:
+            return None
+        verdict, n = answer
+        if verdict == "sat":
+            low = min(n, high - 1)
+        else:
+            tight = n < mid
+            high = n
+    return high
+
+
 def preferred_core(items: list, conflict_in) -> list | None:
     """A minimal subset of `items` (distinct hashable values, such as indices) that is
     unsatisfiable (with whatever the solver already holds), chosen by the items' order alone:
@@ -48,24 +72,22 @@ def preferred_core(items: list, conflict_in) -> list | None:
         return None
     chosen: list = []  # from the back; chosen + candidates is unsatisfiable, and holds `core`
     candidates = list(items)  # always a prefix of items
+
+    def end(core) -> int:  # where the core ends among the candidates
+        return max((position[x] + 1 for x in core if position[x] < len(candidates)), default=0)
+
+    def prefix(length: int):
+        nonlocal core
+        answer = ask(chosen + candidates[:length])
+        if answer is None or answer is False:
+            return None if answer is None else ("sat", length)
+        core = answer
+        return "unsat", end(core)
+
     while True:
-        # `high`: the prefix of candidates of this length is unsatisfiable with the chosen items
-        ends = [position[x] + 1 for x in core if position[x] < len(candidates)]
-        high = max(ends, default=0)
-        low = -1  # the prefix of this length is satisfiable with them (-1: not known of the empty one)
-        tight = True  # ask just below the core's end first: a solver's core is often minimal
-        while high - low > 1:
-            mid = high - 1 if tight else (low + high) // 2
-            answer = ask(chosen + candidates[:mid])
-            if answer is None:
-                return None
-            if answer is False:
-                low = mid
-                continue
-            core = answer
-            cut = max((position[x] + 1 for x in core if position[x] < len(candidates)), default=0)
-            tight = cut < mid  # the core cut deeper than asked: trust the next one too
-            high = cut
+        high = shortest_unsatisfiable(-1, end(core), prefix)
+        if high is None:
+            return None
         if high == 0:  # the chosen items are unsatisfiable by themselves
             return sorted(chosen, key=position.__getitem__)
         chosen.append(candidates[high - 1])
@@ -367,26 +389,21 @@ class Session:
                     break
                 if answer is False:
                     continue  # `current` has them all first now
-                # names[i:i+low] can all be first (current has them so), names[i:i+high] cannot
-                low, high, tight = 0, max(answer) + 1, True
-                while high - low > 1:
-                    mid = high - 1 if tight else (low + high) // 2
-                    answer = ask(run[:mid])
-                    if answer is None:
-                        break
-                    if answer is False:
-                        low = mid
-                        while low < high - 1 and current[names[i + low]] == first[names[i + low]]:
-                            low += 1
-                        continue
-                    cut = max(answer) + 1
-                    tight = cut < mid  # the core cut deeper than asked: trust the next one too
-                    high = cut
-                if answer is None:
+                def prefix(length: int):
+                    answer = ask(run[:length])
+                    if answer is None or answer is not False:
+                        return None if answer is None else ("unsat", max(answer) + 1)
+                    while length < len(run) and current[run[length]] == first[run[length]]:
+                        length += 1  # the model has more of them first
+                    return "sat", length
+
+                # names[i:i+high] cannot all be first; names[i:i+high-1] can, as `current` has them
+                high = shortest_unsatisfiable(0, max(answer) + 1, prefix)
+                if high is None:
                     break
-                for name in names[i:i + low]:
+                for name in names[i:i + high - 1]:
                     assert_term(s, enc.equals(name, first[name]))
-                i += low
+                i += high - 1
                 # names[i] cannot take its first value: its least feasible one
                 name = names[i]
                 t = self.facts[name].type
