@@ -364,16 +364,34 @@ class Analyser:
             lambda p, evaluation: p in seen_in(evaluation), lambda p: self.boxes[p])
 
     def dead_provisions(self) -> None:
-        """Dead: triggered in no situation. Never in force: triggered somewhere, in force nowhere."""
+        """Dead: triggered in no situation. Never in force: triggered somewhere, in force nowhere.
+        A provision in force somewhere is triggered there, so where each is in force is asked
+        first, and whether it applies at all only of those never seen in force: most laws
+        have few of them, and the second sweep costs nearly nothing."""
         spec, enc = self.spec, self.enc
-        dead, undecided = self._sweep(list(spec.provisions), "triggered", lambda e: e.triggered)
-        for pid in undecided:  # the batched question timed out: ask one by one
-            try:
-                if not self.possible(enc.triggered[pid]):
-                    dead.append(pid)
-            except Unknown as u:
-                self.unknown(pid, spec.provisions[pid].span, f"whether {pid} can apply", u.reason)
-        for pid in sorted(dead, key=list(spec.provisions).index):
+        position = {pid: i for i, pid in enumerate(spec.provisions)}
+
+        def one_by_one(undecided, constants, found, unknown) -> None:
+            for pid in undecided:  # the batched question timed out: ask one by one
+                try:
+                    if not self.possible(getattr(enc, constants)[pid]):
+                        found.append(pid)
+                except Unknown as u:
+                    unknown[pid] = u.reason
+
+        not_in_force, undecided = self._sweep(list(spec.provisions), "in_force", lambda e: e.in_force)
+        unknown_in_force: dict[str, str] = {}
+        one_by_one(undecided, "in_force", not_in_force, unknown_in_force)
+        dead, undecided = self._sweep(sorted([*not_in_force, *unknown_in_force], key=position.__getitem__),
+                                      "triggered", lambda e: e.triggered)
+        unknown_triggered: dict[str, str] = {}
+        one_by_one(undecided, "triggered", dead, unknown_triggered)
+        for pid, reason in unknown_triggered.items():
+            self.unknown(pid, spec.provisions[pid].span, f"whether {pid} can apply", reason)
+        for pid, reason in unknown_in_force.items():
+            if pid not in dead and pid not in unknown_triggered:
+                self.unknown(pid, spec.provisions[pid].span, f"whether {pid} is ever in force", reason)
+        for pid in sorted(dead, key=position.__getitem__):
             p = spec.provisions[pid]
             blamed = [spec.assumptions[i] for i in (self.session.blame(enc.triggered[pid]) or [])]
             details = tuple(
@@ -382,15 +400,8 @@ class Analyser:
             self.add(Finding("dead-provision", WARNING,
                              f"{pid} can never apply: no situation meets its condition",
                              pid, p.span, p.action, (pid,), (), details))
-        alive = [pid for pid in spec.provisions if pid not in dead and pid not in undecided]
-        never, undecided = self._sweep(alive, "in_force", lambda e: e.in_force)
-        for pid in undecided:
-            try:
-                if not self.possible(enc.in_force[pid]):
-                    never.append(pid)
-            except Unknown as u:
-                self.unknown(pid, spec.provisions[pid].span, f"whether {pid} is ever in force", u.reason)
-        for pid in sorted(never, key=list(spec.provisions).index):
+        never = [pid for pid in not_in_force if pid not in dead and pid not in unknown_triggered]
+        for pid in sorted(never, key=position.__getitem__):
             p = spec.provisions[pid]
             relevant = self.relevant_facts({p.action})
             part = self.part_for(self.boxes[pid])
