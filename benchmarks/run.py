@@ -11,7 +11,8 @@ changed, `explain` of one situation, and the peak memory of `check`. It reports 
 of the runs with the min and max. Beside it, the obvious alternative a drafter could script:
 enumerating every situation with the evaluator, run where it can finish within a minute,
 and otherwise the number of situations it would need. A measurement that exceeds --limit
-seconds is reported as not finished, with the limit.
+seconds is reported as not finished, with the limit. Each row records how long a fixed Python
+loop took just before it (a virtual machine's speed can change by half within an hour).
 
 Writes benchmarks/results.md and benchmarks/results.json, and prints the Markdown table.
 """
@@ -115,7 +116,7 @@ def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float
             dates: tuple[str, str] | None = None) -> dict:
     """One row of the table; `dates` (from, to) measures `diff` of a real spec between them."""
     py = sys.executable
-    row: dict = {"spec": name}
+    row: dict = {"spec": name, "calibration": _calibration()}  # how fast the machine is just now
     stage_runs = []
     for _ in range(runs):
         seconds, out = run([py, "-c", STAGE_SCRIPT, path] + ([as_of] if as_of else []), limit)
@@ -161,9 +162,9 @@ def _magnitude(n: int) -> str:
 
 
 def table(rows: list[dict], limit: float) -> str:
-    lines = ["| spec | parse | resolve | encode | analyses | check (process) | diff (1%) | explain | peak MiB "
+    lines = ["| spec | loop | parse | resolve | encode | analyses | check (process) | diff (1%) | explain | peak MiB "
              "| questions | enumeration |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         st = r.get("stages")
         if st:
@@ -176,7 +177,7 @@ def table(rows: list[dict], limit: float) -> str:
             an = parse = resolve = encode = f"not finished in {limit:.0f} s"
         enum = (f"{r['enumeration']:.2f} s" if r.get("enumeration") is not None
                 else f"{_magnitude(r['enumeration_situations'])} situations needed")
-        lines.append(f"| {r['spec']} | {parse} | {resolve} | {encode} | {an} | {fmt(r['check'])} | "
+        lines.append(f"| {r['spec']} | {r['calibration']:.2f} | {parse} | {resolve} | {encode} | {an} | {fmt(r['check'])} | "
                      f"{fmt(r.get('diff'))} | {fmt(r['explain'])} | {r.get('peak_mib', 0):.0f} | "
                      f"{r.get('questions', '—')} | {enum} |")
     return "\n".join(lines)
@@ -209,7 +210,8 @@ def main() -> None:
                             (first, second) if second else None))
         _save(rows, args)
     machine = _machine()
-    md = f"Machine: {machine}. Medians of {args.runs} runs (min–max), seconds.\n\n" + table(rows, args.limit) + "\n"
+    md = (f"Machine: {machine}. Medians of {args.runs} runs (min–max), seconds; `loop` is the seconds of 10^7 "
+          "Python additions just before the row, how fast the machine was then.\n\n" + table(rows, args.limit) + "\n")
     (HERE / "results.md").write_text(md, encoding="utf-8")
     _save(rows, args)
     print(md)
