@@ -142,50 +142,33 @@ Expr = FactRef | Const | NotE | AndE | OrE | ImpliesE | IffE | CmpE | InE | Appl
 TRUE = Const(True)
 
 
-def facts_in(expr: Expr) -> set[str]:
-    """The facts an expression mentions directly (not through `applies`)."""
-    found: set[str] = set()
-    stack = [expr]
+def nodes(*exprs: Expr):
+    """Every node of the expressions, the expressions themselves included (not through
+    `applies`: the provisions it names are not part of the expression)."""
+    stack = list(exprs)
     while stack:
         node = stack.pop()
-        if isinstance(node, FactRef):
-            found.add(node.fact)
-        elif isinstance(node, NotE):
+        yield node
+        if isinstance(node, NotE):
             stack.append(node.operand)
         elif isinstance(node, (AndE, OrE)):
             stack.extend(node.operands)
         elif isinstance(node, ImpliesE):
             stack.extend((node.premise, node.conclusion))
-        elif isinstance(node, IffE):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, CmpE):
+        elif isinstance(node, (IffE, CmpE)):
             stack.extend((node.left, node.right))
         elif isinstance(node, InE):
             stack.append(node.operand)
-    return found
+
+
+def facts_in(expr: Expr) -> set[str]:
+    """The facts an expression mentions directly (not through `applies`)."""
+    return {node.fact for node in nodes(expr) if isinstance(node, FactRef)}
 
 
 def applied_in(expr: Expr) -> set[str]:
     """The provisions an expression asks about with `applies(...)`."""
-    found: set[str] = set()
-    stack = [expr]
-    while stack:
-        node = stack.pop()
-        if isinstance(node, AppliesE):
-            found.update(node.provisions)
-        elif isinstance(node, NotE):
-            stack.append(node.operand)
-        elif isinstance(node, (AndE, OrE)):
-            stack.extend(node.operands)
-        elif isinstance(node, ImpliesE):
-            stack.extend((node.premise, node.conclusion))
-        elif isinstance(node, IffE):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, CmpE):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, InE):
-            stack.append(node.operand)
-    return found
+    return {pid for node in nodes(expr) if isinstance(node, AppliesE) for pid in node.provisions}
 
 
 def cuts_in(exprs, cuts: dict | None = None) -> dict:
@@ -193,26 +176,17 @@ def cuts_in(exprs, cuts: dict | None = None) -> dict:
     is compared with, c and c + 1 (a comparison is the same for every value between two cuts).
     A fact compared with another fact maps to None: any value may be a cut. Adds to `cuts`."""
     cuts = {} if cuts is None else cuts
-    stack = list(exprs)
-    while stack:
-        node = stack.pop()
-        if isinstance(node, (CmpE, InE)):
-            sides = (node.left, node.right) if isinstance(node, CmpE) else (node.operand, *node.values)
-            facts = [x.fact for x in sides if isinstance(x, FactRef)]
-            constants = [x.value for x in sides if isinstance(x, Const) and type(x.value) is int]
-            for fact in facts:
-                if len(facts) > 1:
-                    cuts[fact] = None
-                elif cuts.get(fact, ()) is not None:
-                    cuts[fact] = set(cuts.get(fact, ())) | {c for v in constants for c in (v, v + 1)}
-        elif isinstance(node, NotE):
-            stack.append(node.operand)
-        elif isinstance(node, (AndE, OrE)):
-            stack.extend(node.operands)
-        elif isinstance(node, ImpliesE):
-            stack.extend((node.premise, node.conclusion))
-        elif isinstance(node, IffE):
-            stack.extend((node.left, node.right))
+    for node in nodes(*exprs):
+        if not isinstance(node, (CmpE, InE)):
+            continue
+        sides = (node.left, node.right) if isinstance(node, CmpE) else (node.operand, *node.values)
+        facts = [x.fact for x in sides if isinstance(x, FactRef)]
+        constants = [x.value for x in sides if isinstance(x, Const) and type(x.value) is int]
+        for fact in facts:
+            if len(facts) > 1:
+                cuts[fact] = None
+            elif cuts.get(fact, ()) is not None:
+                cuts[fact] = set(cuts.get(fact, ())) | {c for v in constants for c in (v, v + 1)}
     return cuts
 
 
