@@ -419,7 +419,9 @@ class Session:
                         if answer is None:
                             break
                         if answer:
-                            hi = max(k for k in range(mid + 1) if values[k] <= current[name])
+                            if current[name] not in values:  # a value between cuts: keep it a candidate
+                                values = sorted({*values, current[name]})
+                            hi = values.index(current[name])
                         else:
                             lo = mid + 1
                     if answer is not None and current[name] != values[lo]:

@@ -45,8 +45,14 @@ def changed_by_brute_force(old, new):
     return out
 
 
+# two runs of a property test that had 500 examples in CI: 300 each keeps CI's time
+TWICE = settings(parent=FAST, max_examples=min(settings.default.max_examples, 300))
+# brute force and two diffs an example
+HEAVY = settings(parent=FAST, max_examples=min(settings.default.max_examples, 150))
+
+
 @pytest.mark.parametrize("slice_share", [0.0, 1.0])  # never cut into slices; cut wherever the change allows
-@FAST
+@TWICE
 @given(spec_plans(), st.data())
 def test_impact_cover_is_complete_and_exact(slice_share, plan, data):
     spec = load(plan.text)
@@ -78,7 +84,7 @@ def test_a_spec_compared_with_itself_changes_nothing(plan):
     assert all(e["before"] == e["after"] for e in result.examples)
 
 
-@FAST
+@HEAVY
 @given(spec_plans(), st.data())
 def test_an_action_read_off_as_unchanging_keeps_every_verdict(plan, data):
     from dataclasses import replace

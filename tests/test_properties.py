@@ -704,6 +704,7 @@ def test_slices_change_no_finding_goal_example_or_first_witness(plan):
     assert _outcome(analyse(spec, slice_share=1.0)) == _outcome(analyse(spec, slice_share=0.0))
 
 
+@settings(parent=settings.default, max_examples=min(settings.default.max_examples, 150))  # two analyses an example
 @given(spec_plans())
 def test_bounds_searched_where_comparisons_change_are_those_of_a_search_of_every_value(plan):
     """Session.generalise searches an integer's bounds only where its comparisons change
@@ -744,3 +745,18 @@ goal "g" act is permitted whenever x < 100
             analyser.cuts = None
         [goal] = analyser.run().goals
         assert goal["evidence"][0].cube_text() == expected, cuts
+
+
+def test_cuts_are_found_in_comparisons_nested_in_comparisons():
+    """A comparison of truth values may hold comparisons of numbers (`b != (x > 3)`): their
+    constants are cuts too (a cut missed would let the bound found depend on the solver's
+    model, and two checks of one spec differ)."""
+    spec = load_text('''law L "l"
+fact b: bool "b"
+fact x: 0..130 "x"
+fact y: 0..130 "y"
+action act "act" default permitted
+provision 1 § L "p" forbid act when b != (x > 3 or y in {7, 9})
+''')
+    cuts = m.spec_cuts(spec)
+    assert cuts["x"] == (3, 4) and cuts["y"] == (7, 8, 9, 10)
