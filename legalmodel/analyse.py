@@ -495,7 +495,7 @@ class Analyser:
         question per override whose boxes meet: a sweep first for where P and Q meet at all
         cost more than it saved, as in a law whose overrides are written where they matter
         nearly every override meets."""
-        spec, enc = self.spec, self.enc
+        spec = self.spec
         edges = [(pid, qid) for pid, p in spec.provisions.items() for qid in p.overrides]
         self.progress("idle overrides", 0, len(edges))
         idle: set[tuple[str, str]] = set()

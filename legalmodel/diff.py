@@ -20,7 +20,7 @@ from . import model as m
 from .analyse import Analyser, Disagreement, relevant_facts
 from .diagnostics import Diagnostic, SpecErrors
 from .boxes import EMPTY, pivot, provision_boxes
-from .encode import Encoding, all_of, facts_of, negate
+from .encode import Encoding, all_of, facts_of
 from .evaluate import Evaluation, evaluate
 from .solving import Condition, Part, Session, Unknown, cuts_with
 
