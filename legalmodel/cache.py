@@ -11,6 +11,7 @@ it is off by itself.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import pickle
@@ -67,11 +68,16 @@ def load_parsed(source: SourceFile):
     entry = _entry(source)
     if entry is None or not entry.is_file():
         return None
+    collecting = gc.isenabled()
+    gc.disable()  # reading makes a tree of new objects and no cycles: a collection would find nothing
     try:
         with entry.open("rb") as f:
             parsed = pickle.load(f)
     except Exception:  # a damaged or foreign entry is ignored, and replaced on the next store
         return None
+    finally:
+        if collecting:
+            gc.enable()
     if getattr(parsed, "source", None) != source:
         return None
     return parsed

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .source import Span, SourceFile, span_field
+from .source import Span, SourceFile, pickle_by_fields, span_field
 
 MAX_NESTING = 200
 MAX_FILE_BYTES = 20_000_000
@@ -370,3 +370,6 @@ Item = (
 class SpecFile:
     source: SourceFile
     items: tuple[Item, ...]
+
+
+pickle_by_fields(globals())
