@@ -14,6 +14,8 @@ which would otherwise make the questions grow with the square of the provisions.
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from . import model as m
 
 # A box: fact -> frozenset of values (bool, enum) or (low, high) (integers); a fact that is
@@ -102,7 +104,13 @@ def _union(boxes: list) -> Box | None:
 
 
 def _full(spec: m.CheckedSpec, fact: str):
-    t = spec.facts[fact].type
+    return _all_values(spec.facts[fact].type)
+
+
+@lru_cache(maxsize=256)
+def _all_values(t: m.FactType):
+    """Every value of a type: an interval, or a set (built once: an enumeration can have
+    a thousand members, and a law of ten thousand provisions asks for it at each)."""
     if isinstance(t, m.IntType):
         return (t.low, t.high)
     return frozenset(t.values())

@@ -245,6 +245,10 @@ class Differ:
         """Each spec's facts, ranges and assumptions, with no provision: what slices share."""
         return Encoding(self.old, self.vocabulary, "old:", members=[]), Encoding(self.new, self.vocabulary, "new:", members=[])
 
+    @cached_property
+    def _rule_cuts(self) -> tuple[dict, dict]:
+        return m.rule_cuts(self.old), m.rule_cuts(self.new)
+
     def parts(self, action: str) -> list[DiffPart]:
         """Where to look for the situations whose verdict on `action` changes: both whole
         specs, or the slices of both that hold every such situation."""
@@ -271,7 +275,7 @@ class Differ:
             session.bounded = set(read)
             self._slices[value] = DiffPart(session, old_enc, new_enc, among[0], among[1], frozenset(read),
                                            Part(old_enc, session, among[0], region),
-                                           m.spec_cuts(self.old, self.new, members=tuple(among)))
+                                           m.spec_cuts(self.old, self.new, members=tuple(among), rules=self._rule_cuts))
         return self._slices[value]
 
     # ---- evidence --------------------------------------------------------------------------

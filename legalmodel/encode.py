@@ -89,9 +89,15 @@ def boolean(name: str, ctx: z3.Context | None = None) -> z3.BoolRef:
     return z3.BoolRef(z3.Z3_mk_const(ctx.ref(), symbol, z3.Z3_mk_bool_sort(ctx.ref())), ctx)
 
 
-def make_solver(timeout_ms: int | None) -> z3.Solver:
-    """Every solver legalmodel uses: deterministic seed, bounded time per check."""
-    solver = z3.Solver()
+def make_solver(timeout_ms: int | None, quantified: bool = False) -> z3.Solver:
+    """Every solver legalmodel uses: deterministic seed, bounded time per check.
+
+    Every formula is quantifier-free linear integer arithmetic over the facts (a Boolean is
+    a Boolean, an enumeration a number), so the solver is set up for that logic (QF_LIA)
+    instead of guessing the logic from the first question: a question of a law's slice then
+    takes a third of the time. `quantified`: the formulas have quantifiers (explain's
+    "every completion"), so Z3 picks its own setup."""
+    solver = z3.Solver() if quantified else z3.SolverFor("QF_LIA")
     solver.set("random_seed", 0)
     # try `true` first for each Boolean: a model then tends to trigger many provisions at
     # once, so a sweep (analyse._sweep) sees most of them in a few questions (192 → 61 on the
@@ -219,6 +225,9 @@ class Encoding:
                     self.domain_of[name] = all_of(v >= low, v <= high)
             self.domain = list(self.domain_of.values())
             self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
+        self._base = whole
+        self._conditions: dict[str, z3.BoolRef] = {}  # see condition()
+        self._plain: dict[str, z3.BoolRef | None] = {}  # see plain_condition()
         pids = list(spec.provisions) if members is None else members
         self.triggered = _Slice({pid: boolean(f"{prefix}triggered:{pid}") for pid in pids}, members is not None)
         self.in_force = _Slice({pid: boolean(f"{prefix}in_force:{pid}") for pid in pids}, members is not None)
@@ -227,7 +236,7 @@ class Encoding:
             self.definitions.append(self.region_formula(region))
         for pid in pids:
             p = spec.provisions[pid]
-            self.definitions.append(same(self.triggered[pid], self.expr(p.condition)))
+            self.definitions.append(same(self.triggered[pid], self.condition(pid)))
             overriders = [self.in_force[q] for q in spec.overridden_by[pid] if q in self.in_force]
             self.definitions.append(same(self.in_force[pid], all_of(self.triggered[pid], negate(any_of(overriders))))
                                     if overriders else same(self.in_force[pid], self.triggered[pid]))
@@ -251,6 +260,26 @@ class Encoding:
 
     def expr(self, e: m.Expr) -> z3.ExprRef:
         return self._expr(e, None)
+
+    def condition(self, pid: str) -> z3.BoolRef:
+        """A provision's condition as a term. One that asks no `applies` is the same term in a
+        slice as in the whole spec (they share the fact variables), so a slice takes it from
+        the whole spec's encoding, which builds each once."""
+        term = self._conditions.get(pid)
+        if term is None:
+            if self._base is not None and self._base.plain_condition(pid) is not None:
+                term = self._base.plain_condition(pid)
+            else:
+                term = self.expr(self.spec.provisions[pid].condition)
+            self._conditions[pid] = term
+        return term
+
+    def plain_condition(self, pid: str) -> z3.BoolRef | None:
+        """The condition's term when it asks no `applies` (which names provision constants,
+        different in a slice); None when it does."""
+        if pid not in self._plain:
+            self._plain[pid] = None if m.applied_in(self.spec.provisions[pid].condition) else self.condition(pid)
+        return self._plain[pid]
 
     def _const(self, c: m.Const, partner: m.Expr | None):
         if isinstance(c.value, bool):

@@ -424,7 +424,7 @@ class Explainer:
         spec, enc = self.spec, self.enc
         free = tuple(f for f in spec.facts if f not in given)
         names = list(given)
-        solver = make_solver(self.timeout_ms)
+        solver = make_solver(self.timeout_ms, quantified=True)
         for term in enc.background():
             assert_term(solver, term)
         for _a, formula in enc.assumptions:

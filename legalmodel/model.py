@@ -190,15 +190,25 @@ def cuts_in(exprs, cuts: dict | None = None) -> dict:
     return cuts
 
 
-def spec_cuts(*specs: "CheckedSpec", members: tuple[list[str], ...] | None = None) -> dict:
+def rule_cuts(spec: "CheckedSpec") -> dict:
+    """cuts_in of a spec's assumptions and goals: the part of spec_cuts that every slice of
+    the spec shares (a law of a thousand slices and a hundred goals need it once, not a
+    thousand times)."""
+    return cuts_in([a.condition for a in spec.assumptions] + [g.condition for g in spec.goals])
+
+
+def spec_cuts(*specs: "CheckedSpec", members: tuple[list[str], ...] | None = None,
+              rules: tuple[dict, ...] | None = None) -> dict:
     """cuts_in over everything a question about the specs' verdicts and goals can name: the
     conditions of their provisions (only `members`, one list per spec, in a slice where no
-    other can apply), assumptions and goals."""
+    other can apply), assumptions and goals (`rules`: their rule_cuts, one per spec, when
+    already known)."""
     cuts: dict = {}
     for n, spec in enumerate(specs):
         pids = spec.provisions if members is None else members[n]
-        cuts_in([spec.provisions[pid].condition for pid in pids] + [a.condition for a in spec.assumptions]
-                + [g.condition for g in spec.goals], cuts)
+        for fact, found in (rule_cuts(spec) if rules is None else rules[n]).items():
+            cuts[fact] = None if found is None or cuts.get(fact, ()) is None else set(cuts.get(fact, ())) | found
+        cuts_in([spec.provisions[pid].condition for pid in pids], cuts)
     return {f: (None if c is None else tuple(sorted(c))) for f, c in cuts.items()}
 
 
