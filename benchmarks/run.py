@@ -40,8 +40,10 @@ sys.path.insert(0, str(ROOT))
 from generate import generate  # noqa: E402
 
 STAGE_SCRIPT = r"""
-import json, resource, sys, time
+import gc, json, resource, sys, time
 t0 = time.perf_counter()
+from legalmodel.cli import GC_THRESHOLDS
+gc.set_threshold(*GC_THRESHOLDS)  # as the command line does
 from legalmodel.pipeline import discover, history_of, law_of, parse_unit
 from legalmodel.history import split
 from legalmodel.analyse import Analyser

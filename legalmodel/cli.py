@@ -8,6 +8,7 @@ used wrongly; 3 no findings, but some question could not be decided within the t
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 import time
@@ -859,8 +860,16 @@ def _date(value: str | None) -> str | None:
                                  "like 2016-10-05") from None
 
 
+# A run builds a spec's tree, model and encoding once and keeps them to the end, so the young
+# generation is collected every 50,000 allocations instead of every 700, and the older ones
+# less often: resolving the generated 10,000-provision spec took 2.6-3.2 s with Python's
+# defaults, 1.2-1.4 s with these
+GC_THRESHOLDS = (50_000, 20, 20)
+
+
 def run() -> None:
     """Console entry point: never a traceback for a user's mistake."""
+    gc.set_threshold(*GC_THRESHOLDS)
     try:
         main(standalone_mode=True)
     except RecursionError:

@@ -25,10 +25,10 @@ from itertools import combinations
 import z3
 
 from . import model as m
-from .analyse import Disagreement, relevant_facts
+from .analyse import Analyser, Disagreement, relevant_facts
 from .encode import Encoding, all_of, any_of, assert_term, implies, make_solver, negate
 from .evaluate import Evaluation, assumptions_hold, evaluate, value_of
-from .solving import Session, Unknown
+from .solving import Unknown
 
 GIVES = {m.PERMITTED: m.PERMIT, m.FORBIDDEN: m.FORBID, m.OBLIGATORY: m.OBLIGE}
 
@@ -150,8 +150,11 @@ class Explainer:
     def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000):
         self.spec = spec
         self.timeout_ms = timeout_ms
-        self.enc = Encoding(spec)
-        self.session = Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], timeout_ms)
+        # the analyser's encoding, solver and slices: a completion's situation and conditions
+        # are evidence as `check` finds it, asked of the slice it lies in when there is one
+        self.analyser = Analyser(spec, timeout_ms)
+        self.enc = self.analyser.enc
+        self.session = self.analyser.session
         self._quantified = None  # the encoding the smallest change of a partial situation quantifies over
 
     def trace(self, situation: dict, action: str) -> tuple[Evaluation, tuple[ProvisionTrace, ...]]:
@@ -196,8 +199,10 @@ class Explainer:
                 situation, conditions = dict(given), ()
             else:
                 model = self.session.sat(given_formula, prop)
-                situation = self.session.least(enc.decode(model), [given_formula, prop], given)
-                conditions = self.session.generalise(situation, prop, relevant, given)
+                evidence = self.analyser.evidence(
+                    model, lambda e, v=v: e.verdicts[action] == v and all(e.situation[f] == x for f, x in given.items()),
+                    f"`{action}` {v}", lambda enc, v=v: enc.verdict_is(action, v), relevant, dict(given))
+                situation, conditions = evidence.situation, evidence.conditions
             ev, trace = self.trace(situation, action)
             if ev.verdicts[action] != v:
                 raise Disagreement(f"the solver says `{action}` can be {v} here, the evaluator says "
