@@ -203,7 +203,8 @@ class Explainer:
                     model, lambda e, v=v: e.verdicts[action] == v and all(e.situation[f] == x for f, x in given.items()),
                     f"`{action}` {v}", lambda enc, v=v: enc.verdict_is(action, v), relevant, dict(given))
                 situation, conditions = evidence.situation, evidence.conditions
-            ev, trace = self.trace(situation, action)
+            # the trace is shown for a complete situation only (a partial one's is partial_trace)
+            ev, trace = self.trace(situation, action) if full else (evaluate(spec, situation), None)
             if ev.verdicts[action] != v:
                 raise Disagreement(f"the solver says `{action}` can be {v} here, the evaluator says "
                                    f"{ev.verdicts[action]}: {situation}")
