@@ -253,8 +253,8 @@ class Analyser:
             situation=situation,
             conditions=conditions,
             verdicts=dict(evaluation.verdicts),
-            in_force=tuple(p for p in self.spec.provisions if p in evaluation.in_force),
-            triggered=tuple(p for p in self.spec.provisions if p in evaluation.triggered),
+            in_force=tuple(sorted(evaluation.in_force, key=self.spec.position.__getitem__)),
+            triggered=tuple(sorted(evaluation.triggered, key=self.spec.position.__getitem__)),
             label=label,
         )
 
@@ -747,7 +747,7 @@ def relevant_facts(spec: m.CheckedSpec, actions, extra: m.Expr | None = None) ->
     found: set[str] = set()
     seen: set[tuple[str, bool]] = set()
     # (provision, whether its being in force matters, or only its being triggered)
-    stack = [(p.id, True) for p in spec.provisions.values() if p.action in actions]
+    stack = [(p.id, True) for action in actions for p in spec.provisions_for(action)]
     if extra is not None:
         found |= m.facts_in(extra)
         stack.extend((q, False) for q in m.applied_in(extra))

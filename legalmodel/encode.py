@@ -137,24 +137,28 @@ def ast_id(term: z3.ExprRef) -> int:
     return z3.Z3_get_ast_id(term.ctx.ref(), term.as_ast())
 
 
-def model_value(model: z3.ModelRef, term: z3.ExprRef) -> bool | int:
-    """The value of a Boolean or integer term in a model (with model completion), read through
-    the C API: the Python API's eval and is_true cost twice as much, once per fact per model."""
+def model_values(model: z3.ModelRef, terms: list[tuple[z3.ExprRef, bool]]) -> list[bool | int]:
+    """The values of Boolean or integer terms in a model (with model completion), each given
+    with whether it is Boolean. Read through the C API, once per fact per model: the Python
+    API's eval and is_true cost twice as much. A term's value is read before the next call
+    that makes a term, while Z3 keeps it alive itself (the context's last result), so it
+    needs no reference of ours."""
     ctx = model.ctx.ref()
+    handle = model.model
     result = (z3.Ast * 1)()
-    if not z3.Z3_model_eval(ctx, model.model, term.as_ast(), True, result):
-        raise RuntimeError("Z3 could not evaluate a term in its model")
-    value = result[0]
-    z3.Z3_inc_ref(ctx, value)
-    try:
-        if z3.Z3_get_sort_kind(ctx, z3.Z3_get_sort(ctx, value)) == z3.Z3_BOOL_SORT:
-            return z3.Z3_get_bool_value(ctx, value) == z3.Z3_L_TRUE
-        number = ctypes.c_int64()
-        if z3.Z3_get_numeral_int64(ctx, value, ctypes.byref(number)):
-            return number.value
-        return int(z3.Z3_get_numeral_string(ctx, value))  # beyond 64 bits (a range may be that wide)
-    finally:
-        z3.Z3_dec_ref(ctx, value)
+    number = ctypes.c_int64()
+    out: list[bool | int] = []
+    for term, is_bool in terms:
+        if not z3.Z3_model_eval(ctx, handle, term.as_ast(), True, result):
+            raise RuntimeError("Z3 could not evaluate a term in its model")
+        value = result[0]
+        if is_bool:
+            out.append(z3.Z3_get_bool_value(ctx, value) == z3.Z3_L_TRUE)
+        elif z3.Z3_get_numeral_int64(ctx, value, ctypes.byref(number)):
+            out.append(number.value)
+        else:  # beyond 64 bits (a range may be that wide)
+            out.append(int(z3.Z3_get_numeral_string(ctx, value)))
+    return out
 
 
 def first_value(t: m.FactType):
@@ -472,8 +476,8 @@ class Encoding:
         else:
             out = dict(self.firsts())
             names = [name for name in read if name in out]
-        for name in names:
-            t = self.facts[name].type
-            value = model_value(model, self.vars[name])
+        types = [self.facts[name].type for name in names]
+        values = model_values(model, [(self.vars[name], isinstance(t, m.BoolType)) for name, t in zip(names, types)])
+        for name, t, value in zip(names, types, values):
             out[name] = t.members[value] if isinstance(t, m.EnumType) else value
         return out

@@ -33,7 +33,9 @@ class Evaluation:
             m.FORBIDDEN: (m.FORBID,),
             m.PERMITTED: (m.PERMIT,),
         }.get(verdict, ())
-        return tuple(p.id for p in spec.provisions_for(action) if p.id in self.in_force and p.modality in wanted)
+        provisions = spec.provisions
+        return tuple(pid for pid in sorted(self.in_force, key=spec.position.__getitem__)
+                     if provisions[pid].action == action and provisions[pid].modality in wanted)
 
 
 class SituationError(ValueError):

@@ -8,6 +8,7 @@ nothing else. Expressions here are typed: a `FactRef` knows its fact, a `Const` 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from .citations import Citation
 from .source import Span, span_field
@@ -301,4 +302,19 @@ class CheckedSpec:
     acceptances: tuple = ()  # (finding id, justification, span) the drafters accept
 
     def provisions_for(self, action: str) -> list[Provision]:
-        return [p for p in self.provisions.values() if p.action == action]
+        """The provisions on `action`, in the spec's order."""
+        return list(self._by_action.get(action, ()))
+
+    @cached_property
+    def position(self) -> dict[str, int]:
+        """Each provision's place among the provisions, in the order they are declared."""
+        return {pid: i for i, pid in enumerate(self.provisions)}
+
+    @cached_property
+    def _by_action(self) -> dict[str, list[Provision]]:
+        # asked once per piece of evidence (who decided): a law of 10,000 provisions made
+        # that a walk of them all each time
+        by_action: dict[str, list[Provision]] = {}
+        for p in self.provisions.values():
+            by_action.setdefault(p.action, []).append(p)
+        return by_action
