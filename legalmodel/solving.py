@@ -345,7 +345,7 @@ class Session:
 
         current.update(fixed)
         if read is not None:
-            current.update((n, first_value(f.type)) for n, f in self.facts.items() if n not in read and n not in fixed)
+            current.update((n, v) for n, v in enc.firsts().items() if n not in read and n not in fixed)
         names = [n for n in self.facts if n not in fixed and (read is None or n in read)]
         if until is not None:
             names = names[:names.index(until) + 1] if until in names else []
