@@ -4,7 +4,8 @@ For a full situation the evaluator gives the trace: every provision on the actio
 its condition held (with each part of the condition and the fact values behind it), whether
 it was set aside and by which provision, and which provision decided. For a partial
 situation the solver first says whether the verdict is settled; if not, it names the facts
-the outcome depends on and gives one completion for each possible verdict. If it is, the
+the outcome depends on and gives one completion for each possible verdict, found as `check`
+finds evidence (analyse.Analyser.evidence: in the slice of the law it lies in). If it is, the
 trace is of the partial situation itself: each provision and each part of a condition holds
 in every completion, in none, or depending on facts not stated, and a fact not given is
 shown as not stated, never with a value some completion happens to give it.
@@ -147,12 +148,13 @@ class Explanation:
 # ---- the explainer -------------------------------------------------------------------------
 
 class Explainer:
-    def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000):
+    def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000, slice_share: float = 0.5):
+        """`slice_share`: as for Analyser (0: never ask a slice; tests compare both)."""
         self.spec = spec
         self.timeout_ms = timeout_ms
         # the analyser's encoding, solver and slices: a completion's situation and conditions
         # are evidence as `check` finds it, asked of the slice it lies in when there is one
-        self.analyser = Analyser(spec, timeout_ms)
+        self.analyser = Analyser(spec, timeout_ms, slice_share=slice_share)
         self.enc = self.analyser.enc
         self.session = self.analyser.session
         self._quantified = None  # the encoding the smallest change of a partial situation quantifies over

@@ -3,6 +3,10 @@ damaged entry is ignored, and `LEGALMODEL_CACHE=off` writes nothing."""
 
 from __future__ import annotations
 
+import dataclasses
+import pickle
+from pathlib import Path
+
 import pytest
 
 from legalmodel import cache, parse
@@ -86,3 +90,28 @@ def test_the_fingerprint_covers_the_code_that_reads_files():
     for name in cache._READERS:
         assert (package / name).is_file() or (package.parent / name).is_file(), name
     assert {"parse.py", "syntax.py", "grammar/legalmodel.lark"} <= set(cache._READERS)
+
+
+def _fields_everywhere(node):
+    """Every field of a tree, spans included (equality leaves spans out), as nested tuples."""
+    if dataclasses.is_dataclass(node):
+        return (type(node).__name__, tuple((f.name, _fields_everywhere(getattr(node, f.name)))
+                                           for f in dataclasses.fields(node)))
+    if isinstance(node, tuple):
+        return tuple(_fields_everywhere(x) for x in node)
+    return node
+
+
+def test_a_stored_tree_keeps_every_field_and_span_of_every_spec_we_ship():
+    # the cache pickles each node as its class and field values (source.pickle_by_fields): a
+    # field read back into the wrong place would show here, spans included
+    root = Path(__file__).resolve().parent.parent
+    files = sorted([*root.glob("specs/**/*.lm"), *root.glob("docs/**/*.lm")])
+    assert len(files) > 20
+    kinds = set()
+    for path in files:
+        tree = parse.parse_source(SourceFile(str(path), path.read_text(encoding="utf-8")))
+        again = pickle.loads(pickle.dumps(tree, protocol=pickle.HIGHEST_PROTOCOL))
+        assert _fields_everywhere(again) == _fields_everywhere(tree), path
+        kinds |= {type(item).__name__ for item in tree.items}
+    assert {"ProvisionDecl", "AmendmentDecl", "GoalDecl", "ExampleDecl", "ContractDecl"} <= kinds
