@@ -369,7 +369,7 @@ class Analyser:
         first, and whether it applies at all only of those never seen in force: most laws
         have few of them, and the second sweep costs nearly nothing."""
         spec, enc = self.spec, self.enc
-        position = {pid: i for i, pid in enumerate(spec.provisions)}
+        position = spec.position
 
         def one_by_one(undecided, constants, found, unknown) -> None:
             for pid in undecided:  # the batched question timed out: ask one by one

@@ -181,7 +181,7 @@ class Differ:
         self.slice_share = slice_share
         self._tally = [0]  # questions of every session
         self._slices: dict = {}
-        self._member_index: dict = {}  # see _members
+        self._member_index: dict = {}  # see _members (keyed by id: the specs are self.old and self.new)
 
     @cached_property
     def old_enc(self) -> Encoding:
@@ -253,8 +253,8 @@ class Differ:
                 else:
                     for v in box[key]:
                         by_value.setdefault(v, []).append(pid)
-            self._member_index[index_key] = (spec, position, wild, by_value)
-        _spec, position, wild, by_value = self._member_index[index_key]
+            self._member_index[index_key] = (position, wild, by_value)
+        position, wild, by_value = self._member_index[index_key]
         return sorted([*wild, *by_value.get(value, ())], key=position.__getitem__)
 
     @cached_property

@@ -678,7 +678,8 @@ class Part:
 
 # the provisions of their own that the slices sharing one solver hold at most: each solver
 # costs 3-4 MB, and a question costs more the more a solver holds (generated 10,000
-# provisions: 32 → 1.39 GB, 64 → 0.87 GB and the same time, 128 → 0.62 GB and 10 s more)
+# provisions, one run each: 32 → 1.39 GB and 36.0 s of analysis, 64 → 0.87 GB and 38.6 s,
+# 128 → 0.62 GB and 43.1 s; 64 keeps a law of that size under 1 GiB)
 GROUP_PROVISIONS = 64
 
 
@@ -712,7 +713,6 @@ class Slices:
         self.timeout_ms = timeout_ms
         self.whole = Part(enc, session, None)
         self.key = pivot(spec, boxes, list(spec.provisions))
-        self._position = {pid: i for i, pid in enumerate(spec.provisions)}
         self._order_index = {pid: i for i, pid in enumerate(spec.order)}
         self._by_value: dict = {}
         self._wild: list[str] = []
@@ -770,7 +770,7 @@ class Slices:
             return self.whole
         if value not in self._parts:
             enc, host, pins = self._host(self._group(value))
-            own = sorted(self._by_value.get(value, []) + self._wild, key=self._position.__getitem__)
+            own = sorted(self._by_value.get(value, []) + self._wild, key=self.spec.position.__getitem__)
             region = {self.key: frozenset([value])}
             self._parts[value] = Part(enc, host.pinned(pins[value]), tuple(sorted(own, key=self._order_index.__getitem__)),
                                       region, frozenset(facts_of(self.spec, own, region)),
@@ -782,7 +782,7 @@ class Slices:
         if index not in self._hosts:
             values = self._groups[index]
             own = {pid for value in values for pid in self._by_value.get(value, ())}
-            members = sorted(own | set(self._wild), key=self._position.__getitem__)
+            members = sorted(own | set(self._wild), key=self.spec.position.__getitem__)
             region = {self.key: frozenset(values)}
             bounded = facts_of(self.spec, members, region)
             enc = Encoding(self.spec, members=members, region=region, whole=self.enc, bounded=bounded)

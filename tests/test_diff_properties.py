@@ -146,7 +146,7 @@ def test_explain_partial_situations_agree_with_brute_force(plan, data):
             assert evaluate(spec, comp["situation"]).verdicts[a.action] == comp["verdict"]
 
 
-@settings(FAST, max_examples=min(settings.default.max_examples, 150))  # two explains an example
+@HEAVY  # two explains an example
 @given(spec_plans(), st.data())
 def test_slices_change_no_explanation_but_the_conditions_and_those_are_exact(plan, data):
     """explain finds a completion as check finds evidence, in the slice its first situation
