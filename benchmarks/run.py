@@ -46,16 +46,22 @@ from legalmodel.cli import GC_THRESHOLDS
 gc.set_threshold(*GC_THRESHOLDS)  # as the command line does
 from legalmodel.pipeline import discover, history_of, law_of, parse_unit
 from legalmodel.history import split
-from legalmodel.analyse import Analyser
+from legalmodel.analyse import Analyser, default_jobs
+jobs = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] != "-" else None
 unit = discover([sys.argv[1]])[0]
 t = time.perf_counter(); files = parse_unit(unit); parse = time.perf_counter() - t
-t = time.perf_counter(); spec = law_of(split(unit.name, files), sys.argv[2] if len(sys.argv) > 2 else None)
+t = time.perf_counter(); spec = law_of(split(unit.name, files), sys.argv[2] if len(sys.argv) > 2 and sys.argv[2] != "-" else None)
 resolve = time.perf_counter() - t
+jobs = jobs or default_jobs(spec)  # as the command line does
+t = time.perf_counter()
 a = Analyser(spec, 60000)
-report = a.run()
-out = {"parse": parse, "resolve": resolve, **report.timings,
+report = a.run(jobs)
+wall = time.perf_counter() - t
+# the peak of this process and of its worker, added: an upper bound (pages they share count twice)
+out = {"parse": parse, "resolve": resolve, **report.timings, "analysis_wall": wall, "jobs": jobs,
        "questions": report.questions, "findings": len(report.findings),
-       "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+       "peak_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+                   + resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}
 print(json.dumps(out))
 """
 
@@ -115,19 +121,21 @@ def summary(values: list[float | None]) -> dict:
 
 
 def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float, as_of: str | None = None,
-            dates: tuple[str, str] | None = None) -> dict:
-    """One row of the table; `dates` (from, to) measures `diff` of a real spec between them."""
+            dates: tuple[str, str] | None = None, jobs: int | None = None) -> dict:
+    """One row of the table; `dates` (from, to) measures `diff` of a real spec between them;
+    `jobs`: the processes `check` shares its analyses among (None: its default)."""
     py = sys.executable
     row: dict = {"spec": name, "calibration": _calibration()}  # how fast the machine is just now
     stage_runs = []
     for _ in range(runs):
-        seconds, out = run([py, "-c", STAGE_SCRIPT, path] + ([as_of] if as_of else []), limit)
+        seconds, out = run([py, "-c", STAGE_SCRIPT, path, as_of or "-", str(jobs) if jobs else "-"], limit)
         if seconds is None:
             stage_runs = None
             break
         stage_runs.append(json.loads(out))
     if stage_runs:
-        keys = [k for k in stage_runs[0] if k not in ("questions", "findings", "peak_kib")]
+        keys = [k for k in stage_runs[0] if k not in ("questions", "findings", "peak_kib", "jobs")]
+        row["jobs"] = stage_runs[0]["jobs"]
         row["stages"] = {k: summary([r[k] for r in stage_runs]) for k in keys}
         row["questions"] = stage_runs[0]["questions"]
         row["findings"] = stage_runs[0]["findings"]
@@ -135,7 +143,8 @@ def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float
     else:
         row["stages"] = None
     extra = ["--as-of", as_of] if as_of else []
-    row["check"] = summary(repeat([py, "-m", "legalmodel.cli", "check", path, *extra], runs, limit))
+    row["check"] = summary(repeat([py, "-m", "legalmodel.cli", "check", path, *extra,
+                                   *(["--jobs", str(jobs)] if jobs else [])], runs, limit))
     if diff_path:
         row["diff"] = summary(repeat([py, "-m", "legalmodel.cli", "diff", path, diff_path], runs, limit))
     elif dates:
@@ -164,22 +173,24 @@ def _magnitude(n: int) -> str:
 
 
 def table(rows: list[dict], limit: float) -> str:
-    lines = ["| spec | loop | parse | resolve | encode | analyses | check (process) | diff (1%) | explain | peak MiB "
-             "| questions | enumeration |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| spec | loop | parse | resolve | encode | analyses | analyses (wall) | check (process) | diff (1%) "
+             "| explain | peak MiB | questions | enumeration |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         st = r.get("stages")
         if st:
-            analyses = {k: v for k, v in st.items() if k not in ("parse", "resolve", "encode")}
+            analyses = {k: v for k, v in st.items() if k not in ("parse", "resolve", "encode", "analysis_wall")}
             total = sum(v["median"] for v in analyses.values())
             detail = ", ".join(f"{k} {v['median']:.2f}" for k, v in analyses.items())
             an = f"{total:.2f} ({detail})"
             parse, resolve, encode = fmt(st["parse"]), fmt(st["resolve"]), fmt(st.get("encode"))
+            wall = f"{fmt(st.get('analysis_wall'))}, {r.get('jobs', 1)} jobs"
         else:
-            an = parse = resolve = encode = f"not finished in {limit:.0f} s"
+            an = parse = resolve = encode = wall = f"not finished in {limit:.0f} s"
         enum = (f"{r['enumeration']:.2f} s" if r.get("enumeration") is not None
                 else f"{_magnitude(r['enumeration_situations'])} situations needed")
-        lines.append(f"| {r['spec']} | {r['calibration']:.2f} | {parse} | {resolve} | {encode} | {an} | {fmt(r['check'])} | "
+        lines.append(f"| {r['spec']} | {r['calibration']:.2f} | {parse} | {resolve} | {encode} | {an} | {wall} | "
+                     f"{fmt(r['check'])} | "
                      f"{fmt(r.get('diff'))} | {fmt(r['explain'])} | {r.get('peak_mib', 0):.0f} | "
                      f"{r.get('questions', '—')} | {enum} |")
     return "\n".join(lines)
@@ -190,6 +201,8 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a measurement is given up")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="processes `check` shares its analyses among (default: as `check`, one per usable core)")
     parser.add_argument("--real", nargs="*", default=[], metavar="SPEC[@DATE[..DATE]]",
                         help="real specs to measure, optionally on a date: specs/osl@2016-10-05; with a second "
                              "date, diff is measured between the two (check and explain on the first)")
@@ -202,14 +215,14 @@ def main() -> None:
             a.write_text(generate(n, seed=1), encoding="utf-8")
             b.write_text(generate(n, seed=1, changed=0.01), encoding="utf-8")
             print(f"measuring {n} provisions …", file=sys.stderr)
-            rows.append(measure(f"generated, {n} provisions", str(a), str(b), args.runs, args.limit))
+            rows.append(measure(f"generated, {n} provisions", str(a), str(b), args.runs, args.limit, jobs=args.jobs))
             _save(rows, args)
     for item in args.real:
         path, _, date = item.partition("@")
         first, _, second = date.partition("..")
         print(f"measuring {item} …", file=sys.stderr)
         rows.append(measure(item, path, None, args.runs, args.limit, first or None,
-                            (first, second) if second else None))
+                            (first, second) if second else None, args.jobs))
         _save(rows, args)
     machine = _machine()
     md = (f"Machine: {machine}. Medians of {args.runs} runs (min–max), seconds; `loop` is the seconds of 10^7 "

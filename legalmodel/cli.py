@@ -8,6 +8,7 @@ used wrongly; 3 no findings, but some question could not be decided within the t
 
 from __future__ import annotations
 
+import functools
 import gc
 import os
 import sys
@@ -16,7 +17,7 @@ import time
 import click
 
 from . import __version__
-from .analyse import Disagreement, analyse, apply_acceptances, stale_baseline
+from .analyse import Disagreement, analyse, apply_acceptances, default_jobs, stale_baseline
 from .diagnostics import SpecErrors
 from .history import split
 from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
@@ -107,8 +108,12 @@ Examples:
               help="print every situation shown as evidence as an `example` block, ready to paste into the spec")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+              help="processes to share the analyses among (default: one per usable core for a spec of "
+                   "up to 2,000 provisions, one for a larger one, whose solvers take most of the memory; "
+                   "on Linux only, elsewhere one); the output is the same for any N")
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
-          timings: bool, as_examples: bool, baseline_file: str | None) -> None:
+          timings: bool, as_examples: bool, baseline_file: str | None, jobs: int | None) -> None:
     baseline = _read_baseline(baseline_file) if baseline_file else ()
     try:
         units = discover(list(paths))
@@ -161,18 +166,23 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             reject(unit, err.diagnostics)
             continue
         t = time.perf_counter()
+        chosen = find_proposals(history, list(proposals))
+        applied = [a for a in history.amendments if as_of is None or a.date <= as_of] + chosen
+        # each amendment's contracts are one more task for the analyses' processes
+        contracts = tuple(("contracts", functools.partial(_contract_task, history, a, int(timeout * 1000), as_of))
+                          for a in applied if a.contracts)
         try:
-            report = analyse(spec, int(timeout * 1000), _progress(unit.name))
+            report = analyse(spec, int(timeout * 1000), _progress(unit.name), jobs=jobs or default_jobs(spec),
+                             extra=contracts)
         except Disagreement as err:
             click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
                        "of the semantics disagree", err=True)
             sys.exit(EXIT_INTERNAL)
         try:
-            chosen = find_proposals(history, list(proposals))
-            applied = [a for a in history.amendments if as_of is None or a.date <= as_of] + chosen
-            for a in applied:
-                if a.contracts:
-                    report.findings.extend(_contract_findings(history, a, int(timeout * 1000), as_of))
+            for findings in report.extra:
+                if isinstance(findings, Exception):
+                    raise findings
+                report.findings.extend(findings)
         except SpecErrors as err:
             reject(unit, err.diagnostics)
             continue
@@ -423,6 +433,15 @@ def _evidence_examples(report) -> str:
             blocks.append(example_block(title.replace('"', "'"), given, {a: ev.verdicts[a] for a in actions
                                                                          if a in ev.verdicts}))
     return "\n".join(blocks)
+
+
+def _contract_task(history, amendment, timeout_ms, as_of: str | None):
+    """_contract_findings, with what stops it (bad input, a disagreement) as its result: it
+    is raised where one process would have raised it, after the analyses."""
+    try:
+        return _contract_findings(history, amendment, timeout_ms, as_of)
+    except (SpecErrors, Disagreement) as err:
+        return err
 
 
 def _contract_findings(history, amendment, timeout_ms, as_of: str | None = None) -> list:

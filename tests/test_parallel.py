@@ -1,0 +1,111 @@
+"""Sharing the analyses among processes (legalmodel.parallel): the same output for any number
+of processes, results in the tasks' order, errors raised as one process would raise them, and
+a worker that dies costs time, not results."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from legalmodel.analyse import analyse
+from legalmodel.cli import main
+from legalmodel.parallel import can_fork, in_worker, run_tasks
+from legalmodel.pipeline import load_text
+from legalmodel.report import dumps, report_json
+
+from strategies import spec_plans
+
+REPO = Path(__file__).resolve().parent.parent
+forking = pytest.mark.skipif(not can_fork(), reason="run_tasks forks on Linux only; elsewhere it runs tasks in turn")
+
+
+def _meeting(marker: Path):
+    """Two tasks that each return the process they ran in, the first waiting (up to a minute)
+    until the second has started: with two processes, they run in different ones."""
+    def first():
+        for _ in range(600):
+            if marker.exists():
+                break
+            time.sleep(0.1)
+        return os.getpid()
+
+    def second():
+        marker.touch()
+        return os.getpid()
+    return [first, second]
+
+
+def test_results_come_back_in_the_order_of_the_tasks():
+    tasks = [lambda i=i: i * i for i in range(50)]
+    assert run_tasks(tasks, 1) == run_tasks(tasks, 2) == run_tasks(tasks, 3) == [i * i for i in range(50)]
+
+
+@forking
+def test_two_jobs_run_tasks_in_two_processes(tmp_path):
+    first, second = run_tasks(_meeting(tmp_path / "started"), 2)
+    assert first != second
+    assert os.getpid() in (first, second)
+
+
+@forking
+def test_a_result_names_the_shared_objects_instead_of_copying_them(tmp_path):
+    shared = {"a": "spec"}
+    wait, go = _meeting(tmp_path / "started")
+    results = run_tasks([lambda: (wait(), shared), lambda: (go(), shared)], 2, shared=[shared])
+    assert {pid for pid, _ in results} != {os.getpid()}  # one of them came from the worker
+    assert all(value is shared for _pid, value in results)
+
+
+def test_the_first_failing_task_in_order_is_raised_after_all_have_run(tmp_path):
+    def fail(message):
+        raise ValueError(message)
+
+    tasks = [lambda: 1, lambda: fail("second"), lambda: (tmp_path / "ran").touch(), lambda: fail("fourth")]
+    for jobs in (1, 2):
+        (tmp_path / "ran").unlink(missing_ok=True)
+        with pytest.raises(ValueError, match="second"):
+            run_tasks(tasks, jobs)
+        if jobs == 1:
+            assert (tmp_path / "ran").exists()
+
+
+@forking
+def test_the_tasks_of_a_worker_that_dies_are_run_again(tmp_path):
+    wait, go = _meeting(tmp_path / "started")
+
+    def dies_in_a_worker():
+        go()
+        if in_worker():
+            os._exit(3)
+        return "done here"
+
+    assert run_tasks([wait, dies_in_a_worker, lambda: "last"], 2)[1:] == ["done here", "last"]
+
+
+@settings(max_examples=25, deadline=None)
+@given(spec_plans())
+def test_any_number_of_processes_gives_the_same_report(plan):
+    spec = load_text(plan.text, name="spec.lm")
+    one = dumps(report_json(analyse(spec, jobs=1)))
+    assert dumps(report_json(analyse(spec, jobs=2))) == one
+
+
+@pytest.mark.parametrize("args", [
+    ["specs/osl", "--format", "json"],
+    ["specs/osl", "--as-of", "2016-10-05", "--format", "json"],
+    ["specs/osl", "--as-of", "2025-04-01", "--format", "sarif"],
+    ["specs/", "--format", "text"],
+])
+def test_check_prints_the_same_bytes_with_one_process_or_two(args, monkeypatch):
+    monkeypatch.chdir(REPO)
+    runner = CliRunner()
+    one = runner.invoke(main, ["check", *args, "--jobs", "1"])
+    two = runner.invoke(main, ["check", *args, "--jobs", "2"])
+    assert one.exit_code in (0, 1) and two.exit_code == one.exit_code
+    assert two.output == one.output
