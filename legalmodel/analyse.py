@@ -926,13 +926,13 @@ def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
 PARALLEL_UP_TO = 2_000  # provisions: a larger spec is analysed by one process unless told otherwise
 
 
-def default_jobs(spec: m.CheckedSpec) -> int:
-    """The processes `check` shares a spec's analyses among unless told: one per usable core,
-    but one for a spec of more than PARALLEL_UP_TO provisions. There each process builds its
-    own solvers, and they take most of the memory: at 10,000 provisions a second process
-    made the analyses a quarter faster (31 → 22 s) and the peak of both together 1.5 GiB
-    instead of 0.9 (2 cores, 2026-12-02)."""
-    return usable_cores() if len(spec.provisions) <= PARALLEL_UP_TO else 1
+def default_jobs(*specs: m.CheckedSpec) -> int:
+    """The processes `check` (or `diff`) shares its questions among unless told: one per
+    usable core, but one where a spec has more than PARALLEL_UP_TO provisions. There each
+    process builds its own solvers, and they take most of the memory: at 10,000 provisions a
+    second process made `check`'s analyses a quarter faster (31 → 22 s) and the peak of both
+    together 1.5 GiB instead of 0.9 (2 cores, 2026-12-02)."""
+    return usable_cores() if all(len(spec.provisions) <= PARALLEL_UP_TO for spec in specs) else 1
 
 
 def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None, slice_share: float = 0.5,

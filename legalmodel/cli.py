@@ -68,6 +68,12 @@ def main() -> None:
     pass
 
 
+JOBS_OPTION = click.option(
+    "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
+    help="processes to share the questions among (default: one per usable core for specs of up to "
+         "2,000 provisions, one for larger ones, whose solvers take most of the memory; Linux only, "
+         "elsewhere one); the output is the same for any N")
+
 CHECK_HELP = """Check one or more specs and report every finding with evidence.
 
 \b
@@ -108,10 +114,7 @@ Examples:
               help="print every situation shown as evidence as an `example` block, ready to paste into the spec")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}")
-@click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N",
-              help="processes to share the analyses among (default: one per usable core for a spec of "
-                   "up to 2,000 provisions, one for a larger one, whose solvers take most of the memory; "
-                   "on Linux only, elsewhere one); the output is the same for any N")
+@JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
           timings: bool, as_examples: bool, baseline_file: str | None, jobs: int | None) -> None:
     baseline = _read_baseline(baseline_file) if baseline_file else ()
@@ -315,7 +318,8 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
               help="seconds the solver may spend on each question")
 @click.option("--as-examples", "as_examples", is_flag=True,
               help="print each changed situation as an `example` block with its new verdict")
-def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples) -> None:
+@JOBS_OPTION
+def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples, jobs) -> None:
     from .diff import diff
     from .history import around, find_amendments
 
@@ -343,7 +347,7 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
             old = law_of(old_h, old_date)
             new = law_of(new_h, new_date)
             return diff(old, new, timeout_ms, _label(paths[0], old_date), _label(paths[1], new_date),
-                        progress=_progress("diff"))
+                        progress=_progress("diff"), jobs=jobs or default_jobs(old, new))
         history = history_of(_single_unit(paths[0]))
         if amendment or proposal:
             wanted = amendment or proposal
@@ -365,7 +369,8 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
             new = resolve(history.name, after_files, date)
             where = f" on {date}" if date else ""
             return diff(old, new, timeout_ms, f"{history.name}{where} without {a.name}",
-                        f"{history.name}{where} with {a.name}", _contracts(a, new), progress=_progress("diff"))
+                        f"{history.name}{where} with {a.name}", _contracts(a, new), progress=_progress("diff"),
+                        jobs=jobs or default_jobs(old, new))
         if as_of:
             raise UsageError("with one spec, --as-of is the date of the law a --proposal is applied to; "
                              "to compare two dates, give --from and --to")
@@ -373,14 +378,10 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
             raise UsageError("with one spec, say what to compare: --from/--to, --amendment or --proposal")
         old = law_of(history, date_from)
         new = law_of(history, date_to)
-        contracts = []
-        for a in history.amendments:
-            if a.contracts and (date_from is None or a.date > date_from) and (date_to is None or a.date <= date_to):
-                contracts.extend(_contract_results(history, a, timeout_ms))
-        result = diff(old, new, timeout_ms, _label(history.name, date_from), _label(history.name, date_to),
-                      progress=_progress("diff"))
-        result.contracts.extend(contracts)
-        return result
+        contracts = [functools.partial(_contract_results, history, a, timeout_ms) for a in history.amendments
+                     if a.contracts and (date_from is None or a.date > date_from) and (date_to is None or a.date <= date_to)]
+        return diff(old, new, timeout_ms, _label(history.name, date_from), _label(history.name, date_to),
+                    progress=_progress("diff"), jobs=jobs or default_jobs(old, new), extra=contracts)
 
     result = _guarded(body)
     if as_examples:
@@ -523,7 +524,8 @@ Examples:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
-def impact_command(path, citation, as_of, fmt, timeout) -> None:
+@JOBS_OPTION
+def impact_command(path, citation, as_of, fmt, timeout, jobs) -> None:
     from .diff import diff, without_provision
 
     citation = " ".join(citation)  # `10 kap. 18 a §` may come quoted or as several words
@@ -533,7 +535,8 @@ def impact_command(path, citation, as_of, fmt, timeout) -> None:
         spec = law_of(history, as_of)
         pid = find_provision(spec, citation, history)
         return diff(spec, without_provision(spec, pid), int(timeout * 1000),
-                    f"{spec.name} with {pid}", f"{spec.name} without {pid}", progress=_progress("impact"))
+                    f"{spec.name} with {pid}", f"{spec.name} without {pid}", progress=_progress("impact"),
+                    jobs=jobs or default_jobs(spec))
 
     result = _guarded(body)
     sys.exit(_emit_diff(result, fmt))

@@ -21,6 +21,7 @@ from .analyse import Analyser, Disagreement, relevant_facts
 from .diagnostics import Diagnostic, SpecErrors
 from .boxes import EMPTY, pivot, provision_boxes
 from .encode import Encoding, all_of, any_of, facts_of
+from .parallel import in_worker, run_tasks
 from .evaluate import Evaluation, evaluate
 from .solving import Condition, Part, Session, Unknown, cuts_with
 
@@ -174,7 +175,9 @@ class Differ:
         used (0: never slice), as for check (solving.Slices)."""
         self.old, self.new = old, new
         self.timeout_ms = timeout_ms
-        self.progress = progress or (lambda step, done, total: None)
+        told = progress or (lambda step, done, total: None)
+        # a worker process (parallel.run_tasks) keeps quiet: the terminal is the parent's
+        self.progress = lambda step, done, total: None if in_worker() else told(step, done, total)
         self.vocabulary = union_vocabulary(old, new)
         self.changing = changing_actions(old, new)
         self.result = DiffResult(old_label, new_label, old, new, self.vocabulary)
@@ -328,69 +331,105 @@ class Differ:
     # ---- the cover -------------------------------------------------------------------------
 
     def verdict_changes(self, actions: list[str] | None = None) -> None:
+        for task, finish in self.verdict_change_tasks(actions):
+            finish(task())
+
+    def verdict_change_tasks(self, actions: list[str] | None = None) -> list[tuple]:
+        """The cover of the situations where a verdict changes, as tasks (parallel.run_tasks):
+        one per action and pair of verdicts, each with what to do with its result, in order."""
         common = [a for a in self.old.actions if a in self.new.actions]
         self.result.added_actions = [a for a in self.new.actions if a not in self.old.actions]
         self.result.removed_actions = [a for a in self.old.actions if a not in self.new.actions]
-        cuts = m.spec_cuts(self.old, self.new)  # the verdicts' questions name both specs' conditions
+        tasks = []
         for action in actions or common:
             if action not in self.changing:
                 continue
-            relevant_names = set(relevant_facts(self.old, {action})) | set(relevant_facts(self.new, {action}))
-            relevant = [f for f in self.vocabulary if f in relevant_names]
-            parts = self.parts(action)
             for v_old in m.VERDICTS:
                 for v_new in m.VERDICTS:
-                    if v_old == v_new:
-                        continue
-                    key = (action, v_old, v_new)
-                    items: list[Change] = []
-                    try:
-                        for n, part in enumerate(parts):
-                            prop = all_of(part.old_enc.verdict_is(action, v_old), part.new_enc.verdict_is(action, v_new))
+                    if v_old != v_new:
+                        tasks.append((lambda key=(action, v_old, v_new): self._cover(*key), self._take_cover))
+        return tasks
 
-                            def item(model, earlier, _prefer, part=part, prop=prop):
-                                self.progress(f"`{action}` {v_old} → {v_new}: {len(items) + len(earlier) + 1} regions",
-                                              0, 0)
-                                return self._change(model, action, v_old, v_new, prop, relevant, earlier, cuts, part)
+    @cached_property
+    def _cuts(self) -> dict:
+        return m.spec_cuts(self.old, self.new)  # the verdicts' questions name both specs' conditions
 
-                            found = part.session.regions(prop, item, MAX_ITEMS - len(items))
-                            items.extend(found)
-                            if len(items) == MAX_ITEMS:
-                                if part.session.possible(prop, *[part.session.outside(c.conditions) for c in found]) or any(
-                                        p.session.possible(all_of(p.old_enc.verdict_is(action, v_old),
-                                                                  p.new_enc.verdict_is(action, v_new)))
-                                        for p in parts[n + 1:]):
-                                    self.result.incomplete.append(key)
-                                break
-                    except Unknown as u:
-                        self.result.unknown.append(f"`{action}` {v_old} → {v_new}: {u.reason}")
-                        continue
-                    if items:
-                        self.result.changes[key] = items
+    def _cover(self, action: str, v_old: str, v_new: str) -> tuple:
+        """The regions where the verdict on `action` goes from v_old to v_new: (key, changes,
+        whether more regions were left out, why the solver gave up or None)."""
+        key = (action, v_old, v_new)
+        relevant_names = set(relevant_facts(self.old, {action})) | set(relevant_facts(self.new, {action}))
+        relevant = [f for f in self.vocabulary if f in relevant_names]
+        parts = self.parts(action)
+        items: list[Change] = []
+        incomplete = False
+        try:
+            for n, part in enumerate(parts):
+                prop = all_of(part.old_enc.verdict_is(action, v_old), part.new_enc.verdict_is(action, v_new))
+
+                def item(model, earlier, _prefer, part=part, prop=prop):
+                    self.progress(f"`{action}` {v_old} → {v_new}: {len(items) + len(earlier) + 1} regions", 0, 0)
+                    return self._change(model, action, v_old, v_new, prop, relevant, earlier, self._cuts, part)
+
+                found = part.session.regions(prop, item, MAX_ITEMS - len(items))
+                items.extend(found)
+                if len(items) == MAX_ITEMS:
+                    incomplete = part.session.possible(prop, *[part.session.outside(c.conditions) for c in found]) or any(
+                        p.session.possible(all_of(p.old_enc.verdict_is(action, v_old), p.new_enc.verdict_is(action, v_new)))
+                        for p in parts[n + 1:])
+                    break
+        except Unknown as u:
+            return key, [], False, u.reason
+        return key, items, incomplete, None
+
+    def _take_cover(self, cover: tuple) -> None:
+        (action, v_old, v_new), items, incomplete, unknown = cover
+        if unknown is not None:
+            self.result.unknown.append(f"`{action}` {v_old} → {v_new}: {unknown}")
+            return
+        if incomplete:
+            self.result.incomplete.append((action, v_old, v_new))
+        if items:
+            self.result.changes[(action, v_old, v_new)] = items
 
     # ---- goals and examples on both sides ------------------------------------------------
 
     def goals_and_examples(self, timeout_ms: int | None) -> None:
+        tasks = self.goals_and_examples_tasks(timeout_ms)
+        for task, finish in tasks:
+            finish(task())
+
+    def goals_and_examples_tasks(self, timeout_ms: int | None) -> list[tuple]:
+        """Whether each goal holds and each example passes on each side, as two tasks (one
+        per spec) and what to do with their results: compare them, once both are in."""
         sides = []
-        for spec in (self.old, self.new):
+
+        def side(spec):
             a = Analyser(spec, timeout_ms)
             a.goals(witnesses=False)  # only whether each holds is compared
             a.examples(witnesses=False)
-            sides.append(a.report)
-        old_goals = {g["goal"].title: g for g in sides[0].goals}
-        new_goals = {g["goal"].title: g for g in sides[1].goals}
+            return ({g["goal"].title: _holds(g) for g in a.report.goals}, _example_results(a.report),
+                    a.report.questions)
+
+        def take(result) -> None:
+            sides.append(result)
+            if len(sides) == 2:
+                self._compare_sides(*sides)
+        return [(lambda: side(self.old), take), (lambda: side(self.new), take)]
+
+    def _compare_sides(self, old_side: tuple, new_side: tuple) -> None:
+        old_goals, old_ex, old_questions = old_side
+        new_goals, new_ex, new_questions = new_side
         for title in list(old_goals) + [t for t in new_goals if t not in old_goals]:
-            before = _holds(old_goals.get(title))
-            after = _holds(new_goals.get(title))
+            before = old_goals.get(title)
+            after = new_goals.get(title)
             self.result.goals.append({"title": title, "before": before, "after": after,
                                       "change": _goal_change(before, after)})
-        old_ex = _example_results(sides[0])
-        new_ex = _example_results(sides[1])
         for key in list(old_ex) + [k for k in new_ex if k not in old_ex]:
             before, after = old_ex.get(key), new_ex.get(key)
             self.result.examples.append({"title": key[0], "action": key[1], "before": before, "after": after,
                                          "change": _example_change(before, after)})
-        self.result.questions += sides[0].questions + sides[1].questions
+        self.result.questions += old_questions + new_questions
 
     # ---- contracts ---------------------------------------------------------------------------
 
@@ -484,20 +523,45 @@ def _example_change(before, after) -> str:
 
 def diff(old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None = 10_000,
          old_label: str = "before", new_label: str = "after", contracts=(), with_goals: bool = True,
-         progress=None, slice_share: float = 0.5) -> DiffResult:
+         progress=None, slice_share: float = 0.5, jobs: int = 1, extra=()) -> DiffResult:
     """Every situation whose verdict changes from `old` to `new`, goals and examples on both
     sides, and the given contracts: (source, ContractDecl-like kind, text, condition, action).
     `progress(step, done, total)` is told how far it is, and None when it is done;
-    `slice_share` says when a slice of both specs is small enough to ask (Differ)."""
+    `slice_share` says when a slice of both specs is small enough to ask (Differ). With
+    `jobs` above 1, the questions of each pair of verdicts, of each side's goals and examples,
+    of each contract and the `extra` tasks (each returning a list of ContractResult, added
+    after `contracts`) are shared among that many processes (parallel.run_tasks); the result
+    is the same."""
     d = Differ(old, new, timeout_ms, old_label, new_label, progress, slice_share)
-    d.verdict_changes()
+    tasks = d.verdict_change_tasks()
     if with_goals:
-        d.goals_and_examples(timeout_ms)
-    for source, kind, text, condition, action in contracts:
-        d.result.contracts.append(d.contract(source, kind, text, condition, action))
-    d.result.questions += d.questions
-    d.progress(None, 0, 0)
+        tasks += d.goals_and_examples_tasks(timeout_ms)
+    tasks += [(lambda c=c: [d.contract(*c)], d.result.contracts.extend) for c in contracts]
+    tasks += [(task, d.result.contracts.extend) for task in extra]
+    asked = []
+
+    def counted(task):
+        def run():
+            before = d.questions
+            value = task()
+            return value, d.questions - before
+        return run
+    try:
+        results = run_tasks([counted(task) for task, _finish in tasks], jobs,
+                            shared=[*old.goals, *new.goals, *_sources(old), *_sources(new)])
+    finally:
+        d.progress(None, 0, 0)
+    for (_task, finish), (value, questions) in zip(tasks, results):
+        finish(value)
+        asked.append(questions)
+    d.result.questions += sum(asked)
     return d.result
+
+
+def _sources(spec: m.CheckedSpec) -> list:
+    """The source files a spec's spans point into (what parallel.run_tasks passes by name)."""
+    items = [*spec.provisions.values(), *spec.goals, *spec.examples, *spec.assumptions]
+    return list({id(x.span.source): x.span.source for x in items if x.span.source is not None}.values())
 
 
 def without_provision(spec: m.CheckedSpec, pid: str) -> m.CheckedSpec:

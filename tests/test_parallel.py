@@ -15,9 +15,11 @@ from hypothesis import strategies as st
 
 from legalmodel.analyse import analyse
 from legalmodel.cli import main
+from legalmodel.diff import diff, without_provision
 from legalmodel.parallel import can_fork, in_worker, run_tasks
 from legalmodel.pipeline import load_text
 from legalmodel.report import dumps, report_json
+from legalmodel.report_diff import diff_json
 
 from strategies import spec_plans
 
@@ -94,6 +96,32 @@ def test_any_number_of_processes_gives_the_same_report(plan):
     spec = load_text(plan.text, name="spec.lm")
     one = dumps(report_json(analyse(spec, jobs=1)))
     assert dumps(report_json(analyse(spec, jobs=2))) == one
+
+
+@settings(max_examples=25, deadline=None)
+@given(spec_plans(), st.data())
+def test_any_number_of_processes_gives_the_same_diff(plan, data):
+    spec = load_text(plan.text, name="spec.lm")
+    if not spec.provisions:
+        return
+    taken_out = data.draw(st.sampled_from(sorted(spec.provisions)))
+    smaller = without_provision(spec, taken_out)
+    one = dumps(diff_json(diff(spec, smaller, jobs=1)))
+    assert dumps(diff_json(diff(spec, smaller, jobs=2))) == one
+
+
+@pytest.mark.parametrize("args", [
+    ["diff", "specs/osl", "--from", "2016-10-05", "--to", "2023-01-01", "--format", "json"],
+    ["diff", "specs/osl", "--amendment", "2020:575"],
+    ["impact", "specs/osl", "10 kap. 18 a §", "--format", "json"],
+])
+def test_diff_and_impact_print_the_same_bytes_with_one_process_or_two(args, monkeypatch):
+    monkeypatch.chdir(REPO)
+    runner = CliRunner()
+    one = runner.invoke(main, [*args, "--jobs", "1"])
+    two = runner.invoke(main, [*args, "--jobs", "2"])
+    assert one.exit_code in (0, 1) and two.exit_code == one.exit_code, one.output
+    assert two.output == one.output
 
 
 @pytest.mark.parametrize("args", [
