@@ -955,8 +955,8 @@ def default_jobs(*specs: m.CheckedSpec) -> int:
     """The processes `check` (or `diff`) shares its questions among unless told: one per
     usable core, but one where a spec has more than PARALLEL_UP_TO provisions. There each
     process builds its own solvers, and they take most of the memory: at 10,000 provisions a
-    second process made `check`'s analyses a quarter faster (31 → 22 s) and the peak of both
-    together 1.5 GiB instead of 0.9 (2 cores, 2026-12-02)."""
+    second process made `check`'s analyses 22.5 → 14.0 s, and the peak of both together 1.3
+    GiB (proportional set size) instead of 0.87 GiB (2 cores, 2026-12-02)."""
     return usable_cores() if all(len(spec.provisions) <= PARALLEL_UP_TO for spec in specs) else 1
 
 
