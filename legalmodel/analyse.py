@@ -588,7 +588,7 @@ class Analyser:
         groups: dict = {}
         for edge in meeting:
             value = self.slices.value_for(where[edge])
-            groups.setdefault(self.slices.solver_of(value)[0], []).append((value, edge))
+            groups.setdefault(self.slices.solver_of(value), []).append((value, edge))
         return list(groups.values())
 
     def _idle_among(self, group: list[tuple], done: int, total: int) -> tuple[set, dict]:
@@ -605,7 +605,7 @@ class Analyser:
         model showed about one override that matters, and the disjunction of them all made
         each question many times harder (generated 100 provisions: 0.6 → 4.9 s)."""
         spec = self.spec
-        _key, enc, session = self.slices.solver_of(group[0][0])
+        enc, session = self.slices.encoding_of(group[0][0])
         dropped = {edge: boolean(f"drop:{edge[0]}>{edge[1]}") for _value, edge in group}
         kept = {edge: negate(literal) for edge, literal in dropped.items()}
         members = set(enc.in_force)

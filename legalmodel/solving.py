@@ -777,14 +777,17 @@ class Slices:
                                       m.spec_cuts(self.spec, members=(own,), rules=(self._rule_cuts,)))
         return self._parts[value]
 
-    def solver_of(self, value) -> tuple[object, Encoding, Session]:
-        """Which solver a slice's questions are asked of (a key: its group, or WHOLE), with
-        its encoding and its session before any pin (the whole spec's for WHOLE)."""
+    def solver_of(self, value) -> object:
+        """Which solver a slice's questions are asked of: its group's (an index), or WHOLE."""
+        return WHOLE if value is WHOLE else self._group(value)
+
+    def encoding_of(self, value) -> tuple[Encoding, Session]:
+        """The encoding and the session (before any pin) of the solver a slice's questions
+        are asked of: its group's, built when first asked, or the whole spec's."""
         if value is WHOLE:
-            return WHOLE, self.enc, self.whole.session
-        index = self._group(value)
-        enc, host, _pins = self._host(index)
-        return index, enc, host
+            return self.enc, self.whole.session
+        enc, host, _pins = self._host(self._group(value))
+        return enc, host
 
     def _host(self, index: int) -> tuple[Encoding, Session, dict]:
         """A group's encoding and solver, and the literal that pins each of its values."""
