@@ -396,11 +396,8 @@ class Analyser:
 
     def _shared(self) -> list:
         """What results may name rather than copy (parallel.run_tasks): the spec's goals and
-        examples, and the source files their spans point into."""
-        spec = self.spec
-        items = [*spec.goals, *spec.examples, *spec.provisions.values(), *spec.assumptions]
-        sources = {id(x.span.source): x.span.source for x in items if x.span.source is not None}
-        return [*spec.goals, *spec.examples, *sources.values()]
+        examples, and its source files."""
+        return [*self.spec.goals, *self.spec.examples, *spec_sources(self.spec)]
 
     def impossible_assumptions(self) -> bool:
         """When the assumptions (with the ranges of the facts) admit no situation at all, every
@@ -946,6 +943,12 @@ def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
                    f"the acceptance of {finding_id}{origin} matches no finding any more",
                    finding_id, span, details=(f"it said: “{justification}”",
                                               "remove it, or update it to the finding's new id"))
+
+
+def spec_sources(spec: m.CheckedSpec) -> list[SourceFile]:
+    """The source files a spec's spans point into, once each."""
+    items = [*spec.provisions.values(), *spec.goals, *spec.examples, *spec.assumptions]
+    return list({id(x.span.source): x.span.source for x in items if x.span.source is not None}.values())
 
 
 PARALLEL_UP_TO = 2_000  # provisions: a larger spec is analysed by one process unless told otherwise

@@ -17,7 +17,7 @@ from functools import cached_property
 
 
 from . import model as m
-from .analyse import Analyser, Disagreement, relevant_facts
+from .analyse import Analyser, Disagreement, relevant_facts, spec_sources
 from .diagnostics import Diagnostic, SpecErrors
 from .boxes import EMPTY, pivot, provision_boxes
 from .encode import Encoding, all_of, any_of, facts_of
@@ -547,9 +547,8 @@ def diff(old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None = 10_000
         tasks += d.goals_and_examples_tasks(timeout_ms)
     tasks += [(lambda c=c: [d.contract(*c)], d.result.contracts.extend) for c in contracts]
     tasks += [(task, d.result.contracts.extend) for task in extra]
-    asked = []
 
-    def counted(task):
+    def counted(task):  # the questions a task asks of the differ's solvers, in whichever process
         def run():
             before = d.questions
             value = task()
@@ -557,20 +556,14 @@ def diff(old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None = 10_000
         return run
     try:
         results = run_tasks([counted(task) for task, _finish in tasks], jobs,
-                            shared=[*old.goals, *new.goals, *_sources(old), *_sources(new)])
+                            shared=[*old.goals, *new.goals, *spec_sources(old), *spec_sources(new)])
     finally:
         d.progress(None, 0, 0)
     for (_task, finish), (value, questions) in zip(tasks, results):
         finish(value)
-        asked.append(questions)
-    d.result.questions += sum(asked)
+        d.result.questions += questions
     return d.result
 
-
-def _sources(spec: m.CheckedSpec) -> list:
-    """The source files a spec's spans point into (what parallel.run_tasks passes by name)."""
-    items = [*spec.provisions.values(), *spec.goals, *spec.examples, *spec.assumptions]
-    return list({id(x.span.source): x.span.source for x in items if x.span.source is not None}.values())
 
 
 def without_provision(spec: m.CheckedSpec, pid: str) -> m.CheckedSpec:
