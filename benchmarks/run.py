@@ -123,7 +123,7 @@ def summary(values: list[float | None]) -> dict:
 def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float, as_of: str | None = None,
             dates: tuple[str, str] | None = None, jobs: int | None = None) -> dict:
     """One row of the table; `dates` (from, to) measures `diff` of a real spec between them;
-    `jobs`: the processes `check` shares its analyses among (None: its default)."""
+    `jobs`: the processes `check` and `diff` share their questions among (None: their default)."""
     py = sys.executable
     row: dict = {"spec": name, "calibration": _calibration()}  # how fast the machine is just now
     stage_runs = []
@@ -143,13 +143,13 @@ def measure(name: str, path: str, diff_path: str | None, runs: int, limit: float
     else:
         row["stages"] = None
     extra = ["--as-of", as_of] if as_of else []
-    row["check"] = summary(repeat([py, "-m", "legalmodel.cli", "check", path, *extra,
-                                   *(["--jobs", str(jobs)] if jobs else [])], runs, limit))
+    processes = ["--jobs", str(jobs)] if jobs else []
+    row["check"] = summary(repeat([py, "-m", "legalmodel.cli", "check", path, *extra, *processes], runs, limit))
     if diff_path:
-        row["diff"] = summary(repeat([py, "-m", "legalmodel.cli", "diff", path, diff_path], runs, limit))
+        row["diff"] = summary(repeat([py, "-m", "legalmodel.cli", "diff", path, diff_path, *processes], runs, limit))
     elif dates:
-        row["diff"] = summary(repeat([py, "-m", "legalmodel.cli", "diff", path, "--from", dates[0], "--to", dates[1]],
-                                     runs, limit))
+        row["diff"] = summary(repeat([py, "-m", "legalmodel.cli", "diff", path, "--from", dates[0], "--to", dates[1],
+                                      *processes], runs, limit))
     row["explain"] = summary(repeat([py, "-m", "legalmodel.cli", "explain", path, *extra], runs, limit))
     needed = situations_needed(path)
     row["enumeration_situations"] = needed
@@ -202,7 +202,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a measurement is given up")
     parser.add_argument("--jobs", type=int, default=None,
-                        help="processes `check` shares its analyses among (default: as `check`, one per usable core)")
+                        help="processes `check` and `diff` share their questions among (default: theirs, "
+                             "legalmodel.analyse.default_jobs)")
     parser.add_argument("--real", nargs="*", default=[], metavar="SPEC[@DATE[..DATE]]",
                         help="real specs to measure, optionally on a date: specs/osl@2016-10-05; with a second "
                              "date, diff is measured between the two (check and explain on the first)")

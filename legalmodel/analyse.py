@@ -120,8 +120,6 @@ class Report:
 # ---- the analyser -----------------------------------------------------------------------------
 
 class Analyser:
-    STEPS = ("dead provisions", "contradictions", "collisions", "gaps", "idle overrides", "goals", "examples")
-
     def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None,
                  slice_share: float = 0.5):
         import time
@@ -343,23 +341,10 @@ class Analyser:
     def _plan(self) -> list:
         """The analyses as tasks: (step name, task, what to do with its result, in order)."""
         spec = self.spec
-        plan = []
-        for name, step in zip(self.STEPS, (self.dead_provisions, self.contradictions, self.collisions, self.gaps)):
-            plan.append((name, lambda step=step: self._captured(step), self._absorb))
-        edges, idle, where = self._meeting_overrides()
-        found: dict = {"idle": idle, "unknown": {}}
-
-        def take(value) -> None:
-            found["idle"] |= value[0]
-            found["unknown"].update(value[1])
-
-        done = len(idle)
-        for group in self._by_solver([e for e in edges if e not in idle], where):
-            plan.append(("idle overrides", lambda group=group, done=done: self._idle_among(group, done, len(edges)),
-                         take))
-            done += len(group)
-        plan.append(("idle overrides", lambda: None,
-                     lambda _none: self._report_idle(found["idle"], found["unknown"])))
+        plan = [(name, lambda step=step: self._captured(step), self._absorb)
+                for name, step in (("dead provisions", self.dead_provisions), ("contradictions", self.contradictions),
+                                   ("collisions", self.collisions), ("gaps", self.gaps))]
+        plan += self._idle_override_tasks()
         plan += [("goals", lambda goal=goal: self._captured(self.goal, goal), self._absorb) for goal in spec.goals]
         plan += [("examples", lambda example=example: self._captured(self.example, example), self._absorb)
                  for example in spec.examples]
@@ -556,21 +541,27 @@ class Analyser:
                                  action, a.span, action, (), tuple(evs),
                                  (f"add a provision that covers them, or give `{action}` a default",)))
 
-    def idle_overrides(self) -> None:
+    def _idle_override_tasks(self) -> list:
         """An override P → Q is idle when dropping it changes no verdict in any situation (P
         is never in force where Q applies, or where it is, Q would change nothing). One
         question per override whose boxes meet: a sweep first for where P and Q meet at all
         cost more than it saved, as in a law whose overrides are written where they matter
-        nearly every override meets."""
+        nearly every override meets. As tasks for _plan: one per solver the questions go to,
+        and a last one that reports what they found."""
         edges, idle, where = self._meeting_overrides()
         unknown: dict = {}
+
+        def take(found: tuple[set, dict]) -> None:
+            idle.update(found[0])
+            unknown.update(found[1])
+
+        tasks = []
         done = len(idle)
         for group in self._by_solver([e for e in edges if e not in idle], where):
-            more_idle, more_unknown = self._idle_among(group, done, len(edges))
-            idle |= more_idle
-            unknown.update(more_unknown)
+            tasks.append(("idle overrides", lambda group=group, done=done: self._idle_among(group, done, len(edges)),
+                          take))
             done += len(group)
-        self._report_idle(idle, unknown)
+        return tasks + [("idle overrides", lambda: None, lambda _none: self._report_idle(idle, unknown))]
 
     def _meeting_overrides(self) -> tuple[list, set, dict]:
         """Every override (P, Q); those idle by their boxes alone (the overrider's condition
@@ -713,10 +704,10 @@ class Analyser:
         condition = part.enc.expr(goal.condition)
         good = part.enc.verdict_in(goal.action, goal.verdicts)
 
-        def wanted(enc, goal=goal):
+        def wanted(enc):
             return all_of(enc.expr(goal.condition), enc.verdict_in(goal.action, goal.verdicts))
 
-        def unwanted(enc, goal=goal):
+        def unwanted(enc):
             return all_of(enc.expr(goal.condition), negate(enc.verdict_in(goal.action, goal.verdicts)))
 
         relevant = self.relevant_facts({goal.action}, goal.condition)

@@ -331,10 +331,6 @@ class Differ:
 
     # ---- the cover -------------------------------------------------------------------------
 
-    def verdict_changes(self, actions: list[str] | None = None) -> None:
-        for task, finish in self.verdict_change_tasks(actions):
-            finish(task())
-
     def verdict_change_tasks(self, actions: list[str] | None = None) -> list[tuple]:
         """The cover of the situations where a verdict changes, as tasks (parallel.run_tasks):
         one per action and pair of verdicts, each with what to do with its result, in order."""
@@ -402,11 +398,6 @@ class Differ:
             self.result.changes[(action, v_old, v_new)] = items
 
     # ---- goals and examples on both sides ------------------------------------------------
-
-    def goals_and_examples(self, timeout_ms: int | None) -> None:
-        tasks = self.goals_and_examples_tasks(timeout_ms)
-        for task, finish in tasks:
-            finish(task())
 
     def goals_and_examples_tasks(self, timeout_ms: int | None) -> list[tuple]:
         """Whether each goal holds and each example passes on each side, as two tasks (one
