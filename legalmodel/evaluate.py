@@ -6,6 +6,8 @@ property tests, and every situation the analyses print is re-evaluated here firs
 
 from __future__ import annotations
 
+import operator
+import weakref
 from dataclasses import dataclass
 
 from . import model as m
@@ -89,6 +91,111 @@ def value_of(expr: m.Expr, situation: dict, triggered: dict[str, bool]):
     raise AssertionError(f"unknown expression {expr!r}")
 
 
+_COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+            ">=": operator.ge}
+
+
+def compiled(expr: m.Expr):
+    """`value_of(expr, ...)` as a function of (situation, triggered): the tree is walked once,
+    here, instead of on every evaluation. Each node becomes a closure that does what value_of
+    does for it; the property tests hold both to the Z3 encoding."""
+    if isinstance(expr, m.Const):
+        value = expr.value
+        return lambda situation, triggered: value
+    if isinstance(expr, m.FactRef):
+        fact = expr.fact
+        return lambda situation, triggered: situation[fact]
+    if isinstance(expr, m.NotE):
+        inner = compiled(expr.operand)
+        return lambda situation, triggered: not inner(situation, triggered)
+    if isinstance(expr, (m.AndE, m.OrE)):
+        parts = tuple(compiled(x) for x in expr.operands)
+        if isinstance(expr, m.AndE):
+            return lambda situation, triggered: all(f(situation, triggered) for f in parts)
+        return lambda situation, triggered: any(f(situation, triggered) for f in parts)
+    if isinstance(expr, m.ImpliesE):
+        premise, conclusion = compiled(expr.premise), compiled(expr.conclusion)
+        return lambda situation, triggered: (not premise(situation, triggered)) or conclusion(situation, triggered)
+    if isinstance(expr, m.IffE):
+        left, right = compiled(expr.left), compiled(expr.right)
+        return lambda situation, triggered: left(situation, triggered) == right(situation, triggered)
+    if isinstance(expr, m.CmpE):
+        compare = _COMPARE[expr.op]
+        if isinstance(expr.left, m.FactRef) and isinstance(expr.right, m.Const):  # the usual shape
+            fact, value = expr.left.fact, expr.right.value
+            return lambda situation, triggered: compare(situation[fact], value)
+        left, right = compiled(expr.left), compiled(expr.right)
+        return lambda situation, triggered: compare(left(situation, triggered), right(situation, triggered))
+    if isinstance(expr, m.InE):
+        operand, values, negated = compiled(expr.operand), tuple(c.value for c in expr.values), expr.negated
+        return lambda situation, triggered: any(operand(situation, triggered) == v for v in values) != negated
+    if isinstance(expr, m.AppliesE):
+        provisions = expr.provisions
+        return lambda situation, triggered: any(triggered[p] for p in provisions)
+    raise AssertionError(f"unknown expression {expr!r}")
+
+
+class _Program:
+    """A spec compiled for evaluation: its conditions and assumptions as functions, and for
+    each set of provisions evaluated (all, or a slice's), the order to work them out in."""
+
+    def __init__(self, spec: m.CheckedSpec):
+        self.conditions: dict = {}  # compiled when a plan first needs them
+        self.assumptions = tuple(compiled(a.condition) for a in spec.assumptions)
+        self._plans: dict = {}
+
+    def condition(self, spec: m.CheckedSpec, pid: str):
+        if pid not in self.conditions:
+            self.conditions[pid] = compiled(spec.provisions[pid].condition)
+        return self.conditions[pid]
+
+    def plan(self, spec: m.CheckedSpec, among: tuple[str, ...] | None) -> tuple:
+        """(conditions in the order of evaluation, provisions each after its overriders with
+        those overriders, and per action its provisions' modalities), for `among`."""
+        key = None if among is None else tuple(among)
+        found = self._plans.get(key)
+        if found is None:
+            members = spec.provisions if among is None else set(among)
+            order = spec.order if among is None else among
+            overriders = {pid: tuple(q for q in spec.overridden_by[pid] if q in members) for pid in order}
+            force_order: list[str] = []
+            placed: set[str] = set()
+            for root in (spec.provisions if among is None else among):
+                stack = [root]
+                while stack:
+                    pid = stack[-1]
+                    if pid in placed:
+                        stack.pop()
+                        continue
+                    pending = [q for q in overriders[pid] if q not in placed]
+                    if pending:
+                        stack.extend(pending)
+                        continue
+                    placed.add(pid)
+                    force_order.append(pid)
+                    stack.pop()
+            by_action = {name: tuple((pid, spec.provisions[pid].modality) for pid in force_order
+                                     if spec.provisions[pid].action == name) for name in spec.actions}
+            found = self._plans[key] = (
+                tuple((pid, self.condition(spec, pid)) for pid in order),
+                tuple((pid, overriders[pid]) for pid in force_order),
+                tuple((name, action.default, by_action[name]) for name, action in spec.actions.items()))
+        return found
+
+
+_programs: dict[int, tuple[weakref.ref, _Program]] = {}
+
+
+def _program(spec: m.CheckedSpec) -> _Program:
+    """The spec's compiled program, built on its first evaluation and kept while the spec
+    lives (the program holds no reference to it)."""
+    entry = _programs.get(id(spec))
+    if entry is None or entry[0]() is not spec:
+        key = id(spec)
+        _programs[key] = entry = (weakref.ref(spec, lambda _ref: _programs.pop(key, None)), _Program(spec))
+    return entry[1]
+
+
 class _Untriggered(dict):
     """Triggered provisions while they are worked out; one outside a slice is not triggered."""
 
@@ -106,42 +213,27 @@ class _TriggeredView(dict):
 
 
 def assumptions_hold(spec: m.CheckedSpec, situation: dict) -> bool:
-    return all(value_of(a.condition, situation, {}) for a in spec.assumptions)
+    return all(holds(situation, {}) for holds in _program(spec).assumptions)
 
 
-def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = None) -> Evaluation:
+def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = None,
+             without: tuple[str, str] | None = None) -> Evaluation:
     """Triggered provisions, provisions in force, and the verdict on every action.
 
     `among` limits the work to those provisions, listed in the spec's order of evaluation
     (`CheckedSpec.order`), for a situation in which no other provision can apply (a situation
-    inside a slice of the spec, boxes.py): the others count as not triggered."""
-    members = spec.provisions if among is None else set(among)
-    order = spec.order if among is None else among
+    inside a slice of the spec, boxes.py): the others count as not triggered. `without`, an
+    override (P, Q), evaluates the spec as if P did not override Q."""
+    conditions, force_order, actions = _program(spec).plan(spec, among)
     triggered: dict[str, bool] = {} if among is None else _Untriggered()
-    for pid in order:
-        triggered[pid] = bool(value_of(spec.provisions[pid].condition, situation, triggered))
-
+    for pid, condition in conditions:
+        triggered[pid] = bool(condition(situation, triggered))
     in_force: dict[str, bool] = {}
-    for root in (spec.provisions if among is None else among):
-        stack = [root]
-        while stack:
-            pid = stack[-1]
-            if pid in in_force:
-                stack.pop()
-                continue
-            overriders = [q for q in spec.overridden_by[pid] if q in members]
-            pending = [q for q in overriders if q not in in_force]
-            if pending:
-                stack.extend(pending)
-                continue
-            in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders)
-            stack.pop()
-
-    verdicts = {}
-    for name, action in spec.actions.items():
-        modalities = {spec.provisions[pid].modality for pid, on in in_force.items()
-                      if on and spec.provisions[pid].action == name}
-        verdicts[name] = _verdict_from(modalities, action.default)
+    dropped_by, dropped = without or (None, None)
+    for pid, overriders in force_order:
+        in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders if pid != dropped or q != dropped_by)
+    verdicts = {name: _verdict_from({modality for pid, modality in provisions if in_force[pid]}, default)
+                for name, default, provisions in actions}
     return Evaluation(
         dict(situation),
         frozenset(p for p, t in triggered.items() if t),
