@@ -224,7 +224,12 @@ class Analyser:
                                   cuts=cuts_with(cuts, [c for cs in avoid for c in cs]))
         self._confirm(situation, part, expect, what)
         relevant = relevant or [f for f in self.spec.facts if read is None or f in read]
-        conditions = session.generalise(situation, prop, relevant, fixed, cuts)
+        region = part.region or {}
+
+        def fails_at(point: dict) -> bool:  # the point lies where the solver's questions do
+            return (all(point[f] in allowed for f, allowed in region.items()) and assumptions_hold(self.spec, point)
+                    and not expect(evaluate(self.spec, point, part.among)))
+        conditions = session.generalise(situation, prop, relevant, fixed, cuts, fails_at)
         within = part.within(conditions, relevant, fixed)
         if within != conditions:
             # the slice's own condition was added: keep it only where the whole spec needs it

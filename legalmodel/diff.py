@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, SpecErrors
 from .boxes import EMPTY, pivot, provision_boxes
 from .encode import Encoding, all_of, any_of, facts_of
 from .parallel import in_worker, run_tasks
-from .evaluate import Evaluation, evaluate
+from .evaluate import Evaluation, assumptions_hold, evaluate
 from .solving import Condition, Part, Session, Unknown, cuts_with
 
 MAX_ITEMS = 200
@@ -302,7 +302,9 @@ class Differ:
     # ---- evidence --------------------------------------------------------------------------
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None,
-                part: DiffPart | None = None) -> Change:
+                part: DiffPart | None = None, condition: m.Expr | None = None) -> Change:
+        """The change a model shows: `action` going `v_old` → `v_new` (where `condition`
+        holds, in the new spec, if given), as `prop` says it in the solver."""
         part = part or DiffPart(self.session, self.old_enc, self.new_enc)
         session = part.session
         if part.cuts is not None and cuts is not None:
@@ -319,7 +321,18 @@ class Differ:
                                f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
         if read is not None:
             relevant = [f for f in relevant if f in read]
-        conditions = session.generalise(situation, prop, relevant, {}, cuts)
+        def fails_at(point: dict) -> bool:  # the point lies where the solver's questions do
+            if any(point[f] != v for f, v in pinned.items()):
+                return False
+            old_point, new_point = _restrict(point, self.old), _restrict(point, self.new)
+            if not (assumptions_hold(self.old, old_point) and assumptions_hold(self.new, new_point)):
+                return False
+            before = evaluate(self.old, old_point, part.old_among)
+            if before.verdicts[action] != v_old:
+                return True
+            after = evaluate(self.new, new_point, part.new_among)
+            return after.verdicts[action] != v_new or (condition is not None and not after.holds(condition))
+        conditions = session.generalise(situation, prop, relevant, {}, cuts, fails_at)
         if part.pin is not None:  # the slice's own condition: outside the slice, no verdict changes
             conditions = part.pin.within(conditions, relevant, {})
         return self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
@@ -474,7 +487,8 @@ class Differ:
                 if condition is not None:
                     relevant_names |= m.facts_in(condition)
                 relevant = [f for f in self.vocabulary if f in relevant_names]
-                return ContractResult(source, text, False, self._change(model, a, v1, v2, region, relevant))
+                return ContractResult(source, text, False, self._change(
+                    model, a, v1, v2, region, relevant, condition=condition if kind == "unchanged" else None))
         return ContractResult(source, text, True)
 
 

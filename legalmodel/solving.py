@@ -19,6 +19,11 @@ from .encode import (Encoding, all_of, any_of, assert_term, ast_id, boolean, che
                      make_solver, negate, unsat_core_ids)
 
 
+# how many situations generalisation lets the evaluator try before a question of a conflict is
+# asked of the solver (Session.generalise)
+GUESSES = 4
+
+
 def shortest_unsatisfiable(low: int, high: int, ask) -> int | None:
     """The length of the shortest unsatisfiable prefix of a list, given a length `low` whose
     prefix is satisfiable (-1: not even the empty one is known to be) and a length `high`
@@ -262,11 +267,16 @@ class Session:
             return False
         return unsat_core_ids(self.solver)
 
-    def preferred_core_of(self, literals: list, base: list | None = None) -> list[int] | None:
-        """preferred_core over `literals`, by their index, asked with the solver's cores."""
+    def preferred_core_of(self, literals: list, shown_satisfiable=None, base: list | None = None
+                          ) -> list[int] | None:
+        """preferred_core over `literals`, by their index, asked with the solver's cores.
+        `shown_satisfiable(chosen)`, when given, may settle that some indices leave a
+        situation without asking (a situation the evaluator checked)."""
         where = {ast_id(x): i for i, x in enumerate(literals)}
 
         def conflict_in(chosen: list[int]):
+            if shown_satisfiable is not None and shown_satisfiable(chosen):
+                return False
             core = self.conflict_in([literals[i] for i in chosen], base)
             return core if core is None or core is False else [where[x] for x in core if x in where]
 
@@ -448,7 +458,7 @@ class Session:
             s.pop()
 
     def generalise(self, situation: dict, prop: z3.BoolRef, relevant: list[str], fixed: dict,
-                   cuts: dict | None = None) -> tuple[Condition, ...]:
+                   cuts: dict | None = None, fails_at=None) -> tuple[Condition, ...]:
         """The facts that matter: a small conjunction of conditions, true of `situation`, under
         which `prop` holds in every situation (unsat of assumptions ∧ conditions ∧ ¬prop).
 
@@ -457,10 +467,25 @@ class Session:
         largest set of values that keeps the property. `cuts` (model.spec_cuts of everything
         `prop` and the assumptions name, when known) limits the search for a bound to the
         values where the fact's comparisons change.
+
+        `fails_at(point)`, when given, is the evaluator's word that the property fails at a
+        situation the solver's constraints allow (the assumptions hold there, and a slice's
+        pin): a widening that takes in `situation` with one fact moved to such a point cannot
+        keep the property, and is settled without a question. The answer is the same; only
+        the widenings that may hold are asked.
         """
         enc = self.enc_facts
         s = self.solver
         self._check_bounded(relevant)
+
+        failing: dict[tuple, bool] = {}  # (fact, value): whether the property fails with it moved there
+
+        def refuted(fact: str, value) -> bool:
+            if fails_at is None:
+                return False
+            if (fact, value) not in failing:
+                failing[fact, value] = fails_at({**situation, fact: value})
+            return failing[fact, value]
         s.push()
         try:
             assert_term(s, negate(prop))
@@ -488,7 +513,38 @@ class Session:
                 core = self.conflict_in(chosen)
                 return None if core is None else core is not False
 
-            core = self.preferred_core_of(indicators)
+            def moves(i: int) -> list[tuple]:
+                """Literal i's fact moved just off it, as (fact, value): situations that meet
+                every other literal."""
+                fact, kind, _ = literals[i]
+                t, v = self.facts[fact].type, situation[fact]
+                if kind == "low":
+                    values = [v - 1] if v > t.low else []
+                elif kind == "high":
+                    values = [v + 1] if v < t.high else []
+                else:
+                    values = [not v] if isinstance(t, m.BoolType) else [x for x in t.members if x != v]
+                return [(fact, x) for x in values]
+
+            def shown_satisfiable(chosen: list[int]) -> bool:
+                """Whether the evaluator finds a situation meeting the chosen literals where
+                the property fails: one with a left-out literal's fact moved off it (those
+                tried before are remembered; at most GUESSES new ones a question)."""
+                inside = set(chosen)
+                fresh = 0
+                for i in range(len(literals)):
+                    if i in inside:
+                        continue
+                    for move in moves(i):
+                        if move not in failing:
+                            if fresh == GUESSES:
+                                return False
+                            fresh += 1
+                        if refuted(*move):
+                            return True
+                return False
+
+            core = self.preferred_core_of(indicators, shown_satisfiable if fails_at is not None else None)
             # None: cannot generalise (time limit), so every relevant fact is kept as it is
             kept = list(range(len(literals))) if core is None else core
             bounds: dict[str, dict] = {}
@@ -529,7 +585,8 @@ class Session:
                         lo, hi = 0, len(lows) - 1  # the property holds from lows[hi] on
                         while lo < hi:
                             mid = (lo + hi) // 2
-                            if unsat_with(others + upper_lit + [fresh(var >= lows[mid])]) is True:
+                            if not refuted(fact, lows[mid]) and unsat_with(
+                                    others + upper_lit + [fresh(var >= lows[mid])]) is True:
                                 hi = mid
                             else:
                                 lo = mid + 1
@@ -540,7 +597,8 @@ class Session:
                         lo, hi = 0, len(highs) - 1  # the property holds up to highs[lo]
                         while lo < hi:
                             mid = (lo + hi + 1) // 2
-                            if unsat_with(others + lower + [fresh(var <= highs[mid])]) is True:
+                            if not refuted(fact, highs[mid]) and unsat_with(
+                                    others + lower + [fresh(var <= highs[mid])]) is True:
                                 lo = mid
                             else:
                                 hi = mid - 1
@@ -554,7 +612,7 @@ class Session:
                 else:
                     members = [v]
                     for other in t.members:
-                        if other == v:
+                        if other == v or refuted(fact, other):
                             continue
                         trial = members + [other]
                         formula = any_of([enc.equals(fact, x) for x in trial])

@@ -670,6 +670,34 @@ def test_evaluating_without_an_override_is_evaluating_the_spec_without_it(plan):
                 theirs.triggered, theirs.in_force, theirs.verdicts), (edge, situation)
 
 
+@given(spec_plans(), st.sampled_from((0.5, 1.0)))
+def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
+    """Generalisation lets the evaluator settle the widenings and conflicts it can
+    (Session.generalise's `fails_at`): the report, evidence and all, and a diff are what they
+    are with every question asked of the solver."""
+    from unittest import mock
+
+    from legalmodel import solving
+    from legalmodel.diff import diff, without_provision
+    from legalmodel.report import report_json
+    from legalmodel.report_diff import diff_json
+
+    spec = load(plan)
+    other = without_provision(spec, next(iter(spec.provisions)))
+    fast = report_json(analyse(spec, slice_share=slice_share))
+    fast_diff = diff_json(diff(spec, other, slice_share=slice_share))
+    generalise = solving.Session.generalise
+
+    def asking_everything(self, situation, prop, relevant, fixed, cuts=None, fails_at=None):
+        return generalise(self, situation, prop, relevant, fixed, cuts)
+
+    with mock.patch.object(solving.Session, "generalise", asking_everything):
+        slow = report_json(analyse(spec, slice_share=slice_share))
+        slow_diff = diff_json(diff(spec, other, slice_share=slice_share))
+    assert fast == slow
+    assert fast_diff == slow_diff
+
+
 # ---- 8. evidence starts from the first situation with the property ---------------------------------
 
 @given(st.data())
