@@ -19,11 +19,11 @@ from dataclasses import dataclass, field, replace
 import z3
 
 from . import model as m
-from .boxes import box_of, disjoint, given_box, intersect, meeting_pairs, provision_boxes
+from .boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meeting_pairs, provision_boxes
 from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
 from .source import SourceFile, Span
 from .solving import WHOLE, Condition, Part, Session, Slices, Unknown, cuts_with  # noqa: F401  (Condition: API)
-from .evaluate import assumptions_hold, evaluate
+from .evaluate import Evaluation, assumptions_hold, evaluate
 from .parallel import in_worker, run_tasks, usable_cores
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -596,8 +596,15 @@ class Analyser:
         the changed verdicts anew for each override cost as much as the solver's answer
         (generated 10,000 provisions, after the sweeps: 9.9 s → 5.8 s). As a sweep, each
         model showed about one override that matters, and the disjunction of them all made
-        each question many times harder (generated 100 provisions: 0.6 → 4.9 s)."""
+        each question many times harder (generated 100 provisions: 0.6 → 4.9 s).
+
+        Most overrides are written where they matter, and the evaluator shows it at the first
+        situation where both provisions' boxes meet (_matters_at_first): only the others are
+        asked (generated 10,000 provisions: 88 of 18,389)."""
         spec = self.spec
+        group = [(value, edge) for value, edge in group if not self._matters_at_first(edge)]
+        if not group:
+            return set(), {}
         enc, session = self.slices.encoding_of(group[0][0])
         dropped = {edge: boolean(f"drop:{edge[0]}>{edge[1]}") for _value, edge in group}
         kept = {edge: negate(literal) for edge, literal in dropped.items()}
@@ -637,6 +644,27 @@ class Analyser:
             solver.pop()
         return idle, unknown
 
+    def _matters_at_first(self, edge: tuple[str, str]) -> bool:
+        """Whether the evaluator shows that an override matters at the first situation where
+        both provisions' boxes meet (boxes.first_in): dropping it changes a verdict there."""
+        box = intersect(self.boxes[edge[0]], self.boxes[edge[1]])
+        among = self.slices.among(self.slices.value_for(box))
+        evaluation = self._at_first_in(box, among)
+        if evaluation is None or edge[0] not in evaluation.in_force or edge[1] not in evaluation.triggered:
+            return False
+        return evaluate(self.spec, evaluation.situation, among, without=edge).verdicts != evaluation.verdicts
+
+    def _at_first_in(self, box, among) -> Evaluation | None:
+        """The evaluation at the first situation in a box (boxes.first_in), among the
+        provisions of its slice (Slices.among); None where the box is empty or the
+        assumptions exclude that situation."""
+        if box is EMPTY:
+            return None
+        situation = first_in(self.spec, box, self.enc.firsts())
+        if not assumptions_hold(self.spec, situation):
+            return None
+        return evaluate(self.spec, situation, among)
+
     def _report_idle(self, idle: set, unknown: dict) -> None:
         for pid, p in self.spec.provisions.items():
             for qid in p.overrides:
@@ -656,18 +684,29 @@ class Analyser:
         encoding, `holds(key, evaluation)` reads it off an evaluation, and `box(key)` is a
         box every situation where it holds lies in, which picks the slice it is asked in.
         `seen(keys, model, part)` is told the keys each model shows, and stops the sweep by
-        answering False. Returns (never holding, undecided because a question
-        timed out)."""
+        answering False; without it, the keys that hold at the first situation of their box
+        (boxes.first_in), by the evaluator, are not asked about. Returns (never holding,
+        undecided because a question timed out)."""
         remaining = set(keys)
         groups: dict = {}
         for k in keys:
             groups.setdefault(self.slices.value_for(box(k)), []).append(k)
         order = [v for v in groups if v is not WHOLE] + ([WHOLE] if WHOLE in groups else [])
         undecided: list = []
+        if seen is None:  # the evaluator at the first situation of each key's box shows most of them
+            for value in order:
+                among = self.slices.among(value)
+                for k in groups[value]:
+                    if k in remaining:
+                        evaluation = self._at_first_in(box(k), among)
+                        if evaluation is not None:
+                            remaining.difference_update([j for j in groups[value] if holds(j, evaluation)])
         for value in order:
+            asked = [k for k in groups[value] if k in remaining]
+            if not asked:
+                continue  # nothing left to ask: its solver is not built
             self.progress(self.step, len(keys) - len(remaining), len(keys))
             part = self.slices.part(value)
-            asked = [k for k in groups[value] if k in remaining]
             while asked:
                 try:
                     model = part.sat(any_of([formula(part.enc, k) for k in asked]))

@@ -50,6 +50,24 @@ def intersect(a: Box | None, b: Box | None) -> Box | None:
     return _intersect([a, b])
 
 
+def first_in(spec: m.CheckedSpec, box: Box, firsts: dict) -> dict:
+    """A situation in a (non-empty) box: each fact its first value the box allows (false
+    before true, the lowest number, the first member), and the facts it leaves free their
+    first value (`firsts`, every fact's). A guess at a situation where the box's condition
+    holds, for the evaluator to check: where the condition is a conjunction, as a
+    provision's mostly is, it is one."""
+    situation = dict(firsts)
+    for name, allowed in box.items():
+        t = spec.facts[name].type
+        if isinstance(t, m.IntType):
+            situation[name] = allowed[0]
+        elif isinstance(t, m.BoolType):
+            situation[name] = False not in allowed
+        else:
+            situation[name] = next(v for v in t.members if v in allowed)
+    return situation
+
+
 def provision_boxes(spec: m.CheckedSpec) -> dict[str, Box | None]:
     """The box of each provision's condition, with `applies(...)` read as the union of the
     boxes of the provisions it names."""

@@ -823,6 +823,14 @@ class Slices:
             return WHOLE
         return value
 
+    def among(self, value) -> tuple[str, ...] | None:
+        """The provisions that can apply in a slice, in the order of evaluation (Part.among),
+        without building its solver; None for WHOLE."""
+        if value is WHOLE:
+            return None
+        own = self._by_value.get(value, []) + self._wild
+        return tuple(sorted(own, key=self._order_index.__getitem__))
+
     def part(self, value) -> Part:
         if value is WHOLE:
             return self.whole
@@ -830,7 +838,7 @@ class Slices:
             enc, host, pins = self._host(self._group(value))
             own = sorted(self._by_value.get(value, []) + self._wild, key=self.spec.position.__getitem__)
             region = {self.key: frozenset([value])}
-            self._parts[value] = Part(enc, host.pinned(pins[value]), tuple(sorted(own, key=self._order_index.__getitem__)),
+            self._parts[value] = Part(enc, host.pinned(pins[value]), self.among(value),
                                       region, frozenset(facts_of(self.spec, own, region)),
                                       m.spec_cuts(self.spec, members=(own,), rules=(self._rule_cuts,)))
         return self._parts[value]

@@ -673,10 +673,13 @@ def test_evaluating_without_an_override_is_evaluating_the_spec_without_it(plan):
 @given(spec_plans(), st.sampled_from((0.5, 1.0)))
 def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
     """Generalisation lets the evaluator settle the widenings and conflicts it can
-    (Session.generalise's `fails_at`): the report, evidence and all, and a diff are what they
-    are with every question asked of the solver."""
+    (Session.generalise's `fails_at`), and the dead-provision sweep and the idle-override
+    analysis take what the evaluator shows at the first situation of each box
+    (Analyser._at_first_in): the report, evidence and all, and a diff are what they are with
+    every question asked of the solver."""
     from unittest import mock
 
+    from legalmodel import analyse as analyse_module
     from legalmodel import solving
     from legalmodel.diff import diff, without_provision
     from legalmodel.report import report_json
@@ -691,7 +694,8 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
     def asking_everything(self, situation, prop, relevant, fixed, cuts=None, fails_at=None):
         return generalise(self, situation, prop, relevant, fixed, cuts)
 
-    with mock.patch.object(solving.Session, "generalise", asking_everything):
+    with mock.patch.object(solving.Session, "generalise", asking_everything), \
+            mock.patch.object(analyse_module.Analyser, "_at_first_in", lambda self, box, among: None):
         slow = report_json(analyse(spec, slice_share=slice_share))
         slow_diff = diff_json(diff(spec, other, slice_share=slice_share))
     assert fast == slow
