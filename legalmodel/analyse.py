@@ -986,16 +986,22 @@ def spec_sources(spec: m.CheckedSpec) -> list[SourceFile]:
     return list({id(x.span.source): x.span.source for x in items if x.span.source is not None}.values())
 
 
-PARALLEL_UP_TO = 2_000  # provisions: a larger spec is analysed by one process unless told otherwise
+# provisions in all, of the specs analysed together: up to PARALLEL_UP_TO, one process per
+# usable core; up to TWO_PROCESSES_UP_TO, at most two; above, one (unless told otherwise)
+PARALLEL_UP_TO = 2_000
+TWO_PROCESSES_UP_TO = 10_000
 
 
 def default_jobs(*specs: m.CheckedSpec) -> int:
-    """The processes `check` (or `diff`) shares its questions among unless told: one per
-    usable core, but one where a spec has more than PARALLEL_UP_TO provisions. There each
-    process builds its own solvers, and they take most of the memory: at 10,000 provisions a
-    second process made `check`'s analyses 22.5 → 14.0 s, and the peak of both together 1.3
-    GiB (proportional set size) instead of 0.87 GiB (2 cores, 2026-12-02)."""
-    return usable_cores() if all(len(spec.provisions) <= PARALLEL_UP_TO for spec in specs) else 1
+    """The processes `check` (or `diff`) shares its questions among unless told. Each
+    process builds its own solvers, and they take most of the memory, so the larger the
+    specs, the fewer: generated 10,000 provisions, `check` with two processes took 0.80 GiB
+    together (proportional set size) against 0.45 GiB for one, and 17.0 s against 19.7 s;
+    `diff` of two versions, 1.08 GiB and 24.2 s against 0.61 GiB and 32.8 s (2 cores,
+    2026-12-02, one run each, solving.GROUP_PROVISIONS at 256)."""
+    cores = usable_cores()
+    total = sum(len(spec.provisions) for spec in specs)
+    return cores if total <= PARALLEL_UP_TO else min(cores, 2) if total <= TWO_PROCESSES_UP_TO else 1
 
 
 def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None, slice_share: float = 0.5,

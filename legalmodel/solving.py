@@ -735,10 +735,14 @@ class Part:
 
 
 # the provisions of their own that the slices sharing one solver hold at most: each solver
-# costs 3-4 MB, and a question costs more the more a solver holds (generated 10,000
-# provisions, one run each: 32 → 1.39 GB and 36.0 s of analysis, 64 → 0.87 GB and 38.6 s,
-# 128 → 0.62 GB and 43.1 s; 64 keeps a law of that size under 1 GiB)
-GROUP_PROVISIONS = 64
+# costs 3-4 MB, and a question costs more the more a solver holds. When every override and
+# nearly every provision was asked about (23,000 questions at 10,000 provisions), 64 was
+# the balance (one run each: 32 → 1.39 GB and 36.0 s of analysis, 64 → 0.87 GB and 38.6 s,
+# 128 → 0.62 GB and 43.1 s). Now that the evaluator shows most of them (1,900 questions),
+# building the solvers costs more than asking them: generated 10,000 provisions, `check`
+# with one process, 64 → 0.81 GiB and 20.9 s, 256 → 0.45 GiB and 19.7 s; with two, 1.19 →
+# 0.80 GiB (2 cores, 2026-12-02, one run each)
+GROUP_PROVISIONS = 256
 
 
 class Slices:
