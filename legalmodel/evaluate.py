@@ -174,12 +174,14 @@ class _Program:
                     placed.add(pid)
                     force_order.append(pid)
                     stack.pop()
-            by_action = {name: tuple((pid, spec.provisions[pid].modality) for pid in force_order
-                                     if spec.provisions[pid].action == name) for name in spec.actions}
+            by_action: dict[str, list] = {name: [] for name in spec.actions}
+            for pid in force_order:
+                p = spec.provisions[pid]
+                by_action[p.action].append((pid, p.modality))
             found = self._plans[key] = (
                 tuple((pid, self.condition(spec, pid)) for pid in order),
                 tuple((pid, overriders[pid]) for pid in force_order),
-                tuple((name, action.default, by_action[name]) for name, action in spec.actions.items()))
+                tuple((name, action.default, tuple(by_action[name])) for name, action in spec.actions.items()))
         return found
 
 
