@@ -23,7 +23,7 @@ from .boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meet
 from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
 from .source import SourceFile, Span
 from .solving import WHOLE, Condition, Part, Session, Slices, Unknown, cuts_with  # noqa: F401  (Condition: API)
-from .evaluate import Evaluation, assumptions_hold, evaluate
+from .evaluate import Evaluation, assumptions_hold, evaluate, override_matters
 from .parallel import in_worker, run_tasks, usable_cores
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -648,11 +648,11 @@ class Analyser:
         """Whether the evaluator shows that an override matters at the first situation where
         both provisions' boxes meet (boxes.first_in): dropping it changes a verdict there."""
         box = intersect(self.boxes[edge[0]], self.boxes[edge[1]])
-        among = self.slices.among(self.slices.value_for(box))
-        evaluation = self._at_first_in(box, among)
-        if evaluation is None or edge[0] not in evaluation.in_force or edge[1] not in evaluation.triggered:
+        if box is EMPTY:
             return False
-        return evaluate(self.spec, evaluation.situation, among, without=edge).verdicts != evaluation.verdicts
+        situation = first_in(self.spec, box, self.enc.firsts())
+        return assumptions_hold(self.spec, situation) and override_matters(
+            self.spec, situation, self.slices.among(self.slices.value_for(box)), edge)
 
     def _at_first_in(self, box, among) -> Evaluation | None:
         """The evaluation at the first situation in a box (boxes.first_in), among the

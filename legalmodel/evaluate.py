@@ -218,22 +218,17 @@ def assumptions_hold(spec: m.CheckedSpec, situation: dict) -> bool:
     return all(holds(situation, {}) for holds in _program(spec).assumptions)
 
 
-def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = None,
-             without: tuple[str, str] | None = None) -> Evaluation:
+def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = None) -> Evaluation:
     """Triggered provisions, provisions in force, and the verdict on every action.
 
     `among` limits the work to those provisions, listed in the spec's order of evaluation
     (`CheckedSpec.order`), for a situation in which no other provision can apply (a situation
-    inside a slice of the spec, boxes.py): the others count as not triggered. `without`, an
-    override (P, Q), evaluates the spec as if P did not override Q."""
+    inside a slice of the spec, boxes.py): the others count as not triggered."""
     conditions, force_order, actions = _program(spec).plan(spec, among)
-    triggered: dict[str, bool] = {} if among is None else _Untriggered()
-    for pid, condition in conditions:
-        triggered[pid] = bool(condition(situation, triggered))
+    triggered = _triggered(conditions, situation, among)
     in_force: dict[str, bool] = {}
-    dropped_by, dropped = without or (None, None)
     for pid, overriders in force_order:
-        in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders if pid != dropped or q != dropped_by)
+        in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders)
     verdicts = {name: _verdict_from({modality for pid, modality in provisions if in_force[pid]}, default)
                 for name, default, provisions in actions}
     return Evaluation(
@@ -242,6 +237,33 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
         frozenset(p for p, f in in_force.items() if f),
         verdicts,
     )
+
+
+def override_matters(spec: m.CheckedSpec, situation: dict, among: list[str] | None, override: tuple[str, str]) -> bool:
+    """Whether some verdict in this situation differs when the override (P, Q) is dropped (P
+    no longer sets Q aside): what provisions are in force is worked out with and without it
+    at once, the same provisions being triggered. `among` as for evaluate."""
+    conditions, force_order, actions = _program(spec).plan(spec, among)
+    triggered = _triggered(conditions, situation, among)
+    overrider, overridden = override
+    if not (triggered[overrider] and triggered[overridden]):
+        return False  # where either does not apply, the override changes nothing
+    with_it: dict[str, bool] = {}
+    without_it: dict[str, bool] = {}
+    for pid, overriders in force_order:
+        applies = triggered[pid]
+        with_it[pid] = applies and not any(with_it[q] for q in overriders)
+        without_it[pid] = applies and not any(without_it[q] for q in overriders if q != overrider or pid != overridden)
+    return any(_verdict_from({modality for pid, modality in provisions if with_it[pid]}, default)
+               != _verdict_from({modality for pid, modality in provisions if without_it[pid]}, default)
+               for _name, default, provisions in actions)
+
+
+def _triggered(conditions, situation: dict, among) -> dict[str, bool]:
+    triggered: dict[str, bool] = {} if among is None else _Untriggered()
+    for pid, condition in conditions:
+        triggered[pid] = bool(condition(situation, triggered))
+    return triggered
 
 
 def _verdict_from(modalities, default: str | None) -> str:

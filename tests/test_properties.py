@@ -656,18 +656,19 @@ def test_compiled_conditions_mean_what_value_of_says(plan):
 
 
 @given(spec_plans())
-def test_evaluating_without_an_override_is_evaluating_the_spec_without_it(plan):
-    """evaluate(..., without=(P, Q)), which the idle-override analysis asks, is the spec with
-    that one override dropped, in every situation."""
+def test_an_override_matters_where_the_spec_without_it_gives_another_verdict(plan):
+    """evaluate.override_matters, which the idle-override analysis asks, says a verdict
+    changes exactly where evaluating the spec with that one override dropped gives another."""
+    from legalmodel.evaluate import override_matters
+
     spec = load(plan)
     edges = [(p.id, q) for p in spec.provisions.values() for q in p.overrides]
     dropped = {edge: without_edge(spec, *edge) for edge in edges}
     for situation in all_situations(spec):
+        verdicts = evaluate(spec, situation).verdicts
         for edge in edges:
-            mine = evaluate(spec, situation, without=edge)
-            theirs = evaluate(dropped[edge], situation)
-            assert (mine.triggered, mine.in_force, mine.verdicts) == (
-                theirs.triggered, theirs.in_force, theirs.verdicts), (edge, situation)
+            assert override_matters(spec, situation, None, edge) == (
+                evaluate(dropped[edge], situation).verdicts != verdicts), (edge, situation)
 
 
 @given(spec_plans(), st.sampled_from((0.5, 1.0)))
