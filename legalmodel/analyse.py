@@ -14,13 +14,16 @@ counterexamples differ in what matters rather than in irrelevant facts.
 
 from __future__ import annotations
 
+import itertools
+import math
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 
 import z3
 
 from . import model as m
 from .boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meeting_pairs, provision_boxes
-from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
+from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, first_value, negate
 from .source import SourceFile, Span
 from .solving import WHOLE, Condition, Part, Session, Slices, Unknown, cuts_with  # noqa: F401  (Condition: API)
 from .evaluate import Evaluation, assumptions_hold, evaluate, override_matters
@@ -127,11 +130,10 @@ class Analyser:
         started = time.perf_counter()
         self.spec = spec
         self.timeout_ms = timeout_ms
-        self.enc = Encoding(spec)
-        self.session = Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], timeout_ms)
         self.report = Report(spec)
         self.boxes = provision_boxes(spec)  # necessary conditions: which provisions can meet
-        self.slices = Slices(spec, self.enc, self.session, self.boxes, timeout_ms, slice_share)
+        self.slices = Slices(spec, lambda: (self.enc, self.session), self.boxes, timeout_ms, slice_share)
+        self.firsts = {name: first_value(fact.type) for name, fact in spec.facts.items()}
         self._relevant: dict[frozenset, list[str]] = {}
         self._assumed = {f for a in spec.assumptions for f in m.facts_in(a.condition)}  # facts the assumptions name
         self.cuts = m.spec_cuts(spec)  # where the integer facts' comparisons change (Session.generalise)
@@ -140,6 +142,17 @@ class Analyser:
         # a worker process (parallel.run_tasks) keeps quiet: the terminal is the parent's
         self.progress = lambda step, done, total: None if in_worker() else told(step, done, total)
         self.step = ""  # the analysis running, for progress
+
+    @cached_property
+    def enc(self) -> Encoding:
+        """The whole spec's encoding, built when first needed: where the evaluator settles
+        everything (a diff's goal statuses, say), never."""
+        return Encoding(self.spec)
+
+    @cached_property
+    def session(self) -> Session:
+        return Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], self.timeout_ms,
+                       self.slices.tally)
 
     def sat(self, *formulas, part: Part | None = None) -> z3.ModelRef | None:
         try:
@@ -325,6 +338,9 @@ class Analyser:
         go to `report.extra`, in order."""
         import time
 
+        started = time.perf_counter()
+        self.session  # built before the work is shared, so that no process builds its own
+        self.report.timings["encode"] += time.perf_counter() - started
         started = time.perf_counter()
         impossible = self.impossible_assumptions()
         self.report.timings["assumptions"] = time.perf_counter() - started
@@ -646,24 +662,25 @@ class Analyser:
 
     def _matters_at_first(self, edge: tuple[str, str]) -> bool:
         """Whether the evaluator shows that an override matters at the first situation where
-        both provisions' boxes meet (boxes.first_in): dropping it changes a verdict there."""
-        box = intersect(self.boxes[edge[0]], self.boxes[edge[1]])
-        if box is EMPTY:
-            return False
-        situation = first_in(self.spec, box, self.enc.firsts())
-        return assumptions_hold(self.spec, situation) and override_matters(
-            self.spec, situation, self.slices.among(self.slices.value_for(box)), edge)
+        both provisions' boxes meet: dropping it changes a verdict there."""
+        first = self._first_situation(intersect(self.boxes[edge[0]], self.boxes[edge[1]]))
+        return first is not None and override_matters(self.spec, *first, edge)
 
-    def _at_first_in(self, box, among) -> Evaluation | None:
-        """The evaluation at the first situation in a box (boxes.first_in), among the
-        provisions of its slice (Slices.among); None where the box is empty or the
+    def _first_situation(self, box) -> tuple[dict, tuple[str, ...] | None] | None:
+        """The first situation in a box (boxes.first_in), for the evaluator to check, with
+        the provisions of its slice (Slices.among); None where the box is empty or the
         assumptions exclude that situation."""
         if box is EMPTY:
             return None
-        situation = first_in(self.spec, box, self.enc.firsts())
+        situation = first_in(self.spec, box, self.firsts)
         if not assumptions_hold(self.spec, situation):
             return None
-        return evaluate(self.spec, situation, among)
+        return situation, self.slices.among(self.slices.value_for(box))
+
+    def _at_first_in(self, box) -> Evaluation | None:
+        """The evaluation at the first situation in a box (_first_situation), or None."""
+        first = self._first_situation(box)
+        return None if first is None else evaluate(self.spec, *first)
 
     def _report_idle(self, idle: set, unknown: dict) -> None:
         for pid, p in self.spec.provisions.items():
@@ -695,10 +712,9 @@ class Analyser:
         undecided: list = []
         if seen is None:  # the evaluator at the first situation of each key's box shows most of them
             for value in order:
-                among = self.slices.among(value)
                 for k in groups[value]:
                     if k in remaining:
-                        evaluation = self._at_first_in(box(k), among)
+                        evaluation = self._at_first_in(box(k))
                         if evaluation is not None:
                             remaining.difference_update([j for j in groups[value] if holds(j, evaluation)])
         for value in order:
@@ -744,6 +760,11 @@ class Analyser:
         """Whether one goal holds (see goals)."""
         spec = self.spec
         box = box_of(spec, goal.condition)
+        if not witnesses:
+            shown = self._goal_shown_at_first(goal, box)
+            if shown is not None:
+                self.report.goals.append({"goal": goal, "status": _goal_status(goal, shown), "evidence": ()})
+                return
         part = self.part_for(box)
         condition = part.enc.expr(goal.condition)
         good = part.enc.verdict_in(goal.action, goal.verdicts)
@@ -780,15 +801,14 @@ class Analyser:
             self.unknown(goal.title, goal.span, f"goal “{goal.title}”", u.reason)
             return
         entry["evidence"] = tuple(evs)
+        entry["status"] = _goal_status(goal, holds)
         if holds:
-            entry["status"] = "holds-unexpectedly" if goal.expected_to_fail else "holds"
             if goal.expected_to_fail:
                 self.add(Finding("goal-holds-unexpectedly", WARNING,
                                  f"goal “{goal.title}” is marked as expected to fail, but it holds",
                                  goal.title, goal.span, goal.action, (), tuple(evs),
                                  ("remove `expected to fail` so the record stays true",)))
         else:
-            entry["status"] = "fails-as-expected" if goal.expected_to_fail else "fails"
             entry["cannot_help"] = excluded_helpers(spec, goal, evs)
             what = ("in these situations the verdict is not " + _verdict_words(goal.verdicts)
                     if goal.kind == "all" else "no situation gives the wanted verdict")
@@ -800,6 +820,54 @@ class Analyser:
                                  tuple(evs), tuple(cannot_help_text(h) for h in entry["cannot_help"]),
                                  identity=()))
         self.report.goals.append(entry)
+
+    def _goal_shown_at_first(self, goal: m.Goal, box) -> bool | None:
+        """Whether a goal holds, where the evaluator shows it: a counterexample to an `all`
+        goal, or a situation with a wanted verdict for a `some` one, at the first situation
+        of its condition's box or of that box met with the box of one of the first
+        GOAL_GUESSES provisions on its action that give such a verdict and can apply there
+        (in its slice) (_first_situation).
+        None where none of them shows it, and the solver is asked."""
+        spec = self.spec
+        sought = {v for v in m.VERDICTS if (v in goal.verdicts) == (goal.kind != "all")}
+        among = self.slices.among(self.slices.value_for(box))
+        candidates = (spec.provisions[pid] for pid in among) if among is not None else spec.provisions_for(goal.action)
+        meeting = (intersect(box, self.boxes[p.id]) for p in candidates
+                   if p.action == goal.action and _VERDICT_OF[p.modality] in sought)
+        for guess in [box, *itertools.islice((b for b in meeting if b is not EMPTY), GOAL_GUESSES)]:
+            evaluation = self._at_first_in(guess)
+            if evaluation is not None and evaluation.holds(goal.condition) and evaluation.verdicts[goal.action] in sought:
+                return goal.kind != "all"
+        return None
+
+    def _settled_by(self, given: dict) -> Evaluation | None:
+        """An evaluation with the verdicts the given facts settle, when the evaluator shows
+        that they settle them: the given facts lie in one slice, and every situation that
+        gives its provisions' other facts any values (at most SETTLE_COMBINATIONS of them),
+        the rest at their first value, meets the assumptions and has the same verdicts. None
+        otherwise, and the solver is asked."""
+        spec = self.spec
+        among = self.slices.among(self.slices.value_for(given_box(spec, given)))
+        if among is None:
+            return None
+        named = sorted({fact for pid in among for fact in m.facts_in(spec.provisions[pid].condition)} - set(given),
+                       key=list(spec.facts).index)
+        types = [spec.facts[fact].type for fact in named]
+        if math.prod(_size(t) for t in types) > SETTLE_COMBINATIONS:
+            return None
+        values = [[False, True] if isinstance(t, m.BoolType) else range(t.low, t.high + 1)
+                  if isinstance(t, m.IntType) else t.members for t in types]
+        settled = None
+        for combination in itertools.product(*values):
+            situation = {**self.firsts, **given, **dict(zip(named, combination))}
+            if not assumptions_hold(spec, situation):
+                return None
+            evaluation = evaluate(spec, situation, among)
+            if settled is None:
+                settled = evaluation
+            elif evaluation.verdicts != settled.verdicts:
+                return None
+        return settled
 
     def examples(self, witnesses: bool = True) -> None:
         """Whether each example's expectations pass, with a witness for each verdict a failed
@@ -813,6 +881,14 @@ class Analyser:
         spec = self.spec
         given = dict(example.given)
         entry = {"example": example, "results": []}
+        settled = self._settled_by(given)
+        if settled is not None and (not witnesses or all(settled.verdicts[a] == v for a, v in example.expectations)):
+            # no question: each verdict is what it is wherever the given facts hold (a failure
+            # is shown with witnesses, which the solver finds)
+            entry["results"] = [{"action": a, "expected": v, "status": "passes" if settled.verdicts[a] == v else "fails"}
+                                for a, v in example.expectations]
+            self.report.examples.append(entry)
+            return
         part = self.part_for(given_box(spec, given))
         part.session.bound(given)
         enc = part.enc
@@ -884,6 +960,26 @@ class Analyser:
                              u.reason, action)
             entry["results"].append(result)
         self.report.examples.append(entry)
+
+
+_VERDICT_OF = {m.PERMIT: m.PERMITTED, m.FORBID: m.FORBIDDEN, m.OBLIGE: m.OBLIGATORY}
+# how many situations the evaluator tries to show that an example's given facts settle its
+# verdicts (Analyser._settled_by)
+SETTLE_COMBINATIONS = 64
+
+
+def _size(t: m.FactType) -> int:
+    """How many values a fact of this type has."""
+    return 2 if isinstance(t, m.BoolType) else t.high - t.low + 1 if isinstance(t, m.IntType) else len(t.members)
+# how many provisions' boxes a goal's status without witnesses tries for a situation that
+# settles it before it asks the solver (Analyser._goal_shown_at_first)
+GOAL_GUESSES = 8
+
+
+def _goal_status(goal: m.Goal, holds: bool) -> str:
+    if holds:
+        return "holds-unexpectedly" if goal.expected_to_fail else "holds"
+    return "fails-as-expected" if goal.expected_to_fail else "fails"
 
 
 def relevant_facts(spec: m.CheckedSpec, actions, extra: m.Expr | None = None) -> list[str]:

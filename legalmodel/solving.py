@@ -10,6 +10,7 @@ by the analyses of one spec and by the diff of two specs over a shared vocabular
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import z3
 
@@ -765,15 +766,18 @@ class Slices:
     that pins the fact to its value (Session.pinned). A law of ten thousand provisions on
     1,250 kinds of information keeps about 160 solvers, not 1,250."""
 
-    def __init__(self, spec: m.CheckedSpec, enc: Encoding, session: Session, boxes: dict,
-                 timeout_ms: int | None, share: float = 0.5):
-        """`share`: the largest part of the spec's provisions a slice may hold to be used
-        (0: no slices; 1: a slice wherever a question lies in one value; tests use both)."""
+    def __init__(self, spec: m.CheckedSpec, whole, boxes: dict, timeout_ms: int | None, share: float = 0.5,
+                 tally: list[int] | None = None):
+        """`whole()` builds the whole spec's encoding and session, when a question first needs
+        them (which slices are, and what provisions each holds, need neither); `tally` is the
+        question counter the whole session shares. `share`: the largest part of the spec's
+        provisions a slice may hold to be used (0: no slices; 1: a slice wherever a question
+        lies in one value; tests use both)."""
         self.share = share
         self.spec = spec
-        self.enc = enc
         self.timeout_ms = timeout_ms
-        self.whole = Part(enc, session, None)
+        self._whole = whole
+        self.tally = tally if tally is not None else [0]
         self.key = pivot(spec, boxes, list(spec.provisions))
         self._order_index = {pid: i for i, pid in enumerate(spec.order)}
         self._by_value: dict = {}
@@ -797,6 +801,16 @@ class Slices:
         for value in self._by_value:
             if self.value_for({self.key: frozenset([value])}) is not WHOLE:
                 self._group(value)
+
+    @cached_property
+    def whole(self) -> Part:
+        """The whole spec as a part: its encoding and session (built when first asked)."""
+        enc, session = self._whole()
+        return Part(enc, session, None)
+
+    @property
+    def enc(self) -> Encoding:
+        return self.whole.enc
 
     def _group(self, value) -> int:
         """The group a value's slice is in: the last one, or a new one when it is full."""
@@ -869,7 +883,7 @@ class Slices:
             bounded = facts_of(self.spec, members, region)
             enc = Encoding(self.spec, members=members, region=region, whole=self.enc, bounded=bounded)
             host = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms,
-                           self.whole.session.tally)
+                           self.tally)
             host.bounded = bounded
             pins = {}
             for value in values:  # at the solver's first level, before any question
@@ -879,4 +893,4 @@ class Slices:
         return self._hosts[index]
 
     def questions(self) -> int:
-        return self.whole.session.tally[0]
+        return self.tally[0]

@@ -472,6 +472,36 @@ def test_underdetermined_example_names_the_facts_it_depends_on():
     assert_exact(spec, against, lambda e: e.verdicts["lämna"] == m.FORBIDDEN, given)
 
 
+SLICED = '''law OSL "o"
+enum Kind { k1, k2, k3 }
+fact kind: Kind "the kind of information"
+fact open: bool "made public"
+fact other: bool "nothing to do with it"
+action lämna "l"
+provision 1 § "secrecy for k1" forbid lämna when kind = k1
+provision 2 § "k1 once made public" permit lämna when kind = k1 and open
+  overrides 1 §
+provision 3 § "secrecy for k2" forbid lämna when kind = k2
+provision 4 § "secrecy for k3" forbid lämna when kind = k3
+example "k1 made public" given kind = k1, open expect lämna permitted
+example "k1, made public or not" given kind = k1 expect lämna forbidden
+example "k2, made public or not" given kind = k2 expect lämna forbidden
+'''
+
+
+@pytest.mark.parametrize("witnesses", [True, False])
+@pytest.mark.parametrize("slice_share", [0.5, 1.0])
+def test_an_example_is_settled_without_the_solver_only_where_its_given_facts_settle_it(witnesses, slice_share):
+    """Analyser._settled_by: in a slice, the evaluator tries every value of the facts the
+    given ones leave open; `open` decides k1's verdict, and nothing else matters for k2."""
+    from legalmodel.analyse import Analyser
+
+    analyser = Analyser(load(SLICED), slice_share=slice_share)
+    analyser.examples(witnesses)
+    statuses = [[r["status"] for r in e["results"]] for e in analyser.report.examples]
+    assert statuses == [["passes"], ["underdetermined"], ["passes"]]
+
+
 def test_impossible_example():
     text = GOALS.replace('action lämna', 'assume "only young people" ålder < 21\naction lämna')
     spec, report = check(text + 'example "an adult" given ålder = 25 expect lämna forbidden\n')

@@ -675,9 +675,10 @@ def test_an_override_matters_where_the_spec_without_it_gives_another_verdict(pla
 def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
     """Generalisation lets the evaluator settle the widenings and conflicts it can
     (Session.generalise's `fails_at`), and the dead-provision sweep and the idle-override
-    analysis take what the evaluator shows at the first situation of each box
-    (Analyser._at_first_in): the report, evidence and all, and a diff are what they are with
-    every question asked of the solver."""
+    analysis take what the evaluator shows at the first situation of each box, and so do a
+    diff's goal statuses (Analyser._first_situation); an example whose given facts settle its
+    verdicts is evaluated (Analyser._settled_by): the report, evidence and all, and a diff are
+    what they are with every question asked of the solver."""
     from unittest import mock
 
     from legalmodel import analyse as analyse_module
@@ -696,7 +697,8 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
         return generalise(self, situation, prop, relevant, fixed, cuts)
 
     with mock.patch.object(solving.Session, "generalise", asking_everything), \
-            mock.patch.object(analyse_module.Analyser, "_at_first_in", lambda self, box, among: None):
+            mock.patch.object(analyse_module.Analyser, "_first_situation", lambda self, box: None), \
+            mock.patch.object(analyse_module.Analyser, "_settled_by", lambda self, given: None):
         slow = report_json(analyse(spec, slice_share=slice_share))
         slow_diff = diff_json(diff(spec, other, slice_share=slice_share))
     assert fast == slow
