@@ -411,6 +411,8 @@ class Analyser:
         assumptions that cannot all hold, and say nothing more."""
         if not self.spec.assumptions:  # every fact's range is non-empty (the resolver sees to it)
             return False
+        if assumptions_hold(self.spec, self.firsts):
+            return False  # the evaluator shows a situation: the first one (the solver is not yet needed)
         try:
             if self.possible():
                 return False
@@ -1085,16 +1087,15 @@ def spec_sources(spec: m.CheckedSpec) -> list[SourceFile]:
 # provisions in all, of the specs analysed together: up to PARALLEL_UP_TO, one process per
 # usable core; up to TWO_PROCESSES_UP_TO, at most two; above, one (unless told otherwise)
 PARALLEL_UP_TO = 2_000
-TWO_PROCESSES_UP_TO = 10_000
+TWO_PROCESSES_UP_TO = 20_000
 
 
 def default_jobs(*specs: m.CheckedSpec) -> int:
     """The processes `check` (or `diff`) shares its questions among unless told. Each
     process builds its own solvers, and they take most of the memory, so the larger the
-    specs, the fewer: generated 10,000 provisions, `check` with two processes took 0.80 GiB
-    together (proportional set size) against 0.45 GiB for one, and 17.0 s against 19.7 s;
-    `diff` of two versions, 1.08 GiB and 24.2 s against 0.61 GiB and 32.8 s (2 cores,
-    2026-12-02, one run each, solving.GROUP_PROVISIONS at 256)."""
+    specs, the fewer. Generated 10,000 provisions (2 cores, 2026-12-02, one run each): `check`
+    with two processes took 0.70 GiB together (proportional set size) and 14.7 s; `diff` of
+    two versions (20,000 in all) 0.51 GiB and 17.6 s against 0.36 GiB and 21.6 s with one."""
     cores = usable_cores()
     total = sum(len(spec.provisions) for spec in specs)
     return cores if total <= PARALLEL_UP_TO else min(cores, 2) if total <= TWO_PROCESSES_UP_TO else 1
