@@ -132,7 +132,8 @@ class Analyser:
         self.timeout_ms = timeout_ms
         self.report = Report(spec)
         self.boxes = provision_boxes(spec)  # necessary conditions: which provisions can meet
-        self.slices = Slices(spec, lambda: (self.enc, self.session), self.boxes, timeout_ms, slice_share)
+        self.vocabulary = Encoding(spec, members=[])  # the facts' variables, shared by every encoding of the spec
+        self.slices = Slices(spec, self.vocabulary, lambda: (self.enc, self.session), self.boxes, timeout_ms, slice_share)
         self.firsts = {name: first_value(fact.type) for name, fact in spec.facts.items()}
         self._relevant: dict[frozenset, list[str]] = {}
         self._assumed = {f for a in spec.assumptions for f in m.facts_in(a.condition)}  # facts the assumptions name
@@ -145,9 +146,9 @@ class Analyser:
 
     @cached_property
     def enc(self) -> Encoding:
-        """The whole spec's encoding, built when first needed: where the evaluator settles
-        everything (a diff's goal statuses, say), never."""
-        return Encoding(self.spec)
+        """The whole spec's encoding, built when first needed: where the slices and the
+        evaluator answer everything, never."""
+        return Encoding(self.spec, whole=self.vocabulary)
 
     @cached_property
     def session(self) -> Session:
@@ -339,17 +340,15 @@ class Analyser:
         import time
 
         started = time.perf_counter()
-        self.session  # built before the work is shared, so that no process builds its own
-        self.report.timings["encode"] += time.perf_counter() - started
-        started = time.perf_counter()
         impossible = self.impossible_assumptions()
         self.report.timings["assumptions"] = time.perf_counter() - started
         plan = [] if impossible else self._plan()
         plan += [(name, task, self.report.extra.append) for name, task in extra]
         questions = self.slices.questions()
+        first = self._longest(plan)
         try:
             results = run_tasks([self._timed(name, task) for name, task, _finish in plan], jobs,
-                                shared=self._shared())
+                                shared=self._shared(), first=first)
         finally:
             self.progress(None, 0, 0)
         for (name, _task, finish), (value, seconds, asked) in zip(plan, results):
@@ -358,6 +357,13 @@ class Analyser:
             questions += asked
         self.report.questions = questions
         return self.report
+
+    def _longest(self, plan: list) -> list[int]:
+        """The tasks of the plan expected to take longest, to be handed out first: the goals
+        no slice holds, asked of the whole spec (its solver is built for them)."""
+        goals = [i for i, (name, _task, _finish) in enumerate(plan) if name == "goals"]
+        return [i for i, goal in zip(goals, self.spec.goals)
+                if self.slices.value_for(box_of(self.spec, goal.condition)) is WHOLE]
 
     def _plan(self) -> list:
         """The analyses as tasks: (step name, task, what to do with its result, in order)."""
@@ -443,13 +449,13 @@ class Analyser:
         A provision in force somewhere is triggered there, so where each is in force is asked
         first, and whether it applies at all only of those never seen in force: most laws
         have few of them, and the second sweep costs nearly nothing."""
-        spec, enc = self.spec, self.enc
+        spec = self.spec
         position = spec.position
 
         def one_by_one(undecided, constants, found, unknown) -> None:
             for pid in undecided:  # the batched question timed out: ask one by one
                 try:
-                    if not self.possible(getattr(enc, constants)[pid]):
+                    if not self.possible(getattr(self.enc, constants)[pid]):
                         found.append(pid)
                 except Unknown as u:
                     unknown[pid] = u.reason
@@ -468,7 +474,7 @@ class Analyser:
                 self.unknown(pid, spec.provisions[pid].span, f"whether {pid} is ever in force", reason)
         for pid in sorted(dead, key=position.__getitem__):
             p = spec.provisions[pid]
-            blamed = [spec.assumptions[i] for i in (self.session.blame(enc.triggered[pid]) or [])]
+            blamed = [spec.assumptions[i] for i in (self.session.blame(self.enc.triggered[pid]) or [])]
             details = tuple(
                 f"it contradicts the assumption {('“' + a.label + '” ') if a.label else ''}at {a.span.location()}"
                 for a in blamed) or ("the condition contradicts itself or the ranges of its facts",)
@@ -547,7 +553,7 @@ class Analyser:
                              self.slices.whole.session.solver.reason_unknown() or "unknown")
 
     def gaps(self) -> None:
-        spec, enc = self.spec, self.enc
+        spec = self.spec
         for action, a in spec.actions.items():
             if a.default is not None:
                 continue

@@ -53,20 +53,25 @@ class _Failed:
         self.error = error
 
 
-def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequence[object] = ()) -> list:
+def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequence[object] = (),
+              first: Sequence[int] = ()) -> list:
     """Each task's result, in the order of `tasks`. When a task raises, the exception of the
     first such task (in the order of the tasks) is raised, after every task has run.
 
     `shared`: objects that exist before the fork and that results may refer to (the spec's
     source files, goals, examples): a result names them rather than copying them, and the
-    caller gets back the very objects it holds. A worker that dies without reporting costs
-    only time: the tasks it took are run again here."""
+    caller gets back the very objects it holds. `first`: the indices of tasks to hand out
+    before the others, those expected to take longest, so that none is left to run alone at
+    the end. A worker that dies without reporting costs only time: the tasks it took are run
+    again here."""
     jobs = min(jobs, len(tasks))
     if jobs <= 1 or not can_fork():
         return [_result(value) for value in [_attempt(task) for task in tasks]]
     runs = _runs(len(tasks))
+    early = {r for r, run in enumerate(runs) if any(i in run for i in first)}
+    order = sorted(range(len(runs)), key=lambda r: r not in early)
     deal_read, deal_write = os.pipe()
-    os.write(deal_write, b"".join(i.to_bytes(_RECORD, "little") for i in range(len(runs))))
+    os.write(deal_write, b"".join(r.to_bytes(_RECORD, "little") for r in order))
     os.close(deal_write)
     by_id = {id(x): x for x in shared}
     workers = []  # (pid, read end of its results)

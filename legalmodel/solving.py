@@ -766,16 +766,18 @@ class Slices:
     that pins the fact to its value (Session.pinned). A law of ten thousand provisions on
     1,250 kinds of information keeps about 160 solvers, not 1,250."""
 
-    def __init__(self, spec: m.CheckedSpec, whole, boxes: dict, timeout_ms: int | None, share: float = 0.5,
-                 tally: list[int] | None = None):
-        """`whole()` builds the whole spec's encoding and session, when a question first needs
-        them (which slices are, and what provisions each holds, need neither); `tally` is the
-        question counter the whole session shares. `share`: the largest part of the spec's
-        provisions a slice may hold to be used (0: no slices; 1: a slice wherever a question
-        lies in one value; tests use both)."""
+    def __init__(self, spec: m.CheckedSpec, vocabulary: Encoding, whole, boxes: dict, timeout_ms: int | None,
+                 share: float = 0.5, tally: list[int] | None = None):
+        """`vocabulary` is an encoding of the facts and no provision (Encoding(spec,
+        members=[])), whose variables the slices and the whole spec's encoding share; `whole()`
+        builds the whole spec's encoding and session, when a question first needs them (the
+        slices do not). `tally` is the question counter the whole session shares. `share`: the
+        largest part of the spec's provisions a slice may hold to be used (0: no slices; 1: a
+        slice wherever a question lies in one value; tests use both)."""
         self.share = share
         self.spec = spec
         self.timeout_ms = timeout_ms
+        self.vocabulary = vocabulary
         self._whole = whole
         self.tally = tally if tally is not None else [0]
         self.key = pivot(spec, boxes, list(spec.provisions))
@@ -881,7 +883,7 @@ class Slices:
             members = sorted(own | set(self._wild), key=self.spec.position.__getitem__)
             region = {self.key: frozenset(values)}
             bounded = facts_of(self.spec, members, region)
-            enc = Encoding(self.spec, members=members, region=region, whole=self.enc, bounded=bounded)
+            enc = Encoding(self.spec, members=members, region=region, whole=self.vocabulary, bounded=bounded)
             host = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms,
                            self.tally)
             host.bounded = bounded

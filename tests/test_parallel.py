@@ -56,6 +56,29 @@ def test_two_jobs_run_tasks_in_two_processes(tmp_path):
 
 
 @forking
+def test_the_tasks_named_first_are_handed_out_first(tmp_path):
+    """With two processes and tasks 0, 1, 2, task 2 named first is taken with task 0; each
+    waits (up to a minute) until the other has started, so task 1 starts last. In order, 2
+    would start last. The results still come back in the order of the tasks."""
+    log = tmp_path / "started"
+
+    def task(i: int, partner: int | None):
+        def run():
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{i}\n")
+            (tmp_path / f"started-{i}").touch()
+            for _ in range(600 if partner is not None else 0):
+                if (tmp_path / f"started-{partner}").exists():
+                    break
+                time.sleep(0.1)
+            return i
+        return run
+
+    assert run_tasks([task(0, 2), task(1, None), task(2, 0)], 2, first=[2]) == [0, 1, 2]
+    assert log.read_text(encoding="utf-8").split()[-1] == "1"
+
+
+@forking
 def test_a_result_names_the_shared_objects_instead_of_copying_them(tmp_path):
     shared = {"a": "spec"}
     wait, go = _meeting(tmp_path / "started")
