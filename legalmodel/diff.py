@@ -22,7 +22,7 @@ from .diagnostics import Diagnostic, SpecErrors
 from .boxes import EMPTY, pivot, provision_boxes
 from .encode import Encoding, all_of, any_of, facts_of
 from .parallel import in_worker, run_tasks
-from .evaluate import Evaluation, assumptions_hold, evaluate
+from .evaluate import Evaluation, assumptions_hold, evaluate, verdict
 from .solving import Condition, Part, Session, Unknown, cuts_with
 
 MAX_ITEMS = 200
@@ -324,14 +324,15 @@ class Differ:
         def fails_at(point: dict) -> bool:  # the point lies where the solver's questions do
             if any(point[f] != v for f, v in pinned.items()):
                 return False
-            old_point, new_point = _restrict(point, self.old), _restrict(point, self.new)
-            if not (assumptions_hold(self.old, old_point) and assumptions_hold(self.new, new_point)):
+            # each spec reads only its own facts of the point
+            if not (assumptions_hold(self.old, point) and assumptions_hold(self.new, point)):
                 return False
-            before = evaluate(self.old, old_point, part.old_among)
-            if before.verdicts[action] != v_old:
+            if verdict(self.old, point, part.old_among, action) != v_old:
                 return True
-            after = evaluate(self.new, new_point, part.new_among)
-            return after.verdicts[action] != v_new or (condition is not None and not after.holds(condition))
+            if condition is None:
+                return verdict(self.new, point, part.new_among, action) != v_new
+            after = evaluate(self.new, point, part.new_among)
+            return after.verdicts[action] != v_new or not after.holds(condition)
         conditions = session.generalise(situation, prop, relevant, {}, cuts, fails_at)
         if part.pin is not None:  # the slice's own condition: outside the slice, no verdict changes
             conditions = part.pin.within(conditions, relevant, {})

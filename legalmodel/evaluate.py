@@ -239,6 +239,18 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
     )
 
 
+def verdict(spec: m.CheckedSpec, situation: dict, among: list[str] | None, action: str) -> str:
+    """`evaluate(spec, situation, among).verdicts[action]`, without the rest of the evaluation
+    (a diff asks it of thousands of situations)."""
+    conditions, force_order, actions = _program(spec).plan(spec, among)
+    triggered = _triggered(conditions, situation, among)
+    in_force: dict[str, bool] = {}
+    for pid, overriders in force_order:
+        in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders)
+    return next(_verdict_from({modality for pid, modality in provisions if in_force[pid]}, default)
+                for name, default, provisions in actions if name == action)
+
+
 def override_matters(spec: m.CheckedSpec, situation: dict, among: list[str] | None, override: tuple[str, str]) -> bool:
     """Whether some verdict in this situation differs when the override (P, Q) is dropped (P
     no longer sets Q aside): what provisions are in force is worked out with and without it

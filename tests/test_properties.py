@@ -658,14 +658,16 @@ def test_compiled_conditions_mean_what_value_of_says(plan):
 @given(spec_plans())
 def test_an_override_matters_where_the_spec_without_it_gives_another_verdict(plan):
     """evaluate.override_matters, which the idle-override analysis asks, says a verdict
-    changes exactly where evaluating the spec with that one override dropped gives another."""
-    from legalmodel.evaluate import override_matters
+    changes exactly where evaluating the spec with that one override dropped gives another;
+    evaluate.verdict, which a diff asks, is evaluate's verdict."""
+    from legalmodel.evaluate import override_matters, verdict
 
     spec = load(plan)
     edges = [(p.id, q) for p in spec.provisions.values() for q in p.overrides]
     dropped = {edge: without_edge(spec, *edge) for edge in edges}
     for situation in all_situations(spec):
         verdicts = evaluate(spec, situation).verdicts
+        assert {a: verdict(spec, situation, None, a) for a in spec.actions} == verdicts
         for edge in edges:
             assert override_matters(spec, situation, None, edge) == (
                 evaluate(dropped[edge], situation).verdicts != verdicts), (edge, situation)
