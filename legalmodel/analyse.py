@@ -641,7 +641,7 @@ class Analyser:
                 affected.add(x)
                 stack.extend(spec.provisions[x].overrides)
         alt: dict[str, z3.BoolRef] = {}
-        for x in _overrider_first_order(spec, affected):
+        for x in m.overriders_first(spec, sorted(affected)):
             overriders = [all_of(alt.get(y, enc.in_force[y]), kept[(y, x)]) if (y, x) in kept
                           else alt.get(y, enc.in_force[y]) for y in spec.overridden_by[x] if y in members]
             alt[x] = all_of(enc.triggered[x], negate(any_of(overriders))) if overriders else enc.triggered[x]
@@ -1017,27 +1017,6 @@ def relevant_facts(spec: m.CheckedSpec, actions, extra: m.Expr | None = None) ->
 def _verdict_words(verdicts) -> str:
     ordered = [v for v in m.VERDICTS if v in verdicts]
     return " or ".join(ordered)
-
-
-def _overrider_first_order(spec: m.CheckedSpec, nodes: set[str]) -> list[str]:
-    """Nodes ordered so that every provision comes after those (in `nodes`) that override it."""
-    order: list[str] = []
-    done: set[str] = set()
-    for root in sorted(nodes):
-        stack = [root]
-        while stack:
-            x = stack[-1]
-            if x in done:
-                stack.pop()
-                continue
-            pending = [y for y in spec.overridden_by[x] if y in nodes and y not in done]
-            if pending:
-                stack.extend(pending)
-                continue
-            done.add(x)
-            order.append(x)
-            stack.pop()
-    return order
 
 
 def apply_acceptances(report: Report, baseline: tuple = ()) -> set[str]:

@@ -158,22 +158,7 @@ class _Program:
             members = spec.provisions if among is None else set(among)
             order = spec.order if among is None else among
             overriders = {pid: tuple(q for q in spec.overridden_by[pid] if q in members) for pid in order}
-            force_order: list[str] = []
-            placed: set[str] = set()
-            for root in (spec.provisions if among is None else among):
-                stack = [root]
-                while stack:
-                    pid = stack[-1]
-                    if pid in placed:
-                        stack.pop()
-                        continue
-                    pending = [q for q in overriders[pid] if q not in placed]
-                    if pending:
-                        stack.extend(pending)
-                        continue
-                    placed.add(pid)
-                    force_order.append(pid)
-                    stack.pop()
+            force_order = m.overriders_first(spec, list(spec.provisions) if among is None else list(among))
             by_action: dict[str, list] = {name: [] for name in spec.actions}
             for pid in force_order:
                 p = spec.provisions[pid]

@@ -162,6 +162,29 @@ def nodes(*exprs: Expr):
             stack.append(node.operand)
 
 
+def overriders_first(spec: "CheckedSpec", nodes: list[str]) -> list[str]:
+    """The provisions `nodes`, from the order given, reordered so that each comes after those
+    among them that override it (overrides have no cycles: the resolver sees to it)."""
+    members = set(nodes)
+    order: list[str] = []
+    done: set[str] = set()
+    for root in nodes:
+        stack = [root]
+        while stack:
+            x = stack[-1]
+            if x in done:
+                stack.pop()
+                continue
+            pending = [y for y in spec.overridden_by[x] if y in members and y not in done]
+            if pending:
+                stack.extend(pending)
+                continue
+            done.add(x)
+            order.append(x)
+            stack.pop()
+    return order
+
+
 def facts_in(expr: Expr) -> set[str]:
     """The facts an expression mentions directly (not through `applies`)."""
     return {node.fact for node in nodes(expr) if isinstance(node, FactRef)}
