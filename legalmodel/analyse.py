@@ -23,7 +23,7 @@ import z3
 
 from . import model as m
 from .boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meeting_pairs, provision_boxes
-from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, first_value, negate
+from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
 from .source import SourceFile, Span
 from .solving import WHOLE, Condition, Part, Session, Slices, Unknown, cuts_with  # noqa: F401  (Condition: API)
 from .evaluate import Evaluation, assumptions_hold, evaluate, override_matters
@@ -134,7 +134,7 @@ class Analyser:
         self.boxes = provision_boxes(spec)  # necessary conditions: which provisions can meet
         self.vocabulary = Encoding(spec, members=[])  # the facts' variables, shared by every encoding of the spec
         self.slices = Slices(spec, self.vocabulary, lambda: (self.enc, self.session), self.boxes, timeout_ms, slice_share)
-        self.firsts = {name: first_value(fact.type) for name, fact in spec.facts.items()}
+        self.firsts = self.vocabulary.firsts()  # every fact's first value
         self._relevant: dict[frozenset, list[str]] = {}
         self._assumed = {f for a in spec.assumptions for f in m.facts_in(a.condition)}  # facts the assumptions name
         self.cuts = m.spec_cuts(spec)  # where the integer facts' comparisons change (Session.generalise)
@@ -860,11 +860,9 @@ class Analyser:
             return None
         named = sorted({fact for pid in among for fact in m.facts_in(spec.provisions[pid].condition)} - set(given),
                        key=list(spec.facts).index)
-        types = [spec.facts[fact].type for fact in named]
-        if math.prod(_size(t) for t in types) > SETTLE_COMBINATIONS:
+        values = [spec.facts[fact].type.values() for fact in named]
+        if math.prod(len(v) for v in values) > SETTLE_COMBINATIONS:
             return None
-        values = [[False, True] if isinstance(t, m.BoolType) else range(t.low, t.high + 1)
-                  if isinstance(t, m.IntType) else t.members for t in types]
         settled = None
         for combination in itertools.product(*values):
             situation = {**self.firsts, **given, **dict(zip(named, combination))}
@@ -974,11 +972,6 @@ _VERDICT_OF = {m.PERMIT: m.PERMITTED, m.FORBID: m.FORBIDDEN, m.OBLIGE: m.OBLIGAT
 # how many situations the evaluator tries to show that an example's given facts settle its
 # verdicts (Analyser._settled_by)
 SETTLE_COMBINATIONS = 64
-
-
-def _size(t: m.FactType) -> int:
-    """How many values a fact of this type has."""
-    return 2 if isinstance(t, m.BoolType) else t.high - t.low + 1 if isinstance(t, m.IntType) else len(t.members)
 # how many provisions' boxes a goal's status without witnesses tries for a situation that
 # settles it before it asks the solver (Analyser._goal_shown_at_first)
 GOAL_GUESSES = 8

@@ -59,12 +59,7 @@ def first_in(spec: m.CheckedSpec, box: Box, firsts: dict) -> dict:
     situation = dict(firsts)
     for name, allowed in box.items():
         t = spec.facts[name].type
-        if isinstance(t, m.IntType):
-            situation[name] = allowed[0]
-        elif isinstance(t, m.BoolType):
-            situation[name] = False not in allowed
-        else:
-            situation[name] = next(v for v in t.members if v in allowed)
+        situation[name] = allowed[0] if isinstance(t, m.IntType) else next(v for v in t.values() if v in allowed)
     return situation
 
 

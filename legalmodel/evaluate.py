@@ -61,34 +61,9 @@ def check_situation(spec: m.CheckedSpec, situation: dict) -> None:
 
 
 def value_of(expr: m.Expr, situation: dict, triggered: dict[str, bool]):
-    """The value of a typed expression in a situation."""
-    if isinstance(expr, m.Const):
-        return expr.value
-    if isinstance(expr, m.FactRef):
-        return situation[expr.fact]
-    if isinstance(expr, m.NotE):
-        return not value_of(expr.operand, situation, triggered)
-    if isinstance(expr, m.AndE):
-        return all(value_of(x, situation, triggered) for x in expr.operands)
-    if isinstance(expr, m.OrE):
-        return any(value_of(x, situation, triggered) for x in expr.operands)
-    if isinstance(expr, m.ImpliesE):
-        return (not value_of(expr.premise, situation, triggered)) or value_of(expr.conclusion, situation, triggered)
-    if isinstance(expr, m.IffE):
-        return value_of(expr.left, situation, triggered) == value_of(expr.right, situation, triggered)
-    if isinstance(expr, m.CmpE):
-        a = value_of(expr.left, situation, triggered)
-        b = value_of(expr.right, situation, triggered)
-        return {
-            "=": a == b, "!=": a != b, "<": a < b, "<=": a <= b, ">": a > b, ">=": a >= b,
-        }[expr.op]
-    if isinstance(expr, m.InE):
-        a = value_of(expr.operand, situation, triggered)
-        inside = any(a == c.value for c in expr.values)
-        return not inside if expr.negated else inside
-    if isinstance(expr, m.AppliesE):
-        return any(triggered[p] for p in expr.provisions)
-    raise AssertionError(f"unknown expression {expr!r}")
+    """The value of a typed expression in a situation (`triggered`: whether each provision it
+    asks about with `applies` is triggered)."""
+    return compiled(expr)(situation, triggered)
 
 
 _COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
@@ -96,9 +71,9 @@ _COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operato
 
 
 def compiled(expr: m.Expr):
-    """`value_of(expr, ...)` as a function of (situation, triggered): the tree is walked once,
-    here, instead of on every evaluation. Each node becomes a closure that does what value_of
-    does for it; the property tests hold both to the Z3 encoding."""
+    """An expression as a function of (situation, triggered), each node a closure: the tree
+    is walked once, here, and a spec's conditions once per spec (_Program), not on every
+    evaluation. The property tests hold it to the Z3 encoding."""
     if isinstance(expr, m.Const):
         value = expr.value
         return lambda situation, triggered: value
@@ -211,11 +186,8 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
     inside a slice of the spec, boxes.py): the others count as not triggered."""
     conditions, force_order, actions = _program(spec).plan(spec, among)
     triggered = _triggered(conditions, situation, among)
-    in_force: dict[str, bool] = {}
-    for pid, overriders in force_order:
-        in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders)
-    verdicts = {name: _verdict_from({modality for pid, modality in provisions if in_force[pid]}, default)
-                for name, default, provisions in actions}
+    in_force = _in_force(force_order, triggered)
+    verdicts = {name: _verdict_among(provisions, default, in_force) for name, default, provisions in actions}
     return Evaluation(
         dict(situation),
         frozenset(p for p, t in triggered.items() if t),
@@ -228,31 +200,20 @@ def verdict(spec: m.CheckedSpec, situation: dict, among: list[str] | None, actio
     """`evaluate(spec, situation, among).verdicts[action]`, without the rest of the evaluation
     (a diff asks it of thousands of situations)."""
     conditions, force_order, actions = _program(spec).plan(spec, among)
-    triggered = _triggered(conditions, situation, among)
-    in_force: dict[str, bool] = {}
-    for pid, overriders in force_order:
-        in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders)
-    return next(_verdict_from({modality for pid, modality in provisions if in_force[pid]}, default)
-                for name, default, provisions in actions if name == action)
+    in_force = _in_force(force_order, _triggered(conditions, situation, among))
+    return next(_verdict_among(provisions, default, in_force) for name, default, provisions in actions if name == action)
 
 
 def override_matters(spec: m.CheckedSpec, situation: dict, among: list[str] | None, override: tuple[str, str]) -> bool:
     """Whether some verdict in this situation differs when the override (P, Q) is dropped (P
-    no longer sets Q aside): what provisions are in force is worked out with and without it
-    at once, the same provisions being triggered. `among` as for evaluate."""
+    no longer sets Q aside), the same provisions being triggered. `among` as for evaluate."""
     conditions, force_order, actions = _program(spec).plan(spec, among)
     triggered = _triggered(conditions, situation, among)
     overrider, overridden = override
     if not (triggered[overrider] and triggered[overridden]):
         return False  # where either does not apply, the override changes nothing
-    with_it: dict[str, bool] = {}
-    without_it: dict[str, bool] = {}
-    for pid, overriders in force_order:
-        applies = triggered[pid]
-        with_it[pid] = applies and not any(with_it[q] for q in overriders)
-        without_it[pid] = applies and not any(without_it[q] for q in overriders if q != overrider or pid != overridden)
-    return any(_verdict_from({modality for pid, modality in provisions if with_it[pid]}, default)
-               != _verdict_from({modality for pid, modality in provisions if without_it[pid]}, default)
+    with_it, without_it = _in_force(force_order, triggered), _in_force(force_order, triggered, override)
+    return any(_verdict_among(provisions, default, with_it) != _verdict_among(provisions, default, without_it)
                for _name, default, provisions in actions)
 
 
@@ -261,6 +222,21 @@ def _triggered(conditions, situation: dict, among) -> dict[str, bool]:
     for pid, condition in conditions:
         triggered[pid] = bool(condition(situation, triggered))
     return triggered
+
+
+def _in_force(force_order, triggered: dict[str, bool], without: tuple[str, str] | None = None) -> dict[str, bool]:
+    """Which provisions are in force, given which are triggered; `without` an override (P, Q)
+    that is dropped."""
+    overrider, overridden = without or (None, None)
+    in_force: dict[str, bool] = {}
+    for pid, overriders in force_order:
+        in_force[pid] = triggered[pid] and not any(in_force[q] for q in overriders if q != overrider or pid != overridden)
+    return in_force
+
+
+def _verdict_among(provisions, default: str | None, in_force: dict[str, bool]) -> str:
+    """The verdict on an action, from its (provision, modality) pairs and what is in force."""
+    return _verdict_from({modality for pid, modality in provisions if in_force[pid]}, default)
 
 
 def _verdict_from(modalities, default: str | None) -> str:

@@ -524,7 +524,7 @@ class Session:
                 elif kind == "high":
                     values = [v + 1] if v < t.high else []
                 else:
-                    values = [not v] if isinstance(t, m.BoolType) else [x for x in t.members if x != v]
+                    values = [x for x in t.values() if x != v]
                 return [(fact, x) for x in values]
 
             def shown_satisfiable(chosen: list[int]) -> bool:
@@ -767,19 +767,19 @@ class Slices:
     1,250 kinds of information keeps about 160 solvers, not 1,250."""
 
     def __init__(self, spec: m.CheckedSpec, vocabulary: Encoding, whole, boxes: dict, timeout_ms: int | None,
-                 share: float = 0.5, tally: list[int] | None = None):
+                 share: float = 0.5):
         """`vocabulary` is an encoding of the facts and no provision (Encoding(spec,
         members=[])), whose variables the slices and the whole spec's encoding share; `whole()`
         builds the whole spec's encoding and session, when a question first needs them (the
-        slices do not). `tally` is the question counter the whole session shares. `share`: the
-        largest part of the spec's provisions a slice may hold to be used (0: no slices; 1: a
-        slice wherever a question lies in one value; tests use both)."""
+        slices do not), counting its questions in `tally`. `share`: the largest part of the
+        spec's provisions a slice may hold to be used (0: no slices; 1: a slice wherever a
+        question lies in one value; tests use both)."""
         self.share = share
         self.spec = spec
         self.timeout_ms = timeout_ms
         self.vocabulary = vocabulary
         self._whole = whole
-        self.tally = tally if tally is not None else [0]
+        self.tally = [0]  # the questions of every solver of the spec
         self.key = pivot(spec, boxes, list(spec.provisions))
         self._order_index = {pid: i for i, pid in enumerate(spec.order)}
         self._by_value: dict = {}
@@ -809,10 +809,6 @@ class Slices:
         """The whole spec as a part: its encoding and session (built when first asked)."""
         enc, session = self._whole()
         return Part(enc, session, None)
-
-    @property
-    def enc(self) -> Encoding:
-        return self.whole.enc
 
     def _group(self, value) -> int:
         """The group a value's slice is in: the last one, or a new one when it is full."""
@@ -871,7 +867,7 @@ class Slices:
         """The encoding and the session (before any pin) of the solver a slice's questions
         are asked of: its group's, built when first asked, or the whole spec's."""
         if value is WHOLE:
-            return self.enc, self.whole.session
+            return self.whole.enc, self.whole.session
         enc, host, _pins = self._host(self._group(value))
         return enc, host
 

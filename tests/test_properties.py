@@ -636,26 +636,6 @@ def test_preferred_core_is_minimal_and_depends_only_on_the_order(conflicts, orde
 # ---- the evaluator's shortcuts ------------------------------------------------------------------
 
 @given(spec_plans())
-def test_compiled_conditions_mean_what_value_of_says(plan):
-    """evaluate runs each condition compiled once into closures (evaluate.compiled); value_of
-    walks the tree. They agree on every condition, in every situation, whichever provisions
-    count as triggered."""
-    from legalmodel.evaluate import compiled
-
-    spec = load(plan)
-    expressions = ([p.condition for p in spec.provisions.values()] + [a.condition for a in spec.assumptions]
-                   + [g.condition for g in spec.goals])
-    functions = [compiled(e) for e in expressions]
-    pids = list(spec.provisions)
-    triggered_sets = [{p: False for p in pids}, {p: True for p in pids}, {p: i % 2 == 0 for i, p in enumerate(pids)}]
-    for situation in all_situations(spec):
-        for triggered in triggered_sets:
-            for expression, function in zip(expressions, functions):
-                assert bool(function(situation, triggered)) == bool(value_of(expression, situation, triggered)), (
-                    expression, situation, triggered)
-
-
-@given(spec_plans())
 def test_an_override_matters_where_the_spec_without_it_gives_another_verdict(plan):
     """evaluate.override_matters, which the idle-override analysis asks, says a verdict
     changes exactly where evaluating the spec with that one override dropped gives another;
