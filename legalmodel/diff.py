@@ -302,9 +302,10 @@ class Differ:
     # ---- evidence --------------------------------------------------------------------------
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None,
-                part: DiffPart | None = None, condition: m.Expr | None = None) -> Change:
+                part: DiffPart | None = None, condition: m.Expr | None = None, floor: dict | None = None) -> Change:
         """The change a model shows: `action` going `v_old` → `v_new` (where `condition`
-        holds, in the new spec, if given), as `prop` says it in the solver."""
+        holds, in the new spec, if given), as `prop` says it in the solver. `floor`: the
+        first situation of the region before, in the same part (Session.least)."""
         part = part or DiffPart(self.session, self.old_enc, self.new_enc)
         session = part.session
         if part.cuts is not None and cuts is not None:
@@ -313,7 +314,8 @@ class Differ:
         session.bound(read or ())
         pinned = {} if part.pin is None else {f: v for f, (v,) in part.pin.region.items()}  # nothing to seek
         situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
-                                  pinned, read=read, cuts=cuts_with(cuts, [c for cs in avoid for c in cs]))
+                                  pinned, read=read, cuts=cuts_with(cuts, [c for cs in avoid for c in cs]),
+                                  floor=floor)
         e_old = evaluate(self.old, _restrict(situation, self.old), part.old_among)
         e_new = evaluate(self.new, _restrict(situation, self.new), part.new_among)
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
@@ -377,9 +379,16 @@ class Differ:
             for n, part in enumerate(parts):
                 prop = all_of(part.old_enc.verdict_is(action, v_old), part.new_enc.verdict_is(action, v_new))
 
-                def item(model, earlier, _prefer, part=part, prop=prop):
+                floor: list[dict | None] = [None]  # the first situation of the region before
+
+                def item(model, earlier, _prefer, part=part, prop=prop, floor=floor):
                     self.progress(f"`{action}` {v_old} → {v_new}: {len(items) + len(earlier) + 1} regions", 0, 0)
-                    return self._change(model, action, v_old, v_new, prop, relevant, earlier, self._cuts, part)
+                    # each region's situations lie outside those before: none comes before
+                    # the first situation of the one before
+                    change = self._change(model, action, v_old, v_new, prop, relevant, earlier, self._cuts, part,
+                                          floor=floor[0])
+                    floor[0] = None if part.session.stopped_early else change.situation
+                    return change
 
                 found = part.session.regions(prop, item, MAX_ITEMS - len(items))
                 items.extend(found)

@@ -196,6 +196,7 @@ class Session:
             self.assume_lits.append(lit)
         self.lits = self.assume_lits  # assumed in every question: the spec's assumptions, and a pin
         self._model = None
+        self.stopped_early = False  # whether the last `least` stopped at a time limit
         self._outside: dict[tuple[Condition, ...], z3.BoolRef] = {}
         self.bounded: set[str] | None = None  # the facts whose ranges the solver holds (None: all)
 
@@ -310,7 +311,7 @@ class Session:
 
 
     def least(self, situation: dict, formulas: list, fixed: dict | None = None, until: str | None = None,
-              read: set[str] | None = None, cuts: dict | None = None) -> dict:
+              read: set[str] | None = None, cuts: dict | None = None, floor: dict | None = None) -> dict:
         """The first situation, in the order of the facts' declarations and of their values,
         where all `formulas` hold; `situation` is one where they do. Evidence starts from this
         point rather than from whichever model the solver returned, so the same spec gives the
@@ -321,7 +322,16 @@ class Session:
         formulas and the solver's constraints mention, when that is known (in a slice): the
         others take their first value without a question. `cuts` (model.cuts, of everything
         the formulas and the assumptions name, when known) limits the search for an integer's
-        least value to the values where its comparisons change."""
+        least value to the values where its comparisons change.
+
+        `floor`, when given, is the first situation of a set that holds every situation where
+        the formulas hold now (the first situation of a cover's last region, when the next
+        region adds one more region to stay outside of), found with the same `fixed`, `read`
+        facts and no `until`: no situation comes before it, so each fact is first asked to
+        take its value there, as long as those before it do. The answer is the same; a cover
+        of hundreds of regions whose first situations share most of their facts asks a few
+        questions for each instead of dozens. `self.stopped_early` tells whether the search
+        stopped at a time limit (and its point is then no floor for the next)."""
         enc = self.enc_facts
         s = self.solver
         fixed = fixed or {}
@@ -341,18 +351,18 @@ class Session:
                 s.pop()
 
         def ask(run: list[str]) -> list[int] | bool | None:
-            """Can the facts of `run` all take their first value (with the facts fixed so far)?
-            None: time limit; False: yes, and `current` is such a situation; else the positions
-            in `run` of the facts of an unsat core."""
+            """Can the facts of `run` all take their wanted value (with the facts fixed so
+            far)? None: time limit; False: yes, and `current` is such a situation; else the
+            positions in `run` of the facts of an unsat core."""
             self.questions += 1
-            r = check_under(s, [*self.lits, *[at_first[n] for n in run]])
+            r = check_under(s, [*self.lits, *[at_goal[n] for n in run]])
             if r == z3.unknown:
                 return None
             if r == z3.sat:
                 take(s.model())
                 return False
             ids = unsat_core_ids(s)
-            return [k for k, n in enumerate(run) if at_first_id[n] in ids]
+            return [k for k, n in enumerate(run) if at_goal_id[n] in ids]
 
         current.update(fixed)
         if read is not None:
@@ -368,30 +378,43 @@ class Session:
             decoded = enc.decode(model, read=reading)
             current.update((n, decoded[n]) for n in (decoded if reading is None else reading) if n not in fixed)
         first = {n: first_value(self.facts[n].type) for n in names}
+        if floor is not None and (until is not None or any(n not in floor for n in names)):
+            floor = None
         s.push()
         try:
             for f in formulas:
                 assert_term(s, f)
             for name, value in fixed.items():
                 assert_term(s, enc.equals(name, value))
-            # `fact = its first value` as a literal the solver can name in an unsat core
-            at_first = {}
-            for n in names:
-                var = enc.vars[n]
-                if isinstance(self.facts[n].type, m.BoolType):
-                    at_first[n] = negate(var)
-                else:
-                    at_first[n] = boolean(f"first:{n}")
-                    assert_term(s, implies(at_first[n], enc.equals(n, first[n])))
-            at_first_id = {n: ast_id(x) for n, x in at_first.items()}
+
+            def literals_at(point: dict, label: str, known: dict) -> dict:
+                """`fact = its value at the point`, as a literal the solver can name in an
+                unsat core (those in `known` where they say the same)."""
+                out = {}
+                for n in names:
+                    var = enc.vars[n]
+                    if isinstance(self.facts[n].type, m.BoolType):
+                        out[n] = var if point[n] else negate(var)
+                    elif n in known and point[n] == first[n]:
+                        out[n] = known[n]
+                    else:
+                        out[n] = boolean(f"{label}:{n}")
+                        assert_term(s, implies(out[n], enc.equals(n, point[n])))
+                return out
+            at_first = literals_at(first, "first", {})
+            # the value each fact is asked to take: its value at the floor while every fact
+            # before it has its floor value (none can be less), its first value after
+            goal = first if floor is None else floor
+            at_goal = at_first if floor is None else literals_at(floor, "floor", at_first)
+            at_goal_id = {n: ast_id(x) for n, x in at_goal.items()}
             i = 0
             while i < len(names):
-                while i < len(names) and current[names[i]] == first[names[i]]:
+                while i < len(names) and current[names[i]] == goal[names[i]]:
                     assert_term(s, enc.equals(names[i], current[names[i]]))
                     i += 1
                 if i == len(names):
                     break
-                # most facts can take their first value: find the longest run from here that
+                # most facts can take their wanted value: find the longest run from here that
                 # can all take it. One question when they all can; otherwise the end of the
                 # run is near the last fact of the solver's unsat core, and found from there
                 run = names[i:]
@@ -399,30 +422,31 @@ class Session:
                 if answer is None:
                     break
                 if answer is False:
-                    continue  # `current` has them all first now
+                    continue  # `current` has them all at their wanted value now
                 def prefix(length: int):
                     answer = ask(run[:length])
                     if answer is None or answer is not False:
                         return None if answer is None else ("unsat", max(answer) + 1)
-                    while length < len(run) and current[run[length]] == first[run[length]]:
-                        length += 1  # the model has more of them first
+                    while length < len(run) and current[run[length]] == goal[run[length]]:
+                        length += 1  # the model has more of them there
                     return "sat", length
 
-                # names[i:i+high] cannot all be first; names[i:i+high-1] can, as `current` has them
+                # names[i:i+high] cannot all be there; names[i:i+high-1] can, as `current` has them
                 high = shortest_unsatisfiable(0, max(answer) + 1, prefix)
                 if high is None:
                     break
                 for name in names[i:i + high - 1]:
-                    assert_term(s, enc.equals(name, first[name]))
+                    assert_term(s, enc.equals(name, goal[name]))
                 i += high - 1
-                # names[i] cannot take its first value: its least feasible one
+                # names[i] cannot take its wanted value: its least feasible one after it
                 name = names[i]
                 t = self.facts[name].type
                 var = enc.vars[name]
+                below = goal[name]  # it and every value before it are not feasible
                 at = None if cuts is None or not isinstance(t, m.IntType) else cuts.get(name, ())
                 if at is not None:
                     # the least feasible number is where a comparison changes: searched there
-                    values = sorted({c for c in at if t.low < c < current[name]} | {current[name]})
+                    values = sorted({c for c in at if below < c < current[name]} | {current[name]})
                     lo, hi = 0, len(values) - 1  # the least feasible value is among values[lo..hi]
                     while lo < hi:
                         mid = (lo + hi) // 2
@@ -440,7 +464,7 @@ class Session:
                 elif not isinstance(t, m.BoolType):  # a boolean that cannot be false is true
                     # the least feasible value (an enumeration by the order of its values)
                     index = (lambda v: v) if isinstance(t, m.IntType) else t.members.index
-                    lo, hi = (t.low if isinstance(t, m.IntType) else 0) + 1, index(current[name])
+                    lo, hi = index(below) + 1, index(current[name])
                     while lo < hi:
                         mid = (lo + hi) // 2
                         answer = feasible(var <= mid)
@@ -454,6 +478,10 @@ class Session:
                     break
                 assert_term(s, enc.equals(name, current[name]))
                 i += 1
+                if goal is not first:  # past the floor: the facts after it can take any value
+                    goal, at_goal = first, at_first
+                    at_goal_id = {n: ast_id(x) for n, x in at_goal.items()}
+            self.stopped_early = i < len(names)  # a time limit stopped it
             return current
         finally:
             s.pop()

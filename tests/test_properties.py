@@ -713,6 +713,41 @@ def test_least_is_the_first_situation_with_the_property(data):
     assert session.least(start, [enc.verdict_is(action, verdict)], fixed) == expected
 
 
+@given(st.data())
+def test_least_from_a_floor_is_the_first_situation_with_the_property(data):
+    """Session.least from a floor, the first situation of a set that holds every situation
+    with the property (as the region before gives it to the next in a diff's cover), gives
+    the first situation with the property, as without a floor."""
+    from legalmodel.encode import all_of, negate
+    from legalmodel.solving import Session
+
+    plan = data.draw(spec_plans(), label="plan")
+    spec = load(plan)
+    world = valid_evaluations(spec)
+    if not world:
+        return
+    enc = Encoding(spec)
+    session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], 10_000)
+    action = data.draw(st.sampled_from(sorted(spec.actions)), label="action")
+    verdict = data.draw(st.sampled_from(sorted({e.verdicts[action] for _s, e in world})), label="verdict")
+    having = [s for s, e in world if e.verdicts[action] == verdict]
+    fixed_names = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True, max_size=1), label="fixed")
+    fixed = {n: having[0][n] for n in fixed_names}
+    wider = [s for s in having if all(s[n] == v for n, v in fixed.items())]
+    # the property also stays outside a region: a few facts' values at the floor, as the
+    # region before in a cover holds its own first situation
+    region_at = wider[0]
+    region = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True, min_size=1, max_size=3),
+                       label="region")
+    narrower = [s for s in wider if not all(s[n] == region_at[n] for n in region)]
+    if not narrower:
+        return
+    formulas = [enc.verdict_is(action, verdict), negate(all_of([enc.equals(n, region_at[n]) for n in region]))]
+    for start in narrower[::max(1, len(narrower) // 16)]:  # from any situation with the property
+        assert session.least(start, formulas, fixed, floor=wider[0]) == narrower[0], start
+        assert not session.stopped_early
+
+
 # ---- slices ---------------------------------------------------------------------------------
 
 @given(spec_plans())
