@@ -892,8 +892,36 @@ GC_THRESHOLDS = (50_000, 1_000, 1_000)
 
 
 def run() -> None:
-    """Console entry point: never a traceback for a user's mistake."""
+    """Console entry point: never a traceback for a user's mistake. The process ends as soon
+    as its output is written (_leave)."""
     gc.set_threshold(*GC_THRESHOLDS)
+    try:
+        _run()
+    except SystemExit as done:
+        _leave(done.code)
+
+
+def _leave(code) -> None:
+    """End the process with `code` (as sys.exit takes it) once its output is flushed, without
+    tearing down what it built: freeing a large spec's trees and solvers one object at a time
+    took 0.7-0.8 s of the generated 10,000-provision spec's `check` (2026-12-02), and
+    nothing is left to do by then (a worker process has ended before its results are read)."""
+    if code is None:
+        status = 0
+    elif isinstance(code, int):
+        status = code
+    else:  # sys.exit("message"): the message goes to stderr, status 1
+        print(code, file=sys.stderr)
+        status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (`| head`) or stream: nothing more can be written
+            pass
+    os._exit(status)
+
+
+def _run() -> None:
     try:
         main(standalone_mode=True)
     except RecursionError:
