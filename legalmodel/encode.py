@@ -82,11 +82,19 @@ _CMP = {
 _INDEX: dict[tuple[str, ...], dict[str, int]] = {}  # an enumeration's members → their positions
 
 
+_BOOLEANS: dict[tuple[z3.Context, str], z3.BoolRef] = {}
+
+
 def boolean(name: str, ctx: z3.Context | None = None) -> z3.BoolRef:
-    """A Boolean constant of this name (z3.Bool, without the Python API's checks)."""
+    """A Boolean constant of this name (z3.Bool, without the Python API's checks), made once
+    per name: the indicator literals of a search (`lit:3`, `first:age`) are asked for again
+    by every search, thousands of times in a diff of hundreds of regions."""
     ctx = ctx or z3.main_ctx()
-    symbol = z3.Z3_mk_string_symbol(ctx.ref(), name)
-    return z3.BoolRef(z3.Z3_mk_const(ctx.ref(), symbol, z3.Z3_mk_bool_sort(ctx.ref())), ctx)
+    term = _BOOLEANS.get((ctx, name))
+    if term is None:
+        symbol = z3.Z3_mk_string_symbol(ctx.ref(), name)
+        term = _BOOLEANS[ctx, name] = z3.BoolRef(z3.Z3_mk_const(ctx.ref(), symbol, z3.Z3_mk_bool_sort(ctx.ref())), ctx)
+    return term
 
 
 def make_solver(timeout_ms: int | None, quantified: bool = False) -> z3.Solver:

@@ -658,10 +658,20 @@ class Session:
 
     def outside(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
         """The negation of cube_formula: the situations outside a region found before (a
-        cover of hundreds of regions asks for it again with every region after)."""
+        cover of hundreds of regions asks for it again with every region after). Asked
+        between questions, it is a literal that the solver holds implies the negation, so
+        that each question after asserts a constant instead of a formula to take apart
+        again (the 2025 diff of the real law asserted 66,000 terms). That literal means the
+        negation only to this session's solver; a formula for another solver is built from
+        cube_formula."""
         term = self._outside.get(conditions)
         if term is None:
-            term = self._outside[conditions] = negate(self.cube_formula(conditions))
+            term = negate(self.cube_formula(conditions))
+            if not z3.Z3_solver_get_num_scopes(self.solver.ctx.ref(), self.solver.solver):
+                literal = boolean(f"outside:{len(self._outside)}")  # one dict per solver
+                assert_term(self.solver, implies(literal, term))
+                term = literal
+            self._outside[conditions] = term
         return term
 
     def cube_formula(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
@@ -708,7 +718,9 @@ class Session:
                                 box and c.fact in box and c.holds_throughout(box[c.fact])):
                             continue
                         tried.add(c)
-                        other = self.outside((c,))
+                        # a formula, not this solver's literal (outside): the witness may be
+                        # sought in a slice's solver (analyse.Analyser.evidence)
+                        other = negate(self.cube_formula((c,)))
                         if self.check(*base, *outside, *prefer, other) == z3.sat:
                             prefer.append(other)
             model = self.sat(*base, *outside, *prefer)
