@@ -793,6 +793,74 @@ def test_slices_change_no_finding_goal_example_or_first_witness(plan):
     assert _outcome(analyse(spec, slice_share=1.0)) == _outcome(analyse(spec, slice_share=0.0))
 
 
+def assert_next_counterexamples_differ_where_some_can(spec, report) -> None:
+    """A failed `all` goal's counterexamples after the first each lie outside the regions of
+    those before, and also outside each of their conditions, taken in order, that some
+    counterexample left can lie outside of together with those taken before it
+    (Session.regions' `diversify`): the later witnesses show other reasons, not variations
+    of one. Brute force."""
+    from helpers import inside
+
+    world = valid_evaluations(spec)
+    for entry in report.goals:
+        goal, evidence = entry["goal"], entry["evidence"]
+        if goal.kind != "all" or len(evidence) < 2:
+            continue
+        failing = [s for s, e in world if e.holds(goal.condition) and e.verdicts[goal.action] not in goal.verdicts]
+        for k in range(1, len(evidence)):
+            left = [s for s in failing if not any(inside(s, ev.conditions) for ev in evidence[:k])]
+            preferred, tried = [], set()
+            for ev in evidence[:k]:
+                for c in ev.conditions:
+                    if c in tried:
+                        continue
+                    tried.add(c)
+                    if any(not inside(s, (c,)) and not any(inside(s, (p,)) for p in preferred) for s in left):
+                        preferred.append(c)
+            witness = evidence[k].situation
+            assert not any(inside(witness, (c,)) for c in preferred), (goal.title, k, preferred, witness)
+
+
+@given(spec_plans(), st.sampled_from((0.0, 1.0)))
+def test_each_next_counterexample_differs_where_some_can(plan, slice_share):
+    spec = load(plan)
+    assert_next_counterexamples_differ_where_some_can(spec, analyse(spec, slice_share=slice_share))
+
+
+# every kind's secrecy gives way to a general clause, but not where another rule keeps it; no
+# slice holds the goal, so its witnesses are found in the slice of their kind, which must be
+# told which regions the whole spec's solver preferred
+KINDS_UNDER_A_GENERAL_CLAUSE = '''law L "l"
+enum Kind { k1, k2, k3, k4 }
+fact kind: Kind "the kind of information"
+fact a: bool "a"
+fact b: bool "b"
+fact c: bool "c"
+fact obvious: bool "it is obvious that disclosure outweighs secrecy"
+action disclose "d" default permitted
+provision 1 § "k1" forbid disclose when kind = k1 and (a or b)
+provision 2 § "k2" forbid disclose when kind = k2 and (b or c)
+provision 3 § "k3" forbid disclose when kind = k3 and (a or c)
+provision 4 § "k4" forbid disclose when kind = k4
+provision 9 § "general clause" permit disclose when obvious
+  overrides 1 §, 2 §, 3 §, 4 §
+provision 10 § "k1 kept" forbid disclose when kind = k1 and obvious and not b
+provision 11 § "k2 kept" forbid disclose when kind = k2 and c and obvious
+provision 12 § "k3 kept" forbid disclose when kind = k3 and obvious and not a
+goal "an obvious case is always disclosable" expected to fail "some kinds keep their secrecy"
+  disclose is permitted whenever obvious
+'''
+
+
+@pytest.mark.parametrize("slice_share", [0.0, 0.5, 1.0])
+def test_counterexamples_found_in_slices_differ_where_some_can(slice_share):
+    spec = load_text(KINDS_UNDER_A_GENERAL_CLAUSE, name="spec.lm")
+    report = analyse(spec, slice_share=slice_share)
+    (entry,) = report.goals
+    assert len(entry["evidence"]) == 3
+    assert_next_counterexamples_differ_where_some_can(spec, report)
+
+
 @settings(parent=settings.default, max_examples=min(settings.default.max_examples, 150))  # two analyses an example
 @given(spec_plans())
 def test_bounds_searched_where_comparisons_change_are_those_of_a_search_of_every_value(plan):
