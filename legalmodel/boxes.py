@@ -14,8 +14,6 @@ which would otherwise make the questions grow with the square of the provisions.
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from . import model as m
 
 # A box: fact -> frozenset of values (bool, enum) or (low, high) (integers); a fact that is
@@ -116,17 +114,20 @@ def _union(boxes: list) -> Box | None:
     return out
 
 
+_ALL_VALUES: dict[int, tuple] = {}  # id of a type → (the type, its values)
+
+
 def _full(spec: m.CheckedSpec, fact: str):
-    return _all_values(spec.facts[fact].type)
-
-
-@lru_cache(maxsize=256)
-def _all_values(t: m.FactType):
-    """Every value of a type: an interval, or a set (built once: an enumeration can have
-    a thousand members, and a law of ten thousand provisions asks for it at each)."""
-    if isinstance(t, m.IntType):
-        return (t.low, t.high)
-    return frozenset(t.values())
+    """Every value of a fact: an interval, or a set (built once per type, and found by the
+    type's identity: an enumeration can have a thousand members, which hashing the type
+    would go through each time, and a law of ten thousand provisions asks at each)."""
+    t = spec.facts[fact].type
+    entry = _ALL_VALUES.get(id(t))
+    if entry is None or entry[0] is not t:
+        if len(_ALL_VALUES) >= 1024:  # the types of specs no longer read
+            _ALL_VALUES.clear()
+        entry = _ALL_VALUES[id(t)] = (t, (t.low, t.high) if isinstance(t, m.IntType) else frozenset(t.values()))
+    return entry[1]
 
 
 def _restrict(spec: m.CheckedSpec, fact: str, allowed) -> Box | None:

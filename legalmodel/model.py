@@ -200,6 +200,7 @@ def cuts_in(exprs, cuts: dict | None = None) -> dict:
     is compared with, c and c + 1 (a comparison is the same for every value between two cuts).
     A fact compared with another fact maps to None: any value may be a cut. Adds to `cuts`."""
     cuts = {} if cuts is None else cuts
+    own: set[str] = set()  # the facts whose set of cuts is this call's (the others' are copied first)
     for node in nodes(*exprs):
         if not isinstance(node, (CmpE, InE)):
             continue
@@ -210,7 +211,10 @@ def cuts_in(exprs, cuts: dict | None = None) -> dict:
             if len(facts) > 1:
                 cuts[fact] = None
             elif cuts.get(fact, ()) is not None:
-                cuts[fact] = set(cuts.get(fact, ())) | {c for v in constants for c in (v, v + 1)}
+                if fact not in own:
+                    cuts[fact] = set(cuts.get(fact, ()))
+                    own.add(fact)
+                cuts[fact].update(c for v in constants for c in (v, v + 1))
     return cuts
 
 
