@@ -1062,8 +1062,9 @@ def spec_sources(spec: m.CheckedSpec) -> list[SourceFile]:
     return list({id(x.span.source): x.span.source for x in items if x.span.source is not None}.values())
 
 
-# provisions in all, of the specs analysed together: up to PARALLEL_UP_TO, one process per
-# usable core; up to TWO_PROCESSES_UP_TO, at most two; above, one (unless told otherwise)
+# provisions of the largest spec analysed (of the two versions, for a diff): up to
+# PARALLEL_UP_TO, one process per usable core; up to TWO_PROCESSES_UP_TO, at most two; above,
+# one (unless told otherwise)
 PARALLEL_UP_TO = 2_000
 TWO_PROCESSES_UP_TO = 20_000
 
@@ -1071,12 +1072,14 @@ TWO_PROCESSES_UP_TO = 20_000
 def default_jobs(*specs: m.CheckedSpec) -> int:
     """The processes `check` (or `diff`) shares its questions among unless told. Each
     process builds its own solvers, and they take most of the memory, so the larger the
-    specs, the fewer. Generated 10,000 provisions (2 cores, 2026-12-02, one run each): `check`
-    with two processes took 0.70 GiB together (proportional set size) and 14.7 s; `diff` of
-    two versions (20,000 in all) 0.51 GiB and 17.6 s against 0.36 GiB and 21.6 s with one."""
+    specs, the fewer. A diff is sized by its larger version, not by both: its solvers hold
+    the provisions that differ and each version's goals, and it needs less memory than a
+    check of one version. Generated 10,000 provisions (2 cores, 2026-12-02, peak of the
+    processes' proportional set sizes added): `check` with two processes 0.70 GiB; `diff` of
+    two versions with two processes 0.53 GiB, 3.9-4.2 s against 4.9 s with one."""
     cores = usable_cores()
-    total = sum(len(spec.provisions) for spec in specs)
-    return cores if total <= PARALLEL_UP_TO else min(cores, 2) if total <= TWO_PROCESSES_UP_TO else 1
+    largest = max(len(spec.provisions) for spec in specs)
+    return cores if largest <= PARALLEL_UP_TO else min(cores, 2) if largest <= TWO_PROCESSES_UP_TO else 1
 
 
 def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None, slice_share: float = 0.5,

@@ -71,8 +71,8 @@ def main() -> None:
 JOBS_OPTION = click.option(
     "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
     help="processes to share the questions among (default: one per usable core for specs of up to "
-         "2,000 provisions, one for larger ones, whose solvers take most of the memory; Linux only, "
-         "elsewhere one); the output is the same for any N")
+         "2,000 provisions, two up to 20,000, one for larger ones, whose solvers take most of the memory; "
+         "a diff counts its larger version; Linux only, elsewhere one); the output is the same for any N")
 
 CHECK_HELP = """Check one or more specs and report every finding with evidence.
 

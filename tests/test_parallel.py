@@ -160,3 +160,22 @@ def test_check_prints_the_same_bytes_with_one_process_or_two(args, monkeypatch):
     two = runner.invoke(main, ["check", *args, "--jobs", "2"])
     assert one.exit_code in (0, 1) and two.exit_code == one.exit_code
     assert two.output == one.output
+
+
+def test_the_default_number_of_processes_follows_the_larger_spec(monkeypatch):
+    """analyse.default_jobs: every core for small specs, at most two for large ones, one for
+    the largest; a diff is sized by its larger version, not by both together."""
+    from types import SimpleNamespace
+
+    from legalmodel import analyse as analyse_module
+
+    monkeypatch.setattr(analyse_module, "usable_cores", lambda: 8)
+
+    def sized(n):
+        return SimpleNamespace(provisions=dict.fromkeys(range(n)))
+
+    assert analyse_module.default_jobs(sized(100)) == 8
+    assert analyse_module.default_jobs(sized(1_900), sized(1_900)) == 8
+    assert analyse_module.default_jobs(sized(10_243)) == 2
+    assert analyse_module.default_jobs(sized(10_243), sized(10_243)) == 2  # the benchmark's 10,000 diff
+    assert analyse_module.default_jobs(sized(20_001)) == 1
