@@ -818,6 +818,7 @@ def assert_next_counterexamples_differ_where_some_can(spec, report) -> None:
                     if any(not inside(s, (c,)) and not any(inside(s, (p,)) for p in preferred) for s in left):
                         preferred.append(c)
             witness = evidence[k].situation
+            assert not any(inside(witness, ev.conditions) for ev in evidence[:k]), (goal.title, k, witness)
             assert not any(inside(witness, (c,)) for c in preferred), (goal.title, k, preferred, witness)
 
 
