@@ -83,10 +83,8 @@ def compiled(expr: m.Expr):
     if isinstance(expr, m.NotE):
         inner = compiled(expr.operand)
         return lambda situation, triggered: not inner(situation, triggered)
-    if isinstance(expr, m.AndE):
-        return _all_of(tuple(compiled(x) for x in expr.operands))
-    if isinstance(expr, m.OrE):
-        return _any_of(tuple(compiled(x) for x in expr.operands))
+    if isinstance(expr, (m.AndE, m.OrE)):
+        return _joined(tuple(compiled(x) for x in expr.operands), isinstance(expr, m.AndE))
     if isinstance(expr, m.ImpliesE):
         premise, conclusion = compiled(expr.premise), compiled(expr.conclusion)
         return lambda situation, triggered: (not premise(situation, triggered)) or conclusion(situation, triggered)
@@ -112,31 +110,24 @@ def compiled(expr: m.Expr):
     raise AssertionError(f"unknown expression {expr!r}")
 
 
-def _all_of(parts: tuple):
-    """The conjunction of compiled parts, short-circuiting as `and` does. Two or three parts,
-    the usual case, are called directly: a generator for each evaluation cost a third of
-    the evaluator's time."""
+def _joined(parts: tuple, conjunction: bool):
+    """The conjunction (or disjunction) of compiled parts, short-circuiting as `and` (`or`)
+    does. Two or three parts, the usual case, are called directly: a generator for each
+    evaluation cost a third of the evaluator's time."""
     if len(parts) == 1:
         return parts[0]
     if len(parts) == 2:
         a, b = parts
-        return lambda situation, triggered: a(situation, triggered) and b(situation, triggered)
-    if len(parts) == 3:
-        a, b, c = parts
-        return lambda situation, triggered: a(situation, triggered) and b(situation, triggered) and c(situation, triggered)
-    return lambda situation, triggered: all(f(situation, triggered) for f in parts)
-
-
-def _any_of(parts: tuple):
-    """The disjunction of compiled parts (as _all_of)."""
-    if len(parts) == 1:
-        return parts[0]
-    if len(parts) == 2:
-        a, b = parts
+        if conjunction:
+            return lambda situation, triggered: a(situation, triggered) and b(situation, triggered)
         return lambda situation, triggered: a(situation, triggered) or b(situation, triggered)
     if len(parts) == 3:
         a, b, c = parts
+        if conjunction:
+            return lambda situation, triggered: a(situation, triggered) and b(situation, triggered) and c(situation, triggered)
         return lambda situation, triggered: a(situation, triggered) or b(situation, triggered) or c(situation, triggered)
+    if conjunction:
+        return lambda situation, triggered: all(f(situation, triggered) for f in parts)
     return lambda situation, triggered: any(f(situation, triggered) for f in parts)
 
 

@@ -689,23 +689,31 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
 
 # ---- 8. evidence starts from the first situation with the property ---------------------------------
 
+def draw_a_verdict_to_seek(data):
+    """A generated spec, its encoding and a session on it, an action and one of the verdicts
+    it can have, and the situations with that verdict, in order (None: no situation)."""
+    from legalmodel.solving import Session
+
+    spec = load(data.draw(spec_plans(), label="plan"))
+    world = valid_evaluations(spec)
+    if not world:
+        return None
+    enc = Encoding(spec)
+    session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], 10_000)
+    action = data.draw(st.sampled_from(sorted(spec.actions)), label="action")
+    verdict = data.draw(st.sampled_from(sorted({e.verdicts[action] for _s, e in world})), label="verdict")
+    return spec, enc, session, action, verdict, [s for s, e in world if e.verdicts[action] == verdict]
+
+
 @given(st.data())
 def test_least_is_the_first_situation_with_the_property(data):
     """Session.least gives the first situation, in the order of the facts' declarations and
     of their values, that meets the assumptions and the property (brute force), from any
     situation with the property and with any facts fixed."""
-    from legalmodel.solving import Session
-
-    plan = data.draw(spec_plans(), label="plan")
-    spec = load(plan)
-    world = valid_evaluations(spec)
-    if not world:
+    drawn = draw_a_verdict_to_seek(data)
+    if drawn is None:
         return
-    enc = Encoding(spec)
-    session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], 10_000)
-    action = data.draw(st.sampled_from(sorted(spec.actions)), label="action")
-    verdict = data.draw(st.sampled_from(sorted({e.verdicts[action] for _s, e in world})), label="verdict")
-    having = [s for s, e in world if e.verdicts[action] == verdict]
+    spec, enc, session, action, verdict, having = drawn
     start = data.draw(st.sampled_from(having), label="start")
     fixed_names = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True, max_size=2), label="fixed")
     fixed = {n: start[n] for n in fixed_names}
@@ -719,18 +727,11 @@ def test_least_from_a_floor_is_the_first_situation_with_the_property(data):
     with the property (as the region before gives it to the next in a diff's cover), gives
     the first situation with the property, as without a floor."""
     from legalmodel.encode import all_of, negate
-    from legalmodel.solving import Session
 
-    plan = data.draw(spec_plans(), label="plan")
-    spec = load(plan)
-    world = valid_evaluations(spec)
-    if not world:
+    drawn = draw_a_verdict_to_seek(data)
+    if drawn is None:
         return
-    enc = Encoding(spec)
-    session = Session(enc, enc.background(), [f for _a, f in enc.assumptions], 10_000)
-    action = data.draw(st.sampled_from(sorted(spec.actions)), label="action")
-    verdict = data.draw(st.sampled_from(sorted({e.verdicts[action] for _s, e in world})), label="verdict")
-    having = [s for s, e in world if e.verdicts[action] == verdict]
+    spec, enc, session, action, verdict, having = drawn
     fixed_names = data.draw(st.lists(st.sampled_from(sorted(spec.facts)), unique=True, max_size=1), label="fixed")
     fixed = {n: having[0][n] for n in fixed_names}
     wider = [s for s in having if all(s[n] == v for n, v in fixed.items())]
