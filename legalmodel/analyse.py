@@ -513,7 +513,7 @@ class Analyser:
     def _pairs(self, kind, severity, first_modality, second_modality, relevant_pair, message) -> None:
         """Pairs of provisions on one action both in force somewhere, found by a sweep (in
         the slice where the two can meet), each reported with evidence, at most
-        MAX_PAIRS_PER_ACTION per action."""
+        MAX_PAIRS_PER_ACTION per action: the first in the order of the provisions."""
         spec = self.spec
         for action in spec.actions:
             firsts = [p.id for p in spec.provisions_for(action) if p.modality == first_modality]
@@ -524,30 +524,31 @@ class Analyser:
             if not pairs:
                 continue
             relevant = self.relevant_facts({action})
-            reported = []
+            found: dict = {}  # pair → a model of a situation where both are in force
 
-            def report(hit, model, part) -> bool:
+            def seen(hit, model) -> None:
                 for key in hit:
-                    if len(reported) == MAX_PAIRS_PER_ACTION:
-                        return False
-                    a, b = spec.provisions[key[0]], spec.provisions[key[1]]
-                    ev = self.evidence(model, lambda e, k=key: k[0] in e.in_force and k[1] in e.in_force,
-                                       f"{kind} of {key[0]} and {key[1]}",
-                                       lambda enc, k=key: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
-                                       relevant, part=self.part_for(intersect(self.boxes[key[0]], self.boxes[key[1]])))
-                    details = ()
-                    if kind == "collision":
-                        details = (f"the verdict there is {ev.verdicts[action]}; if that is the intended outcome, "
-                                   f"state it: add `except {b.citation.swedish()}` to {a.id}, "
-                                   f"or make {a.id} override it",)
-                    self.add(Finding(kind, severity, message(a, b), a.id, a.span, action, key, (ev,), details))
-                    reported.append(key)
-                return len(reported) < MAX_PAIRS_PER_ACTION
+                    found.setdefault(key, model)
 
             _never, undecided = self._sweep_formulas(
                 pairs, lambda enc, k: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
                 lambda k, evaluation: k[0] in evaluation.in_force and k[1] in evaluation.in_force,
-                lambda k: intersect(self.boxes[k[0]], self.boxes[k[1]]), seen=report)
+                lambda k: intersect(self.boxes[k[0]], self.boxes[k[1]]), seen=seen)
+            # the first pairs in the spec's order, not the first the solver's models showed:
+            # which models it returns depends on what the process solved before
+            reported = [key for key in pairs if key in found][:MAX_PAIRS_PER_ACTION]
+            for key in reported:
+                a, b = spec.provisions[key[0]], spec.provisions[key[1]]
+                ev = self.evidence(found[key], lambda e, k=key: k[0] in e.in_force and k[1] in e.in_force,
+                                   f"{kind} of {key[0]} and {key[1]}",
+                                   lambda enc, k=key: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
+                                   relevant, part=self.part_for(intersect(self.boxes[key[0]], self.boxes[key[1]])))
+                details = ()
+                if kind == "collision":
+                    details = (f"the verdict there is {ev.verdicts[action]}; if that is the intended outcome, "
+                               f"state it: add `except {b.citation.swedish()}` to {a.id}, "
+                               f"or make {a.id} override it",)
+                self.add(Finding(kind, severity, message(a, b), a.id, a.span, action, key, (ev,), details))
             if undecided and len(reported) < MAX_PAIRS_PER_ACTION:
                 self.unknown(action, spec.actions[action].span, f"{kind}s on `{action}`",
                              self.slices.whole.session.solver.reason_unknown() or "unknown")
@@ -708,10 +709,9 @@ class Analyser:
         questions instead of one per key. `formula(enc, key)` builds a key's formula in an
         encoding, `holds(key, evaluation)` reads it off an evaluation, and `box(key)` is a
         box every situation where it holds lies in, which picks the slice it is asked in.
-        `seen(keys, model, part)` is told the keys each model shows, and stops the sweep by
-        answering False; without it, the keys that hold at the first situation of their box
-        (boxes.first_in), by the evaluator, are not asked about. Returns (never holding,
-        undecided because a question timed out)."""
+        `seen(keys, model)` is told the keys each model shows; without it, the keys that hold
+        at the first situation of their box (boxes.first_in), by the evaluator, are not asked
+        about. Returns (never holding, undecided because a question timed out)."""
         remaining = set(keys)
         groups: dict = {}
         for k in keys:
@@ -749,8 +749,8 @@ class Analyser:
                 if not present & set(asked):
                     raise Disagreement("the solver found a situation the evaluator does not confirm")
                 remaining -= present
-                if seen is not None and not seen([k for k in looked_at if k in present], model, part):
-                    return [], []
+                if seen is not None:
+                    seen([k for k in looked_at if k in present], model)
                 asked = [k for k in asked if k in remaining]
         never = [k for k in keys if k in remaining]
         return never, [k for k in keys if k in set(undecided)]

@@ -586,3 +586,29 @@ def test_a_spec_with_nothing_to_report():
     assert report.findings == []
     assert status(report) == "clean"
     assert [g["status"] for g in report.goals] == ["holds"]
+
+
+MANY_CONTRADICTIONS = "\n".join(
+    ['law L "many contradictions"', *[f'fact b{i}: bool "circumstance {i}"' for i in range(12)], 'action act "act"']
+    + [line for i in range(12) for line in (f'provision {i + 1} § "duty {i}" oblige act when b{i}',
+                                             f'provision {i + 1} a § "ban {i}" forbid act when b{i}')]) + "\n"
+
+
+def test_past_the_limit_the_first_pairs_in_the_order_of_the_provisions_are_reported():
+    """Every duty meets every ban (144 pairs); at most MAX_PAIRS_PER_ACTION are reported, the
+    first in the order of the provisions, whatever the process solved before (which pairs a
+    solver's models show first depends on that)."""
+    from legalmodel.analyse import MAX_PAIRS_PER_ACTION
+
+    duties = [f"{i + 1} § L" for i in range(12)]
+    bans = [f"{i + 1} a § L" for i in range(12)]
+    expected = [(d, b) for d in duties for b in bans][:MAX_PAIRS_PER_ACTION]
+
+    def reported():
+        report = analyse(load(MANY_CONTRADICTIONS))
+        return sorted(f.provisions for f in report.findings if f.kind == "contradiction")
+
+    assert reported() == sorted(expected)
+    analyse(load(GOALS))  # other questions in between
+    analyse(load(SLICED))
+    assert reported() == sorted(expected)
