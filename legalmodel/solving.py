@@ -850,6 +850,15 @@ class Slices:
         enc, session = self._whole()
         return Part(enc, session, None)
 
+    @property
+    def whole_built(self) -> bool:
+        """Whether the whole spec's encoding and session have been built (by `whole`)."""
+        return "whole" in self.__dict__
+
+    def is_whole(self, part: Part) -> bool:
+        """Whether `part` is the whole spec's, without building it to compare."""
+        return self.whole_built and self.whole is part
+
     def _group(self, value) -> int:
         """The group a value's slice is in: the last one, or a new one when it is full."""
         if value not in self._group_of:
