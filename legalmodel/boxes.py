@@ -57,8 +57,23 @@ def first_in(spec: m.CheckedSpec, box: Box, firsts: dict) -> dict:
     situation = dict(firsts)
     for name, allowed in box.items():
         t = spec.facts[name].type
-        situation[name] = allowed[0] if isinstance(t, m.IntType) else next(v for v in t.values() if v in allowed)
+        if isinstance(t, m.IntType):
+            situation[name] = allowed[0]
+        elif isinstance(t, m.BoolType):
+            situation[name] = False not in allowed
+        elif len(allowed) <= _FEW:  # by position: a box of one kind of a thousand is met often
+            situation[name] = min(allowed, key=_positions(t).__getitem__)
+        else:
+            situation[name] = next(v for v in t.members if v in allowed)
     return situation
+
+
+_FEW = 16  # an enumeration's allowed values looked up by position rather than found in order
+
+
+def _positions(t: m.EnumType) -> dict:
+    """An enumeration's members → their positions (built once per type, _per_type)."""
+    return _per_type(t, "positions", lambda: {v: i for i, v in enumerate(t.members)})
 
 
 def provision_boxes(spec: m.CheckedSpec) -> dict[str, Box | None]:
@@ -114,20 +129,25 @@ def _union(boxes: list) -> Box | None:
     return out
 
 
-_ALL_VALUES: dict[int, tuple] = {}  # id of a type → (the type, its values)
+_PER_TYPE: dict[tuple[int, str], tuple] = {}  # (id of a type, what) → (the type, it)
+
+
+def _per_type(t: m.FactType, what: str, build):
+    """Something worked out from a fact's type, built once per type and found by the type's
+    identity: an enumeration can have a thousand members, which hashing the type would go
+    through each time, and a law of ten thousand provisions asks at each provision."""
+    entry = _PER_TYPE.get((id(t), what))
+    if entry is None or entry[0] is not t:
+        if len(_PER_TYPE) >= 1024:  # the types of specs no longer read
+            _PER_TYPE.clear()
+        entry = _PER_TYPE[id(t), what] = (t, build())
+    return entry[1]
 
 
 def _full(spec: m.CheckedSpec, fact: str):
-    """Every value of a fact: an interval, or a set (built once per type, and found by the
-    type's identity: an enumeration can have a thousand members, which hashing the type
-    would go through each time, and a law of ten thousand provisions asks at each)."""
+    """Every value of a fact: an interval, or a set."""
     t = spec.facts[fact].type
-    entry = _ALL_VALUES.get(id(t))
-    if entry is None or entry[0] is not t:
-        if len(_ALL_VALUES) >= 1024:  # the types of specs no longer read
-            _ALL_VALUES.clear()
-        entry = _ALL_VALUES[id(t)] = (t, (t.low, t.high) if isinstance(t, m.IntType) else frozenset(t.values()))
-    return entry[1]
+    return _per_type(t, "all", lambda: (t.low, t.high) if isinstance(t, m.IntType) else frozenset(t.values()))
 
 
 def _restrict(spec: m.CheckedSpec, fact: str, allowed) -> Box | None:

@@ -770,6 +770,52 @@ def test_a_provisions_box_holds_wherever_it_is_triggered(plan):
                 assert inside, f"{pid} is triggered in {situation} outside its box {box}"
 
 
+@given(spec_plans())
+def test_first_in_a_box_is_its_first_situation(plan):
+    """boxes.first_in, which the analyses evaluate before asking the solver: the first
+    situation (in the order of the facts and of their values) of a box of provisions that
+    can meet, against every situation."""
+    from legalmodel.boxes import EMPTY, first_in, intersect, provision_boxes
+
+    spec = load(plan)
+    boxes = [b for b in provision_boxes(spec).values() if b is not EMPTY]
+    firsts = {n: next(iter(f.type.values())) for n, f in spec.facts.items()}
+    every = all_situations(spec)
+    for box in boxes + [intersect(a, b) for a, b in itertools.combinations(boxes, 2)]:
+        if box is EMPTY:
+            continue
+        within = [s for s in every if all(
+            allowed[0] <= s[f] <= allowed[1] if isinstance(allowed, tuple) else s[f] in allowed
+            for f, allowed in box.items())]
+        # facts the box leaves free keep their first value
+        first = min(within, key=lambda s: [list(spec.facts[n].type.values()).index(s[n]) for n in spec.facts],
+                    default=None)
+        assert first is not None, f"box {box} holds no situation"
+        assert first_in(spec, box, firsts) == first, box
+
+
+def test_first_in_a_large_enumeration_box():
+    """first_in looks an allowed value up by position when a box allows few of an
+    enumeration's members, and in order when it allows many: both give the first member."""
+    from legalmodel.boxes import first_in
+
+    members = [f"k{i}" for i in range(40)]
+    spec = load_text(f"""law L "l"
+enum Kind {{ {', '.join(members)} }}
+fact kind: Kind "k"
+fact flag: bool "f"
+action act "act"
+provision 1 § L "p" permit act when kind = k0 and flag
+""")
+    firsts = {"kind": "k0", "flag": False}
+    for allowed in ([members[39]], [members[30], members[7], members[12]], members[5:], members[3::2],
+                    members[20:37]):
+        situation = first_in(spec, {"kind": frozenset(allowed)}, firsts)
+        assert situation == {"kind": members[min(members.index(v) for v in allowed)], "flag": False}, allowed
+    for allowed, first in (({True}, True), ({False}, False), ({False, True}, False)):
+        assert first_in(spec, {"flag": frozenset(allowed)}, firsts)["flag"] is first, allowed
+
+
 def _outcome(report):
     """What a report says, and the first witness of each finding and goal: the parts that
     must not depend on whether questions are asked of slices."""
