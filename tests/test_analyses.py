@@ -643,5 +643,6 @@ def test_evidence_found_in_slices_does_not_build_the_whole_specs_solver():
     assert found == [("1 § L", "2 § L"), ("3 § L", "4 § L")]
     assert all(f.evidence for f in analyser.report.findings)
     assert analyser.slices.sliced and not analyser.slices.whole_built
+    assert "cuts" not in vars(analyser)  # nor the whole spec's cuts (Analyser.cuts)
     analyser.goals()
     assert analyser.slices.whole_built
