@@ -606,17 +606,18 @@ class Analyser:
 
     def _meeting_overrides(self) -> tuple[list, set, dict]:
         """Every override (P, Q); those idle by their boxes alone (the overrider's condition
-        excludes the overridden one's); and where the others' boxes meet."""
+        excludes the overridden one's); and the slice where the others' boxes meet."""
         edges = [(pid, qid) for pid, p in self.spec.provisions.items() for qid in p.overrides]
         idle = {e for e in edges if disjoint(self.boxes[e[0]], self.boxes[e[1]])}
-        return edges, idle, {e: intersect(self.boxes[e[0]], self.boxes[e[1]]) for e in edges if e not in idle}
+        return edges, idle, {e: self.slices.value_where_both(self.boxes[e[0]], self.boxes[e[1]])
+                             for e in edges if e not in idle}
 
     def _by_solver(self, meeting: list, where: dict) -> list[list[tuple]]:
         """The overrides whose boxes meet, as (slice value, override) grouped by the solver
         their questions go to (Slices.solver_of), in their order."""
         groups: dict = {}
         for edge in meeting:
-            value = self.slices.value_for(where[edge])
+            value = where[edge]
             groups.setdefault(self.slices.solver_of(value), []).append((value, edge))
         return list(groups.values())
 

@@ -888,6 +888,18 @@ class Slices:
             return WHOLE
         return value
 
+    def value_where_both(self, a, b) -> object:
+        """value_for(intersect(a, b)) for two boxes that meet (not disjoint), without building
+        their intersection: only the fact's values in it matter (a law of 10,000 provisions
+        asks it of 18,000 overrides before its processes split)."""
+        if self.key is None:
+            return WHOLE
+        allowed = [box[self.key] for box in (a, b) if self.key in box]
+        if not allowed or isinstance(allowed[0], tuple):  # an integer's interval: never one value
+            return WHOLE
+        both = allowed[0] if len(allowed) == 1 else allowed[0] & allowed[1]
+        return self.value_for({self.key: both})
+
     def among(self, value) -> tuple[str, ...] | None:
         """The provisions that can apply in a slice, in the order of evaluation (Part.among),
         without building its solver; None for WHOLE."""

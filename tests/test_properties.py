@@ -794,6 +794,49 @@ def test_first_in_a_box_is_its_first_situation(plan):
         assert first_in(spec, box, firsts) == first, box
 
 
+
+@given(spec_plans(), st.sampled_from([0.5, 1.0]))
+def test_the_slice_where_two_boxes_meet_is_that_of_their_intersection(plan, share):
+    """Slices.value_where_both, which places each override's question before the processes
+    split, against value_for of the intersection it does not build."""
+    from legalmodel.boxes import disjoint, intersect, provision_boxes
+    from legalmodel.solving import Slices
+
+    spec = load(plan)
+    boxes = provision_boxes(spec)
+    slices = Slices(spec, Encoding(spec, members=[]), None, boxes, None, share)
+    for a, b in itertools.product(boxes.values(), repeat=2):
+        if not disjoint(a, b):
+            assert slices.value_where_both(a, b) == slices.value_for(intersect(a, b)), (a, b)
+
+
+def test_the_slice_where_two_boxes_meet_takes_the_values_both_allow():
+    """value_where_both where one box allows several values of the slices' fact and the
+    other one of them, either way round, or neither names it."""
+    from legalmodel.boxes import provision_boxes
+    from legalmodel.solving import WHOLE, Slices
+
+    spec = load_text("""law L "l"
+enum Kind { k1, k2, k3, k4, k5, k6 }
+fact kind: Kind "k"
+fact a: bool "a"
+action act "act"
+provision 1 § L "one" forbid act when kind = k1
+provision 2 § L "two" forbid act when kind = k2
+provision 3 § L "three" forbid act when kind = k3
+provision 4 § L "four" forbid act when kind = k4
+provision 5 § L "some" permit act when kind in {k2, k3}
+provision 6 § L "any" permit act when a
+""")
+    boxes = provision_boxes(spec)
+    slices = Slices(spec, Encoding(spec, members=[]), None, boxes, None, 1.0)
+    assert slices.key == "kind"
+    some, two, any_kind = boxes["5 § L"], boxes["2 § L"], boxes["6 § L"]
+    assert slices.value_where_both(some, two) == slices.value_where_both(two, some) == "k2"
+    assert slices.value_where_both(some, any_kind) is WHOLE
+    assert slices.value_where_both(any_kind, two) == "k2"
+    assert slices.value_where_both(any_kind, any_kind) is WHOLE
+
 def test_first_in_a_large_enumeration_box():
     """first_in looks an allowed value up by position when a box allows few of an
     enumeration's members, and in order when it allows many: both give the first member."""
