@@ -354,39 +354,60 @@ class Analyser:
         impossible = self.impossible_assumptions()
         self.report.timings["assumptions"] = time.perf_counter() - started
         plan = [] if impossible else self._plan()
-        plan += [(name, task, self.report.extra.append) for name, task in extra]
+        plan += [(name, task, self.report.extra.append, ANY_SOLVER) for name, task in extra]
         questions = self.slices.questions()
-        first = self._longest(plan)
+        first, last = self._longest(plan)
         try:
-            results = run_tasks([self._timed(name, task) for name, task, _finish in plan], jobs,
-                                shared=self._shared(), first=first)
+            results = run_tasks([self._timed(name, task) for name, task, _finish, _solver in plan], jobs,
+                                shared=self._shared(), first=first, last=last,
+                                solver_of=[solver for _name, _task, _finish, solver in plan])
         finally:
             self.progress(None, 0, 0)
-        for (name, _task, finish), (value, seconds, asked) in zip(plan, results):
+        for (name, _task, finish, _solver), (value, seconds, asked) in zip(plan, results):
             finish(value)
             self.report.timings[name] = self.report.timings.get(name, 0.0) + seconds
             questions += asked
         self.report.questions = questions
         return self.report
 
-    def _longest(self, plan: list) -> list[int]:
-        """The tasks of the plan expected to take longest, to be handed out first: the goals
-        no slice holds, asked of the whole spec (its solver is built for them)."""
-        goals = [i for i, (name, _task, _finish) in enumerate(plan) if name == "goals"]
-        return [i for i, goal in zip(goals, self.spec.goals)
-                if self.slices.value_for(box_of(self.spec, goal.condition)) is WHOLE]
+    def _longest(self, plan: list) -> tuple[list[int], list[int]]:
+        """The tasks of the plan expected to take longest, to be handed out first
+        (parallel.run_tasks), as (those for this process, those for the others): the goals no
+        slice holds, asked of the whole spec (its solver is built for them), and the sweeps
+        over every provision, which build the solver of every slice. This process then takes
+        the other tasks from the front of the plan and the others from its end, so that the
+        first slices' solvers are built here and the last ones' there, where the sweeps built
+        them all (at 10,000 provisions, 35 of 41 were built twice when both took from the
+        front)."""
+        goals = [i for i, (name, _task, _finish, _solver) in enumerate(plan) if name == "goals"]
+        whole = [i for i, goal in zip(goals, self.spec.goals)
+                 if self.slices.value_for(box_of(self.spec, goal.condition)) is WHOLE]
+        sweeps = [i for i, (name, _task, _finish, _solver) in enumerate(plan)
+                  if name in ("dead provisions", "contradictions", "collisions")]
+        return whole, sweeps
 
     def _plan(self) -> list:
-        """The analyses as tasks: (step name, task, what to do with its result, in order)."""
+        """The analyses as tasks: (step name, task, what to do with its result, the solver it
+        asks), in order. The solver is a slice group's (Slices.solver_of), or ANY_SOLVER for
+        a task that asks the whole spec's or many (parallel.run_tasks deals the tasks of one
+        solver together)."""
         spec = self.spec
-        plan = [(name, lambda step=step: self._captured(step), self._absorb)
+        plan = [(name, lambda step=step: self._captured(step), self._absorb, ANY_SOLVER)
                 for name, step in (("dead provisions", self.dead_provisions), ("contradictions", self.contradictions),
                                    ("collisions", self.collisions), ("gaps", self.gaps))]
         plan += self._idle_override_tasks()
-        plan += [("goals", lambda goal=goal: self._captured(self.goal, goal), self._absorb) for goal in spec.goals]
-        plan += [("examples", lambda example=example: self._captured(self.example, example), self._absorb)
+        plan += [("goals", lambda goal=goal: self._captured(self.goal, goal), self._absorb,
+                  self._solver_for(self.slices.value_for(box_of(spec, goal.condition)))) for goal in spec.goals]
+        plan += [("examples", lambda example=example: self._captured(self.example, example), self._absorb,
+                  self._solver_for(self.slices.value_for(given_box(spec, dict(example.given)))))
                  for example in spec.examples]
         return plan
+
+    def _solver_for(self, value) -> int:
+        """The slice group whose solver a task about one slice (a value of Slices.key, or
+        WHOLE) asks, for dealing (_plan), or ANY_SOLVER; it places no slice in a group."""
+        group = self.slices.group_of(value)
+        return ANY_SOLVER if group is None else group
 
     def _timed(self, name: str, task):
         """A task that also returns the seconds it took and the questions it asked."""
@@ -600,9 +621,9 @@ class Analyser:
         done = len(idle)
         for group in self._by_solver([e for e in edges if e not in idle], where):
             tasks.append(("idle overrides", lambda group=group, done=done: self._idle_among(group, done, len(edges)),
-                          take))
+                          take, self._solver_for(group[0][0])))
             done += len(group)
-        return tasks + [("idle overrides", lambda: None, lambda _none: self._report_idle(idle, unknown))]
+        return tasks + [("idle overrides", lambda: None, lambda _none: self._report_idle(idle, unknown), ANY_SOLVER)]
 
     def _meeting_overrides(self) -> tuple[list, set, dict]:
         """Every override (P, Q); those idle by their boxes alone (the overrider's condition
@@ -981,6 +1002,8 @@ class Analyser:
 
 
 _VERDICT_OF = {m.PERMIT: m.PERMITTED, m.FORBID: m.FORBIDDEN, m.OBLIGE: m.OBLIGATORY}
+# the solver of a task of the plan that asks the whole spec's, several, or none (Analyser._plan)
+ANY_SOLVER = -1
 # how many situations the evaluator tries to show that an example's given facts settle its
 # verdicts (Analyser._settled_by)
 SETTLE_COMBINATIONS = 64

@@ -2,11 +2,15 @@
 
 Owns `run_tasks`: a list of tasks (callables without arguments) run by up to `jobs` processes,
 forked once everything the tasks read is built (a spec's encoding and solvers are inherited,
-not rebuilt), each process taking the next task not yet taken until none is left. The
-results come back in the order of the tasks, whichever process ran them, so the output is
-the same bytes with one process or many: every analysis is written so that what it prints
-does not depend on what its solver was asked before (solving.Session.least,
-solving.preferred_core), which is also what lets a task run in any process.
+not rebuilt), each process taking the next task not yet taken until none is left. Where the
+caller says which solver each task asks (an analysis's questions in one slice of the law),
+the tasks of one solver lie next to each other, this process takes from the front and the
+others from the end, so that each builds the solvers of its own end and only those where the
+two ends meet are built twice. The results come back in the order of the tasks, whichever
+process ran them, so the output is the same bytes with one process or many: every analysis
+is written so that what it prints does not depend on what its solver was asked before
+(solving.Session.least, solving.preferred_core), which is also what lets a task run in any
+process.
 
 Forking is used on Linux only, where it is cheap and safe with Z3 (its timer threads are
 stopped before a fork); elsewhere, or with `jobs` 1, the tasks run one after another here.
@@ -16,14 +20,16 @@ from __future__ import annotations
 
 import os
 import pickle
+import struct
 import sys
+import tempfile
 from typing import Callable, Sequence
 
-# the tasks are dealt through a pipe as fixed-size records written before the fork: a read
-# of one record is atomic (the kernel holds the pipe's lock for the whole read), and a pipe
-# holds 64 KiB before its writer would block, so longer lists are dealt in runs of tasks
-_RECORD = 4
-_MAX_RECORDS = 65536 // _RECORD
+# more tasks than this are dealt in runs of consecutive tasks, a run at a time (each deal
+# takes a lock: a few microseconds)
+_MAX_DEALS = 16384
+# where the tasks not yet taken begin and end in the order of dealing (_Deal)
+_BOUNDS = struct.Struct("<II")
 
 
 _in_worker = False
@@ -54,25 +60,32 @@ class _Failed:
 
 
 def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequence[object] = (),
-              first: Sequence[int] = ()) -> list:
+              first: Sequence[int] = (), last: Sequence[int] = (), solver_of: Sequence[int] | None = None) -> list:
     """Each task's result, in the order of `tasks`. When a task raises, the exception of the
     first such task (in the order of the tasks) is raised, after every task has run.
 
     `shared`: objects that exist before the fork and that results may refer to (the spec's
     source files, goals, examples): a result names them rather than copying them, and the
-    caller gets back the very objects it holds. `first`: the indices of tasks to hand out
-    before the others, those expected to take longest, so that none is left to run alone at
-    the end. A worker that dies without reporting costs only time: the tasks it took are run
-    again here."""
+    caller gets back the very objects it holds. The tasks are dealt from a list: `first`, the
+    indices of tasks at its front, then the others, then `last` (the last of them at the
+    end): the tasks expected to take longest, so that each process starts with one and none
+    is left to run alone at the end. `solver_of`, when given, is a number for each task, the
+    same for tasks that ask the same solver: the tasks between the ends are then in that
+    order, and while this process takes from the front, the others take from the end (where
+    `last` begins), so that each builds the solvers of its own end. Without it, every process
+    takes from the front: a long task in the middle of the list (a diff's one pair of
+    verdicts of hundreds of regions) is then started as soon as the tasks before it are.
+    A worker that dies without reporting costs only time: the tasks it took are run again
+    here."""
     jobs = min(jobs, len(tasks))
     if jobs <= 1 or not can_fork():
         return [_result(value) for value in [_attempt(task) for task in tasks]]
-    runs = _runs(len(tasks))
-    early = {r for r, run in enumerate(runs) if any(i in run for i in first)}
-    order = sorted(range(len(runs)), key=lambda r: r not in early)
-    deal_read, deal_write = os.pipe()
-    os.write(deal_write, b"".join(r.to_bytes(_RECORD, "little") for r in order))
-    os.close(deal_write)
+    ends = {*first, *last}
+    between = [i for i in range(len(tasks)) if i not in ends]
+    if solver_of is not None:
+        between.sort(key=solver_of.__getitem__)
+    runs = _runs([*dict.fromkeys(first), *between, *reversed(list(dict.fromkeys(i for i in last if i not in first)))])
+    deal = _Deal(len(runs))
     by_id = {id(x): x for x in shared}
     workers = []  # (pid, read end of its results)
     try:
@@ -83,10 +96,10 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
             pid = os.fork()
             if pid == 0:  # a worker: never returns
                 os.close(result_read)
-                _work(tasks, runs, deal_read, result_write, by_id)
+                _work(tasks, runs, deal, result_write, by_id, from_end=solver_of is not None)
             os.close(result_write)
             workers.append((pid, result_read))
-        results = _take(tasks, runs, deal_read)
+        results = _take(tasks, runs, deal, from_end=False)
         for pid, result_read in workers:
             with os.fdopen(result_read, "rb") as stream:
                 try:
@@ -96,7 +109,7 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
             os.waitpid(pid, 0)
         workers = []
     finally:
-        os.close(deal_read)
+        deal.close()
         for pid, result_read in workers:  # interrupted: the workers are not wanted any more
             _stop(pid, result_read)
     missing = [i for i in range(len(tasks)) if i not in results]
@@ -105,11 +118,11 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     return [_result(results[i]) for i in range(len(tasks))]
 
 
-def _runs(count: int) -> list[range]:
-    """The tasks dealt as one record: one each, or consecutive runs when there are more
-    tasks than a pipe holds records."""
-    size = -(-count // _MAX_RECORDS)
-    return [range(start, min(start + size, count)) for start in range(0, count, size)]
+def _runs(order: list[int]) -> list[list[int]]:
+    """The tasks dealt at once, in the order of dealing: one each, or runs of consecutive
+    ones when there are more than _MAX_DEALS."""
+    size = -(-len(order) // _MAX_DEALS)
+    return [order[start:start + size] for start in range(0, len(order), size)]
 
 
 def _attempt(task):
@@ -125,25 +138,56 @@ def _result(value):
     return value
 
 
-def _take(tasks, runs, deal_read) -> dict[int, object]:
+class _Deal:
+    """The runs of tasks not yet taken (numbered in the order of dealing), as the two
+    positions where they begin and end, kept in a file every process shares, under a lock of
+    that file: this process takes from the front, the others from the end. The kernel
+    releases a process's lock when it ends, so a worker that dies cannot leave the others
+    waiting."""
+
+    def __init__(self, count: int):
+        self.fd, path = tempfile.mkstemp(prefix="legalmodel-deal-")
+        os.unlink(path)
+        os.pwrite(self.fd, _BOUNDS.pack(0, count), 0)
+
+    def next(self, from_end: bool) -> int | None:
+        import fcntl  # only where processes fork (can_fork)
+
+        fcntl.lockf(self.fd, fcntl.LOCK_EX)
+        try:
+            front, end = _BOUNDS.unpack(os.pread(self.fd, _BOUNDS.size, 0))
+            if front == end:
+                return None
+            taken = end - 1 if from_end else front
+            os.pwrite(self.fd, _BOUNDS.pack(front, taken) if from_end else _BOUNDS.pack(front + 1, end), 0)
+            return taken
+        finally:
+            fcntl.lockf(self.fd, fcntl.LOCK_UN)
+
+    def close(self) -> None:
+        os.close(self.fd)
+
+
+def _take(tasks, runs, deal: _Deal, from_end: bool) -> dict[int, object]:
     """Run the tasks this process is dealt until none is left."""
     results = {}
     while True:
-        record = os.read(deal_read, _RECORD)
-        if len(record) < _RECORD:
+        run = deal.next(from_end)
+        if run is None:
             return results
-        for i in runs[int.from_bytes(record, "little")]:
+        for i in runs[run]:
             results[i] = _attempt(tasks[i])
 
 
-def _work(tasks, runs, deal_read, result_write, by_id) -> None:
-    """A worker's life: take tasks, send their results, exit without running anything the
-    parent registered to run at exit (its files, its test runner's teardown)."""
+def _work(tasks, runs, deal: _Deal, result_write, by_id, from_end: bool) -> None:
+    """A worker's life: take tasks (from the end of the list, or its front), send their
+    results, exit without running anything the parent registered to run at exit (its files,
+    its test runner's teardown)."""
     global _in_worker
     _in_worker = True
     status = 0
     try:
-        results = _take(tasks, runs, deal_read)
+        results = _take(tasks, runs, deal, from_end)
         with os.fdopen(result_write, "wb") as stream:
             _Pickler(stream, by_id).dump(results)
     except BaseException:  # noqa: BLE001 - the parent runs this worker's tasks again

@@ -920,6 +920,11 @@ class Slices:
                                       m.spec_cuts(self.spec, members=(own,), rules=(self._rule_cuts,)))
         return self._parts[value]
 
+    def group_of(self, value) -> int | None:
+        """The group a slice's value is in, without placing it in one (None: in none yet, or
+        WHOLE)."""
+        return None if value is WHOLE else self._group_of.get(value)
+
     def solver_of(self, value) -> object:
         """Which solver a slice's questions are asked of: its group's (an index), or WHOLE."""
         return WHOLE if value is WHOLE else self._group(value)

@@ -48,6 +48,25 @@ def test_results_come_back_in_the_order_of_the_tasks():
     assert run_tasks(tasks, 1) == run_tasks(tasks, 2) == run_tasks(tasks, 3) == [i * i for i in range(50)]
 
 
+def test_results_come_back_in_order_when_tasks_are_dealt_in_runs(monkeypatch, tmp_path):
+    """More tasks than parallel._MAX_DEALS are dealt in runs of consecutive ones (in the order
+    of dealing, which the solvers they ask set): every task runs once, its result in place."""
+    from legalmodel import parallel
+
+    monkeypatch.setattr(parallel, "_MAX_DEALS", 4)
+    log = tmp_path / "ran"
+
+    def task(i: int):
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{i}\n")
+        return i * i
+
+    results = run_tasks([lambda i=i: task(i) for i in range(50)], 2, first=[7], last=[3, 41],
+                        solver_of=[(i * 7) % 5 for i in range(50)])
+    assert results == [i * i for i in range(50)]
+    assert sorted(int(x) for x in log.read_text(encoding="utf-8").split()) == list(range(50))
+
+
 @forking
 def test_two_jobs_run_tasks_in_two_processes(tmp_path):
     first, second = run_tasks(_meeting(tmp_path / "started"), 2)
@@ -57,9 +76,10 @@ def test_two_jobs_run_tasks_in_two_processes(tmp_path):
 
 @forking
 def test_the_tasks_named_first_are_handed_out_first(tmp_path):
-    """With two processes and tasks 0, 1, 2, task 2 named first is taken with task 0; each
-    waits (up to a minute) until the other has started, so task 1 starts last. In order, 2
-    would start last. The results still come back in the order of the tasks."""
+    """With two processes and tasks 0, 1, 2, and no word on the solvers they ask, every
+    process takes from the front: task 2 named first is taken with task 0; each waits (up to
+    a minute) until the other has started, so task 1 starts last. In order, 2 would start
+    last. The results still come back in the order of the tasks."""
     log = tmp_path / "started"
 
     def task(i: int, partner: int | None):
@@ -76,6 +96,38 @@ def test_the_tasks_named_first_are_handed_out_first(tmp_path):
 
     assert run_tasks([task(0, 2), task(1, None), task(2, 0)], 2, first=[2]) == [0, 1, 2]
     assert log.read_text(encoding="utf-8").split()[-1] == "1"
+
+
+@forking
+def test_this_process_takes_tasks_from_the_front_and_the_others_from_the_end(tmp_path):
+    """The list dealt: task 4 (named first), then the others by the solver each asks (3, 2,
+    5, 0), then task 1 (named last). This process takes from the front and the worker from
+    the end; the two tasks taken at once each wait (up to a minute) until the other has
+    started, so each process's tasks are fixed: 4, 3, 2 here, and 1, 0, 5 in the worker.
+    The results still come back in the order of the tasks."""
+    log = tmp_path / "started"
+    partner = {4: 1, 1: 4, 3: 0, 0: 3, 2: 5, 5: 2}
+
+    def task(i: int):
+        def run():
+            with open(log, "a", encoding="utf-8") as f:
+                f.write(f"{os.getpid()} {i}\n")
+            (tmp_path / f"started-{i}").touch()
+            for _ in range(600):
+                if (tmp_path / f"started-{partner[i]}").exists():
+                    break
+                time.sleep(0.1)
+            return i
+        return run
+
+    results = run_tasks([task(i) for i in range(6)], 2, first=[4], last=[1], solver_of=[3, 0, 2, 1, 0, 2])
+    assert results == list(range(6))
+    taken: dict[str, list[int]] = {}
+    for line in log.read_text(encoding="utf-8").split("\n")[:-1]:
+        pid, i = line.split()
+        taken.setdefault(pid, []).append(int(i))
+    assert taken.pop(str(os.getpid())) == [4, 3, 2]
+    assert list(taken.values()) == [[1, 0, 5]]
 
 
 @forking
