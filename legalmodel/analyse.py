@@ -891,7 +891,7 @@ class Analyser:
         among = self.slices.among(self.slices.value_for(given_box(spec, given)))
         if among is None:
             return None
-        named = sorted({fact for pid in among for fact in m.facts_in(spec.provisions[pid].condition)} - set(given),
+        named = sorted({fact for pid in among for fact in spec.named_by(pid)[0]} - set(given),
                        key=list(spec.facts).index)
         values = [spec.facts[fact].type.values() for fact in named]
         if math.prod(len(v) for v in values) > SETTLE_COMBINATIONS:
@@ -1034,9 +1034,9 @@ def relevant_facts(spec: m.CheckedSpec, actions, extra: m.Expr | None = None) ->
         if (pid, in_force_matters) in seen:
             continue
         seen.add((pid, in_force_matters))
-        p = spec.provisions[pid]
-        found |= m.facts_in(p.condition)
-        stack.extend((q, False) for q in m.applied_in(p.condition))
+        facts, applied = spec.named_by(pid)
+        found |= facts
+        stack.extend((q, False) for q in applied)
         if in_force_matters:
             stack.extend((q, True) for q in spec.overridden_by[pid])
     return [f for f in spec.facts if f in found]

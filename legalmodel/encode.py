@@ -196,7 +196,7 @@ def facts_of(spec: m.CheckedSpec, members: list[str], region: dict | None) -> se
     for a in spec.assumptions:
         found |= m.facts_in(a.condition)
     for pid in members:
-        found |= m.facts_in(spec.provisions[pid].condition)
+        found |= spec.named_by(pid)[0]
     return found
 
 
@@ -293,7 +293,7 @@ class Encoding:
         """The condition's term when it asks no `applies` (which names provision constants,
         different in a slice); None when it does."""
         if pid not in self._plain:
-            self._plain[pid] = None if m.applied_in(self.spec.provisions[pid].condition) else self.condition(pid)
+            self._plain[pid] = None if self.spec.named_by(pid)[1] else self.condition(pid)
         return self._plain[pid]
 
     def _const(self, c: m.Const, partner: m.Expr | None):

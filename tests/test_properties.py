@@ -837,6 +837,16 @@ provision 6 § L "any" permit act when a
     assert slices.value_where_both(any_kind, two) == "k2"
     assert slices.value_where_both(any_kind, any_kind) is WHOLE
 
+
+@given(spec_plans())
+def test_what_a_provision_names_is_its_conditions_facts_and_applies(plan):
+    """CheckedSpec.named_by, kept once per provision, against facts_in and applied_in of its
+    condition, asked in two orders."""
+    spec = load(plan)
+    expected = {pid: (m.facts_in(p.condition), m.applied_in(p.condition)) for pid, p in spec.provisions.items()}
+    for pid in [*reversed(spec.provisions), *spec.provisions]:
+        assert spec.named_by(pid) == expected[pid], pid
+
 def test_first_in_a_large_enumeration_box():
     """first_in looks an allowed value up by position when a box allows few of an
     enumeration's members, and in order when it allows many: both give the first member."""
