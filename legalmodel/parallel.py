@@ -80,11 +80,13 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     jobs = min(jobs, len(tasks))
     if jobs <= 1 or not can_fork():
         return [_result(value) for value in [_attempt(task) for task in tasks]]
-    ends = {*first, *last}
+    front = list(dict.fromkeys(first))
+    back = [i for i in dict.fromkeys(last) if i not in front]  # back[0] at the very end
+    ends = {*front, *back}
     between = [i for i in range(len(tasks)) if i not in ends]
     if solver_of is not None:
         between.sort(key=solver_of.__getitem__)
-    runs = _runs([*dict.fromkeys(first), *between, *reversed(list(dict.fromkeys(i for i in last if i not in first)))])
+    runs = _runs([*front, *between, *reversed(back)])
     deal = _Deal(len(runs))
     by_id = {id(x): x for x in shared}
     workers = []  # (pid, read end of its results)
@@ -151,6 +153,7 @@ class _Deal:
         os.pwrite(self.fd, _BOUNDS.pack(0, count), 0)
 
     def next(self, from_end: bool) -> int | None:
+        """The next run to take, from the end or the front; None when every run is taken."""
         import fcntl  # only where processes fork (can_fork)
 
         fcntl.lockf(self.fd, fcntl.LOCK_EX)
