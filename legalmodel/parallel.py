@@ -87,7 +87,10 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     if solver_of is not None:
         between.sort(key=solver_of.__getitem__)
     runs = _runs([*front, *between, *reversed(back)])
-    deal = _Deal(len(runs))
+    try:
+        deal = _Deal(len(runs))
+    except OSError:  # no shared file to deal from: the tasks run one after another here
+        return [_result(value) for value in [_attempt(task) for task in tasks]]
     by_id = {id(x): x for x in shared}
     workers = []  # (pid, read end of its results)
     try:
@@ -145,11 +148,15 @@ class _Deal:
     positions where they begin and end, kept in a file every process shares, under a lock of
     that file: this process takes from the front, the others from the end. The kernel
     releases a process's lock when it ends, so a worker that dies cannot leave the others
-    waiting."""
+    waiting. The file lives in memory (memfd), or in the temporary directory where that is
+    missing."""
 
     def __init__(self, count: int):
-        self.fd, path = tempfile.mkstemp(prefix="legalmodel-deal-")
-        os.unlink(path)
+        if hasattr(os, "memfd_create"):
+            self.fd = os.memfd_create("legalmodel-deal")
+        else:
+            self.fd, path = tempfile.mkstemp(prefix="legalmodel-deal-")
+            os.unlink(path)
         os.pwrite(self.fd, _BOUNDS.pack(0, count), 0)
 
     def next(self, from_end: bool) -> int | None:

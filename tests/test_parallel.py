@@ -67,6 +67,20 @@ def test_results_come_back_in_order_when_tasks_are_dealt_in_runs(monkeypatch, tm
     assert sorted(int(x) for x in log.read_text(encoding="utf-8").split()) == list(range(50))
 
 
+def test_without_a_file_to_deal_from_the_tasks_run_here(monkeypatch):
+    """Where the shared file the tasks are dealt from cannot be made (no memfd, no writable
+    temporary directory), the tasks run one after another in this process: the same results,
+    no traceback."""
+    from legalmodel import parallel
+
+    def refuse(*_args, **_kwargs):
+        raise OSError(30, "Read-only file system")
+
+    monkeypatch.setattr(parallel.os, "memfd_create", refuse, raising=False)
+    monkeypatch.setattr(parallel.tempfile, "mkstemp", refuse)
+    assert run_tasks([lambda i=i: (i, os.getpid()) for i in range(5)], 2) == [(i, os.getpid()) for i in range(5)]
+
+
 @forking
 def test_two_jobs_run_tasks_in_two_processes(tmp_path):
     first, second = run_tasks(_meeting(tmp_path / "started"), 2)
