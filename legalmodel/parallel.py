@@ -67,9 +67,9 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     `shared`: objects that exist before the fork and that results may refer to (the spec's
     source files, goals, examples): a result names them rather than copying them, and the
     caller gets back the very objects it holds. The tasks are dealt from a list: `first`, the
-    indices of tasks at its front, then the others, then `last` (the last of them at the
-    end): the tasks expected to take longest, so that each process starts with one and none
-    is left to run alone at the end. `solver_of`, when given, is a number for each task, the
+    indices of tasks at its front, then the others, then `last` backwards (its first task at
+    the very end): the tasks expected to take longest, so that each process starts with one
+    and none is left to run alone at the end. `solver_of`, when given, is a number for each task, the
     same for tasks that ask the same solver: the tasks between the ends are then in that
     order, and while this process takes from the front, the others take from the end (where
     `last` begins), so that each builds the solvers of its own end. Without it, every process
@@ -79,7 +79,7 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     here."""
     jobs = min(jobs, len(tasks))
     if jobs <= 1 or not can_fork():
-        return [_result(value) for value in [_attempt(task) for task in tasks]]
+        return _in_turn(tasks)
     front = list(dict.fromkeys(first))
     back = [i for i in dict.fromkeys(last) if i not in front]  # back[0] at the very end
     ends = {*front, *back}
@@ -90,7 +90,7 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     try:
         deal = _Deal(len(runs))
     except OSError:  # no shared file to deal from: the tasks run one after another here
-        return [_result(value) for value in [_attempt(task) for task in tasks]]
+        return _in_turn(tasks)
     by_id = {id(x): x for x in shared}
     workers = []  # (pid, read end of its results)
     try:
@@ -121,6 +121,11 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     for i in missing:
         results[i] = _attempt(tasks[i])
     return [_result(results[i]) for i in range(len(tasks))]
+
+
+def _in_turn(tasks) -> list:
+    """Each task's result, the tasks run one after another in this process."""
+    return [_result(value) for value in [_attempt(task) for task in tasks]]
 
 
 def _runs(order: list[int]) -> list[list[int]]:

@@ -15,7 +15,7 @@ from functools import cached_property
 import z3
 
 from . import model as m
-from .boxes import EMPTY, pivot
+from .boxes import EMPTY, intersect, pivot
 from .encode import (Encoding, all_of, any_of, assert_term, ast_id, boolean, check_under, facts_of, first_value, implies,
                      make_solver, negate, unsat_core_ids)
 
@@ -892,13 +892,10 @@ class Slices:
         """value_for(intersect(a, b)) for two boxes that meet (not disjoint), without building
         their intersection: only the fact's values in it matter (a law of 10,000 provisions
         asks it of 18,000 overrides before its processes split)."""
-        if self.key is None:
+        key = self.key
+        if key is None:
             return WHOLE
-        allowed = [box[self.key] for box in (a, b) if self.key in box]
-        if not allowed or isinstance(allowed[0], tuple):  # an integer's interval: never one value
-            return WHOLE
-        both = allowed[0] if len(allowed) == 1 else allowed[0] & allowed[1]
-        return self.value_for({self.key: both})
+        return self.value_for(intersect(*[{key: box[key]} if key in box else {} for box in (a, b)]))
 
     def among(self, value) -> tuple[str, ...] | None:
         """The provisions that can apply in a slice, in the order of evaluation (Part.among),

@@ -794,7 +794,6 @@ def test_first_in_a_box_is_its_first_situation(plan):
         assert first_in(spec, box, firsts) == first, box
 
 
-
 @given(spec_plans(), st.sampled_from([0.5, 1.0]))
 def test_the_slice_where_two_boxes_meet_is_that_of_their_intersection(plan, share):
     """Slices.value_where_both, which places each override's question before the processes
@@ -846,6 +845,7 @@ def test_what_a_provision_names_is_its_conditions_facts_and_applies(plan):
     expected = {pid: (m.facts_in(p.condition), m.applied_in(p.condition)) for pid, p in spec.provisions.items()}
     for pid in [*reversed(spec.provisions), *spec.provisions]:
         assert spec.named_by(pid) == expected[pid], pid
+
 
 def test_first_in_a_large_enumeration_box():
     """first_in looks an allowed value up by position when a box allows few of an
