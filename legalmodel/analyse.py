@@ -159,7 +159,7 @@ class Analyser:
 
     @cached_property
     def session(self) -> Session:
-        return Session(self.enc, self.enc.background(), [f for _a, f in self.enc.assumptions], self.timeout_ms,
+        return Session(self.enc, self.enc.solver_background(), [f for _a, f in self.enc.assumptions], self.timeout_ms,
                        self.slices.tally)
 
     def sat(self, *formulas, part: Part | None = None) -> z3.ModelRef | None:

@@ -200,7 +200,7 @@ class Differ:
         """Both specs over the shared facts, built only when a question is asked: a diff or a
         contract where no verdict can change (changing_actions) asks none."""
         assumptions = [f for _a, f in self.old_enc.assumptions] + [f for _a, f in self.new_enc.assumptions]
-        background = self.old_enc.domain + self.old_enc.definitions + self.new_enc.definitions
+        background = self.old_enc.domain + self.old_enc.solver_definitions() + self.new_enc.solver_definitions()
         return Session(self.old_enc, background, assumptions, self.timeout_ms, self._tally)
 
     @property
@@ -290,7 +290,7 @@ class Differ:
                                           bounded=read))
                 among.append(tuple(members))
             old_enc, new_enc = encodings
-            session = Session(old_enc, old_enc.background() + new_enc.definitions,
+            session = Session(old_enc, old_enc.solver_background() + new_enc.solver_definitions(),
                               [f for _a, f in old_enc.assumptions] + [f for _a, f in new_enc.assumptions],
                               self.timeout_ms, self._tally)
             session.bounded = set(read)

@@ -16,8 +16,8 @@ import z3
 
 from . import model as m
 from .boxes import EMPTY, intersect, pivot
-from .encode import (Encoding, all_of, any_of, assert_term, ast_id, boolean, check_under, facts_of, first_value, implies,
-                     make_solver, negate, unsat_core_ids)
+from .encode import (Encoding, all_of, any_of, assert_all, assert_term, ast_id, boolean, check_under, facts_of,
+                     first_value, implies, make_solver, negate, unsat_core_ids)
 
 
 # how many situations generalisation lets the evaluator try before a question of a conflict is
@@ -187,8 +187,7 @@ class Session:
         self.facts = facts_encoding.facts
         self.timeout_ms = timeout_ms
         self.solver = make_solver(timeout_ms)
-        for term in background:
-            assert_term(self.solver, term)
+        assert_all(self.solver, background)
         self.assume_lits = []
         for i, formula in enumerate(assumptions):
             lit = boolean(f"assume:{i}")
@@ -943,7 +942,7 @@ class Slices:
             region = {self.key: frozenset(values)}
             bounded = facts_of(self.spec, members, region)
             enc = Encoding(self.spec, members=members, region=region, whole=self.vocabulary, bounded=bounded)
-            host = Session(enc, enc.background(), [f for _a, f in enc.assumptions], self.timeout_ms,
+            host = Session(enc, enc.solver_background(), [f for _a, f in enc.assumptions], self.timeout_ms,
                            self.tally)
             host.bounded = bounded
             pins = {}

@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from legalmodel import model as m
 from legalmodel.analyse import MAX_PAIRS_PER_ACTION, analyse
 from legalmodel.cli import main
-from legalmodel.encode import Encoding
+from legalmodel.encode import Encoding, Smt, assert_all
 from legalmodel.evaluate import assumptions_hold, evaluate, value_of
 from legalmodel.pipeline import load_text
 
@@ -205,6 +205,62 @@ def test_evaluator_agrees_with_z3_encoding(data):
         solver.add(assumptions)
         assert (solver.check() == z3.sat) == assumptions_hold(spec, situation), situation
         solver.pop()
+
+
+def _asserted(constraints) -> list:
+    """What a solver holds once given these constraints (terms and Smt texts)."""
+    solver = z3.Solver()
+    assert_all(solver, constraints)
+    return list(solver.assertions())
+
+
+def _same_terms(read: list, built: list) -> None:
+    assert len(read) == len(built)
+    for a, b in zip(read, built):
+        assert a.eq(b), (a, b)
+
+
+@given(spec_plans(), st.data())
+def test_definitions_given_as_text_are_the_terms_built_one_by_one(plan, data):
+    """A solver is given the provisions' definitions as SMT-LIB text (Encoding.solver_definitions,
+    read by Z3 in one call); it then holds the terms `definitions` builds through the API, in
+    their order: of the whole spec, of a slice (some provisions, in a region of one fact), and
+    of two specs' encodings under a diff's prefixes (whose texts declare the same facts)."""
+    spec = load(plan)
+    vocabulary = Encoding(spec, members=[])
+    whole = Encoding(spec, whole=vocabulary)
+    assert any(isinstance(x, Smt) for x in whole.solver_definitions())
+    _same_terms(_asserted(whole.solver_background()), whole.background())
+    members = data.draw(st.lists(st.sampled_from(list(spec.provisions)), unique=True), label="members")
+    members.sort(key=spec.position.__getitem__)
+    region = None
+    if spec.facts:
+        fact = data.draw(st.sampled_from(list(spec.facts)), label="region's fact")
+        values = data.draw(st.lists(st.sampled_from(list(spec.facts[fact].type.values())), min_size=1, unique=True),
+                           label="region's values")
+        region = {fact: frozenset(values)}
+    part = Encoding(spec, members=members, region=region, whole=vocabulary)
+    _same_terms(_asserted(part.solver_background()), part.background())
+    old, new = Encoding(spec, prefix="old:"), Encoding(spec, prefix="new:")
+    _same_terms(_asserted(old.solver_definitions() + new.solver_definitions()), old.definitions + new.definitions)
+
+
+def test_definitions_are_terms_where_a_name_cannot_be_written_as_smt_lib_text():
+    """A quoted SMT-LIB symbol holds no `|`: an encoding whose prefix has one gives its solver
+    the terms, and the solver answers as with any other prefix."""
+    spec = load_text("""law L "l"
+fact a: bool "a"
+action act "act"
+provision 1 § L "f" forbid act when a
+""")
+    odd, plain = Encoding(spec, prefix="odd|"), Encoding(spec, prefix="plain:")
+    assert not any(isinstance(x, Smt) for x in odd.solver_definitions())
+    assert any(isinstance(x, Smt) for x in plain.solver_definitions())
+    for enc in (odd, plain):
+        solver = z3.Solver()
+        assert_all(solver, enc.solver_background())
+        solver.add(enc.vars["a"], z3.Not(enc.verdict_is("act", m.FORBIDDEN)))
+        assert solver.check() == z3.unsat
 
 
 @pytest.mark.parametrize("default", ["", " default permitted", " default forbidden"])
