@@ -9,7 +9,7 @@ limit per question).
 Boolean terms are built with `all_of`, `any_of`, `negate`, `implies` and `same`: the terms
 z3.And, z3.Or, z3.Not, z3.Implies and `==` build, without the Python API's coercions and
 sort checks (every operand here is already a Boolean term), which made up most of the time
-of a check on the real law. A solver is given the provisions' definitions as SMT-LIB text
+of a check on the real law. The provisions' definitions are written as SMT-LIB text
 instead (`Smt`, `assert_all`), which Z3 reads into the same terms in one call.
 """
 
@@ -156,12 +156,11 @@ def assert_all(solver: z3.Solver, constraints) -> None:
 
 
 def _symbol(name: str) -> str:
+    """A name as an SMT-LIB quoted symbol. The language's names and citations hold no `|`
+    or `\\`, which a quoted symbol cannot; nor do the encodings' prefixes."""
+    if "|" in name or "\\" in name:
+        raise AssertionError(f"a name SMT-LIB cannot quote: {name!r}")
     return f"|{name}|"
-
-
-def _quotable(name: str) -> bool:
-    """Whether SMT-LIB can write the name as a quoted symbol (which holds no `|` or `\\`)."""
-    return "|" not in name and "\\" not in name
 
 
 def _or_text(items: list[str]) -> str:
@@ -302,8 +301,6 @@ class Encoding:
             self.domain = list(self.domain_of.values())
             self.assumptions = [(a, self.expr(a.condition)) for a in spec.assumptions]
         self._base = whole
-        self._conditions: dict[str, z3.BoolRef] = {}  # see condition()
-        self._plain: dict[str, z3.BoolRef | None] = {}  # see plain_condition()
         pids = list(spec.provisions) if members is None else members
         self._pids = pids
         self._region = region
@@ -316,39 +313,28 @@ class Encoding:
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {key: boolean(name) for key, name in self._aggregates.items()}
         self._texts: dict[str, str] = {}  # see _condition_text
 
+    def solver_definitions(self) -> list:
+        """What the provision constants mean, as a solver is given them (assert_all): a slice's
+        region as a term, then every definition as SMT-LIB text (Smt). Each provision is
+        triggered where its condition holds and in force where it is triggered and none of its
+        overriders is; an action's aggregate for a modality is in force where one of its
+        provisions is."""
+        return ([self.region_formula(self._region)] if self._region else []) + [self._definitions_text]
+
     @cached_property
     def definitions(self) -> list[z3.BoolRef]:
-        """What the provision constants mean, as terms: each provision is triggered where its
-        condition holds and in force where it is triggered and none of its overriders is;
-        an action's aggregate for a modality is in force where one of its provisions is (and a
-        slice's situations lie in its region)."""
-        out: list[z3.BoolRef] = []
-        if self._region:
-            out.append(self.region_formula(self._region))
-        for pid in self._pids:
-            out.append(same(self.triggered[pid], self.condition(pid)))
-            overriders = [self.in_force[q] for q in self.spec.overridden_by[pid] if q in self.in_force]
-            out.append(same(self.in_force[pid], all_of(self.triggered[pid], negate(any_of(overriders))))
-                       if overriders else same(self.in_force[pid], self.triggered[pid]))
-        for (action, modality), const in self.any_in_force.items():
-            out.append(same(const, any_of([self.in_force[pid] for pid in self._members(action, modality)])))
-        return out
+        """`solver_definitions` as terms (explain's quantified question wants them): the text
+        read by Z3's parser, which makes the terms the API would."""
+        text = self._definitions_text
+        declared = "".join(f"(declare-const {name} {sort})" for name, sort in text.declared)
+        return [t for t in self.solver_definitions() if not isinstance(t, Smt)] + list(
+            z3.parse_smt2_string(declared + text.assertions))
 
-    def solver_definitions(self) -> list:
-        """The definitions as a solver is given them (assert_all): the same constraints, as
-        SMT-LIB text (Smt) where every name they hold can be written there, else as terms."""
-        text = None if "definitions" in self.__dict__ else self._definitions_text()
-        if text is None:
-            return self.definitions
-        return ([self.region_formula(self._region)] if self._region else []) + [text]
-
-    def _definitions_text(self) -> Smt | None:
-        """`definitions`, term for term, as SMT-LIB text (a test reads it and compares); None
-        where a name cannot be written as a quoted symbol."""
+    @cached_property
+    def _definitions_text(self) -> Smt:
+        """The definitions as SMT-LIB text, with the constants they name (a test compares
+        them with the terms the API builds, node for node)."""
         facts = {f for pid in self._pids for f in self.spec.named_by(pid)[0]}
-        names = (self.triggered.label, self.in_force.label, *self._pids, *facts, *self._aggregates.values())
-        if not all(_quotable(name) for name in names):
-            return None
         triggered = {pid: _symbol(self.triggered.label + pid) for pid in self._pids}
         in_force = {pid: _symbol(self.in_force.label + pid) for pid in self._pids}
         lines = []
@@ -377,26 +363,6 @@ class Encoding:
 
     def expr(self, e: m.Expr) -> z3.ExprRef:
         return self._expr(e, None)
-
-    def condition(self, pid: str) -> z3.BoolRef:
-        """A provision's condition as a term. One that asks no `applies` is the same term in a
-        slice as in the whole spec (they share the fact variables), so a slice takes it from
-        the whole spec's encoding, which builds each once."""
-        term = self._conditions.get(pid)
-        if term is None:
-            if self._base is not None and self._base.plain_condition(pid) is not None:
-                term = self._base.plain_condition(pid)
-            else:
-                term = self.expr(self.spec.provisions[pid].condition)
-            self._conditions[pid] = term
-        return term
-
-    def plain_condition(self, pid: str) -> z3.BoolRef | None:
-        """The condition's term when it asks no `applies` (which names provision constants,
-        different in a slice); None when it does."""
-        if pid not in self._plain:
-            self._plain[pid] = None if self.spec.named_by(pid)[1] else self.condition(pid)
-        return self._plain[pid]
 
     def _const(self, c: m.Const, partner: m.Expr | None):
         if isinstance(c.value, bool):

@@ -69,8 +69,8 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     caller gets back the very objects it holds. The tasks are dealt from a list: `first`, the
     indices of tasks at its front, then the others, then `last` backwards (its first task at
     the very end): the tasks expected to take longest, so that each process starts with one
-    and none is left to run alone at the end. `solver_of`, when given, is a number for each task, the
-    same for tasks that ask the same solver: the tasks between the ends are then in that
+    and none is left to run alone at the end. `solver_of`, when given, is a number for each
+    task, the same for tasks that ask the same solver: the tasks between the ends are then in that
     order, and while this process takes from the front, the others take from the end (where
     `last` begins), so that each builds the solvers of its own end. Without it, every process
     takes from the front: a long task in the middle of the list (a diff's one pair of

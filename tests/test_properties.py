@@ -36,7 +36,7 @@ from hypothesis import strategies as st
 from legalmodel import model as m
 from legalmodel.analyse import MAX_PAIRS_PER_ACTION, analyse
 from legalmodel.cli import main
-from legalmodel.encode import Encoding, Smt, assert_all
+from legalmodel.encode import Encoding, assert_all
 from legalmodel.evaluate import assumptions_hold, evaluate, value_of
 from legalmodel.pipeline import load_text
 
@@ -207,6 +207,27 @@ def test_evaluator_agrees_with_z3_encoding(data):
         solver.pop()
 
 
+def _built_one_by_one(enc: Encoding, spec, pids: list[str], region) -> list:
+    """What the definitions of `pids` mean, as terms built through Z3's API: a slice's region,
+    each provision triggered where its condition holds and in force where none of its
+    overriders is, each action's aggregate of a modality in force where one of its members is
+    (in that order)."""
+    from legalmodel.encode import all_of, any_of, negate
+
+    out = [enc.region_formula(region)] if region else []
+    for pid in pids:
+        out.append(enc.triggered[pid] == enc.expr(spec.provisions[pid].condition))
+        overriders = [enc.in_force[q] for q in spec.overridden_by[pid] if q in pids]
+        out.append(enc.in_force[pid] == (all_of(enc.triggered[pid], negate(any_of(overriders))) if overriders
+                                         else enc.triggered[pid]))
+    for action in spec.actions:
+        for modality in (m.OBLIGE, m.FORBID, m.PERMIT):
+            members = [enc.in_force[p] for p in pids if spec.provisions[p].action == action
+                       and spec.provisions[p].modality == modality]
+            out.append(enc.any_in_force[(action, modality)] == any_of(members))
+    return out
+
+
 def _asserted(constraints) -> list:
     """What a solver holds once given these constraints (terms and Smt texts)."""
     solver = z3.Solver()
@@ -223,15 +244,17 @@ def _same_terms(read: list, built: list) -> None:
 @given(spec_plans(), st.data())
 def test_definitions_given_as_text_are_the_terms_built_one_by_one(plan, data):
     """A solver is given the provisions' definitions as SMT-LIB text (Encoding.solver_definitions,
-    read by Z3 in one call); it then holds the terms `definitions` builds through the API, in
-    their order: of the whole spec, of a slice (some provisions, in a region of one fact), and
-    of two specs' encodings under a diff's prefixes (whose texts declare the same facts)."""
+    read by Z3 in one call); it then holds the terms the API builds of them, in their order:
+    of the whole spec, of a slice (some provisions, in a region of one fact), and of two
+    specs' encodings under a diff's prefixes (whose texts declare the same facts). The terms
+    `definitions` gives (explain's) are those too."""
     spec = load(plan)
     vocabulary = Encoding(spec, members=[])
     whole = Encoding(spec, whole=vocabulary)
-    assert any(isinstance(x, Smt) for x in whole.solver_definitions())
-    _same_terms(_asserted(whole.solver_background()), whole.background())
-    members = data.draw(st.lists(st.sampled_from(list(spec.provisions)), unique=True), label="members")
+    everyone = list(spec.provisions)
+    _same_terms(_asserted(whole.solver_background()), whole.domain + _built_one_by_one(whole, spec, everyone, None))
+    _same_terms(whole.definitions, _built_one_by_one(whole, spec, everyone, None))
+    members = data.draw(st.lists(st.sampled_from(everyone), unique=True), label="members")
     members.sort(key=spec.position.__getitem__)
     region = None
     if spec.facts:
@@ -240,27 +263,10 @@ def test_definitions_given_as_text_are_the_terms_built_one_by_one(plan, data):
                            label="region's values")
         region = {fact: frozenset(values)}
     part = Encoding(spec, members=members, region=region, whole=vocabulary)
-    _same_terms(_asserted(part.solver_background()), part.background())
+    _same_terms(_asserted(part.solver_background()), part.domain + _built_one_by_one(part, spec, members, region))
     old, new = Encoding(spec, prefix="old:"), Encoding(spec, prefix="new:")
-    _same_terms(_asserted(old.solver_definitions() + new.solver_definitions()), old.definitions + new.definitions)
-
-
-def test_definitions_are_terms_where_a_name_cannot_be_written_as_smt_lib_text():
-    """A quoted SMT-LIB symbol holds no `|`: an encoding whose prefix has one gives its solver
-    the terms, and the solver answers as with any other prefix."""
-    spec = load_text("""law L "l"
-fact a: bool "a"
-action act "act"
-provision 1 § L "f" forbid act when a
-""")
-    odd, plain = Encoding(spec, prefix="odd|"), Encoding(spec, prefix="plain:")
-    assert not any(isinstance(x, Smt) for x in odd.solver_definitions())
-    assert any(isinstance(x, Smt) for x in plain.solver_definitions())
-    for enc in (odd, plain):
-        solver = z3.Solver()
-        assert_all(solver, enc.solver_background())
-        solver.add(enc.vars["a"], z3.Not(enc.verdict_is("act", m.FORBIDDEN)))
-        assert solver.check() == z3.unsat
+    _same_terms(_asserted(old.solver_definitions() + new.solver_definitions()),
+                _built_one_by_one(old, spec, everyone, None) + _built_one_by_one(new, spec, everyone, None))
 
 
 @pytest.mark.parametrize("default", ["", " default permitted", " default forbidden"])
