@@ -3,11 +3,12 @@
 Both specs are encoded over one shared vocabulary (the union of their facts; a fact in both
 must be of the same kind, and ranges and enumerations are widened to cover both), with each
 spec's provision constants kept apart. For every action and every pair of verdicts
-(old → new) the situations that change are described as a cover: a list of conjunctions of
-fact conditions. The cover is complete (the loop stops only when no changed situation lies
-outside the items found) and exact (each item is a generalisation that the solver proved
-lies inside the changed region). Each item carries a witness, re-evaluated by the plain
-evaluator on both sides, and the provisions that decided on each side.
+(old → new) the situations that change are described as a cover: a list of regions, each a
+conjunction of fact conditions and exceptions (Session.widen). The cover is complete (the
+loop stops only when no changed situation lies outside the regions found) and exact (the
+solver proved each region lies inside the changed situations). Each region carries a witness,
+re-evaluated by the plain evaluator on both sides, the provisions that decided there on each
+side, and those that decide elsewhere in it.
 """
 
 from __future__ import annotations
@@ -42,6 +43,11 @@ class Change:
     new_deciding: tuple[str, ...]
     old_in_force: tuple[str, ...]
     new_in_force: tuple[str, ...]
+    # every provision that decides somewhere in the region (the witness's among them), in
+    # the spec's order; empty where only the witness was asked about (a contract's
+    # counterexample)
+    old_deciding_in_region: tuple[str, ...] = ()
+    new_deciding_in_region: tuple[str, ...] = ()
 
     def cube_text(self) -> str:
         return " ∧ ".join(c.describe() for c in self.conditions) or "every situation"
@@ -302,15 +308,19 @@ class Differ:
     # ---- evidence --------------------------------------------------------------------------
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None,
-                part: DiffPart | None = None, condition: m.Expr | None = None, floor: dict | None = None) -> Change:
+                part: DiffPart | None = None, condition: m.Expr | None = None, floor: dict | None = None,
+                widen: bool = False) -> Change:
         """The change a model shows: `action` going `v_old` → `v_new` (where `condition`
         holds, in the new spec, if given), as `prop` says it in the solver. `floor`: the
-        first situation of the region before, in the same part (Session.least)."""
+        first situation of the region before, in the same part (Session.least). `widen`:
+        the region is grown with exceptions where that takes in more of the change
+        (Session.widen; not in a slice, whose pinned fact they would have to respect), and
+        every provision that decides somewhere in it is named."""
         part = part or DiffPart(self.session, self.old_enc, self.new_enc)
         session = part.session
         if part.cuts is not None and cuts is not None:
             cuts = part.cuts
-        read = None if part.read is None else part.read | {c.fact for cs in avoid for c in cs}
+        read = None if part.read is None else part.read | {f for cs in avoid for c in cs for f in c.facts}
         session.bound(read or ())
         pinned = {} if part.pin is None else {f: v for f, (v,) in part.pin.region.items()}  # nothing to seek
         situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
@@ -323,22 +333,46 @@ class Differ:
                                f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
         if read is not None:
             relevant = [f for f in relevant if f in read]
-        def fails_at(point: dict) -> bool:  # the point lies where the solver's questions do
+        def holds_at(point: dict) -> bool | None:
+            """Whether the change is there, None where the solver's questions cannot be."""
             if any(point[f] != v for f, v in pinned.items()):
-                return False
+                return None
             # each spec reads only its own facts of the point
             if not (assumptions_hold(self.old, point) and assumptions_hold(self.new, point)):
-                return False
+                return None
             if verdict(self.old, point, part.old_among, action) != v_old:
-                return True
+                return False
             if condition is None:
-                return verdict(self.new, point, part.new_among, action) != v_new
+                return verdict(self.new, point, part.new_among, action) == v_new
             after = evaluate(self.new, point, part.new_among)
-            return after.verdicts[action] != v_new or not after.holds(condition)
-        conditions = session.generalise(situation, prop, relevant, {}, cuts, fails_at)
+            return after.verdicts[action] == v_new and after.holds(condition)
+        conditions = session.generalise(situation, prop, relevant, {}, cuts, lambda p: holds_at(p) is False)
+        if widen and part.pin is None:
+            conditions = session.widen(situation, conditions, prop, relevant, cuts, holds_at)
+        in_region = ()
+        if widen:
+            region = session.cube_formula(conditions)
+            in_region = tuple(self._deciding_in(session, region, enc, spec, action, v, e.deciding(spec, action))
+                              for enc, spec, v, e in ((part.old_enc, self.old, v_old, e_old),
+                                                      (part.new_enc, self.new, v_new, e_new)))
         if part.pin is not None:  # the slice's own condition: outside the slice, no verdict changes
             conditions = part.pin.within(conditions, relevant, {})
-        return self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
+        change = self._make_change(action, v_old, v_new, conditions, situation, e_old, e_new)
+        return replace(change, old_deciding_in_region=in_region[0], new_deciding_in_region=in_region[1]) \
+            if in_region else change
+
+    @staticmethod
+    def _deciding_in(session, region, enc: Encoding, spec: m.CheckedSpec, action: str, verdict_there: str,
+                     at_witness: tuple[str, ...]) -> tuple[str, ...]:
+        """The provisions that decide the verdict somewhere in a region where it is
+        `verdict_there` throughout: those at its witness, and each other one the solver finds
+        in force in some situation of it (a region grown with exceptions can span several
+        provisions' ground: 26 kap. 1 § and 3 § giving way to one duty)."""
+        found = set(at_witness)
+        for pid in enc.deciders(action, verdict_there):
+            if pid not in found and session.possible(region, enc.in_force[pid]):
+                found.add(pid)
+        return tuple(sorted(found, key=spec.position.__getitem__))
 
     def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):
         return Change(action, v_old, v_new, conditions, situation,
@@ -386,7 +420,7 @@ class Differ:
                     # each region's situations lie outside those before: none comes before
                     # the first situation of the one before
                     change = self._change(model, action, v_old, v_new, prop, relevant, earlier, self._cuts, part,
-                                          floor=floor[0])
+                                          floor=floor[0], widen=True)
                     floor[0] = None if part.session.stopped_early else change.situation
                     return change
 

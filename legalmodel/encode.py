@@ -530,6 +530,11 @@ class Encoding:
             out.append(dirty[0])
         return tuple(out)
 
+    def deciders(self, action: str, verdict: str) -> list[str]:
+        """The provisions encoded that, in force, produce `verdict` on `action`
+        (Evaluation.deciding)."""
+        return [pid for modality in m.DECIDING.get(verdict, ()) for pid in self._members(action, modality)]
+
     def _members(self, action: str, modality: str) -> list[str]:
         key = (action, modality)
         if key not in self._by_modality:

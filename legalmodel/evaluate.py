@@ -28,13 +28,7 @@ class Evaluation:
 
     def deciding(self, spec: m.CheckedSpec, action: str) -> tuple[str, ...]:
         """The provisions in force that produce the verdict on `action`."""
-        verdict = self.verdicts[action]
-        wanted = {
-            m.CONTRADICTORY: (m.OBLIGE, m.FORBID),
-            m.OBLIGATORY: (m.OBLIGE,),
-            m.FORBIDDEN: (m.FORBID,),
-            m.PERMITTED: (m.PERMIT,),
-        }.get(verdict, ())
+        wanted = m.DECIDING.get(self.verdicts[action], ())
         provisions = spec.provisions
         return tuple(pid for pid in sorted(self.in_force, key=spec.position.__getitem__)
                      if provisions[pid].action == action and provisions[pid].modality in wanted)

@@ -21,6 +21,8 @@ CONTRADICTORY = "contradictory"
 VERDICTS = (CONTRADICTORY, OBLIGATORY, FORBIDDEN, PERMITTED, UNDECIDED)
 
 FORBID, PERMIT, OBLIGE = "forbid", "permit", "oblige"
+# the modalities of the provisions in force that produce each verdict (its deciding provisions)
+DECIDING = {CONTRADICTORY: (OBLIGE, FORBID), OBLIGATORY: (OBLIGE,), FORBIDDEN: (FORBID,), PERMITTED: (PERMIT,)}
 
 # the id of a finding of kind `unknown` (analyse.Finding.id): a question not decided in
 # time, which can never be accepted

@@ -154,6 +154,8 @@ def _condition_note(c) -> str:
             return f"any value ≥ {c.low}"
         if c.high is not None and c.low is None:
             return f"any value ≤ {c.high}"
+    if c.kind == "set" and c.excluded is not None:
+        return "any but " + ", ".join(c.excluded)
     if c.kind == "set" and len(c.members) > 1:
         return "any of " + ", ".join(c.members)
     return ""

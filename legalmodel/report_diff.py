@@ -11,24 +11,43 @@ from .report import _condition_note, _value_text, markdown_cell
 DIFF_SCHEMA = "legalmodel.diff/1"
 
 
+DEFAULT = "no provision (the default)"
+
+
+def _side(at_witness: tuple[str, ...], in_region: tuple[str, ...]) -> str:
+    text = ", ".join(at_witness) or DEFAULT
+    elsewhere = [p for p in in_region if p not in at_witness]
+    return text + (f"; elsewhere in the region also by {', '.join(elsewhere)}" if elsewhere else "")
+
+
 def _sides(change: Change) -> tuple[str, str]:
-    before = ", ".join(change.old_deciding) or "no provision (the default)"
-    after = ", ".join(change.new_deciding) or "no provision (the default)"
-    return before, after
+    return (_side(change.old_deciding, change.old_deciding_in_region),
+            _side(change.new_deciding, change.new_deciding_in_region))
 
 
 def deciders_summary(items: list[Change]) -> str:
-    """Which provisions decide before and after across a change's regions, with how many
-    regions each decides: the change in a lawyer's terms before the list of regions."""
-    def tally(side: str) -> str:
-        counts: dict[str, int] = {}
-        for c in items:
-            key = ", ".join(getattr(c, side)) or "no provision (the default)"
-            counts[key] = counts.get(key, 0) + 1
-        if len(counts) == 1:
+    """Which provisions decide before and after across a change's regions: at the witnesses,
+    with how many regions each set decides, then those that decide elsewhere in some regions,
+    with how many: the change in a lawyer's terms before the list of regions."""
+    def counted(counts: dict[str, int]) -> str:
+        if len(counts) == 1 and len(items) == 1:
             return next(iter(counts))
         return "; ".join(f"{k} ({n})" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
-    return f"decided before by {tally('old_deciding')}; after by {tally('new_deciding')}"
+
+    def tally(side: str) -> str:
+        at_witnesses: dict[str, int] = {}
+        elsewhere: dict[str, int] = {}
+        for c in items:
+            at_witness, in_region = getattr(c, f"{side}_deciding"), getattr(c, f"{side}_deciding_in_region")
+            key = ", ".join(at_witness) or DEFAULT
+            at_witnesses[key] = at_witnesses.get(key, 0) + 1
+            for p in in_region:
+                if p not in at_witness:
+                    elsewhere[p] = elsewhere.get(p, 0) + 1
+        text = next(iter(at_witnesses)) if len(at_witnesses) == 1 else counted(at_witnesses)
+        return text + (f"; elsewhere in the regions also by {counted(elsewhere)}" if elsewhere else "")
+
+    return f"decided before by {tally('old')}; after by {tally('new')}"
 
 
 def common_conditions(items: list[Change]) -> tuple:
@@ -39,20 +58,48 @@ def common_conditions(items: list[Change]) -> tuple:
     return tuple(shared)
 
 
+def _where_lines(conditions, indent: str, lead: str, empty: str) -> list[str]:
+    """Conditions as the text report says them: the plain ones on the first line after
+    `lead` (`empty` when there are none), then one line for each exception."""
+    plain = [c.describe() for c in conditions if c.kind != "except"]
+    first = f"{indent}{lead}{' ∧ '.join(plain) or empty}"
+    return [first] + [f"{indent}  except where {' ∧ '.join(a.describe() for a in c.cube)}"
+                      for c in conditions if c.kind == "except"]
+
+
+def where_inline(conditions, empty: str) -> str:
+    """Conditions on one line: the plain ones, then `, except where …` for each exception."""
+    plain = " ∧ ".join(c.describe() for c in conditions if c.kind != "except") or empty
+    return plain + "".join(f", except where {' ∧ '.join(a.describe() for a in c.cube)}"
+                           for c in conditions if c.kind == "except")
+
+
 def _rest(change: Change, common: tuple) -> str:
-    rest = [c.describe() for c in change.conditions if c not in common]
-    return " ∧ ".join(rest) or "(nothing more)"
+    return where_inline([c for c in change.conditions if c not in common], "(nothing more)")
+
+
+def _shown_facts(change: Change) -> dict[str, str]:
+    """The facts an item's conditions name, each once in the order they are first named,
+    with what its own condition allows (none for a fact named only in exceptions)."""
+    shown: dict[str, str] = {}
+    for c in change.conditions:
+        for fact in c.facts:
+            if fact not in shown or (c.kind != "except" and not shown[fact]):
+                shown[fact] = "" if c.kind == "except" else _condition_note(c)
+    return shown
 
 
 def _change_lines(change: Change, indent: str, common: tuple = ()) -> list[str]:
-    where = _rest(change, common) if common else change.cube_text()
-    lines = [f"{indent}{where}" if common else f"{indent}where {where}"]
+    if common:
+        lines = _where_lines([c for c in change.conditions if c not in common], indent, "", "(nothing more)")
+    else:
+        lines = _where_lines(change.conditions, indent, "where ", "every situation")
     if change.conditions:
-        width = max(len(c.fact) for c in change.conditions)
+        shown = _shown_facts(change)
+        width = max(len(f) for f in shown)
         lines.append(f"{indent}  for example:")
-        for c in change.conditions:
-            note = _condition_note(c)
-            lines.append(f"{indent}    {c.fact.ljust(width)}  {_value_text(change.situation[c.fact])}"
+        for fact, note in shown.items():
+            lines.append(f"{indent}    {fact.ljust(width)}  {_value_text(change.situation[fact])}"
                          + (f"   ({note})" if note else ""))
     before, after = _sides(change)
     lines.append(f"{indent}  before: {change.old} by {before}")
@@ -75,7 +122,8 @@ def render_diff_text(r: DiffResult) -> str:
         out.append(f"  {deciders_summary(items)}")
         common = common_conditions(items)
         if common:
-            out.append(f"  where {' ∧ '.join(c.describe() for c in common)}, and one of:")
+            out.extend(_where_lines(common, "  ", "where ", "every situation"))
+            out.append("  and one of:")
         for i, change in enumerate(items, 1):
             lines = _change_lines(change, "     ", common)
             lines[0] = f"  {i:>2}. " + lines[0][5:]
@@ -116,14 +164,14 @@ def render_diff_markdown(r: DiffResult) -> str:
         out.append("")
         common = common_conditions(items)
         if common:
-            out.append(f"In every row: {' ∧ '.join(c.describe() for c in common)}.")
+            out.append(f"In every row: {where_inline(common, 'every situation')}.")
             out.append("")
         out.append("| # | where | example | decided before | decided after |")
         out.append("|---|---|---|---|---|")
         for i, c in enumerate(items, 1):
-            example = ", ".join(f"{x.fact} = {_value_text(c.situation[x.fact])}" for x in c.conditions) or "any"
+            example = ", ".join(f"{f} = {_value_text(c.situation[f])}" for f in _shown_facts(c)) or "any"
             before, after = _sides(c)
-            where = _rest(c, common) if common else c.cube_text()
+            where = _rest(c, common) if common else where_inline(c.conditions, "every situation")
             cells = (markdown_cell(x) for x in (where, example, before, after))
             out.append(f"| {i} | " + " | ".join(cells) + " |")
         if (action, old, new) in r.incomplete:
@@ -154,7 +202,7 @@ def render_diff_markdown(r: DiffResult) -> str:
         for c in r.contracts:
             out.append(f"- {_contract_line(c)}")
             if c.counterexample is not None:
-                out.append(f"  - counterexample: {c.counterexample.cube_text()}")
+                out.append(f"  - counterexample: {where_inline(c.counterexample.conditions, 'every situation')}")
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -169,6 +217,8 @@ def change_json(c: Change) -> dict:
         "witness": dict(c.situation),
         "decided_before_by": list(c.old_deciding),
         "decided_after_by": list(c.new_deciding),
+        "decided_before_in_region_by": list(c.old_deciding_in_region or c.old_deciding),
+        "decided_after_in_region_by": list(c.new_deciding_in_region or c.new_deciding),
         "in_force_before": list(c.old_in_force),
         "in_force_after": list(c.new_in_force),
     }

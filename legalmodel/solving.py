@@ -9,7 +9,7 @@ by the analyses of one spec and by the diff of two specs over a shared vocabular
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import z3
@@ -23,6 +23,9 @@ from .encode import (Encoding, all_of, any_of, assert_all, assert_term, ast_id, 
 # how many situations generalisation lets the evaluator try before a question of a conflict is
 # asked of the solver (Session.generalise)
 GUESSES = 4
+
+# how many exceptions a region of a diff's cover may take on to drop one condition (Session.widen)
+EXCEPTIONS = 3
 
 
 def shortest_unsatisfiable(low: int, high: int, ask) -> int | None:
@@ -106,7 +109,7 @@ def cuts_with(cuts: dict | None, conditions) -> dict | None:
     if cuts is None:
         return None
     out = dict(cuts)
-    for c in conditions:
+    for c in [a for c in conditions for a in (c.cube if c.kind == "except" else (c,))]:
         if c.kind == "range" and out.get(c.fact, ()) is not None:
             bounds = {x for x in (c.low, None if c.high is None else c.high + 1) if x is not None}
             out[c.fact] = tuple(sorted(set(out.get(c.fact, ())) | bounds))
@@ -123,16 +126,50 @@ class Unknown(Exception):
 
 @dataclass(frozen=True)
 class Condition:
-    """One conjunct of a cube: a fact restricted to some of its values."""
+    """One conjunct of a cube: a fact restricted to some of its values, or (kind "except")
+    an exception: not all of `cube`, a conjunction of such restrictions (a region of a diff's
+    cover may have exceptions: Session.widen). `fact` of an exception is its cube's first."""
 
     fact: str
-    kind: str  # "bool", "range", "set"
+    kind: str  # "bool", "range", "set", "except"
     value: bool | None = None
     low: int | None = None
     high: int | None = None
     members: tuple[str, ...] = ()
+    cube: tuple["Condition", ...] = ()
+    # a set's fact's every value, when known: the set is then described by the values it
+    # leaves out where they are fewer (`mottagare ≠ polismyndigheten`)
+    universe: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def excluded(self) -> tuple[str, ...] | None:
+        """The values a set leaves out, where it is described by them; else None."""
+        if self.kind != "set" or not self.universe:
+            return None
+        left_out = tuple(x for x in self.universe if x not in self.members)
+        return left_out if len(left_out) < len(self.members) else None
+
+    @property
+    def facts(self) -> tuple[str, ...]:
+        """The facts the condition names, in its order."""
+        if self.kind != "except":
+            return (self.fact,)
+        return tuple(dict.fromkeys(a.fact for a in self.cube))
+
+    def admits(self, situation: dict) -> bool:
+        """Whether the condition holds in a situation (as the plain evaluator reads it)."""
+        if self.kind == "except":
+            return not all(a.admits(situation) for a in self.cube)
+        value = situation[self.fact]
+        if self.kind == "bool":
+            return value == self.value
+        if self.kind == "range":
+            return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
+        return value in self.members
 
     def describe(self) -> str:
+        if self.kind == "except":
+            return "¬(" + " ∧ ".join(a.describe() for a in self.cube) + ")"
         if self.kind == "bool":
             return self.fact if self.value else f"¬{self.fact}"
         if self.kind == "range":
@@ -143,6 +180,10 @@ class Condition:
             if self.low is not None:
                 return f"{self.fact} ≥ {self.low}"
             return f"{self.fact} ≤ {self.high}"
+        if self.excluded is not None:
+            if len(self.excluded) == 1:
+                return f"{self.fact} ≠ {self.excluded[0]}"
+            return f"{self.fact} ∉ {{{', '.join(self.excluded)}}}"
         if len(self.members) == 1:
             return f"{self.fact} = {self.members[0]}"
         return f"{self.fact} ∈ {{{', '.join(self.members)}}}"
@@ -150,6 +191,8 @@ class Condition:
     def holds_throughout(self, allowed) -> bool:
         """Whether every value a box allows the fact (boxes.py: a set of values, or an
         interval) meets this condition."""
+        if self.kind == "except":
+            return False
         if self.kind == "bool":
             return all(v == self.value for v in allowed)
         if self.kind == "range":
@@ -158,6 +201,8 @@ class Condition:
         return set(allowed) <= set(self.members)
 
     def to_json(self) -> dict:
+        if self.kind == "except":
+            return {"except": [a.to_json() for a in self.cube], "text": self.describe()}
         out = {"fact": self.fact, "text": self.describe()}
         if self.kind == "bool":
             out["equals"] = self.value
@@ -655,6 +700,140 @@ class Session:
         finally:
             s.pop()
 
+    def widen(self, situation: dict, conditions: tuple[Condition, ...], prop: z3.BoolRef, relevant: list[str],
+              cuts: dict | None, holds_at) -> tuple[Condition, ...]:
+        """A larger region around `situation` where `prop` holds throughout, grown from the
+        generalised `conditions` (all true of `situation`): each condition is dropped, in
+        order, where the situations it shuts out include some where `prop` holds, and what
+        the dropped condition let in where `prop` fails is shut out again by at most
+        EXCEPTIONS exceptions (kind "except"): each a cube (generalise) that holds every such
+        situation around the first one left. A condition whose drop needs more is kept.
+
+        Where the changed situations are a product of independent choices (a provision that
+        applies only where a dozen others, each failing in two or three ways, do not), a
+        list of plain conjunctions needs one item per combination (616 for the real law's
+        2025 amendments); this needs one, with an exception per rule. The region stays exact:
+        a drop is kept only once the solver shows no situation of the region where `prop`
+        fails. `holds_at(point)` is the evaluator's word on the property at a point: None
+        where the solver's constraints exclude it, else whether `prop` holds there."""
+        current = list(conditions)
+        for dropped in conditions:
+            rest = [c for c in current if c != dropped]
+            if not self.possible(prop, self.cube_formula(tuple(rest)), negate(self.cube_formula((dropped,)))):
+                continue  # every situation the condition shuts out lies outside the property
+            exceptions: list[Condition] = []
+            for _ in range(EXCEPTIONS + 1):
+                region = tuple(rest + exceptions)
+                inside = self.cube_formula(region)
+                model = self.sat(inside, negate(prop))
+                if model is None:
+                    current = list(region)
+                    break
+                if len(exceptions) == EXCEPTIONS:
+                    break
+                point = self.least(self.enc_facts.decode(model), [inside, negate(prop)],
+                                   cuts=cuts_with(cuts, region))
+
+                def excluded_at(p: dict, region=region) -> bool:  # the cube's property fails there
+                    return all(c.admits(p) for c in region) and holds_at(p) is True
+                cube = self.generalise(point, negate(all_of(inside, prop)), relevant, {}, cuts_with(cuts, region),
+                                       excluded_at)
+                if not cube:  # no situation of the region keeps the property: it cannot grow this way
+                    break
+                cube = tuple(replace(c, universe=tuple(self.facts[c.fact].type.members)) if c.kind == "set" else c
+                             for c in cube)  # said by the values left out where they are fewer
+                exceptions.append(Condition(cube[0].fact, "except", cube=cube))
+        return self.simplified(tuple(current))
+
+    def simplified(self, conditions: tuple[Condition, ...]) -> tuple[Condition, ...]:
+        """The same region, said more plainly: conditions on one fact met in one, a part of an
+        exception's cube that the plain conditions make true left out, an exception they
+        rule out or that a smaller exception implies dropped, an exception of one condition
+        made a plain condition (its negation) where it is one. The plain conditions come
+        first, in the order of the facts, then the exceptions in the order found."""
+        plain: dict[str, Condition] = {}
+        exceptions: list[Condition] = []
+        pending = list(conditions)
+        while pending:
+            for c in pending:
+                if c.kind != "except":
+                    plain[c.fact] = c if c.fact not in plain else self._meet(plain[c.fact], c)
+                elif c not in exceptions:
+                    exceptions.append(c)
+            pending = []
+            kept = []
+            for exception in exceptions:
+                if any(a.fact in plain and self._disjoint(plain[a.fact], a) for a in exception.cube):
+                    continue  # the plain conditions leave no situation of its cube
+                cube = tuple(self._plainer(a, plain.get(a.fact)) for a in exception.cube
+                             if not (a.fact in plain and self._within(plain[a.fact], a)))
+                negation = self._negation(cube[0]) if len(cube) == 1 else None
+                if negation is not None:
+                    pending.append(negation)
+                elif cube:
+                    kept.append(exception if cube == exception.cube else Condition(cube[0].fact, "except", cube=cube))
+                else:  # unreachable for a region with a witness: kept as it is
+                    kept.append(exception)
+            exceptions = [c for c in kept if not any(o != c and set(o.cube) < set(c.cube) for o in kept)]
+        order = {f: i for i, f in enumerate(self.facts)}
+        return tuple(sorted(plain.values(), key=lambda c: order[c.fact])) + tuple(exceptions)
+
+    def _plainer(self, part: Condition, plain: Condition | None) -> Condition:
+        """A part of an exception's cube, met with the region's plain condition on its fact
+        where that says it with fewer values (the same situations of the region)."""
+        if plain is None:
+            return part
+        met = self._meet(plain, part)
+        if part.kind != "set":
+            return met
+        listed = lambda c: len(c.excluded) if c.excluded is not None else len(c.members)  # noqa: E731
+        return met if listed(met) < listed(part) else part
+
+    def _negation(self, c: Condition) -> Condition | None:
+        """The situations where a plain condition fails, as one plain condition (None when
+        it takes two: a range bounded on both sides)."""
+        t = self.facts[c.fact].type
+        if c.kind == "bool":
+            return Condition(c.fact, "bool", value=not c.value)
+        if c.kind == "range":
+            if c.low is not None and c.high is not None:
+                return None
+            return Condition(c.fact, "range", high=c.low - 1) if c.low is not None else Condition(
+                c.fact, "range", low=c.high + 1)
+        others = tuple(x for x in t.members if x not in c.members)
+        return Condition(c.fact, "set", members=others, universe=tuple(t.members))
+
+    def _values(self, c: Condition):
+        """The values a plain condition allows its fact: a set, or an interval (low, high)."""
+        t = self.facts[c.fact].type
+        if c.kind == "bool":
+            return {c.value}
+        if c.kind == "range":
+            return (t.low if c.low is None else c.low, t.high if c.high is None else c.high)
+        return set(c.members)
+
+    def _within(self, a: Condition, b: Condition) -> bool:
+        """Whether every value plain condition `a` allows, `b` allows (one fact)."""
+        x, y = self._values(a), self._values(b)
+        return x <= y if isinstance(x, set) else y[0] <= x[0] and x[1] <= y[1]
+
+    def _disjoint(self, a: Condition, b: Condition) -> bool:
+        x, y = self._values(a), self._values(b)
+        return not (x & y) if isinstance(x, set) else x[1] < y[0] or y[1] < x[0]
+
+    def _meet(self, a: Condition, b: Condition) -> Condition:
+        """Both plain conditions on one fact, as one."""
+        if self._within(a, b):
+            return a
+        if self._within(b, a):
+            return b
+        if a.kind == "range":
+            low = max(x for x in (a.low, b.low) if x is not None) if a.low is not None or b.low is not None else None
+            high = min(x for x in (a.high, b.high) if x is not None) if a.high is not None or b.high is not None else None
+            return Condition(a.fact, "range", low=low, high=high)
+        members = tuple(x for x in self.facts[a.fact].type.members if x in a.members and x in b.members)
+        return Condition(a.fact, "set", members=members, universe=a.universe or b.universe)
+
     def outside(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
         """The negation of cube_formula: the situations outside a region found before (a
         cover of hundreds of regions asks for it again with every region after). Asked
@@ -684,6 +863,8 @@ class Session:
                     parts.append(var >= c.low)
                 if c.high is not None:
                     parts.append(var <= c.high)
+            elif c.kind == "except":
+                parts.append(negate(self.cube_formula(c.cube)))
             else:
                 parts.append(any_of([self.enc_facts.equals(c.fact, x) for x in c.members]))
         return all_of(parts) if parts else z3.BoolVal(True)
@@ -727,7 +908,7 @@ class Session:
                 break
             ev = make_evidence(model, [e.conditions for e in found], prefer)
             found.append(ev)
-            self.bound(c.fact for c in ev.conditions)  # the questions after name them
+            self.bound(f for c in ev.conditions for f in c.facts)  # the questions after name them
             outside.append(self.outside(ev.conditions))
             if not ev.conditions:
                 break

@@ -76,8 +76,13 @@ def evaluations(spec: m.CheckedSpec, fixed: dict | None = None) -> list[Evaluati
 
 
 def inside(situation: dict, conditions) -> bool:
-    """Whether a situation meets every condition of a piece of evidence."""
+    """Whether a situation meets every condition of a piece of evidence (an exception: it
+    lies outside the exception's cube)."""
     for c in conditions:
+        if c.kind == "except":
+            if inside(situation, c.cube):
+                return False
+            continue
         value = situation[c.fact]
         if c.kind == "bool":
             if value != c.value:
@@ -90,6 +95,25 @@ def inside(situation: dict, conditions) -> bool:
         elif value not in c.members:
             return False
     return True
+
+
+def conditions_from_json(items) -> list:
+    """Conditions as the JSON reports give them (`facts_that_matter`, a diff region's
+    `where`), as objects `inside` understands: read apart from legalmodel's own classes."""
+    class C:
+        def __init__(self, item):
+            if "except" in item:
+                self.kind, self.cube = "except", conditions_from_json(item["except"])
+                return
+            self.fact = item["fact"]
+            if "equals" in item:
+                self.kind, self.value = "bool", item["equals"]
+            elif "in" in item:
+                self.kind, self.members = "set", tuple(item["in"])
+            else:
+                self.kind, self.low, self.high = "range", item.get("min"), item.get("max")
+
+    return [C(item) for item in items]
 
 
 def region(spec: m.CheckedSpec, evidence, fixed: dict | None = None) -> list[Evaluation]:

@@ -41,12 +41,17 @@ def test_the_motion_widens_disclosure_exactly_where_18_a_did_not_reach_and_break
     doc = json.loads(result.stdout)
     [group] = doc["changes"]
     assert (group["before"], group["after"]) == ("forbidden", "permitted")
-    wheres = {r["where_text"] for r in group["regions"]}
-    # every item carries the common part, and one of the three ways 18 a fails to apply
-    assert all("risk_terror" in w and "¬står_klart_utan_men" in w for w in wheres)
-    assert any("ålder ≥ 21" in w for w in wheres)
-    assert any("olämpligt" in w and "¬olämpligt" not in w for w in wheres)
-    assert any("¬risk_brott" in w for w in wheres)
+    # one region: where 18 b applies, except where 18 a already did (under 21, a risk of
+    # crime, and not olämpligt)
+    [region] = group["regions"]
+    plain = {c["fact"]: c for c in region["where"] if "fact" in c}
+    assert plain["risk_terror"]["equals"] is True and plain["står_klart_utan_men"]["equals"] is False
+    assert plain["mottagare"]["in"] == ["polisen"]
+    [exception] = [c["except"] for c in region["where"] if "except" in c]
+    assert {c["fact"]: c for c in exception} == {
+        "ålder": {"fact": "ålder", "text": "ålder ≤ 20", "max": 20},
+        "risk_brott": {"fact": "risk_brott", "text": "risk_brott", "equals": True},
+        "olämpligt": {"fact": "olämpligt", "text": "¬olämpligt", "equals": False}}
     contracts = {c["contract"]: c["status"] for c in doc["contracts"]}
     assert contracts["contract only widens lämna_uppgift"] == "holds"
     assert contracts["contract unchanged where ålder < 21"] == "broken"

@@ -4,7 +4,8 @@ Every spec the generator makes is small enough to enumerate, so each claim of th
 commands is checked situation by situation with the plain evaluator:
 - a diff's cover is complete (every changed situation lies under an item of its group) and
   exact (every situation under an item changes as the group says), asked of both whole specs
-  or of the slices of both where the provisions that differ can apply;
+  or of the slices of both where the provisions that differ can apply, and each item names
+  the provisions that decide somewhere in it;
 - diff(R, R) is empty;
 - an action that changing_actions (read off the provisions, no solver) leaves out keeps its
   verdict in every situation, when one provision's condition is replaced by another's;
@@ -69,10 +70,15 @@ def test_impact_cover_is_complete_and_exact(slice_share, plan, data):
             assert any(inside(situation, item.conditions) for item in items), (key, situation)
         for item in items:  # exact, and the witness is one of its own situations
             assert inside(item.situation, item.conditions)
+            deciding: tuple[set, set] = (set(), set())
             for situation in all_situations(spec):
                 if inside(situation, item.conditions):
                     e_old, e_new = evaluate(spec, situation), evaluate(smaller, situation)
                     assert (e_old.verdicts[key[0]], e_new.verdicts[key[0]]) == key[1:], (item, situation)
+                    deciding[0].update(e_old.deciding(spec, key[0]))
+                    deciding[1].update(e_new.deciding(smaller, key[0]))
+            # the provisions said to decide somewhere in the region are those that do
+            assert (set(item.old_deciding_in_region), set(item.new_deciding_in_region)) == deciding, item
 
 
 @FAST

@@ -565,7 +565,9 @@ def test_markdown_diff_shows_every_changed_action_and_goal(old, new):
         assert len(rows) == len(ch["regions"])
         for region, row in zip(ch["regions"], rows):
             for cond in region["where"]:
-                assert cond["text"] in section, (cond, section)
+                said = cond["text"] if "except" not in cond else \
+                    "except where " + " ∧ ".join(a["text"] for a in cond["except"])
+                assert said in section, (cond, section)
             assert ", ".join(region["decided_before_by"]) in row[3] or not region["decided_before_by"]
             assert ", ".join(region["decided_after_by"]) in row[4] or not region["decided_after_by"]
     rows = table_rows(md)

@@ -25,7 +25,7 @@ import pytest
 from legalmodel.cli import main
 from legalmodel.evaluate import assumptions_hold, evaluate
 
-from helpers import TESTS, inside, load, make_runner
+from helpers import TESTS, conditions_from_json, inside, load, make_runner
 
 GOLDEN = TESTS / "golden"
 UPDATE = os.environ.get("LEGALMODEL_UPDATE_GOLDEN") == "1"
@@ -75,21 +75,6 @@ def test_golden_json(case, monkeypatch):
     assert code == EXIT[expected["status"]]
 
 
-def _conditions(items):
-    """facts_that_matter from JSON, as objects `helpers.inside` understands."""
-    class C:
-        def __init__(self, item):
-            self.fact = item["fact"]
-            if "equals" in item:
-                self.kind, self.value = "bool", item["equals"]
-            elif "in" in item:
-                self.kind, self.members = "set", tuple(item["in"])
-            else:
-                self.kind, self.low, self.high = "range", item.get("min"), item.get("max")
-
-    return [C(item) for item in items]
-
-
 @pytest.mark.parametrize("case", CASES, ids=lambda d: d.name)
 def test_golden_evidence_is_true(case):
     """Every situation in expected.json is a situation of the spec, meets its stated facts that
@@ -110,7 +95,7 @@ def test_golden_evidence_is_true(case):
     for ev in evidence:
         situation = ev["situation"]
         assert assumptions_hold(spec, situation), situation
-        assert inside(situation, _conditions(ev["facts_that_matter"])), ev
+        assert inside(situation, conditions_from_json(ev["facts_that_matter"])), ev
         evaluation = evaluate(spec, situation)
         assert {a: evaluation.verdicts[a] for a in ev["verdicts"]} == ev["verdicts"], situation
         assert set(ev["in_force"]) == evaluation.in_force, situation
