@@ -29,8 +29,8 @@ def deciders_summary(items: list[Change]) -> str:
     """Which provisions decide before and after across a change's regions: at the witnesses,
     with how many regions each set decides, then those that decide elsewhere in some regions,
     with how many: the change in a lawyer's terms before the list of regions."""
-    def counted(counts: dict[str, int]) -> str:
-        if len(counts) == 1 and len(items) == 1:
+    def counted(counts: dict[str, int], alone: bool) -> str:  # alone: one key needs no count
+        if alone and len(counts) == 1:
             return next(iter(counts))
         return "; ".join(f"{k} ({n})" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
@@ -44,8 +44,8 @@ def deciders_summary(items: list[Change]) -> str:
             for p in in_region:
                 if p not in at_witness:
                     elsewhere[p] = elsewhere.get(p, 0) + 1
-        text = next(iter(at_witnesses)) if len(at_witnesses) == 1 else counted(at_witnesses)
-        return text + (f"; elsewhere in the regions also by {counted(elsewhere)}" if elsewhere else "")
+        return counted(at_witnesses, True) + (
+            f"; elsewhere in the regions also by {counted(elsewhere, len(items) == 1)}" if elsewhere else "")
 
     return f"decided before by {tally('old')}; after by {tally('new')}"
 
@@ -58,20 +58,25 @@ def common_conditions(items: list[Change]) -> tuple:
     return tuple(shared)
 
 
+def _said(conditions, empty: str) -> tuple[str, list[str]]:
+    """A region's plain conditions as one conjunction (`empty` when there are none), and
+    each exception as `except where …`."""
+    plain = " ∧ ".join(c.describe() for c in conditions if c.kind != "except") or empty
+    return plain, [f"except where {' ∧ '.join(a.describe() for a in c.cube)}"
+                   for c in conditions if c.kind == "except"]
+
+
 def _where_lines(conditions, indent: str, lead: str, empty: str) -> list[str]:
     """Conditions as the text report says them: the plain ones on the first line after
-    `lead` (`empty` when there are none), then one line for each exception."""
-    plain = [c.describe() for c in conditions if c.kind != "except"]
-    first = f"{indent}{lead}{' ∧ '.join(plain) or empty}"
-    return [first] + [f"{indent}  except where {' ∧ '.join(a.describe() for a in c.cube)}"
-                      for c in conditions if c.kind == "except"]
+    `lead`, then one line for each exception."""
+    plain, exceptions = _said(conditions, empty)
+    return [f"{indent}{lead}{plain}"] + [f"{indent}  {e}" for e in exceptions]
 
 
 def where_inline(conditions, empty: str) -> str:
     """Conditions on one line: the plain ones, then `, except where …` for each exception."""
-    plain = " ∧ ".join(c.describe() for c in conditions if c.kind != "except") or empty
-    return plain + "".join(f", except where {' ∧ '.join(a.describe() for a in c.cube)}"
-                           for c in conditions if c.kind == "except")
+    plain, exceptions = _said(conditions, empty)
+    return ", ".join([plain, *exceptions])
 
 
 def _rest(change: Change, common: tuple) -> str:

@@ -15,7 +15,7 @@ from functools import cached_property
 import z3
 
 from . import model as m
-from .boxes import EMPTY, intersect, pivot
+from .boxes import EMPTY, disjoint, intersect, pivot
 from .encode import (Encoding, all_of, any_of, assert_all, assert_term, ast_id, boolean, check_under, facts_of,
                      first_value, implies, make_solver, negate, unsat_core_ids)
 
@@ -803,36 +803,35 @@ class Session:
         others = tuple(x for x in t.members if x not in c.members)
         return Condition(c.fact, "set", members=others, universe=tuple(t.members))
 
-    def _values(self, c: Condition):
-        """The values a plain condition allows its fact: a set, or an interval (low, high)."""
+    def _allowed(self, c: Condition):
+        """The values a plain condition allows its fact, as a box does (boxes.py)."""
         t = self.facts[c.fact].type
-        if c.kind == "bool":
-            return {c.value}
         if c.kind == "range":
             return (t.low if c.low is None else c.low, t.high if c.high is None else c.high)
-        return set(c.members)
+        return frozenset([c.value]) if c.kind == "bool" else frozenset(c.members)
 
     def _within(self, a: Condition, b: Condition) -> bool:
         """Whether every value plain condition `a` allows, `b` allows (one fact)."""
-        x, y = self._values(a), self._values(b)
-        return x <= y if isinstance(x, set) else y[0] <= x[0] and x[1] <= y[1]
+        return b.holds_throughout(self._allowed(a))
 
     def _disjoint(self, a: Condition, b: Condition) -> bool:
-        x, y = self._values(a), self._values(b)
-        return not (x & y) if isinstance(x, set) else x[1] < y[0] or y[1] < x[0]
+        return disjoint({a.fact: self._allowed(a)}, {b.fact: self._allowed(b)})
 
     def _meet(self, a: Condition, b: Condition) -> Condition:
-        """Both plain conditions on one fact, as one."""
+        """Both plain conditions on one fact, as one (they share a value: each region's
+        conditions hold at its witness)."""
         if self._within(a, b):
             return a
         if self._within(b, a):
             return b
+        allowed = intersect({a.fact: self._allowed(a)}, {b.fact: self._allowed(b)})[a.fact]
+        t = self.facts[a.fact].type
         if a.kind == "range":
-            low = max(x for x in (a.low, b.low) if x is not None) if a.low is not None or b.low is not None else None
-            high = min(x for x in (a.high, b.high) if x is not None) if a.high is not None or b.high is not None else None
-            return Condition(a.fact, "range", low=low, high=high)
-        members = tuple(x for x in self.facts[a.fact].type.members if x in a.members and x in b.members)
-        return Condition(a.fact, "set", members=members, universe=a.universe or b.universe)
+            return Condition(a.fact, "range", low=None if allowed[0] == t.low else allowed[0],
+                             high=None if allowed[1] == t.high else allowed[1])
+        # not a boolean: two that share their one value are the same, and `within` settled them
+        return Condition(a.fact, "set", members=tuple(x for x in t.members if x in allowed),
+                         universe=a.universe or b.universe)
 
     def outside(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
         """The negation of cube_formula: the situations outside a region found before (a
