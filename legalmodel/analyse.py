@@ -25,7 +25,9 @@ from . import model as m
 from .boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meeting_pairs, provision_boxes
 from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
 from .source import SourceFile, Span
-from .solving import WHOLE, Condition, Part, Session, Slices, Unknown, cuts_with  # noqa: F401  (Condition: API)
+from .results import (CheckResult, Condition, Evidence, ExampleResult, ExpectationResult, Finding,  # noqa: F401
+                      GoalResult, cannot_help_text)
+from .solving import WHOLE, Part, Session, Slices, Unknown, cuts_with
 from .evaluate import Evaluation, assumptions_hold, evaluate, override_matters
 from .parallel import in_worker, run_tasks, usable_cores
 
@@ -57,67 +59,25 @@ def excluded_helpers(spec: m.CheckedSpec, goal: m.Goal, evidence) -> tuple[tuple
     return tuple(pairs)
 
 
-def cannot_help_text(pair: tuple[str, str]) -> str:
-    helper, blocker = pair
-    return f"{helper} cannot help here: its `except` keeps {blocker} in force, whatever its own condition"
-
 class Disagreement(RuntimeError):
     """The solver and the evaluator disagree: a bug in legalmodel, never an output."""
 
 
-# ---- results ----------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Evidence:
-    """A concrete situation, re-evaluated by the evaluator, and the facts that matter in it."""
-
-    situation: dict
-    conditions: tuple[Condition, ...]
-    verdicts: dict[str, str]
-    in_force: tuple[str, ...]
-    triggered: tuple[str, ...]
-    label: str = ""
-
-    def cube_text(self) -> str:
-        return " ∧ ".join(c.describe() for c in self.conditions) or "any situation"
-
-
-@dataclass(frozen=True)
-class Finding:
-    kind: str
-    severity: str
-    message: str
-    subject: str  # the provision, goal or example the finding is about
-    span: object
-    action: str | None = None
-    provisions: tuple[str, ...] = ()
-    evidence: tuple[Evidence, ...] = ()
-    details: tuple[str, ...] = ()
-    accepted: str | None = None  # the drafters' justification, when they accept the finding
-    identity: tuple[str, ...] | None = None  # what names the finding, when `provisions` come from evidence
-
-    @property
-    def id(self) -> str:
-        """A short id that stays the same while the finding is the same finding: it depends
-        on the kind, the subject, the action and the provisions that define the finding, or
-        its `identity` when that is given (for an unknown, the question not decided; not on
-        positions, and not on which evidence the solver found)."""
-        import hashlib
-
-        names = self.provisions if self.identity is None else self.identity
-        key = "|".join([self.kind, self.subject, self.action or "", *names])
-        return self.kind[:3].upper() + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]
-
-
 @dataclass
 class Report:
+    """What the analyses have found so far; `result` freezes it."""
+
     spec: m.CheckedSpec
     findings: list[Finding] = field(default_factory=list)
-    goals: list[dict] = field(default_factory=list)
-    examples: list[dict] = field(default_factory=list)
+    goals: list[GoalResult] = field(default_factory=list)
+    examples: list[ExampleResult] = field(default_factory=list)
     questions: int = 0
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage, for --timings
     extra: list = field(default_factory=list)  # the results of Analyser.run's `extra` tasks, in order
+
+    def result(self) -> CheckResult:
+        return CheckResult(self.spec, tuple(self.findings), tuple(self.goals), tuple(self.examples),
+                           self.questions, dict(self.timings))
 
 
 # ---- the analyser -----------------------------------------------------------------------------
@@ -804,7 +764,7 @@ class Analyser:
         if not witnesses:
             shown = self._goal_shown_at_first(goal, box)
             if shown is not None:
-                self.report.goals.append({"goal": goal, "status": _goal_status(goal, shown), "evidence": ()})
+                self.report.goals.append(GoalResult(goal, _goal_status(goal, shown)))
                 return
         part = self.part_for(box)
         condition = part.enc.expr(goal.condition)
@@ -819,7 +779,6 @@ class Analyser:
         relevant = self.relevant_facts({goal.action}, goal.condition)
         about = frozenset(m.facts_in(goal.condition))
         part.session.bound(about)
-        entry = {"goal": goal, "status": None, "evidence": ()}
         try:
             if not witnesses:
                 evs = []
@@ -837,12 +796,10 @@ class Analyser:
                                      f"goal “{goal.title}”", wanted, relevant, part=part,
                                      about=about)] if holds else []
         except Unknown as u:
-            entry["status"] = "unknown"
-            self.report.goals.append(entry)
+            self.report.goals.append(GoalResult(goal, "unknown"))
             self.unknown(goal.title, goal.span, f"goal “{goal.title}”", u.reason)
             return
-        entry["evidence"] = tuple(evs)
-        entry["status"] = _goal_status(goal, holds)
+        cannot_help = ()
         if holds:
             if goal.expected_to_fail:
                 self.add(Finding("goal-holds-unexpectedly", WARNING,
@@ -850,7 +807,7 @@ class Analyser:
                                  goal.title, goal.span, goal.action, (), tuple(evs),
                                  ("remove `expected to fail` so the record stays true",)))
         else:
-            entry["cannot_help"] = excluded_helpers(spec, goal, evs)
+            cannot_help = excluded_helpers(spec, goal, evs)
             what = ("in these situations the verdict is not " + _verdict_words(goal.verdicts)
                     if goal.kind == "all" else "no situation gives the wanted verdict")
             if not goal.expected_to_fail:
@@ -858,9 +815,9 @@ class Analyser:
                                  goal.title, goal.span, goal.action,
                                  tuple(sorted({d for ev in evs for d in ev.in_force
                                                if spec.provisions[d].action == goal.action})),
-                                 tuple(evs), tuple(cannot_help_text(h) for h in entry["cannot_help"]),
+                                 tuple(evs), tuple(cannot_help_text(h) for h in cannot_help),
                                  identity=()))
-        self.report.goals.append(entry)
+        self.report.goals.append(GoalResult(goal, _goal_status(goal, holds), tuple(evs), cannot_help))
 
     def _goal_shown_at_first(self, goal: m.Goal, box) -> bool | None:
         """Whether a goal holds, where the evaluator shows it: a counterexample to an `all`
@@ -919,14 +876,14 @@ class Analyser:
         """Whether one example's expectations pass (see examples)."""
         spec = self.spec
         given = dict(example.given)
-        entry = {"example": example, "results": []}
+        results = []
         settled = self._settled_by(given)
         if settled is not None and (not witnesses or all(settled.verdicts[a] == v for a, v in example.expectations)):
             # no question: each verdict is what it is wherever the given facts hold (a failure
             # is shown with witnesses, which the solver finds)
-            entry["results"] = [{"action": a, "expected": v, "status": "passes" if settled.verdicts[a] == v else "fails"}
-                                for a, v in example.expectations]
-            self.report.examples.append(entry)
+            results = [ExpectationResult(a, v, "passes" if settled.verdicts[a] == v else "fails")
+                       for a, v in example.expectations]
+            self.report.examples.append(ExampleResult(example, tuple(results)))
             return
         part = self.part_for(given_box(spec, given))
         part.session.bound(given)
@@ -942,8 +899,7 @@ class Analyser:
                              f"example “{example.title}” describes no possible situation: "
                              "its facts contradict the assumptions",
                              example.title, example.span))
-            entry["results"].append({"status": "impossible"})
-            self.report.examples.append(entry)
+            self.report.examples.append(ExampleResult(example, (ExpectationResult(None, None, "impossible"),)))
             return
         for action, expected in example.expectations:
             relevant = self.relevant_facts({action})
@@ -951,13 +907,13 @@ class Analyser:
             try:
                 if not self.possible(given_formula, negate(enc.verdict_is(action, expected)), part=part):
                     result["status"] = "passes"
-                    entry["results"].append(result)
+                    results.append(_expectation(result))
                     continue
                 keeps_given = lambda e: all(e.situation[f] == v for f, v in given.items())  # noqa: E731
                 if not witnesses:
                     result["status"] = ("underdetermined" if self.possible(
                         given_formula, enc.verdict_is(action, expected), part=part) else "fails")
-                    entry["results"].append(result)
+                    results.append(_expectation(result))
                     continue
                 evidence = []  # one witness for each verdict the given facts allow
                 for verdict in [expected] + [v for v in m.VERDICTS if v != expected]:
@@ -997,8 +953,8 @@ class Analyser:
                 result["status"] = "unknown"
                 self.unknown(example.title, example.span, f"example “{example.title}” on `{action}`",
                              u.reason, action)
-            entry["results"].append(result)
-        self.report.examples.append(entry)
+            results.append(_expectation(result))
+        self.report.examples.append(ExampleResult(example, tuple(results)))
 
 
 _VERDICT_OF = {m.PERMIT: m.PERMITTED, m.FORBID: m.FORBIDDEN, m.OBLIGE: m.OBLIGATORY}
@@ -1010,6 +966,13 @@ SETTLE_COMBINATIONS = 64
 # how many provisions' boxes a goal's status without witnesses tries for a situation that
 # settles it before it asks the solver (Analyser._goal_shown_at_first)
 GOAL_GUESSES = 8
+
+
+def _expectation(result: dict) -> ExpectationResult:
+    """An expectation's result, from the entries an example's question set found."""
+    depends = result.get("depends_on")
+    return ExpectationResult(result["action"], result["expected"], result["status"], result.get("evidence", ()),
+                             None if depends is None else tuple(depends))
 
 
 def _goal_status(goal: m.Goal, holds: bool) -> str:

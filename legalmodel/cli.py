@@ -396,7 +396,7 @@ def _change_examples(result) -> str:
     from .explain import example_block
 
     blocks = []
-    for (action, old, new), items in result.changes.items():
+    for (action, old, new), items in result.covers.items():
         facts = set(relevant_facts(result.old, {action})) | set(relevant_facts(result.new, {action}))
         for i, c in enumerate(items, 1):
             given = {k: c.situation[k] for k in result.new.facts if k in facts}

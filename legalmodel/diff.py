@@ -13,9 +13,8 @@ side, and those that decide elsewhere in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
-
 
 from . import model as m
 from .analyse import Analyser, Disagreement, relevant_facts, spec_sources
@@ -24,64 +23,12 @@ from .boxes import EMPTY, pivot, provision_boxes
 from .encode import Encoding, all_of, any_of, facts_of
 from .parallel import in_worker, run_tasks
 from .evaluate import Evaluation, assumptions_hold, evaluate, verdict
-from .solving import Condition, Part, Session, Unknown, cuts_with
+from .results import (ContractResult, DiffResult, ExampleChange, GoalChange,  # noqa: F401
+                      Region)
+from .solving import Part, Session, Unknown, cuts_with
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})
-
-
-@dataclass(frozen=True)
-class Change:
-    """One item of the cover: where the verdict on `action` goes from `old` to `new`."""
-
-    action: str
-    old: str
-    new: str
-    conditions: tuple[Condition, ...]
-    situation: dict
-    old_deciding: tuple[str, ...]
-    new_deciding: tuple[str, ...]
-    old_in_force: tuple[str, ...]
-    new_in_force: tuple[str, ...]
-    # every provision that decides somewhere in the region (the witness's among them), in
-    # the spec's order; empty where only the witness was asked about (a contract's
-    # counterexample)
-    old_deciding_in_region: tuple[str, ...] = ()
-    new_deciding_in_region: tuple[str, ...] = ()
-
-    def cube_text(self) -> str:
-        return " ∧ ".join(c.describe() for c in self.conditions) or "every situation"
-
-
-@dataclass(frozen=True)
-class ContractResult:
-    source: str  # the amendment that carries it
-    text: str
-    holds: bool | None  # None: unknown
-    counterexample: Change | None = None
-    reason: str = ""
-
-
-@dataclass
-class DiffResult:
-    old_label: str
-    new_label: str
-    old: m.CheckedSpec
-    new: m.CheckedSpec
-    vocabulary: dict[str, m.Fact]
-    changes: dict[tuple[str, str, str], list[Change]] = field(default_factory=dict)
-    incomplete: list[tuple[str, str, str]] = field(default_factory=list)
-    unknown: list[str] = field(default_factory=list)
-    added_actions: list[str] = field(default_factory=list)
-    removed_actions: list[str] = field(default_factory=list)
-    goals: list[dict] = field(default_factory=list)
-    examples: list[dict] = field(default_factory=list)
-    contracts: list[ContractResult] = field(default_factory=list)
-    questions: int = 0
-
-    @property
-    def broken_contracts(self) -> list[ContractResult]:
-        return [c for c in self.contracts if c.holds is False]
 
 
 def union_vocabulary(old: m.CheckedSpec, new: m.CheckedSpec) -> dict[str, m.Fact]:
@@ -309,7 +256,7 @@ class Differ:
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None,
                 part: DiffPart | None = None, condition: m.Expr | None = None, floor: dict | None = None,
-                widen: bool = False) -> Change:
+                widen: bool = False) -> Region:
         """The change a model shows: `action` going `v_old` → `v_new` (where `condition`
         holds, in the new spec, if given), as `prop` says it in the solver. `floor`: the
         first situation of the region before, in the same part (Session.least). `widen`:
@@ -375,7 +322,7 @@ class Differ:
         return tuple(sorted(found, key=spec.position.__getitem__))
 
     def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):
-        return Change(action, v_old, v_new, conditions, situation,
+        return Region(action, v_old, v_new, conditions, situation,
                       e_old.deciding(self.old, action), e_new.deciding(self.new, action),
                       _in_force_on(self.old, e_old, action), _in_force_on(self.new, e_new, action))
 
@@ -407,7 +354,7 @@ class Differ:
         key = (action, v_old, v_new)
         relevant = self._relevant(action)
         parts = self.parts(action)
-        items: list[Change] = []
+        items: list[Region] = []
         incomplete = False
         try:
             for n, part in enumerate(parts):
@@ -452,7 +399,7 @@ class Differ:
         if incomplete:
             self.result.incomplete.append((action, v_old, v_new))
         if items:
-            self.result.changes[(action, v_old, v_new)] = items
+            self.result.covers[(action, v_old, v_new)] = items
 
     # ---- goals and examples on both sides ------------------------------------------------
 
@@ -465,7 +412,7 @@ class Differ:
             a = Analyser(spec, timeout_ms)
             a.goals(witnesses=False)  # only whether each holds is compared
             a.examples(witnesses=False)
-            return ({g["goal"].title: _holds(g) for g in a.report.goals}, _example_results(a.report),
+            return ({g.goal.title: _holds(g) for g in a.report.goals}, _example_results(a.report),
                     a.report.questions)
 
         def take(result) -> None:
@@ -480,12 +427,11 @@ class Differ:
         for title in list(old_goals) + [t for t in new_goals if t not in old_goals]:
             before = old_goals.get(title)
             after = new_goals.get(title)
-            self.result.goals.append({"title": title, "before": before, "after": after,
-                                      "change": _goal_change(before, after)})
+            self.result.goals.append(GoalChange(title, before, after, _goal_change(before, after)))
         for key in list(old_ex) + [k for k in new_ex if k not in old_ex]:
             before, after = old_ex.get(key), new_ex.get(key)
-            self.result.examples.append({"title": key[0], "action": key[1], "before": before, "after": after,
-                                         "change": _example_change(before, after)})
+            self.result.examples.append(ExampleChange(key[0], key[1], before, after,
+                                                      _example_change(before, after)))
         self.result.questions += old_questions + new_questions
 
     # ---- contracts ---------------------------------------------------------------------------
@@ -540,7 +486,7 @@ def _holds(entry) -> str | None:
     if entry is None:
         return None
     return {"holds": "holds", "holds-unexpectedly": "holds", "fails": "fails",
-            "fails-as-expected": "fails"}.get(entry["status"], entry["status"])
+            "fails-as-expected": "fails"}.get(entry.status, entry.status)
 
 
 def _goal_change(before, after) -> str:
@@ -560,8 +506,8 @@ def _goal_change(before, after) -> str:
 def _example_results(report) -> dict:
     out = {}
     for e in report.examples:
-        for r in e["results"]:
-            out[(e["example"].title, r.get("action", ""))] = r.get("status")
+        for r in e.results:
+            out[(e.example.title, r.action or "")] = r.status
     return out
 
 

@@ -20,7 +20,7 @@ it is shown.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+
 from itertools import combinations
 
 import z3
@@ -29,6 +29,8 @@ from . import model as m
 from .analyse import Analyser, Disagreement, relevant_facts
 from .encode import Encoding, all_of, any_of, assert_term, implies, make_solver, negate
 from .evaluate import Evaluation, assumptions_hold, evaluate, value_of
+from .results import (ActionExplanation, ConditionPart, Counterfactual, Explanation,  # noqa: F401
+                      ProvisionTrace)
 from .solving import Unknown
 
 GIVES = {m.PERMITTED: m.PERMIT, m.FORBIDDEN: m.FORBID, m.OBLIGATORY: m.OBLIGE}
@@ -69,17 +71,6 @@ def _wrap(e: m.Expr, spec) -> str:
     return f"({text})" if isinstance(e, (m.AndE, m.OrE, m.ImpliesE, m.IffE)) else text
 
 
-@dataclass(frozen=True)
-class ConditionPart:
-    """One part of a condition, whether it held, and the facts it read. In a partial
-    situation `holds` is None where it depends on facts not stated, and a fact not given has
-    the value None (not stated)."""
-
-    text: str
-    holds: bool | None
-    facts: tuple[tuple[str, object], ...]
-
-
 def condition_parts(e: m.Expr, situation: dict, triggered: dict) -> list[ConditionPart]:
     """The top-level conjuncts (or the whole condition) with their truth values."""
     parts = e.operands if isinstance(e, m.AndE) else (e,)
@@ -88,61 +79,6 @@ def condition_parts(e: m.Expr, situation: dict, triggered: dict) -> list[Conditi
         facts = tuple((f, situation[f]) for f in sorted(m.facts_in(p), key=list(situation).index))
         out.append(ConditionPart(expr_text(p), bool(value_of(p, situation, triggered)), facts))
     return out
-
-
-# ---- results ---------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ProvisionTrace:
-    """One provision in a situation. In a partial one, `triggered` and `in_force` are None
-    where they depend on facts not stated, and `set_aside_by` lists the provisions that set
-    it aside in some completion where it applies."""
-
-    id: str
-    title: str
-    modality: str
-    triggered: bool | None
-    in_force: bool | None
-    set_aside_by: tuple[str, ...]
-    parts: tuple[ConditionPart, ...]
-
-
-@dataclass(frozen=True)
-class Counterfactual:
-    """The smallest change. For a partial situation, `situation` is the given facts as
-    changed (the facts not stated stay unstated) and `verdict` holds in every completion."""
-
-    changes: tuple[tuple[str, object, object], ...]  # fact, from, to
-    verdict: str
-    deciding: tuple[str, ...]
-    situation: dict
-    complete: bool = True
-    maybe_deciding: tuple[str, ...] = ()  # partial: in force in some completions only
-
-
-@dataclass
-class ActionExplanation:
-    action: str
-    settled: bool
-    verdict: str | None
-    possible: tuple[str, ...]
-    depends_on: tuple[str, ...] = ()
-    situation: dict | None = None
-    deciding: tuple[str, ...] = ()
-    maybe_deciding: tuple[str, ...] = ()  # partial: in force in some completions only
-    trace: tuple[ProvisionTrace, ...] = ()
-    completions: list[dict] = field(default_factory=list)  # per verdict: situation, conditions, deciding
-    why_not: list[dict] = field(default_factory=list)
-    counterfactual: Counterfactual | None = None
-    unknown: str | None = None
-
-
-@dataclass
-class Explanation:
-    spec: m.CheckedSpec
-    given: dict
-    full: bool
-    actions: list[ActionExplanation]
 
 
 # ---- the explainer -------------------------------------------------------------------------

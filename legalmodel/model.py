@@ -10,15 +10,30 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cached_property
 
+from enum import StrEnum
+
 from .citations import Citation
 from .source import Span, span_field
 
-PERMITTED = "permitted"
-FORBIDDEN = "forbidden"
-OBLIGATORY = "obligatory"
-UNDECIDED = "undecided"
-CONTRADICTORY = "contradictory"
-VERDICTS = (CONTRADICTORY, OBLIGATORY, FORBIDDEN, PERMITTED, UNDECIDED)
+
+
+class Verdict(StrEnum):
+    """What the law says of an act in a situation. A `StrEnum`: each member is its word, so
+    it compares equal to the plain string and is written as it."""
+
+    CONTRADICTORY = "contradictory"
+    OBLIGATORY = "obligatory"
+    FORBIDDEN = "forbidden"
+    PERMITTED = "permitted"
+    UNDECIDED = "undecided"
+
+
+PERMITTED = Verdict.PERMITTED
+FORBIDDEN = Verdict.FORBIDDEN
+OBLIGATORY = Verdict.OBLIGATORY
+UNDECIDED = Verdict.UNDECIDED
+CONTRADICTORY = Verdict.CONTRADICTORY
+VERDICTS = tuple(Verdict)  # in order of precedence: the first that applies is the verdict
 
 FORBID, PERMIT, OBLIGE = "forbid", "permit", "oblige"
 # the modalities of the provisions in force that produce each verdict (its deciding provisions)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 
 from . import model as m
-from .analyse import Evidence, Finding, Report, cannot_help_text
+from .results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
 from .diagnostics import Diagnostic
 from .syntax import ITEM_KEYWORDS
 
@@ -97,7 +97,7 @@ def finding_id(spec_name: str, f: Finding) -> str:
     return f.id
 
 
-def sorted_findings(report: Report) -> list[Finding]:
+def sorted_findings(report: CheckResult) -> list[Finding]:
     def key(f: Finding):
         span = f.span
         return (span.path, span.line, span.column, SEVERITY_ORDER.get(f.severity, 9), f.kind, f.provisions)
@@ -113,13 +113,13 @@ def about_goal(f: Finding, goal: m.Goal) -> bool:
     return f.kind in GOAL_KINDS and f.subject == goal.title and f.span.location() == goal.span.location()
 
 
-def goal_accepted(report: Report, goal: m.Goal) -> bool:
+def goal_accepted(report: CheckResult, goal: m.Goal) -> bool:
     """Whether the goal's findings are there and all accepted by the drafters."""
     found = [f for f in report.findings if about_goal(f, goal)]
     return bool(found) and all(f.accepted is not None for f in found)
 
 
-def counts(report: Report) -> dict[str, int]:
+def counts(report: CheckResult) -> dict[str, int]:
     out = {"error": 0, "warning": 0, "note": 0, "accepted": 0}
     for f in report.findings:
         if f.accepted is not None:
@@ -129,7 +129,7 @@ def counts(report: Report) -> dict[str, int]:
     return out
 
 
-def status(report: Report) -> str:
+def status(report: CheckResult) -> str:
     kinds = {f.kind for f in report.findings if f.severity in ("error", "warning") and f.accepted is None}
     if kinds - {"unknown"}:
         return "findings"
@@ -210,7 +210,7 @@ def _paint(text: str, role: str, colour: bool) -> str:
     return click.style(text, fg=fg, bold=bold)
 
 
-def render_text(report: Report, colour: bool = False) -> str:
+def render_text(report: CheckResult, colour: bool = False) -> str:
     """The report for people; `colour` adds terminal colours (never in files or pipes)."""
     spec = report.spec
     out: list[str] = []
@@ -242,20 +242,20 @@ def render_text(report: Report, colour: bool = False) -> str:
     if report.goals:
         out.append("goals:")
         for g in report.goals:
-            goal = g["goal"]
-            reason = f" ({goal.expected_reason})" if goal.expected_reason and g["status"] == "fails-as-expected" else ""
-            word = goal_words[g["status"]]
+            goal = g.goal
+            reason = f" ({goal.expected_reason})" if goal.expected_reason and g.status == "fails-as-expected" else ""
+            word = goal_words[g.status]
             if goal_accepted(report, goal):
                 word = word.lower() + ", accepted"
             out.append(f"  {word}: “{goal.title}”{reason}")
-            if g["status"] == "fails-as-expected":
-                for ev in g["evidence"]:
+            if g.status == "fails-as-expected":
+                for ev in g.evidence:
                     out.append(f"    for example where {ev.cube_text()}")
-                for pair in g.get("cannot_help", ()):
+                for pair in g.cannot_help:
                     out.append(f"    {cannot_help_text(pair)}")
     if report.examples:
-        passed = sum(1 for e in report.examples for r in e["results"] if r.get("status") == "passes")
-        total = sum(len(e["results"]) for e in report.examples)
+        passed = sum(1 for e in report.examples for r in e.results if r.status == "passes")
+        total = sum(len(e.results) for e in report.examples)
         out.append(f"examples: {passed} of {total} expectations pass")
     c = counts(report)
     st = status(report)
@@ -301,28 +301,29 @@ def finding_json(spec_name: str, f: Finding) -> dict:
     }
 
 
-def report_json(report: Report) -> dict:
+def report_json(report: CheckResult) -> dict:
     spec = report.spec
     goals = []
     for g in report.goals:
-        goal = g["goal"]
+        goal = g.goal
         goals.append({
             "title": goal.title,
-            "status": g["status"],
+            "status": g.status,
             "expected_to_fail": goal.expected_to_fail,
             "location": _location(goal.span),
-            "evidence": [evidence_json(e) for e in g["evidence"]],
-            "cannot_help": [{"provision": p, "kept_in_force": b} for p, b in g.get("cannot_help", ())],
+            "evidence": [evidence_json(e) for e in g.evidence],
+            "cannot_help": [{"provision": p, "kept_in_force": b} for p, b in g.cannot_help],
         })
     examples = []
     for e in report.examples:
-        ex = e["example"]
+        ex = e.example
         results = []
-        for r in e["results"]:
-            item = {k: r[k] for k in ("action", "expected", "status") if k in r}
-            if "depends_on" in r:
-                item["depends_on"] = list(r["depends_on"])
-            item["evidence"] = [evidence_json(x) for x in r.get("evidence", ())]
+        for r in e.results:
+            item = {"action": r.action, "expected": r.expected} if r.action is not None else {}
+            item["status"] = r.status
+            if r.depends_on is not None:
+                item["depends_on"] = list(r.depends_on)
+            item["evidence"] = [evidence_json(x) for x in r.evidence]
             results.append(item)
         examples.append({"title": ex.title, "location": _location(ex.span), "results": results})
     return {
@@ -342,6 +343,16 @@ def invalid_json(name: str, diagnostics) -> dict:
         "status": "invalid",
         "diagnostics": [diagnostic_json(d) for d in diagnostics],
     }
+
+
+def check_document(outcomes: list[CheckResult | InvalidSpec]) -> dict:
+    """The JSON document of a check of several specs (schema legalmodel.check/1): each spec
+    checked or found invalid, in the order given, and the run's overall status."""
+    documents = [invalid_json(o.name, o.diagnostics) if isinstance(o, InvalidSpec) else report_json(o)
+                 for o in outcomes]
+    statuses = {"invalid" if isinstance(o, InvalidSpec) else status(o) for o in outcomes}
+    overall = next((s for s in ("invalid", "findings", "unknown") if s in statuses), "clean")
+    return {"schema": SCHEMA, "status": overall, "specs": documents}
 
 
 def dumps(document: dict) -> str:
@@ -365,7 +376,7 @@ def markdown_cell(text: str) -> str:
     return "`".join(out).replace("|", "\\|")
 
 
-def render_markdown(report: Report) -> str:
+def render_markdown(report: CheckResult) -> str:
     """A check report fit to paste into a review of a change to a spec."""
     spec = report.spec
     c = counts(report)
@@ -405,11 +416,11 @@ def render_markdown(report: Report) -> str:
         out.append("| goal | status |")
         out.append("|---|---|")
         for g in report.goals:
-            accepted = ", accepted" if goal_accepted(report, g["goal"]) else ""
-            out.append(f"| {markdown_cell(g['goal'].title)} | {g['status']}{accepted} |")
+            accepted = ", accepted" if goal_accepted(report, g.goal) else ""
+            out.append(f"| {markdown_cell(g.goal.title)} | {g.status}{accepted} |")
         out.append("")
     if report.examples:
-        passed = sum(1 for e in report.examples for r in e["results"] if r.get("status") == "passes")
-        total = sum(len(e["results"]) for e in report.examples)
+        passed = sum(1 for e in report.examples for r in e.results if r.status == "passes")
+        total = sum(len(e.results) for e in report.examples)
         out.append(f"Examples: {passed} of {total} expectations pass.")
     return "\n".join(out).rstrip() + "\n"

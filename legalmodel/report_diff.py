@@ -5,7 +5,7 @@ Rendering only. The JSON layout is the documented schema `legalmodel.diff/1` (do
 
 from __future__ import annotations
 
-from .diff import Change, ContractResult, DiffResult
+from .results import ContractResult, DiffResult, Region
 from .report import _condition_note, _value_text, markdown_cell
 
 DIFF_SCHEMA = "legalmodel.diff/1"
@@ -20,12 +20,12 @@ def _side(at_witness: tuple[str, ...], in_region: tuple[str, ...]) -> str:
     return text + (f"; elsewhere in the region also by {', '.join(elsewhere)}" if elsewhere else "")
 
 
-def _sides(change: Change) -> tuple[str, str]:
+def _sides(change: Region) -> tuple[str, str]:
     return (_side(change.old_deciding, change.old_deciding_in_region),
             _side(change.new_deciding, change.new_deciding_in_region))
 
 
-def deciders_summary(items: list[Change]) -> str:
+def deciders_summary(items: list[Region]) -> str:
     """Which provisions decide before and after across a change's regions: at the witnesses,
     with how many regions each set decides, then those that decide elsewhere in some regions,
     with how many: the change in a lawyer's terms before the list of regions."""
@@ -50,7 +50,7 @@ def deciders_summary(items: list[Change]) -> str:
     return f"decided before by {tally('old')}; after by {tally('new')}"
 
 
-def common_conditions(items: list[Change]) -> tuple:
+def common_conditions(items: list[Region]) -> tuple:
     """The conditions every item of a group shares, so the report can say them once."""
     if len(items) < 2:
         return ()
@@ -79,11 +79,11 @@ def where_inline(conditions, empty: str) -> str:
     return ", ".join([plain, *exceptions])
 
 
-def _rest(change: Change, common: tuple) -> str:
+def _rest(change: Region, common: tuple) -> str:
     return where_inline([c for c in change.conditions if c not in common], "(nothing more)")
 
 
-def _shown_facts(change: Change) -> dict[str, str]:
+def _shown_facts(change: Region) -> dict[str, str]:
     """The facts an item's conditions name, each once in the order they are first named,
     with what its own condition allows (none for a fact named only in exceptions)."""
     shown: dict[str, str] = {}
@@ -94,7 +94,7 @@ def _shown_facts(change: Change) -> dict[str, str]:
     return shown
 
 
-def _change_lines(change: Change, indent: str, common: tuple = ()) -> list[str]:
+def _change_lines(change: Region, indent: str, common: tuple = ()) -> list[str]:
     if common:
         lines = _where_lines([c for c in change.conditions if c not in common], indent, "", "(nothing more)")
     else:
@@ -119,9 +119,9 @@ def _contract_line(c: ContractResult) -> str:
 
 def render_diff_text(r: DiffResult) -> str:
     out = [f"diff: {r.old_label} → {r.new_label}", ""]
-    if not r.changes:
+    if not r.covers:
         out.append("no situation changes its verdict")
-    for (action, old, new), items in r.changes.items():
+    for (action, old, new), items in r.covers.items():
         complete = " (incomplete: more regions than shown)" if (action, old, new) in r.incomplete else ""
         out.append(f"`{action}`: {old} → {new} in {len(items)} {'region' if len(items) == 1 else 'regions'}{complete}")
         out.append(f"  {deciders_summary(items)}")
@@ -143,11 +143,11 @@ def render_diff_text(r: DiffResult) -> str:
     if r.goals:
         out.append("goals:")
         for g in r.goals:
-            out.append(f"  {g['change']}: “{g['title']}”")
+            out.append(f"  {g.change}: “{g.title}”")
     if r.examples:
         out.append("examples:")
         for e in r.examples:
-            out.append(f"  {e['change']}: “{e['title']}” (`{e['action']}`)")
+            out.append(f"  {e.change}: “{e.title}” (`{e.action}`)")
     if r.contracts:
         out.append("contracts:")
         for c in r.contracts:
@@ -159,9 +159,9 @@ def render_diff_text(r: DiffResult) -> str:
 
 def render_diff_markdown(r: DiffResult) -> str:
     out = [f"## What changes: {r.old_label} → {r.new_label}", ""]
-    if not r.changes:
+    if not r.covers:
         out.append("No situation changes its verdict.")
-    for (action, old, new), items in r.changes.items():
+    for (action, old, new), items in r.covers.items():
         out.append(f"### `{action}`: {old} → {new}")
         out.append("")
         summary = deciders_summary(items)
@@ -189,8 +189,7 @@ def render_diff_markdown(r: DiffResult) -> str:
         out.append("| goal | before | after | change |")
         out.append("|---|---|---|---|")
         for g in r.goals:
-            out.append(f"| {markdown_cell(g['title'])} | {g['before'] or '—'} | {g['after'] or '—'} "
-                       f"| {g['change']} |")
+            out.append(f"| {markdown_cell(g.title)} | {g.before or '—'} | {g.after or '—'} | {g.change} |")
         out.append("")
     if r.examples:
         out.append("### Examples")
@@ -198,8 +197,7 @@ def render_diff_markdown(r: DiffResult) -> str:
         out.append("| example | action | before | after |")
         out.append("|---|---|---|---|")
         for e in r.examples:
-            out.append(f"| {markdown_cell(e['title'])} | `{e['action']}` | {e['before'] or '—'} "
-                       f"| {e['after'] or '—'} |")
+            out.append(f"| {markdown_cell(e.title)} | `{e.action}` | {e.before or '—'} | {e.after or '—'} |")
         out.append("")
     if r.contracts:
         out.append("### Contracts")
@@ -212,7 +210,7 @@ def render_diff_markdown(r: DiffResult) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def change_json(c: Change) -> dict:
+def change_json(c: Region) -> dict:
     return {
         "action": c.action,
         "before": c.old,
@@ -237,13 +235,13 @@ def diff_json(r: DiffResult) -> dict:
         "changes": [
             {"action": a, "before": o, "after": n, "complete": (a, o, n) not in r.incomplete,
              "regions": [change_json(c) for c in items]}
-            for (a, o, n), items in r.changes.items()
+            for (a, o, n), items in r.covers.items()
         ],
         "added_actions": list(r.added_actions),
         "removed_actions": list(r.removed_actions),
         "unknown": list(r.unknown),
-        "goals": [dict(g) for g in r.goals],
-        "examples": [dict(e) for e in r.examples],
+        "goals": [g.to_json() for g in r.goals],
+        "examples": [e.to_json() for e in r.examples],
         "contracts": [
             {"source": c.source, "contract": c.text,
              "status": {True: "holds", False: "broken", None: "unknown"}[c.holds],

@@ -5,7 +5,7 @@ Rendering only; explain.py decides what is true.
 
 from __future__ import annotations
 
-from .explain import ActionExplanation, Explanation
+from .results import ActionExplanation, Explanation
 from .report import _value_text
 
 EXPLAIN_SCHEMA = "legalmodel.explain/1"

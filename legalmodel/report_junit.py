@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from .analyse import Finding, Report
+from .results import CheckResult, Finding
 from .report import about_goal, finding_id, render_evidence, sorted_findings
 
 EXAMPLE_KINDS = {"failed-example", "underdetermined-example", "impossible-example", "unknown"}
@@ -35,7 +35,7 @@ def fails(f: Finding) -> bool:
     return f.accepted is None and f.severity in ("error", "warning")
 
 
-def _finding_text(report: Report, f: Finding) -> list[str]:
+def _finding_text(report: CheckResult, f: Finding) -> list[str]:
     lines = [f"{finding_id(report.spec.name, f)}: {f.message}"]
     if f.accepted is not None:
         lines.append(f"accepted by the drafters: “{f.accepted}”")
@@ -45,7 +45,7 @@ def _finding_text(report: Report, f: Finding) -> list[str]:
     return lines
 
 
-def _case(report: Report, name: str, findings: list[Finding], failure_type: str | None = None,
+def _case(report: CheckResult, name: str, findings: list[Finding], failure_type: str | None = None,
           skipped: str | None = None) -> Case:
     failing = [f for f in findings if fails(f)]
     others = [f for f in findings if not fails(f)]
@@ -61,7 +61,7 @@ def _case(report: Report, name: str, findings: list[Finding], failure_type: str 
     return Case(name, skipped=skipped, output=output)
 
 
-def spec_cases(report: Report) -> list[Case]:
+def spec_cases(report: CheckResult) -> list[Case]:
     """The test cases of one spec; each finding is in exactly one of them."""
     remaining = sorted_findings(report)
 
@@ -72,28 +72,28 @@ def spec_cases(report: Report) -> list[Case]:
 
     cases = []
     for g in report.goals:
-        goal = g["goal"]
+        goal = g.goal
         found = take(lambda f, goal=goal: about_goal(f, goal))
         expected = (f"expected to fail: {goal.expected_reason or ''}"
-                    if g["status"] == "fails-as-expected" else None)
-        cases.append(_case(report, f"goal: {goal.title}", found, g["status"], expected))
+                    if g.status == "fails-as-expected" else None)
+        cases.append(_case(report, f"goal: {goal.title}", found, g.status, expected))
     for e in report.examples:
-        ex = e["example"]
-        for res in e["results"]:
-            name = f"example: {ex.title}" + (f" ({res['action']})" if "action" in res else "")
+        ex = e.example
+        for res in e.results:
+            name = f"example: {ex.title}" + (f" ({res.action})" if res.action is not None else "")
 
             def belongs(f, ex=ex, res=res):
                 return (f.kind in EXAMPLE_KINDS and f.subject == ex.title
                         and f.span.location() == ex.span.location()
-                        and (f.action == res.get("action")
-                             or (f.action is None and res.get("status") in ("impossible", "unknown"))))
+                        and (f.action == res.action
+                             or (f.action is None and res.status in ("impossible", "unknown"))))
 
-            cases.append(_case(report, name, take(belongs), res.get("status", "fails")))
+            cases.append(_case(report, name, take(belongs), res.status))
     cases.append(_case(report, "consistency", list(remaining)))
     return cases
 
 
-def junit_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> str:
+def junit_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]]) -> str:
     """JUnit XML: a test suite per spec checked, and one per spec that could not be read."""
     suites = [(r.spec.name, spec_cases(r)) for r in reports]
     for name, diagnostics in invalid:

@@ -11,7 +11,7 @@ import os
 from urllib.parse import quote
 
 from . import __version__
-from .analyse import Finding, Report
+from .results import CheckResult, Finding
 from .report import finding_id, sorted_findings
 
 RULES = {
@@ -64,7 +64,7 @@ def _location(span) -> dict:
     return {"physicalLocation": {"artifactLocation": {"uri": _uri(span.path)}, "region": region}}
 
 
-def sarif_document(reports: list[Report], invalid: list[tuple[str, tuple]]) -> dict:
+def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]]) -> dict:
     """One SARIF log for every spec checked (and every input that could not be read)."""
     kinds = sorted({f.kind for r in reports for f in r.findings} | ({"input-error"} if invalid else set()))
     rule_index = {k: i for i, k in enumerate(kinds)}

@@ -9,12 +9,13 @@ by the analyses of one spec and by the diff of two specs over a shared vocabular
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from functools import cached_property
 
 import z3
 
 from . import model as m
+from .results import Condition
 from .boxes import EMPTY, disjoint, intersect, pivot
 from .encode import (Encoding, all_of, any_of, assert_all, assert_term, ast_id, boolean, check_under, facts_of,
                      first_value, implies, make_solver, negate, unsat_core_ids)
@@ -122,101 +123,6 @@ class Unknown(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
-
-
-@dataclass(frozen=True)
-class Condition:
-    """One conjunct of a cube: a fact restricted to some of its values, or (kind "except")
-    an exception: not all of `cube`, a conjunction of such restrictions (a region of a diff's
-    cover may have exceptions: Session.widen). `fact` of an exception is its cube's first."""
-
-    fact: str
-    kind: str  # "bool", "range", "set", "except"
-    value: bool | None = None
-    low: int | None = None
-    high: int | None = None
-    members: tuple[str, ...] = ()
-    cube: tuple["Condition", ...] = ()
-    # a set's fact's every value, when known: the set is then described by the values it
-    # leaves out where they are fewer (`mottagare ≠ polismyndigheten`)
-    universe: tuple[str, ...] = field(default=(), compare=False)
-
-    @property
-    def excluded(self) -> tuple[str, ...] | None:
-        """The values a set leaves out, where it is described by them; else None."""
-        if self.kind != "set" or not self.universe:
-            return None
-        left_out = tuple(x for x in self.universe if x not in self.members)
-        return left_out if len(left_out) < len(self.members) else None
-
-    @property
-    def facts(self) -> tuple[str, ...]:
-        """The facts the condition names, in its order."""
-        if self.kind != "except":
-            return (self.fact,)
-        return tuple(dict.fromkeys(a.fact for a in self.cube))
-
-    def admits(self, situation: dict) -> bool:
-        """Whether the condition holds in a situation (as the plain evaluator reads it)."""
-        if self.kind == "except":
-            return not all(a.admits(situation) for a in self.cube)
-        value = situation[self.fact]
-        if self.kind == "bool":
-            return value == self.value
-        if self.kind == "range":
-            return (self.low is None or value >= self.low) and (self.high is None or value <= self.high)
-        return value in self.members
-
-    def describe(self) -> str:
-        if self.kind == "except":
-            return "¬(" + " ∧ ".join(a.describe() for a in self.cube) + ")"
-        if self.kind == "bool":
-            return self.fact if self.value else f"¬{self.fact}"
-        if self.kind == "range":
-            if self.low is not None and self.high is not None:
-                if self.low == self.high:
-                    return f"{self.fact} = {self.low}"
-                return f"{self.low} ≤ {self.fact} ≤ {self.high}"
-            if self.low is not None:
-                return f"{self.fact} ≥ {self.low}"
-            return f"{self.fact} ≤ {self.high}"
-        if self.excluded is not None:
-            if len(self.excluded) == 1:
-                return f"{self.fact} ≠ {self.excluded[0]}"
-            return f"{self.fact} ∉ {{{', '.join(self.excluded)}}}"
-        if len(self.members) == 1:
-            return f"{self.fact} = {self.members[0]}"
-        return f"{self.fact} ∈ {{{', '.join(self.members)}}}"
-
-    def holds_throughout(self, allowed) -> bool:
-        """Whether every value a box allows the fact (boxes.py: a set of values, or an
-        interval) meets this condition."""
-        if self.kind == "except":
-            return False
-        if self.kind == "bool":
-            return all(v == self.value for v in allowed)
-        if self.kind == "range":
-            low, high = allowed
-            return (self.low is None or low >= self.low) and (self.high is None or high <= self.high)
-        return set(allowed) <= set(self.members)
-
-    def to_json(self) -> dict:
-        if self.kind == "except":
-            return {"except": [a.to_json() for a in self.cube], "text": self.describe()}
-        out = {"fact": self.fact, "text": self.describe()}
-        if self.kind == "bool":
-            out["equals"] = self.value
-        elif self.kind == "range":
-            if self.low is not None:
-                out["min"] = self.low
-            if self.high is not None:
-                out["max"] = self.high
-        else:
-            out["in"] = list(self.members)
-        return out
-
-
-
 
 
 class Session:

@@ -14,6 +14,7 @@ import pytest
 from legalmodel import model as m
 from legalmodel.analyse import analyse
 from legalmodel.evaluate import evaluate
+from legalmodel.results import ExpectationResult
 from legalmodel.report import status
 
 from helpers import all_situations, check, evaluations, findings_of, inside, load, pigeonhole, region
@@ -346,7 +347,7 @@ provision 10 kap. 18 a § "Unga" permit lämna when risk and ålder < 21 and mot
 
 
 def goal_entry(report, title):
-    [entry] = [g for g in report.goals if g["goal"].title == title]
+    [entry] = [g for g in report.goals if g.goal.title == title]
     return entry
 
 
@@ -367,14 +368,14 @@ def test_failed_goal_over_all_situations():
     # the counterexamples are the adults and the tax agency: both are shown
     assert any(ev.situation["ålder"] >= 21 for ev in f.evidence)
     assert any(ev.situation["mottagare"] == "skatteverket" for ev in f.evidence)
-    assert goal_entry(report, "anyone at risk")["status"] == "fails"
+    assert goal_entry(report, "anyone at risk").status == "fails"
 
 
 def test_goal_over_all_situations_that_holds():
     spec, report = check(GOALS + 'goal "young people at risk" lämna is permitted whenever '
                                  'risk and ålder < 21 and mottagare = polisen\n')
     assert findings_of(report, "failed-goal") == []
-    assert goal_entry(report, "young people at risk")["status"] == "holds"
+    assert goal_entry(report, "young people at risk").status == "holds"
     goal = spec.goals[0]
     assert all(e.verdicts["lämna"] == m.PERMITTED for e in evaluations(spec) if e.holds(goal.condition))
 
@@ -393,8 +394,8 @@ def test_goal_over_some_situation_that_holds():
     spec, report = check(GOALS + 'goal "a 20-year-old can be reported" possibly lämna is permitted when ålder = 20\n')
     assert findings_of(report, "failed-goal") == []
     entry = goal_entry(report, "a 20-year-old can be reported")
-    assert entry["status"] == "holds"
-    [ev] = entry["evidence"]
+    assert entry.status == "holds"
+    [ev] = entry.evidence
     goal = spec.goals[0]
     assert_exact(spec, ev, lambda e: e.holds(goal.condition) and e.verdicts["lämna"] == m.PERMITTED)
 
@@ -405,10 +406,10 @@ def test_goal_expected_to_fail_is_information_not_a_finding():
     assert report.findings == []
     assert status(report) == "clean"
     entry = goal_entry(report, "anyone at risk")
-    assert entry["status"] == "fails-as-expected"
+    assert entry.status == "fails-as-expected"
     goal = spec.goals[0]
-    assert entry["evidence"]
-    for ev in entry["evidence"]:
+    assert entry.evidence
+    for ev in entry.evidence:
         assert_exact(spec, ev, lambda e: e.holds(goal.condition) and e.verdicts["lämna"] != m.PERMITTED)
 
 
@@ -418,7 +419,7 @@ def test_goal_that_holds_though_expected_to_fail():
     f = only(report, "goal-holds-unexpectedly")
     assert (f.severity, f.subject) == ("warning", "young people at risk")
     assert f.details == ("remove `expected to fail` so the record stays true",)
-    assert goal_entry(report, "young people at risk")["status"] == "holds-unexpectedly"
+    assert goal_entry(report, "young people at risk").status == "holds-unexpectedly"
     assert status(report) == "findings"
 
 
@@ -427,7 +428,7 @@ def test_goal_that_holds_though_expected_to_fail():
 def test_example_that_passes():
     _spec, report = check(GOALS + 'example "e" given risk, ålder = 19, mottagare = polisen expect lämna permitted\n')
     assert report.findings == []
-    assert report.examples[0]["results"] == [{"action": "lämna", "expected": "permitted", "status": "passes"}]
+    assert report.examples[0].results == (ExpectationResult("lämna", "permitted", "passes"),)
 
 
 def test_failed_example():
@@ -464,7 +465,7 @@ def test_underdetermined_example_names_the_facts_it_depends_on():
     f = only(report, "underdetermined-example")
     assert (f.severity, f.subject, f.action) == ("error", "a young person", "lämna")
     assert f.message == "example “a young person” does not settle `lämna`: the verdict depends on `ålder`"
-    assert report.examples[0]["results"][0]["depends_on"] == ["ålder"]
+    assert report.examples[0].results[0].depends_on == ("ålder",)
     given = dict(spec.examples[0].given)
     agree, against = f.evidence
     assert agree.label == "gives permitted" and against.label == "gives forbidden"
@@ -498,7 +499,7 @@ def test_an_example_is_settled_without_the_solver_only_where_its_given_facts_set
 
     analyser = Analyser(load(SLICED), slice_share=slice_share)
     analyser.examples(witnesses)
-    statuses = [[r["status"] for r in e["results"]] for e in analyser.report.examples]
+    statuses = [[r.status for r in e.results] for e in analyser.report.examples]
     assert statuses == [["passes"], ["underdetermined"], ["passes"]]
 
 
@@ -509,7 +510,7 @@ def test_impossible_example():
     assert (f.severity, f.subject) == ("error", "an adult")
     assert "contradict the assumptions" in f.message
     assert all_situations(spec, {"ålder": 25}) == []
-    assert report.examples[0]["results"] == [{"status": "impossible"}]
+    assert report.examples[0].results == (ExpectationResult(None, None, "impossible"),)
 
 
 def test_possible_example_is_not_impossible():
@@ -585,7 +586,7 @@ def test_a_spec_with_nothing_to_report():
                          + 'example "e" given mottagare = skatteverket, samtycke = false expect lämna forbidden\n')
     assert report.findings == []
     assert status(report) == "clean"
-    assert [g["status"] for g in report.goals] == ["holds"]
+    assert [g.status for g in report.goals] == ["holds"]
 
 
 MANY_CONTRADICTIONS = "\n".join(

@@ -64,8 +64,8 @@ def test_impact_cover_is_complete_and_exact(slice_share, plan, data):
     result = diff(spec, smaller, with_goals=False, slice_share=slice_share)
     assert not result.incomplete and not result.unknown
     truth = changed_by_brute_force(spec, smaller)
-    assert set(result.changes) == set(truth)
-    for key, items in result.changes.items():
+    assert set(result.covers) == set(truth)
+    for key, items in result.covers.items():
         for situation in truth[key]:  # complete
             assert any(inside(situation, item.conditions) for item in items), (key, situation)
         for item in items:  # exact, and the witness is one of its own situations
@@ -86,9 +86,9 @@ def test_impact_cover_is_complete_and_exact(slice_share, plan, data):
 def test_a_spec_compared_with_itself_changes_nothing(plan):
     spec = load(plan.text)
     result = diff(spec, spec)
-    assert result.changes == {}
-    assert all(g["before"] == g["after"] for g in result.goals)
-    assert all(e["before"] == e["after"] for e in result.examples)
+    assert result.covers == {}
+    assert all(g.before == g.after for g in result.goals)
+    assert all(e.before == e.after for e in result.examples)
 
 
 @HEAVY
@@ -116,10 +116,10 @@ def test_an_action_read_off_as_unchanging_keeps_every_verdict(plan, data):
             assert before.verdicts[action] == after.verdicts[action], (action, situation)
     for share in (0.0, 1.0):
         result = diff(spec, changed, with_goals=False, slice_share=share)
-        assert not {key[0] for key in result.changes} & unchanging
+        assert not {key[0] for key in result.covers} & unchanging
         truth = changed_by_brute_force(spec, changed)
-        assert set(result.changes) == set(truth)
-        for key, items in result.changes.items():
+        assert set(result.covers) == set(truth)
+        for key, items in result.covers.items():
             assert all(any(inside(situation, item.conditions) for item in items) for situation in truth[key])
 
 

@@ -51,7 +51,7 @@ def test_a_change_outside_three_older_rules_is_one_region_that_names_each_of_the
     old, new = load(BASE), load(NEW)
     result = diff(old, new, with_goals=False)
     assert not result.incomplete and not result.unknown
-    [(key, items)] = result.changes.items()
+    [(key, items)] = result.covers.items()
     assert key == ("act", "forbidden", "permitted")
     [item] = items  # as plain conjunctions: 2 × 2 × 2 = 8 items
     plain = [c.describe() for c in item.conditions if c.kind != "except"]
@@ -72,7 +72,7 @@ def test_a_region_names_every_provision_that_decides_somewhere_in_it_not_only_at
     old = load(BASE + extra)
     new = load(NEW.replace("  overrides 1 §\n", "  overrides 1 §, 6 §\n") + extra)
     result = diff(old, new, with_goals=False)
-    items = result.changes[("act", "forbidden", "permitted")]
+    items = result.covers[("act", "forbidden", "permitted")]
     everywhere = set()
     for item in items:
         inside_region = [s for s in all_situations(new) if inside(s, item.conditions)]

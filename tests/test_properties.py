@@ -378,27 +378,27 @@ def test_analyses_agree_with_brute_force(plan, slice_share):
     assert all(f.provisions[0] == f.subject for f in of("idle-override"))
 
     # goals
-    assert [entry["goal"].title for entry in report.goals] == [g.title for g in spec.goals]
+    assert [entry.goal.title for entry in report.goals] == [g.title for g in spec.goals]
     statuses = {}
     for entry in report.goals:
-        goal = entry["goal"]
+        goal = entry.goal
         statuses[goal.title] = brute_goal_status(spec, goal, world)
-        assert entry["status"] == statuses[goal.title], goal.title
+        assert entry.status == statuses[goal.title], goal.title
     assert {f.subject for f in of("failed-goal")} == {t for t, st_ in statuses.items() if st_ == "fails"}
     assert {f.subject for f in of("goal-holds-unexpectedly")} == {
         t for t, st_ in statuses.items() if st_ == "holds-unexpectedly"}
 
     # examples
-    assert [entry["example"].title for entry in report.examples] == [x.title for x in spec.examples]
+    assert [entry.example.title for entry in report.examples] == [x.title for x in spec.examples]
     expected_findings = set()
     for entry in report.examples:
-        example = entry["example"]
+        example = entry.example
         brute = brute_example_statuses(spec, example, world)
         if brute == [("impossible",)]:
-            assert [r["status"] for r in entry["results"]] == ["impossible"], example.title
+            assert [r.status for r in entry.results] == ["impossible"], example.title
             expected_findings.add(("impossible-example", example.title, None))
             continue
-        got = [(r["action"], r["expected"], r["status"]) for r in entry["results"]]
+        got = [(r.action, r.expected, r.status) for r in entry.results]
         assert got == brute, example.title
         for action, _expected, status in brute:
             if status == "fails":
@@ -521,23 +521,23 @@ def test_every_piece_of_evidence_is_exact(plan, slice_share):
 
     # the goal and example records carry evidence too
     for entry in report.goals:
-        goal = entry["goal"]
-        good = entry["status"] in ("holds", "holds-unexpectedly")
+        goal = entry.goal
+        good = entry.status in ("holds", "holds-unexpectedly")
         if goal.kind == "all" and not good or goal.kind == "some" and good:
-            assert entry["evidence"], goal.title
-        for ev in entry["evidence"]:
+            assert entry.evidence, goal.title
+        for ev in entry.evidence:
             _check_evidence(spec, world, ev, goal_claim(goal, good), f"goal {goal.title}")
     for entry in report.examples:
-        example = entry["example"]
-        for r in entry["results"]:
-            if r["status"] in ("fails", "underdetermined"):
-                kind = "failed-example" if r["status"] == "fails" else "underdetermined-example"
-                _check_example_evidence(spec, world, example, r["action"], kind, r["evidence"],
+        example = entry.example
+        for r in entry.results:
+            if r.status in ("fails", "underdetermined"):
+                kind = "failed-example" if r.status == "fails" else "underdetermined-example"
+                _check_example_evidence(spec, world, example, r.action, kind, r.evidence,
                                         f"example {example.title}")
-                if "depends_on" in r:
-                    assert set(r["depends_on"]) == {c.fact for ev in r["evidence"] for c in ev.conditions}
+                if r.depends_on is not None:
+                    assert set(r.depends_on) == {c.fact for ev in r.evidence for c in ev.conditions}
             else:
-                assert not r.get("evidence"), (example.title, r["status"])
+                assert not r.evidence, (example.title, r.status)
     note(f"{checked} findings' evidence checked")
 
 
@@ -939,8 +939,8 @@ def _outcome(report):
     # (the message names them), which may differ with slices as the conditions may
     findings = sorted((f.id, f.kind, re.sub(r"depend(s|ing) on .*", "depends on …", f.message),
                        repr(first(f.evidence))) for f in report.findings)
-    goals = [(g["goal"].title, g["status"], first(g["evidence"])) for g in report.goals]
-    examples = [(x["example"].title, [(r.get("action"), r["status"]) for r in x["results"]]) for x in report.examples]
+    goals = [(g.goal.title, g.status, first(g.evidence)) for g in report.goals]
+    examples = [(x.example.title, [(r.action, r.status) for r in x.results]) for x in report.examples]
     return findings, goals, examples
 
 
@@ -965,7 +965,7 @@ def assert_next_counterexamples_differ_where_some_can(spec, report) -> None:
 
     world = valid_evaluations(spec)
     for entry in report.goals:
-        goal, evidence = entry["goal"], entry["evidence"]
+        goal, evidence = entry.goal, entry.evidence
         if goal.kind != "all" or len(evidence) < 2:
             continue
         failing = [s for s, e in world if e.holds(goal.condition) and e.verdicts[goal.action] not in goal.verdicts]
@@ -1020,7 +1020,7 @@ def test_counterexamples_found_in_slices_differ_where_some_can(slice_share):
     spec = load_text(KINDS_UNDER_A_GENERAL_CLAUSE, name="spec.lm")
     report = analyse(spec, slice_share=slice_share)
     (entry,) = report.goals
-    assert len(entry["evidence"]) == 3
+    assert len(entry.evidence) == 3
     assert_next_counterexamples_differ_where_some_can(spec, report)
 
 
@@ -1042,7 +1042,7 @@ def test_bounds_searched_where_comparisons_change_are_those_of_a_search_of_every
         return sorted((f.id, tuple(e.conditions for e in f.evidence)) for f in report.findings)
 
     assert conditions(searched_at_cuts) == conditions(everywhere)
-    assert [g["evidence"] for g in searched_at_cuts.goals] == [g["evidence"] for g in everywhere.goals]
+    assert [g.evidence for g in searched_at_cuts.goals] == [g.evidence for g in everywhere.goals]
 
 
 @pytest.mark.parametrize("condition, expected", [("x <= 40", "x ≤ 40"), ("x < 41", "x ≤ 40"),
@@ -1064,7 +1064,7 @@ goal "g" act is permitted whenever x < 100
         if not cuts:
             analyser.cuts = None
         [goal] = analyser.run().goals
-        assert goal["evidence"][0].cube_text() == expected, cuts
+        assert goal.evidence[0].cube_text() == expected, cuts
 
 
 def test_cuts_are_found_in_comparisons_nested_in_comparisons():
