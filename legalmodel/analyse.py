@@ -24,11 +24,12 @@ import z3
 from . import model as m
 from .boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meeting_pairs, provision_boxes
 from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
-from .source import SourceFile, Span
+from .source import SourceFile
 from .results import (CheckResult, Condition, Evidence, ExampleResult, ExpectationResult, Finding,  # noqa: F401
                       GoalResult, cannot_help_text)
 from .solving import WHOLE, Part, Session, Slices, Unknown, cuts_with
 from .evaluate import Evaluation, assumptions_hold, evaluate, override_matters
+from .model import relevant_facts  # noqa: F401  (the analyses' and the differ's)
 from .parallel import in_worker, run_tasks, usable_cores
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
@@ -981,77 +982,9 @@ def _goal_status(goal: m.Goal, holds: bool) -> str:
     return "fails-as-expected" if goal.expected_to_fail else "fails"
 
 
-def relevant_facts(spec: m.CheckedSpec, actions, extra: m.Expr | None = None) -> list[str]:
-    """Facts that can influence the verdicts on `actions` (and the condition `extra`):
-    those in the conditions of their provisions, of the provisions that override them, and
-    of the provisions they ask about with `applies`. In declaration order."""
-    found: set[str] = set()
-    seen: set[tuple[str, bool]] = set()
-    # (provision, whether its being in force matters, or only its being triggered)
-    stack = [(p.id, True) for action in actions for p in spec.provisions_for(action)]
-    if extra is not None:
-        found |= m.facts_in(extra)
-        stack.extend((q, False) for q in m.applied_in(extra))
-    while stack:
-        pid, in_force_matters = stack.pop()
-        if (pid, in_force_matters) in seen:
-            continue
-        seen.add((pid, in_force_matters))
-        facts, applied = spec.named_by(pid)
-        found |= facts
-        stack.extend((q, False) for q in applied)
-        if in_force_matters:
-            stack.extend((q, True) for q in spec.overridden_by[pid])
-    return [f for f in spec.facts if f in found]
-
-
 def _verdict_words(verdicts) -> str:
     ordered = [v for v in m.VERDICTS if v in verdicts]
     return " or ".join(ordered)
-
-
-def apply_acceptances(report: Report, baseline: tuple = ()) -> set[str]:
-    """Mark the findings the drafters accept (in the spec or a baseline file), and report
-    every acceptance in the spec that no longer matches a finding, so the record stays true.
-    `baseline` holds (id, justification, where) triples like the spec's own acceptances; one
-    baseline serves every spec of a run, so whether its entries are stale is for the whole
-    run to say (`stale_baseline`). Returns the ids of the baseline entries that matched."""
-    accepted = {}
-    for finding_id, justification, where in tuple(report.spec.acceptances) + tuple(baseline):
-        accepted.setdefault(finding_id, (justification, where))
-    used = set()
-    marked = []
-    for f in report.findings:
-        if f.id in accepted and f.kind != "unknown":  # never: an undecided question is not a finding to accept
-            used.add(f.id)
-            marked.append(replace(f, accepted=accepted[f.id][0]))
-        else:
-            marked.append(f)
-    for finding_id, justification, where in report.spec.acceptances:
-        if finding_id not in used and accepted[finding_id][1] is where:
-            marked.append(_stale(finding_id, justification, where, ""))
-    report.findings[:] = marked
-    return used & {finding_id for finding_id, _j, _w in baseline}
-
-
-def stale_baseline(baseline: tuple, used: set[str]) -> list[Finding]:
-    """The baseline entries that matched no finding in any spec of the run, as findings
-    reported at the baseline file (`where` says which entry)."""
-    out, seen = [], set()
-    for finding_id, justification, where in baseline:
-        if finding_id in used or finding_id in seen:
-            continue
-        seen.add(finding_id)
-        span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1)
-        out.append(_stale(finding_id, justification, span, f" ({where})"))
-    return out
-
-
-def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
-    return Finding("stale-acceptance", WARNING,
-                   f"the acceptance of {finding_id}{origin} matches no finding any more",
-                   finding_id, span, details=(f"it said: “{justification}”",
-                                              "remove it, or update it to the finding's new id"))
 
 
 def spec_sources(spec: m.CheckedSpec) -> list[SourceFile]:

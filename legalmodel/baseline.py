@@ -1,4 +1,5 @@
-"""Baseline files: findings the drafters accept, kept outside the specs (docs/ci.md).
+"""Accepted findings: baseline files kept outside the specs (docs/ci.md), and the
+spec's own `accept` lines, applied to what a check found.
 
 The format is one JSON object with a list `accepted` of entries, each an object with the
 finding's `id` and a non-empty `justification`:
@@ -14,8 +15,12 @@ from __future__ import annotations
 import json
 import re
 
+from dataclasses import replace
+
 from .model import UNKNOWN_ID_PREFIX
 from .pipeline import UsageError
+from .results import Finding
+from .source import SourceFile, Span
 
 FORMAT = '{"accepted": [{"id": "COL-…", "justification": "…"}]}'
 FINDING_ID = re.compile(r"[A-Z]{3}-[0-9a-f]{8}")
@@ -62,3 +67,47 @@ def read_baseline(path: str) -> tuple[tuple[str, str, str], ...]:
             raise UsageError(f"{where} needs a `justification`: a non-empty text saying why `{fid}` is accepted")
         out.append((fid, justification, f"{path} entry {number}"))
     return tuple(out)
+
+
+def apply_acceptances(report, baseline: tuple = ()) -> set[str]:
+    """Mark the findings the drafters accept (in the spec or a baseline file), and report
+    every acceptance in the spec that no longer matches a finding, so the record stays true.
+    `baseline` holds (id, justification, where) triples like the spec's own acceptances; one
+    baseline serves every spec of a run, so whether its entries are stale is for the whole
+    run to say (`stale_baseline`). Returns the ids of the baseline entries that matched."""
+    accepted = {}
+    for finding_id, justification, where in tuple(report.spec.acceptances) + tuple(baseline):
+        accepted.setdefault(finding_id, (justification, where))
+    used = set()
+    marked = []
+    for f in report.findings:
+        if f.id in accepted and f.kind != "unknown":  # never: an undecided question is not a finding to accept
+            used.add(f.id)
+            marked.append(replace(f, accepted=accepted[f.id][0]))
+        else:
+            marked.append(f)
+    for finding_id, justification, where in report.spec.acceptances:
+        if finding_id not in used and accepted[finding_id][1] is where:
+            marked.append(_stale(finding_id, justification, where, ""))
+    report.findings[:] = marked
+    return used & {finding_id for finding_id, _j, _w in baseline}
+
+
+def stale_baseline(baseline: tuple, used: set[str]) -> list[Finding]:
+    """The baseline entries that matched no finding in any spec of the run, as findings
+    reported at the baseline file (`where` says which entry)."""
+    out, seen = [], set()
+    for finding_id, justification, where in baseline:
+        if finding_id in used or finding_id in seen:
+            continue
+        seen.add(finding_id)
+        span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1)
+        out.append(_stale(finding_id, justification, span, f" ({where})"))
+    return out
+
+
+def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
+    return Finding("stale-acceptance", "warning",
+                   f"the acceptance of {finding_id}{origin} matches no finding any more",
+                   finding_id, span, details=(f"it said: “{justification}”",
+                                              "remove it, or update it to the finding's new id"))

@@ -8,7 +8,6 @@ used wrongly; 3 no findings, but some question could not be decided within the t
 
 from __future__ import annotations
 
-import functools
 import gc
 import os
 import sys
@@ -16,13 +15,12 @@ import time
 
 import click
 
-from . import __version__
-from .analyse import Disagreement, analyse, apply_acceptances, default_jobs, stale_baseline
-from .diagnostics import SpecErrors
-from .history import split
-from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
-from .resolve import resolve
-from .report import dumps, invalid_json, render_diagnostic, render_markdown, render_text, report_json, status
+from . import __version__, api
+from .analyse import Disagreement
+from .diagnostics import SpecError
+from .pipeline import UsageError, discover
+from .report import check_document, dumps, render_diagnostic, render_markdown, render_text
+from .results import InvalidSpec
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
 
@@ -117,133 +115,53 @@ Examples:
 @JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
           timings: bool, as_examples: bool, baseline_file: str | None, jobs: int | None) -> None:
-    baseline = _read_baseline(baseline_file) if baseline_file else ()
-    try:
-        units = discover(list(paths))
-    except UsageError as err:
-        click.echo(f"legalmodel: {err}", err=True)
-        sys.exit(EXIT_INPUT)
-    documents = []
-    reports, invalid = [], []
-    used = set()  # the baseline's entries that matched a finding, in any spec
-    pending = []  # the last report, not shown until the run knows which baseline entries are stale
-    shown = []
+    from .report_examples import evidence_examples
 
-    def show(report) -> None:
-        if as_examples:
-            click.echo(_evidence_examples(report), nl=False)
-        elif fmt in ("sarif", "junit"):
-            pass
-        elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
-            click.echo(("\n" if shown else "") + render_markdown(report), nl=False)
-        elif fmt == "json":
-            documents.append(report_json(report))
-        else:
-            click.echo(render_text(report, colour=_colour()), nl=False)
-        shown.append(report)
-
-    def reject(unit, diagnostics) -> None:
-        while pending:
-            show(pending.pop())
-        for d in diagnostics:
-            click.echo(render_diagnostic(d), err=True)
-        if fmt == "json":
-            documents.append(invalid_json(unit.name, diagnostics))
-        invalid.append((unit.name, diagnostics))
-        n = len(diagnostics)
-        click.echo(f"{unit.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked", err=True)
-
-    for unit in units:
-        stages = []
-        started = time.perf_counter()
-        try:
-            history = split(unit.name, parse_unit(unit))
-            stages.append(("parse", time.perf_counter() - started))
-            t = time.perf_counter()
-            spec = law_of(history, as_of, find_proposals(history, list(proposals)))
-            stages.append(("resolve", time.perf_counter() - t))
-        except UsageError as err:
-            click.echo(f"legalmodel: {err}", err=True)
-            sys.exit(EXIT_INPUT)
-        except SpecErrors as err:
-            reject(unit, err.diagnostics)
+    baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
+    stages: dict = {}
+    outcomes = []
+    results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages)
+    while True:
+        outcome = _guarded(lambda: next(results, None))
+        if outcome is None:
+            break
+        outcomes.append(outcome)
+        if isinstance(outcome, InvalidSpec):
+            for d in outcome.diagnostics:
+                click.echo(render_diagnostic(d), err=True)
+            n = len(outcome.diagnostics)
+            click.echo(f"{outcome.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked",
+                       err=True)
             continue
-        t = time.perf_counter()
-        chosen = find_proposals(history, list(proposals))
-        applied = [a for a in history.amendments if as_of is None or a.date <= as_of] + chosen
-        # each amendment's contracts are one more task for the analyses' processes
-        contracts = tuple(("contracts", functools.partial(_contract_task, history, a, int(timeout * 1000), as_of))
-                          for a in applied if a.contracts)
-        try:
-            report = analyse(spec, int(timeout * 1000), _progress(unit.name), jobs=jobs or default_jobs(spec),
-                             extra=contracts)
-        except Disagreement as err:
-            click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
-                       "of the semantics disagree", err=True)
-            sys.exit(EXIT_INTERNAL)
-        try:
-            for findings in report.extra:
-                if isinstance(findings, Exception):
-                    raise findings
-                report.findings.extend(findings)
-        except SpecErrors as err:
-            reject(unit, err.diagnostics)
-            continue
-        except Disagreement as err:
-            click.echo(f"legalmodel: internal error: {err}", err=True)
-            sys.exit(EXIT_INTERNAL)
-        used |= apply_acceptances(report, baseline)
-        stages.append(("analyse", time.perf_counter() - t))
-        reports.append(report)
-        while pending:
-            show(pending.pop())
-        pending.append(report)
         if timings:
-            parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages)
-            detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in report.timings.items())
-            click.echo(f"{unit.name}: {parts} ({detail}); {report.questions} solver questions", err=True)
-    if pending and not invalid:
-        # a baseline entry is stale only if it matched nothing in every spec of the run; that is
-        # reported once, with the last spec (when a spec could not be read, nobody can tell)
-        pending[0].findings.extend(stale_baseline(baseline, used))
-    while pending:
-        show(pending.pop())
-    statuses = {status(r) for r in reports}
+            parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
+            detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in outcome.timings.items())
+            click.echo(f"{outcome.spec.name}: {parts} ({detail}); {outcome.questions} solver questions", err=True)
+        if as_examples:
+            click.echo(evidence_examples(outcome), nl=False)
+        elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
+            shown = sum(1 for o in outcomes[:-1] if not isinstance(o, InvalidSpec))
+            click.echo(("\n" if shown else "") + render_markdown(outcome), nl=False)
+        elif fmt == "text":
+            click.echo(render_text(outcome, colour=_colour()), nl=False)
+    reports = [o for o in outcomes if not isinstance(o, InvalidSpec)]
+    invalid = [(o.name, o.diagnostics) for o in outcomes if isinstance(o, InvalidSpec)]
+    statuses = {r.status for r in reports}
     exit_code = (EXIT_INPUT if invalid else EXIT_FINDINGS if "findings" in statuses
                  else EXIT_UNKNOWN if "unknown" in statuses else EXIT_CLEAN)
-    if fmt == "sarif" and not as_examples:
+    if as_examples:
+        pass
+    elif fmt == "sarif":
         from .report_sarif import sarif_document
 
         click.echo(dumps(sarif_document(reports, invalid)), nl=False)
-    if fmt == "junit" and not as_examples:
+    elif fmt == "junit":
         from .report_junit import junit_document
 
         click.echo(junit_document(reports, invalid), nl=False)
-    if fmt == "json" and not as_examples:
-        overall = {EXIT_CLEAN: "clean", EXIT_FINDINGS: "findings", EXIT_INPUT: "invalid",
-                   EXIT_UNKNOWN: "unknown"}[exit_code]
-        click.echo(dumps({"schema": "legalmodel.check/1", "status": overall, "specs": documents}), nl=False)
+    elif fmt == "json":
+        click.echo(dumps(check_document(outcomes)), nl=False)
     sys.exit(exit_code)
-
-
-def _single_unit(path: str):
-    units = discover([path])
-    if len(units) != 1:
-        raise UsageError(f"`{path}` holds {len(units)} specs; name one of them: "
-                         + ", ".join(u.name for u in units))
-    return units[0]
-
-
-def _contracts(amendment, new_spec) -> list:
-    """An amendment's contracts, typed against the law it produces."""
-    from .resolve import resolve_condition
-
-    out = []
-    for c in amendment.contracts:
-        condition = resolve_condition(new_spec, c.condition) if c.kind == "unchanged" else None
-        text = " ".join(c.span.text().split())
-        out.append((amendment.name, c.kind, text, condition, c.action.text if c.action else None))
-    return out
 
 
 def _emit_diff(result, fmt: str) -> int:
@@ -269,7 +187,7 @@ def _guarded(body):
     except UsageError as err:
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
-    except SpecErrors as err:
+    except SpecError as err:
         for d in err.diagnostics:
             click.echo(render_diagnostic(d), err=True)
         sys.exit(EXIT_INPUT)
@@ -320,188 +238,18 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
               help="print each changed situation as an `example` block with its new verdict")
 @JOBS_OPTION
 def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples, jobs) -> None:
-    from .diff import diff
-    from .history import around, find_amendments
-
-    timeout_ms = int(timeout * 1000)
+    from .report_examples import change_examples
+    from .versions import comparison
 
     def body():
-        if len(paths) > 2:
-            raise UsageError("give one spec (with --from/--to, --amendment or --proposal) or two specs")
-        if amendment and proposal:
-            raise UsageError("give --amendment or --proposal, not both: each compares the law without and with one act")
-        change = "--amendment" if amendment else "--proposal" if proposal else None
-        dates = " and ".join(o for o, v in (("--from", date_from), ("--to", date_to)) if v)
-        if change and dates:
-            raise UsageError(f"{change} compares the law just before and after the act; it cannot be combined "
-                             f"with {dates}, which compare two dates")
-        if as_of and dates:
-            raise UsageError(f"give --as-of or {dates}, not both: --as-of is the one date of both versions")
-        if len(paths) == 2:
-            if change:
-                raise UsageError(f"{change} compares one spec without and with the act; with two specs, "
-                                 "leave it out (or give one spec)")
-            old_h = history_of(_single_unit(paths[0]))
-            new_h = history_of(_single_unit(paths[1]))
-            old_date, new_date = (as_of, as_of) if as_of else (date_from, date_to)
-            old = law_of(old_h, old_date)
-            new = law_of(new_h, new_date)
-            return diff(old, new, timeout_ms, _label(paths[0], old_date), _label(paths[1], new_date),
-                        progress=_progress("diff"), jobs=jobs or default_jobs(old, new))
-        history = history_of(_single_unit(paths[0]))
-        if amendment or proposal:
-            wanted = amendment or proposal
-            matches = find_amendments(history, wanted)
-            if not matches:
-                names = ", ".join(x.name for x in history.amendments + history.proposals) or "none"
-                raise UsageError(f"no amendment or proposal `{wanted}` in {history.name}; it has: {names}")
-            if len(matches) > 1:
-                listed = "; ".join(f"{x.name} “{x.decl.title}” ({x.decl.span.location()})" for x in matches)
-                raise UsageError(f"`{wanted}` names {len(matches)} amendments in {history.name}: {listed}; "
-                                 f"name one by its title, like {change} \"{matches[0].decl.title}\"")
-            a = matches[0]
-            if as_of and not a.is_proposal:
-                raise UsageError(f"--as-of does not apply to {a.name}: an amendment is compared on its own date "
-                                 f"({a.date}); --as-of is for a proposal, which has none")
-            before_files, after_files = around(history, a, as_of)
-            date = a.date or as_of
-            old = resolve(history.name, before_files, date)
-            new = resolve(history.name, after_files, date)
-            where = f" on {date}" if date else ""
-            return diff(old, new, timeout_ms, f"{history.name}{where} without {a.name}",
-                        f"{history.name}{where} with {a.name}", _contracts(a, new), progress=_progress("diff"),
-                        jobs=jobs or default_jobs(old, new))
-        if as_of:
-            raise UsageError("with one spec, --as-of is the date of the law a --proposal is applied to; "
-                             "to compare two dates, give --from and --to")
-        if date_from is None and date_to is None:
-            raise UsageError("with one spec, say what to compare: --from/--to, --amendment or --proposal")
-        old = law_of(history, date_from)
-        new = law_of(history, date_to)
-        contracts = [functools.partial(_contract_results, history, a, timeout_ms) for a in history.amendments
-                     if a.contracts and (date_from is None or a.date > date_from) and (date_to is None or a.date <= date_to)]
-        return diff(old, new, timeout_ms, _label(history.name, date_from), _label(history.name, date_to),
-                    progress=_progress("diff"), jobs=jobs or default_jobs(old, new), extra=contracts)
+        versions = comparison(list(paths), date_from, date_to, as_of, amendment, proposal, int(timeout * 1000))
+        return api.run_comparison(versions, timeout, jobs, _progress("diff"))
 
     result = _guarded(body)
     if as_examples:
-        click.echo(_change_examples(result), nl=False)
+        click.echo(change_examples(result), nl=False)
         sys.exit(EXIT_FINDINGS if result.broken_contracts else EXIT_CLEAN)
     sys.exit(_emit_diff(result, fmt))
-
-
-def _change_examples(result) -> str:
-    """Each changed situation as an example of the new law (facts that can matter, new verdict)."""
-    from .analyse import relevant_facts
-    from .explain import example_block
-
-    blocks = []
-    for (action, old, new), items in result.covers.items():
-        facts = set(relevant_facts(result.old, {action})) | set(relevant_facts(result.new, {action}))
-        for i, c in enumerate(items, 1):
-            given = {k: c.situation[k] for k in result.new.facts if k in facts}
-            blocks.append(example_block(f"{action}: {old} → {new} ({i})", given, {action: new}))
-    return "\n".join(blocks)
-
-
-def _read_baseline(path: str) -> tuple:
-    """Accepted findings from a baseline file; a file that cannot be used is a usage error (exit 2)."""
-    from .baseline import read_baseline
-
-    try:
-        return read_baseline(path)
-    except UsageError as err:
-        click.echo(f"legalmodel: {err}", err=True)
-        sys.exit(EXIT_INPUT)
-
-
-def _evidence_examples(report) -> str:
-    """Each evidence situation as an example block: the facts that can matter to the act, and
-    the verdict the spec gives there (so the block passes as a regression test)."""
-    from .analyse import relevant_facts
-    from .explain import example_block
-
-    spec = report.spec
-    blocks = []
-    for f in report.findings:
-        for i, ev in enumerate(f.evidence, 1):
-            actions = [f.action] if f.action in spec.actions else list(spec.actions)
-            facts = set()
-            for a in actions:
-                facts |= set(relevant_facts(spec, {a}))
-            given = {k: ev.situation[k] for k in spec.facts if k in facts and k in ev.situation}
-            title = f"{f.kind}: {f.subject}" + (f" ({i})" if len(f.evidence) > 1 else "")
-            blocks.append(example_block(title.replace('"', "'"), given, {a: ev.verdicts[a] for a in actions
-                                                                         if a in ev.verdicts}))
-    return "\n".join(blocks)
-
-
-def _contract_task(history, amendment, timeout_ms, as_of: str | None):
-    """_contract_findings, with what stops it (bad input, a disagreement) as its result: it
-    is raised where one process would have raised it, after the analyses."""
-    try:
-        return _contract_findings(history, amendment, timeout_ms, as_of)
-    except (SpecErrors, Disagreement) as err:
-        return err
-
-
-def _contract_findings(history, amendment, timeout_ms, as_of: str | None = None) -> list:
-    """Broken or undecided contracts of an amendment, as findings of `check` (a proposal's on
-    the law in force on `as_of`, as `diff --as-of … --proposal` checks them)."""
-    from .analyse import Evidence, Finding
-
-    findings = []
-    for decl, result in zip(amendment.contracts, _contract_results(history, amendment, timeout_ms, as_of)):
-        if result.holds:
-            continue
-        if result.holds is None:
-            findings.append(Finding("unknown", "error", f"could not decide whether {amendment.name} keeps "
-                                    f"`{result.text}` within the time limit ({result.reason})",
-                                    amendment.name, decl.span, identity=(result.text,)))
-            continue
-        evidence = ()
-        details = (result.reason,) if result.reason else ()
-        c = result.counterexample
-        if c is not None:
-            evidence = (Evidence(c.situation, c.conditions, {c.action: c.new}, c.new_in_force, (),
-                                 label=f"`{c.action}` goes from {c.old} to {c.new}"),)
-            details = (f"before: {c.old} by {', '.join(c.old_deciding) or 'no provision'}; "
-                       f"after: {c.new} by {', '.join(c.new_deciding) or 'no provision'}",)
-        findings.append(Finding("broken-contract", "error",
-                                f"{amendment.name} breaks its contract `{result.text}`",
-                                amendment.name, decl.span, c.action if c else None,
-                                tuple(c.new_deciding) if c else (), evidence, details,
-                                identity=(result.text,)))
-    return findings
-
-
-def _count(n: int, noun: str) -> str:
-    """`1 amendment`, `2 amendments`, `0 proposals`."""
-    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
-
-
-def _label(name: str, date: str | None) -> str:
-    return f"{name} on {date}" if date else f"{name} as last amended"
-
-
-def _contract_results(history, amendment, timeout_ms, as_of: str | None = None):
-    """Check an amendment's contracts on the law just before and just after it: a dated
-    amendment on its own date; a proposal on the law in force on `as_of` (None: as last
-    amended)."""
-    from .diff import ContractResult, Differ
-    from .history import around, same_rules
-    from .syntax import BoolLit
-
-    before_files, after_files = around(history, amendment, as_of)
-    if same_rules(before_files, after_files) and all(
-            c.kind == "unchanged" and isinstance(c.condition, BoolLit) for c in amendment.contracts):
-        # the same rules before and after, and contracts with nothing to type: all hold
-        return [ContractResult(amendment.name, " ".join(c.span.text().split()), True) for c in amendment.contracts]
-    date = amendment.date or as_of
-    old = resolve(history.name, before_files, date, rules_only=True)
-    new = resolve(history.name, after_files, date, rules_only=True)
-    d = Differ(old, new, timeout_ms)
-    return [d.contract(*c) for c in _contracts(amendment, new)]
 
 
 IMPACT_HELP = """Show what one provision still decides: every situation whose outcome would change
@@ -526,19 +274,8 @@ Examples:
               help="seconds the solver may spend on each question")
 @JOBS_OPTION
 def impact_command(path, citation, as_of, fmt, timeout, jobs) -> None:
-    from .diff import diff, without_provision
-
     citation = " ".join(citation)  # `10 kap. 18 a §` may come quoted or as several words
-
-    def body():
-        history = history_of(_single_unit(path))
-        spec = law_of(history, as_of)
-        pid = find_provision(spec, citation, history)
-        return diff(spec, without_provision(spec, pid), int(timeout * 1000),
-                    f"{spec.name} with {pid}", f"{spec.name} without {pid}", progress=_progress("impact"),
-                    jobs=jobs or default_jobs(spec))
-
-    result = _guarded(body)
+    result = _guarded(lambda: api.load(path, as_of).impact(citation, timeout, jobs, _progress("impact")))
     sys.exit(_emit_diff(result, fmt))
 
 
@@ -572,57 +309,17 @@ Examples:
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
 def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
-    from .explain import Explainer, parse_given
+    from .report_examples import explained_examples
     from .report_explain import explain_json, render_explain_text
 
-    def body():
-        spec = law_of(history_of(_single_unit(path)), as_of)
-        for a in actions:
-            if a not in spec.actions:
-                raise UsageError(f"the spec has no action `{a}`; its actions: {', '.join(spec.actions)}")
-        try:
-            situation = parse_given(spec, list(given))
-            return Explainer(spec, int(timeout * 1000)).explain(situation, list(actions) or None, why_not)
-        except ValueError as err:
-            raise UsageError(str(err)) from None
-
-    x = _guarded(body)
+    x = _guarded(lambda: api.load(path, as_of).explain_given(list(given), list(actions), why_not, timeout))
     if as_example:
-        click.echo(_explained_examples(x), nl=False)
+        click.echo(explained_examples(x), nl=False)
     elif fmt == "json":
         click.echo(dumps(explain_json(x)), nl=False)
     else:
         click.echo(render_explain_text(x), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
-
-
-def _explained_examples(x) -> str:
-    """The explained situation as `example` blocks that pass when pasted into the spec: one
-    block with the settled verdicts; where a verdict is not settled, a comment saying what it
-    depends on and one block per possible verdict, with the given facts and the facts that
-    settle it there."""
-    from .explain import example_block
-    from .report import _value_text
-
-    def title(facts: dict) -> str:
-        return "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()) or "any situation")
-
-    settled = {a.action: a.verdict for a in x.actions if a.settled}
-    open_ = [a for a in x.actions if not a.settled and not a.unknown]
-    if not open_:
-        return example_block(title(x.given), x.given, settled)
-    blocks = []
-    for a in open_:
-        depends = ", ".join(f"`{f}`" for f in a.depends_on)
-        lines = [f"# `{a.action}` is not settled by the given facts: it can be {' or '.join(a.possible)}; "
-                 f"it depends on {depends}. One example for each:"]
-        for comp in a.completions:
-            facts = dict(x.given)  # the given facts, then those that settle the verdict here
-            for c in comp["conditions"]:
-                facts[c.fact] = comp["situation"][c.fact]
-            lines.append(example_block(title(facts), facts, {**settled, a.action: comp["verdict"]}).rstrip("\n"))
-        blocks.append("\n".join(lines) + "\n")
-    return "\n".join(blocks)
 
 
 HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the
@@ -639,45 +336,11 @@ Examples:
 @click.argument("path", metavar="SPEC")
 @click.argument("citation", nargs=-1, metavar="[CITATION]")
 def history_command(path, citation) -> None:
-    from .citations import Citation
+    from .report_history import render_history
 
     citation = " ".join(citation) or None  # quoted or as several words
-    from .history import all_versions
-
-    def body():
-        history = history_of(_single_unit(path))
-        return history, all_versions(history)
-
-    history, versions = _guarded(body)
-    wanted = None
-    if citation:
-        c = _guarded(lambda: citation_argument(citation))
-        wanted = (c.law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
-    lines = []
-    if not citation:
-        lines.append(f"{history.name}: {_count(len(history.amendments), 'amendment')}, "
-                     f"{_count(len(history.proposals), 'proposal')}")
-        for a in history.amendments:
-            lines.append(f"  {a.date}  {a.name}  “{a.decl.title}”  ({a.decl.span.location()})")
-        for a in history.proposals:
-            lines.append(f"  proposal    “{a.decl.title}”  ({a.decl.span.location()})")
-        lines.append("")
-    shown = 0
-    for key in sorted(versions, key=lambda k: (k[0] or "", k[1] or -1, k[2], k[3], k[4] or 0, k[5] or 0)):
-        if wanted is not None and (key[1:] != wanted[1:] or (wanted[0] and key[0] != wanted[0])):
-            continue
-        shown += 1
-        name = Citation(key[0] or "", *key[1:]).swedish()
-        lines.append(name)
-        for v in versions[key]:
-            span = f"{v.since or 'before the base'} – {v.until or 'in force'}"
-            certainty = v.provision.provenance.certainty or "certainty not stated"
-            lines.append(f"  {span.ljust(32)} {v.by.ljust(14)} “{v.provision.title}” ({certainty}; "
-                         f"{v.provision.span.location()})")
-    if citation and not shown:
-        click.echo(f"legalmodel: {history.name} has never had {citation}", err=True)
-        sys.exit(EXIT_INPUT)
-    click.echo("\n".join(lines).rstrip() + "\n", nl=False)
+    listing = _guarded(lambda: api.history(path, citation))
+    click.echo(render_history(listing, whole=citation is None), nl=False)
 
 
 FMT_HELP = """Rewrite spec files in the one canonical layout, keeping their comments.
@@ -713,7 +376,7 @@ def fmt_command(paths, check_only) -> None:
         try:
             source = read_source(path)
             formatted = format_spec(parse_source(source))
-        except SpecErrors as err:
+        except SpecError as err:
             for d in err.diagnostics:
                 click.echo(render_diagnostic(d), err=True)
             broken += 1
@@ -764,75 +427,6 @@ def init_command(directory) -> None:
             sys.exit(EXIT_INPUT)
         click.echo(f"created {target}")
     sys.exit(EXIT_CLEAN)
-
-
-def citation_argument(text: str):
-    """A citation given as the CITATION argument, or a usage error that names the argument,
-    the text and what was expected (a diagnostic would point into no file)."""
-    from .parse import parse_citation
-
-    try:
-        return parse_citation(text)
-    except SpecErrors as err:
-        if "more than one paragraph" in err.diagnostics[0].message:
-            raise UsageError(f"the CITATION argument `{text}` names more than one paragraph; "
-                             "name one, like `10 kap. 18 a §`") from None
-        raise UsageError(f"the CITATION argument `{text}` is not a citation; expected one paragraph, "
-                         "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`") from None
-
-
-def find_provision(spec, text: str, history=None) -> str:
-    """The id of the provision a command-line citation names, or a usage error that suggests
-    one. A citation without a law's name means the one provision of that number in any law of
-    the spec (as `history` reads it); if several laws have one, the law must be named. With the
-    law's `history`, a provision not in force on the spec's date is said to be not yet in force
-    (or no longer), with the act and the date."""
-    from .citations import Citation
-    from .diagnostics import suggest
-
-    c = citation_argument(text)
-    number = (c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
-    matches = [pid for pid, p in spec.provisions.items()
-               if (p.citation.chapter, p.citation.paragraph, p.citation.letter, p.citation.stycke,
-                   p.citation.punkt) == number and (c.law is None or p.citation.law == c.law)]
-    if len(matches) == 1:
-        return matches[0]
-    if matches:
-        raise UsageError(f"`{text}` names a provision in {len(matches)} laws: {', '.join(matches)}; "
-                         f"name the law, like `{matches[0]}`")
-    if history is not None:
-        _not_in_force(history, spec.as_of, c, number)
-    laws = list(spec.laws)
-    law = c.law or (laws[0] if len(laws) == 1 else "")
-    pid = Citation(law, *number).swedish(with_law=bool(law))
-    hint = suggest(pid, spec.provisions)
-    raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
-
-
-def _not_in_force(history, as_of: str | None, c, number: tuple) -> None:
-    """A usage error for a provision the law has had, or will have, but not on `as_of`: not
-    yet in force (with the act and the date it enters into force), or no longer in force."""
-    from .citations import Citation
-    from .history import all_versions
-
-    versions = [v for key, vs in all_versions(history).items()
-                if key[1:] == number and (c.law is None or key[0] == c.law) for v in vs]
-    if not versions:
-        return
-    key = versions[0].key
-    name = Citation(key[0] or "", *key[1:]).swedish(with_law=bool(key[0]))
-    when = f"on {as_of}" if as_of else "as last amended"
-    later = sorted((v for v in versions if v.since and as_of and v.since > as_of), key=lambda v: v.since)
-    if later:
-        v = later[0]
-        act = v.by if v.by != "base" else (v.provision.provenance.sfs or "its act")
-        raise UsageError(f"{name} is not yet in force {when}: {act} puts it into force on {v.since}; "
-                         f"give --as-of {v.since} or later")
-    ended = sorted((v for v in versions if v.until and (as_of is None or v.until <= as_of)),
-                   key=lambda v: v.until)
-    if ended:
-        raise UsageError(f"{name} is no longer in force {when}: it was in force until {ended[-1].until}; "
-                         f"give an --as-of before {ended[-1].until}")
 
 
 def _progress(name: str):

@@ -30,9 +30,21 @@ class Diagnostic:
     notes: tuple[tuple[str, Span], ...] = ()
     severity: Severity = Severity.ERROR
 
+    @property
+    def file(self) -> str:
+        return self.span.path
 
-class SpecErrors(Exception):
-    """Raised once per stage with every diagnostic that stage collected."""
+    @property
+    def line(self) -> int:
+        return self.span.line
+
+    @property
+    def column(self) -> int:
+        return self.span.column
+
+
+class SpecError(Exception):
+    """Bad input: raised once per stage with every diagnostic that stage collected."""
 
     def __init__(self, diagnostics: list[Diagnostic] | tuple[Diagnostic, ...]):
         self.diagnostics = tuple(diagnostics)
@@ -53,7 +65,10 @@ class DiagnosticSink:
             ordered = sorted(
                 self.diagnostics, key=lambda d: (d.span.path, d.span.line, d.span.column)
             )
-            raise SpecErrors(ordered)
+            raise SpecError(ordered)
+
+
+SpecErrors = SpecError  # the name the stages use: each raises all its diagnostics at once
 
 
 def suggest(name: str, candidates) -> str | None:

@@ -529,18 +529,3 @@ def parse_given(spec: m.CheckedSpec, items: list[str]) -> dict:
                                  + (f"; {hint}" if hint else ""))
             out[name] = value
     return out
-
-
-def example_block(title: str, given: dict, expectations: dict) -> str:
-    """A situation and its verdicts as an `example` block, ready to paste into a spec."""
-    def value(v):
-        if isinstance(v, bool):
-            return "true" if v else "false"
-        return str(v)
-
-    lines = [f'example "{title}"']
-    if given:
-        lines.append("  given " + ", ".join(f"{k} = {value(v)}" for k, v in given.items()))
-    for action, verdict in expectations.items():
-        lines.append(f"  expect {action} {verdict}")
-    return "\n".join(lines) + "\n"

@@ -376,3 +376,27 @@ class CheckedSpec:
         for p in self.provisions.values():
             by_action.setdefault(p.action, []).append(p)
         return by_action
+
+
+def relevant_facts(spec: "CheckedSpec", actions, extra: Expr | None = None) -> list[str]:
+    """Facts that can influence the verdicts on `actions` (and the condition `extra`):
+    those in the conditions of their provisions, of the provisions that override them, and
+    of the provisions they ask about with `applies`. In declaration order."""
+    found: set[str] = set()
+    seen: set[tuple[str, bool]] = set()
+    # (provision, whether its being in force matters, or only its being triggered)
+    stack = [(p.id, True) for action in actions for p in spec.provisions_for(action)]
+    if extra is not None:
+        found |= facts_in(extra)
+        stack.extend((q, False) for q in applied_in(extra))
+    while stack:
+        pid, in_force_matters = stack.pop()
+        if (pid, in_force_matters) in seen:
+            continue
+        seen.add((pid, in_force_matters))
+        facts, applied = spec.named_by(pid)
+        found |= facts
+        stack.extend((q, False) for q in applied)
+        if in_force_matters:
+            stack.extend((q, True) for q in spec.overridden_by[pid])
+    return [f for f in spec.facts if f in found]

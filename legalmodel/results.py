@@ -379,6 +379,7 @@ class CheckResult:
     examples: tuple[ExampleResult, ...] = ()
     questions: int = 0
     timings: dict[str, float] = field(default_factory=dict, compare=False)  # seconds per analysis
+    baseline_used: frozenset[str] = frozenset()  # the ids of the baseline's entries that matched a finding
 
     @property
     def status(self) -> str:
@@ -479,3 +480,45 @@ class Explanation:
     actions: list[ActionExplanation]
 
 
+# ---- a law's history ----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class HistoryAct:
+    """An amendment (`date` set) or a proposal (`date` None) of a law."""
+
+    date: str | None
+    name: str  # its SFS number, or its title where it has none
+    title: str
+    location: str  # file:line:column of its `amendment` header
+
+
+@dataclass(frozen=True)
+class Wording:
+    """One wording of a provision and the dates it was in force (`until` exclusive; None:
+    before the base law's date, or still in force)."""
+
+    citation: str
+    since: str | None
+    until: str | None
+    act: str  # "base", or the amending act that gave it
+    title: str
+    certainty: str | None  # verified, summary or unverified; None where the spec does not say
+    location: str
+
+
+@dataclass(frozen=True)
+class LawHistory:
+    """A law's amendments and proposals, in the order they apply, and every wording of its
+    provisions, by citation."""
+
+    name: str
+    acts: tuple[HistoryAct, ...]
+    wordings: tuple[Wording, ...]
+
+    @property
+    def amendments(self) -> tuple[HistoryAct, ...]:
+        return tuple(a for a in self.acts if a.date is not None)
+
+    @property
+    def proposals(self) -> tuple[HistoryAct, ...]:
+        return tuple(a for a in self.acts if a.date is None)

@@ -1,0 +1,278 @@
+"""The public API: load a law, check it, explain a case, diff two versions (docs/api.md).
+
+    >>> import legalmodel
+    >>> law = legalmodel.load("specs/tutorial")
+    >>> law.check().status
+    'consistent'
+
+A `Law` is one spec on one date (with any proposals applied). Its methods return the typed,
+frozen results of results.py; bad input raises `SpecError` (with diagnostics that name file,
+line and column) and a wrong request `UsageError`, and no other exception escapes for either.
+The command line (cli.py) is a thin layer over this module.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, replace
+from typing import Iterator
+
+from . import model as m
+from .analyse import analyse, default_jobs
+from .baseline import apply_acceptances, read_baseline, stale_baseline
+from .diagnostics import SpecError
+from .history import Amendment, History, all_versions, split
+from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
+from .results import (CheckResult, DiffResult, Explanation, InvalidSpec, LawHistory, Wording,
+                      HistoryAct)
+from .versions import Comparison, around_act, between_dates, find_provision, label, single_unit
+
+DEFAULT_TIMEOUT = 10.0  # seconds the solver may spend on each question
+
+
+def _milliseconds(timeout: float | None) -> int | None:
+    if timeout is None:
+        return None
+    if not isinstance(timeout, (int, float)) or not 0.001 <= timeout <= 86_400:
+        raise UsageError(f"the timeout `{timeout}` is not a number of seconds from 0.001 to 86400")
+    return int(timeout * 1000)
+
+
+def _date(value) -> str | None:
+    """A date as YYYY-MM-DD (a `datetime.date` is taken too); a usage error otherwise."""
+    import datetime
+    import re
+
+    if value is None:
+        return None
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
+        raise UsageError(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05")
+    try:
+        return datetime.date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise UsageError(f"`{value}` is not a date of the calendar; write it as YYYY-MM-DD, like 2016-10-05") from None
+
+
+@dataclass(frozen=True)
+class Law:
+    """One spec on one date (`as_of`; None: as last amended), with `proposals` applied after
+    the dated amendments. `spec` is the checked model the analyses read; `versions` the
+    base law and its amendments, from which every version is made."""
+
+    versions: History
+    spec: m.CheckedSpec
+    as_of: str | None = None
+    proposals: tuple[Amendment, ...] = ()
+
+    @property
+    def name(self) -> str:
+        return self.versions.name
+
+    def at(self, as_of) -> "Law":
+        """The same law on another date, with the same proposals."""
+        as_of = _date(as_of)
+        return Law(self.versions, law_of(self.versions, as_of, list(self.proposals)), as_of, self.proposals)
+
+    # ---- analyses -----------------------------------------------------------------------------
+
+    def check(self, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None, baseline=(),
+              progress=None) -> CheckResult:
+        """Every analysis, with evidence: contradictions, collisions, gaps, dead provisions,
+        provisions never in force, idle overrides, goals, examples and the contracts of the
+        amendments applied. `baseline`: a baseline file's path, or (id, justification,
+        where) triples, of findings the drafters accept. `jobs`: processes to share the
+        questions among (the result is the same for any number)."""
+        from .contracts import contract_task
+
+        timeout_ms = _milliseconds(timeout)
+        if isinstance(baseline, str):
+            baseline = read_baseline(baseline)
+        applied = [a for a in self.versions.amendments if self.as_of is None or a.date <= self.as_of]
+        applied += list(self.proposals)
+        # each amendment's contracts are one more task for the analyses' processes
+        contracts = tuple(("contracts", functools.partial(contract_task, self.versions, a, timeout_ms, self.as_of))
+                          for a in applied if a.contracts)
+        report = analyse(self.spec, timeout_ms, progress, jobs=jobs or default_jobs(self.spec), extra=contracts)
+        for findings in report.extra:
+            if isinstance(findings, Exception):
+                raise findings
+            report.findings.extend(findings)
+        used = apply_acceptances(report, tuple(baseline))
+        return replace(report.result(), baseline_used=frozenset(used))
+
+    def explain(self, given: dict | None = None, action: str | list[str] | None = None, why_not: str | None = None,
+                timeout: float | None = DEFAULT_TIMEOUT) -> Explanation:
+        """Why the law decides a situation as it does. `given` maps facts to values (a fact
+        left out may take any value: the answer then says whether the verdict is settled
+        and what it depends on); `action` limits the answer to one act or a list of acts;
+        `why_not` also says why the verdict is not that one."""
+        items = [f"{k}={'true' if v is True else 'false' if v is False else v}" for k, v in (given or {}).items()]
+        return self.explain_given(items, action, why_not, timeout)
+
+    def explain_given(self, items: list[str], action: str | list[str] | None = None, why_not: str | None = None,
+                      timeout: float | None = DEFAULT_TIMEOUT) -> Explanation:
+        """explain, with the facts as the command line's `--given` takes them: `ålder=25`,
+        `konkret_risk` (true), `not olämpligt` (false)."""
+        from .explain import Explainer, parse_given
+
+        actions = [action] if isinstance(action, str) else list(action or ())
+        for a in actions:
+            if a not in self.spec.actions:
+                raise UsageError(f"the spec has no action `{a}`; its actions: {', '.join(self.spec.actions)}")
+        if why_not is not None and why_not not in m.VERDICTS:
+            raise UsageError(f"`{why_not}` is not a verdict; one of: {', '.join(m.VERDICTS)}")
+        try:
+            situation = parse_given(self.spec, list(items))
+            return Explainer(self.spec, _milliseconds(timeout)).explain(situation, actions or None, why_not)
+        except ValueError as err:
+            raise UsageError(str(err)) from None
+
+    def impact(self, citation: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
+               progress=None) -> DiffResult:
+        """Every situation whose verdict would change if the provision `citation` names were
+        taken out of the law: where it still decides. Nothing: it is redundant here."""
+        from .diff import diff, without_provision
+
+        pid = find_provision(self.spec, citation, self.versions)
+        return diff(self.spec, without_provision(self.spec, pid), _milliseconds(timeout),
+                    f"{self.spec.name} with {pid}", f"{self.spec.name} without {pid}", progress=progress,
+                    jobs=jobs or default_jobs(self.spec))
+
+    def diff_amendment(self, act: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
+                       progress=None) -> DiffResult:
+        """The law just before and just after one amendment (its SFS number, file or title) on
+        its own date, or without and with a proposal on this law's date; with the act's
+        contracts."""
+        return run_comparison(around_act(self.versions, act, self.as_of, "--amendment"), timeout, jobs, progress)
+
+    def history(self, citation: str | None = None) -> LawHistory:
+        """The law's amendments and proposals, and every wording of each provision (or of the
+        one `citation` names) with the dates it was in force."""
+        return law_history(self.versions, citation)
+
+
+def law_history(versions: History, citation: str | None = None) -> LawHistory:
+    """A law's amendments and proposals, and every wording of each provision (or of the one
+    `citation` names) with the dates it was in force; a usage error where the law has never
+    had that provision. Nothing is resolved: a law whose last version has errors has a
+    history all the same."""
+    from .citations import Citation
+    from .versions import citation_argument
+
+    wanted = None
+    if citation:
+        c = citation_argument(citation)
+        wanted = (c.law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
+    all_wordings = all_versions(versions)
+    wordings = []
+    for key in sorted(all_wordings, key=lambda k: (k[0] or "", k[1] or -1, k[2], k[3], k[4] or 0, k[5] or 0)):
+        if wanted is not None and (key[1:] != wanted[1:] or (wanted[0] and key[0] != wanted[0])):
+            continue
+        name = Citation(key[0] or "", *key[1:]).swedish()
+        for v in all_wordings[key]:
+            p = v.provision
+            wordings.append(Wording(name, v.since, v.until, v.by, p.title, p.provenance.certainty, p.span.location()))
+    if citation and not wordings:
+        raise UsageError(f"{versions.name} has never had {citation}")
+    acts = tuple(HistoryAct(a.date, a.name, a.decl.title, a.decl.span.location())
+                 for a in versions.amendments + versions.proposals)
+    return LawHistory(versions.name, acts, tuple(wordings))
+
+
+def history(path, citation: str | None = None) -> LawHistory:
+    """The history of the law a spec file or folder holds (see `law_history`)."""
+    return law_history(history_of(single_unit(str(path))), citation)
+
+
+def load(path, as_of=None, proposals=()) -> Law:
+    """The law a spec file or folder holds, in force on `as_of` (None: as last amended), with
+    `proposals` (their files or titles) applied after the dated amendments."""
+    as_of = _date(as_of)
+    history = history_of(single_unit(str(path)))
+    chosen = find_proposals(history, [str(p) for p in proposals])
+    return Law(history, law_of(history, as_of, chosen), as_of, tuple(chosen))
+
+
+def loads(text: str, name: str = "<input>", as_of=None, proposals=()) -> Law:
+    """The law a spec given as text holds (see `load`); `name` is the file name its
+    diagnostics use."""
+    from .parse import parse_source
+    from .pipeline import decode_source
+
+    if not isinstance(text, str):
+        raise UsageError("loads takes the spec's text as a str; use load for a file")
+    as_of = _date(as_of)
+    source = decode_source(text.encode("utf-8", errors="surrogatepass"), name)
+    history = split(name, [parse_source(source)])
+    chosen = find_proposals(history, [str(p) for p in proposals])
+    return Law(history, law_of(history, as_of, chosen), as_of, tuple(chosen))
+
+
+def diff(old: Law, new: Law, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
+         progress=None) -> DiffResult:
+    """Every situation in which the verdict changes from `old` to `new`, and why; goals and
+    examples on both sides. Two dates of one law also check the contracts of the amendments
+    between them."""
+    if old.versions is new.versions and old.proposals == new.proposals == ():
+        comparison = between_dates(old.versions, old.as_of, new.as_of, _milliseconds(timeout))
+    else:
+        comparison = Comparison(old.spec, new.spec, label(old.name, old.as_of), label(new.name, new.as_of))
+    return run_comparison(comparison, timeout, jobs, progress)
+
+
+def run_comparison(c: Comparison, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
+                   progress=None) -> DiffResult:
+    """The diff of a comparison's two versions (versions.comparison), with its contracts."""
+    from .diff import diff as diff_specs
+
+    return diff_specs(c.old, c.new, _milliseconds(timeout), c.old_label, c.new_label, c.contracts,
+                      progress=progress, jobs=jobs or default_jobs(c.old, c.new), extra=c.contract_tasks)
+
+
+def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | None = DEFAULT_TIMEOUT,
+                jobs: int | None = None, baseline=(), progress_for=None,
+                stages: dict | None = None) -> Iterator[CheckResult | InvalidSpec]:
+    """Check every spec the paths name, in order: each as a CheckResult, or an InvalidSpec
+    where it cannot be read. A baseline entry that matches no finding in any spec is stale,
+    and is reported once, with the last spec (where every spec could be read: otherwise
+    nobody can tell); so each result is handed out once the next spec is done.
+    `progress_for(name)` gives the progress callback of one spec; `stages`, where given, is
+    filled with each spec's seconds per stage (parse, resolve, analyse)."""
+    import time
+
+    units = discover(list(paths))
+    if isinstance(baseline, str):
+        baseline = read_baseline(baseline)
+    used: set[str] = set()
+    pending: list[CheckResult] = []
+    invalid = False
+    for unit in units:
+        times = []
+        started = time.perf_counter()
+        try:
+            history = split(unit.name, parse_unit(unit))
+            times.append(("parse", time.perf_counter() - started))
+            t = time.perf_counter()
+            chosen = find_proposals(history, [str(p) for p in proposals])
+            law = Law(history, law_of(history, as_of, chosen), as_of, tuple(chosen))
+            times.append(("resolve", time.perf_counter() - t))
+            t = time.perf_counter()
+            result = law.check(timeout, jobs, baseline, progress_for(unit.name) if progress_for else None)
+            times.append(("analyse", time.perf_counter() - t))
+        except SpecError as err:
+            invalid = True
+            yield from pending
+            pending.clear()
+            yield InvalidSpec(unit.name, err.diagnostics)
+            continue
+        used |= result.baseline_used
+        if stages is not None:
+            stages[unit.name] = times
+        yield from pending
+        pending[:] = [result]
+    if pending and not invalid:
+        last = pending[0]
+        pending[0] = replace(last, findings=last.findings + tuple(stale_baseline(tuple(baseline), used)))
+    yield from pending

@@ -1,0 +1,85 @@
+"""The contracts of an amendment (`contract only widens …`, `contract unchanged where …`):
+whether the law just after the act keeps what the act promises of the law just before it.
+
+A contract is checked on the two versions around its act: a dated amendment on its own date,
+a proposal on the law in force on the date asked for. `check` reports a broken or undecided
+contract as a finding; `diff` lists every contract with its result.
+"""
+
+from __future__ import annotations
+
+from .analyse import Disagreement
+from .diagnostics import SpecErrors
+from .history import Amendment, History, around, same_rules
+from .resolve import resolve, resolve_condition
+from .results import ContractResult, Evidence, Finding
+from .syntax import BoolLit
+
+
+def typed_contracts(amendment: Amendment, new_spec) -> list[tuple]:
+    """An amendment's contracts, typed against the law it produces, as the differ takes them:
+    (the act's name, kind, text, condition, action)."""
+    out = []
+    for c in amendment.contracts:
+        condition = resolve_condition(new_spec, c.condition) if c.kind == "unchanged" else None
+        text = " ".join(c.span.text().split())
+        out.append((amendment.name, c.kind, text, condition, c.action.text if c.action else None))
+    return out
+
+
+def contract_results(history: History, amendment: Amendment, timeout_ms: int | None,
+                     as_of: str | None = None) -> list[ContractResult]:
+    """Check an amendment's contracts on the law just before and just after it: a dated
+    amendment on its own date; a proposal on the law in force on `as_of` (None: as last
+    amended)."""
+    from .diff import Differ
+
+    before_files, after_files = around(history, amendment, as_of)
+    if same_rules(before_files, after_files) and all(
+            c.kind == "unchanged" and isinstance(c.condition, BoolLit) for c in amendment.contracts):
+        # the same rules before and after, and contracts with nothing to type: all hold
+        return [ContractResult(amendment.name, " ".join(c.span.text().split()), True) for c in amendment.contracts]
+    date = amendment.date or as_of
+    old = resolve(history.name, before_files, date, rules_only=True)
+    new = resolve(history.name, after_files, date, rules_only=True)
+    d = Differ(old, new, timeout_ms)
+    return [d.contract(*c) for c in typed_contracts(amendment, new)]
+
+
+def contract_findings(history: History, amendment: Amendment, timeout_ms: int | None,
+                      as_of: str | None = None) -> list[Finding]:
+    """Broken or undecided contracts of an amendment, as findings of `check` (a proposal's on
+    the law in force on `as_of`, as `diff --as-of … --proposal` checks them)."""
+    findings = []
+    for decl, result in zip(amendment.contracts, contract_results(history, amendment, timeout_ms, as_of)):
+        if result.holds:
+            continue
+        if result.holds is None:
+            findings.append(Finding("unknown", "error", f"could not decide whether {amendment.name} keeps "
+                                    f"`{result.text}` within the time limit ({result.reason})",
+                                    amendment.name, decl.span, identity=(result.text,)))
+            continue
+        evidence = ()
+        details = (result.reason,) if result.reason else ()
+        c = result.counterexample
+        if c is not None:
+            evidence = (Evidence(c.situation, c.conditions, {c.action: c.new}, c.new_in_force, (),
+                                 label=f"`{c.action}` goes from {c.old} to {c.new}"),)
+            details = (f"before: {c.old} by {', '.join(c.old_deciding) or 'no provision'}; "
+                       f"after: {c.new} by {', '.join(c.new_deciding) or 'no provision'}",)
+        findings.append(Finding("broken-contract", "error",
+                                f"{amendment.name} breaks its contract `{result.text}`",
+                                amendment.name, decl.span, c.action if c else None,
+                                tuple(c.new_deciding) if c else (), evidence, details,
+                                identity=(result.text,)))
+    return findings
+
+
+def contract_task(history: History, amendment: Amendment, timeout_ms: int | None, as_of: str | None):
+    """contract_findings, with what stops it (bad input, a disagreement) as its result: the
+    task may run in another process, and the error is raised where one process would have
+    raised it, after the analyses."""
+    try:
+        return contract_findings(history, amendment, timeout_ms, as_of)
+    except (SpecErrors, Disagreement) as err:
+        return err
