@@ -46,8 +46,8 @@ t0 = time.perf_counter()
 from legalmodel.cli import GC_THRESHOLDS
 gc.set_threshold(*GC_THRESHOLDS)  # as the command line does
 from legalmodel.pipeline import discover, history_of, law_of, parse_unit
-from legalmodel.history import split
-from legalmodel.analyse import Analyser, default_jobs
+from legalmodel.law.history import split
+from legalmodel.analyses.analyse import Analyser, default_jobs
 jobs = int(sys.argv[3]) if len(sys.argv) > 3 and sys.argv[3] != "-" else None
 unit = discover([sys.argv[1]])[0]
 t = time.perf_counter(); files = parse_unit(unit); parse = time.perf_counter() - t
@@ -69,7 +69,7 @@ print(json.dumps(out))
 ENUM_SCRIPT = r"""
 import itertools, json, sys, time
 from legalmodel.pipeline import discover, load
-from legalmodel.evaluate import evaluate, assumptions_hold
+from legalmodel.semantics.evaluate import evaluate, assumptions_hold
 spec = load(discover([sys.argv[1]])[0])
 domains = [list(f.type.values()) for f in spec.facts.values()]
 names = list(spec.facts)
@@ -210,7 +210,7 @@ def main() -> None:
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a measurement is given up")
     parser.add_argument("--jobs", type=int, default=None,
                         help="processes `check` and `diff` share their questions among (default: theirs, "
-                             "legalmodel.analyse.default_jobs)")
+                             "legalmodel.analyses.analyse.default_jobs)")
     parser.add_argument("--real", nargs="*", default=[], metavar="SPEC[@DATE[..DATE]]",
                         help="real specs to measure, optionally on a date: specs/osl@2016-10-05; with a second "
                              "date, diff is measured between the two (check and explain on the first)")

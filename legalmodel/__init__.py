@@ -17,7 +17,7 @@
 __version__ = "0.1.0"
 
 from .api import DEFAULT_TIMEOUT, Law, check_paths, diff, history, load, loads  # noqa: E402
-from .diagnostics import Diagnostic, SpecError  # noqa: E402
+from .syntax.diagnostics import Diagnostic, SpecError  # noqa: E402
 from .pipeline import UsageError  # noqa: E402
 from .results import (ActionExplanation, CheckResult, Condition, ContractResult, Counterfactual,  # noqa: E402
                       DiffResult, Evidence, ExampleChange, ExampleResult, ExpectationResult, Explanation,

@@ -17,15 +17,15 @@ import functools
 from dataclasses import dataclass, replace
 from typing import Iterator
 
-from . import model as m
-from .analyse import analyse, default_jobs
-from .baseline import apply_acceptances, read_baseline, stale_baseline
-from .diagnostics import SpecError
-from .history import Amendment, History, all_versions, split
+from .law import model as m
+from .analyses.analyse import analyse, default_jobs
+from .analyses.baseline import apply_acceptances, read_baseline, stale_baseline
+from .syntax.diagnostics import SpecError
+from .law.history import Amendment, History, all_versions, split
 from .pipeline import UsageError, discover, find_proposals, history_of, law_of, parse_unit
 from .results import (CheckResult, DiffResult, Explanation, InvalidSpec, LawHistory, Wording,
                       HistoryAct)
-from .versions import Comparison, around_act, between_dates, find_provision, label, single_unit
+from .law.versions import Comparison, around_act, between_dates, find_provision, label, single_unit
 
 DEFAULT_TIMEOUT = 10.0  # seconds the solver may spend on each question
 
@@ -84,7 +84,7 @@ class Law:
         amendments applied. `baseline`: a baseline file's path, or (id, justification,
         where) triples, of findings the drafters accept. `jobs`: processes to share the
         questions among (the result is the same for any number)."""
-        from .contracts import contract_task
+        from .analyses.contracts import contract_task
 
         timeout_ms = _milliseconds(timeout)
         if isinstance(baseline, str):
@@ -115,7 +115,7 @@ class Law:
                       timeout: float | None = DEFAULT_TIMEOUT) -> Explanation:
         """explain, with the facts as the command line's `--given` takes them: `ålder=25`,
         `konkret_risk` (true), `not olämpligt` (false)."""
-        from .explain import Explainer, parse_given
+        from .analyses.explain import Explainer, parse_given
 
         actions = [action] if isinstance(action, str) else list(action or ())
         for a in actions:
@@ -133,7 +133,7 @@ class Law:
                progress=None) -> DiffResult:
         """Every situation whose verdict would change if the provision `citation` names were
         taken out of the law: where it still decides. Nothing: it is redundant here."""
-        from .diff import diff, without_provision
+        from .analyses.diff import diff, without_provision
 
         pid = find_provision(self.spec, citation, self.versions)
         return diff(self.spec, without_provision(self.spec, pid), _milliseconds(timeout),
@@ -145,7 +145,8 @@ class Law:
         """The law just before and just after one amendment (its SFS number, file or title) on
         its own date, or without and with a proposal on this law's date; with the act's
         contracts."""
-        return run_comparison(around_act(self.versions, act, self.as_of, "--amendment"), timeout, jobs, progress)
+        comparison = around_act(self.versions, act, self.as_of, "--amendment", as_of_for_proposals_only=True)
+        return run_comparison(comparison, timeout, jobs, progress)
 
     def history(self, citation: str | None = None) -> LawHistory:
         """The law's amendments and proposals, and every wording of each provision (or of the
@@ -158,8 +159,8 @@ def law_history(versions: History, citation: str | None = None) -> LawHistory:
     `citation` names) with the dates it was in force; a usage error where the law has never
     had that provision. Nothing is resolved: a law whose last version has errors has a
     history all the same."""
-    from .citations import Citation
-    from .versions import citation_argument
+    from .syntax.citations import Citation
+    from .law.versions import citation_argument
 
     wanted = None
     if citation:
@@ -198,7 +199,7 @@ def load(path, as_of=None, proposals=()) -> Law:
 def loads(text: str, name: str = "<input>", as_of=None, proposals=()) -> Law:
     """The law a spec given as text holds (see `load`); `name` is the file name its
     diagnostics use."""
-    from .parse import parse_source
+    from .syntax.parse import parse_source
     from .pipeline import decode_source
 
     if not isinstance(text, str):
@@ -225,7 +226,7 @@ def diff(old: Law, new: Law, timeout: float | None = DEFAULT_TIMEOUT, jobs: int 
 def run_comparison(c: Comparison, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                    progress=None) -> DiffResult:
     """The diff of a comparison's two versions (versions.comparison), with its contracts."""
-    from .diff import diff as diff_specs
+    from .analyses.diff import diff as diff_specs
 
     return diff_specs(c.old, c.new, _milliseconds(timeout), c.old_label, c.new_label, c.contracts,
                       progress=progress, jobs=jobs or default_jobs(c.old, c.new), extra=c.contract_tasks)

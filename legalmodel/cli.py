@@ -15,11 +15,12 @@ import time
 
 import click
 
-from . import __version__, api
-from .analyse import Disagreement
-from .diagnostics import SpecError
+from . import __version__
+from . import api
+from .analyses.analyse import Disagreement
+from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
-from .report import check_document, dumps, render_diagnostic, render_markdown, render_text
+from .reports.check import check_document, dumps, render_diagnostic, render_markdown, render_text
 from .results import InvalidSpec
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -115,7 +116,7 @@ Examples:
 @JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
           timings: bool, as_examples: bool, baseline_file: str | None, jobs: int | None) -> None:
-    from .report_examples import evidence_examples
+    from .reports.examples import evidence_examples
 
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     stages: dict = {}
@@ -152,11 +153,11 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     if as_examples:
         pass
     elif fmt == "sarif":
-        from .report_sarif import sarif_document
+        from .reports.sarif import sarif_document
 
         click.echo(dumps(sarif_document(reports, invalid)), nl=False)
     elif fmt == "junit":
-        from .report_junit import junit_document
+        from .reports.junit import junit_document
 
         click.echo(junit_document(reports, invalid), nl=False)
     elif fmt == "json":
@@ -165,7 +166,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
 
 
 def _emit_diff(result, fmt: str) -> int:
-    from .report_diff import diff_json, render_diff_markdown, render_diff_text
+    from .reports.diff import diff_json, render_diff_markdown, render_diff_text
 
     if fmt == "json":
         click.echo(dumps(diff_json(result)), nl=False)
@@ -238,8 +239,8 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
               help="print each changed situation as an `example` block with its new verdict")
 @JOBS_OPTION
 def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples, jobs) -> None:
-    from .report_examples import change_examples
-    from .versions import comparison
+    from .reports.examples import change_examples
+    from .law.versions import comparison
 
     def body():
         versions = comparison(list(paths), date_from, date_to, as_of, amendment, proposal, int(timeout * 1000))
@@ -309,8 +310,8 @@ Examples:
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
 def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
-    from .report_examples import explained_examples
-    from .report_explain import explain_json, render_explain_text
+    from .reports.examples import explained_examples
+    from .reports.explain import explain_json, render_explain_text
 
     x = _guarded(lambda: api.load(path, as_of).explain_given(list(given), list(actions), why_not, timeout))
     if as_example:
@@ -336,7 +337,7 @@ Examples:
 @click.argument("path", metavar="SPEC")
 @click.argument("citation", nargs=-1, metavar="[CITATION]")
 def history_command(path, citation) -> None:
-    from .report_history import render_history
+    from .reports.history import render_history
 
     citation = " ".join(citation) or None  # quoted or as several words
     listing = _guarded(lambda: api.history(path, citation))
@@ -360,8 +361,8 @@ Examples:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
 def fmt_command(paths, check_only) -> None:
-    from .format import format_spec
-    from .parse import parse_source
+    from .syntax.format import format_spec
+    from .syntax.parse import parse_source
     from .pipeline import read_source
 
     files = []

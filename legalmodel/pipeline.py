@@ -14,13 +14,13 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import syntax as s
-from .diagnostics import Diagnostic, SpecErrors
-from .history import Amendment, History, law_on, split
-from .model import CheckedSpec
-from .syntax import MAX_FILE_BYTES
-from .resolve import resolve
-from .source import SourceFile, Span
+from .syntax import tree as s
+from .syntax.diagnostics import Diagnostic, SpecErrors
+from .law.history import Amendment, History, law_on, split
+from .law.model import CheckedSpec
+from .syntax.tree import MAX_FILE_BYTES
+from .law.resolve import resolve
+from .syntax.source import SourceFile, Span
 
 SUFFIX = ".lm"
 
@@ -123,11 +123,11 @@ def decode_source(data: bytes, name: str) -> SourceFile:
 def parse_file(source: SourceFile) -> s.SpecFile:
     """One file's syntax: from the cache when this exact file was parsed before (cache.py),
     else parsed (Lark is imported only then) and stored."""
-    from . import cache
+    from .syntax import cache
 
     parsed = cache.load_parsed(source)
     if parsed is None:
-        from .parse import parse_source
+        from .syntax.parse import parse_source
 
         parsed = parse_source(source)
         cache.store_parsed(source, parsed)
@@ -182,7 +182,7 @@ def load(unit: SpecUnit, as_of: str | None = None, proposals: list[str] = ()) ->
 
 def load_text(text: str, name: str = "<input>", as_of: str | None = None) -> CheckedSpec:
     """Parse and resolve a spec given as text (for tests and tools)."""
-    from .parse import parse_source
+    from .syntax.parse import parse_source
 
     history = split(name, [parse_source(SourceFile(name, text))])
     return law_of(history, as_of)

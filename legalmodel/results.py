@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field
-from . import model as m
-from .model import Verdict  # noqa: F401  (part of the results' vocabulary)
+from .law import model as m
+from .law.model import Verdict  # noqa: F401  (part of the results' vocabulary)
 
 
 # ---- regions and evidence --------------------------------------------------------------------
@@ -397,18 +397,18 @@ class CheckResult:
 
     def to_json(self) -> str:
         """The JSON document `legalmodel check --format json` prints for this spec alone."""
-        from .report import check_document, dumps
+        from .reports.check import check_document, dumps
 
         return dumps(check_document([self]))
 
     def to_text(self) -> str:
         """The text `legalmodel check` prints for this spec."""
-        from .report import render_text
+        from .reports.check import render_text
 
         return render_text(self)
 
     def to_markdown(self) -> str:
-        from .report import render_markdown
+        from .reports.check import render_markdown
 
         return render_markdown(self)
 
@@ -457,6 +457,11 @@ class Counterfactual:
 
 @dataclass
 class ActionExplanation:
+    """Why one act gets its verdict in the situation explained. `possible`: the verdicts the
+    given facts allow (one where they settle it); `deciding`: the provisions that decide it;
+    `counterfactual`: the smallest change of the given facts after which the verdict is
+    settled as another one; `unknown`: why the solver could not answer, where it could not."""
+
     action: str
     settled: bool
     verdict: str | None
@@ -471,13 +476,59 @@ class ActionExplanation:
     counterfactual: Counterfactual | None = None
     unknown: str | None = None
 
+    @property
+    def decided_by(self) -> tuple[str, ...]:
+        return self.deciding
+
+    @property
+    def smallest_change(self) -> Counterfactual | None:
+        return self.counterfactual
+
 
 @dataclass
 class Explanation:
+    """An explained situation: the facts given (`full`: every fact of the spec is given) and
+    one ActionExplanation per act. Where one act is explained, its answers can be read here
+    directly (`x.verdict`, `x.decided_by`, …)."""
+
     spec: m.CheckedSpec
     given: dict
     full: bool
     actions: list[ActionExplanation]
+
+    def _one(self) -> ActionExplanation:
+        if len(self.actions) != 1:
+            from .pipeline import UsageError
+
+            names = ", ".join(a.action for a in self.actions)
+            raise UsageError(f"this explanation covers {len(self.actions)} acts ({names}); read `.actions`, "
+                             "or explain one act with `action=`")
+        return self.actions[0]
+
+    @property
+    def settled(self) -> bool:
+        return self._one().settled
+
+    @property
+    def verdict(self) -> str | None:
+        """The verdict where the given facts settle it, else None."""
+        return self._one().verdict
+
+    @property
+    def possible(self) -> tuple[str, ...]:
+        return self._one().possible
+
+    @property
+    def decided_by(self) -> tuple[str, ...]:
+        return self._one().deciding
+
+    @property
+    def depends_on(self) -> tuple[str, ...]:
+        return self._one().depends_on
+
+    @property
+    def smallest_change(self) -> Counterfactual | None:
+        return self._one().counterfactual
 
 
 # ---- a law's history ----------------------------------------------------------------------------

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import pytest
 
-from legalmodel import model as m
-from legalmodel.analyse import Report, analyse
-from legalmodel.diagnostics import Diagnostic, SpecErrors
-from legalmodel.evaluate import Evaluation, assumptions_hold, evaluate
+from legalmodel.law import model as m
+from legalmodel.analyses.analyse import Report, analyse
+from legalmodel.syntax.diagnostics import Diagnostic, SpecErrors
+from legalmodel.semantics.evaluate import Evaluation, assumptions_hold, evaluate
 from legalmodel.pipeline import load_text
 
 TESTS = Path(__file__).resolve().parent

@@ -791,7 +791,7 @@ def all_situations(spec) -> list[dict]:
 def situations(spec) -> st.SearchStrategy[dict]:
     """Situations of a checked spec: any value for every fact. Most satisfy the assumptions
     (drawn from those that do); some are free assignments, which may break them."""
-    from legalmodel.evaluate import assumptions_hold
+    from legalmodel.semantics.evaluate import assumptions_hold
 
     free = st.fixed_dictionaries({name: st.sampled_from(fact_values(f)) for name, f in spec.facts.items()})
     valid = [s for s in all_situations(spec) if assumptions_hold(spec, s)]

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import pytest
 
-from legalmodel import model as m
-from legalmodel.analyse import analyse
-from legalmodel.evaluate import evaluate
+from legalmodel.law import model as m
+from legalmodel.analyses.analyse import analyse
+from legalmodel.semantics.evaluate import evaluate
 from legalmodel.results import ExpectationResult
-from legalmodel.report import status
+from legalmodel.reports.check import status
 
 from helpers import all_situations, check, evaluations, findings_of, inside, load, pigeonhole, region
 
@@ -495,7 +495,7 @@ example "k2, made public or not" given kind = k2 expect lämna forbidden
 def test_an_example_is_settled_without_the_solver_only_where_its_given_facts_settle_it(witnesses, slice_share):
     """Analyser._settled_by: in a slice, the evaluator tries every value of the facts the
     given ones leave open; `open` decides k1's verdict, and nothing else matters for k2."""
-    from legalmodel.analyse import Analyser
+    from legalmodel.analyses.analyse import Analyser
 
     analyser = Analyser(load(SLICED), slice_share=slice_share)
     analyser.examples(witnesses)
@@ -557,9 +557,9 @@ def solver_gives_up(monkeypatch):
     """Every question the solver is asked comes back undecided, as if each took too long."""
     import z3
 
-    import legalmodel.solving
+    import legalmodel.solver.session
 
-    monkeypatch.setattr(legalmodel.solving, "check_under", lambda solver, lits: z3.unknown)
+    monkeypatch.setattr(legalmodel.solver.session, "check_under", lambda solver, lits: z3.unknown)
 
 
 def test_each_undecided_question_has_its_own_stable_id(solver_gives_up):
@@ -599,7 +599,7 @@ def test_past_the_limit_the_first_pairs_in_the_order_of_the_provisions_are_repor
     """Every duty meets every ban (144 pairs); at most MAX_PAIRS_PER_ACTION are reported, the
     first in the order of the provisions, whatever the process solved before (which pairs a
     solver's models show first depends on that)."""
-    from legalmodel.analyse import MAX_PAIRS_PER_ACTION
+    from legalmodel.analyses.analyse import MAX_PAIRS_PER_ACTION
 
     duties = [f"{i + 1} § L" for i in range(12)]
     bans = [f"{i + 1} a § L" for i in range(12)]
@@ -636,7 +636,7 @@ def test_evidence_found_in_slices_does_not_build_the_whole_specs_solver():
     """A process that finds evidence only in slices (here two contradictions, each within one
     kind) leaves the whole spec's encoding unbuilt: at ten thousand provisions, a process
     that needed none of it built it for a third of a second. A goal over every kind needs it."""
-    from legalmodel.analyse import Analyser
+    from legalmodel.analyses.analyse import Analyser
 
     analyser = Analyser(load(KINDS_WITH_CONTRADICTIONS))
     analyser.contradictions()

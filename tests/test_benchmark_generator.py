@@ -17,7 +17,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "benchmarks"))
 from generate import generate  # noqa: E402
 
 from legalmodel.cli import main  # noqa: E402
-from legalmodel.explain import expr_text  # noqa: E402
+from legalmodel.analyses.explain import expr_text  # noqa: E402
 from legalmodel.pipeline import load_text  # noqa: E402
 
 

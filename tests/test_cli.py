@@ -541,8 +541,8 @@ def test_progress_shows_on_a_terminal_after_two_seconds_and_is_cleared_at_the_en
 
 def test_check_and_diff_say_each_step_and_when_they_are_done():
     from helpers import load
-    from legalmodel.analyse import analyse
-    from legalmodel.diff import diff
+    from legalmodel.analyses.analyse import analyse
+    from legalmodel.analyses.diff import diff
 
     text = (REPO / "specs" / "tutorial" / "tutorial.lm").read_text(encoding="utf-8")
     spec = load(text)

@@ -27,10 +27,10 @@ import itertools
 from hypothesis import strategies as st
 
 from helpers import all_situations, inside, load, values_of
-from legalmodel.diff import changing_actions, diff, without_provision
-from legalmodel.evaluate import evaluate
-from legalmodel.explain import Explainer
-from legalmodel.report_explain import explain_json
+from legalmodel.analyses.diff import changing_actions, diff, without_provision
+from legalmodel.semantics.evaluate import evaluate
+from legalmodel.analyses.explain import Explainer
+from legalmodel.reports.explain import explain_json
 from strategies import spec_plans
 
 FAST = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
@@ -237,8 +237,8 @@ def test_the_smallest_change_of_a_partial_situation_settles_another_verdict_with
 @FAST
 @given(spec_plans(), st.data())
 def test_a_partial_trace_marks_what_holds_in_every_completion_and_shows_no_unstated_value(plan, data):
-    from legalmodel import model as m
-    from legalmodel.evaluate import value_of
+    from legalmodel.law import model as m
+    from legalmodel.semantics.evaluate import value_of
 
     spec = load(plan.text)
     partial = _draw_partial(spec, data)

@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import itertools
 
-from legalmodel.diff import diff
-from legalmodel.evaluate import evaluate
+from legalmodel.analyses.diff import diff
+from legalmodel.semantics.evaluate import evaluate
 
 from helpers import all_situations, inside, load
 

@@ -24,7 +24,7 @@ from hypothesis import given, note, settings
 from hypothesis import strategies as st
 
 from legalmodel.cli import main
-from legalmodel.format import format_text
+from legalmodel.syntax.format import format_text
 from legalmodel.pipeline import load_text
 
 from helpers import REPO, make_runner

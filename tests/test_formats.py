@@ -531,7 +531,7 @@ def test_markdown_shows_titles_as_written_without_breaking_tables(tmp_path):
 
 
 def test_a_markdown_cell_escapes_html_outside_code_only():
-    from legalmodel.report import markdown_cell
+    from legalmodel.reports.check import markdown_cell
 
     assert markdown_cell("breaks `x < y | z` where a<b") == r"breaks `x < y \| z` where a&lt;b"
     assert markdown_cell("one ` tick <b>") == "one ` tick &lt;b&gt;"

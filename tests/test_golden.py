@@ -23,7 +23,7 @@ import os
 import pytest
 
 from legalmodel.cli import main
-from legalmodel.evaluate import assumptions_hold, evaluate
+from legalmodel.semantics.evaluate import assumptions_hold, evaluate
 
 from helpers import TESTS, conditions_from_json, inside, load, make_runner
 

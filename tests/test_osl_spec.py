@@ -128,12 +128,12 @@ def test_an_act_that_only_rewords_a_rule_keeps_its_contract_without_a_solver_que
     """Most amending acts in the OSL register give a paragraph a new wording with the same rule;
     their `contract unchanged where true` is read off the provisions (diff.changing_actions),
     so `check` asks the solver nothing for them. An act that changes a rule is still asked."""
-    from legalmodel.contracts import typed_contracts as _contracts
-    from legalmodel.diff import Differ
-    from legalmodel.history import around, same_rules
+    from legalmodel.analyses.contracts import typed_contracts as _contracts
+    from legalmodel.analyses.diff import Differ
+    from legalmodel.law.history import around, same_rules
     from legalmodel.pipeline import discover, history_of
-    from legalmodel.resolve import resolve
-    from legalmodel.syntax import RewordOp
+    from legalmodel.law.resolve import resolve
+    from legalmodel.syntax.tree import RewordOp
 
     history = history_of(discover(["specs/osl"])[0])
     asked = {}

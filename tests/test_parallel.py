@@ -1,4 +1,4 @@
-"""Sharing the analyses among processes (legalmodel.parallel): the same output for any number
+"""Sharing the analyses among processes (legalmodel.solver.parallel): the same output for any number
 of processes, results in the tasks' order, errors raised as one process would raise them, and
 a worker that dies costs time, not results."""
 
@@ -13,13 +13,13 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from legalmodel.analyse import analyse
+from legalmodel.analyses.analyse import analyse
 from legalmodel.cli import main
-from legalmodel.diff import diff, without_provision
-from legalmodel.parallel import can_fork, in_worker, run_tasks
+from legalmodel.analyses.diff import diff, without_provision
+from legalmodel.solver.parallel import can_fork, in_worker, run_tasks
 from legalmodel.pipeline import load_text
-from legalmodel.report import dumps, report_json
-from legalmodel.report_diff import diff_json
+from legalmodel.reports.check import dumps, report_json
+from legalmodel.reports.diff import diff_json
 
 from strategies import spec_plans
 
@@ -51,8 +51,7 @@ def test_results_come_back_in_the_order_of_the_tasks():
 def test_results_come_back_in_order_when_tasks_are_dealt_in_runs(monkeypatch, tmp_path):
     """More tasks than parallel._MAX_DEALS are dealt in runs of consecutive ones (in the order
     of dealing, which the solvers they ask set): every task runs once, its result in place."""
-    from legalmodel import parallel
-
+    from legalmodel.solver import parallel
     monkeypatch.setattr(parallel, "_MAX_DEALS", 4)
     log = tmp_path / "ran"
 
@@ -71,8 +70,7 @@ def test_without_a_file_to_deal_from_the_tasks_run_here(monkeypatch):
     """Where the shared file the tasks are dealt from cannot be made (no memfd, no writable
     temporary directory), the tasks run one after another in this process: the same results,
     no traceback."""
-    from legalmodel import parallel
-
+    from legalmodel.solver import parallel
     def refuse(*_args, **_kwargs):
         raise OSError(30, "Read-only file system")
 
@@ -233,8 +231,7 @@ def test_the_default_number_of_processes_follows_the_larger_spec(monkeypatch):
     the largest; a diff is sized by its larger version, not by both together."""
     from types import SimpleNamespace
 
-    from legalmodel import analyse as analyse_module
-
+    from legalmodel.analyses import analyse as analyse_module
     monkeypatch.setattr(analyse_module, "usable_cores", lambda: 8)
 
     def sized(n):

@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import pytest
 
-from legalmodel import syntax as s
-from legalmodel.citations import Citation
-from legalmodel.diagnostics import SpecErrors
-from legalmodel.parse import parse_citation, parse_text
-from legalmodel.report import render_diagnostic
+from legalmodel.syntax import tree as s
+from legalmodel.syntax.citations import Citation
+from legalmodel.syntax.diagnostics import SpecErrors
+from legalmodel.syntax.parse import parse_citation, parse_text
+from legalmodel.reports.check import render_diagnostic
 
 from helpers import diagnostics, fixture_params
 

@@ -33,11 +33,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
-from legalmodel import model as m
-from legalmodel.analyse import MAX_PAIRS_PER_ACTION, analyse
+from legalmodel.law import model as m
+from legalmodel.analyses.analyse import MAX_PAIRS_PER_ACTION, analyse
 from legalmodel.cli import main
-from legalmodel.encode import Encoding, assert_all
-from legalmodel.evaluate import assumptions_hold, evaluate, value_of
+from legalmodel.semantics.encode import Encoding, assert_all
+from legalmodel.semantics.evaluate import assumptions_hold, evaluate, value_of
 from legalmodel.pipeline import load_text
 
 from strategies import (
@@ -212,7 +212,7 @@ def _built_one_by_one(enc: Encoding, spec, pids: list[str], region) -> list:
     each provision triggered where its condition holds and in force where none of its
     overriders is, each action's aggregate of a modality in force where one of its members is
     (in that order)."""
-    from legalmodel.encode import all_of, any_of, negate
+    from legalmodel.semantics.encode import all_of, any_of, negate
 
     out = [enc.region_formula(region)] if region else []
     for pid in pids:
@@ -666,7 +666,7 @@ def test_preferred_core_is_minimal_and_depends_only_on_the_order(conflicts, orde
     `conflicts`: it names such a subset, no item of it can be left out, and the answer is a
     function of the items and their order: QuickXplain's preferred conflict, whatever cores
     the solver gives along the way (none, the whole subset, or any unsatisfiable part of it)."""
-    from legalmodel.solving import preferred_core
+    from legalmodel.solver.session import preferred_core
 
     def unsat(chosen):
         return any(c <= set(chosen) for c in conflicts)
@@ -702,7 +702,7 @@ def test_an_override_matters_where_the_spec_without_it_gives_another_verdict(pla
     """evaluate.override_matters, which the idle-override analysis asks, says a verdict
     changes exactly where evaluating the spec with that one override dropped gives another;
     evaluate.verdict, which a diff asks, is evaluate's verdict."""
-    from legalmodel.evaluate import override_matters, verdict
+    from legalmodel.semantics.evaluate import override_matters, verdict
 
     spec = load(plan)
     edges = [(p.id, q) for p in spec.provisions.values() for q in p.overrides]
@@ -725,11 +725,11 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
     what they are with every question asked of the solver."""
     from unittest import mock
 
-    from legalmodel import analyse as analyse_module
-    from legalmodel import solving
-    from legalmodel.diff import diff, without_provision
-    from legalmodel.report import report_json
-    from legalmodel.report_diff import diff_json
+    from legalmodel.analyses import analyse as analyse_module
+    from legalmodel.solver import session as solving
+    from legalmodel.analyses.diff import diff, without_provision
+    from legalmodel.reports.check import report_json
+    from legalmodel.reports.diff import diff_json
 
     spec = load(plan)
     other = without_provision(spec, next(iter(spec.provisions)))
@@ -754,7 +754,7 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
 def draw_a_verdict_to_seek(data):
     """A generated spec, its encoding and a session on it, an action and one of the verdicts
     it can have, and the situations with that verdict, in order (None: no situation)."""
-    from legalmodel.solving import Session
+    from legalmodel.solver.session import Session
 
     spec = load(data.draw(spec_plans(), label="plan"))
     world = valid_evaluations(spec)
@@ -788,7 +788,7 @@ def test_least_from_a_floor_is_the_first_situation_with_the_property(data):
     """Session.least from a floor, the first situation of a set that holds every situation
     with the property (as the region before gives it to the next in a diff's cover), gives
     the first situation with the property, as without a floor."""
-    from legalmodel.encode import all_of, negate
+    from legalmodel.semantics.encode import all_of, negate
 
     drawn = draw_a_verdict_to_seek(data)
     if drawn is None:
@@ -817,7 +817,7 @@ def test_least_from_a_floor_is_the_first_situation_with_the_property(data):
 def test_a_provisions_box_holds_wherever_it_is_triggered(plan):
     """boxes.py: a box is a necessary condition, so slices may leave a provision out where its
     box excludes the slice's value."""
-    from legalmodel.boxes import EMPTY, provision_boxes
+    from legalmodel.semantics.boxes import EMPTY, provision_boxes
 
     spec = load(plan)
     boxes = provision_boxes(spec)
@@ -837,7 +837,7 @@ def test_first_in_a_box_is_its_first_situation(plan):
     """boxes.first_in, which the analyses evaluate before asking the solver: the first
     situation (in the order of the facts and of their values) of a box of provisions that
     can meet, against every situation."""
-    from legalmodel.boxes import EMPTY, first_in, intersect, provision_boxes
+    from legalmodel.semantics.boxes import EMPTY, first_in, intersect, provision_boxes
 
     spec = load(plan)
     boxes = [b for b in provision_boxes(spec).values() if b is not EMPTY]
@@ -860,8 +860,8 @@ def test_first_in_a_box_is_its_first_situation(plan):
 def test_the_slice_where_two_boxes_meet_is_that_of_their_intersection(plan, share):
     """Slices.value_where_both, which places each override's question before the processes
     split, against value_for of the intersection it does not build."""
-    from legalmodel.boxes import disjoint, intersect, provision_boxes
-    from legalmodel.solving import Slices
+    from legalmodel.semantics.boxes import disjoint, intersect, provision_boxes
+    from legalmodel.solver.session import Slices
 
     spec = load(plan)
     boxes = provision_boxes(spec)
@@ -874,8 +874,8 @@ def test_the_slice_where_two_boxes_meet_is_that_of_their_intersection(plan, shar
 def test_the_slice_where_two_boxes_meet_takes_the_values_both_allow():
     """value_where_both where one box allows several values of the slices' fact and the
     other one of them, either way round, or neither names it."""
-    from legalmodel.boxes import provision_boxes
-    from legalmodel.solving import WHOLE, Slices
+    from legalmodel.semantics.boxes import provision_boxes
+    from legalmodel.solver.session import WHOLE, Slices
 
     spec = load_text("""law L "l"
 enum Kind { k1, k2, k3, k4, k5, k6 }
@@ -912,7 +912,7 @@ def test_what_a_provision_names_is_its_conditions_facts_and_applies(plan):
 def test_first_in_a_large_enumeration_box():
     """first_in looks an allowed value up by position when a box allows few of an
     enumeration's members, and in order when it allows many: both give the first member."""
-    from legalmodel.boxes import first_in
+    from legalmodel.semantics.boxes import first_in
 
     members = [f"k{i}" for i in range(40)]
     spec = load_text(f"""law L "l"
@@ -1030,7 +1030,7 @@ def test_bounds_searched_where_comparisons_change_are_those_of_a_search_of_every
     """Session.generalise searches an integer's bounds only where its comparisons change
     (model.spec_cuts): every condition of every witness is the one a search of every value
     gives."""
-    from legalmodel.analyse import Analyser
+    from legalmodel.analyses.analyse import Analyser
 
     spec = load(plan)
     searched_at_cuts = Analyser(spec).run()
@@ -1051,7 +1051,7 @@ def test_bounds_searched_where_comparisons_change_are_those_of_a_search_of_every
 def test_an_integer_bound_found_at_the_cuts_is_the_widest(condition, expected):
     """The bound of a counterexample's integer condition, searched only where comparisons
     change, is the widest that keeps the failure, as a search of every value finds it."""
-    from legalmodel.analyse import Analyser
+    from legalmodel.analyses.analyse import Analyser
 
     spec = load_text(f"""law L "l"
 fact x: 0..130 "x"

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from legalmodel import model as m
-from legalmodel.diagnostics import SpecErrors
+from legalmodel.law import model as m
+from legalmodel.syntax.diagnostics import SpecErrors
 from legalmodel.pipeline import load_text
-from legalmodel.report import diagnostic_json, render_diagnostic
+from legalmodel.reports.check import diagnostic_json, render_diagnostic
 
 from helpers import diagnostics, fixture_params, load
 

@@ -10,7 +10,7 @@ import operator
 import weakref
 from dataclasses import dataclass
 
-from . import model as m
+from ..law import model as m
 
 
 @dataclass(frozen=True)

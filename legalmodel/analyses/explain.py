@@ -25,13 +25,13 @@ from itertools import combinations
 
 import z3
 
-from . import model as m
+from ..law import model as m
 from .analyse import Analyser, Disagreement, relevant_facts
-from .encode import Encoding, all_of, any_of, assert_term, implies, make_solver, negate
-from .evaluate import Evaluation, assumptions_hold, evaluate, value_of
-from .results import (ActionExplanation, ConditionPart, Counterfactual, Explanation,  # noqa: F401
+from ..semantics.encode import Encoding, all_of, any_of, assert_term, implies, make_solver, negate
+from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, value_of
+from ..results import (ActionExplanation, ConditionPart, Counterfactual, Explanation,  # noqa: F401
                       ProvisionTrace)
-from .solving import Unknown
+from ..solver.session import Unknown
 
 GIVES = {m.PERMITTED: m.PERMIT, m.FORBIDDEN: m.FORBID, m.OBLIGATORY: m.OBLIGE}
 
@@ -490,7 +490,7 @@ def _deciding(trace, verdict: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def parse_given(spec: m.CheckedSpec, items: list[str]) -> dict:
     """`ålder=25`, `mottagare=polisen`, `konkret_risk` (true), `not olämpligt` (false)."""
-    from .diagnostics import suggest
+    from ..syntax.diagnostics import suggest
 
     out = {}
     seen: dict[str, str] = {}

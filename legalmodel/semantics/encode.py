@@ -22,7 +22,7 @@ from functools import cached_property
 
 import z3
 
-from . import model as m
+from ..law import model as m
 
 def _items(args) -> list:
     if len(args) == 1 and not isinstance(args[0], z3.ExprRef):

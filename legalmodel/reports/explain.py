@@ -5,8 +5,8 @@ Rendering only; explain.py decides what is true.
 
 from __future__ import annotations
 
-from .results import ActionExplanation, Explanation
-from .report import _value_text
+from ..results import ActionExplanation, Explanation
+from .check import _value_text
 
 EXPLAIN_SCHEMA = "legalmodel.explain/1"
 

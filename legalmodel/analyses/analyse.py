@@ -21,16 +21,16 @@ from functools import cached_property
 
 import z3
 
-from . import model as m
-from .boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meeting_pairs, provision_boxes
-from .encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
-from .source import SourceFile
-from .results import (CheckResult, Condition, Evidence, ExampleResult, ExpectationResult, Finding,  # noqa: F401
+from ..law import model as m
+from ..semantics.boxes import EMPTY, box_of, disjoint, first_in, given_box, intersect, meeting_pairs, provision_boxes
+from ..semantics.encode import Encoding, all_of, any_of, assert_term, boolean, check_under, negate
+from ..syntax.source import SourceFile
+from ..results import (CheckResult, Condition, Evidence, ExampleResult, ExpectationResult, Finding,  # noqa: F401
                       GoalResult, cannot_help_text)
-from .solving import WHOLE, Part, Session, Slices, Unknown, cuts_with
-from .evaluate import Evaluation, assumptions_hold, evaluate, override_matters
-from .model import relevant_facts  # noqa: F401  (the analyses' and the differ's)
-from .parallel import in_worker, run_tasks, usable_cores
+from ..solver.session import WHOLE, Part, Session, Slices, Unknown, cuts_with
+from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, override_matters
+from ..law.model import relevant_facts  # noqa: F401  (the analyses' and the differ's)
+from ..solver.parallel import in_worker, run_tasks, usable_cores
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
 

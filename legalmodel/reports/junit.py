@@ -16,8 +16,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-from .results import CheckResult, Finding
-from .report import about_goal, finding_id, render_evidence, sorted_findings
+from ..results import CheckResult, Finding
+from .check import about_goal, finding_id, render_evidence, sorted_findings
 
 EXAMPLE_KINDS = {"failed-example", "underdetermined-example", "impossible-example", "unknown"}
 

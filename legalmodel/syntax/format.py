@@ -10,7 +10,7 @@ line of code, or inside an item, moves to the line before that item.
 
 from __future__ import annotations
 
-from . import syntax as s
+from . import tree as s
 from .citations import ORDINAL_STYCKET
 from .source import SourceFile
 

@@ -9,10 +9,10 @@ means, citation lists that select nothing, and cycles in the override and `appli
 from __future__ import annotations
 
 from . import model as m
-from . import syntax as s
-from .citations import Citation, Selector
-from .diagnostics import DiagnosticSink, suggest
-from .source import NOWHERE, Span
+from ..syntax import tree as s
+from ..syntax.citations import Citation, Selector
+from ..syntax.diagnostics import DiagnosticSink, suggest
+from ..syntax.source import NOWHERE, Span
 
 VALUE_TYPES = (m.BoolType, m.IntType, m.EnumType)
 

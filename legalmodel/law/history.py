@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
-from . import syntax as s
-from .diagnostics import DiagnosticSink
-from .source import SourceFile
+from ..syntax import tree as s
+from ..syntax.diagnostics import DiagnosticSink
+from ..syntax.source import SourceFile
 
 OPERATIONS = (s.InsertOp, s.RewordOp, s.RepealOp)
 
@@ -127,7 +127,7 @@ class _Applier:
 
     @staticmethod
     def show(key: tuple) -> str:
-        from .citations import Citation
+        from ..syntax.citations import Citation
 
         law, chapter, paragraph, letter, stycke, punkt = key
         return Citation(law or "", chapter, paragraph, letter, stycke, punkt).swedish(with_law=bool(law))
@@ -219,7 +219,7 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                     if entry[0] == k:
                         entry[1] = p
             else:
-                from .citations import Citation, Selector
+                from ..syntax.citations import Citation, Selector
 
                 for sel in op.selectors:
                     sel_law = sel.law or law

@@ -17,10 +17,10 @@ import re
 
 from dataclasses import replace
 
-from .model import UNKNOWN_ID_PREFIX
-from .pipeline import UsageError
-from .results import Finding
-from .source import SourceFile, Span
+from ..law.model import UNKNOWN_ID_PREFIX
+from ..pipeline import UsageError
+from ..results import Finding
+from ..syntax.source import SourceFile, Span
 
 FORMAT = '{"accepted": [{"id": "COL-…", "justification": "…"}]}'
 FINDING_ID = re.compile(r"[A-Z]{3}-[0-9a-f]{8}")

@@ -5,8 +5,8 @@ Rendering only. The JSON layout is the documented schema `legalmodel.diff/1` (do
 
 from __future__ import annotations
 
-from .results import ContractResult, DiffResult, Region
-from .report import _condition_note, _value_text, markdown_cell
+from ..results import ContractResult, DiffResult, Region
+from .check import _condition_note, _value_text, markdown_cell
 
 DIFF_SCHEMA = "legalmodel.diff/1"
 

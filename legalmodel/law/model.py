@@ -12,8 +12,8 @@ from functools import cached_property
 
 from enum import StrEnum
 
-from .citations import Citation
-from .source import Span, span_field
+from ..syntax.citations import Citation
+from ..syntax.source import Span, span_field
 
 
 
@@ -26,6 +26,9 @@ class Verdict(StrEnum):
     FORBIDDEN = "forbidden"
     PERMITTED = "permitted"
     UNDECIDED = "undecided"
+
+    def __repr__(self) -> str:  # as the word it is, so results print as they read
+        return repr(self.value)
 
 
 PERMITTED = Verdict.PERMITTED

@@ -18,18 +18,18 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
-from . import syntax as s
+from . import tree as s
 from .citations import ORDINAL_NUMBER
 from .diagnostics import Diagnostic, SpecErrors
 from .source import SourceFile, Span
 
-from .syntax import ITEM_KEYWORDS, MAX_FILE_BYTES, MAX_NESTING  # noqa: F401  (their home is syntax.py)
+from .tree import ITEM_KEYWORDS, MAX_FILE_BYTES, MAX_NESTING  # noqa: F401  (their home is syntax.py)
 
 
 def grammar_text() -> str:
     """The grammar, from the installed package or, in a source checkout, from grammar/."""
     here = Path(__file__).resolve().parent
-    for candidate in (here / "grammar" / "legalmodel.lark", here.parent / "grammar" / "legalmodel.lark"):
+    for candidate in (here.parent / "grammar" / "legalmodel.lark", here.parent.parent / "grammar" / "legalmodel.lark"):
         if candidate.is_file():
             return candidate.read_text(encoding="utf-8")
     raise RuntimeError("the legalmodel grammar file is missing from this installation")

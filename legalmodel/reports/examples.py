@@ -6,9 +6,9 @@ the facts that can matter to its act and expects the verdict the spec gives ther
 
 from __future__ import annotations
 
-from .model import relevant_facts
-from .report import _value_text
-from .results import CheckResult, DiffResult, Explanation
+from ..law.model import relevant_facts
+from .check import _value_text
+from ..results import CheckResult, DiffResult, Explanation
 
 
 def example_block(title: str, given: dict, expectations: dict) -> str:

@@ -14,10 +14,10 @@ from functools import cached_property
 
 import z3
 
-from . import model as m
-from .results import Condition
-from .boxes import EMPTY, disjoint, intersect, pivot
-from .encode import (Encoding, all_of, any_of, assert_all, assert_term, ast_id, boolean, check_under, facts_of,
+from ..law import model as m
+from ..results import Condition
+from ..semantics.boxes import EMPTY, disjoint, intersect, pivot
+from ..semantics.encode import (Encoding, all_of, any_of, assert_all, assert_term, ast_id, boolean, check_under, facts_of,
                      first_value, implies, make_solver, negate, unsat_core_ids)
 
 

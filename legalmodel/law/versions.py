@@ -11,11 +11,11 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from .citations import Citation
-from .diagnostics import SpecErrors, suggest
+from ..syntax.citations import Citation
+from ..syntax.diagnostics import SpecErrors, suggest
 from .history import History, all_versions, around, find_amendments
 from .model import CheckedSpec
-from .pipeline import SpecUnit, UsageError, discover, history_of, law_of
+from ..pipeline import SpecUnit, UsageError, discover, history_of, law_of
 from .resolve import resolve
 
 
@@ -51,7 +51,7 @@ def between_dates(history: History, date_from: str | None, date_to: str | None, 
                   name: str | None = None) -> Comparison:
     """One law on two dates (None: as last amended), with the contracts of every amendment
     that enters into force after the first date and by the second."""
-    from .contracts import contract_results
+    from ..analyses.contracts import contract_results
 
     name = name or history.name
     contracts = tuple(functools.partial(contract_results, history, a, timeout_ms) for a in history.amendments
@@ -61,11 +61,14 @@ def between_dates(history: History, date_from: str | None, date_to: str | None, 
                       label(name, date_to), contract_tasks=contracts)
 
 
-def around_act(history: History, wanted: str, as_of: str | None, option: str) -> Comparison:
+def around_act(history: History, wanted: str, as_of: str | None, option: str,
+               as_of_for_proposals_only: bool = False) -> Comparison:
     """The law just before and just after one amendment or proposal (`wanted`: its SFS
     number, file or title), with its contracts; a proposal on the law in force on `as_of`.
-    `option` is how the user named the act (`--amendment`), for messages."""
-    from .contracts import typed_contracts
+    `option` is how the user named the act (`--amendment`), for messages. An amendment is
+    compared on its own date: `as_of` given with one is a usage error, unless
+    `as_of_for_proposals_only`."""
+    from ..analyses.contracts import typed_contracts
 
     matches = find_amendments(history, wanted)
     if not matches:
@@ -76,6 +79,8 @@ def around_act(history: History, wanted: str, as_of: str | None, option: str) ->
         raise UsageError(f"`{wanted}` names {len(matches)} amendments in {history.name}: {listed}; "
                          f"name one by its title, like {option} \"{matches[0].decl.title}\"")
     a = matches[0]
+    if as_of and not a.is_proposal and as_of_for_proposals_only:
+        as_of = None
     if as_of and not a.is_proposal:
         raise UsageError(f"--as-of does not apply to {a.name}: an amendment is compared on its own date "
                          f"({a.date}); --as-of is for a proposal, which has none")
@@ -128,7 +133,7 @@ def comparison(paths: list[str], date_from: str | None = None, date_to: str | No
 def citation_argument(text: str) -> Citation:
     """A citation given as the CITATION argument, or a usage error that names the argument,
     the text and what was expected (a diagnostic would point into no file)."""
-    from .parse import parse_citation
+    from ..syntax.parse import parse_citation
 
     try:
         return parse_citation(text)

@@ -14,7 +14,7 @@ which would otherwise make the questions grow with the square of the provisions.
 
 from __future__ import annotations
 
-from . import model as m
+from ..law import model as m
 
 # A box: fact -> frozenset of values (bool, enum) or (low, high) (integers); a fact that is
 # absent is unconstrained. EMPTY is the box of a condition that never holds.

@@ -9,11 +9,11 @@ contract as a finding; `diff` lists every contract with its result.
 from __future__ import annotations
 
 from .analyse import Disagreement
-from .diagnostics import SpecErrors
-from .history import Amendment, History, around, same_rules
-from .resolve import resolve, resolve_condition
-from .results import ContractResult, Evidence, Finding
-from .syntax import BoolLit
+from ..syntax.diagnostics import SpecErrors
+from ..law.history import Amendment, History, around, same_rules
+from ..law.resolve import resolve, resolve_condition
+from ..results import ContractResult, Evidence, Finding
+from ..syntax.tree import BoolLit
 
 
 def typed_contracts(amendment: Amendment, new_spec) -> list[tuple]:

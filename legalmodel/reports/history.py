@@ -3,7 +3,7 @@ provision with the dates it was in force, its act, title, certainty and place.""
 
 from __future__ import annotations
 
-from .results import LawHistory
+from ..results import LawHistory
 
 
 def _count(n: int, noun: str) -> str:

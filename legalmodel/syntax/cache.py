@@ -21,7 +21,7 @@ from pathlib import Path
 from .source import SourceFile
 
 MAX_ENTRIES = 2000  # parsed files kept; past this the oldest half is removed
-_READERS = ("parse.py", "syntax.py", "citations.py", "source.py", "cache.py", "grammar/legalmodel.lark")
+_READERS = ("parse.py", "tree.py", "citations.py", "source.py", "cache.py", "grammar/legalmodel.lark")
 
 
 def enabled() -> bool:
@@ -42,12 +42,12 @@ def folder() -> Path | None:
 
 @lru_cache(maxsize=1)
 def _fingerprint() -> bytes:
-    from . import __version__
+    from .. import __version__
 
     here = Path(__file__).resolve().parent
     digest = hashlib.sha256(__version__.encode())
     for name in _READERS:
-        for candidate in (here / name, here.parent / name):
+        for candidate in (here / name, here.parent / name, here.parent.parent / name):
             if candidate.is_file():
                 digest.update(name.encode() + b"\0" + candidate.read_bytes())
                 break

@@ -16,16 +16,16 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 
-from . import model as m
+from ..law import model as m
 from .analyse import Analyser, Disagreement, relevant_facts, spec_sources
-from .diagnostics import Diagnostic, SpecErrors
-from .boxes import EMPTY, pivot, provision_boxes
-from .encode import Encoding, all_of, any_of, facts_of
-from .parallel import in_worker, run_tasks
-from .evaluate import Evaluation, assumptions_hold, evaluate, verdict
-from .results import (ContractResult, DiffResult, ExampleChange, GoalChange,  # noqa: F401
+from ..syntax.diagnostics import Diagnostic, SpecErrors
+from ..semantics.boxes import EMPTY, pivot, provision_boxes
+from ..semantics.encode import Encoding, all_of, any_of, facts_of
+from ..solver.parallel import in_worker, run_tasks
+from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, verdict
+from ..results import (ContractResult, DiffResult, ExampleChange, GoalChange,  # noqa: F401
                       Region)
-from .solving import Part, Session, Unknown, cuts_with
+from ..solver.session import Part, Session, Unknown, cuts_with
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})

@@ -9,10 +9,10 @@ from __future__ import annotations
 
 import json
 
-from . import model as m
-from .results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
-from .diagnostics import Diagnostic
-from .syntax import ITEM_KEYWORDS
+from ..law import model as m
+from ..results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
+from ..syntax.diagnostics import Diagnostic
+from ..syntax.tree import ITEM_KEYWORDS
 
 SCHEMA = "legalmodel.check/1"
 MAX_SHOWN = 100

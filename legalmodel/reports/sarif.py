@@ -10,9 +10,9 @@ from __future__ import annotations
 import os
 from urllib.parse import quote
 
-from . import __version__
-from .results import CheckResult, Finding
-from .report import finding_id, sorted_findings
+from .. import __version__
+from ..results import CheckResult, Finding
+from .check import finding_id, sorted_findings
 
 RULES = {
     "contradiction": ("Contradiction", "a duty and a prohibition on the same act are both in force"),
