@@ -17,7 +17,7 @@ import click
 
 from . import __version__
 from . import api
-from .analyses.analyse import Disagreement
+from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
 from .reports.check import check_document, dumps, render_diagnostic, render_markdown, render_text

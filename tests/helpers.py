@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from legalmodel.law import model as m
-from legalmodel.analyses.analyse import Report, analyse
+from legalmodel.analyses.analyse import analyse
+from legalmodel.analyses.context import Report
 from legalmodel.syntax.diagnostics import Diagnostic, SpecErrors
 from legalmodel.semantics.evaluate import Evaluation, assumptions_hold, evaluate
 from legalmodel.pipeline import load_text

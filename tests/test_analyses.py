@@ -493,12 +493,13 @@ example "k2, made public or not" given kind = k2 expect lämna forbidden
 @pytest.mark.parametrize("witnesses", [True, False])
 @pytest.mark.parametrize("slice_share", [0.5, 1.0])
 def test_an_example_is_settled_without_the_solver_only_where_its_given_facts_settle_it(witnesses, slice_share):
-    """Analyser._settled_by: in a slice, the evaluator tries every value of the facts the
+    """examples.settled_by: in a slice, the evaluator tries every value of the facts the
     given ones leave open; `open` decides k1's verdict, and nothing else matters for k2."""
-    from legalmodel.analyses.analyse import Analyser
+    from legalmodel.analyses import examples
+    from legalmodel.analyses.context import QueryContext
 
-    analyser = Analyser(load(SLICED), slice_share=slice_share)
-    analyser.examples(witnesses)
+    analyser = QueryContext(load(SLICED), slice_share=slice_share)
+    examples.examples(analyser, witnesses)
     statuses = [[r.status for r in e.results] for e in analyser.report.examples]
     assert statuses == [["passes"], ["underdetermined"], ["passes"]]
 
@@ -599,7 +600,7 @@ def test_past_the_limit_the_first_pairs_in_the_order_of_the_provisions_are_repor
     """Every duty meets every ban (144 pairs); at most MAX_PAIRS_PER_ACTION are reported, the
     first in the order of the provisions, whatever the process solved before (which pairs a
     solver's models show first depends on that)."""
-    from legalmodel.analyses.analyse import MAX_PAIRS_PER_ACTION
+    from legalmodel.analyses.pairs import MAX_PAIRS_PER_ACTION
 
     duties = [f"{i + 1} § L" for i in range(12)]
     bans = [f"{i + 1} a § L" for i in range(12)]
@@ -636,14 +637,15 @@ def test_evidence_found_in_slices_does_not_build_the_whole_specs_solver():
     """A process that finds evidence only in slices (here two contradictions, each within one
     kind) leaves the whole spec's encoding unbuilt: at ten thousand provisions, a process
     that needed none of it built it for a third of a second. A goal over every kind needs it."""
-    from legalmodel.analyses.analyse import Analyser
+    from legalmodel.analyses import goals, pairs
+    from legalmodel.analyses.context import QueryContext
 
-    analyser = Analyser(load(KINDS_WITH_CONTRADICTIONS))
-    analyser.contradictions()
+    analyser = QueryContext(load(KINDS_WITH_CONTRADICTIONS))
+    pairs.contradictions(analyser)
     found = [f.provisions for f in analyser.report.findings]
     assert found == [("1 § L", "2 § L"), ("3 § L", "4 § L")]
     assert all(f.evidence for f in analyser.report.findings)
     assert analyser.slices.sliced and not analyser.slices.whole_built
     assert "cuts" not in vars(analyser)  # nor the whole spec's cuts (Analyser.cuts)
-    analyser.goals()
+    goals.goals(analyser)
     assert analyser.slices.whole_built

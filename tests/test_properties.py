@@ -34,7 +34,8 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 from legalmodel.law import model as m
-from legalmodel.analyses.analyse import MAX_PAIRS_PER_ACTION, analyse
+from legalmodel.analyses.analyse import analyse
+from legalmodel.analyses.pairs import MAX_PAIRS_PER_ACTION
 from legalmodel.cli import main
 from legalmodel.semantics.encode import Encoding, assert_all
 from legalmodel.semantics.evaluate import assumptions_hold, evaluate, value_of
@@ -720,12 +721,12 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
     """Generalisation lets the evaluator settle the widenings and conflicts it can
     (Session.generalise's `fails_at`), and the dead-provision sweep and the idle-override
     analysis take what the evaluator shows at the first situation of each box, and so do a
-    diff's goal statuses (Analyser._first_situation); an example whose given facts settle its
-    verdicts is evaluated (Analyser._settled_by): the report, evidence and all, and a diff are
+    diff's goal statuses (QueryContext.first_situation); an example whose given facts settle its
+    verdicts is evaluated (examples.settled_by): the report, evidence and all, and a diff are
     what they are with every question asked of the solver."""
     from unittest import mock
 
-    from legalmodel.analyses import analyse as analyse_module
+    from legalmodel.analyses import context, examples
     from legalmodel.solver import session as solving
     from legalmodel.analyses.diff import diff, without_provision
     from legalmodel.reports.check import report_json
@@ -741,8 +742,8 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
         return generalise(self, situation, prop, relevant, fixed, cuts)
 
     with mock.patch.object(solving.Session, "generalise", asking_everything), \
-            mock.patch.object(analyse_module.Analyser, "_first_situation", lambda self, box: None), \
-            mock.patch.object(analyse_module.Analyser, "_settled_by", lambda self, given: None):
+            mock.patch.object(context.QueryContext, "first_situation", lambda self, box: None), \
+            mock.patch.object(examples, "settled_by", lambda ctx, given: None):
         slow = report_json(analyse(spec, slice_share=slice_share))
         slow_diff = diff_json(diff(spec, other, slice_share=slice_share))
     assert fast == slow

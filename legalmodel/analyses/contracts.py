@@ -8,7 +8,7 @@ contract as a finding; `diff` lists every contract with its result.
 
 from __future__ import annotations
 
-from .analyse import Disagreement
+from .certify import Disagreement
 from ..syntax.diagnostics import SpecErrors
 from ..law.history import Amendment, History, around, same_rules
 from ..law.resolve import resolve, resolve_condition

@@ -17,7 +17,10 @@ from dataclasses import dataclass, replace
 from functools import cached_property
 
 from ..law import model as m
-from .analyse import Analyser, Disagreement, relevant_facts, spec_sources
+from ..law.model import relevant_facts
+from . import examples, goals
+from .certify import Disagreement
+from .context import QueryContext, spec_sources
 from ..syntax.diagnostics import Diagnostic, SpecErrors
 from ..semantics.boxes import EMPTY, pivot, provision_boxes
 from ..semantics.encode import Encoding, all_of, any_of, facts_of
@@ -409,9 +412,9 @@ class Differ:
         sides = []
 
         def side(spec):
-            a = Analyser(spec, timeout_ms)
-            a.goals(witnesses=False)  # only whether each holds is compared
-            a.examples(witnesses=False)
+            a = QueryContext(spec, timeout_ms)
+            goals.goals(a, witnesses=False)  # only whether each holds is compared
+            examples.examples(a, witnesses=False)
             return ({g.goal.title: _holds(g) for g in a.report.goals}, _example_results(a.report),
                     a.report.questions)
 

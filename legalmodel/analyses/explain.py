@@ -26,7 +26,9 @@ from itertools import combinations
 import z3
 
 from ..law import model as m
-from .analyse import Analyser, Disagreement, relevant_facts
+from ..law.model import relevant_facts
+from .certify import Disagreement
+from .context import QueryContext
 from ..semantics.encode import Encoding, all_of, any_of, assert_term, implies, make_solver, negate
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, value_of
 from ..results import (ActionExplanation, ConditionPart, Counterfactual, Explanation,  # noqa: F401
@@ -85,12 +87,12 @@ def condition_parts(e: m.Expr, situation: dict, triggered: dict) -> list[Conditi
 
 class Explainer:
     def __init__(self, spec: m.CheckedSpec, timeout_ms: int | None = 10_000, slice_share: float = 0.5):
-        """`slice_share`: as for Analyser (0: never ask a slice; tests compare both)."""
+        """`slice_share`: as for QueryContext (0: never ask a slice; tests compare both)."""
         self.spec = spec
         self.timeout_ms = timeout_ms
         # the analyser's encoding, solver and slices: a completion's situation and conditions
         # are evidence as `check` finds it, asked of the slice it lies in when there is one
-        self.analyser = Analyser(spec, timeout_ms, slice_share=slice_share)
+        self.analyser = QueryContext(spec, timeout_ms, slice_share=slice_share)
         self.enc = self.analyser.enc
         self.session = self.analyser.session
         self._quantified = None  # the encoding the smallest change of a partial situation quantifies over

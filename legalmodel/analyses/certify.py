@@ -1,0 +1,26 @@
+"""The one place where the solver's word becomes evidence: every situation a finding, a goal,
+an example, a diff region or an explanation shows is replayed here by the plain evaluator
+(semantics/evaluate.py), an implementation of the semantics apart from the Z3 encoding. If
+the two disagree, that is a bug in legalmodel, and `Disagreement` stops the run: it is never
+printed as a result.
+"""
+
+from __future__ import annotations
+
+from ..law import model as m
+from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate
+
+
+class Disagreement(RuntimeError):
+    """The solver and the evaluator disagree: a bug in legalmodel, never an output."""
+
+
+def certify(spec: m.CheckedSpec, situation: dict, expect, what: str, among=None) -> Evaluation:
+    """The evaluator's evaluation of a situation the solver found, where it meets the
+    assumptions and `expect(evaluation)` holds; otherwise a Disagreement naming `what` was
+    sought. `among`: the provisions that can apply there (a slice's), or None for all."""
+    if assumptions_hold(spec, situation):
+        evaluation = evaluate(spec, situation, among)
+        if expect(evaluation):
+            return evaluation
+    raise Disagreement(f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
