@@ -24,12 +24,15 @@ FINDING_ID = re.compile(r"[A-Z]{3}-[0-9a-f]{8}")
 def read_baseline(path: str) -> tuple[tuple[str, str, str], ...]:
     """The accepted findings of a baseline file as (id, justification, where) triples, where
     `where` is `FILE entry N`; raises UsageError when the file cannot be used."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as err:
-        reason = (err.strerror or str(err)).lower()
-        raise UsageError(f"cannot read the baseline `{path}`: {reason}") from None
+    from pathlib import Path
+
+    from .reading import Refused, read_limited
+    from .syntax import MAX_FILE_BYTES
+
+    try:  # a regular file only, and no more than a spec file's limit: a FIFO or /dev/zero is refused
+        data = read_limited(Path(path), MAX_FILE_BYTES)
+    except Refused as err:
+        raise UsageError(f"cannot read the baseline `{path}`: {err.strerror}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:

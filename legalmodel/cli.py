@@ -697,33 +697,36 @@ Examples:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
 def fmt_command(paths, check_only) -> None:
-    from .format import format_spec
-    from .parse import parse_source
-    from .pipeline import read_source
+    from .format import format_file
+    from .reading import write_in_place
 
     files = []
     try:
         for unit in discover(list(paths)):
-            files.extend(unit.files)
+            files.extend((path, unit.folder) for path in unit.files)
     except UsageError as err:
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
     changed, broken = [], 0
-    for path in files:
+    for path, folder in files:
         try:
-            source = read_source(path)
-            formatted = format_spec(parse_source(source))
+            formatted, differs = format_file(path, folder)
         except SpecErrors as err:
             for d in err.diagnostics:
                 click.echo(render_diagnostic(d), err=True)
             broken += 1
             continue
-        if formatted != source.text:
+        if differs:
             changed.append(path)
             if check_only:
                 click.echo(f"would reformat {path}")
             else:
-                path.write_text(formatted, encoding="utf-8")
+                try:
+                    write_in_place(path, formatted, folder)
+                except OSError as err:
+                    click.echo(f"legalmodel: cannot write `{path}`: {err.strerror or err}", err=True)
+                    broken += 1
+                    continue
                 click.echo(f"reformatted {path}")
     if broken:
         sys.exit(EXIT_INPUT)

@@ -297,3 +297,48 @@ def format_text(text: str, path: str = "<input>") -> str:
     from .parse import parse_source
 
     return format_spec(parse_source(SourceFile(path, text)))
+
+
+# ---- formatting a file, safely ---------------------------------------------------------------------
+
+def format_checked(source: SourceFile) -> str:
+    """The canonical text of a source, only if it says what the source says: the formatted
+    text must parse to the same syntax and keep every comment, else SpecErrors (code
+    `format`, exit 2) and nothing is written. A formatter bug then costs a refusal, not a spec."""
+    from .diagnostics import Diagnostic, SpecErrors
+    from .parse import parse_source
+    from .source import Span
+
+    parsed = parse_source(source)
+    formatted = format_spec(parsed)
+    try:
+        again = parse_source(SourceFile(source.path, formatted))
+    except SpecErrors:
+        again = None
+    kept = sorted(text for _line, text, _trailing in comments_of(formatted))
+    if again is None or again.items != parsed.items or kept != sorted(t for _l, t, _x in comments_of(source.text)):
+        lost = "what it says" if again is None or again.items != parsed.items else "its comments"
+        raise SpecErrors([Diagnostic("format", f"formatting this file would change {lost}, so it was left as it is",
+                                     Span(source, 0, 0, 1, 1),
+                                     help="please report this with the file: it is a bug in `legalmodel fmt`")])
+    return formatted
+
+
+def format_file(path, folder=None) -> tuple[str, bool]:
+    """A spec file's canonical text, and whether it differs from the file's bytes (line ends
+    and a byte order mark count: fmt writes LF and no mark). Reads as pipeline.read_source does."""
+    from .pipeline import _display, decode_source
+    from .reading import Refused, read_limited
+    from .syntax import MAX_FILE_BYTES
+
+    name = _display(path)
+    try:
+        data = read_limited(path, MAX_FILE_BYTES, path.parent if folder is None else folder)
+    except Refused as err:
+        from .diagnostics import Diagnostic, SpecErrors
+        from .source import Span
+
+        raise SpecErrors([Diagnostic("input", f"`{name}` is not read: {err.strerror}",
+                                     Span(SourceFile(name, ""), 0, 0, 1, 1))]) from None
+    formatted = format_checked(decode_source(data, name))
+    return formatted, formatted.encode("utf-8") != data

@@ -2,7 +2,8 @@
 
 Owns what counts as one spec (a file, or a directory's `.lm` files together; a directory
 given on the command line is searched, and each directory below it that holds `.lm` files is
-a spec of its own), reading files safely (size, encoding, NUL bytes), and chaining the stages
+a spec of its own), reading files safely (only regular files inside the folder given, with
+reading.py; size, encoding, NUL bytes), and chaining the stages
 so that each stage's diagnostics are raised together before the next stage runs.
 
     .lm files --parse--> syntax --resolve--> CheckedSpec --encode/evaluate--> analyses --> report
@@ -27,10 +28,13 @@ SUFFIX = ".lm"
 
 @dataclass(frozen=True)
 class SpecUnit:
-    """One spec: its display name and its files, in name order."""
+    """One spec: its display name and its files, in name order. `folder` is the folder given
+    on the command line (for a file given by itself, the folder it is in): a symbolic link
+    among the files is followed only to a file inside it."""
 
     name: str
     files: tuple[Path, ...]
+    folder: Path | None = None
 
 
 class UsageError(Exception):
@@ -52,10 +56,10 @@ def discover(paths: list[str]) -> list[SpecUnit]:
     units: list[SpecUnit] = []
     for raw in paths:
         path = Path(raw)
-        if not path.exists():
+        if not os.path.lexists(path):
             raise UsageError(f"`{raw}` does not exist")
-        if path.is_file():
-            units.append(SpecUnit(_display(path), (path,)))
+        if not path.is_dir():  # a file, or what is not one (a FIFO, a broken link): read_source says which
+            units.append(SpecUnit(_display(path), (path,), path.parent))
             continue
         found = []
         for dirpath, dirnames, filenames in os.walk(path):
@@ -63,7 +67,7 @@ def discover(paths: list[str]) -> list[SpecUnit]:
             files = sorted(f for f in filenames if f.endswith(SUFFIX))
             if files:
                 d = Path(dirpath)
-                found.append(SpecUnit(_display(d), tuple(d / f for f in files)))
+                found.append(SpecUnit(_display(d), tuple(d / f for f in files), path))
         if not found:
             raise UsageError(f"`{raw}` holds no `{SUFFIX}` files")
         units.extend(found)
@@ -76,24 +80,23 @@ def _distinct(units: list[SpecUnit]) -> list[SpecUnit]:
     seen: set[tuple[Path, ...]] = set()
     out = []
     for unit in units:
-        key = tuple(f.resolve() for f in unit.files)
+        key = tuple(os.path.realpath(f) for f in unit.files)  # never raises: a link loop is read_source's to report
         if key not in seen:
             seen.add(key)
             out.append(unit)
     return out
 
 
-def read_source(path: Path, display: str | None = None) -> SourceFile:
-    """Read a spec file as UTF-8 text; anything else is a diagnostic, not a crash."""
+def read_source(path: Path, display: str | None = None, folder: Path | None = None) -> SourceFile:
+    """Read a spec file as UTF-8 text; anything else is a diagnostic, not a crash. Only a
+    regular file inside `folder` (default: the folder the file is in) is read (reading.py)."""
+    from .reading import Refused, read_limited
+
     name = display or _display(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SpecErrors([Diagnostic("input", f"`{name}` is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                         Span(SourceFile(name, ""), 0, 0, 1, 1))])
-        data = path.read_bytes()
-    except OSError as err:
-        raise SpecErrors([Diagnostic("input", f"cannot read `{name}`: {err.strerror}",
+        data = read_limited(path, MAX_FILE_BYTES, path.parent if folder is None else folder)
+    except Refused as err:
+        raise SpecErrors([Diagnostic("input", f"`{name}` is not read: {err.strerror}",
                                      Span(SourceFile(name, ""), 0, 0, 1, 1))]) from None
     return decode_source(data, name)
 
@@ -138,7 +141,7 @@ def parse_unit(unit: SpecUnit) -> list[s.SpecFile]:
     files, diagnostics = [], []
     for path in unit.files:
         try:
-            files.append(parse_file(read_source(path)))
+            files.append(parse_file(read_source(path, folder=unit.folder)))
         except SpecErrors as err:
             diagnostics.extend(err.diagnostics)
     if diagnostics:
