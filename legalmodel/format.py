@@ -22,7 +22,7 @@ INDENT = "  "
 def comments_of(text: str) -> list[tuple[int, str, bool]]:
     """(line, comment text, whether code precedes it on its line), outside strings."""
     out = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # the parser's lines (source.py)
         in_string = False
         i = 0
         while i < len(line):
@@ -258,7 +258,7 @@ AMENDMENT_PARTS = (s.InsertOp, s.RewordOp, s.RepealOp, s.ContractDecl)
 def format_spec(spec: s.SpecFile) -> str:
     """The canonical text of a parsed spec file, with its comments."""
     comments = comments_of(spec.source.text)
-    source_lines = spec.source.text.splitlines()
+    source_lines = spec.source.text.split("\n")
     out: list[str] = []
     previous = None
     in_amendment = False

@@ -675,7 +675,7 @@ def _chunks(text: str) -> list[tuple[int, int, str]]:
     starts = [0]
     offset = 0
     pattern = re.compile(r"\s*(" + "|".join(ITEM_KEYWORDS) + r")\b")
-    for line in text.splitlines(keepends=True):
+    for line in re.findall(r"[^\n]*\n|[^\n]+", text):  # lines end at LF only, as for Lark (source.py)
         if offset and pattern.match(line):
             starts.append(offset)
         offset += len(line)
@@ -751,7 +751,7 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
     line = getattr(err, "line", 1)
     column = getattr(err, "column", 1)
     if isinstance(err, UnexpectedEOF) or line in (None, -1):
-        lines = chunk.rstrip().splitlines() or [""]
+        lines = chunk.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
     pos = getattr(err, "pos_in_stream", None)
     if pos is None or pos < 0:
