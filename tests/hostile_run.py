@@ -37,6 +37,7 @@ def legalmodel(args, cwd: Path, home: Path, stdin: bytes | None = None, env: dic
         "XDG_CACHE_HOME": str(home / "cache"),
         "NO_COLOR": "1",
         "PYTHONHASHSEED": "0",
+        **({"PYTHONPATH": os.environ["PYTHONPATH"]} if "PYTHONPATH" in os.environ else {}),
         **(env or {}),
     }
     command = [sys.executable, "-c", "from legalmodel.cli import run; run()", *map(str, args)]
