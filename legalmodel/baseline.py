@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import re
 
+from .controls import IN_NAME, escaped
 from .model import UNKNOWN_ID_PREFIX
 from .pipeline import UsageError
 
@@ -63,5 +64,8 @@ def read_baseline(path: str) -> tuple[tuple[str, str, str], ...]:
         justification = entry.get("justification")
         if not isinstance(justification, str) or not justification.strip():
             raise UsageError(f"{where} needs a `justification`: a non-empty text saying why `{fid}` is accepted")
+        if IN_NAME.search(justification):  # it is shown with the finding: nothing that drives a terminal
+            raise UsageError(f"{where} has a control character in its `justification` "
+                             f"(`{escaped(justification)}`); write it as plain text on one line")
         out.append((fid, justification, f"{path} entry {number}"))
     return tuple(out)

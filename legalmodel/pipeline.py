@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from . import syntax as s
+from .controls import IN_NAME, escaped
 from .diagnostics import Diagnostic, SpecErrors
 from .history import Amendment, History, law_on, split
 from .model import CheckedSpec
@@ -57,7 +58,7 @@ def discover(paths: list[str]) -> list[SpecUnit]:
     for raw in paths:
         path = Path(raw)
         if not os.path.lexists(path):
-            raise UsageError(f"`{raw}` does not exist")
+            raise UsageError(f"`{escaped(raw)}` does not exist")
         if not path.is_dir():  # a file, or what is not one (a FIFO, a broken link): read_source says which
             units.append(SpecUnit(_display(path), (path,), path.parent))
             continue
@@ -69,8 +70,13 @@ def discover(paths: list[str]) -> list[SpecUnit]:
                 d = Path(dirpath)
                 found.append(SpecUnit(_display(d), tuple(d / f for f in files), path))
         if not found:
-            raise UsageError(f"`{raw}` holds no `{SUFFIX}` files")
+            raise UsageError(f"`{escaped(raw)}` holds no `{SUFFIX}` files")
         units.extend(found)
+    for unit in units:  # a name is shown in every report: one that could drive a terminal is refused
+        for name in (unit.name, *map(_display, unit.files)):
+            if IN_NAME.search(name):
+                raise UsageError(f"`{escaped(name)}` has a control character in its name; rename it "
+                                 "(such a name could drive the terminal it is shown on)")
     return _distinct(units)
 
 
@@ -102,25 +108,34 @@ def read_source(path: Path, display: str | None = None, folder: Path | None = No
 
 
 def decode_source(data: bytes, name: str) -> SourceFile:
+    """A file's bytes as a source: UTF-8 text (a byte order mark is dropped) without control
+    characters other than tab, form feed and line ends (controls.py); anything else is a
+    diagnostic at the first bad character's line and column."""
+    from .controls import IN_TEXT, describe
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        good = data[: err.start].decode("utf-8", errors="replace")
+        good = SourceFile(name, data[: err.start].decode("utf-8", errors="replace")).text
         line = good.count("\n") + 1
         column = len(good) - (good.rfind("\n") + 1) + 1
         source = SourceFile(name, good)
         raise SpecErrors([Diagnostic("input", "this file is not UTF-8 text (a spec is plain text)",
-                                     Span(source, err.start, err.start, line, column),
+                                     Span(source, len(good), len(good), line, column),
                                      help="save the file as UTF-8")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    nul = text.find("\x00")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise SpecErrors([Diagnostic("input", "this file contains a NUL byte; a spec is plain text",
-                                     Span(SourceFile(name, text), nul, nul + 1, line, column))])
-    return SourceFile(name, text)
+    source = SourceFile(name, text)  # line ends made LF first, so the place below is the parser's
+    bad = IN_TEXT.search(source.text)
+    if bad:
+        at = bad.start()
+        line = source.text.count("\n", 0, at) + 1
+        column = at - (source.text.rfind("\n", 0, at) + 1) + 1
+        raise SpecErrors([Diagnostic("input", f"this file contains {describe(bad.group())}; a spec is plain text",
+                                     Span(source, at, at + 1, line, column),
+                                     help=None if bad.group() == "\x00" else
+                                     "remove it: a control character in a spec could drive the terminal it is shown on")])
+    return source
 
 
 def parse_file(source: SourceFile) -> s.SpecFile:

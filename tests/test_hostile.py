@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from hostile_run import Run, legalmodel
+from legalmodel.controls import IN_NAME
 from legalmodel.diagnostics import SpecErrors
 from legalmodel.format import comments_of
 from legalmodel.parse import parse_source
@@ -45,6 +46,12 @@ EXPECTED = {
     "not-utf8.lm": (2, "not-utf8.lm:2:17: error[input]", True),
     "binary-garbage.lm": (2, "binary-garbage.lm:1:3: error[input]", True),
     "deep-not.lm": (2, "deep-not.lm:10:805: error[nesting]", True),
+    "osc-in-title.lm": (2, "osc-in-title.lm:2:12: error[input]: this file contains the control character U+001B", True),
+    "csi-in-comment.lm": (2, "csi-in-comment.lm:1:9: error[input]", True),
+    "c1-csi-in-title.lm": (2, "c1-csi-in-title.lm:1:9: error[input]: this file contains the control character U+009B",
+                           True),
+    "vertical-tab-in-title.lm": (2, "vertical-tab-in-title.lm:1:9: error[input]", True),
+    "nel-in-comment.lm": (2, "nel-in-comment.lm:1:4: error[input]", True),
 }
 
 GOOD = 'law L "l"\n\naction a "a" default permitted\n'  # in the canonical layout: fmt leaves it alone
@@ -53,8 +60,9 @@ CANARY, SECRET = "LEGALMODEL_TEST_CANARY", "not-for-the-log-5d1e"
 
 
 def sane(run: Run) -> None:
-    """What holds for every run, whatever the input."""
+    """What holds for every run, whatever the input (NO_COLOR is set: no escape is ours)."""
     assert "Traceback" not in run.stdout + run.stderr, run
+    assert not IN_NAME.search((run.stdout + run.stderr).replace("\n", "")), f"a control character reached the terminal: {run}"
     assert run.exit_code != 4 and "internal error" not in run.stderr, run
     assert SECRET not in run.stdout + run.stderr and CANARY not in run.stdout + run.stderr, run
 
@@ -153,6 +161,11 @@ MADE = {
                                ["spec/out.lm", "outside the folder"]),
     "over the size limit": (lambda spec: (spec / "big.lm").write_bytes(b"#" * 20_000_001),
                             ["spec/big.lm", "larger than the limit"]),
+    "escape in a file name": (lambda spec: (spec / "a\x1b[2J.lm").write_text(GOOD, encoding="utf-8"),
+                              ["spec/a\\x1b[2J.lm", "control character in its name"]),
+    "escape in a folder name": (lambda spec: ((spec / "s\x1b]0;t\x07").mkdir(),
+                                              (spec / "s\x1b]0;t\x07" / "g.lm").write_text(GOOD, encoding="utf-8")),
+                                ["spec/s\\x1b]0;t\\x07", "control character in its name"]),
 }
 
 
@@ -178,6 +191,8 @@ BASELINES = {
     "link loop": lambda tmp: ((tmp / "b.json").symlink_to("c.json"), (tmp / "c.json").symlink_to("b.json"),
                               "b.json")[2],
     "over the size limit": lambda tmp: ((tmp / "b.json").write_bytes(b" " * 20_000_001), "b.json")[1],
+    "escape in a justification": lambda tmp: ((tmp / "b.json").write_text(
+        '{"accepted": [{"id": "COL-6087e6b9", "justification": "ok\\u001b[2K"}]}'), "b.json")[1],
 }
 
 
