@@ -690,6 +690,7 @@ the command lists the files that would change and exits 1 if there are any
 Examples:
     legalmodel fmt specs/
     legalmodel fmt --check specs/
+    legalmodel fmt - < law.lm      (prints the formatted text)
 """
 
 
@@ -698,6 +699,7 @@ Examples:
 @click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
 def fmt_command(paths, check_only) -> None:
     from .format import format_file
+    from .pipeline import STDIN, STDIN_NAME
     from .reading import write_in_place
 
     files = []
@@ -716,10 +718,13 @@ def fmt_command(paths, check_only) -> None:
                 click.echo(render_diagnostic(d), err=True)
             broken += 1
             continue
+        if path == STDIN and not check_only:  # `fmt -`, for an editor: the text, changed or not
+            click.echo(formatted, nl=False)
+            continue
         if differs:
             changed.append(path)
             if check_only:
-                click.echo(f"would reformat {path}")
+                click.echo(f"would reformat {STDIN_NAME if path == STDIN else path}")
             else:
                 try:
                     write_in_place(path, formatted, folder)

@@ -326,19 +326,10 @@ def format_checked(source: SourceFile) -> str:
 
 def format_file(path, folder=None) -> tuple[str, bool]:
     """A spec file's canonical text, and whether it differs from the file's bytes (line ends
-    and a byte order mark count: fmt writes LF and no mark). Reads as pipeline.read_source does."""
-    from .pipeline import _display, decode_source
-    from .reading import Refused, read_limited
-    from .syntax import MAX_FILE_BYTES
+    and a byte order mark count: fmt writes LF and no mark). Reads as pipeline.read_source does,
+    standard input included."""
+    from .pipeline import decode_source, read_spec_bytes
 
-    name = _display(path)
-    try:
-        data = read_limited(path, MAX_FILE_BYTES, path.parent if folder is None else folder)
-    except Refused as err:
-        from .diagnostics import Diagnostic, SpecErrors
-        from .source import Span
-
-        raise SpecErrors([Diagnostic("input", f"`{name}` is not read: {err.strerror}",
-                                     Span(SourceFile(name, ""), 0, 0, 1, 1))]) from None
+    data, name = read_spec_bytes(path, folder=folder)
     formatted = format_checked(decode_source(data, name))
     return formatted, formatted.encode("utf-8") != data

@@ -12,6 +12,7 @@ so that each stage's diagnostics are raised together before the next stage runs.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -25,6 +26,8 @@ from .resolve import resolve
 from .source import SourceFile, Span
 
 SUFFIX = ".lm"
+STDIN = Path("-")  # the one spec file read from standard input: `check -`, `fmt -`
+STDIN_NAME = "<stdin>"
 
 
 @dataclass(frozen=True)
@@ -53,10 +56,16 @@ def _display(path: Path) -> str:
 def discover(paths: list[str]) -> list[SpecUnit]:
     """Find the specs the paths name, each once: a spec named twice (`specs/tutorial` and
     `./specs/tutorial`, or a folder and a folder inside it) is kept where it was first named.
-    A missing path or a directory with no spec is a usage error."""
+    `-` is one spec file read from standard input. A missing path or a directory with no spec
+    is a usage error."""
     units: list[SpecUnit] = []
     for raw in paths:
+        if raw == "-":
+            units.append(SpecUnit(STDIN_NAME, (STDIN,), None))
+            continue
         path = Path(raw)
+        if path == STDIN:  # a file named `-`, given as `./-`: Path dropped the `./`
+            path = Path(os.path.abspath(raw))
         if not os.path.lexists(path):
             raise UsageError(f"`{escaped(raw)}` does not exist")
         if not path.is_dir():  # a file, or what is not one (a FIFO, a broken link): read_source says which
@@ -93,17 +102,26 @@ def _distinct(units: list[SpecUnit]) -> list[SpecUnit]:
     return out
 
 
-def read_source(path: Path, display: str | None = None, folder: Path | None = None) -> SourceFile:
-    """Read a spec file as UTF-8 text; anything else is a diagnostic, not a crash. Only a
-    regular file inside `folder` (default: the folder the file is in) is read (reading.py)."""
-    from .reading import Refused, read_limited
+def read_spec_bytes(path: Path, display: str | None = None, folder: Path | None = None) -> tuple[bytes, str]:
+    """A spec file's bytes and the name messages give it. Only a regular file inside `folder`
+    (default: the folder the file is in) is read, up to MAX_FILE_BYTES (reading.py); `STDIN`
+    reads standard input, up to the same limit. Anything else is a diagnostic."""
+    from .reading import Refused, read_limited, read_stream
 
-    name = display or _display(path)
+    stdin = path == STDIN
+    name = display or (STDIN_NAME if stdin else _display(path))
     try:
-        data = read_limited(path, MAX_FILE_BYTES, path.parent if folder is None else folder)
+        if stdin:
+            return read_stream(sys.stdin.buffer, MAX_FILE_BYTES), name
+        return read_limited(path, MAX_FILE_BYTES, path.parent if folder is None else folder), name
     except Refused as err:
         raise SpecErrors([Diagnostic("input", f"`{name}` is not read: {err.strerror}",
                                      Span(SourceFile(name, ""), 0, 0, 1, 1))]) from None
+
+
+def read_source(path: Path, display: str | None = None, folder: Path | None = None) -> SourceFile:
+    """Read a spec file as UTF-8 text; anything else is a diagnostic, not a crash."""
+    data, name = read_spec_bytes(path, display, folder)
     return decode_source(data, name)
 
 

@@ -101,6 +101,17 @@ def read_limited(path: Path, limit: int, folder: Path | None = None) -> bytes:
     return b"".join(chunks)
 
 
+def read_stream(stream, limit: int) -> bytes:
+    """At most `limit` bytes of a binary stream (standard input), to its end; Refused if longer."""
+    try:
+        data = stream.read(limit + 1)
+    except OSError as err:
+        raise Refused(err.errno, f"it cannot be read ({(err.strerror or str(err)).lower()})") from None
+    if len(data) > limit:
+        raise Refused(errno.EFBIG, f"it is larger than the limit of {limit:,} bytes")
+    return data
+
+
 def write_in_place(path: Path, text: str, folder: Path | None = None) -> None:
     """Replace the contents of the file `path` reads from (itself, or the file inside `folder`
     its link leads to) with `text` as UTF-8: written to a new file beside it and renamed over
