@@ -152,8 +152,10 @@ def _make_key(fd: int) -> bool:
     return True
 
 
-def _mac(key: bytes, name: str, payload: bytes) -> bytes:
-    return hmac.new(key, name.encode() + b"\0" + payload, hashlib.sha256).digest()
+def _mac(key: bytes, name: str, payload) -> bytes:
+    code = hmac.new(key, name.encode() + b"\0", hashlib.sha256)
+    code.update(payload)  # not joined to the name first: an entry can be tens of MB
+    return code.digest()
 
 
 def read_entry(name: str) -> bytes | None:

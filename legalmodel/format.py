@@ -306,13 +306,15 @@ def format_checked(source: SourceFile) -> str:
     text must parse to the same syntax and keep every comment, else SpecErrors (code
     `format`, exit 2) and nothing is written. A formatter bug then costs a refusal, not a spec."""
     from .diagnostics import Diagnostic, SpecErrors
-    from .parse import parse_source
+    from .pipeline import parse_file
     from .source import Span
 
-    parsed = parse_source(source)
+    parsed = parse_file(source)  # from the parse cache when this exact text was parsed before
     formatted = format_spec(parsed)
-    try:
-        again = parse_source(SourceFile(source.path, formatted))
+    if formatted == source.text:  # nothing changes, so nothing can be lost: no second parse
+        return formatted
+    try:  # stored in the parse cache: a check of the file as written reads it from there
+        again = parse_file(SourceFile(source.path, formatted))
     except SpecErrors:
         again = None
     kept = sorted(text for _line, text, _trailing in comments_of(formatted))
