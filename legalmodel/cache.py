@@ -46,7 +46,10 @@ KEY_NAME = "key"
 KEY_BYTES = 32
 _MAC_BYTES = hashlib.sha256().digest_size
 # open flags for an entry or the key: never through a symlink, never block on a FIFO
-_OPEN = os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0)
+_OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+# the checks need a folder opened once and files opened relative to it; where the platform
+# cannot (Windows), there is no cache
+_SUPPORTED = hasattr(os, "O_DIRECTORY") and hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd
 
 
 def enabled() -> bool:
@@ -72,7 +75,7 @@ def location() -> Path:
 def folder() -> Store | None:
     """The cache folder, checked and open, or None where it cannot be trusted (one warning
     says why) or cannot be made (no warning: a read-only home is not a problem)."""
-    if not enabled():
+    if not enabled() or not _SUPPORTED:
         return None
     path = location()
     try:
@@ -139,7 +142,7 @@ def _make_key(fd: int) -> bool:
         with os.fdopen(out, "wb") as f:
             f.write(os.urandom(KEY_BYTES))
         # a link, not a rename: of two processes making the key at once, the first one wins
-        os.link(temporary, KEY_NAME, src_dir_fd=fd, dst_dir_fd=fd, follow_symlinks=False)
+        os.link(temporary, KEY_NAME, src_dir_fd=fd, dst_dir_fd=fd)
     except FileExistsError:
         pass
     except OSError:

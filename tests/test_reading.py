@@ -127,3 +127,11 @@ def test_a_huge_file_is_refused_after_limit_plus_one_bytes(tmp_path, monkeypatch
     with pytest.raises(reading.Refused):
         reading.read_limited(big, 1000)
     assert sum(reads) <= 1001
+
+
+def test_a_link_to_a_folder_is_not_followed(spec, tmp_path):
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "secret.lm").write_text('provision 1 § "p" permit nothing\n', encoding="utf-8")
+    (spec / "linked").symlink_to(tmp_path / "elsewhere")
+    run = legalmodel(["check", "spec"], tmp_path, tmp_path)
+    assert run.exit_code == 0 and "secret" not in run.stdout + run.stderr, run
