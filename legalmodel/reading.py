@@ -72,9 +72,16 @@ def read_limited(path: Path, limit: int, folder: Path | None = None) -> bytes:
     longer than `limit` bytes, counted as they are read."""
     where = target(path, folder)
     try:
-        # no-follow: a link swapped in after `target` looked is not followed; non-blocking:
-        # a FIFO does not wait for a writer before fstat can say what it is
+        # what is not a regular file is not even opened: opening a device can act (a tape
+        # rewinds, a watchdog starts), and opening a FIFO waits for a writer
+        mode = os.stat(where, follow_symlinks=False).st_mode
+        if not stat.S_ISREG(mode):
+            raise Refused(errno.EINVAL, f"it is {_kind(mode)}; only a regular file is read")
+        # and if it was swapped after that look: no-follow, so a link put in its place is not
+        # followed; non-blocking, so a FIFO put in its place does not wait; fstat checks again
         fd = os.open(where, os.O_RDONLY | _NONBLOCK | _NOCTTY | _NOFOLLOW | _CLOEXEC)
+    except Refused:
+        raise
     except OSError as err:
         if err.errno == errno.ELOOP:
             raise Refused(err.errno, "it is a symbolic link that changed while it was read") from None

@@ -135,3 +135,17 @@ def test_a_link_to_a_folder_is_not_followed(spec, tmp_path):
     (spec / "linked").symlink_to(tmp_path / "elsewhere")
     run = legalmodel(["check", "spec"], tmp_path, tmp_path)
     assert run.exit_code == 0 and "secret" not in run.stdout + run.stderr, run
+
+
+def test_what_is_not_a_regular_file_is_not_even_opened(tmp_path, monkeypatch):
+    # opening a device can act on it (a tape rewinds); the refusal must come before the open
+    from legalmodel import reading
+
+    os.mkfifo(tmp_path / "pipe.lm")
+    opened = []
+    real_open = os.open
+    monkeypatch.setattr(reading.os, "open", lambda path, *a, **k: opened.append(str(path)) or real_open(path, *a, **k))
+    for path in (tmp_path / "pipe.lm", Path("/dev/zero"), Path("/dev/null")):
+        with pytest.raises(reading.Refused):
+            reading.read_limited(path, 1000)
+    assert opened == []
