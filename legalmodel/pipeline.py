@@ -2,9 +2,10 @@
 
 Owns what counts as one spec (a file, or a directory's `.lm` files together; a directory
 given on the command line is searched, and each directory below it that holds `.lm` files is
-a spec of its own), reading files safely (only regular files inside the folder given, with
-reading.py; size, encoding, NUL bytes), and chaining the stages
-so that each stage's diagnostics are raised together before the next stage runs.
+a spec of its own; `-` is standard input), reading files safely (only regular files inside
+the folder given, up to a size counted as read: reading.py; UTF-8 without control characters:
+controls.py), and chaining the stages so that each stage's diagnostics are raised together
+before the next stage runs.
 
     .lm files --parse--> syntax --resolve--> CheckedSpec --encode/evaluate--> analyses --> report
 """
