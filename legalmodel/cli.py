@@ -354,6 +354,7 @@ the command lists the files that would change and exits 1 if there are any
 Examples:
     legalmodel fmt specs/
     legalmodel fmt --check specs/
+    legalmodel fmt - < law.lm      (prints the formatted text)
 """
 
 
@@ -361,33 +362,40 @@ Examples:
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
 @click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
 def fmt_command(paths, check_only) -> None:
-    from .syntax.format import format_spec
-    from .syntax.parse import parse_source
-    from .pipeline import read_source
+    from .syntax.format import format_file
+    from .pipeline import STDIN, STDIN_NAME
+    from .syntax.reading import write_in_place
 
     files = []
     try:
         for unit in discover(list(paths)):
-            files.extend(unit.files)
+            files.extend((path, unit.folder) for path in unit.files)
     except UsageError as err:
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
     changed, broken = [], 0
-    for path in files:
+    for path, folder in files:
         try:
-            source = read_source(path)
-            formatted = format_spec(parse_source(source))
+            formatted, differs = format_file(path, folder)
         except SpecError as err:
             for d in err.diagnostics:
                 click.echo(render_diagnostic(d), err=True)
             broken += 1
             continue
-        if formatted != source.text:
+        if path == STDIN and not check_only:  # `fmt -`, for an editor: the text, changed or not
+            click.echo(formatted, nl=False)
+            continue
+        if differs:
             changed.append(path)
             if check_only:
-                click.echo(f"would reformat {path}")
+                click.echo(f"would reformat {STDIN_NAME if path == STDIN else path}")
             else:
-                path.write_text(formatted, encoding="utf-8")
+                try:
+                    write_in_place(path, formatted, folder)
+                except OSError as err:
+                    click.echo(f"legalmodel: cannot write `{path}`: {err.strerror or err}", err=True)
+                    broken += 1
+                    continue
                 click.echo(f"reformatted {path}")
     if broken:
         sys.exit(EXIT_INPUT)

@@ -2,8 +2,10 @@
 
 Owns what counts as one spec (a file, or a directory's `.lm` files together; a directory
 given on the command line is searched, and each directory below it that holds `.lm` files is
-a spec of its own), reading files safely (size, encoding, NUL bytes), and chaining the stages
-so that each stage's diagnostics are raised together before the next stage runs.
+a spec of its own; `-` is standard input), reading files safely (only regular files inside
+the folder given, up to a size counted as read: reading.py; UTF-8 without control characters:
+controls.py), and chaining the stages so that each stage's diagnostics are raised together
+before the next stage runs.
 
     .lm files --parse--> syntax --resolve--> CheckedSpec --encode/evaluate--> analyses --> report
 """
@@ -11,10 +13,12 @@ so that each stage's diagnostics are raised together before the next stage runs.
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
 from .syntax import tree as s
+from .syntax.controls import IN_NAME, escaped
 from .syntax.diagnostics import Diagnostic, SpecErrors
 from .law.history import Amendment, History, law_on, split
 from .law.model import CheckedSpec
@@ -23,14 +27,19 @@ from .law.resolve import resolve
 from .syntax.source import SourceFile, Span
 
 SUFFIX = ".lm"
+STDIN = Path("-")  # the one spec file read from standard input: `check -`, `fmt -`
+STDIN_NAME = "<stdin>"
 
 
 @dataclass(frozen=True)
 class SpecUnit:
-    """One spec: its display name and its files, in name order."""
+    """One spec: its display name and its files, in name order. `folder` is the folder given
+    on the command line (for a file given by itself, the folder it is in): a symbolic link
+    among the files is followed only to a file inside it."""
 
     name: str
     files: tuple[Path, ...]
+    folder: Path | None = None
 
 
 class UsageError(Exception):
@@ -48,14 +57,20 @@ def _display(path: Path) -> str:
 def discover(paths: list[str]) -> list[SpecUnit]:
     """Find the specs the paths name, each once: a spec named twice (`specs/tutorial` and
     `./specs/tutorial`, or a folder and a folder inside it) is kept where it was first named.
-    A missing path or a directory with no spec is a usage error."""
+    `-` is one spec file read from standard input. A missing path or a directory with no spec
+    is a usage error."""
     units: list[SpecUnit] = []
     for raw in paths:
+        if raw == "-":
+            units.append(SpecUnit(STDIN_NAME, (STDIN,), None))
+            continue
         path = Path(raw)
-        if not path.exists():
-            raise UsageError(f"`{raw}` does not exist")
-        if path.is_file():
-            units.append(SpecUnit(_display(path), (path,)))
+        if path == STDIN:  # a file named `-`, given as `./-`: Path dropped the `./`
+            path = Path(os.path.abspath(raw))
+        if not os.path.lexists(path):
+            raise UsageError(f"`{escaped(raw)}` does not exist")
+        if not path.is_dir():  # a file, or what is not one (a FIFO, a broken link): read_source says which
+            units.append(SpecUnit(_display(path), (path,), path.parent))
             continue
         found = []
         for dirpath, dirnames, filenames in os.walk(path):
@@ -63,10 +78,15 @@ def discover(paths: list[str]) -> list[SpecUnit]:
             files = sorted(f for f in filenames if f.endswith(SUFFIX))
             if files:
                 d = Path(dirpath)
-                found.append(SpecUnit(_display(d), tuple(d / f for f in files)))
+                found.append(SpecUnit(_display(d), tuple(d / f for f in files), path))
         if not found:
-            raise UsageError(f"`{raw}` holds no `{SUFFIX}` files")
+            raise UsageError(f"`{escaped(raw)}` holds no `{SUFFIX}` files")
         units.extend(found)
+    for unit in units:  # a name is shown in every report: one that could drive a terminal is refused
+        for name in (unit.name, *map(_display, unit.files)):
+            if IN_NAME.search(name):
+                raise UsageError(f"`{escaped(name)}` has a control character in its name; rename it "
+                                 "(such a name could drive the terminal it is shown on)")
     return _distinct(units)
 
 
@@ -76,48 +96,65 @@ def _distinct(units: list[SpecUnit]) -> list[SpecUnit]:
     seen: set[tuple[Path, ...]] = set()
     out = []
     for unit in units:
-        key = tuple(f.resolve() for f in unit.files)
+        key = tuple(os.path.realpath(f) for f in unit.files)  # never raises: a link loop is read_source's to report
         if key not in seen:
             seen.add(key)
             out.append(unit)
     return out
 
 
-def read_source(path: Path, display: str | None = None) -> SourceFile:
-    """Read a spec file as UTF-8 text; anything else is a diagnostic, not a crash."""
-    name = display or _display(path)
+def read_spec_bytes(path: Path, display: str | None = None, folder: Path | None = None) -> tuple[bytes, str]:
+    """A spec file's bytes and the name messages give it. Only a regular file inside `folder`
+    (default: the folder the file is in) is read, up to MAX_FILE_BYTES (reading.py); `STDIN`
+    reads standard input, up to the same limit. Anything else is a diagnostic."""
+    from .syntax.reading import Refused, read_limited, read_stream
+
+    stdin = path == STDIN
+    name = display or (STDIN_NAME if stdin else _display(path))
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise SpecErrors([Diagnostic("input", f"`{name}` is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
-                                         Span(SourceFile(name, ""), 0, 0, 1, 1))])
-        data = path.read_bytes()
-    except OSError as err:
-        raise SpecErrors([Diagnostic("input", f"cannot read `{name}`: {err.strerror}",
+        if stdin:
+            return read_stream(sys.stdin.buffer, MAX_FILE_BYTES), name
+        return read_limited(path, MAX_FILE_BYTES, path.parent if folder is None else folder), name
+    except Refused as err:
+        raise SpecErrors([Diagnostic("input", f"`{name}` is not read: {err.strerror}",
                                      Span(SourceFile(name, ""), 0, 0, 1, 1))]) from None
+
+
+def read_source(path: Path, display: str | None = None, folder: Path | None = None) -> SourceFile:
+    """Read a spec file as UTF-8 text; anything else is a diagnostic, not a crash."""
+    data, name = read_spec_bytes(path, display, folder)
     return decode_source(data, name)
 
 
 def decode_source(data: bytes, name: str) -> SourceFile:
+    """A file's bytes as a source: UTF-8 text (a byte order mark is dropped) without control
+    characters other than tab, form feed and line ends (controls.py); anything else is a
+    diagnostic at the first bad character's line and column."""
+    from .syntax.controls import IN_TEXT, describe
+
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as err:
-        good = data[: err.start].decode("utf-8", errors="replace")
+        good = SourceFile(name, data[: err.start].decode("utf-8", errors="replace")).text
         line = good.count("\n") + 1
         column = len(good) - (good.rfind("\n") + 1) + 1
         source = SourceFile(name, good)
         raise SpecErrors([Diagnostic("input", "this file is not UTF-8 text (a spec is plain text)",
-                                     Span(source, err.start, err.start, line, column),
+                                     Span(source, len(good), len(good), line, column),
                                      help="save the file as UTF-8")]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
-    nul = text.find("\x00")
-    if nul >= 0:
-        line = text.count("\n", 0, nul) + 1
-        column = nul - (text.rfind("\n", 0, nul) + 1) + 1
-        raise SpecErrors([Diagnostic("input", "this file contains a NUL byte; a spec is plain text",
-                                     Span(SourceFile(name, text), nul, nul + 1, line, column))])
-    return SourceFile(name, text)
+    source = SourceFile(name, text)  # line ends made LF first, so the place below is the parser's
+    bad = IN_TEXT.search(source.text)
+    if bad:
+        at = bad.start()
+        line = source.text.count("\n", 0, at) + 1
+        column = at - (source.text.rfind("\n", 0, at) + 1) + 1
+        raise SpecErrors([Diagnostic("input", f"this file contains {describe(bad.group())}; a spec is plain text",
+                                     Span(source, at, at + 1, line, column),
+                                     help=None if bad.group() == "\x00" else
+                                     "remove it: a control character in a spec could drive the terminal it is shown on")])
+    return source
 
 
 def parse_file(source: SourceFile) -> s.SpecFile:
@@ -138,7 +175,7 @@ def parse_unit(unit: SpecUnit) -> list[s.SpecFile]:
     files, diagnostics = [], []
     for path in unit.files:
         try:
-            files.append(parse_file(read_source(path)))
+            files.append(parse_file(read_source(path, folder=unit.folder)))
         except SpecErrors as err:
             diagnostics.extend(err.diagnostics)
     if diagnostics:

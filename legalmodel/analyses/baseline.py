@@ -22,6 +22,8 @@ from ..pipeline import UsageError
 from ..results import Finding
 from ..syntax.source import SourceFile, Span
 
+from ..syntax.controls import IN_NAME, escaped
+
 FORMAT = '{"accepted": [{"id": "COL-…", "justification": "…"}]}'
 FINDING_ID = re.compile(r"[A-Z]{3}-[0-9a-f]{8}")
 
@@ -29,12 +31,15 @@ FINDING_ID = re.compile(r"[A-Z]{3}-[0-9a-f]{8}")
 def read_baseline(path: str) -> tuple[tuple[str, str, str], ...]:
     """The accepted findings of a baseline file as (id, justification, where) triples, where
     `where` is `FILE entry N`; raises UsageError when the file cannot be used."""
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except OSError as err:
-        reason = (err.strerror or str(err)).lower()
-        raise UsageError(f"cannot read the baseline `{path}`: {reason}") from None
+    from pathlib import Path
+
+    from ..syntax.reading import Refused, read_limited
+    from ..syntax.tree import MAX_FILE_BYTES
+
+    try:  # a regular file only, and no more than a spec file's limit: a FIFO or /dev/zero is refused
+        data = read_limited(Path(path), MAX_FILE_BYTES)
+    except Refused as err:
+        raise UsageError(f"cannot read the baseline `{path}`: {err.strerror}") from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
@@ -65,6 +70,9 @@ def read_baseline(path: str) -> tuple[tuple[str, str, str], ...]:
         justification = entry.get("justification")
         if not isinstance(justification, str) or not justification.strip():
             raise UsageError(f"{where} needs a `justification`: a non-empty text saying why `{fid}` is accepted")
+        if IN_NAME.search(justification):  # it is shown with the finding: nothing that drives a terminal
+            raise UsageError(f"{where} has a control character in its `justification` "
+                             f"(`{escaped(justification)}`); write it as plain text on one line")
         out.append((fid, justification, f"{path} entry {number}"))
     return tuple(out)
 

@@ -5,16 +5,35 @@ code that reads files (the version and the source of the parser, the syntax tree
 citations and the grammar), so a changed file or a changed legalmodel never reads an old
 entry. Reading a stored syntax tree takes a tenth of the time of parsing the file, and a
 check whose files are all stored does not import Lark. Only files that parse without
-errors are stored. `LEGALMODEL_CACHE=off` turns the cache off; where no folder is writable
-it is off by itself.
+errors are stored. `LEGALMODEL_CACHE=off` turns the cache off: nothing is read or written,
+Lark's tables included.
+
+Entries are pickles, and unpickling runs code, so no byte of an entry is unpickled before it
+is proven to be ours (docs/ci.md, "The cache"):
+
+- the folder (`$XDG_CACHE_HOME/legalmodel`, else `~/.cache/legalmodel`) is used only if it is
+  a real folder (not a symlink) owned by the user and writable by nobody else; it is made
+  with mode 0700. Otherwise the cache is off, with one warning;
+- it is opened once, and every entry is opened relative to that open folder without
+  following symlinks, so nobody can swap the folder after it was checked;
+- the folder holds a random 32-byte key in `key` (mode 0600, owned by the user). Each entry
+  is `MAGIC`, the HMAC-SHA256 of its name and payload under that key, then the payload; an
+  entry whose code does not match is ignored before it is unpickled.
+
+There is no fallback folder: where the folder cannot be used, nothing is cached.
 """
 
 from __future__ import annotations
 
+import errno
 import gc
 import hashlib
+import hmac
 import os
 import pickle
+import stat
+import sys
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -22,22 +41,163 @@ from .source import SourceFile
 
 MAX_ENTRIES = 2000  # parsed files kept; past this the oldest half is removed
 _READERS = ("parse.py", "tree.py", "citations.py", "source.py", "cache.py", "grammar/legalmodel.lark")
+MAGIC = b"legalmodel-cache-1\n"
+KEY_NAME = "key"
+KEY_BYTES = 32
+_MAC_BYTES = hashlib.sha256().digest_size
+# open flags for an entry or the key: never through a symlink, never block on a FIFO
+_OPEN = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+# the checks need a folder opened once and files opened relative to it; where the platform
+# cannot (Windows), there is no cache
+_SUPPORTED = hasattr(os, "O_DIRECTORY") and hasattr(os, "O_NOFOLLOW") and os.open in os.supports_dir_fd
 
 
 def enabled() -> bool:
     return os.environ.get("LEGALMODEL_CACHE", "").lower() not in ("off", "0", "no", "false")
 
 
-@lru_cache(maxsize=1)
-def folder() -> Path | None:
-    """`$XDG_CACHE_HOME/legalmodel` (or `~/.cache/legalmodel`); None when it cannot be made."""
+@dataclass(frozen=True)
+class Store:
+    """The checked cache folder, open, and the key its entries are signed with."""
+
+    path: Path
+    fd: int
+    key: bytes
+
+
+def location() -> Path:
+    """Where the cache folder is: `$XDG_CACHE_HOME/legalmodel`, or `~/.cache/legalmodel`."""
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    path = Path(base) / "legalmodel"
+    return Path(base) / "legalmodel"
+
+
+@lru_cache(maxsize=1)
+def folder() -> Store | None:
+    """The cache folder, checked and open, or None where it cannot be trusted (one warning
+    says why) or cannot be made (no warning: a read-only home is not a problem)."""
+    if not enabled() or not _SUPPORTED:
+        return None
+    path = location()
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:
+            pass
+        fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0))
+    except OSError as err:
+        if os.path.islink(path):
+            _warn(path, "it is a symbolic link")
+        elif err.errno not in (errno.EACCES, errno.EPERM, errno.EROFS, errno.ENOENT, errno.ENOTDIR):
+            # a folder that cannot be made (a read-only home) is no one's attack: no cache, no warning
+            _warn(path, err.strerror or str(err))
+        return None
+    problem = _untrusted(os.fstat(fd))
+    key = None if problem else _key(fd)
+    if problem or key is None:
+        _warn(path, problem or f"its `{KEY_NAME}` is not a {KEY_BYTES}-byte file only you can read")
+        os.close(fd)
+        return None
+    return Store(path, fd, key)
+
+
+def _untrusted(info: os.stat_result) -> str | None:
+    if hasattr(os, "geteuid") and info.st_uid != os.geteuid():
+        return "it belongs to another user"
+    if info.st_mode & (stat.S_IWGRP | stat.S_IWOTH):
+        return "others can write to it"
+    return None
+
+
+def _warn(path: Path, why: str) -> None:
+    print(f"legalmodel: warning: not using the cache folder `{path}`: {why}; working without a cache "
+          f"(see docs/ci.md, “The cache”)", file=sys.stderr)
+
+
+def _key(fd: int) -> bytes | None:
+    """The folder's key, made on first use; None if the file there is not one only we can read."""
+    for attempt in range(2):
+        try:
+            handle = os.open(KEY_NAME, _OPEN, dir_fd=fd)
+        except FileNotFoundError:
+            if attempt or not _make_key(fd):
+                return None
+            continue
+        except OSError:
+            return None
+        with os.fdopen(handle, "rb") as f:
+            info = os.fstat(f.fileno())
+            if (not stat.S_ISREG(info.st_mode) or _untrusted(info) is not None
+                    or info.st_mode & (stat.S_IRWXG | stat.S_IRWXO)):
+                return None
+            key = f.read(KEY_BYTES + 1)
+        return key if len(key) == KEY_BYTES else None
+    return None
+
+
+def _make_key(fd: int) -> bool:
+    temporary = f"{KEY_NAME}.{os.getpid()}.tmp"
+    try:
+        out = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_NOFOLLOW, 0o600, dir_fd=fd)
+        with os.fdopen(out, "wb") as f:
+            f.write(os.urandom(KEY_BYTES))
+        # a link, not a rename: of two processes making the key at once, the first one wins
+        os.link(temporary, KEY_NAME, src_dir_fd=fd, dst_dir_fd=fd)
+    except FileExistsError:
+        pass
+    except OSError:
+        return False
+    finally:
+        try:
+            os.unlink(temporary, dir_fd=fd)
+        except OSError:
+            pass
+    return True
+
+
+def _mac(key: bytes, name: str, payload) -> bytes:
+    code = hmac.new(key, name.encode() + b"\0", hashlib.sha256)
+    code.update(payload)  # not joined to the name first: an entry can be tens of MB
+    return code.digest()
+
+
+def read_entry(name: str) -> bytes | None:
+    """The payload of the entry `name`, if there is one and its code proves we wrote it."""
+    where = folder()
+    if where is None:
+        return None
+    try:
+        handle = os.open(name, _OPEN, dir_fd=where.fd)
     except OSError:
         return None
-    return path if os.access(path, os.W_OK) else None
+    with os.fdopen(handle, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            return None
+        data = f.read()
+    head = len(MAGIC) + _MAC_BYTES
+    if len(data) < head or not data.startswith(MAGIC):
+        return None
+    payload = memoryview(data)[head:]
+    if not hmac.compare_digest(data[len(MAGIC):head], _mac(where.key, name, payload)):
+        return None
+    return payload
+
+
+def write_entry(name: str, payload: bytes) -> bool:
+    """Store `payload` as the entry `name`, signed; False where nothing could be written."""
+    where = folder()
+    if where is None:
+        return False
+    temporary = f"{name}.{os.getpid()}.tmp"
+    try:
+        out = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_NOFOLLOW, 0o600, dir_fd=where.fd)
+        with os.fdopen(out, "wb") as f:
+            f.write(MAGIC + _mac(where.key, name, payload))
+            f.write(payload)
+        os.replace(temporary, name, src_dir_fd=where.fd, dst_dir_fd=where.fd)
+    except OSError:
+        return False
+    return True
 
 
 @lru_cache(maxsize=1)
@@ -54,26 +214,24 @@ def _fingerprint() -> bytes:
     return digest.digest()
 
 
-def _entry(source: SourceFile) -> Path | None:
-    where = folder() if enabled() else None
-    if where is None:
-        return None
+def _entry_name(source: SourceFile) -> str:
     key = hashlib.sha256(_fingerprint() + source.path.encode("utf-8", "surrogatepass") + b"\0"
                          + source.text.encode("utf-8", "surrogatepass")).hexdigest()[:32]
-    return where / f"parsed-{key}.pickle"
+    return f"parsed-{key}.pickle"
 
 
 def load_parsed(source: SourceFile):
     """The stored syntax of this exact file, or None."""
-    entry = _entry(source)
-    if entry is None or not entry.is_file():
+    if folder() is None:
+        return None
+    payload = read_entry(_entry_name(source))
+    if payload is None:
         return None
     collecting = gc.isenabled()
     gc.disable()  # reading makes a tree of new objects and no cycles: a collection would find nothing
     try:
-        with entry.open("rb") as f:
-            parsed = pickle.load(f)
-    except Exception:  # a damaged or foreign entry is ignored, and replaced on the next store
+        parsed = pickle.loads(payload)
+    except Exception:  # a damaged entry is ignored, and replaced on the next store
         return None
     finally:
         if collecting:
@@ -84,26 +242,28 @@ def load_parsed(source: SourceFile):
 
 
 def store_parsed(source: SourceFile, parsed) -> None:
-    entry = _entry(source)
-    if entry is None:
+    if folder() is None:
         return
+    if write_entry(_entry_name(source), pickle.dumps(parsed, protocol=pickle.HIGHEST_PROTOCOL)):
+        _prune()
+
+
+def _prune() -> None:
+    where = folder()
     try:
-        temporary = entry.with_name(f"{entry.name}.{os.getpid()}.tmp")
-        with temporary.open("wb") as f:
-            pickle.dump(parsed, f, protocol=pickle.HIGHEST_PROTOCOL)
-        os.replace(temporary, entry)
-        _prune(entry.parent)
+        names = [n for n in os.listdir(where.fd) if n.startswith("parsed-") and n.endswith(".pickle")]
+        if len(names) <= MAX_ENTRIES:
+            return
+        ages = {}
+        for n in names:
+            try:
+                ages[n] = os.stat(n, dir_fd=where.fd, follow_symlinks=False).st_mtime
+            except OSError:
+                pass
     except OSError:
-        pass
-
-
-def _prune(where: Path) -> None:
-    entries = list(where.glob("parsed-*.pickle"))
-    if len(entries) <= MAX_ENTRIES:
         return
-    entries.sort(key=lambda p: p.stat().st_mtime)
-    for old in entries[: len(entries) // 2]:
+    for old in sorted(ages, key=ages.get)[: len(ages) // 2]:
         try:
-            old.unlink()
+            os.unlink(old, dir_fd=where.fd)
         except OSError:
             pass

@@ -22,7 +22,7 @@ INDENT = "  "
 def comments_of(text: str) -> list[tuple[int, str, bool]]:
     """(line, comment text, whether code precedes it on its line), outside strings."""
     out = []
-    for number, line in enumerate(text.splitlines(), 1):
+    for number, line in enumerate(text.split("\n"), 1):  # the parser's lines (source.py)
         in_string = False
         i = 0
         while i < len(line):
@@ -258,7 +258,7 @@ AMENDMENT_PARTS = (s.InsertOp, s.RewordOp, s.RepealOp, s.ContractDecl)
 def format_spec(spec: s.SpecFile) -> str:
     """The canonical text of a parsed spec file, with its comments."""
     comments = comments_of(spec.source.text)
-    source_lines = spec.source.text.splitlines()
+    source_lines = spec.source.text.split("\n")
     out: list[str] = []
     previous = None
     in_amendment = False
@@ -297,3 +297,41 @@ def format_text(text: str, path: str = "<input>") -> str:
     from .parse import parse_source
 
     return format_spec(parse_source(SourceFile(path, text)))
+
+
+# ---- formatting a file, safely ---------------------------------------------------------------------
+
+def format_checked(source: SourceFile) -> str:
+    """The canonical text of a source, only if it says what the source says: the formatted
+    text must parse to the same syntax and keep every comment, else SpecErrors (code
+    `format`, exit 2) and nothing is written. A formatter bug then costs a refusal, not a spec."""
+    from .diagnostics import Diagnostic, SpecErrors
+    from ..pipeline import parse_file
+    from .source import Span
+
+    parsed = parse_file(source)  # from the parse cache when this exact text was parsed before
+    formatted = format_spec(parsed)
+    if formatted == source.text:  # nothing changes, so nothing can be lost: no second parse
+        return formatted
+    try:  # stored in the parse cache: a check of the file as written reads it from there
+        again = parse_file(SourceFile(source.path, formatted))
+    except SpecErrors:
+        again = None
+    kept = sorted(text for _line, text, _trailing in comments_of(formatted))
+    if again is None or again.items != parsed.items or kept != sorted(t for _l, t, _x in comments_of(source.text)):
+        lost = "what it says" if again is None or again.items != parsed.items else "its comments"
+        raise SpecErrors([Diagnostic("format", f"formatting this file would change {lost}, so it was left as it is",
+                                     Span(source, 0, 0, 1, 1),
+                                     help="please report this with the file: it is a bug in `legalmodel fmt`")])
+    return formatted
+
+
+def format_file(path, folder=None) -> tuple[str, bool]:
+    """A spec file's canonical text, and whether it differs from the file's bytes (line ends
+    and a byte order mark count: fmt writes LF and no mark). Reads as pipeline.read_source does,
+    standard input included."""
+    from ..pipeline import decode_source, read_spec_bytes
+
+    data, name = read_spec_bytes(path, folder=folder)
+    formatted = format_checked(decode_source(data, name))
+    return formatted, formatted.encode("utf-8") != data

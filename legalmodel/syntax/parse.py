@@ -35,36 +35,40 @@ def grammar_text() -> str:
     raise RuntimeError("the legalmodel grammar file is missing from this installation")
 
 
+_OPTIONS = dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True, start="start")
+
+
 @lru_cache(maxsize=1)
 def parser() -> Lark:
-    return Lark(
-        grammar_text(),
-        parser="lalr",
-        lexer="contextual",
-        propagate_positions=True,
-        maybe_placeholders=True,
-        start="start",
-        cache=_cache_path(),
-    )
+    """The parser, with its LALR tables from the cache folder when they are stored there.
 
-
-def _cache_path() -> str | bool:
-    """Lark's serialised parser tables, keyed by the grammar text, in the user's cache folder.
-
-    Building the LALR tables takes about a third of a second; loading them a few ms.
-    Falls back to Lark's own temporary-folder cache where no cache folder is writable.
+    Building the tables takes about a third of a second; loading them a few ms. Lark's own
+    cache is not used (`cache=False`): it unpickles its file before checking it and falls back
+    to a fixed name in the shared temporary folder. The tables are stored instead as a
+    signed entry of cache.py, which is checked before it is unpickled.
     """
     import hashlib
-    import os
+    import io
 
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = os.path.join(base, "legalmodel")
-    try:
-        os.makedirs(folder, exist_ok=True)
-    except OSError:
-        return True
-    digest = hashlib.sha256(grammar_text().encode("utf-8")).hexdigest()[:16]
-    return os.path.join(folder, f"grammar-{digest}.lark-cache")
+    from lark import __version__ as lark_version
+
+    from . import cache
+
+    text = grammar_text()
+    digest = hashlib.sha256(repr((text, lark_version, sorted(_OPTIONS.items()))).encode("utf-8")).hexdigest()
+    name = f"grammar-{digest[:32]}.lark"
+    stored = cache.read_entry(name) if cache.folder() is not None else None
+    if stored is not None:
+        try:
+            return Lark.load(io.BytesIO(stored))
+        except Exception:  # a stored table from a Lark that reads it differently: build it again
+            pass
+    built = Lark(text, cache=False, **_OPTIONS)
+    if cache.folder() is not None:
+        tables = io.BytesIO()
+        built.save(tables)
+        cache.write_entry(name, tables.getvalue())
+    return built
 
 
 # ---- readable names for what the parser expected -----------------------------------------
@@ -671,7 +675,7 @@ def _chunks(text: str) -> list[tuple[int, int, str]]:
     starts = [0]
     offset = 0
     pattern = re.compile(r"\s*(" + "|".join(ITEM_KEYWORDS) + r")\b")
-    for line in text.splitlines(keepends=True):
+    for line in re.findall(r"[^\n]*\n|[^\n]+", text):  # lines end at LF only, as for Lark (source.py)
         if offset and pattern.match(line):
             starts.append(offset)
         offset += len(line)
@@ -747,7 +751,7 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
     line = getattr(err, "line", 1)
     column = getattr(err, "column", 1)
     if isinstance(err, UnexpectedEOF) or line in (None, -1):
-        lines = chunk.rstrip().splitlines() or [""]
+        lines = chunk.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
     pos = getattr(err, "pos_in_stream", None)
     if pos is None or pos < 0:

@@ -3,6 +3,10 @@
 A `Span` points into a `SourceFile` by offsets, line and column (both 1-based). Spans are
 kept out of equality and repr on every tree node, so two trees that say the same thing
 compare equal wherever they were written.
+
+Lines end at LF alone: a `SourceFile` turns every CRLF and lone CR (old Mac files) into LF as
+it is made, so the parser, the spans, the excerpts in diagnostics and `fmt` all count the same
+lines. Other characters Unicode calls line breaks (U+2028, form feed, ...) do not end a line.
 """
 
 from __future__ import annotations
@@ -18,8 +22,12 @@ class SourceFile:
     path: str
     text: str = field(repr=False)
 
+    def __post_init__(self) -> None:
+        if "\r" in self.text:
+            object.__setattr__(self, "text", self.text.replace("\r\n", "\n").replace("\r", "\n"))
+
     def line_text(self, line: int) -> str:
-        lines = self.text.splitlines()
+        lines = self.text.split("\n")
         if 1 <= line <= len(lines):
             return lines[line - 1]
         return ""
