@@ -186,3 +186,18 @@ def test_consent_to_disclose_sammanhallen_dokumentation_is_decided_by_consent_al
     assert action["settled"] and action["verdict"] == "permitted"
     assert action["decided_by"] == ["12 kap. 2 § OSL"]
     assert "10 kap. 15 a § OSL" not in action["may_be_decided_by"]
+
+
+def test_the_coverage_matrix_in_docs_law_md_points_at_provisions():
+    """docs/law.md's coverage matrix gives, for each rule the spec models, `file.lm:line`: each
+    must be the line where a provision, an insert, a reword or an `outside scope` starts."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "law.md").read_text(encoding="utf-8")
+    matrix = doc[doc.index("## Coverage matrix"):doc.index("## The reforms, date by date")]
+    refs = re.findall(r"`([a-z0-9_]+\.lm):(\d+)(?:–\d+)?`", matrix)
+    assert len(refs) > 40
+    for name, line in refs:
+        text = (root / "specs" / "osl" / name).read_text(encoding="utf-8").split("\n")[int(line) - 1]
+        assert re.match(r"\s*(provision|insert|reword|repeal|outside scope) ", text), (name, line, text)
