@@ -4,6 +4,7 @@ where the motion said it was, and each reform's goal met from its date on."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
@@ -18,6 +19,8 @@ MOTION = "motion 2016/17:2346"
 # goal title prefix → the date from which it must hold
 REFORMS = {
     "SFS 2012:804": "2013-01-01",
+    "SFS 2018:1194": "2019-04-01",
+    "SFS 2020:620": "2021-01-01",
     "SFS 2020:575: Säkerhetspolisen": "2020-08-01",
     "SFS 2020:575: a suspected committed": "2020-08-01",
     "SFS 2021:646": "2021-08-01",
@@ -25,7 +28,7 @@ REFORMS = {
     "SFS 2025:179: concrete": "2025-04-01",
     "SFS 2025:179: a committed": "2025-04-01",
     "SFS 2025:179: Statens institutionsstyrelse": "2025-04-01",
-    "lag 2025:170": "2025-04-01",
+    "lag 2025:170": "2025-04-01",  # 4 § and 6 §
     "SFS 2025:934": "2025-12-01",
     MOTION: "2020-08-01",
 }
@@ -96,7 +99,9 @@ def test_explain_on_the_motions_case_changes_only_given_facts_and_names_no_unsta
              "risk_terror", "riskunderlag=särskilda", "uppenbart_företräde", "står_klart_utan_men=false",
              "samtycke=false", "nödvändigt_egen_verksamhet=false", "misstanke_begånget_brott=false",
              "förestående_transportbrott=false", "omedelbart_polisingripande=false", "begäran_vistelseort=false",
-             "begäran_verkställighet=false"]
+             "begäran_verkställighet=false", "behövs_för_omprövning_eller_överprövning=false",
+             "behövs_för_tillsyn=false", "behövs_för_förfarande_mot_personal=false",
+             "uppgift_adress_telefon_arbetsplats_bild=false"]
     args = ["explain", "specs/osl", "--as-of", "2016-10-05", *[x for g in given for x in ("--given", g)],
             "--why-not", "permitted"]
     text = CliRunner().invoke(main, args).stdout
@@ -120,8 +125,12 @@ def test_the_whereabouts_duty_binds_the_socialnamnd_towards_the_authorities_sol_
     result = CliRunner().invoke(main, ["diff", "specs/osl", "--amendment", "Socialtjänstlag (2025:400)", "--format", "json"])
     assert result.exit_code == 0, result.stdout
     regions = [r for c in json.loads(result.stdout)["changes"] for r in c["regions"]]
-    assert regions and all(r["witness"]["mottagare"] == "tullverket" for r in regions)
-    assert all(r["witness"]["utlämnare"] == "socialnämnd" for r in regions)
+    assert regions and all(r["witness"]["utlämnare"] == "socialnämnd" for r in regions)
+    # the new duties of 15 kap. 4, 5 and 7 § 2 p. aside, only Tullverket's whereabouts requests change
+    whereabouts = [r for r in regions if not (r["witness"]["begäran_utbetalt_ekonomiskt_bistånd"]
+                                              or r["witness"]["behövs_ärende_skyddad_folkbokföring"]
+                                              or r["witness"]["underrättelse_ungdomsvård_ungdomstjänst"])]
+    assert whereabouts and all(r["witness"]["mottagare"] == "tullverket" for r in whereabouts)
 
 
 def test_an_act_that_only_rewords_a_rule_keeps_its_contract_without_a_solver_question():
@@ -152,3 +161,43 @@ def test_an_act_that_only_rewords_a_rule_keeps_its_contract_without_a_solver_que
     assert asked["SFS 2017:377"] == 0  # 26 kap. 1 §, the same rule in a new wording
     assert same_rules(*around(history, history.amendments[[a.name for a in history.amendments].index("SFS 2017:377")]))
     assert asked["SFS 2020:575"] > 0  # 10 kap. 18 b § is new
+
+
+def test_the_2016_wording_of_sol_12_kap_10_is_sfs_2015_982s():
+    """The register lists SFS 2015:982 (in force 2016-01-01) as the last act to change 12 kap. 10 §
+    SoL (2001:453) before the motion was filed; SFS 2014:761 came before it."""
+    text = CliRunner().invoke(main, ["history", "specs/osl", "12 kap. 10 § SoL"]).stdout
+    first = text.splitlines()[1].split()
+    assert first[0] == "2016-01-01", text
+    duties = (Path(__file__).resolve().parent.parent / "specs" / "osl" / "duties.lm").read_text(encoding="utf-8")
+    assert "(SFS 2015:982, in force 2016-01-01" in duties
+
+
+def test_consent_to_disclose_sammanhallen_dokumentation_is_decided_by_consent_alone():
+    """10 kap. 15 a § tredje stycket: "Första stycket gäller inte i fråga om sekretess enligt …
+    26 kap. 1 a § första stycket …". Where consent lifts that secrecy, 15 a § is not among the
+    provisions that decide, even where its own purpose and balance are met."""
+    given = ["uppgift=sammanhållen_dokumentation", "samtycke", "mottagare=polismyndigheten",
+             "begäran_vistelseort=false", "begäran_verkställighet=false", "begäran_kontaktuppgifter=false",
+             "begäran_utbetalt_ekonomiskt_bistånd=false", "behövs_mot_brottslighet", "övervägande_skäl_sekretess=false"]
+    result = CliRunner().invoke(main, ["explain", "specs/osl", "--as-of", "2025-12-01", "--format", "json",
+                                       *[x for g in given for x in ("--given", g)]])
+    [action] = json.loads(result.stdout)["actions"]
+    assert action["settled"] and action["verdict"] == "permitted"
+    assert action["decided_by"] == ["12 kap. 2 § OSL"]
+    assert "10 kap. 15 a § OSL" not in action["may_be_decided_by"]
+
+
+def test_the_coverage_matrix_in_docs_law_md_points_at_provisions():
+    """docs/law.md's coverage matrix gives, for each rule the spec models, `file.lm:line`: each
+    must be the line where a provision, an insert, a reword or an `outside scope` starts."""
+    import re
+
+    root = Path(__file__).resolve().parent.parent
+    doc = (root / "docs" / "law.md").read_text(encoding="utf-8")
+    matrix = doc[doc.index("## Coverage matrix"):doc.index("## The reforms, date by date")]
+    refs = re.findall(r"`([a-z0-9_]+\.lm):(\d+)(?:–\d+)?`", matrix)
+    assert len(refs) > 40
+    for name, line in refs:
+        text = (root / "specs" / "osl" / name).read_text(encoding="utf-8").split("\n")[int(line) - 1]
+        assert re.match(r"\s*(provision|insert|reword|repeal|outside scope) ", text), (name, line, text)
