@@ -320,7 +320,7 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeo
         click.echo(dumps(explain_json(x)), nl=False)
     else:
         click.echo(render_explain_text(x), nl=False)
-    sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
+    sys.exit(EXIT_UNKNOWN if any(a.unknown or a.smallest_change_unknown for a in x.actions) else EXIT_CLEAN)
 
 
 HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the
