@@ -323,6 +323,83 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeo
     sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
 
 
+TEST_HELP = """Run tables of cases, written by lawyers, against the law on each date they name.
+
+\b
+A table is a CSV file (UTF-8; or .xlsx with legalmodel[xlsx]): one row a case,
+one column a fact (named by the fact's name or its description), an `act`
+column, and a column per date holding the verdict expected on that date
+(permitted, forbidden, obligatory, undecided, contradictory or `not settled`);
+or a `date` and an `expect` column. An empty cell is not stated. The format
+is in docs/cases.md.
+\b
+Exit status: 0 every case passes, 1 a case fails (or, with --coverage, a
+provision decides in no case and is not accepted), 2 bad input (the message
+names file, row and column), 3 undecided within the time limit.
+\b
+Examples:
+    legalmodel test specs/osl specs/osl/cases/published.csv
+    legalmodel test specs/osl specs/osl/cases/*.csv --format junit > cases.xml
+    legalmodel test specs/osl specs/osl/cases/*.csv --coverage
+"""
+
+
+@main.command("test", help=TEST_HELP)
+@click.argument("path", metavar="SPEC")
+@click.argument("tables", nargs=-1, metavar="CASES...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "markdown"]), default="text",
+              show_default=True, help="json: schema legalmodel.test/1 (docs/cases.md)")
+@click.option("--as-examples", "as_examples", is_flag=True,
+              help="print every case on each of its dates as an `example` block instead of running it")
+@click.option("--coverage", is_flag=True,
+              help="also count, per provision, the cases (and the spec's examples) in which it applied, decided "
+                   "and was set aside; fail when one decides in no case and the baseline does not accept it")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="with --coverage: the date of the law whose examples are counted (default: as last amended)")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="with --coverage: provisions accepted as deciding in no case, by their COV-… ids")
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
+              help="seconds the solver may spend on each question")
+def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file, timeout) -> None:
+    from .cases.run import coverage as coverage_of, example_outcomes, read_tables, run_cases
+    from .cases.table import CaseTableError
+    from .reports import cases as report
+
+    if not tables and not coverage:
+        click.echo("legalmodel: give at least one table of cases (a .csv file), or --coverage", err=True)
+        sys.exit(EXIT_INPUT)
+    baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
+    law = _guarded(lambda: api.load(path, as_of))
+    try:
+        cases = read_tables(law, list(tables))
+        if as_examples:
+            click.echo(report.cases_as_examples(cases), nl=False)
+            sys.exit(EXIT_CLEAN)
+        run = run_cases(law, cases, timeout)
+    except CaseTableError as err:
+        for problem in err.problems:
+            click.echo(f"legalmodel: {problem}", err=True)
+        sys.exit(EXIT_INPUT)
+    covered = None
+    if coverage:
+        covered = _guarded(lambda: coverage_of(law, [*example_outcomes(law, timeout), *run.outcomes],
+                                               timeout=timeout, baseline=baseline))
+    if fmt == "json":
+        click.echo(dumps(report.run_json(run, covered)), nl=False)
+    elif fmt == "junit":
+        click.echo(report.run_junit(run), nl=False)
+    elif fmt == "markdown":
+        click.echo(report.run_markdown(run, covered), nl=False)
+    else:
+        click.echo(report.render_text(run) if run.outcomes else "", nl=False)
+        if covered is not None:
+            click.echo(report.coverage_text(covered), nl=False)
+    status = run.exit_status
+    if covered is not None and covered.failing and status != EXIT_FINDINGS:
+        status = EXIT_FINDINGS
+    sys.exit(status)
+
+
 HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the
 dates each wording was in force.
 
