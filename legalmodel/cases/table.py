@@ -91,7 +91,10 @@ def _normal(text: str) -> str:
 
 
 def _hint(word: str, candidates) -> str:
-    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    candidates = list(candidates)
+    close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
+    if not close and len(word) >= 3:  # a name cut short (`lämna` for `lämna_uppgift`)
+        close = [c for c in candidates if c.casefold().startswith(word.casefold())][:1]
     return f"; did you mean `{close[0]}`?" if close else ""
 
 
