@@ -297,7 +297,7 @@ Examples:
 
 
 @main.command("explain", help=EXPLAIN_HELP)
-@click.argument("path", metavar="SPEC")
+@click.argument("path", metavar="SPEC", required=False)
 @click.option("--given", "given", multiple=True, metavar="FACT=VALUE",
               help="a fact of the situation (repeat it); `fact` alone means true, `not fact` false")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -306,18 +306,38 @@ Examples:
 @click.option("--why-not", "why_not", type=click.Choice(["permitted", "forbidden", "obligatory", "undecided"]),
               help="also say why the outcome is not this one")
 @click.option("--as-example", is_flag=True, help="print the situation as an `example` block to paste into the spec")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json is also a record for audit (docs/cases.md): keep it, and check it later with --replay")
+@click.option("--replay", "replay_file", type=click.Path(dir_okay=False), metavar="RECORD",
+              help="ask the question of a record (explain --format json) again, of the law it names (or SPEC), "
+                   "and say what changed if the answer differs; exit 1 then")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
-def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
+def explain_command(path, given, as_of, actions, why_not, as_example, fmt, replay_file, timeout) -> None:
+    from .cases.record import add_record, render_replay, replay
     from .reports.examples import explained_examples
     from .reports.explain import explain_json, render_explain_text
 
-    x = _guarded(lambda: api.load(path, as_of).explain_given(list(given), list(actions), why_not, timeout))
+    if replay_file is not None:
+        if given or as_of or actions or why_not or as_example:
+            click.echo("legalmodel: --replay takes the facts, date and acts from the record; "
+                       "give no --given, --as-of, --action, --why-not or --as-example with it", err=True)
+            sys.exit(EXIT_INPUT)
+        outcome = _guarded(lambda: replay(replay_file, path, timeout))
+        click.echo(render_replay(outcome), nl=False)
+        sys.exit(EXIT_CLEAN if outcome.same else EXIT_FINDINGS)
+    if path is None:
+        raise click.MissingParameter(param_hint="'SPEC'", param_type="argument")
+
+    def body():
+        law = api.load(path, as_of)
+        return law, law.explain_given(list(given), list(actions), why_not, timeout)
+
+    law, x = _guarded(body)
     if as_example:
         click.echo(explained_examples(x), nl=False)
     elif fmt == "json":
-        click.echo(dumps(explain_json(x)), nl=False)
+        click.echo(dumps(add_record(explain_json(x), law, x)), nl=False)
     else:
         click.echo(render_explain_text(x), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
