@@ -16,6 +16,8 @@ import z3
 
 from ..law import model as m
 from ..pipeline import UsageError
+from ..results import ActionExplanation
+from ..solver.session import Unknown
 from .table import NOT_SETTLED, Case, CaseTableError, Expectation, Problem, first_date, read_table
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -104,10 +106,19 @@ class Laws:
         """The explanation of `action` in a situation, without the smallest change."""
         if date not in self._quick:
             self._quick[date] = _Quick(self.on(date).spec, None if self.timeout is None else int(self.timeout * 1000))
+        explainer = self._quick[date]
         try:
-            return self._quick[date].explain(given, [action]).actions[0]
+            a = explainer.explain(given, [action]).actions[0]
+            if not a.settled and not a.unknown and not a.trace:
+                # explain traces a settled verdict only; coverage counts what holds in every
+                # completion of an unsettled case too (a full situation is always settled)
+                formula = explainer.enc.situation_formula(given) if given else z3.BoolVal(True)
+                a.trace = explainer.partial_trace(action, given, formula)
+            return a
         except ValueError as err:
             raise UsageError(str(err)) from None
+        except Unknown as u:
+            return ActionExplanation(action, False, None, (), unknown=u.reason)
 
     def full(self, date: str | None, given: dict, action: str):
         return self.on(date).explain(given, action, timeout=self.timeout).actions[0]
@@ -141,9 +152,12 @@ def run_cases(law, cases: list[Case], timeout: float | None = 10.0) -> CaseRun:
     for case in cases:
         for e in case.expectations:
             try:
-                outcome = outcome_of(case, e, laws.quick(e.date, dict(case.given), case.action))
+                quick = laws.quick(e.date, dict(case.given), case.action)
+                outcome = outcome_of(case, e, quick)
                 if outcome.status != PASS:  # a failure shows the smallest change: explained in full
-                    outcome = outcome_of(case, e, laws.full(e.date, dict(case.given), case.action))
+                    full = laws.full(e.date, dict(case.given), case.action)
+                    full.trace = full.trace or quick.trace
+                    outcome = outcome_of(case, e, full)
             except UsageError as err:
                 problems.append(Problem(case.file, case.row, e.column, f"on {e.date or 'the law as last amended'}: {err}"))
                 continue
@@ -212,7 +226,7 @@ def example_outcomes(law, timeout: float | None = 10.0) -> list[Outcome]:
     laws = Laws(law, timeout)
     source = law.spec.name
     for x in law.spec.examples:
-        case = Case(x.span.source.name if x.span.source else source, x.span.line if x.span.source else 0,
+        case = Case(x.span.path if x.span.source else source, x.span.line if x.span.source else 0,
                     x.title, "example", x.expectations[0][0] if x.expectations else "", tuple(x.given), ())
         for action, verdict in x.expectations:
             e = Expectation(law.as_of, verdict, "expect")

@@ -11,7 +11,7 @@ import datetime
 import io
 from xml.sax.saxutils import escape, quoteattr
 
-from ..cases.run import FAIL, PASS, UNKNOWN, CaseRun, Coverage, Outcome
+from ..cases.run import FAIL, PASS, UNKNOWN, CaseRun, Coverage, Outcome, coverage_id
 from ..cases.table import NOT_SETTLED, Case
 from .check import _value_text, markdown_cell
 from .examples import example_block
@@ -188,7 +188,7 @@ def suggested_row(row: tuple, header: list[str] | None = None) -> str:
 
 def coverage_json(c: Coverage) -> dict:
     return {"schema": COVERAGE_SCHEMA, "spec": c.spec, "cases": c.cases,
-            "provisions": [{"provision": p.provision, "title": p.title, "action": p.action, "applied": p.applied,
+            "provisions": [{"provision": p.provision, "id": coverage_id(p.provision), "title": p.title, "action": p.action, "applied": p.applied,
                             "decided": p.decided, "set_aside": p.set_aside, "accepted": p.accepted,
                             "can_decide": not p.never,
                             "suggested_row": None if p.suggestion is None else {
@@ -221,7 +221,7 @@ def coverage_text(c: Coverage) -> str:
         out.append(f"decide in no case: {len(c.uncovered)}")
         for p in c.uncovered:
             accepted = f" (accepted: “{p.accepted}”)" if p.accepted else ""
-            out.append(f"  {p.provision} “{p.title}”{accepted}")
+            out.append(f"  {p.provision} “{p.title}” {coverage_id(p.provision)}{accepted}")
             out.extend(_uncovered_lines(p))
     else:
         out.append("every provision decides in some case")
@@ -238,7 +238,7 @@ def coverage_markdown(c: Coverage) -> str:
         out += ["", "### Deciding in no case", ""]
         for p in c.uncovered:
             accepted = f" (accepted: “{markdown_cell(p.accepted)}”)" if p.accepted else ""
-            out.append(f"- **{markdown_cell(p.provision)}** “{markdown_cell(p.title)}”{accepted}")
+            out.append(f"- **{markdown_cell(p.provision)}** “{markdown_cell(p.title)}” `{coverage_id(p.provision)}`{accepted}")
             if p.never:
                 out.append("  no situation of the law has it decide")
             elif p.suggestion is not None:
