@@ -106,7 +106,7 @@ def test_coverage_of_the_tutorial_over_a_table_and_the_examples():
                       "10 kap. 18 a § OSL": (2, 2, 0), "4 § UBL": (0, 0, 0)}
     assert [p.provision for p in covered.uncovered] == ["10 kap. 27 § OSL", "4 § UBL"]
     ubl = covered.uncovered[1]
-    assert ubl.suggestion == (None, "lämna_uppgift", (("begär_kontaktuppgifter", True), ("synnerliga_skäl", False)),
+    assert ubl.suggestion == ("2025-12-01", "lämna_uppgift", (("begär_kontaktuppgifter", True), ("synnerliga_skäl", False)),
                               "obligatory")
 
 

@@ -241,8 +241,10 @@ def coverage(law, outcomes: list[Outcome], accepted: dict | None = None, timeout
     decides in none. `accepted` maps a provision to the justification of accepting that;
     `baseline` (read_baseline's triples) accepts them by id (coverage_id)."""
     laws = Laws(law)
-    # the law as given (the spec's examples were run on it) and on each date of a case
-    dates = sorted({o.date for o in outcomes} | {law.as_of}, key=lambda d: (d is None, d or ""))
+    # the law as given (the spec's examples were run on it) and on each date of a case; a
+    # provision's row is suggested on the latest case date it is in the law on, so that it
+    # fits a table of dates (as last amended only where no case date has it)
+    dates = sorted({o.date for o in outcomes} | {law.as_of}, key=lambda d: (d is not None, d or ""))
     # each provision's latest date among them, where its suggested row is looked for
     where: dict[str, str | None] = {}
     order: list[str] = []
