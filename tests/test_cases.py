@@ -189,3 +189,36 @@ def test_the_real_law_s_cases_agree_with_its_scenarios():
             assert x.expected == e.expectations[0].verdict
     run = run_cases(law, cases)
     assert run.exit_status == 0 and len(run.outcomes) == 162
+
+
+def test_xlsx_workbook_is_read_like_csv(tutorial, tmp_path):
+    """An .xlsx workbook (the optional `openpyxl`): dates, numbers and true/false cells as
+    the spreadsheet holds them, rows numbered as the sheet numbers them."""
+    import datetime
+
+    openpyxl = pytest.importorskip("openpyxl")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["case", "ålder", "konkret_risk", "begånget_brott", "olämpligt", "begär_kontaktuppgifter",
+                  datetime.date(2025, 12, 1)])
+    sheet.append(["a 19-year-old", 19, True, False, False, False, "permitted"])
+    sheet.append(["a 25-year-old", 25.0, True, False, False, "nej", "permited"])
+    path = tmp_path / "cases.xlsx"
+    book.save(path)
+    with pytest.raises(CaseTableError) as info:
+        read_tables(tutorial, [str(path)])
+    assert [str(p) for p in info.value.problems] == [
+        f"{path}, row 3, column G “2025-12-01”: `permited` is not a verdict; one of: contradictory, obligatory, "
+        "forbidden, permitted, undecided, not settled; did you mean `permitted`?"]
+    sheet["G3"] = "forbidden"
+    book.save(path)
+    run = run_cases(tutorial, read_tables(tutorial, [str(path)]))
+    assert [(o.case.row, o.date, o.status) for o in run.outcomes] == [(2, "2025-12-01", PASS), (3, "2025-12-01", FAIL)]
+
+
+def test_a_broken_workbook_is_a_clear_error(tutorial, tmp_path):
+    path = tmp_path / "cases.xlsx"
+    path.write_bytes(b"not a zip")
+    with pytest.raises(CaseTableError) as info:
+        read_tables(tutorial, [str(path)])
+    assert "cannot be read as a workbook" in str(info.value)

@@ -105,7 +105,7 @@ class Laws:
     def quick(self, date: str | None, given: dict, action: str):
         """The explanation of `action` in a situation, without the smallest change."""
         if date not in self._quick:
-            self._quick[date] = _Quick(self.on(date).spec, None if self.timeout is None else int(self.timeout * 1000))
+            self._quick[date] = _quick_explainer(self.on(date).spec, None if self.timeout is None else int(self.timeout * 1000))
         explainer = self._quick[date]
         try:
             a = explainer.explain(given, [action]).actions[0]
@@ -124,23 +124,19 @@ class Laws:
         return self.on(date).explain(given, action, timeout=self.timeout).actions[0]
 
 
-def _explainer():
+def _quick_explainer(spec, timeout_ms):
+    """An explainer that leaves out the smallest change (a case that passes does not show
+    it), by overriding the two methods that find it."""
     from ..analyses.explain import Explainer
 
     class Quick(Explainer):
-        """An explainer that leaves out the smallest change (cases that pass do not show it)."""
-
         def _settling_change(self, *args, **kwargs):
             return None
 
         def _counterfactual(self, *args, **kwargs):
             return None
 
-    return Quick
-
-
-def _Quick(spec, timeout_ms):
-    return _explainer()(spec, timeout_ms)
+    return Quick(spec, timeout_ms)
 
 
 def run_cases(law, cases: list[Case], timeout: float | None = 10.0) -> CaseRun:

@@ -119,13 +119,14 @@ def read_rows(path: str) -> list[list[str]]:
     p = Path(path)
     if p.suffix.lower() == ".xlsx":
         return _xlsx_rows(path)
-    try:
-        with open(path, "rb") as f:
-            data = f.read(MAX_BYTES + 1)
-    except OSError as err:
+    from ..syntax.reading import Refused, read_limited
+
+    try:  # a regular file only: a FIFO would wait for a writer, a device would be read forever
+        data = read_limited(p, MAX_BYTES)
+    except Refused as err:
+        raise CaseTableError([Problem(path, None, None, f"cannot be read: {err.strerror}")]) from None
+    except OSError as err:  # larger than MAX_BYTES, or gone
         raise CaseTableError([Problem(path, None, None, f"cannot be read: {err.strerror or err}")]) from None
-    if len(data) > MAX_BYTES:
-        raise CaseTableError([Problem(path, None, None, f"is larger than {MAX_BYTES:,} bytes")])
     try:
         text = data.decode("utf-8-sig")  # a spreadsheet's byte order mark is allowed
     except UnicodeDecodeError as err:
@@ -134,15 +135,25 @@ def read_rows(path: str) -> list[list[str]]:
                                       "save the table as “CSV UTF-8”")]) from None
     if "\x00" in text:
         raise CaseTableError([Problem(path, None, None, "holds a NUL character: it is not a CSV file")])
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-        delimiter = dialect.delimiter
-    except csv.Error:
-        delimiter = ","  # one column, or a file the sniffer cannot tell: the documented comma
+    delimiter = _delimiter(text)
     try:
         return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
     except csv.Error as err:
         raise CaseTableError([Problem(path, None, None, f"is not a well-formed CSV file ({err})")]) from None
+
+
+def _delimiter(text: str) -> str:
+    """The separator of the header line: a comma, or a semicolon or tab where the header has
+    more of those outside quotes (a spreadsheet in a Swedish locale saves CSV with
+    semicolons). Only the header is looked at: the cells below may hold any of them."""
+    for line in text.splitlines():
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        outside = re.sub(r'"[^"]*"', "", line)
+        counts = {d: outside.count(d) for d in (",", ";", "\t")}
+        best = max(counts, key=lambda d: (counts[d], d == ","))
+        return best if counts[best] else ","
+    return ","
 
 
 def _xlsx_rows(path: str) -> list[list[str]]:
@@ -157,7 +168,7 @@ def _xlsx_rows(path: str) -> list[list[str]]:
         raise CaseTableError([Problem(path, None, None, f"cannot be read as a workbook ({type(err).__name__})")]) from None
     sheet = book.worksheets[0]
     rows = []
-    for row in sheet.iter_rows(values_only=True):
+    for row in sheet.iter_rows(min_row=1, values_only=True):  # from row 1, so rows number as the sheet's
         cells = []
         for v in row:
             if v is None:
