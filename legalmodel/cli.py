@@ -293,6 +293,8 @@ Examples:
     legalmodel explain specs/osl --as-of 2016-10-05 --given ålder=25 --given mottagare=polismyndigheten
     legalmodel explain law.lm --given konkret_risk --given "not olämpligt" --why-not permitted
     legalmodel explain law.lm --given ålder=19 --as-example
+    legalmodel explain law.lm --given ålder=19 --format json > record.json
+    legalmodel explain --replay record.json     (the same answer today?)
 """
 
 

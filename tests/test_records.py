@@ -88,3 +88,21 @@ def test_replay_of_a_bad_record_is_a_usage_error(tmp_path):
     result = make_runner().invoke(main, ["explain", "--replay", str(bad), "--given", "ålder=3"])
     assert result.exit_code == 2 and "--replay takes the facts" in result.stderr
     assert make_runner().invoke(main, ["explain"]).exit_code == 2
+
+
+def test_replay_reports_a_new_wording_of_the_deciding_provision(tmp_path):
+    """The same verdict from a provision with another wording and act is a change an audit
+    must see."""
+    law = tmp_path / "law"
+    shutil.copytree(REPO / "specs/tutorial", law)
+    record = tmp_path / "record.json"
+    record.write_text(json.dumps(_record(law)), encoding="utf-8")
+    spec = law / "tutorial.lm"
+    text = spec.read_text(encoding="utf-8")
+    spec.write_text(text.replace('26 kap. 1 § OSL "Socialtjänstsekretess" (SFS 2024:88',
+                                 '26 kap. 1 § OSL "Sekretess inom socialtjänsten" (SFS 2026:2'), encoding="utf-8")
+    result = make_runner().invoke(main, ["explain", "--replay", str(record), str(law)])
+    assert result.exit_code == 1, result.stderr
+    assert "26 kap. 1 § OSL: wording was Socialtjänstsekretess, is now Sekretess inom socialtjänsten" in result.stdout
+    assert "26 kap. 1 § OSL: act was SFS 2024:88, is now SFS 2026:2" in result.stdout
+    assert "the verdict was" not in result.stdout

@@ -111,7 +111,9 @@ def read_record(path: str) -> dict:
         raise UsageError(f"the record `{path}` is not an explanation (its `schema` is not "
                          "`legalmodel.explain/1`); it is what `legalmodel explain --format json` prints")
     missing = [k for k in ("spec", "as_of", "given", "actions", *RECORD_KEYS) if k not in document]
-    if missing or not isinstance(document["given"], dict) or not isinstance(document["actions"], list):
+    if missing or not isinstance(document["given"], dict) or not isinstance(document["actions"], list) or not all(
+            isinstance(a, dict) and isinstance(a.get("action"), str) for a in document["actions"]) or not isinstance(
+            document["spec_files"], list):
         raise UsageError(f"the record `{path}` lacks {', '.join(f'`{k}`' for k in missing) or 'a well-formed `given` and `actions`'}; "
                          "it was written by an older legalmodel: explain the case again with --format json")
     return document
@@ -129,16 +131,16 @@ def replay(path: str, spec_path: str | None = None, timeout: float | None = 10.0
 
     record = read_record(path)
     law = api.load(spec_path or record["spec"], record["as_of"])
-    actions = [a.get("action") for a in record["actions"] if isinstance(a, dict)]
+    actions = [a["action"] for a in record["actions"]]
     x = law.explain(record["given"], actions, timeout=timeout)
     now = add_record(explain_json(x), law, x)
     changes: list[str] = []
     for old, new in zip(record["actions"], now["actions"]):
         act = f"`{new['action']}`"
-        if (old.get("settled"), old.get("verdict")) != (new["settled"], new["verdict"]):
+        if _state(old) != _state(new):
             changes.append(f"{act}: the verdict was {_verdict(old)}, it is now {_verdict(new)}")
         for key, what in (("decided_by", "decided by"), ("set_aside", "set aside")):
-            if old.get(key) != new[key]:
+            if list(old.get(key) or []) != new[key]:
                 changes.append(f"{act}: {what} was {_names(old.get(key) or [])}, is now {_names(new[key])}")
         before = {p["provision"]: p for p in old.get("provisions") or [] if isinstance(p, dict)}
         for p in new["provisions"]:
@@ -156,6 +158,13 @@ def replay(path: str, spec_path: str | None = None, timeout: float | None = 10.0
     files = sorted(f for f in set(old_files) | set(new_files) if old_files.get(f) != new_files.get(f))
     return Replay(path, law.name, record["as_of"], tuple(changes), tuple(files),
                   (str(record["legalmodel_version"]), __version__))
+
+
+def _state(a: dict) -> tuple:
+    """What a verdict is: settled as one, or open between some."""
+    if a.get("settled"):
+        return (True, a.get("verdict"))
+    return (False, tuple(a.get("possible") or ()))
 
 
 def _verdict(a: dict) -> str:
