@@ -222,3 +222,14 @@ def test_a_broken_workbook_is_a_clear_error(tutorial, tmp_path):
     with pytest.raises(CaseTableError) as info:
         read_tables(tutorial, [str(path)])
     assert "cannot be read as a workbook" in str(info.value)
+
+
+def test_json_meets_its_schema():
+    """`legalmodel.test/1`, with coverage, against tests/schemas/legalmodel.test-1.json."""
+    import jsonschema
+
+    schema = json.loads((REPO / "tests/schemas/legalmodel.test-1.json").read_text(encoding="utf-8"))
+    for tables in ([str(CASES / "good" / "tutorial.csv"), str(CASES / "failing.csv")], [str(CASES / "good" / "rows.csv")]):
+        result = make_runner().invoke(main, ["test", str(REPO / "specs/tutorial"), *tables, "--coverage",
+                                             "--format", "json"])
+        jsonschema.validate(json.loads(result.stdout), schema)
