@@ -231,8 +231,20 @@ def value_of(fact: m.Fact, text: str) -> tuple[object, str | None]:
 def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list[Case]:
     """The cases of one table, checked against the spec; a CaseTableError with every problem
     found otherwise. `first`: the law's first date (first_date)."""
+    from ..syntax.controls import IN_NAME, describe, escaped
+
     rows = read_rows(path)
     problems: list[Problem] = []
+    # a cell is one line of plain text: a control character (ESC drives a terminal) or a
+    # line break would reach the reports as it is
+    for r, cells in enumerate(rows):
+        for i, cell in enumerate(cells):
+            found = IN_NAME.search(cell.strip())
+            if found:
+                problems.append(Problem(path, r + 1, column_letter(i), f"`{escaped(cell.strip()[:60])}` holds "
+                                        f"{describe(found.group())}; a cell is one line of plain text"))
+    if problems:
+        raise CaseTableError(problems)
     header_row = next((i for i, r in enumerate(rows) if any(c.strip() for c in r) and not _comment(r)), None)
     if header_row is None:
         raise CaseTableError([Problem(path, None, None, "holds no header and no cases; the first row names the "
