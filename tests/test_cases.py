@@ -233,3 +233,18 @@ def test_json_meets_its_schema():
         result = make_runner().invoke(main, ["test", str(REPO / "specs/tutorial"), *tables, "--coverage",
                                              "--format", "json"])
         jsonschema.validate(json.loads(result.stdout), schema)
+
+
+@pytest.mark.slow
+def test_round_trip_of_the_real_law_s_table(tmp_path):
+    """specs/osl/cases/published.csv → `example` blocks in a copy of the spec → `check` on
+    each date: every row's example passes, as the row does."""
+    law = legalmodel.load(REPO / "specs/osl")
+    cases = read_tables(law, [str(REPO / "specs/osl/cases/published.csv")])
+    copy = tmp_path / "osl"
+    shutil.copytree(REPO / "specs/osl", copy, ignore=shutil.ignore_patterns("cases"))
+    (copy / "zz_cases.lm").write_text(cases_as_examples(cases), encoding="utf-8")
+    for date in sorted({e.date for c in cases for e in c.expectations}):
+        results = [x for x in legalmodel.load(copy, date).check().examples if "published.csv row" in x.title]
+        expected = sum(1 for c in cases for e in c.expectations if e.date == date)
+        assert len(results) == expected and all(x.passed for x in results), date
