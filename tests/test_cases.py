@@ -182,7 +182,7 @@ def test_the_real_law_s_cases_agree_with_its_scenarios():
     examples = [i for i in scenarios.items if isinstance(i, s.ExampleDecl)]
     assert [c.title for c in cases] == [e.title for e in examples]
     for c, e in zip(cases, examples):
-        assert c.source.startswith(f"specs/osl/scenarios.lm line {e.span.line}")
+        assert c.source.endswith(f"; specs/osl/scenarios.lm line {e.span.line}")
         assert [g[0] for g in c.given] == sorted((g.fact.text for g in e.given), key=list(law.spec.facts).index)
         for x in c.expectations:
             assert (e.since is None or e.since <= x.date) and (e.until is None or x.date < e.until)
