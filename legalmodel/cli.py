@@ -384,7 +384,7 @@ Examples:
               help="seconds the solver may spend on each question")
 def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file, timeout) -> None:
     from .cases.run import coverage as coverage_of, example_outcomes, read_tables, run_cases
-    from .cases.table import CaseTableError
+    from .cases.table import CaseTableError, last_date
     from .reports import cases as report
 
     if not tables and not coverage:
@@ -395,7 +395,7 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
     try:
         cases = read_tables(law, list(tables))
         if as_examples:
-            click.echo(report.cases_as_examples(cases), nl=False)
+            click.echo(report.cases_as_examples(cases, last_date(law.versions)), nl=False)
             sys.exit(EXIT_CLEAN)
         run = run_cases(law, cases, timeout)
     except CaseTableError as err:

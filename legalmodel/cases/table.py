@@ -113,6 +113,16 @@ def first_date(versions) -> str | None:
     return min(dates) if dates else None
 
 
+def last_date(versions) -> str | None:
+    """The last date on which some wording of the law came into force (or was repealed):
+    from then on the law is as last amended. None where no wording has a date."""
+    from ..law.history import all_versions
+
+    dates = [d for vs in all_versions(versions).values() for v in vs for d in (v.since, v.until) if d]
+    dates += [a.date for a in versions.amendments if a.date]
+    return max(dates) if dates else None
+
+
 def read_rows(path: str) -> list[list[str]]:
     """The cells of a table, row by row, as text. A usage error for a file that cannot be
     read, is not UTF-8 or not CSV."""

@@ -149,10 +149,11 @@ def _next_day(date: str) -> str:
     return (datetime.date.fromisoformat(date) + datetime.timedelta(days=1)).isoformat()
 
 
-def cases_as_examples(cases: list[Case]) -> str:
+def cases_as_examples(cases: list[Case], last: str | None = None) -> str:
     """Each case on each date as an `example` block, checked on that date alone (`from D
-    until the next day`); a case on the law as last amended has no dates. `not settled`
-    cannot be an `expect` line: such a case is a comment."""
+    until the next day`); a case on the law as last amended is checked from `last`, the
+    date from which the law is as last amended (table.last_date), on. `not settled` cannot
+    be an `expect` line: such a case is a comment."""
     blocks = []
     for c in cases:
         for e in c.expectations:
@@ -161,9 +162,11 @@ def cases_as_examples(cases: list[Case]) -> str:
                 blocks.append(f"# “{title}” expects `{c.action}` not settled: an example cannot say so\n")
                 continue
             block = example_block(title, dict(c.given), {c.action: e.expected})
+            head, rest = block.split("\n", 1)
             if e.date:
-                head, rest = block.split("\n", 1)
                 block = f"{head} from {e.date} until {_next_day(e.date)}\n{rest}"
+            elif last:
+                block = f"{head} from {last}\n{rest}"
             if c.source:
                 block = f"# source: {c.source}\n{block}"
             blocks.append(block)
