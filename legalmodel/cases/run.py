@@ -41,6 +41,9 @@ class Outcome:
     applied: tuple[str, ...]
     smallest_change: tuple | None
     unknown: str | None = None
+    # where the facts leave the verdict open: for each verdict it can be, the conditions on
+    # the facts not stated under which it is that one (Conditions), and what decides there
+    open_verdicts: tuple[tuple[str, tuple, tuple[str, ...]], ...] = ()
 
     @property
     def date(self) -> str | None:
@@ -176,8 +179,10 @@ def outcome_of(case: Case, e: Expectation, a) -> Outcome:
         status = PASS if not a.settled else FAIL
     else:
         status = PASS if a.settled and a.verdict == e.expected else FAIL
+    open_verdicts = () if a.settled else tuple(
+        (c["verdict"], tuple(c["conditions"]), tuple(c["deciding"])) for c in a.completions)
     return Outcome(case, e, status, a.verdict if a.settled else None, tuple(a.possible), tuple(a.depends_on),
-                   tuple(a.deciding), set_aside, applied, change, a.unknown)
+                   tuple(a.deciding), set_aside, applied, change, a.unknown, open_verdicts)
 
 
 # ---- coverage ---------------------------------------------------------------------------------

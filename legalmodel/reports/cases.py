@@ -39,6 +39,23 @@ def _actual(o: Outcome) -> str:
             + ", ".join(f"`{f}`" for f in o.depends_on))
 
 
+def _detail(o: Outcome) -> list[str]:
+    """What a failure shows beyond its verdict: where an open verdict is which and what
+    decides there, the provisions set aside, the smallest change, the source."""
+    lines = []
+    for verdict, conditions, deciding in o.open_verdicts:
+        where = " ∧ ".join(c.describe() for c in conditions)
+        lines.append(f"{verdict} {'for example where ' + where if where else 'in some completions'}, "
+                     f"decided by {', '.join(deciding) or 'the default'}")
+    if o.set_aside:
+        lines.append(f"set aside: {', '.join(o.set_aside)}")
+    if o.smallest_change is not None:
+        lines.append(f"smallest change: {_changes(o.smallest_change)}")
+    if o.case.source:
+        lines.append(f"source: {o.case.source}")
+    return lines
+
+
 def _name(o: Outcome) -> str:
     return f"row {o.case.row} “{o.case.title}”" if o.case.title != f"row {o.case.row}" else f"row {o.case.row}"
 
@@ -54,12 +71,7 @@ def render_text(run: CaseRun) -> str:
                 continue
             out.append(head + ("FAIL" if o.status == FAIL else "UNKNOWN"))
             out.append(f"      expected `{o.case.action}` {o.expectation.expected}; it is {_actual(o)}")
-            if o.set_aside:
-                out.append(f"      set aside: {', '.join(o.set_aside)}")
-            if o.smallest_change is not None:
-                out.append(f"      smallest change: {_changes(o.smallest_change)}")
-            if o.case.source:
-                out.append(f"      source: {o.case.source}")
+            out.extend("      " + line for line in _detail(o))
     passed = sum(1 for o in run.outcomes if o.status == PASS)
     failed = len(run.failed)
     unknown = sum(1 for o in run.outcomes if o.status == UNKNOWN)
@@ -83,7 +95,9 @@ def outcome_json(o: Outcome) -> dict:
             "expected": o.expectation.expected, "status": o.status, "passed": o.passed,
             "settled": o.actual is not None, "actual": o.actual, "possible": list(o.possible),
             "depends_on": list(o.depends_on), "decided_by": list(o.decided_by), "set_aside": list(o.set_aside),
-            "smallest_change": change, "unknown": o.unknown}
+            "smallest_change": change, "unknown": o.unknown,
+            "open_verdicts": [{"verdict": v, "where": [c.to_json() for c in conditions], "decided_by": list(deciding)}
+                              for v, conditions, deciding in o.open_verdicts]}
 
 
 def run_json(run: CaseRun, coverage: Coverage | None = None) -> dict:
@@ -112,13 +126,7 @@ def run_junit(run: CaseRun) -> str:
             name = f"{_name(o)}, {_on(o.date)}"
             lines.append(f'    <testcase classname={quoteattr(table)} name={quoteattr(name)}>')
             if o.status != PASS:
-                text = [f"expected `{o.case.action}` {o.expectation.expected}; it is {_actual(o)}"]
-                if o.set_aside:
-                    text.append(f"set aside: {', '.join(o.set_aside)}")
-                if o.smallest_change is not None:
-                    text.append(f"smallest change: {_changes(o.smallest_change)}")
-                if o.case.source:
-                    text.append(f"source: {o.case.source}")
+                text = [f"expected `{o.case.action}` {o.expectation.expected}; it is {_actual(o)}", *_detail(o)]
                 message = f"expected {o.expectation.expected}, is {o.actual or 'not settled'}"
                 lines.append(f'      <failure type="{o.status}" message={quoteattr(message)}>'
                              f'{escape(chr(10).join(text))}</failure>')
