@@ -130,7 +130,15 @@ def replay(path: str, spec_path: str | None = None, timeout: float | None = 10.0
     from ..reports.explain import explain_json
 
     record = read_record(path)
-    law = api.load(spec_path or record["spec"], record["as_of"])
+    try:
+        law = api.load(spec_path or record["spec"], record["as_of"])
+    except UsageError as err:
+        if spec_path:
+            raise
+        # the record names the spec as it was given then, relative to where it was run
+        raise UsageError(f"{err}; the record `{path}` names the spec `{record['spec']}`: where it has moved, "
+                         f"or the record was made elsewhere, give its path: legalmodel explain --replay {path} SPEC"
+                         ) from None
     actions = [a["action"] for a in record["actions"]]
     x = law.explain(record["given"], actions, timeout=timeout)
     now = add_record(explain_json(x), law, x)

@@ -263,6 +263,7 @@ def coverage(law, outcomes: list[Outcome], accepted: dict | None = None, timeout
         for pid in o.set_aside:
             counts.setdefault(pid, [0, 0, 0])[2] += 1
     accepted = accepted or {}
+    contexts: dict = {}  # one query context per date, shared by the provisions asked of it
     if baseline:
         ids = {coverage_id(pid): pid for pid in order}
         accepted = {**accepted, **{ids[i]: j for i, j, *_ in baseline if i in ids}}
@@ -273,14 +274,14 @@ def coverage(law, outcomes: list[Outcome], accepted: dict | None = None, timeout
         applied, decided, aside = counts[pid]
         suggestion, never = None, False
         if decided == 0 and suggest:
-            suggestion = deciding_situation(laws.on(where[pid]), pid, timeout)
+            suggestion = deciding_situation(laws.on(where[pid]), pid, timeout, contexts)
             never = suggestion is None
         items.append(ProvisionCoverage(pid, p.title, p.action, applied, decided, aside, suggestion,
                                        accepted.get(pid), never))
     return Coverage(law.name, len(outcomes), tuple(items))
 
 
-def deciding_situation(law, pid: str, timeout: float | None = 10.0) -> tuple | None:
+def deciding_situation(law, pid: str, timeout: float | None = 10.0, contexts: dict | None = None) -> tuple | None:
     """A row in which the provision decides its act: (date, act, facts, verdict), with only
     the facts that matter stated, confirmed by the evaluator (on the full situation the
     solver found) and by `explain` (on the row as it will be written: settled, and decided
@@ -292,7 +293,10 @@ def deciding_situation(law, pid: str, timeout: float | None = 10.0) -> tuple | N
     spec = law.spec
     p = spec.provisions[pid]
     verdicts = [v for v, modalities in m.DECIDING.items() if p.modality in modalities]
-    ctx = QueryContext(spec, None if timeout is None else int(timeout * 1000))
+    contexts = {} if contexts is None else contexts
+    if law.as_of not in contexts:
+        contexts[law.as_of] = QueryContext(spec, None if timeout is None else int(timeout * 1000))
+    ctx = contexts[law.as_of]
     part = ctx.part_for(ctx.boxes[pid])
 
     def build(enc):
