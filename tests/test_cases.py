@@ -9,6 +9,8 @@ import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import legalmodel
 from legalmodel.cases.run import FAIL, PASS, read_tables, run_cases
@@ -256,3 +258,27 @@ def test_round_trip_of_the_real_law_s_table(tmp_path):
         results = [x for x in legalmodel.load(copy, date).check().examples if "published.csv row" in x.title]
         expected = sum(1 for c in cases for e in c.expectations if e.date == date)
         assert len(results) == expected and all(x.passed for x in results), date
+
+
+@pytest.mark.slow
+@settings(deadline=None, max_examples=80, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_any_table_is_read_or_refused_cleanly(tutorial, tmp_path, data):
+    """Whatever bytes a table holds (headers and cells drawn from the spec's own words, dates,
+    separators, quotes, control characters and broken UTF-8), reading and running it either
+    works or raises CaseTableError: never another exception."""
+    words = ["case", "source", "act", "date", "expect", "note", "ålder", "konkret_risk", "samtycke",
+             "the person consents to the disclosure", "lämna_uppgift", "2025-12-01", "2009-06-30", "2001-01-01",
+             "2016-13-01", "permitted", "forbidden", "not settled", "true", "nej", "19", "131", "-1", "", " ",
+             '"', '""', ",", ";", "\t", "\n", "\r", "#", "\x1b", "\x00", "é"]
+    cell = st.lists(st.sampled_from(words), max_size=3).map("".join)
+    rows = data.draw(st.lists(st.lists(cell, max_size=6), min_size=0, max_size=4), label="rows")
+    text = "\n".join(",".join(r) for r in rows).encode("utf-8")
+    if data.draw(st.booleans(), label="broken utf-8"):
+        text += b"\xff"
+    path = tmp_path / "table.csv"
+    path.write_bytes(text)
+    try:
+        run_cases(tutorial, read_tables(tutorial, [str(path)]))
+    except CaseTableError as err:
+        assert err.problems and all(str(path) in str(p) for p in err.problems)

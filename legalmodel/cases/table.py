@@ -134,7 +134,7 @@ def read_rows(path: str) -> list[list[str]]:
     try:  # a regular file only: a FIFO would wait for a writer, a device would be read forever
         data = read_limited(p, MAX_BYTES)
     except Refused as err:
-        raise CaseTableError([Problem(path, None, None, f"cannot be read: {err.strerror}")]) from None
+        raise CaseTableError([Problem(path, None, None, err.strerror)]) from None
     except OSError as err:  # larger than MAX_BYTES, or gone
         raise CaseTableError([Problem(path, None, None, f"cannot be read: {err.strerror or err}")]) from None
     try:
