@@ -20,7 +20,8 @@ from . import api
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
-from .reports.check import check_document, dumps, render_diagnostic, render_markdown, render_text
+from .reports.check import (check_document, dumps, render_diagnostic, render_invalid_markdown, render_markdown,
+                            render_text)
 from .results import InvalidSpec
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -133,6 +134,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             n = len(outcome.diagnostics)
             click.echo(f"{outcome.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked",
                        err=True)
+            if fmt == "markdown":  # a review still shows why nothing was checked
+                click.echo(("\n" if len(outcomes) > 1 else "") + render_invalid_markdown(outcome.name, outcome.diagnostics),
+                           nl=False)
             continue
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
@@ -141,8 +145,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if as_examples:
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
-            shown = sum(1 for o in outcomes[:-1] if not isinstance(o, InvalidSpec))
-            click.echo(("\n" if shown else "") + render_markdown(outcome), nl=False)
+            click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome), nl=False)
         elif fmt == "text":
             click.echo(render_text(outcome, colour=_colour()), nl=False)
     reports = [o for o in outcomes if not isinstance(o, InvalidSpec)]

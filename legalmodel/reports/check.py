@@ -8,6 +8,7 @@ the same input gives the same bytes.
 from __future__ import annotations
 
 import json
+import re
 
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
@@ -363,8 +364,9 @@ def dumps(document: dict) -> str:
 
 def markdown_cell(text: str) -> str:
     """Text for one cell of a Markdown table, shown as written: `|` escaped (it would end the
-    cell, even inside a code span), HTML's `&`, `<`, `>` and Markdown's `\\` escaped outside
-    code spans (inside them they are shown as they are), and line breaks made spaces."""
+    cell, even inside a code span), HTML's `&`, `<`, `>`, Markdown's `\\` and the characters
+    that start emphasis, links or strike-through (`*`, `_`, `[`, `]`, `~`) escaped outside code
+    spans (inside them they are shown as they are), and line breaks made spaces."""
     import html
 
     parts = " ".join(str(text).splitlines()).split("`")
@@ -372,8 +374,36 @@ def markdown_cell(text: str) -> str:
     out = []
     for i, part in enumerate(parts):
         in_code = i % 2 == 1 and not (unmatched and i == len(parts) - 1)
-        out.append(part if in_code else html.escape(part.replace("\\", "\\\\"), quote=False))
+        if not in_code:
+            part = MARKDOWN_SPECIAL.sub(_escaped_special, html.escape(part.replace("\\", "\\\\"), quote=False))
+        out.append(part)
     return "`".join(out).replace("|", "\\|")
+
+
+MARKDOWN_SPECIAL = re.compile(r"[*_\[\]~]")
+
+
+def _escaped_special(match: re.Match) -> str:
+    """`_` between two letters or digits starts no emphasis (`sfs2022_916.lm` stays as it is);
+    every other special gets its backslash."""
+    text, at = match.string, match.start()
+    if (match.group() == "_" and 0 < at < len(text) - 1
+            and text[at - 1].isalnum() and text[at + 1].isalnum()):
+        return "_"
+    return "\\" + match.group()
+
+
+def render_invalid_markdown(name: str, diagnostics) -> str:
+    """The Markdown section of a spec that could not be read: its diagnostics, so a review
+    still shows why nothing was checked."""
+    n = len(diagnostics)
+    out = [f"## legalmodel check: `{name}`", "",
+           f"**input error**: {_plural(n, 'error')} in the input; nothing was checked", "",
+           "| where | error |", "|---|---|"]
+    for d in diagnostics:
+        message = d.message + (f" ({d.help})" if d.help else "")
+        out.append(f"| {markdown_cell(d.span.location())} | {markdown_cell(message)} |")
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(report: CheckResult) -> str:
