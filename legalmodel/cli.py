@@ -97,11 +97,13 @@ Examples:
 
 @main.command("check", help=CHECK_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text",
-              show_default=True,
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown", "github"]),
+              default="text", show_default=True,
               help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
                    "sarif for code scanning; junit for test dashboards (goals, examples and each spec's "
-                   "consistency as tests); markdown for a review")
+                   "consistency as tests); markdown for a review; github for GitHub Actions (the text, and "
+                   "each finding as an annotation on the pull request; the markdown goes to "
+                   "$GITHUB_STEP_SUMMARY when it is set)")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -114,10 +116,18 @@ Examples:
               help="print every situation shown as evidence as an `example` block, ready to paste into the spec")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}")
+@click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="also write the SARIF log to FILE, from the same run (for code scanning beside another format)")
 @JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
-          timings: bool, as_examples: bool, baseline_file: str | None, jobs: int | None) -> None:
+          timings: bool, as_examples: bool, baseline_file: str | None, sarif_file: str | None,
+          jobs: int | None) -> None:
     from .reports.examples import evidence_examples
+    from .reports import github
+    from .reports.sarif import repository_root
+
+    root = repository_root()
+    summary: list[str] = []  # --format github: the Markdown for $GITHUB_STEP_SUMMARY
 
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     stages: dict = {}
@@ -134,9 +144,14 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             n = len(outcome.diagnostics)
             click.echo(f"{outcome.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked",
                        err=True)
-            if fmt == "markdown":  # a review still shows why nothing was checked
-                click.echo(("\n" if len(outcomes) > 1 else "") + render_invalid_markdown(outcome.name, outcome.diagnostics),
-                           nl=False)
+            if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
+                summary.append(("\n" if len(outcomes) > 1 else "")
+                               + render_invalid_markdown(outcome.name, outcome.diagnostics))
+            if fmt == "markdown":
+                click.echo(summary[-1], nl=False)
+            elif fmt == "github":
+                for line in github.invalid_commands(outcome.name, outcome.diagnostics, root):
+                    click.echo(line)
             continue
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
@@ -148,17 +163,35 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome), nl=False)
         elif fmt == "text":
             click.echo(render_text(outcome, colour=_colour()), nl=False)
+        elif fmt == "github":
+            click.echo(render_text(outcome), nl=False)
+            for line in github.report_commands(outcome, root):
+                click.echo(line)
+            summary.append(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome))
     reports = [o for o in outcomes if not isinstance(o, InvalidSpec)]
     invalid = [(o.name, o.diagnostics) for o in outcomes if isinstance(o, InvalidSpec)]
     statuses = {r.status for r in reports}
     exit_code = (EXIT_INPUT if invalid else EXIT_FINDINGS if "findings" in statuses
                  else EXIT_UNKNOWN if "unknown" in statuses else EXIT_CLEAN)
+    if sarif_file:
+        from .reports.sarif import sarif_document
+
+        try:
+            with open(sarif_file, "w", encoding="utf-8") as out:
+                out.write(dumps(sarif_document(reports, invalid, root)))
+        except OSError as err:
+            click.echo(f"legalmodel: cannot write the SARIF log `{sarif_file}`: {err.strerror or err}", err=True)
+            exit_code = EXIT_INPUT
+    if fmt == "github":
+        problem = github.append_step_summary("".join(summary))
+        if problem:
+            click.echo(f"legalmodel: {problem}", err=True)
     if as_examples:
         pass
     elif fmt == "sarif":
         from .reports.sarif import sarif_document
 
-        click.echo(dumps(sarif_document(reports, invalid)), nl=False)
+        click.echo(dumps(sarif_document(reports, invalid, root)), nl=False)
     elif fmt == "junit":
         from .reports.junit import junit_document
 

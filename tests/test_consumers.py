@@ -163,3 +163,72 @@ def test_markdown_escapes_emphasis_links_and_strike_through_in_titles(tmp_path):
     assert run.exit_code == 0
     assert [r"\*bold\* \_it\_ \[l\](u) \~s\~ `a_b`", "holds"] in table_rows(run.stdout)
     assert not re.search(r"(?<!\\)[*_~]bold|(?<!\\)_it", run.stdout)
+
+
+# ---- --format github --------------------------------------------------------------------------------
+
+COMMAND = re.compile(r"^::(error|warning|notice) ([^:]*)::(.*)$")
+
+
+def unescape(text: str) -> str:
+    """The runner's reading of an escaped value (the reverse of @actions/core's escaping)."""
+    return (text.replace("%0D", "\r").replace("%0A", "\n").replace("%3A", ":").replace("%2C", ",")
+            .replace("%25", "%"))
+
+
+def parse_command(line: str) -> tuple[str, dict, str]:
+    level, props, message = COMMAND.match(line).groups()
+    properties = dict(p.split("=", 1) for p in props.split(","))
+    return level, {k: unescape(v) for k, v in properties.items()}, unescape(message)
+
+
+def test_github_escaping_follows_the_runner():
+    from legalmodel.reports.github import escape_data, escape_property
+
+    assert escape_data("100% a\r\nb: c, d") == "100%25 a%0D%0Ab: c, d"
+    assert escape_property("100% a\r\nb: c, d") == "100%25 a%0D%0Ab%3A c%2C d"
+
+
+def test_github_format_annotates_every_finding_and_input_error(tmp_path):
+    folder = tmp_path / "a,b:c 100%"
+    folder.mkdir()
+    (folder / "s.lm").write_text(BASELINED, encoding="utf-8")
+    (tmp_path / "bad.lm").write_text(UNREADABLE, encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    summary = tmp_path / "summary.md"
+    summary.write_text("earlier step\n", encoding="utf-8")
+    env = {"NO_COLOR": "1", "GITHUB_STEP_SUMMARY": str(summary)}
+    run = invoke(["check", "a,b:c 100%/s.lm", "bad.lm", "--format", "github", "--sarif", "out.sarif"],
+                 cwd=tmp_path, env=env)
+    assert run.exit_code == 2
+    commands = [parse_command(line) for line in run.stdout.splitlines() if line.startswith("::")]
+    assert len(commands) == 2
+    (level, props, message), (bad_level, bad_props, bad_message) = commands
+    assert level == "error" and props["file"] == "a,b:c 100%/s.lm"
+    assert (props["line"], props["col"]) == ("3", "8")
+    assert props["title"].startswith("legalmodel gap GAP-")
+    assert message.splitlines()[0] == "no provision decides `a` in these situations, and it has no default"
+    assert bad_level == "error" and (bad_props["file"], bad_props["line"], bad_props["col"]) == ("bad.lm", "3", "6")
+    assert "declared twice" in bad_message
+    assert "a,b:c 100%/s.lm: findings: 1 error" in run.stdout  # the text report for the log
+    text = summary.read_text(encoding="utf-8")
+    assert text.startswith("earlier step\n## legalmodel check: `a,b:c 100%/s.lm`")
+    assert "## legalmodel check: `bad.lm`" in text
+    # the SARIF written beside it is the run's, as --format sarif prints it
+    sarif = json.loads((tmp_path / "out.sarif").read_text(encoding="utf-8"))
+    validate_sarif(sarif)
+    assert sarif == json.loads(invoke(["check", "a,b:c 100%/s.lm", "bad.lm", "--format", "sarif"],
+                                      cwd=tmp_path).stdout)
+
+
+def test_github_format_leaves_accepted_findings_and_notes_their_level(tmp_path):
+    (tmp_path / "s.lm").write_text(BASELINED, encoding="utf-8")
+    (tmp_path / ".git").mkdir()
+    quiet = {"NO_COLOR": "1", "GITHUB_STEP_SUMMARY": None}  # never a real job's summary
+    first = invoke(["check", "s.lm", "--format", "github"], cwd=tmp_path, env=quiet)
+    (_level, props, _m), = [parse_command(x) for x in first.stdout.splitlines() if x.startswith("::")]
+    fid = props["title"].split()[-1]
+    (tmp_path / "s.lm").write_text(BASELINED + f'accept {fid} "left open"\n', encoding="utf-8")
+    run = invoke(["check", "s.lm", "--format", "github"], cwd=tmp_path, env=quiet)
+    assert run.exit_code == 0
+    assert not [x for x in run.stdout.splitlines() if x.startswith("::")]
