@@ -453,7 +453,7 @@ Example:
 def init_command(directory) -> None:
     from pathlib import Path
 
-    from .scaffold import FILES
+    from .scaffold import files, installed_requirement
 
     root = Path(directory)
     if root.exists() and not root.is_dir():
@@ -462,7 +462,8 @@ def init_command(directory) -> None:
     if root.exists() and any(root.iterdir()):
         click.echo(f"legalmodel: `{directory}` exists and is not empty; choose a new folder", err=True)
         sys.exit(EXIT_INPUT)
-    for relative, text in FILES.items():
+    source = installed_requirement(__version__)
+    for relative, text in files(__version__, source).items():
         target = root / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -471,6 +472,9 @@ def init_command(directory) -> None:
             click.echo(f"legalmodel: cannot create `{target}`: {e.strerror or e}", err=True)
             sys.exit(EXIT_INPUT)
         click.echo(f"created {target}")
+    if source is None:
+        click.echo(f"note: legalmodel runs from a local copy here, which CI cannot install: add the pip requirement "
+                   f"for legalmodel {__version__} to {root / 'legalmodel-requirements.txt'}", err=True)
     sys.exit(EXIT_CLEAN)
 
 
