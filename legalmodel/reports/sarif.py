@@ -42,6 +42,7 @@ RULES = {
     "broken-contract": ("BrokenContract", "an amendment changes what its contract says it does not"),
     "unknown": ("Unknown", "the solver could not decide a question within the time limit"),
     "stale-acceptance": ("StaleAcceptance", "an accepted finding that no longer occurs"),
+    "same-day-amendments": ("SameDayAmendments", "several acts in force on one day change one paragraph"),
     "input-error": ("InputError", "the spec could not be read: a syntax or resolution error"),
 }
 # per rule: what it finds, at length (fullDescription), and what to do about it (help)
@@ -94,6 +95,10 @@ DETAILS = {
                 "Run again with a larger `--timeout`, or split the question's provisions."),
     "stale-acceptance": ("An acceptance (an `accept` line or a baseline entry) matches no finding any more.",
                          "Remove the acceptance, or update it to the finding's new id."),
+    "same-day-amendments": ("Two or more amending acts in force on the same day reword, insert or repeal the "
+                            "same paragraph, so every wording but the last is in force for no day at all; they are "
+                            "applied in the order of their SFS numbers.",
+                            "Check the order the statute book gives the acts, and their dates in force."),
     "input-error": ("The spec could not be read: a syntax error, or a name or citation that does not resolve.",
                     "Fix the input at the line and column shown; nothing in this spec was checked."),
 }
