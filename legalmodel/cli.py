@@ -20,7 +20,7 @@ from . import api
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
-from .reports.check import (check_document, dumps, render_diagnostic, render_invalid_markdown, render_markdown,
+from .reports.check import (check_document, dumps, render_diagnostics, render_invalid_markdown, render_markdown,
                             render_text)
 from .results import InvalidSpec
 
@@ -139,8 +139,8 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             break
         outcomes.append(outcome)
         if isinstance(outcome, InvalidSpec):
-            for d in outcome.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
+            for text in render_diagnostics(outcome.diagnostics):
+                click.echo(text, err=True)
             n = len(outcome.diagnostics)
             click.echo(f"{outcome.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked",
                        err=True)
@@ -225,8 +225,8 @@ def _guarded(body):
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
     except SpecError as err:
-        for d in err.diagnostics:
-            click.echo(render_diagnostic(d), err=True)
+        for text in render_diagnostics(err.diagnostics):
+            click.echo(text, err=True)
         sys.exit(EXIT_INPUT)
     except Disagreement as err:
         click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
@@ -414,8 +414,8 @@ def fmt_command(paths, check_only) -> None:
         try:
             formatted, differs = format_file(path, folder)
         except SpecError as err:
-            for d in err.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
+            for text in render_diagnostics(err.diagnostics):
+                click.echo(text, err=True)
             broken += 1
             continue
         if path == STDIN and not check_only:  # `fmt -`, for an editor: the text, changed or not

@@ -45,22 +45,23 @@ def render_diagnostic(d: Diagnostic) -> str:
     """`file:line:col: error[code]: message`, the line with a caret, what was expected, help."""
     span = d.span
     lines = [f"{span.location()}: {d.severity.value}[{d.code}]: {printable(d.message)}"]
-    source_line = printable(span.source.line_text(span.line)) if span.source else ""
+    source_line = span.source.line_text(span.line) if span.source else ""
     if source_line:
         number = str(span.line)
         pad = " " * len(number)
         width = 1
         if span.end > span.start:
             width = max(1, min(span.end - span.start, len(source_line) - span.column + 1))
-        shown = source_line.replace("\t", " ")
+        shown = source_line
         column = span.column
-        if len(shown) > MAX_SHOWN:  # a window around the column, so a huge line stays readable
+        if len(shown) > MAX_SHOWN:  # a window around the column, cut before anything else is done to it
             start = max(0, column - 1 - MAX_SHOWN // 2)
             end = min(len(shown), start + MAX_SHOWN)
             prefix = "…" if start > 0 else ""
             shown = prefix + shown[start:end] + ("…" if end < len(source_line) else "")
             column = column - start + len(prefix)
             width = min(width, MAX_SHOWN // 2)
+        shown = printable(shown).replace("\t", " ")  # one character for one: the column holds
         lines.append(f"{pad} |")
         lines.append(f"{number} | {shown}")
         lines.append(f"{pad} | {' ' * (column - 1)}{'^' * width}")
@@ -71,6 +72,26 @@ def render_diagnostic(d: Diagnostic) -> str:
     if d.help:
         lines.append(f"  = help: {d.help}")
     return "\n".join(lines)
+
+
+MAX_DIAGNOSTICS_PER_FILE = 50
+
+
+def render_diagnostics(diagnostics, limit: int = MAX_DIAGNOSTICS_PER_FILE) -> list[str]:
+    """Each diagnostic rendered, at most `limit` per file, then one line per file saying how
+    many more there are: a file with thousands of errors printed 18,000 lines, and the first
+    ones are what a drafter fixes first (the JSON report keeps them all)."""
+    out, shown, hidden = [], {}, {}
+    for d in diagnostics:
+        path = d.span.path
+        if shown.get(path, 0) < limit:
+            shown[path] = shown.get(path, 0) + 1
+            out.append(render_diagnostic(d))
+        else:
+            hidden[path] = hidden.get(path, 0) + 1
+    for path, n in hidden.items():
+        out.append(f"{printable(path)}: {_plural(n, 'more problem')} not shown (the first {limit} are above)")
+    return out
 
 
 def diagnostic_json(d: Diagnostic) -> dict:
