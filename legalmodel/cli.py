@@ -20,8 +20,8 @@ from . import api
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
-from .reports.check import (check_document, dumps, render_diagnostics, render_invalid_markdown, render_markdown,
-                            render_text)
+from .reports.check import (check_document, dumps, printable, render_diagnostics, render_invalid_markdown,
+                            render_markdown, render_text)
 from .results import InvalidSpec
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -45,6 +45,9 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
+# a spec file or folder, or `-` for standard input: typed as a path so that the shell completes
+# file names (docs/ci.md, "Shell completion"); whether it exists is for discover() to say
+SPEC_PATH = click.Path(allow_dash=True, readable=False)
 
 MAIN_HELP = """Check the provisions of a law, written as a spec, for contradictions, gaps,
 dead provisions and failed goals, and show a concrete situation for each finding.
@@ -96,7 +99,7 @@ Examples:
 
 
 @main.command("check", help=CHECK_HELP)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=SPEC_PATH)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown", "github"]),
               default="text", show_default=True,
               help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
@@ -128,6 +131,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
 
     root = repository_root()
     summary: list[str] = []  # --format github: the Markdown for $GITHUB_STEP_SUMMARY
+    # with several specs, the text names each before its findings (its summary line comes last)
+    several = len(_guarded(lambda: discover(list(paths)))) > 1
+    headed = 0
 
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     stages: dict = {}
@@ -161,10 +167,14 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
             click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome), nl=False)
-        elif fmt == "text":
-            click.echo(render_text(outcome, colour=_colour()), nl=False)
-        elif fmt == "github":
-            click.echo(render_text(outcome), nl=False)
+        elif fmt in ("text", "github"):
+            if several:
+                heading = f"==> {printable(outcome.spec.name)} <=="
+                click.echo(("\n" if headed else "") + (click.style(heading, bold=True) if fmt == "text" and _colour()
+                                                       else heading))
+                headed += 1
+            click.echo(render_text(outcome, colour=fmt == "text" and _colour()), nl=False)
+        if fmt == "github" and not as_examples:
             for line in github.report_commands(outcome, root):
                 click.echo(line)
             summary.append(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome))
@@ -257,7 +267,7 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
 
 
 @main.command("diff", help=DIFF_HELP)
-@click.argument("paths", nargs=-1, required=True, metavar="SPEC [NEW_SPEC]")
+@click.argument("paths", nargs=-1, required=True, metavar="SPEC [NEW_SPEC]", type=SPEC_PATH)
 @click.option("--from", "date_from", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the earlier version: the law in force on this date")
 @click.option("--to", "date_to", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -302,7 +312,7 @@ Examples:
 
 
 @main.command("impact", help=IMPACT_HELP)
-@click.argument("path", metavar="SPEC")
+@click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.argument("citation", metavar="CITATION", nargs=-1, required=True)
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the law in force on this date")
@@ -333,7 +343,7 @@ Examples:
 
 
 @main.command("explain", help=EXPLAIN_HELP)
-@click.argument("path", metavar="SPEC")
+@click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.option("--given", "given", multiple=True, metavar="FACT=VALUE",
               help="a fact of the situation (repeat it); `fact` alone means true, `not fact` false")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -370,7 +380,7 @@ Examples:
 
 
 @main.command("history", help=HISTORY_HELP)
-@click.argument("path", metavar="SPEC")
+@click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.argument("citation", nargs=-1, metavar="[CITATION]")
 def history_command(path, citation) -> None:
     from .reports.history import render_history
@@ -395,7 +405,7 @@ Examples:
 
 
 @main.command("fmt", help=FMT_HELP)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=SPEC_PATH)
 @click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
 def fmt_command(paths, check_only) -> None:
     from .syntax.format import format_file
@@ -449,7 +459,7 @@ Example:
 
 
 @main.command("init", help=INIT_HELP)
-@click.argument("directory", metavar="DIR")
+@click.argument("directory", metavar="DIR", type=click.Path(readable=False))
 def init_command(directory) -> None:
     from pathlib import Path
 
@@ -595,8 +605,20 @@ def _paragraphs(text: str | None) -> str | None:
     return "\n".join(out)
 
 
+def _summary(text: str | None) -> str | None:
+    """A command's first sentence, whole, for `legalmodel --help`: click would cut it at 45
+    characters with `...`, which left 6 of 7 summaries unfinished."""
+    if not text:
+        return None
+    first = " ".join(text.strip().split("\n\n")[0].split())
+    end = first.find(". ")
+    return first if end == -1 else first[: end + 1]
+
+
 for _command in (main, *main.commands.values()):
     _command.help = _paragraphs(_command.help)
+    if _command is not main and not _command.short_help:
+        _command.short_help = _summary(_command.help)
 
 
 if __name__ == "__main__":
