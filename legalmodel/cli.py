@@ -131,11 +131,10 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
 
     root = repository_root()
     summary: list[str] = []  # --format github: the Markdown for $GITHUB_STEP_SUMMARY
+    baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     # with several specs, the text names each before its findings (its summary line comes last)
     several = len(_guarded(lambda: discover(list(paths)))) > 1
     headed = 0
-
-    baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     stages: dict = {}
     outcomes = []
     results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages)
