@@ -104,6 +104,9 @@ def test_every_sarif_rule_has_the_metadata_github_shows():
             assert rule["fullDescription"]["text"].strip()
             assert rule["fullDescription"]["text"] != rule["shortDescription"]["text"]
             assert rule["help"]["text"].strip() and rule["help"]["markdown"].strip()
+            level = rule["defaultConfiguration"]["level"]
+            assert rule["properties"]["problem.severity"] == {"note": "recommendation"}.get(level, level)
+            assert rule["properties"]["precision"] == "very-high" and rule["id"] in rule["properties"]["tags"]
     assert len(seen) >= 8
 
 

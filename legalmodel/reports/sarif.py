@@ -103,6 +103,7 @@ DETAILS = {
                     "Fix the input at the line and column shown; nothing in this spec was checked."),
 }
 LEVEL = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
+PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
 
 
 def _quoted(path: str) -> str:
@@ -184,7 +185,11 @@ def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]],
         rules.append({"id": k, "name": name, "shortDescription": {"text": text},
                       "fullDescription": {"text": full},
                       "help": {"text": advice, "markdown": advice},
-                      "defaultConfiguration": {"level": levels[k]}})
+                      "defaultConfiguration": {"level": levels[k]},
+                      # what code scanning files and filters alerts by: every finding is a
+                      # situation checked twice (solver and evaluator), hence precision very-high
+                      "properties": {"tags": ["legalmodel", k], "precision": "very-high",
+                                     "problem.severity": PROBLEM_SEVERITY[levels[k]]}})
     results = []
     for r in reports:
         for f in sorted_findings(r):
