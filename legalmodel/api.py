@@ -99,6 +99,9 @@ class Law:
             if isinstance(findings, Exception):
                 raise findings
             report.findings.extend(findings)
+        from .analyses.amendments import same_day_findings
+
+        report.findings.extend(same_day_findings(self.versions, self.as_of))
         used = apply_acceptances(report, tuple(baseline))
         return replace(report.result(), baseline_used=frozenset(used))
 
@@ -123,6 +126,13 @@ class Law:
                 raise UsageError(f"the spec has no action `{a}`; its actions: {', '.join(self.spec.actions)}")
         if why_not is not None and why_not not in m.VERDICTS:
             raise UsageError(f"`{why_not}` is not a verdict; one of: {', '.join(m.VERDICTS)}")
+        from .law.names import is_reserved
+
+        for item in items:  # `true=false` would otherwise read as a fact the spec cannot have
+            name = item.split("=", 1)[0].strip().removeprefix("not ").strip()
+            if is_reserved(name):
+                raise UsageError(f"`{name}` in `--given {item}` is a word of the language, not a fact; "
+                                 f"give a fact of the spec: {', '.join(self.spec.facts) or 'it has none'}")
         try:
             situation = parse_given(self.spec, list(items))
             return Explainer(self.spec, _milliseconds(timeout)).explain(situation, actions or None, why_not)

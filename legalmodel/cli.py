@@ -20,7 +20,8 @@ from . import api
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
-from .reports.check import check_document, dumps, render_diagnostic, render_markdown, render_text
+from .reports.check import (check_document, dumps, printable, render_diagnostics, render_invalid_markdown,
+                            render_markdown, render_text)
 from .results import InvalidSpec
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
@@ -44,6 +45,9 @@ class Seconds(click.ParamType):
 
 
 SECONDS = Seconds()
+# a spec file or folder, or `-` for standard input: typed as a path so that the shell completes
+# file names (docs/ci.md, "Shell completion"); whether it exists is for discover() to say
+SPEC_PATH = click.Path(allow_dash=True, readable=False)
 
 MAIN_HELP = """Check the provisions of a law, written as a spec, for contradictions, gaps,
 dead provisions and failed goals, and show a concrete situation for each finding.
@@ -95,12 +99,14 @@ Examples:
 
 
 @main.command("check", help=CHECK_HELP)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown"]), default="text",
-              show_default=True,
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=SPEC_PATH)
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown", "github"]),
+              default="text", show_default=True,
               help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
                    "sarif for code scanning; junit for test dashboards (goals, examples and each spec's "
-                   "consistency as tests); markdown for a review")
+                   "consistency as tests); markdown for a review; github for GitHub Actions (the text, and "
+                   "each finding as an annotation on the pull request; the markdown goes to "
+                   "$GITHUB_STEP_SUMMARY when it is set)")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -113,12 +119,22 @@ Examples:
               help="print every situation shown as evidence as an `example` block, ready to paste into the spec")
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}")
+@click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
+              help="also write the SARIF log to FILE, from the same run (for code scanning beside another format)")
 @JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
-          timings: bool, as_examples: bool, baseline_file: str | None, jobs: int | None) -> None:
+          timings: bool, as_examples: bool, baseline_file: str | None, sarif_file: str | None,
+          jobs: int | None) -> None:
     from .reports.examples import evidence_examples
+    from .reports import github
+    from .reports.sarif import repository_root
 
+    root = repository_root()
+    summary: list[str] = []  # --format github: the Markdown for $GITHUB_STEP_SUMMARY
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
+    # with several specs, the text names each before its findings (its summary line comes last)
+    several = len(_guarded(lambda: discover(list(paths)))) > 1
+    headed = 0
     stages: dict = {}
     outcomes = []
     results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages)
@@ -128,11 +144,19 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             break
         outcomes.append(outcome)
         if isinstance(outcome, InvalidSpec):
-            for d in outcome.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
+            for text in render_diagnostics(outcome.diagnostics):
+                click.echo(text, err=True)
             n = len(outcome.diagnostics)
             click.echo(f"{outcome.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked",
                        err=True)
+            if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
+                summary.append(("\n" if len(outcomes) > 1 else "")
+                               + render_invalid_markdown(outcome.name, outcome.diagnostics))
+            if fmt == "markdown":
+                click.echo(summary[-1], nl=False)
+            elif fmt == "github":
+                for line in github.invalid_commands(outcome.name, outcome.diagnostics, root):
+                    click.echo(line)
             continue
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
@@ -141,21 +165,42 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if as_examples:
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
-            shown = sum(1 for o in outcomes[:-1] if not isinstance(o, InvalidSpec))
-            click.echo(("\n" if shown else "") + render_markdown(outcome), nl=False)
-        elif fmt == "text":
-            click.echo(render_text(outcome, colour=_colour()), nl=False)
+            click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome), nl=False)
+        elif fmt in ("text", "github"):
+            if several:
+                heading = f"==> {printable(outcome.spec.name)} <=="
+                click.echo(("\n" if headed else "") + (click.style(heading, bold=True) if fmt == "text" and _colour()
+                                                       else heading))
+                headed += 1
+            click.echo(render_text(outcome, colour=fmt == "text" and _colour()), nl=False)
+        if fmt == "github" and not as_examples:
+            for line in github.report_commands(outcome, root):
+                click.echo(line)
+            summary.append(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome))
     reports = [o for o in outcomes if not isinstance(o, InvalidSpec)]
     invalid = [(o.name, o.diagnostics) for o in outcomes if isinstance(o, InvalidSpec)]
     statuses = {r.status for r in reports}
     exit_code = (EXIT_INPUT if invalid else EXIT_FINDINGS if "findings" in statuses
                  else EXIT_UNKNOWN if "unknown" in statuses else EXIT_CLEAN)
+    if sarif_file:
+        from .reports.sarif import sarif_document
+
+        try:
+            with open(sarif_file, "w", encoding="utf-8") as out:
+                out.write(dumps(sarif_document(reports, invalid, root)))
+        except OSError as err:
+            click.echo(f"legalmodel: cannot write the SARIF log `{sarif_file}`: {err.strerror or err}", err=True)
+            exit_code = EXIT_INPUT
+    if fmt == "github":
+        problem = github.append_step_summary("".join(summary))
+        if problem:
+            click.echo(f"legalmodel: {problem}", err=True)
     if as_examples:
         pass
     elif fmt == "sarif":
         from .reports.sarif import sarif_document
 
-        click.echo(dumps(sarif_document(reports, invalid)), nl=False)
+        click.echo(dumps(sarif_document(reports, invalid, root)), nl=False)
     elif fmt == "junit":
         from .reports.junit import junit_document
 
@@ -189,8 +234,8 @@ def _guarded(body):
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
     except SpecError as err:
-        for d in err.diagnostics:
-            click.echo(render_diagnostic(d), err=True)
+        for text in render_diagnostics(err.diagnostics):
+            click.echo(text, err=True)
         sys.exit(EXIT_INPUT)
     except Disagreement as err:
         click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
@@ -221,7 +266,7 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
 
 
 @main.command("diff", help=DIFF_HELP)
-@click.argument("paths", nargs=-1, required=True, metavar="SPEC [NEW_SPEC]")
+@click.argument("paths", nargs=-1, required=True, metavar="SPEC [NEW_SPEC]", type=SPEC_PATH)
 @click.option("--from", "date_from", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the earlier version: the law in force on this date")
 @click.option("--to", "date_to", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -266,7 +311,7 @@ Examples:
 
 
 @main.command("impact", help=IMPACT_HELP)
-@click.argument("path", metavar="SPEC")
+@click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.argument("citation", metavar="CITATION", nargs=-1, required=True)
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
               help="the law in force on this date")
@@ -299,7 +344,7 @@ Examples:
 
 
 @main.command("explain", help=EXPLAIN_HELP)
-@click.argument("path", metavar="SPEC", required=False)
+@click.argument("path", metavar="SPEC", type=SPEC_PATH, required=False)
 @click.option("--given", "given", multiple=True, metavar="FACT=VALUE",
               help="a fact of the situation (repeat it); `fact` alone means true, `not fact` false")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -433,7 +478,7 @@ Examples:
 
 
 @main.command("history", help=HISTORY_HELP)
-@click.argument("path", metavar="SPEC")
+@click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.argument("citation", nargs=-1, metavar="[CITATION]")
 def history_command(path, citation) -> None:
     from .reports.history import render_history
@@ -458,7 +503,7 @@ Examples:
 
 
 @main.command("fmt", help=FMT_HELP)
-@click.argument("paths", nargs=-1, required=True, metavar="PATH...")
+@click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=SPEC_PATH)
 @click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
 def fmt_command(paths, check_only) -> None:
     from .syntax.format import format_file
@@ -477,8 +522,8 @@ def fmt_command(paths, check_only) -> None:
         try:
             formatted, differs = format_file(path, folder)
         except SpecError as err:
-            for d in err.diagnostics:
-                click.echo(render_diagnostic(d), err=True)
+            for text in render_diagnostics(err.diagnostics):
+                click.echo(text, err=True)
             broken += 1
             continue
         if path == STDIN and not check_only:  # `fmt -`, for an editor: the text, changed or not
@@ -512,11 +557,11 @@ Example:
 
 
 @main.command("init", help=INIT_HELP)
-@click.argument("directory", metavar="DIR")
+@click.argument("directory", metavar="DIR", type=click.Path(readable=False))
 def init_command(directory) -> None:
     from pathlib import Path
 
-    from .scaffold import FILES
+    from .scaffold import files, installed_requirement
 
     root = Path(directory)
     if root.exists() and not root.is_dir():
@@ -525,7 +570,8 @@ def init_command(directory) -> None:
     if root.exists() and any(root.iterdir()):
         click.echo(f"legalmodel: `{directory}` exists and is not empty; choose a new folder", err=True)
         sys.exit(EXIT_INPUT)
-    for relative, text in FILES.items():
+    source = installed_requirement(__version__)
+    for relative, text in files(__version__, source).items():
         target = root / relative
         try:
             target.parent.mkdir(parents=True, exist_ok=True)
@@ -534,6 +580,9 @@ def init_command(directory) -> None:
             click.echo(f"legalmodel: cannot create `{target}`: {e.strerror or e}", err=True)
             sys.exit(EXIT_INPUT)
         click.echo(f"created {target}")
+    if source is None:
+        click.echo(f"note: legalmodel runs from a local copy here, which CI cannot install: add the pip requirement "
+                   f"for legalmodel {__version__} to {root / 'legalmodel-requirements.txt'}", err=True)
     sys.exit(EXIT_CLEAN)
 
 
@@ -654,8 +703,20 @@ def _paragraphs(text: str | None) -> str | None:
     return "\n".join(out)
 
 
+def _summary(text: str | None) -> str | None:
+    """A command's first sentence, whole, for `legalmodel --help`: click would cut it at 45
+    characters with `...`, which left 6 of 7 summaries unfinished."""
+    if not text:
+        return None
+    first = " ".join(text.strip().split("\n\n")[0].split())
+    end = first.find(". ")
+    return first if end == -1 else first[: end + 1]
+
+
 for _command in (main, *main.commands.values()):
     _command.help = _paragraphs(_command.help)
+    if _command is not main and not _command.short_help:
+        _command.short_help = _summary(_command.help)
 
 
 if __name__ == "__main__":

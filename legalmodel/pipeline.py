@@ -196,8 +196,15 @@ def find_proposals(history: History, wanted: list[str]) -> list[Amendment]:
     """The proposals named on the command line, by file path or by title."""
     chosen = []
     for want in wanted:
-        matches = [p for p in history.proposals
-                   if want == p.decl.title or os.path.abspath(want) == os.path.abspath(p.source.path)]
+        titled = [p for p in history.proposals if want == p.decl.title]
+        if len(titled) > 1:  # as `diff --proposal` says: never apply two drafts for one
+            listed = "; ".join(f"“{p.decl.title}” ({p.decl.span.location()})" for p in titled)
+            files = sorted({p.source.path for p in titled})
+            advice = (f"name the file of the one you mean, like --proposal {files[0]}" if len(files) == len(titled)
+                      else "give each proposal its own title")
+            raise UsageError(f"`{want}` names {len(titled)} proposals in {history.name}: {listed}; {advice}")
+        matches = titled or [p for p in history.proposals
+                             if os.path.abspath(want) == os.path.abspath(p.source.path)]
         if not matches:
             titles = ", ".join(f"“{p.decl.title}” ({p.source.path})" for p in history.proposals) or "none"
             raise UsageError(f"no proposal `{want}` in {history.name}; its proposals: {titles}")

@@ -1,4 +1,11 @@
-"""The files `legalmodel init` writes: a small spec repository that passes check and fmt."""
+"""The files `legalmodel init` writes: a small spec repository that passes check and fmt,
+with a CI workflow pinned to the running legalmodel's version.
+
+legalmodel is not on PyPI, so the workflow installs what `legalmodel-requirements.txt` names:
+the git URL and commit, wheel URL or package index the running legalmodel was installed from
+(pip's `direct_url.json` says which), and nothing when it was installed from a local folder,
+which CI cannot reach; the workflow then fails with a message saying what to add.
+"""
 
 from __future__ import annotations
 
@@ -34,50 +41,105 @@ README = '''# Specs checked with legalmodel
 `specs/` holds the provisions of a law written as legalmodel specs. Each folder in `specs/`
 that holds `.lm` files is one spec.
 
-    python3 -m pip install "legalmodel @ git+https://github.com/legalmodel/legalmodel"
+    python3 -m pip install -r legalmodel-requirements.txt
     legalmodel check specs/          # contradictions, gaps, failed goals and examples
     legalmodel fmt --check specs/    # the canonical layout
 
-legalmodel is not on PyPI: it is installed from its source repository. If you get it from
-elsewhere (a fork, a tag, a wheel), install it from there, and set `LEGALMODEL_SOURCE` in
-the workflow to the same place.
+`legalmodel-requirements.txt` pins the legalmodel this repository was written for
+(version {version}). legalmodel is not published on PyPI, so the file names the place it was
+installed from when `legalmodel init` could tell (a git URL and commit, or the package index
+it came from); if the file holds no requirement, add the pip requirement for your copy of
+legalmodel {version} (a git URL with a tag or commit, or a wheel's URL).
 
 `legalmodel check` exits 0 when every spec is consistent and every goal and example holds,
 1 when there are findings, 2 when a spec cannot be read, 3 when the solver could not decide a
 question in time. The workflow in `.github/workflows/legalmodel.yml` runs both commands on
-every change and uploads the findings as SARIF for code scanning; its last step, a plain
-`legalmodel check specs/`, fails the job when there are findings.
+every change: each finding becomes an annotation on the pull request, the report goes to the
+job's summary, and the findings are uploaded as SARIF for code scanning where it is on.
 '''
 
 WORKFLOW = '''name: legalmodel
 on: [push, pull_request]
 permissions:
   contents: read
+  actions: read
   security-events: write
-env:
-  # legalmodel is not on PyPI: where pip gets it from (a pip URL; pin a tag with @v0.1.0)
-  LEGALMODEL_SOURCE: git+https://github.com/legalmodel/legalmodel
 jobs:
   check:
     runs-on: ubuntu-latest
     steps:
-      - uses: actions/checkout@v4
-      - uses: actions/setup-python@v5
+      - uses: actions/checkout@v7
+      - uses: actions/setup-python@v7
         with:
           python-version: "3.11"
-      - run: python -m pip install "legalmodel @ $LEGALMODEL_SOURCE"
+          cache: pip
+          cache-dependency-path: legalmodel-requirements.txt
+      - run: python -m pip install -r legalmodel-requirements.txt
+      # the version this repository was written for; a requirement that gives another fails here
+      - run: |
+          legalmodel --version | grep -qx "legalmodel, version {version}" || {{
+            echo "::error file=legalmodel-requirements.txt::legalmodel {version} is not installed; put the pip requirement for it in this file"
+            exit 1
+          }}
       - run: legalmodel fmt --check specs/
-      # the findings for code scanning; this step never fails the job, the last one does
-      - run: legalmodel check specs/ --format sarif > legalmodel.sarif
+      # one run: annotations on the pull request, the report in the job summary, and SARIF;
+      # this step fails the job when there are findings
+      - run: legalmodel check specs/ --format github --sarif legalmodel.sarif
+      # code scanning may be off (a private repository without it): the upload then fails,
+      # which must not fail the job
+      - uses: github/codeql-action/upload-sarif@v4
+        if: always() && hashFiles('legalmodel.sarif') != ''
         continue-on-error: true
-      - uses: github/codeql-action/upload-sarif@v3
         with:
           sarif_file: legalmodel.sarif
-      - run: legalmodel check specs/
 '''
 
-FILES = {
-    "specs/example/example.lm": EXAMPLE_SPEC,
-    "README.md": README,
-    ".github/workflows/legalmodel.yml": WORKFLOW,
-}
+
+def requirement(version: str, direct_url: dict | None) -> str | None:
+    """The pip requirement that installs this legalmodel again, when it can be told honestly:
+    from a git URL at the commit it was installed from, or by version from the package index it
+    came from (pip records no direct URL then); None for a local folder or file, which CI
+    cannot reach."""
+    if direct_url is None:
+        return f"legalmodel=={version}"
+    vcs = direct_url.get("vcs_info")
+    url = direct_url.get("url", "")
+    if vcs and vcs.get("vcs") == "git" and vcs.get("commit_id") and not url.startswith("file:"):
+        return f"legalmodel @ git+{url}@{vcs['commit_id']}"
+    if "archive_info" in direct_url and url.startswith("https://"):
+        return f"legalmodel @ {url}"
+    return None
+
+
+def installed_requirement(version: str) -> str | None:
+    """`requirement` for the legalmodel that is running, from its install record."""
+    import json
+    from importlib import metadata
+
+    try:
+        text = metadata.distribution("legalmodel").read_text("direct_url.json")
+    except metadata.PackageNotFoundError:  # running from a source tree, not installed
+        return None
+    try:
+        return requirement(version, json.loads(text) if text else None)
+    except (ValueError, AttributeError):
+        return None
+
+
+def requirements_file(version: str, line: str | None) -> str:
+    head = (f"# The legalmodel this repository is checked with: version {version}, which the CI workflow\n"
+            "# checks. legalmodel is not on PyPI.\n")
+    if line:
+        return head + line + "\n"
+    return head + (f"# `legalmodel init` ran from a local copy, which CI cannot reach: add the pip\n"
+                   f"# requirement for legalmodel {version} below (a git URL with a tag or commit, or a\n"
+                   "# wheel's URL).\n")
+
+
+def files(version: str, line: str | None) -> dict[str, str]:
+    return {
+        "specs/example/example.lm": EXAMPLE_SPEC,
+        "README.md": README.format(version=version),
+        "legalmodel-requirements.txt": requirements_file(version, line),
+        ".github/workflows/legalmodel.yml": WORKFLOW.format(version=version),
+    }

@@ -52,6 +52,9 @@ EXPECTED = {
                            True),
     "vertical-tab-in-title.lm": (2, "vertical-tab-in-title.lm:1:9: error[input]", True),
     "nel-in-comment.lm": (2, "nel-in-comment.lm:1:4: error[input]", True),
+    "reserved-word-fact.lm": (2, "reserved-word-fact.lm:3:6: error[reserved]: `true` is a word of the language", False),
+    "lookalike-names.lm": (2, "lookalike-names.lm:4:6: error[lookalike]", False),
+    "reword-before-in-force.lm": (2, "reword-before-in-force.lm:11:8: error[amendment-date]", False),
 }
 
 GOOD = 'law L "l"\n\naction a "a" default permitted\n'  # in the canonical layout: fmt leaves it alone

@@ -19,7 +19,15 @@ from ..syntax.tree import BoolLit
 def typed_contracts(amendment: Amendment, new_spec) -> list[tuple]:
     """An amendment's contracts, typed against the law it produces, as the differ takes them:
     (the act's name, kind, text, condition, action)."""
+    from ..syntax.diagnostics import Diagnostic, suggest
+
     out = []
+    unknown = [Diagnostic("unknown-name", f"unknown action `{c.action.text}` in a contract of {amendment.name}",
+                          c.action.span, help=suggest(c.action.text, new_spec.actions)
+                          or f"the actions of the law: {', '.join(new_spec.actions) or 'none'}")
+               for c in amendment.contracts if c.action is not None and c.action.text not in new_spec.actions]
+    if unknown:  # bad input, as an unknown action in a goal is; not a broken contract
+        raise SpecErrors(unknown)
     for c in amendment.contracts:
         condition = resolve_condition(new_spec, c.condition) if c.kind == "unchanged" else None
         text = " ".join(c.span.text().split())

@@ -150,6 +150,65 @@ def _with_amendment_provenance(p: s.ProvisionDecl, a: Amendment) -> s.ProvisionD
     return replace(p, provenance=merged, citation=citation)
 
 
+def _after_entry(ap: _Applier, a: Amendment, k: tuple, since: dict, span, verb: str, what: str) -> bool:
+    """Whether amendment `a` comes into force no earlier than the wording it changes; if not,
+    an error: an act in force in 2001 cannot reword a paragraph that enters into force in 2030
+    (its history would read "2030-01-01 – 2001-01-01")."""
+    start, by = since[k]
+    if a.date is None or start is None or a.date >= start:
+        return True
+    wording = "the wording it changes" if by == "base" else f"the wording {by} gave it"
+    ap.sink.error("amendment-date", f"{a.name} {verb} {ap.show(k)}{' ' + what if what else ''} in force "
+                  f"{a.date}, before {wording} enters into force on {start}", span,
+                  help="check both dates in force: an act can change a paragraph only once it is in force")
+    return False
+
+
+@dataclass(frozen=True)
+class SameDayChange:
+    """A paragraph that several acts in force on one day change (`changes`: (act, verb) in the
+    order they are applied); `span` is where the last of them does."""
+
+    paragraph: str
+    date: str
+    changes: tuple[tuple[str, str], ...]
+    span: object
+
+
+def same_day_changes(history: History, as_of: str | None = None) -> list[SameDayChange]:
+    """Paragraphs that two or more acts in force on the same day change, up to `as_of`: a
+    wording that lasts no day at all. Their order is then only that of their SFS numbers,
+    which need not be the order the statute book gives."""
+    from ..syntax.citations import Citation, Selector
+
+    ap = _Applier(history)
+    versions = all_versions(history)
+    out = []
+    for k, wordings in versions.items():
+        for v in wordings:
+            if v.since is None or v.since != v.until or (as_of is not None and v.since > as_of):
+                continue
+            changes, span = [], None
+            for a in history.amendments:
+                if a.date != v.since:
+                    continue
+                law = a.decl.law.text
+                for op in a.operations:
+                    if isinstance(op, s.RepealOp):
+                        for sel in op.selectors:
+                            selector = Selector(sel.law or law, sel.chapters, sel.paragraphs, sel.stycke, sel.punkt)
+                            if selector.matches(Citation(k[0] or "", k[1], k[2], k[3], k[4], k[5])):
+                                changes.append((a.name, "repeals it"))
+                                span = sel.span
+                    elif ap.key(op.provision.citation, law) == k:
+                        changes.append((a.name, "inserts it" if isinstance(op, s.InsertOp) else "rewords it"))
+                        span = op.provision.citation.span
+            if len({name for name, _verb in changes}) > 1 and not any(c.paragraph == ap.show(k) and c.date == v.since
+                                                                       for c in out):
+                out.append(SameDayChange(ap.show(k), v.since, tuple(changes), span))
+    return out
+
+
 def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendment, ...] = (),
            versions: dict | None = None, chosen: list[Amendment] | None = None
            ) -> tuple[list[s.SpecFile], list[Amendment]]:
@@ -206,6 +265,9 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
             elif isinstance(op, s.RewordOp):
                 p = _with_amendment_provenance(op.provision, a)
                 k = ap.key(p.citation, law)
+                if k in provisions and not _after_entry(ap, a, k, since, op.provision.citation.span, "gives",
+                                                        "a new wording"):
+                    continue
                 if k not in provisions:
                     ap.sink.error("amendment", f"{a.name} gives {ap.show(k)} a new wording, but the law "
                                   f"{'no longer has' if versions and k in versions else 'has no'} such provision",
@@ -230,6 +292,8 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                         ap.sink.error("amendment", f"{a.name} repeals {selector.describe()}, but the law has no "
                                       "such provision in force", sel.span)
                     for k in hit:
+                        if not _after_entry(ap, a, k, since, sel.span, "repeals", ""):
+                            continue
                         close(k, a.date)
                         del provisions[k]
                         del since[k]

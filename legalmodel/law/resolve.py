@@ -74,6 +74,7 @@ class Resolver:
         self.declare_enums()
         self.declare_facts()
         self.declare_actions()
+        self.check_names()
         self.declare_provisions()
         self.declare_outside()
         assumptions = []
@@ -194,6 +195,32 @@ class Resolver:
                            action.span, help="leave the default out to have undecided situations reported as gaps")
                 continue
             self.actions[name] = m.Action(name, action.description, action.default, action.name.span)
+
+    def check_names(self):
+        """No declared name is a word of the language, and no two look alike (names.py)."""
+        from .names import foreign_letters, is_reserved, skeleton
+
+        declared = [("law", law.name.text, law.name.span) for law in self.laws.values()]
+        for enum in self.items(s.EnumDecl):
+            declared.append(("enumeration", enum.name.text, enum.name.span))
+            declared.extend(("value", v.name.text, v.name.span) for v in enum.values)
+        declared.extend(("fact", f.name, f.span) for f in self.facts.values())
+        declared.extend(("action", a.name, a.span) for a in self.actions.values())
+        seen: dict[str, tuple[str, str, Span]] = {}
+        for kind, name, span in declared:
+            if is_reserved(name):
+                self.error("reserved", f"`{name}` is a word of the language and cannot name {_a(kind)}", span,
+                           help="choose another name for it, such as the statute's own word")
+                continue
+            first = seen.setdefault(skeleton(name), (kind, name, span))
+            if first[1] != name:
+                letters = foreign_letters(name) or foreign_letters(first[1])
+                self.error("lookalike", f"the {kind} `{name}` looks the same as the {first[0]} `{first[1]}` but is "
+                           f"another name; it differs in {letters}", span,
+                           notes=((f"`{first[1]}` is declared here", first[2]),),
+                           help="write both with the same letters (retype the name, or use the other one); "
+                                "names are compared after Unicode NFKC normalisation and with Cyrillic and "
+                                "Greek letters that look Latin taken as Latin")
 
     def declare_provisions(self):
         for p in self.items(s.ProvisionDecl):
@@ -638,6 +665,10 @@ def _within(span: Span, text: str) -> Span:
     before = span.source.text[:start]
     line = before.count("\n") + 1
     return Span(span.source, start, start + len(text), line, start - (before.rfind("\n") + 1) + 1)
+
+
+def _a(kind: str) -> str:
+    return ("an " if kind[0] in "aeiou" else "a ") + kind
 
 
 def resolve_condition(spec: m.CheckedSpec, expr: s.Expr) -> m.Expr:

@@ -8,6 +8,7 @@ the same input gives the same bytes.
 from __future__ import annotations
 
 import json
+import re
 
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
@@ -44,22 +45,23 @@ def render_diagnostic(d: Diagnostic) -> str:
     """`file:line:col: error[code]: message`, the line with a caret, what was expected, help."""
     span = d.span
     lines = [f"{span.location()}: {d.severity.value}[{d.code}]: {printable(d.message)}"]
-    source_line = printable(span.source.line_text(span.line)) if span.source else ""
+    source_line = span.source.line_text(span.line) if span.source else ""
     if source_line:
         number = str(span.line)
         pad = " " * len(number)
         width = 1
         if span.end > span.start:
             width = max(1, min(span.end - span.start, len(source_line) - span.column + 1))
-        shown = source_line.replace("\t", " ")
+        shown = source_line
         column = span.column
-        if len(shown) > MAX_SHOWN:  # a window around the column, so a huge line stays readable
+        if len(shown) > MAX_SHOWN:  # a window around the column, cut before anything else is done to it
             start = max(0, column - 1 - MAX_SHOWN // 2)
             end = min(len(shown), start + MAX_SHOWN)
             prefix = "…" if start > 0 else ""
             shown = prefix + shown[start:end] + ("…" if end < len(source_line) else "")
             column = column - start + len(prefix)
             width = min(width, MAX_SHOWN // 2)
+        shown = printable(shown).replace("\t", " ")  # one character for one: the column holds
         lines.append(f"{pad} |")
         lines.append(f"{number} | {shown}")
         lines.append(f"{pad} | {' ' * (column - 1)}{'^' * width}")
@@ -70,6 +72,26 @@ def render_diagnostic(d: Diagnostic) -> str:
     if d.help:
         lines.append(f"  = help: {d.help}")
     return "\n".join(lines)
+
+
+MAX_DIAGNOSTICS_PER_FILE = 50
+
+
+def render_diagnostics(diagnostics, limit: int = MAX_DIAGNOSTICS_PER_FILE) -> list[str]:
+    """Each diagnostic rendered, at most `limit` per file, then one line per file saying how
+    many more there are: a file with thousands of errors printed 18,000 lines, and the first
+    ones are what a drafter fixes first (the JSON report keeps them all)."""
+    out, shown, hidden = [], {}, {}
+    for d in diagnostics:
+        path = d.span.path
+        if shown.get(path, 0) < limit:
+            shown[path] = shown.get(path, 0) + 1
+            out.append(render_diagnostic(d))
+        else:
+            hidden[path] = hidden.get(path, 0) + 1
+    for path, n in hidden.items():
+        out.append(f"{printable(path)}: {_plural(n, 'more problem')} not shown (the first {limit} are above)")
+    return out
 
 
 def diagnostic_json(d: Diagnostic) -> dict:
@@ -363,8 +385,9 @@ def dumps(document: dict) -> str:
 
 def markdown_cell(text: str) -> str:
     """Text for one cell of a Markdown table, shown as written: `|` escaped (it would end the
-    cell, even inside a code span), HTML's `&`, `<`, `>` and Markdown's `\\` escaped outside
-    code spans (inside them they are shown as they are), and line breaks made spaces."""
+    cell, even inside a code span), HTML's `&`, `<`, `>`, Markdown's `\\` and the characters
+    that start emphasis, links or strike-through (`*`, `_`, `[`, `]`, `~`) escaped outside code
+    spans (inside them they are shown as they are), and line breaks made spaces."""
     import html
 
     parts = " ".join(str(text).splitlines()).split("`")
@@ -372,8 +395,36 @@ def markdown_cell(text: str) -> str:
     out = []
     for i, part in enumerate(parts):
         in_code = i % 2 == 1 and not (unmatched and i == len(parts) - 1)
-        out.append(part if in_code else html.escape(part.replace("\\", "\\\\"), quote=False))
+        if not in_code:
+            part = MARKDOWN_SPECIAL.sub(_escaped_special, html.escape(part.replace("\\", "\\\\"), quote=False))
+        out.append(part)
     return "`".join(out).replace("|", "\\|")
+
+
+MARKDOWN_SPECIAL = re.compile(r"[*_\[\]~]")
+
+
+def _escaped_special(match: re.Match) -> str:
+    """`_` between two letters or digits starts no emphasis (`sfs2022_916.lm` stays as it is);
+    every other special gets its backslash."""
+    text, at = match.string, match.start()
+    if (match.group() == "_" and 0 < at < len(text) - 1
+            and text[at - 1].isalnum() and text[at + 1].isalnum()):
+        return "_"
+    return "\\" + match.group()
+
+
+def render_invalid_markdown(name: str, diagnostics) -> str:
+    """The Markdown section of a spec that could not be read: its diagnostics, so a review
+    still shows why nothing was checked."""
+    n = len(diagnostics)
+    out = [f"## legalmodel check: `{name}`", "",
+           f"**input error**: {_plural(n, 'error')} in the input; nothing was checked", "",
+           "| where | error |", "|---|---|"]
+    for d in diagnostics:
+        message = d.message + (f" ({d.help})" if d.help else "")
+        out.append(f"| {markdown_cell(d.span.location())} | {markdown_cell(message)} |")
+    return "\n".join(out) + "\n"
 
 
 def render_markdown(report: CheckResult) -> str:

@@ -9,15 +9,37 @@ exactly when `check` exits 0. A failing case carries each finding's id, message,
 evidence. A case whose findings are all accepted is skipped with the justification (for
 `consistency`: passes, with the accepted findings in its output); a goal expected to fail
 that fails is skipped too. A spec that could not be read is one failing case.
+
+The document validates against Jenkins' junit-10.xsd (every `<testsuite>` has `errors`, always
+0: a finding is a failure, and legalmodel reports its own crashes by exit status, not here),
+and every text is XML 1.0: a character XML cannot hold (a C0 control other than tab and line
+ends, U+FFFE, U+FFFF, a lone surrogate) is written as U+FFFD, since no escape can carry it.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax import saxutils
 
 from ..results import CheckResult, Finding
 from .check import about_goal, finding_id, render_evidence, sorted_findings
+
+# what XML 1.0 cannot hold at all, escaped or not (its `Char` production)
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+
+
+def _xml_safe(text: str) -> str:
+    return NOT_XML.sub("\ufffd", text)
+
+
+def escape(text: str) -> str:
+    return saxutils.escape(_xml_safe(text))
+
+
+def quoteattr(text: str) -> str:
+    return saxutils.quoteattr(_xml_safe(text))
+
 
 EXAMPLE_KINDS = {"failed-example", "underdetermined-example", "impossible-example", "unknown"}
 
@@ -102,12 +124,12 @@ def junit_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]])
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     total = sum(len(c) for _n, c in suites)
     failures = sum(1 for _n, cs in suites for c in cs if c.failure)
-    out.append(f'<testsuites name="legalmodel" tests="{total}" failures="{failures}">')
+    out.append(f'<testsuites name="legalmodel" tests="{total}" failures="{failures}" errors="0">')
     for name, cases in suites:
         fails_here = sum(1 for c in cases if c.failure)
         skips = sum(1 for c in cases if c.skipped is not None)
         out.append(f'  <testsuite name={quoteattr(name)} tests="{len(cases)}" failures="{fails_here}" '
-                   f'skipped="{skips}">')
+                   f'errors="0" skipped="{skips}">')
         for case in cases:
             out.append(f'    <testcase classname={quoteattr(name)} name={quoteattr(case.name)}>')
             if case.failure:

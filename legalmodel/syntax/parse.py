@@ -23,7 +23,7 @@ from .citations import ORDINAL_NUMBER
 from .diagnostics import Diagnostic, SpecErrors
 from .source import SourceFile, Span
 
-from .tree import ITEM_KEYWORDS, MAX_FILE_BYTES, MAX_NESTING  # noqa: F401  (their home is syntax.py)
+from .tree import ITEM_KEYWORDS, MAX_FILE_BYTES, MAX_LINE_CHARS, MAX_NESTING  # noqa: F401  (their home is syntax.py)
 
 
 def grammar_text() -> str:
@@ -640,6 +640,9 @@ def parse_source(source: SourceFile) -> s.SpecFile:
     text = source.text
     if not text.strip():
         return s.SpecFile(source, ())
+    long_lines = _long_lines(source)
+    if long_lines:
+        raise SpecErrors(long_lines)
     try:
         tree = parser().parse(text)
     except UnexpectedInput:
@@ -659,6 +662,25 @@ def parse_source(source: SourceFile) -> s.SpecFile:
             raise SpecErrors(_all_syntax_errors(source) or [_citation_diagnostic(source, err.orig_exc)]) from None
         raise
     return s.SpecFile(source, items)
+
+
+def _long_lines(source: SourceFile) -> list[Diagnostic]:
+    """A diagnostic for every line longer than MAX_LINE_CHARS, found without the parser
+    (whose time on such a line is what the limit bounds)."""
+    out = []
+    start = 0
+    for line, text in enumerate(source.text.split("\n"), 1):  # linear: a regex for long runs is not
+        if len(text) <= MAX_LINE_CHARS:
+            start += len(text) + 1
+            continue
+        out.append(Diagnostic("long-line", f"this line is {len(text):,} characters long; a line of a spec "
+                              f"may hold at most {MAX_LINE_CHARS:,}",
+                              Span(source, start + MAX_LINE_CHARS, start + MAX_LINE_CHARS + 1, line,
+                                   MAX_LINE_CHARS + 1),
+                              help="shorten the text, or break the item over several lines (a condition may "
+                                   "continue on the next line; a text in quotes may not)"))
+        start += len(text) + 1
+    return out
 
 
 def _citation_diagnostic(source: SourceFile, err: CitationError) -> Diagnostic:
@@ -681,8 +703,11 @@ def _chunks(text: str) -> list[tuple[int, int, str]]:
         offset += len(line)
     starts.append(len(text))
     chunks = []
-    for a, b in zip(starts, starts[1:]):
-        chunks.append((a, text.count("\n", 0, a) + 1, text[a:b]))
+    line = 1
+    for a, b in zip(starts, starts[1:]):  # lines counted chunk by chunk: from the start each time was quadratic
+        chunk = text[a:b]
+        chunks.append((a, line, chunk))
+        line += chunk.count("\n")
     return chunks
 
 

@@ -11,6 +11,7 @@ lines. Other characters Unicode calls line breaks (U+2028, form feed, ...) do no
 
 from __future__ import annotations
 
+import functools
 import operator
 from dataclasses import dataclass, field, fields, is_dataclass
 
@@ -27,10 +28,23 @@ class SourceFile:
             object.__setattr__(self, "text", self.text.replace("\r\n", "\n").replace("\r", "\n"))
 
     def line_text(self, line: int) -> str:
-        lines = self.text.split("\n")
-        if 1 <= line <= len(lines):
-            return lines[line - 1]
+        starts = _line_starts(self.text)
+        if 1 <= line <= len(starts):
+            end = starts[line] - 1 if line < len(starts) else len(self.text)
+            return self.text[starts[line - 1]:end]
         return ""
+
+
+@functools.lru_cache(maxsize=8)
+def _line_starts(text: str) -> tuple[int, ...]:
+    """Where each line starts: found once per text, since a file with thousands of errors
+    asks for thousands of lines (splitting the text for each was quadratic)."""
+    starts = [0]
+    at = text.find("\n")
+    while at != -1:
+        starts.append(at + 1)
+        at = text.find("\n", at + 1)
+    return tuple(starts)
 
 
 @dataclass(frozen=True, slots=True)

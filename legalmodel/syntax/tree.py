@@ -12,6 +12,10 @@ from .source import Span, SourceFile, pickle_by_fields, span_field
 
 MAX_NESTING = 200
 MAX_FILE_BYTES = 20_000_000
+# the longest line a spec may have, in characters: twenty times the longest in specs/ and docs/
+# (999); Lark's lexer tries its text pattern from every quote, so a 10 MB line took 16-42 s and
+# 1.9-7.8 GB (a string left open: its pattern is retried and backtracks to the line's end)
+MAX_LINE_CHARS = 20_000
 
 # the keywords that begin an item (a declaration, an amendment's instruction, an acceptance)
 ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outside", "goal", "example",
