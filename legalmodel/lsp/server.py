@@ -90,6 +90,7 @@ class LegalmodelServer(LanguageServer):
         self.folders: dict[str, Folder] = {}
         self.cache = ParseCache()
         self.pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="legalmodel-solver")
+        self.reader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="legalmodel-reader")
         self.published: dict[str, list[t.Diagnostic]] = {}
         self.uris: dict[str, str] = {}  # path (as the spec's spans name it) → the editor's URI
 
@@ -118,11 +119,8 @@ class LegalmodelServer(LanguageServer):
     def folder_of(self, path: str) -> str:
         return os.path.dirname(path) if os.path.isabs(path) else path
 
-    def refresh(self, path: str) -> Folder:
-        """Read a spec folder again, publish its errors at once and start a check where it
-        resolves."""
-        key = self.folder_of(path)
-        folder = self.folders.setdefault(key, Folder(key))
+    def texts_of(self, key: str, path: str) -> dict[str, str]:
+        """The text of each file of a folder: the open buffer, else the file on disk."""
         open_docs = self.open_paths()
         if os.path.isabs(path):
             paths = set(folder_files(key)) | {p for p in open_docs if os.path.dirname(p) == key}
@@ -135,22 +133,68 @@ class LegalmodelServer(LanguageServer):
                 text = read_disk(p)
             if text is not None:
                 texts[p] = text
+        return texts
+
+    def refresh(self, path: str) -> Folder:
+        """After an edit: read the folder again off the loop, publish its errors, and check
+        it after a pause where it resolves. Anything still running for an older text is
+        cancelled, or its result thrown away."""
+        key = self.folder_of(path)
+        folder = self.folders.setdefault(key, Folder(key))
         folder.generation += 1
         if folder.task is not None:
             folder.task.cancel()
-            folder.task = None
-        if not texts:
-            folder.snapshot = None
-            return folder
-        snapshot = read_folder(key, sorted(texts), texts, self.cache, self.settings.as_of)
-        snapshot.generation = folder.generation
-        folder.snapshot = snapshot
-        folder.findings = {}
-        folder.finding_diagnostics = {}
-        self.publish(folder)
-        if snapshot.resolved:
-            folder.task = asyncio.ensure_future(self.check_later(folder, snapshot))
+        folder.task = asyncio.ensure_future(self.update(folder, folder.generation, self.texts_of(key, path)))
         return folder
+
+    def _read(self, folder: Folder, generation: int, texts: dict[str, str]) -> Snapshot | None:
+        """On the reader thread: parse and resolve, unless a newer edit came in meanwhile.
+        Parsing a large paste takes seconds; off the loop, the editor's messages are still
+        read and answered from the last snapshot."""
+        if generation != folder.generation or not texts:
+            return None
+        snapshot = read_folder(folder.key, sorted(texts), texts, self.cache, self.settings.as_of)
+        snapshot.generation = generation
+        return snapshot
+
+    async def update(self, folder: Folder, generation: int, texts: dict[str, str]) -> None:
+        try:
+            loop = asyncio.get_running_loop()
+            snapshot = await loop.run_in_executor(self.reader, self._read, folder, generation, texts)
+            if snapshot is None or generation != folder.generation:
+                return
+            folder.snapshot = snapshot
+            folder.findings = {}
+            folder.finding_diagnostics = {}
+            self.publish(folder)
+            if snapshot.resolved:
+                await self.check_later(folder, snapshot)
+        except asyncio.CancelledError:
+            pass
+        except Exception as err:  # never let an edit take the server down
+            log.exception("reading the spec failed")
+            self.window_log_message(t.LogMessageParams(t.MessageType.Error, f"legalmodel: {err}"))
+
+    async def ready(self, path: str) -> tuple[Folder, Snapshot, str] | None:
+        """A snapshot that holds `path` as the editor has it now: the newest, or one read now
+        where that is missing or behind the buffer (the parse cache makes the read that is
+        already on its way cheap)."""
+        key = self.folder_of(path)
+        folder = self.folders.setdefault(key, Folder(key))
+        current = self.open_paths().get(path)
+        snapshot = folder.snapshot
+        if snapshot is None or path not in snapshot.files or (current is not None and snapshot.texts.get(path) != current):
+            texts = self.texts_of(key, path)
+            fresh = await asyncio.get_running_loop().run_in_executor(
+                self.reader, self._read, folder, folder.generation, texts)
+            if fresh is not None:
+                snapshot = fresh
+                if folder.snapshot is None or folder.snapshot.generation < fresh.generation or \
+                        path not in folder.snapshot.files:
+                    folder.snapshot = fresh
+        if snapshot is None or path not in snapshot.files:
+            return None
+        return folder, snapshot, path
 
     def publish(self, folder: Folder) -> None:
         snapshot = folder.snapshot
@@ -230,14 +274,8 @@ class LegalmodelServer(LanguageServer):
             return f"*Impact:* could not be worked out ({err})."
         return ft.impact_sentence(result, pid, snapshot.law.as_of)
 
-    def snapshot_for(self, uri: str) -> tuple[Folder, Snapshot, str] | None:
-        path = self.path_of(uri)
-        folder = self.folders.get(self.folder_of(path))
-        if folder is None or folder.snapshot is None or path not in folder.snapshot.files:
-            folder = self.refresh(path)
-        if folder.snapshot is None or path not in folder.snapshot.files:
-            return None
-        return folder, folder.snapshot, path
+    async def snapshot_for(self, uri: str) -> tuple[Folder, Snapshot, str] | None:
+        return await self.ready(self.path_of(uri))
 
     def apply_settings(self, raw) -> None:
         settings, problems = Settings.read(raw, self.settings)
@@ -324,7 +362,7 @@ def make_server() -> LegalmodelServer:
     @server.feature(t.TEXT_DOCUMENT_HOVER)
     @_guard()
     async def hover(ls: LegalmodelServer, params: t.HoverParams):
-        found = ls.snapshot_for(params.text_document.uri)
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return None
         folder, snapshot, path = found
@@ -337,8 +375,8 @@ def make_server() -> LegalmodelServer:
 
     @server.feature(t.TEXT_DOCUMENT_DEFINITION)
     @_guard([])
-    def definition(ls: LegalmodelServer, params: t.DefinitionParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def definition(ls: LegalmodelServer, params: t.DefinitionParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return []
         _folder, snapshot, path = found
@@ -346,8 +384,8 @@ def make_server() -> LegalmodelServer:
 
     @server.feature(t.TEXT_DOCUMENT_REFERENCES)
     @_guard([])
-    def references(ls: LegalmodelServer, params: t.ReferenceParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def references(ls: LegalmodelServer, params: t.ReferenceParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return []
         _folder, snapshot, path = found
@@ -356,16 +394,16 @@ def make_server() -> LegalmodelServer:
 
     @server.feature(t.TEXT_DOCUMENT_COMPLETION, t.CompletionOptions(trigger_characters=[" ", "("]))
     @_guard(None)
-    def completion(ls: LegalmodelServer, params: t.CompletionParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def completion(ls: LegalmodelServer, params: t.CompletionParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return None
         return t.CompletionList(is_incomplete=False, items=ft.completion(found[1]))
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @_guard([])
-    def document_symbol(ls: LegalmodelServer, params: t.DocumentSymbolParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def document_symbol(ls: LegalmodelServer, params: t.DocumentSymbolParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return []
         _folder, snapshot, path = found
@@ -373,8 +411,8 @@ def make_server() -> LegalmodelServer:
 
     @server.feature(t.TEXT_DOCUMENT_FORMATTING)
     @_guard(None)
-    def formatting(ls: LegalmodelServer, params: t.DocumentFormattingParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def formatting(ls: LegalmodelServer, params: t.DocumentFormattingParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return None
         _folder, snapshot, path = found
@@ -383,8 +421,8 @@ def make_server() -> LegalmodelServer:
     @server.feature(t.TEXT_DOCUMENT_CODE_ACTION,
                     t.CodeActionOptions(code_action_kinds=[t.CodeActionKind.QuickFix]))
     @_guard([])
-    def code_action(ls: LegalmodelServer, params: t.CodeActionParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def code_action(ls: LegalmodelServer, params: t.CodeActionParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return []
         folder, snapshot, path = found
@@ -393,8 +431,8 @@ def make_server() -> LegalmodelServer:
 
     @server.feature(t.TEXT_DOCUMENT_PREPARE_RENAME)
     @_guard(None)
-    def prepare_rename(ls: LegalmodelServer, params: t.PrepareRenameParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def prepare_rename(ls: LegalmodelServer, params: t.PrepareRenameParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return None
         _folder, snapshot, path = found
@@ -406,8 +444,8 @@ def make_server() -> LegalmodelServer:
 
     @server.feature(t.TEXT_DOCUMENT_RENAME, t.RenameOptions(prepare_provider=True))
     @_guard(None)
-    def rename(ls: LegalmodelServer, params: t.RenameParams):
-        found = ls.snapshot_for(params.text_document.uri)
+    async def rename(ls: LegalmodelServer, params: t.RenameParams):
+        found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return None
         _folder, snapshot, path = found
