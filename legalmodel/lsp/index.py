@@ -13,12 +13,14 @@ import bisect
 import hashlib
 import os
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from ..syntax import tree as s
 from ..syntax.citations import Citation, Selector
 from ..syntax.diagnostics import Diagnostic, SpecError
 from ..syntax.source import SourceFile, Span
+from .incremental import IncrementalParser
 
 SUFFIX = ".lm"
 MAX_FOLDER_FILES = 500  # a folder with more spec files than this is read as the open file alone
@@ -154,15 +156,31 @@ def build_index(files: list[s.SpecFile]) -> Index:
             elif isinstance(item, s.FactDecl):
                 facts.add(item.name.text)
 
+    by_chapter: dict[tuple[str, int | None], list[tuple[str, Citation]]] = {}
+    for pid, c in citations.items():
+        by_chapter.setdefault((c.law, c.chapter), []).append((pid, c))
+    chapters_of: dict[str, list[int]] = {}
+    for law, chapter in by_chapter:
+        if chapter is not None:
+            chapters_of.setdefault(law, []).append(chapter)
+
     def selectors(sels, context: str | None):
+        """Each provision a list selects, looked up by chapter: a law of a thousand provisions
+        is not read through once for every citation in it."""
         for sel in sels:
             law = sel.law or context or sole_law
             if law is None:
                 continue
             wanted = Selector(law, sel.chapters, sel.paragraphs, sel.stycke, sel.punkt)
-            for pid, c in citations.items():
-                if wanted.matches(c):
-                    index.add(sel.span, "provision", pid)
+            if sel.chapters is None:
+                chapters = [None]
+            else:
+                low, high = sel.chapters
+                chapters = [c for c in chapters_of.get(law, ()) if low <= c <= high]
+            for chapter in chapters:
+                for pid, c in by_chapter.get((law, chapter), ()):
+                    if wanted.matches(c):
+                        index.add(sel.span, "provision", pid)
 
     def name_ref(span: Span, name: str):
         if name in facts:
@@ -269,6 +287,7 @@ class ParseCache:
 
     def __init__(self) -> None:
         self._by_path: dict[str, tuple[str, FileState]] = {}
+        self._parsers: dict[str, IncrementalParser] = {}
         self.last_good: dict[str, s.SpecFile] = {}
 
     def parse(self, path: str, text: str) -> FileState:
@@ -276,7 +295,7 @@ class ParseCache:
         stored = self._by_path.get(path)
         if stored is not None and stored[0] == digest:
             return stored[1]
-        state = parse_text(path, text)
+        state = parse_text(path, text, self._parsers.setdefault(path, IncrementalParser()))
         self._by_path[path] = (digest, state)
         if state.syntax is not None:
             self.last_good[path] = state.syntax
@@ -284,10 +303,11 @@ class ParseCache:
 
     def forget(self, path: str) -> None:
         self._by_path.pop(path, None)
+        self._parsers.pop(path, None)
         self.last_good.pop(path, None)
 
 
-def parse_text(path: str, text: str) -> FileState:
+def parse_text(path: str, text: str, parser: IncrementalParser | None = None) -> FileState:
     """A file's syntax or its errors; bad text of any kind is a diagnostic (the pipeline's own
     checks: UTF-8 without control characters, the size limit), never an exception."""
     from ..pipeline import decode_source
@@ -302,7 +322,7 @@ def parse_text(path: str, text: str) -> FileState:
                 "input", f"this file is larger than {MAX_FILE_BYTES // 1_000_000} MB; a spec is read up to that size",
                 Span(source, 0, 0, 1, 1)),))
         source = decode_source(data, path)
-        return FileState(path, source, parse_source(source), ())
+        return FileState(path, source, parser.parse(source) if parser is not None else parse_source(source), ())
     except SpecError as err:
         return FileState(path, source, None, err.diagnostics)
     except RecursionError:
@@ -340,7 +360,7 @@ class Snapshot:
     folder: str
     files: dict[str, FileState]
     errors: dict[str, list[Diagnostic]]
-    index: Index
+    syntax: list[s.SpecFile]  # each file's syntax, or its last good one while it does not parse
     law: object | None  # legalmodel.api.Law
     history: object | None
     generation: int = 0
@@ -349,6 +369,12 @@ class Snapshot:
     @property
     def resolved(self) -> bool:
         return self.law is not None
+
+    @cached_property
+    def index(self) -> Index:
+        """Made when first asked (by a hover, a definition, …): not on every keystroke, since
+        it takes a tenth of a second for a thousand provisions."""
+        return build_index(self.syntax)
 
 
 def read_folder(folder: str, paths: list[str], texts: dict[str, str], cache: ParseCache,
@@ -367,7 +393,6 @@ def read_folder(folder: str, paths: list[str], texts: dict[str, str], cache: Par
         for d in state.errors:
             errors.setdefault(path, []).append(d)
     syntax = [files[p].syntax or cache.last_good.get(p) for p in paths]
-    index = build_index([f for f in syntax if f is not None])
     law = history = None
     if all(files[p].syntax is not None for p in paths) and any(files[p].syntax.items for p in paths):
         parsed = [files[p].syntax for p in paths]
@@ -382,4 +407,5 @@ def read_folder(folder: str, paths: list[str], texts: dict[str, str], cache: Par
             law = None
             errors[paths[0]].append(Diagnostic("resolve", "this spec nests too deeply to be checked",
                                                Span(files[paths[0]].source, 0, 0, 1, 1)))
-    return Snapshot(folder, files, errors, index, law, history, texts={p: texts[p] for p in paths})
+    return Snapshot(folder, files, errors, [f for f in syntax if f is not None], law, history,
+                    texts={p: texts[p] for p in paths})

@@ -167,6 +167,8 @@ class LegalmodelServer(LanguageServer):
             folder.findings = {}
             folder.finding_diagnostics = {}
             self.publish(folder)
+            # the index, for the next hover or definition, made meanwhile on the reader
+            loop.run_in_executor(self.reader, getattr, snapshot, "index")
             if snapshot.resolved:
                 await self.check_later(folder, snapshot)
         except asyncio.CancelledError:
