@@ -36,7 +36,7 @@ IMPACT_WAIT = 2.0  # seconds a hover waits for a provision's impact before it sa
 class Settings:
     as_of: str | None = None
     timeout: float = 10.0
-    debounce: float = 0.15
+    debounce: float = 0.1
 
     @staticmethod
     def read(raw, old: "Settings") -> tuple["Settings", list[str]]:
