@@ -4,6 +4,7 @@ the server reads the folder's other files from there."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 
 import pytest
@@ -219,3 +220,36 @@ async def test_as_of_setting(client: LanguageClient, tmp_path):
     client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"legalmodel": {"asOf": "2020-08-01"}}))
     hover = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(u), at))
     assert "not in force" not in hover.contents.value and "SFS 2020:575" in hover.contents.value
+
+
+async def test_a_stale_check_is_never_published(client: LanguageClient, tmp_path):
+    """Edits in quick succession: the findings of a text that has since changed are thrown
+    away, so the last text's diagnostics stay, whatever order the checks finish in."""
+    path = _step6(tmp_path)
+    text = path.read_text(encoding="utf-8")
+    u = open_doc(client, path)
+    await diagnostics(client, u, lambda ds: any(d.code == "COL-6087e6b9" for d in ds), "the collision")
+    accepted = text + 'accept COL-6087e6b9 "left to practice"\n'
+    for n in range(8):  # the finding comes and goes with every other edit
+        change(client, u, accepted if n % 2 else text + f"# {n}\n")
+    await diagnostics(client, u, lambda ds: ds == [], "the last text's (no) findings")
+    await asyncio.sleep(1.5)  # time for any stale check to finish: it must not be published
+    assert list(client.diagnostics[u]) == []
+
+
+async def test_a_bad_setting_is_named_and_ignored(client: LanguageClient, tmp_path):
+    path = tmp_path / "draft.lm"
+    path.write_text(DRAFT.replace("provison", "provision"), encoding="utf-8")
+    u = open_doc(client, path)
+    await diagnostics(client, u, no_errors)
+    client.workspace_did_change_configuration(t.DidChangeConfigurationParams(
+        {"legalmodel": {"asOf": "yesterday", "timeout": -1}}))
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + 30
+    while len(client.messages) < 2 and loop.time() < deadline:
+        await asyncio.sleep(0.02)
+    texts = sorted(m.message for m in client.messages)
+    assert texts[0].startswith("legalmodel.asOf: `yesterday` is not a date")
+    assert texts[1].startswith("legalmodel.timeout: `-1` is not a number of seconds")
+    assert all(m.type == t.MessageType.Warning for m in client.messages)
+    await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(u), t.Position(1, 6)))

@@ -114,3 +114,12 @@ def test_lines_count_utf16():
     assert lines.position(2) == (0, 3)  # the emoji is two UTF-16 units
     assert lines.offset(0, 3) == 2 and lines.offset(1, 1) == 5
     assert lines.offset(9, 0) == len("a😀b\nåc") and lines.position(99) == (1, 2)
+
+
+def test_the_lsp_command_is_there():
+    from click.testing import CliRunner
+
+    from legalmodel.cli import main
+
+    result = CliRunner().invoke(main, ["lsp", "--help"])
+    assert result.exit_code == 0 and "language server" in result.output

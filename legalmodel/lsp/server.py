@@ -291,7 +291,9 @@ class LegalmodelServer(LanguageServer):
 
 
 def _guard(default=None):
-    """A handler that answers `default` rather than fail on anything unforeseen."""
+    """A handler that answers `default` rather than fail on anything unforeseen. A
+    ValueError is a refusal meant for the user (a rename to a name that is taken): pygls
+    sends it back as the request's error, and the editor shows its message."""
     import functools
     import inspect
 
