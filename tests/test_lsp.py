@@ -253,3 +253,22 @@ async def test_a_bad_setting_is_named_and_ignored(client: LanguageClient, tmp_pa
     assert texts[1].startswith("legalmodel.timeout: `-1` is not a number of seconds")
     assert all(m.type == t.MessageType.Warning for m in client.messages)
     await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(u), t.Position(1, 6)))
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=SERVER))
+async def client_2016(lsp_client: LanguageClient):
+    await start(lsp_client, {"asOf": "2016-10-05"})
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def test_as_of_in_the_initialization_options(client_2016: LanguageClient, tmp_path):
+    folder = tmp_path / "law"
+    shutil.copytree(ROOT / "docs/amendment-tutorial/law", folder)
+    target = folder / "sfs2020_575.lm"
+    text = target.read_text(encoding="utf-8")
+    u = open_doc(client_2016, target)
+    await diagnostics(client_2016, u, lambda ds: True)
+    hover = await client_2016.text_document_hover_async(t.HoverParams(
+        t.TextDocumentIdentifier(u), position_of(text, "10 kap. 18 b §", shift=3)))
+    assert "not in force on 2016-10-05" in hover.contents.value
