@@ -123,3 +123,19 @@ def test_the_lsp_command_is_there():
 
     result = CliRunner().invoke(main, ["lsp", "--help"])
     assert result.exit_code == 0 and "language server" in result.output
+
+
+@pytest.mark.parametrize("before, first", [
+    ("  expect ", "action"), ("  permit te", "action"), ("  given ", "fact"), ("when who = ", "value"),
+    ("when who in {", "value"), ("  overrides ", "provision"), ("  overrides 1 kap. 1 §, 1 kap. ", "provision"),
+    ("  permit tell when applies(", "provision"), ("  except 2 kap", "provision"),
+])
+def test_completion_offers_first_what_the_place_asks_for(before, first):
+    from legalmodel.lsp.features import completion
+    from legalmodel.lsp.index import Snapshot
+
+    files = [parse_source(SourceFile(name, text)) for name, text in TWO.items()]
+    snapshot = Snapshot("f", {}, {}, files, None, None)
+    kinds = {"Variable": "fact", "EnumMember": "value", "Function": "action", "Reference": "provision"}
+    best = min(completion(snapshot, before), key=lambda i: i.sort_text)
+    assert kinds.get(best.kind.name) == first

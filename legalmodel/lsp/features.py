@@ -277,27 +277,52 @@ def rename(snapshot: Snapshot, path: str, position: t.Position, new_name: str, p
 
 # ---- completion ---------------------------------------------------------------------------------
 
-def completion(snapshot: Snapshot) -> list[t.CompletionItem]:
+# what the word before the cursor asks for: the kinds offered first after it
+AFTER = {
+    "overrides": "provision", "except": "provision", "applies": "provision", "scope": "provision",
+    "repeal": "provision", "expect": "action", "permit": "action", "forbid": "action", "oblige": "action",
+    "widens": "action", "narrows": "action", "possibly": "action", "given": "fact", "when": "fact",
+    "whenever": "fact", "where": "fact", "and": "fact", "or": "fact", "not": "fact", "implies": "fact",
+    "iff": "fact", "=": "value", "!=": "value", "≠": "value", "{": "value",
+}
+CITING = re.compile(r"(?<!\w)(?:overrides|except|applies\s*\(|repeal|outside\s+scope)[\w\s.§–,\-]*$")
+TYPED = re.compile(r"[^\W\d]\w*$")  # the name being typed, if any
+LAST = re.compile(r"(\w+|!=|[=≠{])$")
+
+
+def completion(snapshot: Snapshot, before: str = "") -> list[t.CompletionItem]:
+    """Keywords, facts, enumeration values, actions, enumerations and citations; those the
+    word before the cursor asks for first (citations after `overrides`, acts after `expect`,
+    values after `=`, …)."""
     index = snapshot.index
+    tail = before[-200:]
+    m = LAST.search(TYPED.sub("", tail).rstrip(" \t"))
+    wanted = AFTER.get(m.group(1)) if m else None
+    line = tail[tail.rfind("\n") + 1:]
+    if CITING.search(line):  # in a list of citations, however far it has got
+        wanted = "provision"
+    rank = {kind: ("0" if kind == wanted else str(n)) for n, kind in
+            enumerate(("fact", "value", "action", "enum", "provision"), 1)}
     items = [t.CompletionItem(k, kind=t.CompletionItemKind.Keyword, sort_text=f"9{k}") for k in KEYWORDS]
     for name in index.names("fact"):
         decl = index.declarations[("fact", name)]
         items.append(t.CompletionItem(name, kind=t.CompletionItemKind.Variable, detail=_type_text(decl, index),
-                                      documentation=decl.description, sort_text=f"1{name}"))
+                                      documentation=decl.description, sort_text=f"{rank['fact']}{name}"))
     for name in index.names("value"):
         enum, value = index.declarations[("value", name)]
         items.append(t.CompletionItem(name, kind=t.CompletionItemKind.EnumMember, detail=f"value of {enum.name.text}",
-                                      documentation=value.description, sort_text=f"2{name}"))
+                                      documentation=value.description, sort_text=f"{rank['value']}{name}"))
     for name in index.names("action"):
         decl = index.declarations[("action", name)]
         items.append(t.CompletionItem(name, kind=t.CompletionItemKind.Function, detail="action",
-                                      documentation=decl.description, sort_text=f"3{name}"))
+                                      documentation=decl.description, sort_text=f"{rank['action']}{name}"))
     for name in index.names("enum"):
-        items.append(t.CompletionItem(name, kind=t.CompletionItemKind.Enum, detail="enum", sort_text=f"4{name}"))
+        items.append(t.CompletionItem(name, kind=t.CompletionItemKind.Enum, detail="enum",
+                                      sort_text=f"{rank['enum']}{name}"))
     for pid in index.names("provision"):
         decl = index.declarations[("provision", pid)]
         items.append(t.CompletionItem(pid, kind=t.CompletionItemKind.Reference, detail=decl.title,
-                                      sort_text=f"5{pid}"))
+                                      sort_text=f"{rank['provision']}{pid}"))
     return items
 
 

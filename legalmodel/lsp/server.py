@@ -25,7 +25,7 @@ from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
 from . import features as ft
-from .index import ParseCache, Snapshot, folder_files, read_disk, read_folder
+from .index import SUFFIX, ParseCache, Snapshot, folder_files, read_disk, read_folder
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +123,9 @@ class LegalmodelServer(LanguageServer):
         """The text of each file of a folder: the open buffer, else the file on disk."""
         open_docs = self.open_paths()
         if os.path.isabs(path):
-            paths = set(folder_files(key)) | {p for p in open_docs if os.path.dirname(p) == key}
+            # an open file of another kind (a client may send any) joins only as the file edited
+            paths = set(folder_files(key)) | {p for p in open_docs if os.path.dirname(p) == key
+                                              and (p.endswith(SUFFIX) or p == path)}
         else:
             paths = {path}
         texts = {}
@@ -402,7 +404,10 @@ def make_server() -> LegalmodelServer:
         found = await ls.snapshot_for(params.text_document.uri)
         if found is None:
             return None
-        return t.CompletionList(is_incomplete=False, items=ft.completion(found[1]))
+        _folder, snapshot, path = found
+        text = snapshot.files[path].source.text
+        before = text[:ft.Positions(snapshot).offset(path, params.position)]
+        return t.CompletionList(is_incomplete=False, items=ft.completion(snapshot, before))
 
     @server.feature(t.TEXT_DOCUMENT_DOCUMENT_SYMBOL)
     @_guard([])
