@@ -180,7 +180,7 @@ def main() -> None:
     for kind, times in results.items():
         ms = [x * 1000 for x in times]
         out[kind] = {"median_ms": round(statistics.median(ms), 1), "min_ms": round(min(ms), 1),
-                     "max_ms": round(max(ms), 1), "runs": len(ms)}
+                     "max_ms": round(max(ms), 1), "runs_ms": [round(x, 1) for x in ms]}
         print(f"{kind:32} {statistics.median(ms):10.1f} {min(ms):8.1f} {max(ms):8.1f}")
     if args.json:
         Path(args.json).write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
