@@ -179,6 +179,15 @@ async def test_definition_references_and_rename_across_files(client: LanguageCli
     assert renamed_b.count("urgent") == 1 and renamed_b.count("brådskande") == 3  # the title keeps its word
     renamed_a = apply(TWO_FILES["a.lm"], edit.changes[a.resolve().as_uri()])
     assert "fact brådskande: bool" in renamed_a
+    prepared = await client.text_document_prepare_rename_async(t.PrepareRenameParams(
+        t.TextDocumentIdentifier(ub), position_of(text, "police")))
+    assert prepared.placeholder == "police"
+    assert await client.text_document_prepare_rename_async(t.PrepareRenameParams(
+        t.TextDocumentIdentifier(ub), position_of(text, "tell"))) is None  # an action is not renamed
+    for taken in ("who", "2x", "and"):  # a name in use, not a name, a keyword: refused with a message
+        with pytest.raises(Exception, match="already a name|not a name"):
+            await client.text_document_rename_async(t.RenameParams(
+                t.TextDocumentIdentifier(ub), position_of(text, "urgent"), taken))
 
 
 async def test_completion_outline_and_formatting(client: LanguageClient, tmp_path):
