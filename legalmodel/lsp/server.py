@@ -223,6 +223,10 @@ class LegalmodelServer(LanguageServer):
             result = await loop.run_in_executor(self.pool, self._check, folder, snapshot)
             if result is None or snapshot.generation != folder.generation:
                 return  # the text changed while the solver worked: a newer check is on its way
+            if isinstance(result, Exception):
+                self.window_log_message(t.LogMessageParams(t.MessageType.Error,
+                                                           f"legalmodel: the check failed: {result}"))
+                return
             pos = ft.Positions(snapshot)
             by_path: dict[str, list[t.Diagnostic]] = {}
             places = {}
@@ -250,10 +254,9 @@ class LegalmodelServer(LanguageServer):
             return None
         try:
             return snapshot.law.check(timeout=self.settings.timeout, jobs=1)
-        except Exception as err:
+        except Exception as err:  # reported from the loop: pygls sends from there only
             log.exception("check failed")
-            self.window_log_message(t.LogMessageParams(t.MessageType.Error, f"legalmodel: check failed: {err}"))
-            return None
+            return err
 
     def _impact(self, snapshot: Snapshot, pid: str):
         return snapshot.law.impact(pid, timeout=self.settings.timeout, jobs=1)
