@@ -108,16 +108,17 @@ async def test_finding_with_witness_and_its_code_actions(client: LanguageClient,
     await diagnostics(client, u, lambda ds: ds == [], "the finding gone")
 
 
-async def test_failed_goal_on_its_line(client: LanguageClient, tmp_path):
+async def test_a_failed_goal_and_a_failed_example_on_their_lines(client: LanguageClient, tmp_path):
     path = tmp_path / "goal.lm"
     text = DRAFT.replace("provison", "provision") + (
-        'goal "going is always permitted"\n  go is permitted whenever not abc\n')
+        'goal "going is always permitted"\n  go is permitted whenever not abc\n'
+        'example "without abc"\n  given abc = false\n  expect go permitted\n')
     path.write_text(text, encoding="utf-8")
     u = open_doc(client, path)
-    found = await diagnostics(client, u, lambda ds: any(d.code and d.code.startswith("FAI") for d in ds))
-    d = next(d for d in found if d.code.startswith("FAI"))
-    assert d.range.start.line == 5
-    assert d.related_information and "abc" in d.related_information[0].message
+    found = await diagnostics(client, u, lambda ds: len([d for d in ds if (d.code or "").startswith("FAI")]) == 2)
+    goal, example = sorted((d for d in found if d.code.startswith("FAI")), key=lambda d: d.range.start.line)
+    assert goal.range.start.line == 5 and example.range.start.line == 7
+    assert goal.related_information and "abc" in goal.related_information[0].message
 
 
 async def test_hover_on_a_citation_a_fact_and_a_provision(client: LanguageClient, tmp_path):
