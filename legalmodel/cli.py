@@ -293,11 +293,13 @@ Examples:
     legalmodel explain specs/osl --as-of 2016-10-05 --given ålder=25 --given mottagare=polismyndigheten
     legalmodel explain law.lm --given konkret_risk --given "not olämpligt" --why-not permitted
     legalmodel explain law.lm --given ålder=19 --as-example
+    legalmodel explain law.lm --given ålder=19 --format json > record.json
+    legalmodel explain --replay record.json     (the same answer today?)
 """
 
 
 @main.command("explain", help=EXPLAIN_HELP)
-@click.argument("path", metavar="SPEC")
+@click.argument("path", metavar="SPEC", required=False)
 @click.option("--given", "given", multiple=True, metavar="FACT=VALUE",
               help="a fact of the situation (repeat it); `fact` alone means true, `not fact` false")
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
@@ -306,21 +308,118 @@ Examples:
 @click.option("--why-not", "why_not", type=click.Choice(["permitted", "forbidden", "obligatory", "undecided"]),
               help="also say why the outcome is not this one")
 @click.option("--as-example", is_flag=True, help="print the situation as an `example` block to paste into the spec")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="json is also a record for audit (docs/cases.md): keep it, and check it later with --replay")
+@click.option("--replay", "replay_file", type=click.Path(dir_okay=False), metavar="RECORD",
+              help="ask the question of a record (explain --format json) again, of the law it names (or SPEC), "
+                   "and say what changed if the answer differs; exit 1 then")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help="seconds the solver may spend on each question")
-def explain_command(path, given, as_of, actions, why_not, as_example, fmt, timeout) -> None:
+def explain_command(path, given, as_of, actions, why_not, as_example, fmt, replay_file, timeout) -> None:
+    from .cases.record import add_record, render_replay, replay
     from .reports.examples import explained_examples
     from .reports.explain import explain_json, render_explain_text
 
-    x = _guarded(lambda: api.load(path, as_of).explain_given(list(given), list(actions), why_not, timeout))
+    if replay_file is not None:
+        if given or as_of or actions or why_not or as_example:
+            click.echo("legalmodel: --replay takes the facts, date and acts from the record; "
+                       "give no --given, --as-of, --action, --why-not or --as-example with it", err=True)
+            sys.exit(EXIT_INPUT)
+        outcome = _guarded(lambda: replay(replay_file, path, timeout))
+        click.echo(render_replay(outcome), nl=False)
+        sys.exit(EXIT_CLEAN if outcome.same else EXIT_FINDINGS)
+    if path is None:
+        raise click.MissingParameter(param_hint="'SPEC'", param_type="argument")
+
+    def body():
+        law = api.load(path, as_of)
+        return law, law.explain_given(list(given), list(actions), why_not, timeout)
+
+    law, x = _guarded(body)
     if as_example:
         click.echo(explained_examples(x), nl=False)
     elif fmt == "json":
-        click.echo(dumps(explain_json(x)), nl=False)
+        click.echo(dumps(add_record(explain_json(x), law, x)), nl=False)
     else:
         click.echo(render_explain_text(x), nl=False)
-    sys.exit(EXIT_UNKNOWN if any(a.unknown for a in x.actions) else EXIT_CLEAN)
+    sys.exit(EXIT_UNKNOWN if any(a.unknown or a.smallest_change_unknown for a in x.actions) else EXIT_CLEAN)
+
+
+TEST_HELP = """Run tables of cases, written by lawyers, against the law on each date they name.
+
+\b
+A table is a CSV file (UTF-8; or .xlsx with legalmodel[xlsx]): one row a case,
+one column a fact (named by the fact's name or its description), an `act`
+column, and a column per date holding the verdict expected on that date
+(permitted, forbidden, obligatory, undecided, contradictory or `not settled`);
+or a `date` and an `expect` column. An empty cell is not stated. The format
+is in docs/cases.md.
+\b
+Exit status: 0 every case passes, 1 a case fails (or, with --coverage, a
+provision decides in no case and is not accepted), 2 bad input (the message
+names file, row and column), 3 undecided within the time limit.
+\b
+Examples:
+    legalmodel test specs/osl specs/osl/cases/published.csv
+    legalmodel test specs/osl specs/osl/cases/*.csv --format junit > cases.xml
+    legalmodel test specs/osl specs/osl/cases/*.csv --coverage
+"""
+
+
+@main.command("test", help=TEST_HELP)
+@click.argument("path", metavar="SPEC")
+@click.argument("tables", nargs=-1, metavar="CASES...")
+@click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "markdown"]), default="text",
+              show_default=True, help="json: schema legalmodel.test/1 (docs/cases.md)")
+@click.option("--as-examples", "as_examples", is_flag=True,
+              help="print every case on each of its dates as an `example` block instead of running it")
+@click.option("--coverage", is_flag=True,
+              help="also count, per provision, the cases (and the spec's examples) in which it applied, decided "
+                   "and was set aside; fail when one decides in no case and the baseline does not accept it")
+@click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
+              help="with --coverage: the date of the law whose examples are counted (default: as last amended)")
+@click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
+              help="with --coverage: provisions accepted as deciding in no case, by their COV-… ids")
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
+              help="seconds the solver may spend on each question")
+def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file, timeout) -> None:
+    from .cases.run import coverage as coverage_of, example_outcomes, read_tables, run_cases
+    from .cases.table import CaseTableError, last_date
+    from .reports import cases as report
+
+    if not tables and not coverage:
+        click.echo("legalmodel: give at least one table of cases (a .csv file), or --coverage", err=True)
+        sys.exit(EXIT_INPUT)
+    baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
+    law = _guarded(lambda: api.load(path, as_of))
+    try:
+        cases = read_tables(law, list(tables))
+        if as_examples:
+            click.echo(report.cases_as_examples(cases, last_date(law.versions)), nl=False)
+            sys.exit(EXIT_CLEAN)
+        run = run_cases(law, cases, timeout)
+    except CaseTableError as err:
+        for problem in err.problems:
+            click.echo(f"legalmodel: {problem}", err=True)
+        sys.exit(EXIT_INPUT)
+    covered = None
+    if coverage:
+        covered = _guarded(lambda: coverage_of(law, [*example_outcomes(law, timeout), *run.outcomes],
+                                               timeout=timeout, baseline=baseline))
+    if fmt == "json":
+        click.echo(dumps(report.run_json(run, covered)), nl=False)
+    elif fmt == "junit":
+        click.echo(report.run_junit(run), nl=False)
+    elif fmt == "markdown":
+        click.echo(report.run_markdown(run, covered), nl=False)
+    else:
+        click.echo(report.render_text(run) if run.outcomes else "", nl=False)
+        if covered is not None:
+            click.echo(report.coverage_text(covered), nl=False)
+    status = run.exit_status
+    if covered is not None and covered.failing and status != EXIT_FINDINGS:
+        status = EXIT_FINDINGS
+    sys.exit(status)
 
 
 HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the

@@ -475,6 +475,7 @@ class ActionExplanation:
     why_not: list[dict] = field(default_factory=list)
     counterfactual: Counterfactual | None = None
     unknown: str | None = None
+    smallest_change_unknown: str | None = None  # why the smallest change was not found in time
 
     @property
     def decided_by(self) -> tuple[str, ...]:

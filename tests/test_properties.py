@@ -208,6 +208,16 @@ def test_evaluator_agrees_with_z3_encoding(data):
         solver.pop()
 
 
+@given(st.data())
+def test_the_whole_spec_evaluation_by_guards_equals_visiting_every_provision(data):
+    """evaluate without `among` visits only the provisions a situation's values can trigger
+    (evaluate._Whole); visiting every provision in order must give the same evaluation."""
+    plan = data.draw(spec_plans(), label="plan")
+    spec = load(plan)
+    for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=6), label="situations"):
+        assert evaluate(spec, situation) == evaluate(spec, situation, list(spec.order)), situation
+
+
 def _built_one_by_one(enc: Encoding, spec, pids: list[str], region) -> list:
     """What the definitions of `pids` mean, as terms built through Z3's API: a slice's region,
     each provision triggered where its condition holds and in force where none of its

@@ -8,6 +8,7 @@ printed as a result.
 from __future__ import annotations
 
 from ..law import model as m
+from ..results import Evidence
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate
 
 
@@ -24,3 +25,24 @@ def certify(spec: m.CheckedSpec, situation: dict, expect, what: str, among=None)
         if expect(evaluation):
             return evaluation
     raise Disagreement(f"the solver found a situation for {what}, but the evaluator does not confirm it: {situation}")
+
+
+def certified_evidence(spec: m.CheckedSpec, situation: dict, conditions: tuple, expect, what: str,
+                       among=None, label: str = "") -> Evidence:
+    """A situation as evidence, replayed on the whole spec: the evaluator must confirm it
+    (`expect`) with every provision taking part, not only those of the slice it was found in
+    (`among`), and give the same evaluation as the slice did; and the situation must meet the
+    conditions said to matter in it. The verdicts and provisions shown are the whole spec's."""
+    whole = certify(spec, situation, expect, what)
+    if among is not None and evaluate(spec, situation, among) != whole:
+        raise Disagreement(f"the slice of {what} and the whole spec evaluate a situation differently: {situation}")
+    if not all(c.admits(situation) for c in conditions):
+        raise Disagreement(f"the situation shown for {what} does not meet its own conditions: {situation}")
+    return Evidence(
+        situation=situation,
+        conditions=conditions,
+        verdicts=dict(whole.verdicts),
+        in_force=tuple(sorted(whole.in_force, key=spec.position.__getitem__)),
+        triggered=tuple(sorted(whole.triggered, key=spec.position.__getitem__)),
+        label=label,
+    )

@@ -31,7 +31,7 @@ from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate
 from ..solver.parallel import in_worker
 from ..solver.session import WHOLE, Part, Session, Slices, Unknown, cuts_with
 from ..syntax.source import SourceFile
-from .certify import Disagreement, certify
+from .certify import Disagreement, certified_evidence, certify
 
 ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
 
@@ -162,7 +162,7 @@ class QueryContext:
         situation = part.enc.decode(model, read=read_in(part))
         self._confirm(situation, part, expect, what)
         if build is None:
-            return self._evidence(situation, (), part, label)
+            return certified_evidence(self.spec, situation, (), expect, what, part.among, label)
         prop = build(part.enc)
         key = self.slices.key
         wanted = [prop, *[part.session.outside(c) for c in avoid], *prefer]
@@ -213,22 +213,11 @@ class QueryContext:
                 if self.possible(*outside):
                     conditions = self._widen_slice_condition(within, situation, outside)
         self.report.questions = self.slices.questions()
-        return self._evidence(situation, conditions, part, label)
+        return certified_evidence(self.spec, situation, conditions, expect, what, part.among, label)
 
     def _confirm(self, situation: dict, part: Part, expect, what: str) -> None:
         """The evaluator's word on a situation the solver found (certify.py)."""
         certify(self.spec, situation, expect, what, part.among)
-
-    def _evidence(self, situation: dict, conditions: tuple, part: Part, label: str) -> Evidence:
-        evaluation = evaluate(self.spec, situation, part.among)
-        return Evidence(
-            situation=situation,
-            conditions=conditions,
-            verdicts=dict(evaluation.verdicts),
-            in_force=tuple(sorted(evaluation.in_force, key=self.spec.position.__getitem__)),
-            triggered=tuple(sorted(evaluation.triggered, key=self.spec.position.__getitem__)),
-            label=label,
-        )
 
     def _widen_slice_condition(self, conditions: tuple[Condition, ...], situation: dict, outside: list) -> tuple:
         """Widen the slice's condition of evidence found in a slice to every value of its fact

@@ -276,8 +276,9 @@ class Differ:
         situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
                                   pinned, read=read, cuts=cuts_with(cuts, [c for cs in avoid for c in cs]),
                                   floor=floor)
-        e_old = evaluate(self.old, _restrict(situation, self.old), part.old_among)
-        e_new = evaluate(self.new, _restrict(situation, self.new), part.new_among)
+        # the witness is replayed on each whole spec, not on the slice it was found in
+        e_old = evaluate(self.old, _restrict(situation, self.old))
+        e_new = evaluate(self.new, _restrict(situation, self.new))
         if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
             raise Disagreement(f"the solver found `{action}` going {v_old} → {v_new} where the evaluator "
                                f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
@@ -302,7 +303,8 @@ class Differ:
         in_region = ()
         if widen:
             region = session.cube_formula(conditions)
-            in_region = tuple(self._deciding_in(session, region, enc, spec, action, v, e.deciding(spec, action))
+            in_region = tuple(self._deciding_in(session, region, conditions, enc, spec, action, v,
+                                                e.deciding(spec, action))
                               for enc, spec, v, e in ((part.old_enc, self.old, v_old, e_old),
                                                       (part.new_enc, self.new, v_new, e_new)))
         if part.pin is not None:  # the slice's own condition: outside the slice, no verdict changes
@@ -312,16 +314,27 @@ class Differ:
             if in_region else change
 
     @staticmethod
-    def _deciding_in(session, region, enc: Encoding, spec: m.CheckedSpec, action: str, verdict_there: str,
-                     at_witness: tuple[str, ...]) -> tuple[str, ...]:
+    def _deciding_in(session, region, conditions: tuple, enc: Encoding, spec: m.CheckedSpec, action: str,
+                     verdict_there: str, at_witness: tuple[str, ...]) -> tuple[str, ...]:
         """The provisions that decide the verdict somewhere in a region where it is
         `verdict_there` throughout: those at its witness, and each other one the solver finds
         in force in some situation of it (a region grown with exceptions can span several
-        provisions' ground: 26 kap. 1 § and 3 § giving way to one duty)."""
+        provisions' ground: 26 kap. 1 § and 3 § giving way to one duty). Each is named only
+        once the evaluator, on the whole spec, shows it deciding at the solver's situation."""
         found = set(at_witness)
         for pid in enc.deciders(action, verdict_there):
-            if pid not in found and session.possible(region, enc.in_force[pid]):
-                found.add(pid)
+            if pid in found:
+                continue
+            model = session.sat(region, enc.in_force[pid])
+            if model is None:
+                continue
+            point = enc.decode(model)
+            there = evaluate(spec, _restrict(point, spec))
+            if (pid not in there.in_force or there.verdicts[action] != verdict_there
+                    or not all(c.admits(point) for c in conditions)):
+                raise Disagreement(f"the solver finds {pid} deciding `{action}` as {verdict_there} in a region "
+                                   f"where the evaluator does not confirm it: {point}")
+            found.add(pid)
         return tuple(sorted(found, key=spec.position.__getitem__))
 
     def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):

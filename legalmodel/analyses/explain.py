@@ -29,7 +29,7 @@ from ..law import model as m
 from ..law.model import relevant_facts
 from .certify import Disagreement
 from .context import QueryContext
-from ..semantics.encode import Encoding, all_of, any_of, assert_term, implies, make_solver, negate
+from ..semantics.encode import Encoding, all_of, any_of, assert_term, implies, make_optimizer, make_solver, negate
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, value_of
 from ..results import (ActionExplanation, ConditionPart, Counterfactual, Explanation,  # noqa: F401
                       ProvisionTrace)
@@ -165,8 +165,11 @@ class Explainer:
                     result.why_not = self._why_not(action, why_not, result, given_formula, full)
             except Unknown as u:
                 return ActionExplanation(action, False, None, (), unknown=u.reason)
-            result.counterfactual = (self._counterfactual(action, result.verdict, given) if full
-                                     else self._settling_change(action, result.verdict, given))
+            try:
+                result.counterfactual = (self._counterfactual(action, result.verdict, given) if full
+                                         else self._settling_change(action, result.verdict, given))
+            except Unknown as u:  # the verdict stands; only the smallest change is not known
+                result.smallest_change_unknown = u.reason
         else:
             result.depends_on = tuple(sorted({c.fact for comp in completions for c in comp["conditions"]},
                                              key=list(spec.facts).index))
@@ -301,38 +304,37 @@ class Explainer:
     def _counterfactual(self, action: str, verdict: str, given: dict) -> Counterfactual | None:
         """The fewest given facts to change so that the verdict can be different. Up to three
         facts, the sets of facts are tried in the order given (so ties are broken the same way
-        in every run) and the new values are the first that work; beyond that, Z3's optimiser."""
+        in every run) and the new values are the first that work; beyond that, Z3's optimiser.
+        None where no change of the given facts gives another verdict; Unknown where the
+        time limit struck first."""
         if not given:
             return None
         names = list(given)
         other = negate(self.enc.verdict_is(action, verdict))
-        try:
-            for k in range(1, min(len(names), 3) + 1):
-                for changed in combinations(names, k):
-                    kept = {f: v for f, v in given.items() if f not in changed}
-                    model = self.session.sat(other, *[self.enc.equals(f, v) for f, v in kept.items()])
-                    if model is None:
-                        continue
-                    situation = self.session.least(self.enc.decode(model), [other], kept)
-                    for f in changed:
-                        if isinstance(self.spec.facts[f].type, m.IntType):
-                            situation = self._nearest(f, given[f], situation, other, kept)
-                    ev = evaluate(self.spec, situation)
-                    if ev.verdicts[action] == verdict or not assumptions_hold(self.spec, situation):
-                        raise Disagreement(f"the changed situation keeps `{action}` {verdict}: {situation}")
-                    changes = tuple((f, given[f], situation[f]) for f in given if situation[f] != given[f])
-                    return Counterfactual(changes, ev.verdicts[action], ev.deciding(self.spec, action), situation)
-        except Unknown:
-            return None
-        opt = z3.Optimize()
-        if self.timeout_ms:
-            opt.set("timeout", int(self.timeout_ms))
+        for k in range(1, min(len(names), 3) + 1):
+            for changed in combinations(names, k):
+                kept = {f: v for f, v in given.items() if f not in changed}
+                model = self.session.sat(other, *[self.enc.equals(f, v) for f, v in kept.items()])
+                if model is None:
+                    continue
+                situation = self.session.least(self.enc.decode(model), [other], kept)
+                for f in changed:
+                    if isinstance(self.spec.facts[f].type, m.IntType):
+                        situation = self._nearest(f, given[f], situation, other, kept)
+                ev = evaluate(self.spec, situation)
+                if ev.verdicts[action] == verdict or not assumptions_hold(self.spec, situation):
+                    raise Disagreement(f"the changed situation keeps `{action}` {verdict}: {situation}")
+                changes = tuple((f, given[f], situation[f]) for f in given if situation[f] != given[f])
+                return Counterfactual(changes, ev.verdicts[action], ev.deciding(self.spec, action), situation)
+        opt = make_optimizer(self.timeout_ms)
         opt.add(*self.enc.background())
         opt.add(*[f for _a, f in self.enc.assumptions])
         opt.add(negate(self.enc.verdict_is(action, verdict)))
         for fact, value in given.items():
             opt.add_soft(self.enc.equals(fact, value), 1)
         result = opt.check()
+        if result == z3.unknown:
+            raise Unknown(opt.reason_unknown() or "unknown")
         if result != z3.sat:
             return None
         situation = self.enc.decode(opt.model())
@@ -364,7 +366,8 @@ class Explainer:
         """The fewest given facts to change so that the verdict on `action` is settled as a
         different one, whatever the facts not stated: sets of facts tried smallest first and
         in the order given, each changed value the nearest (a number) or the first (in the
-        order of its values) that works. None when no change does, or the time limit struck."""
+        order of its values) that works. None when no change does; Unknown where the time
+        limit struck first."""
         if not given:
             return None
         spec, enc = self.spec, self.enc
@@ -391,33 +394,30 @@ class Explainer:
         def differs(f):
             return negate(enc.equals(f, given[f]))
 
-        try:
-            others = [v for v in m.VERDICTS if v != verdict and self.session.possible(enc.verdict_is(action, v))]
-            settled = {v: self._every_completion(action, v, free) for v in others}
-            if not settled:
-                return None
-            any_settled = any_of(list(settled.values()))
-            if not possible(any_settled):
-                return None
-            size = next(k for k in range(1, len(names) + 1)
-                        if possible(any_settled, z3.AtMost(*[differs(f) for f in names], k)))
-            for changed in combinations(names, size):
-                kept = [enc.equals(f, v) for f, v in given.items() if f not in changed]
-                moved = [differs(f) for f in changed]
-                if not possible(any_settled, *kept, *moved):
-                    continue
-                new_verdict = next(v for v in others if possible(settled[v], *kept, *moved))
-                every = settled[new_verdict]
-                chosen: dict = {}
-                for f in changed:
-                    rest = [differs(g) for g in changed if g not in chosen and g != f]
-                    fixed = [enc.equals(g, v) for g, v in chosen.items()]
-                    chosen[f] = self._first_value(f, given[f], lambda *extra: possible(every, *kept, *fixed, *rest,
-                                                                                       *extra))
-                situation = {f: chosen.get(f, v) for f, v in given.items()}
-                return self._changed_partial(action, verdict, new_verdict, given, situation)
-        except Unknown:
+        others = [v for v in m.VERDICTS if v != verdict and self.session.possible(enc.verdict_is(action, v))]
+        settled = {v: self._every_completion(action, v, free) for v in others}
+        if not settled:
             return None
+        any_settled = any_of(list(settled.values()))
+        if not possible(any_settled):
+            return None
+        size = next(k for k in range(1, len(names) + 1)
+                    if possible(any_settled, z3.AtMost(*[differs(f) for f in names], k)))
+        for changed in combinations(names, size):
+            kept = [enc.equals(f, v) for f, v in given.items() if f not in changed]
+            moved = [differs(f) for f in changed]
+            if not possible(any_settled, *kept, *moved):
+                continue
+            new_verdict = next(v for v in others if possible(settled[v], *kept, *moved))
+            every = settled[new_verdict]
+            chosen: dict = {}
+            for f in changed:
+                rest = [differs(g) for g in changed if g not in chosen and g != f]
+                fixed = [enc.equals(g, v) for g, v in chosen.items()]
+                chosen[f] = self._first_value(f, given[f], lambda *extra: possible(every, *kept, *fixed, *rest,
+                                                                                   *extra))
+            situation = {f: chosen.get(f, v) for f, v in given.items()}
+            return self._changed_partial(action, verdict, new_verdict, given, situation)
         return None
 
     def _first_value(self, fact: str, old, works) -> object:

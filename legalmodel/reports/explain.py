@@ -100,6 +100,8 @@ def render_explain_text(x: Explanation) -> str:
             settled = "" if cf.complete else " whatever the facts not stated"
             out.append(f"  smallest change: {n} {'fact' if n == 1 else 'facts'}: {changed} → `{a.action}` is "
                        f"{cf.verdict}{settled}, decided by {_decided_by(cf.deciding, cf.maybe_deciding, 'the default', x.spec.actions[a.action].default == cf.verdict)}")
+        elif a.smallest_change_unknown is not None:
+            out.append(f"  smallest change: not found within the time limit ({a.smallest_change_unknown})")
         elif a.settled and x.given:
             out.append("  no change of the given facts can change this verdict" if x.full else
                        "  no change of the given facts settles another verdict")
@@ -127,6 +129,8 @@ def explain_json(x: Explanation) -> dict:
             "changes": [{"fact": f, "from": old, "to": new} for f, old, new in cf.changes],
             "verdict": cf.verdict, "decided_by": list(cf.deciding), "may_be_decided_by": list(cf.maybe_deciding),
             "complete_situation": cf.complete, "situation": cf.situation}
+        if a.smallest_change_unknown is not None:  # only then: a time limit struck
+            item["smallest_change_unknown"] = a.smallest_change_unknown
         actions.append(item)
     return {"schema": EXPLAIN_SCHEMA, "spec": x.spec.name, "as_of": x.spec.as_of, "given": dict(x.given),
             "complete_situation": x.full, "actions": actions}

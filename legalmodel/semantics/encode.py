@@ -124,6 +124,16 @@ def make_solver(timeout_ms: int | None, quantified: bool = False) -> z3.Solver:
     return solver
 
 
+def make_optimizer(timeout_ms: int | None) -> z3.Optimize:
+    """Z3's optimiser, set up as make_solver sets up a solver: deterministic seed, bounded
+    time per check."""
+    optimizer = z3.Optimize()
+    optimizer.set("random_seed", 0)
+    if timeout_ms:
+        optimizer.set("timeout", int(timeout_ms))
+    return optimizer
+
+
 def assert_term(solver: z3.Solver, term: z3.BoolRef) -> None:
     """`solver.add(term)` for a Boolean term, without the API's cast."""
     z3.Z3_solver_assert(solver.ctx.ref(), solver.solver, term.as_ast())

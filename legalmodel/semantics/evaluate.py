@@ -133,6 +133,13 @@ class _Program:
         self.conditions: dict = {}  # compiled when a plan first needs them
         self.assumptions = tuple(compiled(a.condition) for a in spec.assumptions)
         self._plans: dict = {}
+        self._whole: _Whole | None = None
+
+    def whole(self, spec: m.CheckedSpec) -> _Whole:
+        """The whole spec's index for evaluate, built on its first use."""
+        if self._whole is None:
+            self._whole = _Whole(spec, self)
+        return self._whole
 
     def condition(self, spec: m.CheckedSpec, pid: str):
         if pid not in self.conditions:
@@ -199,6 +206,8 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
     `among` limits the work to those provisions, listed in the spec's order of evaluation
     (`CheckedSpec.order`), for a situation in which no other provision can apply (a situation
     inside a slice of the spec, boxes.py): the others count as not triggered."""
+    if among is None:
+        return _program(spec).whole(spec).evaluate(situation)
     conditions, force_order, actions = _program(spec).plan(spec, among)
     triggered = _triggered(conditions, situation, among)
     in_force = _in_force(force_order, triggered)
@@ -209,6 +218,76 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
         frozenset(p for p, f in in_force.items() if f),
         verdicts,
     )
+
+
+def _guard(expr: m.Expr) -> tuple[str, frozenset] | None:
+    """A fact and the values it must have for a condition to hold, read off one of its
+    top-level conjuncts (`kind = k3`, `kind in {…}`, `b`, `not b`); None where no conjunct
+    says one."""
+    for part in (expr.operands if isinstance(expr, m.AndE) else (expr,)):
+        if isinstance(part, m.CmpE) and part.op == "=" and isinstance(part.left, m.FactRef) \
+                and isinstance(part.right, m.Const):
+            return part.left.fact, frozenset([part.right.value])
+        if isinstance(part, m.InE) and not part.negated and isinstance(part.operand, m.FactRef):
+            return part.operand.fact, frozenset(c.value for c in part.values)
+        if isinstance(part, m.FactRef):
+            return part.fact, frozenset([True])
+        if isinstance(part, m.NotE) and isinstance(part.operand, m.FactRef):
+            return part.operand.fact, frozenset([False])
+    return None
+
+
+class _Whole:
+    """The whole spec, evaluated without visiting every provision: each provision's guard
+    (_guard) files it under the values of one fact, so a situation's candidates are the
+    provisions filed under its values and those without a guard. A provision left out has a
+    false conjunct, so it is not triggered, and what is not triggered is not in force; the
+    rest is worked out in the orders `plan` uses. This is the evaluator's own index, apart
+    from boxes.py, so a replay on the whole spec does not trust the slices' boxes."""
+
+    def __init__(self, spec: m.CheckedSpec, program: "_Program"):
+        conditions, force_order, actions = program.plan(spec, None)
+        self.condition = dict(conditions)
+        self.position = {pid: i for i, (pid, _c) in enumerate(conditions)}
+        self.force_position = {pid: i for i, (pid, _o) in enumerate(force_order)}
+        self.overriders = dict(force_order)
+        self.modality = {pid: (spec.provisions[pid].action, spec.provisions[pid].modality) for pid in self.condition}
+        self.defaults = tuple((name, action.default) for name, action in spec.actions.items())
+        self.unguarded: list[str] = []
+        self.index: dict[str, dict[object, list[str]]] = {}
+        for pid in self.condition:
+            guard = _guard(spec.provisions[pid].condition)
+            if guard is None:
+                self.unguarded.append(pid)
+                continue
+            fact, values = guard
+            for value in values:
+                self.index.setdefault(fact, {}).setdefault(value, []).append(pid)
+
+    def evaluate(self, situation: dict) -> Evaluation:
+        candidates = set(self.unguarded)
+        for fact, by_value in self.index.items():
+            if fact in situation:
+                candidates.update(by_value.get(situation[fact], ()))
+            else:  # not given: its provisions are evaluated, and read it as they always did
+                candidates.update(pid for pids in by_value.values() for pid in pids)
+        triggered = _Untriggered()
+        for pid in sorted(candidates, key=self.position.__getitem__):
+            triggered[pid] = bool(self.condition[pid](situation, triggered))
+        in_force: dict[str, bool] = {}
+        modalities: dict[str, set] = {}
+        for pid in sorted((p for p, t in triggered.items() if t), key=self.force_position.__getitem__):
+            in_force[pid] = not any(in_force.get(q, False) for q in self.overriders[pid])
+            if in_force[pid]:
+                action, modality = self.modality[pid]
+                modalities.setdefault(action, set()).add(modality)
+        verdicts = {name: _verdict_from(modalities.get(name, ()), default) for name, default in self.defaults}
+        return Evaluation(
+            dict(situation),
+            frozenset(p for p, t in triggered.items() if t),
+            frozenset(p for p, f in in_force.items() if f),
+            verdicts,
+        )
 
 
 def verdict(spec: m.CheckedSpec, situation: dict, among: list[str] | None, action: str) -> str:

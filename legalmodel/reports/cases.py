@@ -1,0 +1,258 @@
+"""Reports of case tables (`legalmodel test`): text for people, JSON (`legalmodel.test/1`)
+for programs, JUnit for CI dashboards and Markdown for a review; the cases as `example`
+blocks (`--as-examples`); and coverage per provision (JSON and Markdown, and text), with each
+suggested row as CSV. Rendering only: cases/run.py decides what is true.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from xml.sax.saxutils import escape, quoteattr
+
+from ..cases.run import FAIL, PASS, UNKNOWN, CaseRun, Coverage, Outcome, coverage_id
+from ..cases.table import NOT_SETTLED, Case
+from .check import _value_text, markdown_cell
+from .examples import example_block
+
+TEST_SCHEMA = "legalmodel.test/1"
+COVERAGE_SCHEMA = "legalmodel.coverage/1"
+
+
+def _on(date: str | None) -> str:
+    return f"on {date}" if date else "as last amended"
+
+
+def _changes(change) -> str:
+    changes, verdict, deciding = change
+    facts = ", ".join(f"{f} from {_value_text(old)} to {_value_text(new)}" for f, old, new in changes)
+    return f"{facts} → {verdict}, decided by {', '.join(deciding) or 'the default'}"
+
+
+def _actual(o: Outcome) -> str:
+    if o.unknown:
+        return f"unknown (the solver gave up: {o.unknown})"
+    if o.actual is not None:
+        return f"{o.actual}, decided by {', '.join(o.decided_by) or 'the default'}"
+    return (f"not settled: it can be {' or '.join(o.possible)}, depending on "
+            + ", ".join(f"`{f}`" for f in o.depends_on))
+
+
+def _detail(o: Outcome) -> list[str]:
+    """What a failure shows beyond its verdict: where an open verdict is which and what
+    decides there, the provisions set aside, the smallest change, the source."""
+    lines = []
+    for verdict, conditions, deciding in o.open_verdicts:
+        where = " ∧ ".join(c.describe() for c in conditions)
+        lines.append(f"{verdict} {'for example where ' + where if where else 'in some completions'}, "
+                     f"decided by {', '.join(deciding) or 'the default'}")
+    if o.set_aside:
+        lines.append(f"set aside: {', '.join(o.set_aside)}")
+    if o.smallest_change is not None:
+        lines.append(f"smallest change: {_changes(o.smallest_change)}")
+    if o.case.source:
+        lines.append(f"source: {o.case.source}")
+    return lines
+
+
+def _name(o: Outcome) -> str:
+    return f"row {o.case.row} “{o.case.title}”" if o.case.title != f"row {o.case.row}" else f"row {o.case.row}"
+
+
+def render_text(run: CaseRun) -> str:
+    out = []
+    for table in run.tables:
+        out.append(table)
+        for o in (o for o in run.outcomes if o.case.file == table):
+            head = f"  {_name(o)}, {_on(o.date)}: "
+            if o.status == PASS:
+                out.append(head + f"pass (`{o.case.action}` {o.expectation.expected})")
+                continue
+            out.append(head + ("FAIL" if o.status == FAIL else "UNKNOWN"))
+            out.append(f"      expected `{o.case.action}` {o.expectation.expected}; it is {_actual(o)}")
+            out.extend("      " + line for line in _detail(o))
+    passed = sum(1 for o in run.outcomes if o.status == PASS)
+    failed = len(run.failed)
+    unknown = sum(1 for o in run.outcomes if o.status == UNKNOWN)
+    summary = f"{run.spec}: {passed} of {len(run.outcomes)} case-dates pass"
+    if failed:
+        summary += f", {failed} {'fails' if failed == 1 else 'fail'}"
+    if unknown:
+        summary += f", {unknown} unknown"
+    out.append(summary)
+    return "\n".join(out) + "\n"
+
+
+def outcome_json(o: Outcome) -> dict:
+    change = None
+    if o.smallest_change is not None:
+        changes, verdict, deciding = o.smallest_change
+        change = {"changes": [{"fact": f, "from": old, "to": new} for f, old, new in changes],
+                  "verdict": verdict, "decided_by": list(deciding)}
+    return {"file": o.case.file, "row": o.case.row, "case": o.case.title, "source": o.case.source,
+            "action": o.case.action, "given": dict(o.case.given), "date": o.date,
+            "expected": o.expectation.expected, "status": o.status, "passed": o.passed,
+            "settled": o.actual is not None, "actual": o.actual, "possible": list(o.possible),
+            "depends_on": list(o.depends_on), "decided_by": list(o.decided_by), "set_aside": list(o.set_aside),
+            "smallest_change": change, "unknown": o.unknown,
+            "open_verdicts": [{"verdict": v, "where": [c.to_json() for c in conditions], "decided_by": list(deciding)}
+                              for v, conditions, deciding in o.open_verdicts]}
+
+
+def run_json(run: CaseRun, coverage: Coverage | None = None) -> dict:
+    document = {"schema": TEST_SCHEMA, "spec": run.spec, "tables": list(run.tables),
+                "summary": {"cases": len(run.outcomes), "passed": sum(1 for o in run.outcomes if o.passed),
+                            "failed": len(run.failed),
+                            "unknown": sum(1 for o in run.outcomes if o.status == UNKNOWN)},
+                "outcomes": [outcome_json(o) for o in run.outcomes]}
+    if coverage is not None:
+        document["coverage"] = coverage_json(coverage)
+    return document
+
+
+def run_junit(run: CaseRun) -> str:
+    """A test suite per table, a test case per row and date; a failure carries the actual
+    verdict, the deciding provisions and the smallest change."""
+    lines = ['<?xml version="1.0" encoding="UTF-8"?>']
+    total, failures = len(run.outcomes), len(run.failed) + sum(1 for o in run.outcomes if o.status == UNKNOWN)
+    lines.append(f'<testsuites name={quoteattr("legalmodel test " + run.spec)} tests="{total}" '
+                 f'failures="{failures}" errors="0">')
+    for table in run.tables:
+        mine = [o for o in run.outcomes if o.case.file == table]
+        bad = sum(1 for o in mine if o.status != PASS)
+        lines.append(f'  <testsuite name={quoteattr(table)} tests="{len(mine)}" failures="{bad}" errors="0">')
+        for o in mine:
+            name = f"{_name(o)}, {_on(o.date)}"
+            lines.append(f'    <testcase classname={quoteattr(table)} name={quoteattr(name)}>')
+            if o.status != PASS:
+                text = [f"expected `{o.case.action}` {o.expectation.expected}; it is {_actual(o)}", *_detail(o)]
+                message = f"expected {o.expectation.expected}, is {o.actual or 'not settled'}"
+                lines.append(f'      <failure type="{o.status}" message={quoteattr(message)}>'
+                             f'{escape(chr(10).join(text))}</failure>')
+            lines.append("    </testcase>")
+        lines.append("  </testsuite>")
+    lines.append("</testsuites>")
+    return "\n".join(lines) + "\n"
+
+
+def run_markdown(run: CaseRun, coverage: Coverage | None = None) -> str:
+    passed = sum(1 for o in run.outcomes if o.passed)
+    out = [f"## Cases: {markdown_cell(run.spec)}", "",
+           f"{passed} of {len(run.outcomes)} case-dates pass.", "",
+           "| table | row | case | date | expected | result | actual | decided by | smallest change |",
+           "|---|---|---|---|---|---|---|---|---|"]
+    for o in run.outcomes:
+        change = "" if o.smallest_change is None or o.passed else _changes(o.smallest_change)
+        out.append("| " + " | ".join(markdown_cell(str(x)) for x in (
+            o.case.file, o.case.row, o.case.title, o.date or "as last amended", o.expectation.expected,
+            o.status, o.actual or "not settled", ", ".join(o.decided_by), change)) + " |")
+    text = "\n".join(out) + "\n"
+    if coverage is not None:
+        text += "\n" + coverage_markdown(coverage)
+    return text
+
+
+def _next_day(date: str) -> str:
+    return (datetime.date.fromisoformat(date) + datetime.timedelta(days=1)).isoformat()
+
+
+def cases_as_examples(cases: list[Case], last: str | None = None) -> str:
+    """Each case on each date as an `example` block, checked on that date alone (`from D
+    until the next day`); a case on the law as last amended is checked from `last`, the
+    date from which the law is as last amended (table.last_date), on. `not settled` cannot
+    be an `expect` line: such a case is a comment."""
+    blocks = []
+    for c in cases:
+        for e in c.expectations:
+            title = f"{c.title} ({c.file} row {c.row}, {_on(e.date)})".replace('"', "'")
+            if e.expected == NOT_SETTLED:
+                blocks.append(f"# “{title}” expects `{c.action}` not settled: an example cannot say so\n")
+                continue
+            block = example_block(title, dict(c.given), {c.action: e.expected})
+            head, rest = block.split("\n", 1)
+            if e.date:
+                block = f"{head} from {e.date} until {_next_day(e.date)}\n{rest}"
+            elif last:
+                block = f"{head} from {last}\n{rest}"
+            if c.source:
+                block = f"# source: {c.source}\n{block}"
+            blocks.append(block)
+    return "\n".join(blocks)
+
+
+# ---- coverage ---------------------------------------------------------------------------------
+
+def suggested_row(row: tuple, header: list[str] | None = None) -> str:
+    """A suggested row as CSV: `act`, the date column, and the facts that matter (`header`:
+    write it with this header line first)."""
+    date, action, given, verdict = row
+    names = ["act", *(k for k, _v in given), date or "expect"]
+    values = [action, *(_value_text(v) for _k, v in given), verdict]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    if header is None:
+        writer.writerow(names)
+    writer.writerow(values)
+    return buffer.getvalue()
+
+
+def coverage_json(c: Coverage) -> dict:
+    return {"schema": COVERAGE_SCHEMA, "spec": c.spec, "cases": c.cases,
+            "provisions": [{"provision": p.provision, "id": coverage_id(p.provision), "title": p.title, "action": p.action, "applied": p.applied,
+                            "decided": p.decided, "set_aside": p.set_aside, "accepted": p.accepted,
+                            "can_decide": not p.never,
+                            "suggested_row": None if p.suggestion is None else {
+                                "date": p.suggestion[0], "action": p.suggestion[1],
+                                "given": dict(p.suggestion[2]), "expected": p.suggestion[3],
+                                "csv": suggested_row(p.suggestion)}}
+                           for p in c.provisions],
+            "decide_in_no_case": [p.provision for p in c.uncovered],
+            "failing": [p.provision for p in c.failing]}
+
+
+def _uncovered_lines(p) -> list[str]:
+    if p.never:
+        return ["    no situation of the law has it decide: no row can cover it"]
+    if p.suggestion is None:
+        return []
+    date, action, given, verdict = p.suggestion
+    lines = [f"    a row where it decides ({_on(date)}: `{action}` {verdict}):"]
+    lines.extend("      " + line for line in suggested_row(p.suggestion).splitlines())
+    return lines
+
+
+def coverage_text(c: Coverage) -> str:
+    width = max((len(p.provision) for p in c.provisions), default=10)
+    out = [f"coverage over {c.cases} case-dates and examples:",
+           f"  {'provision'.ljust(width)}  applied  decided  set aside"]
+    for p in c.provisions:
+        out.append(f"  {p.provision.ljust(width)}  {p.applied:>7}  {p.decided:>7}  {p.set_aside:>9}")
+    if c.uncovered:
+        out.append(f"decide in no case: {len(c.uncovered)}")
+        for p in c.uncovered:
+            accepted = f" (accepted: “{p.accepted}”)" if p.accepted else ""
+            out.append(f"  {p.provision} “{p.title}” {coverage_id(p.provision)}{accepted}")
+            out.extend(_uncovered_lines(p))
+    else:
+        out.append("every provision decides in some case")
+    return "\n".join(out) + "\n"
+
+
+def coverage_markdown(c: Coverage) -> str:
+    out = [f"## Coverage: {markdown_cell(c.spec)}", "", f"Over {c.cases} case-dates and examples.", "",
+           "| provision | title | applied | decided | set aside |", "|---|---|---:|---:|---:|"]
+    for p in c.provisions:
+        out.append(f"| {markdown_cell(p.provision)} | {markdown_cell(p.title)} | {p.applied} | {p.decided} | "
+                   f"{p.set_aside} |")
+    if c.uncovered:
+        out += ["", "### Deciding in no case", ""]
+        for p in c.uncovered:
+            accepted = f" (accepted: “{markdown_cell(p.accepted)}”)" if p.accepted else ""
+            out.append(f"- **{markdown_cell(p.provision)}** “{markdown_cell(p.title)}” `{coverage_id(p.provision)}`{accepted}")
+            if p.never:
+                out.append("  no situation of the law has it decide")
+            elif p.suggestion is not None:
+                out += ["", "  ```csv", *("  " + line for line in suggested_row(p.suggestion).splitlines()),
+                        "  ```", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
