@@ -556,6 +556,27 @@ Example:
 """
 
 
+LSP_HELP = """Run the language server for editors, on standard input and output.
+
+\b
+Editors start it themselves (editors/vscode/ does, for VS Code); see docs/editors.md.
+It needs the `lsp` extra: pip install 'legalmodel[lsp]'.
+"""
+
+
+@main.command("lsp", help=LSP_HELP)
+@click.option("--stdio", is_flag=True, help="talk over standard input and output (the default, and the only way)")
+def lsp_command(stdio) -> None:
+    try:
+        from .lsp.server import serve
+    except ImportError as err:
+        click.echo(f"legalmodel: the language server needs pygls and lsprotocol ({err}); "
+                   "install them with: pip install 'legalmodel[lsp]'", err=True)
+        sys.exit(EXIT_INPUT)
+    serve()
+    sys.exit(EXIT_CLEAN)
+
+
 @main.command("init", help=INIT_HELP)
 @click.argument("directory", metavar="DIR", type=click.Path(readable=False))
 def init_command(directory) -> None:
