@@ -655,11 +655,8 @@ def _date(value: str | None) -> str | None:
 
 
 # A run builds a spec's tree, model and encoding once and keeps them to the end, so the young
-# generation is collected every 50,000 allocations instead of every 700 (resolving the
-# generated 10,000-provision spec took 2.6-3.2 s with Python's defaults, 1.2-1.4 s with
-# that), and the older ones, which hold what lasts the whole run, hardly ever: every 20
-# young collections instead of 1,000 took 1.7 s of collecting in that spec's `check` and
-# 2.3 s in its `diff`, against 0.6 s and 1.0 s, at the same peak memory (2026-12-02)
+# generation is collected far less often than Python's default, and the older ones, which
+# hold what lasts the whole run, hardly ever (docs/performance.md: garbage collection)
 GC_THRESHOLDS = (50_000, 1_000, 1_000)
 
 
@@ -676,8 +673,8 @@ def run() -> None:
 def _leave(code) -> None:
     """End the process with `code` (as sys.exit takes it) once its output is flushed, without
     tearing down what it built: freeing a large spec's trees and solvers one object at a time
-    took 0.7-0.8 s of the generated 10,000-provision spec's `check` (2026-12-02), and
-    nothing is left to do by then (a worker process has ended before its results are read)."""
+    is slow, and nothing is left to do by then (a worker process has ended before its
+    results are read)."""
     if code is None:
         status = 0
     elif isinstance(code, int):

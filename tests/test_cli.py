@@ -429,6 +429,7 @@ def test_diff_of_two_specs_rejects_an_amendment():
     assert "with two specs, leave it out" in usage_error("diff", LAW, LAW, "--amendment", "2020:575")
 
 
+@pytest.mark.slow
 def test_an_sfs_number_that_names_two_amendments_is_ambiguous():
     err = usage_error("diff", OSL, "--amendment", "2025:400")
     assert "`2025:400` names 2 amendments" in err

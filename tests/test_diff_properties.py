@@ -33,6 +33,9 @@ from legalmodel.analyses.explain import Explainer
 from legalmodel.reports.explain import explain_json
 from strategies import spec_plans
 
+# property tests: hypothesis draws hundreds of specs under the ci profile
+pytestmark = pytest.mark.slow
+
 FAST = settings(suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 
 

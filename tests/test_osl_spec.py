@@ -119,6 +119,7 @@ def test_explain_on_the_motions_case_changes_only_given_facts_and_names_no_unsta
     assert after["settled"] and after["verdict"] == change["verdict"] == "permitted"
 
 
+@pytest.mark.slow
 def test_the_whereabouts_duty_binds_the_socialnamnd_towards_the_authorities_sol_names():
     """15 kap. 7 § 1 p. SoL (2025:400): SoL 2025:400 adds a duty only towards Tullverket (the spec's
     reading of the old 12 kap. 10 § names the other six), never towards another authority."""

@@ -51,6 +51,9 @@ from strategies import (
     spec_plans,
 )
 
+# property tests: hypothesis draws hundreds of specs under the ci profile
+pytestmark = pytest.mark.slow
+
 REPO = Path(__file__).resolve().parent.parent
 WITH_TMP_PATH = settings(
     suppress_health_check=list(settings.default.suppress_health_check) + [HealthCheck.function_scoped_fixture])

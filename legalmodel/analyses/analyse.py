@@ -59,8 +59,7 @@ class Analyser(QueryContext):
         over every provision, which build the solver of every slice. This process then takes
         the other tasks from the front of the plan and the others from its end, so that the
         first slices' solvers are built here and the last ones' there, where the sweeps built
-        them all (at 10,000 provisions, 35 of 41 were built twice when both took from the
-        front)."""
+        them all (when both took from the front, most were built twice)."""
         goal_tasks = [i for i, (name, _task, _finish, _solver) in enumerate(plan) if name == "goals"]
         whole = [i for i, goal in zip(goal_tasks, self.spec.goals)
                  if self.slices.value_for(box_of(self.spec, goal.condition)) is WHOLE]
@@ -133,9 +132,7 @@ def default_jobs(*specs: m.CheckedSpec) -> int:
     process builds its own solvers, and they take most of the memory, so the larger the
     specs, the fewer. A diff is sized by its larger version, not by both: its solvers hold
     the provisions that differ and each version's goals, and it needs less memory than a
-    check of one version. Generated 10,000 provisions (2 cores, 2026-12-02, peak of the
-    processes' proportional set sizes added): `check` with two processes 0.70 GiB; `diff` of
-    two versions with two processes 0.53 GiB, 3.9-4.2 s against 4.9 s with one."""
+    check of one version (docs/performance.md: processes and memory)."""
     cores = usable_cores()
     largest = max(len(spec.provisions) for spec in specs)
     return cores if largest <= PARALLEL_UP_TO else min(cores, 2) if largest <= TWO_PROCESSES_UP_TO else 1
@@ -144,6 +141,6 @@ def default_jobs(*specs: m.CheckedSpec) -> int:
 def analyse(spec: m.CheckedSpec, timeout_ms: int | None = 10_000, progress=None, slice_share: float = 0.5,
             jobs: int = 1, extra: tuple = ()) -> Report:
     """Run every analysis on a checked spec; `progress(step, done, total)` is told how far it
-    is. `slice_share` says when a slice of the spec is small enough to ask (solving.Slices);
+    is. `slice_share` says when a slice of the spec is small enough to ask (solver.session.Slices);
     `jobs` and `extra` are Analyser.run's."""
     return Analyser(spec, timeout_ms, progress, slice_share).run(jobs, extra)

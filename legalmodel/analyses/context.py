@@ -95,8 +95,7 @@ class QueryContext:
     def cuts(self) -> dict:
         """Where the integer facts' comparisons change in the whole spec (Session.generalise),
         worked out where evidence is asked of the whole spec: a slice has its own, and a
-        process that asks only slices never needs these (10,000 provisions: 0.1 s before
-        the processes split)."""
+        process that asks only slices never needs these."""
         return m.spec_cuts(self.spec)
 
     @cached_property
@@ -146,8 +145,7 @@ class QueryContext:
         condition), beyond those of the provisions it asks about."""
         # the whole spec's solver is built only where the question is asked of it or the
         # slice's condition needs it: a process that finds evidence only in slices never
-        # builds it (in the generated 10,000-provision check, the process that needed it for
-        # nothing spent 0.33 s on it, in a run whose analyses took 7.3 s)
+        # builds it, which in a large law is a noticeable share of a check
         asked_of = part = part or self.slices.whole
         fixed = fixed or {}
 

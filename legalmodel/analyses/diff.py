@@ -128,7 +128,7 @@ class Differ:
     def __init__(self, old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None,
                  old_label: str = "before", new_label: str = "after", progress=None, slice_share: float = 0.5):
         """`slice_share`: the largest part of both specs' provisions a slice may hold to be
-        used (0: never slice), as for check (solving.Slices)."""
+        used (0: never slice), as for check (solver.session.Slices)."""
         self.old, self.new = old, new
         self.timeout_ms = timeout_ms
         told = progress or (lambda step, done, total: None)
@@ -167,7 +167,7 @@ class Differ:
 
     @cached_property
     def _cut(self) -> tuple | None:
-        """How a change can be cut into slices, as check cuts a spec (solving.Slices): the
+        """How a change can be cut into slices, as check cuts a spec (solver.session.Slices): the
         fact, the values every situation where a verdict changes has one of, and each spec's
         provision boxes. A verdict changes only where a provision that differs
         (differing_provisions) is triggered, so only in the values their boxes allow the
@@ -400,8 +400,8 @@ class Differ:
 
     def _relevant(self, action: str) -> list[str]:
         """The facts that can matter to the verdict on `action` in either spec, in the order of
-        the shared facts (worked out once per action: a law of 10,000 provisions on one
-        action took 0.2 s each time, and each of the 20 pairs of verdicts asks)."""
+        the shared facts (worked out once per action: each of the 20 pairs of verdicts asks,
+        and in a large law it is not cheap)."""
         if action not in self._relevant_facts:
             names = set(relevant_facts(self.old, {action})) | set(relevant_facts(self.new, {action}))
             self._relevant_facts[action] = [f for f in self.vocabulary if f in names]

@@ -5,7 +5,7 @@ its condition held (with each part of the condition and the fact values behind i
 it was set aside and by which provision, and which provision decided. For a partial
 situation the solver first says whether the verdict is settled; if not, it names the facts
 the outcome depends on and gives one completion for each possible verdict, found as `check`
-finds evidence (analyse.Analyser.evidence: in the slice of the law it lies in). If it is, the
+finds evidence (context.QueryContext.evidence: in the slice of the law it lies in). If it is, the
 trace is of the partial situation itself: each provision and each part of a condition holds
 in every completion, in none, or depending on facts not stated, and a fact not given is
 shown as not stated, never with a value some completion happens to give it.

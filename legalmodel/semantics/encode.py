@@ -112,12 +112,12 @@ def make_solver(timeout_ms: int | None, quantified: bool = False) -> z3.Solver:
     solver = z3.Solver() if quantified else z3.SolverFor("QF_LIA")
     solver.set("random_seed", 0)
     # try `true` first for each Boolean: a model then tends to trigger many provisions at
-    # once, so a sweep (analyse._sweep) sees most of them in a few questions (192 → 61 on the
-    # generated 100-provision spec). What is printed does not depend on it: evidence starts
-    # from Session.least and conflicts from solving.preferred_core.
+    # once, so a sweep (QueryContext.sweep) sees most of them in a few questions. What is
+    # printed does not depend on it: evidence starts from Session.least and conflicts from
+    # session.preferred_core.
     solver.set("phase_selection", 1)
-    # a model is read once, fact by fact: simplifying it first ("compacting") cost more than
-    # the reading (a slice of the generated 10,000-provision spec: 0.9 ms -> 0.36 ms a model)
+    # a model is read once, fact by fact: simplifying it first ("compacting") costs more than
+    # the reading
     solver.set("model.compact", False)
     if timeout_ms:
         solver.set("timeout", int(timeout_ms))
@@ -144,7 +144,7 @@ class Smt:
     """Constraints as SMT-LIB assertions, with the constants they name and their sorts, for Z3
     to read and assert in one call (Z3_solver_from_string). A constant declared there is the
     constant of that name and sort the API makes, so the terms are the same as those built
-    one by one, which for a law of 10,000 provisions took twice as long (0.75 s, 0.35 s)."""
+    one by one through the API, which takes twice as long."""
 
     declared: tuple[tuple[str, str], ...]  # (quoted symbol, sort)
     assertions: str

@@ -1,4 +1,4 @@
-"""The plain evaluator: the semantics of design.md, for one concrete situation.
+"""The plain evaluator: the semantics of docs/semantics.md, for one concrete situation.
 
 Independent of the Z3 encoding on purpose: the two are checked against each other by the
 property tests, and every situation the analyses print is re-evaluated here first.

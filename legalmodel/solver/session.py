@@ -804,7 +804,7 @@ class Session:
                             continue
                         tried.add(c)
                         # a formula, not this solver's literal (outside): the witness may be
-                        # sought in a slice's solver (analyse.Analyser.evidence)
+                        # sought in a slice's solver (context.QueryContext.evidence)
                         other = negate(self.cube_formula((c,)))
                         if self.check(*base, *outside, *prefer, other) == z3.sat:
                             prefer.append(other)
@@ -861,13 +861,9 @@ class Part:
 
 
 # the provisions of their own that the slices sharing one solver hold at most: each solver
-# costs 3-4 MB, and a question costs more the more a solver holds. When every override and
-# nearly every provision was asked about (23,000 questions at 10,000 provisions), 64 was
-# the balance (one run each: 32 → 1.39 GB and 36.0 s of analysis, 64 → 0.87 GB and 38.6 s,
-# 128 → 0.62 GB and 43.1 s). Now that the evaluator shows most of them (1,900 questions),
-# building the solvers costs more than asking them: generated 10,000 provisions, `check`
-# with one process, 64 → 0.81 GiB and 20.9 s, 256 → 0.45 GiB and 19.7 s; with two, 1.19 →
-# 0.80 GiB (2 cores, 2026-12-02, one run each)
+# takes memory, and a question costs more the more a solver holds; since the evaluator
+# answers most questions, building solvers costs more than asking them, so groups are large
+# (docs/performance.md: slice groups)
 GROUP_PROVISIONS = 256
 
 
@@ -883,7 +879,7 @@ class Slices:
     of growing with the law. Yes/no answers are the same either way. Evidence found in a
     slice has the same first situation as in the whole spec; the conditions that describe it
     may name the slice's value where the whole spec would not need it
-    (analyse.Analyser.evidence keeps that condition only where the whole spec needs it).
+    (context.QueryContext.evidence keeps that condition only where the whole spec needs it).
 
     A solver costs milliseconds to set up and megabytes to keep, so slices share them:
     consecutive values whose own provisions number at most GROUP_PROVISIONS together are one

@@ -13,8 +13,8 @@ from .source import Span, SourceFile, pickle_by_fields, span_field
 MAX_NESTING = 200
 MAX_FILE_BYTES = 20_000_000
 # the longest line a spec may have, in characters: twenty times the longest in specs/ and docs/
-# (999); Lark's lexer tries its text pattern from every quote, so a 10 MB line took 16-42 s and
-# 1.9-7.8 GB (a string left open: its pattern is retried and backtracks to the line's end)
+# (999); Lark's lexer tries its text pattern from every quote, so a very long line with a
+# string left open costs time and memory that grow with its square
 MAX_LINE_CHARS = 20_000
 
 # the keywords that begin an item (a declaration, an amendment's instruction, an acceptance)
