@@ -224,12 +224,23 @@ async def test_as_of_setting(client: LanguageClient, tmp_path):
     u = open_doc(client, target)
     await diagnostics(client, u, lambda ds: True)
     at = position_of(text, "10 kap. 18 b §", shift=3)
-    client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"legalmodel": {"asOf": "2016-10-05"}}))
-    hover = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(u), at))
-    assert "not in force on 2016-10-05" in hover.contents.value
-    client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"legalmodel": {"asOf": "2020-08-01"}}))
-    hover = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(u), at))
-    assert "not in force" not in hover.contents.value and "SFS 2020:575" in hover.contents.value
+
+    async def hover_once_applied(as_of: str, shows) -> str:
+        """The hover after a configuration change: the server applies it off the request
+        queue, so a hover sent at once may still see the old date; ask until it shows the new
+        one (bounded)."""
+        client.workspace_did_change_configuration(t.DidChangeConfigurationParams({"legalmodel": {"asOf": as_of}}))
+        for _ in range(100):
+            hover = await client.text_document_hover_async(t.HoverParams(t.TextDocumentIdentifier(u), at))
+            if shows(hover.contents.value):
+                break
+            await asyncio.sleep(0.1)
+        return hover.contents.value
+
+    text_2016 = await hover_once_applied("2016-10-05", lambda v: "not in force on 2016-10-05" in v)
+    assert "not in force on 2016-10-05" in text_2016
+    text_2020 = await hover_once_applied("2020-08-01", lambda v: "not in force" not in v)
+    assert "not in force" not in text_2020 and "SFS 2020:575" in text_2020
 
 
 async def test_a_stale_check_is_never_published(client: LanguageClient, tmp_path):

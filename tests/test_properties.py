@@ -875,7 +875,7 @@ def test_the_slice_where_two_boxes_meet_is_that_of_their_intersection(plan, shar
     """Slices.value_where_both, which places each override's question before the processes
     split, against value_for of the intersection it does not build."""
     from legalmodel.semantics.boxes import disjoint, intersect, provision_boxes
-    from legalmodel.solver.session import Slices
+    from legalmodel.solver.slices import Slices
 
     spec = load(plan)
     boxes = provision_boxes(spec)
@@ -889,7 +889,7 @@ def test_the_slice_where_two_boxes_meet_takes_the_values_both_allow():
     """value_where_both where one box allows several values of the slices' fact and the
     other one of them, either way round, or neither names it."""
     from legalmodel.semantics.boxes import provision_boxes
-    from legalmodel.solver.session import WHOLE, Slices
+    from legalmodel.solver.slices import WHOLE, Slices
 
     spec = load_text("""law L "l"
 enum Kind { k1, k2, k3, k4, k5, k6 }

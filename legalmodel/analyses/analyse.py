@@ -15,7 +15,7 @@ import functools
 from ..law import model as m
 from ..semantics.boxes import box_of, given_box
 from ..solver.parallel import run_tasks, usable_cores
-from ..solver.session import WHOLE
+from ..solver.slices import WHOLE
 from . import assumptions, examples, gaps, goals, overrides, pairs, provisions
 from .context import ANY_SOLVER, QueryContext, Report, spec_sources
 

@@ -29,7 +29,8 @@ from ..semantics.boxes import EMPTY, first_in, provision_boxes
 from ..semantics.encode import Encoding, any_of, negate
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate
 from ..solver.parallel import in_worker
-from ..solver.session import WHOLE, Part, Session, Slices, Unknown, cuts_with
+from ..solver.session import Session, Unknown, cuts_with
+from ..solver.slices import WHOLE, Part, Slices
 from ..syntax.source import SourceFile
 from .certify import Disagreement, certified_evidence, certify
 

@@ -28,7 +28,8 @@ from ..solver.parallel import in_worker, run_tasks
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, verdict
 from ..results import (ContractResult, DiffResult, ExampleChange, GoalChange,  # noqa: F401
                       Region)
-from ..solver.session import Part, Session, Unknown, cuts_with
+from ..solver.session import Session, Unknown, cuts_with
+from ..solver.slices import Part
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})

@@ -1,2 +1,3 @@
 """Asking Z3: a solver session with its least and general situations and the algebra of
-regions (session), and sharing questions among processes (parallel)."""
+regions (session), the spec cut into slices each asked of a small solver (slices), and
+sharing questions among processes (parallel)."""
