@@ -385,13 +385,20 @@ def relevant_facts(spec: "CheckedSpec", actions, extra: Expr | None = None) -> l
     """Facts that can influence the verdicts on `actions` (and the condition `extra`):
     those in the conditions of their provisions, of the provisions that override them, and
     of the provisions they ask about with `applies`. In declaration order."""
+    found = in_force_facts(spec, [p.id for action in actions for p in spec.provisions_for(action)])
+    if extra is not None:
+        found |= facts_in(extra) | in_force_facts(spec, (), applied_in(extra))
+    return [f for f in spec.facts if f in found]
+
+
+def in_force_facts(spec: "CheckedSpec", pids, triggered=()) -> set[str]:
+    """The facts whether the provisions `pids` are in force (and whether `triggered` ones
+    apply) can turn on: those their conditions name, those of the provisions they ask about
+    with `applies`, and, for each provision that can set one aside, the same again."""
     found: set[str] = set()
     seen: set[tuple[str, bool]] = set()
     # (provision, whether its being in force matters, or only its being triggered)
-    stack = [(p.id, True) for action in actions for p in spec.provisions_for(action)]
-    if extra is not None:
-        found |= facts_in(extra)
-        stack.extend((q, False) for q in applied_in(extra))
+    stack = [(pid, True) for pid in pids] + [(pid, False) for pid in triggered]
     while stack:
         pid, in_force_matters = stack.pop()
         if (pid, in_force_matters) in seen:
@@ -402,4 +409,4 @@ def relevant_facts(spec: "CheckedSpec", actions, extra: Expr | None = None) -> l
         stack.extend((q, False) for q in applied)
         if in_force_matters:
             stack.extend((q, True) for q in spec.overridden_by[pid])
-    return [f for f in spec.facts if f in found]
+    return found
