@@ -38,8 +38,9 @@ def _milliseconds(timeout: float | None) -> int | None:
     return int(timeout * 1000)
 
 
-def _date(value) -> str | None:
-    """A date as YYYY-MM-DD (a `datetime.date` is taken too); a usage error otherwise."""
+def check_date(value) -> str | None:
+    """A date as YYYY-MM-DD (a `datetime.date` is taken too); a usage error otherwise. Only
+    that form: `date.fromisoformat` also takes 20161005 and 2016-W40-3."""
     import datetime
     import re
 
@@ -72,7 +73,7 @@ class Law:
 
     def at(self, as_of) -> "Law":
         """The same law on another date, with the same proposals."""
-        as_of = _date(as_of)
+        as_of = check_date(as_of)
         return Law(self.versions, law_of(self.versions, as_of, list(self.proposals)), as_of, self.proposals)
 
     # ---- analyses -----------------------------------------------------------------------------
@@ -200,7 +201,7 @@ def history(path, citation: str | None = None) -> LawHistory:
 def load(path, as_of=None, proposals=()) -> Law:
     """The law a spec file or folder holds, in force on `as_of` (None: as last amended), with
     `proposals` (their files or titles) applied after the dated amendments."""
-    as_of = _date(as_of)
+    as_of = check_date(as_of)
     history = history_of(single_unit(str(path)))
     chosen = find_proposals(history, [str(p) for p in proposals])
     return Law(history, law_of(history, as_of, chosen), as_of, tuple(chosen))
@@ -214,7 +215,7 @@ def loads(text: str, name: str = "<input>", as_of=None, proposals=()) -> Law:
 
     if not isinstance(text, str):
         raise UsageError("loads takes the spec's text as a str; use load for a file")
-    as_of = _date(as_of)
+    as_of = check_date(as_of)
     source = decode_source(text.encode("utf-8", errors="surrogatepass"), name)
     history = split(name, [parse_source(source)])
     chosen = find_proposals(history, [str(p) for p in proposals])

@@ -638,20 +638,11 @@ def _colour() -> bool:
 
 
 def _date(value: str | None) -> str | None:
-    """A date as YYYY-MM-DD, checked; a usage error (exit 2) otherwise."""
-    if value is None:
-        return None
-    import datetime
-    import re
-
-    # only YYYY-MM-DD: date.fromisoformat also takes 20161005 and 2016-W40-3
-    if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise click.BadParameter(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05")
+    """A date as YYYY-MM-DD, checked as the API checks it; a usage error (exit 2) otherwise."""
     try:
-        return datetime.date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise click.BadParameter(f"`{value}` is not a date of the calendar; write it as YYYY-MM-DD, "
-                                 "like 2016-10-05") from None
+        return api.check_date(value)
+    except UsageError as err:
+        raise click.BadParameter(str(err)) from None
 
 
 # A run builds a spec's tree, model and encoding once and keeps them to the end, so the young
