@@ -41,7 +41,7 @@ class Settings:
     @staticmethod
     def read(raw, old: "Settings") -> tuple["Settings", list[str]]:
         """Settings from a client's dict; what is wrong is named and left as it was."""
-        from ..api import _date
+        from ..api import check_date as _date
         from ..pipeline import UsageError
 
         problems = []
