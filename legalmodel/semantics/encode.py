@@ -114,7 +114,7 @@ def make_solver(timeout_ms: int | None, quantified: bool = False) -> z3.Solver:
     # try `true` first for each Boolean: a model then tends to trigger many provisions at
     # once, so a sweep (QueryContext.sweep) sees most of them in a few questions. What is
     # printed does not depend on it: evidence starts from Session.least and conflicts from
-    # session.preferred_core.
+    # search.preferred_core.
     solver.set("phase_selection", 1)
     # a model is read once, fact by fact: simplifying it first ("compacting") costs more than
     # the reading
