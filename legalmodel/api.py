@@ -111,9 +111,9 @@ class Law:
         """Why the law decides a situation as it does. `given` maps facts to values (a fact
         left out may take any value: the answer then says whether the verdict is settled
         and what it depends on); `action` limits the answer to one act or a list of acts;
-        `why_not` also says why the verdict is not that one. `brief`: only the verdicts, what
-        they depend on and the provisions that decide them (no trace, no smallest change), as
-        a table of many dates needs. `parts=False`: a partial situation's trace leaves out
+        `why_not` also says why the verdict is not that one. `brief`: only the possible
+        verdicts and the provisions that decide a settled one (no `depends_on`, completions,
+        trace or smallest change), as a table of many dates needs. `parts=False`: a partial situation's trace leaves out
         whether each part of each condition holds (the costliest part of its trace)."""
         items = [f"{k}={'true' if v is True else 'false' if v is False else v}" for k, v in (given or {}).items()]
         return self.explain_given(items, action, why_not, timeout, brief, parts)

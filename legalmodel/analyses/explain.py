@@ -109,8 +109,8 @@ class Explainer:
 
     def explain(self, given: dict, actions: list[str] | None = None, why_not: str | None = None,
                 brief: bool = False, parts: bool = True) -> Explanation:
-        """`brief`: the verdicts, what they depend on and the deciding provisions only (no
-        trace, no why-not, no smallest change): a row of a table of many dates. `parts`:
+        """`brief`: the verdicts and the deciding provisions only (no completions, so no
+        `depends_on`; no trace, why-not or smallest change): a row of a table of many dates. `parts`:
         whether a partial situation's trace says of each part of a condition whether it holds
         (the most questions of a trace; without them its `parts` are empty)."""
         spec = self.spec
@@ -138,6 +138,16 @@ class Explainer:
         except Unknown as u:
             return ActionExplanation(action, False, None, (), unknown=u.reason)
         result = ActionExplanation(action, len(possible) == 1, possible[0] if len(possible) == 1 else None, possible)
+        if brief and not full:
+            # no completions: finding each one's certified evidence was most of the cost, and
+            # a table row needs only the verdicts and who decides
+            if result.settled:
+                try:
+                    result.deciding, result.maybe_deciding = self._partial_deciding(action, result.verdict,
+                                                                                    given_formula)
+                except Unknown as u:
+                    return ActionExplanation(action, False, None, (), unknown=u.reason)
+            return result
         completions = []
         for v in possible:
             prop = enc.verdict_is(action, v)
@@ -164,9 +174,6 @@ class Explainer:
                 if full:
                     result.deciding = first["deciding"]
                     result.trace = first["trace"]
-                elif brief:
-                    result.deciding, result.maybe_deciding = self._partial_deciding(action, result.verdict,
-                                                                                    given_formula)
                 else:
                     result.trace = self.partial_trace(action, given, given_formula, parts)
                     result.deciding, result.maybe_deciding = _deciding(result.trace, result.verdict)
