@@ -43,7 +43,7 @@ def environment(lang: str) -> jinja2.Environment:
                              keep_trailing_newline=True)
     env.install_gettext_translations(translations(lang), newstyle=True)
     env.filters["verdict"] = lambda v: verdict_text(v, lang)
-    env.globals.update(lang=lang, render_condition=render_condition, value_text=value_text,
+    env.globals.update(lang=lang, render_condition=render_condition, value_text=value_text, named_facts=named_facts,
                        verdict_text=lambda v: verdict_text(v, lang), slug=slug)
     return env
 
@@ -92,6 +92,12 @@ def render_condition(subject, empty: str = "") -> str:
     if isinstance(subject, m.Expr):
         return expr_text(subject)
     raise TypeError(f"render_condition cannot put {type(subject).__name__} into words")
+
+
+def named_facts(conditions) -> list[str]:
+    """The facts some conditions name, each once, in the order first named: the rows of a
+    witness's table."""
+    return list(dict.fromkeys(f for c in conditions for f in c.facts))
 
 
 def slug(text: str) -> str:
