@@ -556,10 +556,13 @@ Example:
 """
 
 
-REPORT_HELP = """Write the law as a website for reading and printing: an index with the check
-on each date, goals and examples; a page per provision with every wording, what
-it overrides and excepts, where it still decides and the findings that involve
-it; a page per pair of consecutive dates with what changed.
+REPORT_HELP = """Write the law as a static website, to read, share and print.
+
+\b
+An index with the check on each date, goals and examples; a page per
+provision with every wording, what it overrides and excepts, where it still
+decides and the findings that involve it; a page per pair of consecutive
+dates with what changed.
 
 \b
 The site is static and self-contained (HTML and CSS, nothing fetched from

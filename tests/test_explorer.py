@@ -216,3 +216,51 @@ def test_an_internal_error_is_a_plain_message_without_a_traceback(osl, monkeypat
     assert response.status_code == 500
     assert "Internal error of legalmodel (RuntimeError: the solver fell over); please report it." in text(response.text)
     assert "Traceback" not in response.text
+
+
+def test_serve_on_a_port_in_use_exits_2_with_a_message():
+    import socket
+
+    from legalmodel.cli import main
+
+    from helpers import make_runner
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        result = make_runner().invoke(main, ["serve", str(TESTS.parent / "specs" / "tutorial"), "--port", str(port)])
+    assert result.exit_code == 2
+    assert f"cannot listen on 127.0.0.1:{port}" in result.output and "choose another --port" in result.output
+
+
+def test_serve_listens_on_127_0_0_1_and_answers(tmp_path):
+    """The command as a user starts it: the law loaded, the page served, the process stopped."""
+    import os
+    import socket
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    log = tmp_path / "serve.log"
+    with open(log, "w", encoding="utf-8") as out:
+        process = subprocess.Popen([sys.executable, "-m", "legalmodel.cli", "serve", "specs/tutorial", "--port", str(port)],
+                                   cwd=TESTS.parent, stdout=out, stderr=subprocess.STDOUT,
+                                   env={**os.environ, "HOME": str(tmp_path)})
+        try:
+            deadline = time.monotonic() + 60
+            while "serving specs/tutorial on" not in log.read_text(encoding="utf-8"):
+                assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+                time.sleep(0.05)
+            assert f"http://127.0.0.1:{port}/" in log.read_text(encoding="utf-8")
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/?fact.%C3%A5lder=19&fact.konkret_risk=true") as r:
+                page = r.read().decode("utf-8")
+                assert r.headers["Content-Security-Policy"].startswith("default-src 'self'")
+            assert "lämna_uppgift" in page and 'name="fact.ålder"' in page
+        finally:
+            process.terminate()
+            process.wait(timeout=30)

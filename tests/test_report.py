@@ -163,6 +163,9 @@ def test_a_law_without_amendments_has_one_date_and_no_diff(tmp_path, monkeypatch
     assert not list((tmp_path / "t").glob("diff-*.html"))
     page = (tmp_path / "t" / "10-kap-27-OSL.html").read_text(encoding="utf-8")
     assert "Not computed for this report" in page
+    assert '<th scope="row">as last amended</th>' in page
+    assert report(tmp_path / "sv", "--no-impact", "--lang", "sv", spec="specs/tutorial").exit_code == 0
+    assert '<th scope="row">i senaste lydelse</th>' in (tmp_path / "sv" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.parametrize("options, message", [

@@ -155,7 +155,7 @@ class Explorer:
         items = [f"{k}={v}" for k, v in dict(facts).items() if k in law.spec.facts]
         missing = tuple(k for k in dict(facts) if k not in law.spec.facts)
         _ = gettext_for(self.lang)
-        label = date or _("as last amended")
+        label = date or _("The law as last amended")
         with self._lock:
             x = law.explain_given(items, action, None, self.timeout, brief=brief, parts=False)
         return DateAnswer(date, label, x, None, missing)

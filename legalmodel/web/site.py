@@ -23,7 +23,7 @@ class DatedLaw:
     """The law on one date of the report and what `check` found in it."""
 
     date: str | None  # None: as last amended (a law without amendments)
-    label: str
+    label: str  # the date, or "" for a law without amendments (the pages say "as last amended")
     acts: tuple[str, ...]  # the amendments that enter into force on this date
     law: api.Law
     check: CheckResult
@@ -93,7 +93,7 @@ def build(path, dates=(), impact: bool = True, timeout: float | None = api.DEFAU
         on_date = law.at(d) if d is not None else law
         say(f"check {d or 'as last amended'}")
         acts = tuple(a.name for a in history.amendments if a.date == d)
-        dated.append(DatedLaw(d, d or "as last amended", acts, on_date, on_date.check(timeout, jobs)))
+        dated.append(DatedLaw(d, d or "", acts, on_date, on_date.check(timeout, jobs)))
     site = Site(law.name, dict(dated[-1].law.spec.laws), history, dated)
     for before, after in zip(dated, dated[1:]):
         say(f"diff {before.date} → {after.date}")
