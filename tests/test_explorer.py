@@ -264,3 +264,14 @@ def test_serve_listens_on_127_0_0_1_and_answers(tmp_path):
         finally:
             process.terminate()
             process.wait(timeout=30)
+
+
+def test_dates_outside_the_picker_are_answered_and_few_are_kept(osl):
+    from legalmodel.web import explorer as module
+
+    explorer, client = osl
+    for day in range(1, 25):
+        page = text(client.get("/answer", params=form({"ålder": "25"}, date=f"2019-05-{day:02d}")).text)
+        assert f"On 2019-05-{day:02d}: lämna_uppgift" in page
+    assert len(explorer.laws) <= len(explorer.dates) + module.MORE_DATES
+    assert all(d in explorer.laws for d in explorer.dates)

@@ -28,6 +28,7 @@ from .render import STATIC_DIR, environment, gettext_for
 from .site import default_dates
 
 FACT_PREFIX = "fact."
+MORE_DATES = 16  # dates outside the picker, asked by address, whose laws are kept
 POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 
@@ -141,6 +142,8 @@ class Explorer:
         date = params.get("date") or self.dates[-1]
         date = api.check_date(date) if date else None
         if date not in self.laws and date is not None:
+            if len(self.laws) >= len(self.dates) + MORE_DATES:  # each kept date keeps its solvers
+                del self.laws[next(d for d in self.laws if d not in self.dates)]
             self.laws[date] = self.law.at(date)  # a date outside the picker, asked by address
         action = params.get("action") or self.actions[0]
         if action not in self.actions:
