@@ -275,3 +275,19 @@ def test_dates_outside_the_picker_are_answered_and_few_are_kept(osl):
         assert f"On 2019-05-{day:02d}: lämna_uppgift" in page
     assert len(explorer.laws) <= len(explorer.dates) + module.MORE_DATES
     assert all(d in explorer.laws for d in explorer.dates)
+
+
+def test_every_control_has_a_label_and_every_fact_its_description(osl):
+    """What a screen reader announces: each field's label, and the fact's description with it."""
+    _, client = osl
+    document = html5lib.parse(client.get("/").text, namespaceHTMLElements=False)
+    labelled = {e.get("for") for e in document.iter("label") if e.get("for")}
+    wrapped = {id(c) for label in document.iter("label") for c in label.iter() if c is not label}
+    ids = {e.get("id") for e in document.iter() if e.get("id")}
+    controls = [e for e in document.iter() if e.tag in ("input", "select") and e.get("type") != "hidden"]
+    assert len(controls) > 60
+    for control in controls:
+        assert control.get("id") in labelled or id(control) in wrapped, control.attrib
+        described = control.get("aria-describedby")
+        if (control.get("name") or "").startswith("fact."):
+            assert described in ids, control.attrib

@@ -96,20 +96,46 @@ def _links(page: Path) -> tuple[list[str], set[str]]:
     return targets, ids
 
 
-@pytest.mark.parametrize("lang", ["en", "sv"])
-def test_no_internal_link_is_broken_and_nothing_is_fetched_from_elsewhere(sites, lang):
-    folder = sites[lang]
+def broken_links(folder: Path) -> list[str]:
+    """Every link or source of the site's pages that leaves the site, or leads to a page or
+    an id that does not exist."""
     ids = {p.name: _links(p)[1] for p in pages(folder)}
+    problems = []
     for page in pages(folder):
         for target in _links(page)[0]:
             parts = urlsplit(target)
-            assert not parts.scheme and not parts.netloc, f"{page.name} reaches outside the site: {target}"
             name = unquote(parts.path) or page.name
-            assert (folder / name).is_file(), f"{page.name} links to a missing {target}"
-            if parts.fragment:
-                assert parts.fragment in ids[name], f"{page.name} links to a missing id {target}"
+            if parts.scheme or parts.netloc:
+                problems.append(f"{page.name} reaches outside the site: {target}")
+            elif not (folder / name).is_file():
+                problems.append(f"{page.name} links to a missing {target}")
+            elif parts.fragment and parts.fragment not in ids.get(name, ()):
+                problems.append(f"{page.name} links to a missing id {target}")
+    return problems
+
+
+@pytest.mark.parametrize("lang", ["en", "sv"])
+def test_no_internal_link_is_broken_and_nothing_is_fetched_from_elsewhere(sites, lang):
+    folder = sites[lang]
+    assert broken_links(folder) == []
     css = (folder / "style.css").read_text(encoding="utf-8")
     assert "url(" not in css and "@import" not in css
+
+
+def test_the_link_check_finds_what_it_is_for(sites, tmp_path):
+    import shutil
+
+    copy = tmp_path / "copy"
+    shutil.copytree(sites["en"], copy)
+    (copy / "26-kap-1-OSL.html").unlink()
+    index = copy / "index.html"
+    index.write_text(index.read_text(encoding="utf-8").replace(
+        'href="style.css"', 'href="https://example.org/style.css"').replace(
+        'href="#main"', 'href="#nowhere"'), encoding="utf-8")
+    problems = broken_links(copy)
+    assert "index.html links to a missing 26-kap-1-OSL.html" in problems
+    assert "index.html reaches outside the site: https://example.org/style.css" in problems
+    assert "index.html links to a missing id #nowhere" in problems
 
 
 def test_the_index_links_each_date_pair_and_each_provision(sites):
