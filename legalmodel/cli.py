@@ -594,7 +594,9 @@ def _web_ready() -> None:
 @click.option("-o", "--output", "output", required=True, metavar="DIR",
               type=click.Path(file_okay=False, writable=True), help="the folder to write the site into")
 @click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
-              metavar="YYYY-MM-DD", help="a date to report on (repeat it); default: every reform date")
+              metavar="YYYY-MM-DD",
+              help="a date to report on (repeat it); default: the day before the first amendment "
+                   "and every reform date")
 @click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True,
               help="the language of the pages (the spec's own text stays as written)")
 @click.option("--impact/--no-impact", default=True, show_default=True,
@@ -646,7 +648,9 @@ Examples:
 @click.option("--port", type=click.IntRange(1, 65535), default=8022, show_default=True,
               help="the port on 127.0.0.1 to listen on")
 @click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
-              metavar="YYYY-MM-DD", help="a date of the date picker (repeat it); default: every reform date")
+              metavar="YYYY-MM-DD",
+              help="a date of the date picker (repeat it); default: the day before the first amendment "
+                   "and every reform date")
 @click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True,
               help="the language of the pages (the spec's own text stays as written)")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,

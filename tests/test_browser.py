@@ -186,7 +186,8 @@ def test_the_motions_case_in_the_explorer(browser, artefacts, explorer_url):
     Select(browser.find_element(By.ID, "date")).select_by_value("2020-08-01")
     answer("2020-08-01", "permitted")
     assert browser.find_element(By.ID, "deciding").text == "10 kap. 18 b § OSL"
-    rows = {r.get_attribute("data-date"): r.text for r in browser.find_elements(By.CSS_SELECTOR, "#every-date tbody tr")}
+    rows = {r.get_attribute("data-date"): r.text
+            for r in browser.find_elements(By.CSS_SELECTOR, "#every-date tbody tr")}
     assert rows["2016-10-05"].startswith("2016-10-05 forbidden 26 kap. 1 § OSL")
     assert rows["2020-08-01"].startswith("2020-08-01 permitted 10 kap. 18 b § OSL")
     assert "?" in browser.current_url and "fact.%C3%A5lder=25" in browser.current_url  # the page can be linked

@@ -25,7 +25,8 @@ MOTION_CASE = {
     # what the verdict depends on in 2016 besides: nothing else breaks the secrecy
     **{f: "false" for f in ("står_klart_utan_men", "samtycke", "nödvändigt_egen_verksamhet",
                             "förestående_transportbrott", "omedelbart_polisingripande", "begäran_vistelseort",
-                            "begäran_verkställighet", "behövs_för_omprövning_eller_överprövning", "behövs_för_tillsyn",
+                            "begäran_verkställighet", "behövs_för_omprövning_eller_överprövning",
+                            "behövs_för_tillsyn",
                             "behövs_för_förfarande_mot_personal", "uppgift_adress_telefon_arbetsplats_bild",
                             "behövs_för_delgivning")},
 }
@@ -248,8 +249,8 @@ def test_serve_listens_on_127_0_0_1_and_answers(tmp_path):
         port = s.getsockname()[1]
     log = tmp_path / "serve.log"
     with open(log, "w", encoding="utf-8") as out:
-        process = subprocess.Popen([sys.executable, "-m", "legalmodel.cli", "serve", "specs/tutorial", "--port", str(port)],
-                                   cwd=TESTS.parent, stdout=out, stderr=subprocess.STDOUT,
+        command = [sys.executable, "-m", "legalmodel.cli", "serve", "specs/tutorial", "--port", str(port)]
+        process = subprocess.Popen(command, cwd=TESTS.parent, stdout=out, stderr=subprocess.STDOUT,
                                    env={**os.environ, "HOME": str(tmp_path)})
         try:
             deadline = time.monotonic() + 60
