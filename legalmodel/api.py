@@ -107,19 +107,27 @@ class Law:
         return replace(report.result(), baseline_used=frozenset(used))
 
     def explain(self, given: dict | None = None, action: str | list[str] | None = None, why_not: str | None = None,
-                timeout: float | None = DEFAULT_TIMEOUT) -> Explanation:
+                timeout: float | None = DEFAULT_TIMEOUT, brief: bool = False, parts: bool = True) -> Explanation:
         """Why the law decides a situation as it does. `given` maps facts to values (a fact
         left out may take any value: the answer then says whether the verdict is settled
         and what it depends on); `action` limits the answer to one act or a list of acts;
-        `why_not` also says why the verdict is not that one."""
+        `why_not` also says why the verdict is not that one. `brief`: only the possible
+        verdicts and the provisions that decide a settled one (no `depends_on`, completions,
+        trace or smallest change), as a table of many dates needs. `parts=False`: a partial situation's trace leaves out
+        whether each part of each condition holds (the costliest part of its trace)."""
         items = [f"{k}={'true' if v is True else 'false' if v is False else v}" for k, v in (given or {}).items()]
-        return self.explain_given(items, action, why_not, timeout)
+        return self.explain_given(items, action, why_not, timeout, brief, parts)
+
+    def reform_dates(self) -> tuple[str, ...]:
+        """The dates the law's amendments enter into force, in order (proposals have none)."""
+        return tuple(self.versions.dates())
 
     def explain_given(self, items: list[str], action: str | list[str] | None = None, why_not: str | None = None,
-                      timeout: float | None = DEFAULT_TIMEOUT) -> Explanation:
+                      timeout: float | None = DEFAULT_TIMEOUT, brief: bool = False,
+                      parts: bool = True) -> Explanation:
         """explain, with the facts as the command line's `--given` takes them: `ålder=25`,
         `konkret_risk` (true), `not olämpligt` (false)."""
-        from .analyses.explain import Explainer, parse_given
+        from .analyses.explain import parse_given
 
         actions = [action] if isinstance(action, str) else list(action or ())
         for a in actions:
@@ -136,9 +144,20 @@ class Law:
                                  f"give a fact of the spec: {', '.join(self.spec.facts) or 'it has none'}")
         try:
             situation = parse_given(self.spec, list(items))
-            return Explainer(self.spec, _milliseconds(timeout)).explain(situation, actions or None, why_not)
+            return self._explainer(_milliseconds(timeout)).explain(situation, actions or None, why_not, brief, parts)
         except ValueError as err:
             raise UsageError(str(err)) from None
+
+    def _explainer(self, timeout_ms: int | None):
+        """One explainer per time limit, kept with the law: its encoding and solvers are built
+        once, so that a program asking many questions of one law (`legalmodel serve`) pays for
+        them once. Not for use by two threads at a time: Z3's objects are not thread-safe."""
+        from .analyses.explain import Explainer
+
+        kept = self.__dict__.setdefault("_explainers", {})  # a frozen dataclass: no setattr
+        if timeout_ms not in kept:
+            kept[timeout_ms] = Explainer(self.spec, timeout_ms)
+        return kept[timeout_ms]
 
     def impact(self, citation: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                progress=None) -> DiffResult:

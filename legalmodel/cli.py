@@ -556,6 +556,128 @@ Example:
 """
 
 
+REPORT_HELP = """Write the law as a static website, to read, share and print.
+
+\b
+An index with the check on each date, goals and examples; a page per
+provision with every wording, what it overrides and excepts, where it still
+decides and the findings that involve it; a page per pair of consecutive
+dates with what changed.
+
+\b
+The site is static and self-contained (HTML and CSS, nothing fetched from
+elsewhere, no JavaScript): open DIR/index.html, or put DIR on any web server.
+Without --as-of it covers the day before the first amendment and each date an
+amendment enters into force.
+\b
+Exit status: 0 written, every date consistent; 1 written, findings on some date;
+2 bad input; 3 written, some question undecided within the time limit.
+It needs the `web` extra: pip install 'legalmodel[web]'.
+\b
+Examples:
+    legalmodel report specs/osl -o osl-report
+    legalmodel report specs/osl -o rapport --lang sv --as-of 2016-10-05 --as-of 2020-08-01
+"""
+
+
+def _web_ready() -> None:
+    from .web import missing_extra
+
+    problem = missing_extra()
+    if problem:
+        click.echo(f"legalmodel: {problem}", err=True)
+        sys.exit(EXIT_INPUT)
+
+
+@main.command("report", help=REPORT_HELP)
+@click.argument("path", metavar="SPEC", type=SPEC_PATH)
+@click.option("-o", "--output", "output", required=True, metavar="DIR",
+              type=click.Path(file_okay=False, writable=True), help="the folder to write the site into")
+@click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
+              metavar="YYYY-MM-DD",
+              help="a date to report on (repeat it); default: the day before the first amendment "
+                   "and every reform date")
+@click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True,
+              help="the language of the pages (the spec's own text stays as written)")
+@click.option("--impact/--no-impact", default=True, show_default=True,
+              help="show where each provision still decides, on the last date (the slowest part)")
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
+              help="seconds the solver may spend on each question")
+@JOBS_OPTION
+def report_command(path, output, dates, lang, impact, timeout, jobs) -> None:
+    from pathlib import Path
+
+    _web_ready()
+    from .web.site import build, write
+
+    def progress(step: str) -> None:
+        if sys.stderr.isatty():
+            sys.stderr.write(f"\r\033[Kreport: {step}")
+            sys.stderr.flush()
+
+    site = _guarded(lambda: build(path, dates, impact, timeout, jobs, progress))
+    if sys.stderr.isatty():
+        sys.stderr.write("\r\033[K")
+    try:
+        written = write(site, Path(output), lang)
+    except OSError as e:
+        click.echo(f"legalmodel: cannot write the report into `{output}`: {e.strerror or e}", err=True)
+        sys.exit(EXIT_INPUT)
+    click.echo(f"wrote {len(written)} files to {output}; open {Path(output) / 'index.html'}")
+    sys.exit(site.exit_status)
+
+
+SERVE_HELP = """Try cases in the browser: a what-if explorer for one law, on 127.0.0.1 only.
+
+\b
+A form holds every fact of the spec; state those you know. The page shows the
+verdict (or what it depends on), the provision that decides and those set
+aside, the smallest change that gives another verdict, and the same situation
+on every date side by side; a button copies the situation as an `example`.
+Dates: the day before the first amendment and every reform date, or --as-of.
+It needs the `web` extra: pip install 'legalmodel[web]'. Stop it with Ctrl-C.
+\b
+Examples:
+    legalmodel serve specs/osl
+    legalmodel serve specs/osl --port 8080 --lang sv --as-of 2016-10-05 --as-of 2020-08-01
+"""
+
+
+@main.command("serve", help=SERVE_HELP)
+@click.argument("path", metavar="SPEC", type=SPEC_PATH)
+@click.option("--port", type=click.IntRange(1, 65535), default=8022, show_default=True,
+              help="the port on 127.0.0.1 to listen on")
+@click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
+              metavar="YYYY-MM-DD",
+              help="a date of the date picker (repeat it); default: the day before the first amendment "
+                   "and every reform date")
+@click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True,
+              help="the language of the pages (the spec's own text stays as written)")
+@click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
+              help="seconds the solver may spend on each question")
+def serve_command(path, port, dates, lang, timeout) -> None:
+    import socket
+
+    _web_ready()
+    from .web.explorer import serve
+
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    try:  # a clear message for a port in use, before the law is loaded
+        probe.bind(("127.0.0.1", port))
+    except OSError as e:
+        click.echo(f"legalmodel: cannot listen on 127.0.0.1:{port}: {e.strerror or e}; choose another --port",
+                   err=True)
+        sys.exit(EXIT_INPUT)
+    finally:
+        probe.close()
+
+    def ready(url: str) -> None:
+        click.echo(f"serving {path} on {url} (Ctrl-C to stop)", err=True)
+
+    _guarded(lambda: serve(path, port, dates, lang, timeout, ready))
+    sys.exit(EXIT_CLEAN)
+
+
 LSP_HELP = """Run the language server for editors, on standard input and output.
 
 \b

@@ -123,7 +123,12 @@ class Explainer:
                                          aside, tuple(condition_parts(p.condition, situation, triggered))))
         return ev, tuple(traces)
 
-    def explain(self, given: dict, actions: list[str] | None = None, why_not: str | None = None) -> Explanation:
+    def explain(self, given: dict, actions: list[str] | None = None, why_not: str | None = None,
+                brief: bool = False, parts: bool = True) -> Explanation:
+        """`brief`: the verdicts and the deciding provisions only (no completions, so no
+        `depends_on`; no trace, why-not or smallest change): a row of a table of many dates. `parts`:
+        whether a partial situation's trace says of each part of a condition whether it holds
+        (the most questions of a trace; without them its `parts` are empty)."""
         spec = self.spec
         full = all(f in given for f in spec.facts)
         if full and not assumptions_hold(spec, given):
@@ -133,10 +138,11 @@ class Explainer:
             raise ValueError("no situation has these facts: they contradict the spec's assumptions")
         out = Explanation(spec, dict(given), full, [])
         for action in actions or list(spec.actions):
-            out.actions.append(self._explain_action(action, given, given_formula, full, why_not))
+            out.actions.append(self._explain_action(action, given, given_formula, full, why_not, brief, parts))
         return out
 
-    def _explain_action(self, action, given, given_formula, full, why_not) -> ActionExplanation:
+    def _explain_action(self, action, given, given_formula, full, why_not, brief=False,
+                        parts=True) -> ActionExplanation:
         spec, enc = self.spec, self.enc
         relevant = relevant_facts(spec, {action})
         try:
@@ -148,6 +154,16 @@ class Explainer:
         except Unknown as u:
             return ActionExplanation(action, False, None, (), unknown=u.reason)
         result = ActionExplanation(action, len(possible) == 1, possible[0] if len(possible) == 1 else None, possible)
+        if brief and not full:
+            # no completions: finding each one's certified evidence was most of the cost, and
+            # a table row needs only the verdicts and who decides
+            if result.settled:
+                try:
+                    result.deciding, result.maybe_deciding = self._partial_deciding(action, result.verdict,
+                                                                                    given_formula)
+                except Unknown as u:
+                    return ActionExplanation(action, False, None, (), unknown=u.reason)
+            return result
         completions = []
         for v in possible:
             prop = enc.verdict_is(action, v)
@@ -175,8 +191,10 @@ class Explainer:
                     result.deciding = first["deciding"]
                     result.trace = first["trace"]
                 else:
-                    result.trace = self.partial_trace(action, given, given_formula)
+                    result.trace = self.partial_trace(action, given, given_formula, parts)
                     result.deciding, result.maybe_deciding = _deciding(result.trace, result.verdict)
+                if brief:
+                    return result
                 if why_not:
                     result.why_not = self._why_not(action, why_not, result, given_formula, full)
             except Unknown as u:
@@ -200,7 +218,7 @@ class Explainer:
             return False
         return None if self.session.possible(given_formula, negate(term)) else True
 
-    def partial_trace(self, action: str, given: dict, given_formula) -> tuple[ProvisionTrace, ...]:
+    def partial_trace(self, action: str, given: dict, given_formula, parts: bool = True) -> tuple[ProvisionTrace, ...]:
         """The trace of a partial situation: for each provision on `action` and each part of its
         condition, whether it holds in every completion, in none, or depending on facts not
         stated; a fact not given has the value None."""
@@ -213,12 +231,24 @@ class Explainer:
             if triggered is not False and in_force is not True:
                 aside = tuple(q for q in self.spec.overridden_by[p.id]
                               if self.session.possible(given_formula, enc.triggered[p.id], enc.in_force[q]))
-            parts = []
-            for part in (p.condition.operands if isinstance(p.condition, m.AndE) else (p.condition,)):
+            shown = []
+            for part in (p.condition.operands if isinstance(p.condition, m.AndE) else (p.condition,)) if parts else ():
                 facts = tuple((f, given.get(f)) for f in sorted(m.facts_in(part), key=order.index))
-                parts.append(ConditionPart(expr_text(part), self._determined(given_formula, enc.expr(part)), facts))
-            traces.append(ProvisionTrace(p.id, p.title, p.modality, triggered, in_force, aside, tuple(parts)))
+                shown.append(ConditionPart(expr_text(part), self._determined(given_formula, enc.expr(part)), facts))
+            traces.append(ProvisionTrace(p.id, p.title, p.modality, triggered, in_force, aside, tuple(shown)))
         return tuple(traces)
+
+    def _partial_deciding(self, action: str, verdict: str, given_formula) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The deciding provisions of a settled verdict in a partial situation, as
+        partial_trace and _deciding find them, asking only of the provisions that can give it."""
+        wanted = m.DECIDING.get(verdict, ())
+        sure, maybe = [], []
+        for p in self.spec.provisions_for(action):
+            if p.modality not in wanted:
+                continue
+            in_force = self._determined(given_formula, self.enc.in_force[p.id])
+            (sure if in_force is True else maybe if in_force is None else []).append(p.id)
+        return tuple(sure), tuple(maybe)
 
     # ---- why not ------------------------------------------------------------------------------
 

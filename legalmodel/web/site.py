@@ -1,0 +1,175 @@
+"""The static report: `legalmodel report SPEC -o DIR`. Owns which dates a report covers, what
+it asks the API for each, and the pages it writes: an index, a page per provision and a page
+per pair of consecutive dates (docs/report.md).
+
+The site is self-contained (HTML and one style sheet, links relative, nothing fetched from
+elsewhere), needs no JavaScript and prints well. Its bytes depend only on the spec and the
+options: no time stamps, everything in the spec's order.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import api
+from ..results import CheckResult, DiffResult, Finding, LawHistory, Wording
+from .render import STATIC_DIR, environment, slug
+
+
+@dataclass(frozen=True)
+class DatedLaw:
+    """The law on one date of the report and what `check` found in it."""
+
+    date: str | None  # None: as last amended (a law without amendments)
+    label: str  # the date, or "" for a law without amendments (the pages say "as last amended")
+    acts: tuple[str, ...]  # the amendments that enter into force on this date
+    law: api.Law
+    check: CheckResult
+
+
+@dataclass(frozen=True)
+class DiffPage:
+    before: DatedLaw
+    after: DatedLaw
+    result: DiffResult
+
+    @property
+    def file(self) -> str:
+        return f"diff-{self.before.date}-{self.after.date}.html"
+
+
+@dataclass(frozen=True)
+class ProvisionPage:
+    citation: str
+    file: str
+    title: str
+    wordings: tuple[Wording, ...]
+    # per date of the report: the provision as then in force (None: not part of the law then)
+    on: tuple[tuple[DatedLaw, object], ...]
+    findings: tuple[tuple[DatedLaw, Finding], ...]
+    impact: DiffResult | None  # on the last date, where computed and the provision is in the law
+    impact_date: str | None = None
+
+
+@dataclass
+class Site:
+    name: str
+    laws: dict
+    history: LawHistory
+    dates: list[DatedLaw]
+    diffs: list[DiffPage] = field(default_factory=list)
+    provisions: list[ProvisionPage] = field(default_factory=list)
+
+    @property
+    def exit_status(self) -> int:
+        """As `check` would exit for the worst date: 1 findings, 3 undecided in time, else 0."""
+        statuses = {d.check.exit_status for d in self.dates}
+        return 1 if 1 in statuses else 3 if 3 in statuses else 0
+
+
+def default_dates(law: api.Law) -> list[str | None]:
+    """The law just before its first amendment (the day before it enters into force) and on
+    each date an amendment enters into force; a law without amendments has one date, None."""
+    reforms = list(law.reform_dates())
+    if not reforms:
+        return [None]
+    first = datetime.date.fromisoformat(reforms[0]) - datetime.timedelta(days=1)
+    return [first.isoformat(), *reforms]
+
+
+def build(path, dates=(), impact: bool = True, timeout: float | None = api.DEFAULT_TIMEOUT,
+          jobs: int | None = None, progress=None) -> Site:
+    """Everything the report shows, asked of the API: the law on each date (`dates`, or
+    default_dates), its check, the diff of each consecutive pair and, with `impact`, where
+    each provision of the last date still decides."""
+    law = api.load(path)
+    chosen = sorted({api.check_date(d) for d in dates}) if dates else default_dates(law)
+    history = law.history()
+    say = progress or (lambda step: None)
+    dated = []
+    for d in chosen:
+        on_date = law.at(d) if d is not None else law
+        say(f"check {d or 'as last amended'}")
+        acts = tuple(a.name for a in history.amendments if a.date == d)
+        dated.append(DatedLaw(d, d or "", acts, on_date, on_date.check(timeout, jobs)))
+    site = Site(law.name, dict(dated[-1].law.spec.laws), history, dated)
+    for before, after in zip(dated, dated[1:]):
+        say(f"diff {before.date} → {after.date}")
+        site.diffs.append(DiffPage(before, after, api.diff(before.law, after.law, timeout, jobs)))
+    site.provisions = _provision_pages(site, impact, timeout, jobs, say)
+    return site
+
+
+def _provision_pages(site: Site, impact: bool, timeout, jobs, say) -> list[ProvisionPage]:
+    last = site.dates[-1]
+    citations: list[str] = []
+    for w in site.history.wordings:  # the history's order: by law, chapter and paragraph
+        if w.citation not in citations:
+            citations.append(w.citation)
+    for d in site.dates:  # a provision the history cannot place (none today) still gets a page
+        for pid in d.law.spec.provisions:
+            if pid not in citations:
+                citations.append(pid)
+    files: dict[str, str] = {}
+    pages = []
+    for citation in citations:
+        name = slug(citation)
+        while name in files.values():  # two citations that read alike in ASCII
+            name += "-"
+        files[citation] = name
+        on = tuple((d, d.law.spec.provisions.get(citation)) for d in site.dates)
+        wordings = tuple(w for w in site.history.wordings if w.citation == citation)
+        title = next((p.title for _, p in reversed(on) if p is not None), wordings[-1].title if wordings else "")
+        found = tuple((d, f) for d in site.dates for f in d.check.findings
+                      if citation in f.provisions or f.subject == citation)
+        result = None
+        if impact and citation in last.law.spec.provisions:
+            say(f"impact of {citation}")
+            result = last.law.impact(citation, timeout, jobs)
+        pages.append(ProvisionPage(citation, f"{name}.html", title, wordings, on, found, result,
+                                   last.date if impact else None))
+    return pages
+
+
+def write(site: Site, out: Path, lang: str = "en") -> list[Path]:
+    """Write the site's pages and style sheet into `out` (created where missing); the paths
+    written, in order."""
+    env = environment(lang)
+    out.mkdir(parents=True, exist_ok=True)
+    links = {p.citation: p.file for p in site.provisions}
+    common = dict(site=site, links=links)
+    written = []
+
+    def page(name: str, template: str, **values) -> None:
+        target = out / name
+        target.write_text(env.get_template(template).render(**common, **values), encoding="utf-8")
+        written.append(target)
+
+    page("index.html", "index.html", page_name="index.html", goals=goal_rows(site), examples=example_rows(site))
+    for p in site.provisions:
+        page(p.file, "provision.html", provision=p, page_name=p.file)
+    for d in site.diffs:
+        page(d.file, "diff.html", diff=d, page_name=d.file)
+    style = out / "style.css"
+    style.write_bytes((STATIC_DIR / "style.css").read_bytes())
+    written.append(style)
+    return written
+
+
+def goal_rows(site: Site) -> list[tuple[str, list]]:
+    """Each goal (by title, in the order the dates first show them) with its result on each
+    date: a GoalResult, or None where the goal is not in the law then."""
+    titles: list[str] = []
+    for d in site.dates:
+        titles += [g.title for g in d.check.goals if g.title not in titles]
+    return [(t, [next((g for g in d.check.goals if g.title == t), None) for d in site.dates]) for t in titles]
+
+
+def example_rows(site: Site) -> list[tuple[str, list]]:
+    """Each example with its result on each date (None: not in the law then)."""
+    titles: list[str] = []
+    for d in site.dates:
+        titles += [e.title for e in d.check.examples if e.title not in titles]
+    return [(t, [next((e for e in d.check.examples if e.title == t), None) for d in site.dates]) for t in titles]
