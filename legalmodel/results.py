@@ -118,6 +118,8 @@ class Evidence:
     in_force: tuple[str, ...]
     triggered: tuple[str, ...]
     label: str = ""
+    # the facts of `conditions` another value of which changes a verdict (analyses/relevance.py)
+    matters: tuple[str, ...] = ()
 
     def cube_text(self) -> str:
         return " ∧ ".join(c.describe() for c in self.conditions) or "any situation"
