@@ -93,10 +93,15 @@ def test_findings_exit_1(tmp_path):
     result = run("check", write(tmp_path, FINDINGS))
     assert result.exit_code == 1, result.output
     out = result.stdout
-    assert "error[contradiction]" in out
-    assert "14 kap. 1 § OSL obliges `anmäla` where 14 kap. 2 § OSL forbids it" in out
-    assert "14 kap. 1 § OSL “Anmälningsplikt”  (spec.lm:5:1)" in out
-    assert "in force: 14 kap. 1 § OSL, 14 kap. 2 § OSL → `anmäla` is contradictory" in out
+    assert out.startswith("spec.lm: findings: 1 error")  # the verdict first
+    assert "error [contradiction CON-" in out
+    assert "] 14 kap. 1 § OSL “Anmälningsplikt”, spec.lm:5:1" in out
+    flat = " ".join(out.split())  # the paragraphs are wrapped
+    assert "14 kap. 1 § OSL obliges `anmäla` where 14 kap. 2 § OSL forbids it" in flat
+    assert "There 14 kap. 1 § OSL and 14 kap. 2 § OSL are in force and `anmäla` is contradictory" in flat
+    logic = run("check", "--notation", "logic", write(tmp_path, FINDINGS)).stdout
+    assert "error[contradiction]" in logic
+    assert "in force: 14 kap. 1 § OSL, 14 kap. 2 § OSL → `anmäla` is contradictory" in logic
 
 
 def test_undecided_within_the_time_limit_exits_3(tmp_path):

@@ -38,13 +38,16 @@ def certified_evidence(spec: m.CheckedSpec, situation: dict, conditions: tuple, 
     value instead (relevance.plausible), certified the same way; and the evidence says which
     of its conditions' facts matter to the verdicts (relevance.facts_that_matter)."""
     whole = _replayed(spec, situation, conditions, expect, what, among)
-    shown = plausible(spec, situation, lambda s: all(c.admits(s) for c in conditions))
+    facts = tuple(dict.fromkeys(f for c in conditions for f in c.facts))
+    matters = facts_that_matter(spec, situation, facts)
+    # a plausible value must tell the same story: the same facts matter there
+    shown = plausible(spec, situation, lambda s: all(c.admits(s) for c in conditions)
+                      and facts_that_matter(spec, s, facts) == matters)
     if shown != situation:
         try:
             whole, situation = _replayed(spec, shown, conditions, expect, what, among), shown
         except Disagreement:
             pass  # the solver's own situation is certified; a nicer one that is not is not shown
-    facts = tuple(dict.fromkeys(f for c in conditions for f in c.facts))
     return Evidence(
         situation=situation,
         conditions=conditions,
@@ -52,7 +55,7 @@ def certified_evidence(spec: m.CheckedSpec, situation: dict, conditions: tuple, 
         in_force=tuple(sorted(whole.in_force, key=spec.position.__getitem__)),
         triggered=tuple(sorted(whole.triggered, key=spec.position.__getitem__)),
         label=label,
-        matters=facts_that_matter(spec, situation, facts),
+        matters=matters,
     )
 
 

@@ -59,8 +59,9 @@ def typical_value(t: m.IntType) -> int:
 def plausible(spec: m.CheckedSpec, situation: dict, keep) -> dict:
     """The situation with each number that sits at an end of its type and could be anything
     here moved to its typical value, where the spec evaluates the situation exactly as before
-    (same verdicts, same provisions in force and triggered) and `keep(new situation)` (the
-    situation's own conditions) still holds; one fact at a time, in the spec's order."""
+    (same verdicts, same provisions in force and triggered) and `keep(new situation)` still
+    holds (the situation's own conditions, and the same facts mattering); one fact at a time,
+    in the spec's order."""
     before = evaluate(spec, situation)
     shown = dict(situation)
     for name, fact in spec.facts.items():
