@@ -149,3 +149,65 @@ def test_only_the_facts_that_matter_are_shown_and_the_absent_grounds_are_counted
         text = prose.situation_text(spec, many, "en", premise=frozenset({"ålder"}))
     assert text == ("the person's age is at least 21, not: the person consents, not: there is a risk "
                     "and the authority asking is the Police Authority")
+
+
+# ---- end to end: the command line and the API ---------------------------------------------------
+
+def test_a_free_number_is_shown_at_a_plausible_value_and_a_deciding_one_is_not_moved():
+    import legalmodel
+
+    spec = ('law L "l"\nfact ålder: 0..130 "age"\nfact a: bool "a"\naction x "x"\n'
+            'provision 1 § L "p" forbid x when a\nprovision 2 § L "q" permit x when ålder < 18\n')
+    result = legalmodel.loads(spec, name="s.lm").check()
+    (gap,) = [f for f in result.findings if f.kind == "gap"]
+    (ev,) = gap.evidence
+    # the age decides here (under 18, 2 § would permit): it stays at the edge the solver found
+    assert ev.situation["ålder"] >= 18 and "ålder" in ev.matters
+    free = legalmodel.loads(spec.replace("ålder < 18", "a and ålder < 18"), name="s.lm").check()
+    (gap,) = [f for f in free.findings if f.kind == "gap"]
+    assert gap.witness.situation["ålder"] == 30  # any age would do: an adult's, not 0
+    assert "ålder" not in gap.witness.matters
+
+
+def test_the_text_wraps_to_columns_and_is_the_same_bytes_each_time():
+    from click.testing import CliRunner
+
+    from legalmodel.cli import main
+
+    runs = [CliRunner(env={"COLUMNS": columns}).invoke(main, ["check", "docs/tutorial/step6.lm"])
+            for columns in ("60", "60", "")]
+    narrow, again, default = (r.stdout for r in runs)
+    assert narrow == again
+    assert max(len(line) for line in narrow.splitlines()[1:]) <= 60  # the verdict line is one line
+    assert max(len(line) for line in default.splitlines()[1:]) <= 100
+    assert narrow != default and " ".join(narrow.split()) == " ".join(default.split())
+
+
+def test_reads_and_language_survive_fmt():
+    from legalmodel.syntax.format import format_text
+    from legalmodel.syntax.parse import parse_source
+    from legalmodel.syntax.source import SourceFile
+
+    once = format_text(SPEC + "language sv\n")
+    assert format_text(once) == once
+    assert parse_source(SourceFile("a.lm", once)).items == parse_source(SourceFile("b.lm", SPEC + "language sv\n")).items
+    assert 'reads samtycke sv "den enskilde samtycker", not "den enskilde inte samtycker"' in once
+
+
+@pytest.mark.slow
+def test_the_motion_s_three_counterexamples_read_as_three_reasons():
+    import legalmodel
+
+    result = legalmodel.load("specs/osl", as_of="2016-10-05").check()
+    text = " ".join(result.to_text(language="en").split())
+    motion = text.split("“motion 2016/17:2346")[1].split("cannot help here")[0]
+    examples = motion.split("For example where ")[1:]
+    assert len(examples) == 3
+    assert "the information cannot be expected to help prevent it" in examples[0]
+    assert "disclosure is olämpligt" in examples[1]
+    assert "the person's age is at least 21" in examples[2]
+    assert all("none of the other grounds applies" in e for e in examples)
+    assert all("¬" not in e and "∧" not in e for e in examples)
+    swedish = " ".join(result.to_text(language="sv").split())
+    assert "Till exempel när mottagaren är Polismyndigheten, den utlämnande myndigheten är socialnämnden" in swedish
+    assert "personens ålder är minst 21" in swedish and "ingen av de andra grunderna är uppfylld" in swedish
