@@ -262,13 +262,16 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     sys.exit(exit_code)
 
 
-def _emit_diff(result, fmt: str) -> int:
-    from .reports.diff import diff_json, render_diff_markdown, render_diff_text
+def _emit_diff(result, fmt: str, notation: str = "prose") -> int:
+    from .reports.diff import diff_json, render_diff_markdown, render_diff_prose, render_diff_text
 
     if fmt == "json":
         click.echo(dumps(diff_json(result)), nl=False)
     elif fmt == "markdown":
         click.echo(render_diff_markdown(result), nl=False)
+    elif notation == "prose":
+        _speak(result.new)
+        click.echo(render_diff_prose(result, _width()), nl=False)
     else:
         click.echo(render_diff_text(result), nl=False)
     if result.broken_contracts:
@@ -334,8 +337,12 @@ Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
               help=_("seconds the solver may spend on each question"))
 @click.option("--as-examples", "as_examples", is_flag=True,
               help=_("print each changed situation as an `example` block with its new verdict"))
+@click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
+              help=_("how the text shows situations: prose, with the verdict first and each finding as a "
+                     "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
 @JOBS_OPTION
-def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples, jobs) -> None:
+def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples, jobs,
+                 notation) -> None:
     from .reports.examples import change_examples
     from .law.versions import comparison
 
@@ -347,7 +354,7 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
     if as_examples:
         click.echo(change_examples(result), nl=False)
         sys.exit(EXIT_FINDINGS if result.broken_contracts else EXIT_CLEAN)
-    sys.exit(_emit_diff(result, fmt))
+    sys.exit(_emit_diff(result, fmt, notation))
 
 
 IMPACT_HELP = _("""Show what one provision still decides: every situation whose outcome would change
@@ -370,11 +377,14 @@ Examples:
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help=_("seconds the solver may spend on each question"))
+@click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
+              help=_("how the text shows situations: prose, with the verdict first and each finding as a "
+                     "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
 @JOBS_OPTION
-def impact_command(path, citation, as_of, fmt, timeout, jobs) -> None:
+def impact_command(path, citation, as_of, fmt, timeout, jobs, notation) -> None:
     citation = " ".join(citation)  # `10 kap. 18 a §` may come quoted or as several words
     result = _guarded(lambda: api.load(path, as_of).impact(citation, timeout, jobs, _progress("impact")))
-    sys.exit(_emit_diff(result, fmt))
+    sys.exit(_emit_diff(result, fmt, notation))
 
 
 EXPLAIN_HELP = _("""Explain the outcome for one situation: which provisions applied, which were set

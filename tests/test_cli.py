@@ -415,7 +415,21 @@ def test_diff_of_two_specs_applies_as_of_to_both_and_says_so():
     assert result.stdout.startswith(f"diff: {LAW} on 2016-10-05 → {LAW} on 2016-10-05\n")
     # the 2016 law differs from the law as last amended, so the date was used
     assert run("diff", LAW, LAW, "--from", "2016-10-05").exit_code == 0
-    assert "`lämna_uppgift`: forbidden → permitted" in run("diff", LAW, LAW, "--from", "2016-10-05").stdout
+    assert "`lämna_uppgift` goes from forbidden to permitted" in run("diff", LAW, LAW, "--from", "2016-10-05").stdout
+    logic = run("diff", LAW, LAW, "--from", "2016-10-05", "--notation", "logic").stdout
+    assert "`lämna_uppgift`: forbidden → permitted" in logic
+
+
+def test_diff_in_prose_says_each_region_in_words_in_either_language():
+    english = run("diff", LAW, "--from", "2016-10-05", "--to", "2020-08-01").stdout
+    swedish = run("--lang", "sv", "diff", LAW, "--from", "2016-10-05", "--to", "2020-08-01").stdout
+    flat_en, flat_sv = " ".join(english.split()), " ".join(swedish.split())
+    assert "1. Where the authority that receives the information is polisen" in flat_en
+    assert "except where the age of the person the information concerns is at most 20" in flat_en
+    assert "before, forbidden by 26 kap. 1 § OSL; after, permitted by 10 kap. 18 b § OSL" in flat_en
+    assert "`lämna_uppgift` går från förbjudet till tillåtet i 1 område av situationer." in flat_sv
+    assert "utom när the age of the person the information concerns är högst 20" in flat_sv
+    assert "∧" not in english and "¬" not in english
 
 
 def test_diff_rejects_dates_together_with_an_amendment_or_a_proposal():
