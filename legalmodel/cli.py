@@ -422,7 +422,11 @@ Examples:
                    "and say what changed if the answer differs; exit 1 then"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help=_("seconds the solver may spend on each question"))
-def explain_command(path, given, as_of, actions, why_not, as_example, fmt, replay_file, timeout) -> None:
+@click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
+              help=_("how the text shows situations: prose, with the verdict first and each finding as a "
+                     "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
+def explain_command(path, given, as_of, actions, why_not, as_example, fmt, replay_file, timeout,
+                    notation) -> None:
     from .cases.record import add_record, render_replay, replay
     from .reports.examples import explained_examples
     from .reports.explain import explain_json, render_explain_text
@@ -448,7 +452,8 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, repla
     elif fmt == "json":
         click.echo(dumps(add_record(explain_json(x), law, x)), nl=False)
     else:
-        click.echo(render_explain_text(x), nl=False)
+        _speak(x.spec)
+        click.echo(render_explain_text(x, notation), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown or a.smallest_change_unknown for a in x.actions) else EXIT_CLEAN)
 
 

@@ -577,3 +577,12 @@ def test_check_and_diff_say_each_step_and_when_they_are_done():
     result = diff(spec, wider, progress=lambda step, done, total: told.append(step))
     assert result.covers and told[-1] is None
     assert any(s and "regions" in s for s in told)
+
+
+def test_explain_says_where_each_verdict_holds_in_words_or_in_formulas():
+    args = ("explain", LAW, "--as-of", "2016-10-05", "--given", "ålder=25", "--given", "mottagare=polisen",
+            "--given", "risk_terror")
+    prose, logic = run(*args).stdout, run(*args, "--notation", "logic").stdout
+    assert "  forbidden where not: 26:1: det står klart att uppgiften kan röjas" in prose
+    assert "  forbidden where ¬står_klart_utan_men, decided by 26 kap. 1 § OSL" in logic
+    assert prose.splitlines()[0] == logic.splitlines()[0]  # the given facts are said the same way
