@@ -16,7 +16,8 @@ import time
 import click
 
 from . import __version__
-from . import api
+from . import api, i18n
+from .i18n import _, ngettext
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
@@ -25,6 +26,20 @@ from .reports.check import (check_document, dumps, printable, render_diagnostics
 from .results import InvalidSpec
 
 EXIT_CLEAN, EXIT_FINDINGS, EXIT_INPUT, EXIT_UNKNOWN, EXIT_INTERNAL = 0, 1, 2, 3, 4
+
+
+def _language_asked(argv: list[str]) -> str | None:
+    """`--lang X` or `--lang=X` among the arguments, read before click parses them: the help
+    texts are in the language asked for, and they are written before the options are read."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+i18n.use(i18n.choose(_language_asked(sys.argv[1:])))
 
 
 class Seconds(click.ParamType):
@@ -38,9 +53,9 @@ class Seconds(click.ParamType):
         try:
             seconds = float(value)
         except (TypeError, ValueError):
-            self.fail(f"`{value}` is not a number of seconds", param, ctx)
+            self.fail(_("`{value}` is not a number of seconds").format(value=value), param, ctx)
         if not math.isfinite(seconds) or not 0.001 <= seconds <= 86_400:
-            self.fail(f"`{value}` is not a time limit from 0.001 to 86400 seconds", param, ctx)
+            self.fail(_("`{value}` is not a time limit from 0.001 to 86400 seconds").format(value=value), param, ctx)
         return seconds
 
 
@@ -49,7 +64,7 @@ SECONDS = Seconds()
 # file names (docs/ci.md, "Shell completion"); whether it exists is for discover() to say
 SPEC_PATH = click.Path(allow_dash=True, readable=False)
 
-MAIN_HELP = """Check the provisions of a law, written as a spec, for contradictions, gaps,
+MAIN_HELP = _("""Check the provisions of a law, written as a spec, for contradictions, gaps,
 dead provisions and failed goals, and show a concrete situation for each finding.
 
 \b
@@ -62,22 +77,49 @@ A spec is a file (or a directory of files) ending in .lm, for example:
       forbid lämna_uppgift
 \b
 Start with:  legalmodel check specs/
-"""
+""")
 
 
 @click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="legalmodel")
-def main() -> None:
-    pass
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
+              help=_("the language of messages and prose (default: the spec's `language`, else the locale's, "
+                     "else English)"))
+@click.pass_context
+def main(ctx: click.Context, lang: str | None) -> None:
+    ctx.obj = {"lang": lang}
+    i18n.use(i18n.choose(lang))
+
+
+def _speak(spec: "object | None" = None) -> str:
+    """Speak the language for this spec: `--lang`, else its `language`, else the locale's."""
+    ctx = click.get_current_context(silent=True)
+    requested = (ctx.find_root().obj or {}).get("lang") if ctx is not None else None
+    language = i18n.choose(requested, getattr(spec, "language", None))
+    i18n.use(language)
+    return language
+
+
+def _width() -> int:
+    """Where text is wrapped: `COLUMNS` when set, else the terminal's width, else 100 (a
+    file or a pipe gets the same bytes wherever it is written)."""
+    columns = os.environ.get("COLUMNS", "")
+    if columns.isdigit() and int(columns) >= 40:
+        return int(columns)
+    if sys.stdout.isatty():
+        import shutil
+
+        return max(40, shutil.get_terminal_size((100, 24)).columns)
+    return 100
 
 
 JOBS_OPTION = click.option(
     "--jobs", "-j", type=click.IntRange(min=1), metavar="N",
-    help="processes to share the questions among (default: one per usable core for specs of up to "
+    help=_("processes to share the questions among (default: one per usable core for specs of up to "
          "2,000 provisions, two up to 20,000, one for larger ones, whose solvers take most of the memory; "
-         "a diff counts its larger version; Linux only, elsewhere one); the output is the same for any N")
+         "a diff counts its larger version; Linux only, elsewhere one); the output is the same for any N"))
 
-CHECK_HELP = """Check one or more specs and report every finding with evidence.
+CHECK_HELP = _("""Check one or more specs and report every finding with evidence.
 
 \b
 PATH is a .lm file or a directory. In a directory, each folder that holds
@@ -95,37 +137,41 @@ Examples:
     legalmodel check specs/
     legalmodel check specs/tutorial --format json
     legalmodel check law.lm --timeout 30
-"""
+""")
 
 
 @main.command("check", help=CHECK_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=SPEC_PATH)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "sarif", "junit", "markdown", "github"]),
               default="text", show_default=True,
-              help="text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
+              help=_("text for people; json for programs (schema legalmodel.check/1, see docs/json.md); "
                    "sarif for code scanning; junit for test dashboards (goals, examples and each spec's "
                    "consistency as tests); markdown for a review; github for GitHub Actions (the text, and "
                    "each finding as an annotation on the pull request; the markdown goes to "
-                   "$GITHUB_STEP_SUMMARY when it is set)")
+                   "$GITHUB_STEP_SUMMARY when it is set)"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question; a question not decided in time is reported as unknown")
+              help=_("seconds the solver may spend on each question; a question not decided in time is reported as unknown"))
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="check the law in force on this date (amendments in force by then are applied); "
-                   "without it, every dated amendment is applied")
+              help=_("check the law in force on this date (amendments in force by then are applied); "
+                   "without it, every dated amendment is applied"))
 @click.option("--proposal", "proposals", multiple=True, metavar="FILE|TITLE",
-              help="also apply this proposal (an amendment without a date), after the dated ones")
-@click.option("--timings", is_flag=True, help="print the time each stage took, on stderr")
+              help=_("also apply this proposal (an amendment without a date), after the dated ones"))
+@click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
+              help=_("how the text shows situations: prose, with the verdict first and each finding as a "
+                     "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
+@click.option("--timings", is_flag=True, help=_("print the time each stage took, on stderr"))
 @click.option("--as-examples", "as_examples", is_flag=True,
-              help="print every situation shown as evidence as an `example` block, ready to paste into the spec")
+              help=_("print every situation shown as evidence as an `example` block, ready to paste into the spec"))
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}")
+              help=_("a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}"))
 @click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
-              help="also write the SARIF log to FILE, from the same run (for code scanning beside another format)")
+              help=_("also write the SARIF log to FILE, from the same run (for code scanning beside another format)"))
 @JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
           timings: bool, as_examples: bool, baseline_file: str | None, sarif_file: str | None,
-          jobs: int | None) -> None:
+          jobs: int | None, notation: str) -> None:
     from .reports.examples import evidence_examples
+    from .reports.reader import render_reader
     from .reports import github
     from .reports.sarif import repository_root
 
@@ -147,8 +193,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             for text in render_diagnostics(outcome.diagnostics):
                 click.echo(text, err=True)
             n = len(outcome.diagnostics)
-            click.echo(f"{outcome.name}: {n} {'error' if n == 1 else 'errors'} in the input; nothing was checked",
-                       err=True)
+            click.echo(ngettext("{name}: {n} error in the input; nothing was checked",
+                                "{name}: {n} errors in the input; nothing was checked", n).format(
+                name=outcome.name, n=n), err=True)
             if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
                 summary.append(("\n" if len(outcomes) > 1 else "")
                                + render_invalid_markdown(outcome.name, outcome.diagnostics))
@@ -166,6 +213,10 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
             click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome), nl=False)
+        elif fmt == "text" and notation == "prose":
+            _speak(outcome.spec)
+            click.echo(("\n" if headed else "") + render_reader(outcome, _width(), colour=_colour()), nl=False)
+            headed += 1
         elif fmt in ("text", "github"):
             if several:
                 heading = f"==> {printable(outcome.spec.name)} <=="
@@ -189,7 +240,8 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             with open(sarif_file, "w", encoding="utf-8") as out:
                 out.write(dumps(sarif_document(reports, invalid, root)))
         except OSError as err:
-            click.echo(f"legalmodel: cannot write the SARIF log `{sarif_file}`: {err.strerror or err}", err=True)
+            click.echo(_("legalmodel: cannot write the SARIF log `{file}`: {reason}").format(
+                file=sarif_file, reason=err.strerror or err), err=True)
             exit_code = EXIT_INPUT
     if fmt == "github":
         problem = github.append_step_summary("".join(summary))
@@ -210,13 +262,16 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     sys.exit(exit_code)
 
 
-def _emit_diff(result, fmt: str) -> int:
-    from .reports.diff import diff_json, render_diff_markdown, render_diff_text
+def _emit_diff(result, fmt: str, notation: str = "prose") -> int:
+    from .reports.diff import diff_json, render_diff_markdown, render_diff_prose, render_diff_text
 
     if fmt == "json":
         click.echo(dumps(diff_json(result)), nl=False)
     elif fmt == "markdown":
         click.echo(render_diff_markdown(result), nl=False)
+    elif notation == "prose":
+        _speak(result.new)
+        click.echo(render_diff_prose(result, _width()), nl=False)
     else:
         click.echo(render_diff_text(result), nl=False)
     if result.broken_contracts:
@@ -238,12 +293,12 @@ def _guarded(body):
             click.echo(text, err=True)
         sys.exit(EXIT_INPUT)
     except Disagreement as err:
-        click.echo(f"legalmodel: internal error: {err}\nplease report this: the two implementations "
-                   "of the semantics disagree", err=True)
+        click.echo(_("legalmodel: internal error: {error}\nplease report this: the two implementations "
+                     "of the semantics disagree").format(error=err), err=True)
         sys.exit(EXIT_INTERNAL)
 
 
-DIFF_HELP = """Show every situation in which the outcome changes between two versions of a law,
+DIFF_HELP = _("""Show every situation in which the outcome changes between two versions of a law,
 and why.
 
 \b
@@ -262,28 +317,32 @@ provisions that decided before and after. Goals and examples are compared,
 and the amendment's contracts (`contract only widens …`) are checked.
 \b
 Exit status: 0 done, 1 a contract is broken, 2 bad input, 3 undecided in time.
-"""
+""")
 
 
 @main.command("diff", help=DIFF_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="SPEC [NEW_SPEC]", type=SPEC_PATH)
 @click.option("--from", "date_from", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="the earlier version: the law in force on this date")
+              help=_("the earlier version: the law in force on this date"))
 @click.option("--to", "date_to", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="the later version: the law in force on this date")
+              help=_("the later version: the law in force on this date"))
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="with --proposal: the date of the law the proposal is applied to; "
-                   "with two specs: the date of both")
-@click.option("--amendment", metavar="SFS|FILE|TITLE", help="compare the law just before and just after this amendment")
-@click.option("--proposal", metavar="FILE|TITLE", help="compare the law without and with this proposal")
+              help=_("with --proposal: the date of the law the proposal is applied to; "
+                   "with two specs: the date of both"))
+@click.option("--amendment", metavar="SFS|FILE|TITLE", help=_("compare the law just before and just after this amendment"))
+@click.option("--proposal", metavar="FILE|TITLE", help=_("compare the law without and with this proposal"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True,
-              help="markdown is fit to paste into a review of the amendment")
+              help=_("markdown is fit to paste into a review of the amendment"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
+              help=_("seconds the solver may spend on each question"))
 @click.option("--as-examples", "as_examples", is_flag=True,
-              help="print each changed situation as an `example` block with its new verdict")
+              help=_("print each changed situation as an `example` block with its new verdict"))
+@click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
+              help=_("how the text shows situations: prose, with the verdict first and each finding as a "
+                     "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
 @JOBS_OPTION
-def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples, jobs) -> None:
+def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, timeout, as_examples, jobs,
+                 notation) -> None:
     from .reports.examples import change_examples
     from .law.versions import comparison
 
@@ -295,10 +354,10 @@ def diff_command(paths, date_from, date_to, as_of, amendment, proposal, fmt, tim
     if as_examples:
         click.echo(change_examples(result), nl=False)
         sys.exit(EXIT_FINDINGS if result.broken_contracts else EXIT_CLEAN)
-    sys.exit(_emit_diff(result, fmt))
+    sys.exit(_emit_diff(result, fmt, notation))
 
 
-IMPACT_HELP = """Show what one provision still decides: every situation whose outcome would change
+IMPACT_HELP = _("""Show what one provision still decides: every situation whose outcome would change
 if the provision were taken out, in the same form as `diff`.
 
 \b
@@ -307,25 +366,28 @@ If nothing changes, the provision is redundant in this spec.
 Examples:
     legalmodel impact specs/osl "10 kap. 18 a §" --as-of 2025-12-01
     legalmodel impact law.lm "OSL 10:27"
-"""
+""")
 
 
 @main.command("impact", help=IMPACT_HELP)
 @click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.argument("citation", metavar="CITATION", nargs=-1, required=True)
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="the law in force on this date")
+              help=_("the law in force on this date"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True)
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
+              help=_("seconds the solver may spend on each question"))
+@click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
+              help=_("how the text shows situations: prose, with the verdict first and each finding as a "
+                     "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
 @JOBS_OPTION
-def impact_command(path, citation, as_of, fmt, timeout, jobs) -> None:
+def impact_command(path, citation, as_of, fmt, timeout, jobs, notation) -> None:
     citation = " ".join(citation)  # `10 kap. 18 a §` may come quoted or as several words
     result = _guarded(lambda: api.load(path, as_of).impact(citation, timeout, jobs, _progress("impact")))
-    sys.exit(_emit_diff(result, fmt))
+    sys.exit(_emit_diff(result, fmt, notation))
 
 
-EXPLAIN_HELP = """Explain the outcome for one situation: which provisions applied, which were set
+EXPLAIN_HELP = _("""Explain the outcome for one situation: which provisions applied, which were set
 aside and by what, which one decided, and the smallest change of the given
 facts after which the outcome is settled as another one.
 
@@ -340,35 +402,39 @@ Examples:
     legalmodel explain law.lm --given ålder=19 --as-example
     legalmodel explain law.lm --given ålder=19 --format json > record.json
     legalmodel explain --replay record.json     (the same answer today?)
-"""
+""")
 
 
 @main.command("explain", help=EXPLAIN_HELP)
 @click.argument("path", metavar="SPEC", type=SPEC_PATH, required=False)
 @click.option("--given", "given", multiple=True, metavar="FACT=VALUE",
-              help="a fact of the situation (repeat it); `fact` alone means true, `not fact` false")
+              help=_("a fact of the situation (repeat it); `fact` alone means true, `not fact` false"))
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="the law in force on this date")
-@click.option("--action", "actions", multiple=True, help="explain only this act (repeatable)")
+              help=_("the law in force on this date"))
+@click.option("--action", "actions", multiple=True, help=_("explain only this act (repeatable)"))
 @click.option("--why-not", "why_not", type=click.Choice(["permitted", "forbidden", "obligatory", "undecided"]),
-              help="also say why the outcome is not this one")
-@click.option("--as-example", is_flag=True, help="print the situation as an `example` block to paste into the spec")
+              help=_("also say why the outcome is not this one"))
+@click.option("--as-example", is_flag=True, help=_("print the situation as an `example` block to paste into the spec"))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help="json is also a record for audit (docs/cases.md): keep it, and check it later with --replay")
+              help=_("json is also a record for audit (docs/cases.md): keep it, and check it later with --replay"))
 @click.option("--replay", "replay_file", type=click.Path(dir_okay=False), metavar="RECORD",
-              help="ask the question of a record (explain --format json) again, of the law it names (or SPEC), "
-                   "and say what changed if the answer differs; exit 1 then")
+              help=_("ask the question of a record (explain --format json) again, of the law it names (or SPEC), "
+                   "and say what changed if the answer differs; exit 1 then"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
-def explain_command(path, given, as_of, actions, why_not, as_example, fmt, replay_file, timeout) -> None:
+              help=_("seconds the solver may spend on each question"))
+@click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
+              help=_("how the text shows situations: prose, with the verdict first and each finding as a "
+                     "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
+def explain_command(path, given, as_of, actions, why_not, as_example, fmt, replay_file, timeout,
+                    notation) -> None:
     from .cases.record import add_record, render_replay, replay
     from .reports.examples import explained_examples
     from .reports.explain import explain_json, render_explain_text
 
     if replay_file is not None:
         if given or as_of or actions or why_not or as_example:
-            click.echo("legalmodel: --replay takes the facts, date and acts from the record; "
-                       "give no --given, --as-of, --action, --why-not or --as-example with it", err=True)
+            click.echo(_("legalmodel: --replay takes the facts, date and acts from the record; "
+                         "give no --given, --as-of, --action, --why-not or --as-example with it"), err=True)
             sys.exit(EXIT_INPUT)
         outcome = _guarded(lambda: replay(replay_file, path, timeout))
         click.echo(render_replay(outcome), nl=False)
@@ -386,11 +452,12 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, repla
     elif fmt == "json":
         click.echo(dumps(add_record(explain_json(x), law, x)), nl=False)
     else:
-        click.echo(render_explain_text(x), nl=False)
+        _speak(x.spec)
+        click.echo(render_explain_text(x, notation), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown or a.smallest_change_unknown for a in x.actions) else EXIT_CLEAN)
 
 
-TEST_HELP = """Run tables of cases, written by lawyers, against the law on each date they name.
+TEST_HELP = _("""Run tables of cases, written by lawyers, against the law on each date they name.
 
 \b
 A table is a CSV file (UTF-8; or .xlsx with legalmodel[xlsx]): one row a case,
@@ -408,32 +475,32 @@ Examples:
     legalmodel test specs/osl specs/osl/cases/published.csv
     legalmodel test specs/osl specs/osl/cases/*.csv --format junit > cases.xml
     legalmodel test specs/osl specs/osl/cases/*.csv --coverage
-"""
+""")
 
 
 @main.command("test", help=TEST_HELP)
 @click.argument("path", metavar="SPEC")
 @click.argument("tables", nargs=-1, metavar="CASES...")
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "junit", "markdown"]), default="text",
-              show_default=True, help="json: schema legalmodel.test/1 (docs/cases.md)")
+              show_default=True, help=_("json: schema legalmodel.test/1 (docs/cases.md)"))
 @click.option("--as-examples", "as_examples", is_flag=True,
-              help="print every case on each of its dates as an `example` block instead of running it")
+              help=_("print every case on each of its dates as an `example` block instead of running it"))
 @click.option("--coverage", is_flag=True,
-              help="also count, per provision, the cases (and the spec's examples) in which it applied, decided "
-                   "and was set aside; fail when one decides in no case and the baseline does not accept it")
+              help=_("also count, per provision, the cases (and the spec's examples) in which it applied, decided "
+                   "and was set aside; fail when one decides in no case and the baseline does not accept it"))
 @click.option("--as-of", "as_of", callback=lambda c, p, v: _date(v), metavar="YYYY-MM-DD",
-              help="with --coverage: the date of the law whose examples are counted (default: as last amended)")
+              help=_("with --coverage: the date of the law whose examples are counted (default: as last amended)"))
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
-              help="with --coverage: provisions accepted as deciding in no case, by their COV-… ids")
+              help=_("with --coverage: provisions accepted as deciding in no case, by their COV-… ids"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
+              help=_("seconds the solver may spend on each question"))
 def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file, timeout) -> None:
     from .cases.run import coverage as coverage_of, example_outcomes, read_tables, run_cases
     from .cases.table import CaseTableError, last_date
     from .reports import cases as report
 
     if not tables and not coverage:
-        click.echo("legalmodel: give at least one table of cases (a .csv file), or --coverage", err=True)
+        click.echo(_("legalmodel: give at least one table of cases (a .csv file), or --coverage"), err=True)
         sys.exit(EXIT_INPUT)
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     law = _guarded(lambda: api.load(path, as_of))
@@ -467,14 +534,14 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
     sys.exit(status)
 
 
-HISTORY_HELP = """List the law's amendments and every wording each provision has had, with the
+HISTORY_HELP = _("""List the law's amendments and every wording each provision has had, with the
 dates each wording was in force.
 
 \b
 Examples:
     legalmodel history specs/osl
     legalmodel history specs/osl "10 kap. 18 a §"
-"""
+""")
 
 
 @main.command("history", help=HISTORY_HELP)
@@ -488,7 +555,7 @@ def history_command(path, citation) -> None:
     click.echo(render_history(listing, whole=citation is None), nl=False)
 
 
-FMT_HELP = """Rewrite spec files in the one canonical layout, keeping their comments.
+FMT_HELP = _("""Rewrite spec files in the one canonical layout, keeping their comments.
 
 \b
 Formatting never changes what a spec means. With --check nothing is written:
@@ -499,12 +566,12 @@ Examples:
     legalmodel fmt specs/
     legalmodel fmt --check specs/
     legalmodel fmt - < law.lm      (prints the formatted text)
-"""
+""")
 
 
 @main.command("fmt", help=FMT_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=SPEC_PATH)
-@click.option("--check", "check_only", is_flag=True, help="change nothing; exit 1 if any file would change")
+@click.option("--check", "check_only", is_flag=True, help=_("change nothing; exit 1 if any file would change"))
 def fmt_command(paths, check_only) -> None:
     from .syntax.format import format_file
     from .pipeline import STDIN, STDIN_NAME
@@ -532,31 +599,32 @@ def fmt_command(paths, check_only) -> None:
         if differs:
             changed.append(path)
             if check_only:
-                click.echo(f"would reformat {STDIN_NAME if path == STDIN else path}")
+                click.echo(_("would reformat {path}").format(path=STDIN_NAME if path == STDIN else path))
             else:
                 try:
                     write_in_place(path, formatted, folder)
                 except OSError as err:
-                    click.echo(f"legalmodel: cannot write `{path}`: {err.strerror or err}", err=True)
+                    click.echo(_("legalmodel: cannot write `{path}`: {reason}").format(path=path, reason=err.strerror or err),
+                               err=True)
                     broken += 1
                     continue
-                click.echo(f"reformatted {path}")
+                click.echo(_("reformatted {path}").format(path=path))
     if broken:
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_FINDINGS if check_only and changed else EXIT_CLEAN)
 
 
-INIT_HELP = """Create a new spec repository in DIR: one example spec, a README and a CI
+INIT_HELP = _("""Create a new spec repository in DIR: one example spec, a README and a CI
 workflow that checks the specs on every change. The new repository passes
 `legalmodel check` and `legalmodel fmt --check` as created.
 
 \b
 Example:
     legalmodel init my-law && cd my-law && legalmodel check specs/
-"""
+""")
 
 
-REPORT_HELP = """Write the law as a static website, to read, share and print.
+REPORT_HELP = _("""Write the law as a static website, to read, share and print.
 
 \b
 An index with the check on each date, goals and examples; a page per
@@ -577,7 +645,25 @@ It needs the `web` extra: pip install 'legalmodel[web]'.
 Examples:
     legalmodel report specs/osl -o osl-report
     legalmodel report specs/osl -o rapport --lang sv --as-of 2016-10-05 --as-of 2020-08-01
-"""
+""")
+
+
+def _pages_language(lang: str | None, path) -> str:
+    """The pages' language: `--lang` (after the command or before it), else the spec's
+    `language`, else the locale's, else English."""
+    if lang is not None:
+        return lang
+    ctx = click.get_current_context(silent=True)
+    requested = (ctx.find_root().obj or {}).get("lang") if ctx is not None else None
+    declared = None
+    if requested is None:
+        try:
+            from . import api
+
+            declared = getattr(api.load(path).spec, "language", None)
+        except Exception:  # noqa: BLE001  the command reports a bad spec itself, in its own words
+            declared = None
+    return i18n.choose(requested, declared)
 
 
 def _web_ready() -> None:
@@ -592,17 +678,18 @@ def _web_ready() -> None:
 @main.command("report", help=REPORT_HELP)
 @click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.option("-o", "--output", "output", required=True, metavar="DIR",
-              type=click.Path(file_okay=False, writable=True), help="the folder to write the site into")
+              type=click.Path(file_okay=False, writable=True), help=_("the folder to write the site into"))
 @click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
               metavar="YYYY-MM-DD",
-              help="a date to report on (repeat it); default: the day before the first amendment "
-                   "and every reform date")
-@click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True,
-              help="the language of the pages (the spec's own text stays as written)")
+              help=_("a date to report on (repeat it); default: the day before the first amendment "
+                     "and every reform date"))
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
+              help=_("the language of the pages (default: the spec's `language`, else the locale's, else "
+                     "English; the spec's own text stays as written)"))
 @click.option("--impact/--no-impact", default=True, show_default=True,
-              help="show where each provision still decides, on the last date (the slowest part)")
+              help=_("show where each provision still decides, on the last date (the slowest part)"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
+              help=_("seconds the solver may spend on each question"))
 @JOBS_OPTION
 def report_command(path, output, dates, lang, impact, timeout, jobs) -> None:
     from pathlib import Path
@@ -619,15 +706,17 @@ def report_command(path, output, dates, lang, impact, timeout, jobs) -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     try:
-        written = write(site, Path(output), lang)
+        written = write(site, Path(output), _pages_language(lang, path))
     except OSError as e:
-        click.echo(f"legalmodel: cannot write the report into `{output}`: {e.strerror or e}", err=True)
+        click.echo(_("legalmodel: cannot write the report into `{output}`: {reason}").format(
+            output=output, reason=e.strerror or e), err=True)
         sys.exit(EXIT_INPUT)
-    click.echo(f"wrote {len(written)} files to {output}; open {Path(output) / 'index.html'}")
+    click.echo(_("wrote {count} files to {output}; open {index}").format(
+        count=len(written), output=output, index=Path(output) / "index.html"))
     sys.exit(site.exit_status)
 
 
-SERVE_HELP = """Try cases in the browser: a what-if explorer for one law, on 127.0.0.1 only.
+SERVE_HELP = _("""Try cases in the browser: a what-if explorer for one law, on 127.0.0.1 only.
 
 \b
 A form holds every fact of the spec; state those you know. The page shows the
@@ -640,21 +729,22 @@ It needs the `web` extra: pip install 'legalmodel[web]'. Stop it with Ctrl-C.
 Examples:
     legalmodel serve specs/osl
     legalmodel serve specs/osl --port 8080 --lang sv --as-of 2016-10-05 --as-of 2020-08-01
-"""
+""")
 
 
 @main.command("serve", help=SERVE_HELP)
 @click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.option("--port", type=click.IntRange(1, 65535), default=8022, show_default=True,
-              help="the port on 127.0.0.1 to listen on")
+              help=_("the port on 127.0.0.1 to listen on"))
 @click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
               metavar="YYYY-MM-DD",
-              help="a date of the date picker (repeat it); default: the day before the first amendment "
-                   "and every reform date")
-@click.option("--lang", type=click.Choice(["en", "sv"]), default="en", show_default=True,
-              help="the language of the pages (the spec's own text stays as written)")
+              help=_("a date of the date picker (repeat it); default: the day before the first amendment "
+                     "and every reform date"))
+@click.option("--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
+              help=_("the language of the pages (default: the spec's `language`, else the locale's, else "
+                     "English; the spec's own text stays as written)"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
+              help=_("seconds the solver may spend on each question"))
 def serve_command(path, port, dates, lang, timeout) -> None:
     import socket
 
@@ -665,35 +755,35 @@ def serve_command(path, port, dates, lang, timeout) -> None:
     try:  # a clear message for a port in use, before the law is loaded
         probe.bind(("127.0.0.1", port))
     except OSError as e:
-        click.echo(f"legalmodel: cannot listen on 127.0.0.1:{port}: {e.strerror or e}; choose another --port",
-                   err=True)
+        click.echo(_("legalmodel: cannot listen on 127.0.0.1:{port}: {reason}; choose another --port").format(
+            port=port, reason=e.strerror or e), err=True)
         sys.exit(EXIT_INPUT)
     finally:
         probe.close()
 
     def ready(url: str) -> None:
-        click.echo(f"serving {path} on {url} (Ctrl-C to stop)", err=True)
+        click.echo(_("serving {path} on {url} (Ctrl-C to stop)").format(path=path, url=url), err=True)
 
-    _guarded(lambda: serve(path, port, dates, lang, timeout, ready))
+    _guarded(lambda: serve(path, port, dates, _pages_language(lang, path), timeout, ready))
     sys.exit(EXIT_CLEAN)
 
 
-LSP_HELP = """Run the language server for editors, on standard input and output.
+LSP_HELP = _("""Run the language server for editors, on standard input and output.
 
 \b
 Editors start it themselves (editors/vscode/ does, for VS Code); see docs/editors.md.
 It needs the `lsp` extra: pip install 'legalmodel[lsp]'.
-"""
+""")
 
 
 @main.command("lsp", help=LSP_HELP)
-@click.option("--stdio", is_flag=True, help="talk over standard input and output (the default, and the only way)")
+@click.option("--stdio", is_flag=True, help=_("talk over standard input and output (the default, and the only way)"))
 def lsp_command(stdio) -> None:
     try:
         from .lsp.server import serve
     except ImportError as err:
-        click.echo(f"legalmodel: the language server needs pygls and lsprotocol ({err}); "
-                   "install them with: pip install 'legalmodel[lsp]'", err=True)
+        click.echo(_("legalmodel: the language server needs pygls and lsprotocol ({error}); "
+                     "install them with: pip install 'legalmodel[lsp]'").format(error=err), err=True)
         sys.exit(EXIT_INPUT)
     serve()
     sys.exit(EXIT_CLEAN)
@@ -708,10 +798,11 @@ def init_command(directory) -> None:
 
     root = Path(directory)
     if root.exists() and not root.is_dir():
-        click.echo(f"legalmodel: `{directory}` is a file; choose a new folder", err=True)
+        click.echo(_("legalmodel: `{folder}` is a file; choose a new folder").format(folder=directory), err=True)
         sys.exit(EXIT_INPUT)
     if root.exists() and any(root.iterdir()):
-        click.echo(f"legalmodel: `{directory}` exists and is not empty; choose a new folder", err=True)
+        click.echo(_("legalmodel: `{folder}` exists and is not empty; choose a new folder").format(folder=directory),
+                   err=True)
         sys.exit(EXIT_INPUT)
     source = installed_requirement(__version__)
     for relative, text in files(__version__, source).items():
@@ -720,12 +811,14 @@ def init_command(directory) -> None:
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_text(text, encoding="utf-8")
         except OSError as e:
-            click.echo(f"legalmodel: cannot create `{target}`: {e.strerror or e}", err=True)
+            click.echo(_("legalmodel: cannot create `{path}`: {reason}").format(path=target, reason=e.strerror or e),
+                       err=True)
             sys.exit(EXIT_INPUT)
-        click.echo(f"created {target}")
+        click.echo(_("created {path}").format(path=target))
     if source is None:
-        click.echo(f"note: legalmodel runs from a local copy here, which CI cannot install: add the pip requirement "
-                   f"for legalmodel {__version__} to {root / 'legalmodel-requirements.txt'}", err=True)
+        click.echo(_("note: legalmodel runs from a local copy here, which CI cannot install: add the pip "
+                     "requirement for legalmodel {version} to {path}").format(
+            version=__version__, path=root / "legalmodel-requirements.txt"), err=True)
     sys.exit(EXIT_CLEAN)
 
 
@@ -807,16 +900,17 @@ def _run() -> None:
     try:
         main(standalone_mode=True)
     except RecursionError:
-        click.echo("legalmodel: the input is nested too deeply to process", err=True)
+        click.echo(_("legalmodel: the input is nested too deeply to process"), err=True)
         sys.exit(EXIT_INPUT)
     except KeyboardInterrupt:
-        click.echo("legalmodel: interrupted", err=True)
+        click.echo(_("legalmodel: interrupted"), err=True)
         sys.exit(130)
     except Exception as err:  # a bug in legalmodel: say so plainly, without a traceback
         if os.environ.get("LEGALMODEL_DEBUG"):
             raise
-        click.echo(f"legalmodel: internal error ({type(err).__name__}: {err})\n"
-                   "please report this; set LEGALMODEL_DEBUG=1 to see where it happened", err=True)
+        click.echo(_("legalmodel: internal error ({kind}: {error})\n"
+                     "please report this; set LEGALMODEL_DEBUG=1 to see where it happened").format(
+            kind=type(err).__name__, error=err), err=True)
         sys.exit(EXIT_INTERNAL)
 
 
@@ -844,10 +938,25 @@ def _summary(text: str | None) -> str | None:
     return first if end == -1 else first[: end + 1]
 
 
+def _lang_after_command(ctx: click.Context, _param, value: str | None) -> None:
+    """`legalmodel check --lang sv …`: the same as `legalmodel --lang sv check …`."""
+    if value is not None:
+        root = ctx.find_root()
+        root.obj = {**(root.obj or {}), "lang": value}
+        i18n.use(value)
+
+
 for _command in (main, *main.commands.values()):
     _command.help = _paragraphs(_command.help)
     if _command is not main and not _command.short_help:
         _command.short_help = _summary(_command.help)
+    if _command is not main and not any("--lang" in p.opts for p in _command.params):
+        # --lang is taken after the command's name too
+        _command.params.append(click.Option(
+            ["--lang"], type=click.Choice(i18n.LANGUAGES), metavar="sv|en", expose_value=False,
+            is_eager=True, callback=_lang_after_command,
+            help=_("the language of messages and prose (default: the spec's `language`, else the locale's, "
+                   "else English)")))
 
 
 if __name__ == "__main__":

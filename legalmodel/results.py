@@ -118,6 +118,8 @@ class Evidence:
     in_force: tuple[str, ...]
     triggered: tuple[str, ...]
     label: str = ""
+    # the facts of `conditions` another value of which changes a verdict (analyses/relevance.py)
+    matters: tuple[str, ...] = ()
 
     def cube_text(self) -> str:
         return " ∧ ".join(c.describe() for c in self.conditions) or "any situation"
@@ -401,11 +403,20 @@ class CheckResult:
 
         return dumps(check_document([self]))
 
-    def to_text(self) -> str:
-        """The text `legalmodel check` prints for this spec."""
+    def to_text(self, notation: str = "prose", language: str | None = None, width: int = 100) -> str:
+        """The text `legalmodel check` prints for this spec (when not on a terminal):
+        `notation` "prose" (the verdict first, situations in words, in `language`: by default
+        the spec's `language`, else the locale's, else English, as the command line chooses)
+        or "logic" (the formulas)."""
         from .reports.check import render_text
 
-        return render_text(self)
+        if notation == "logic":
+            return render_text(self)
+        from . import i18n
+        from .reports.reader import render_reader
+
+        with i18n.speaking(i18n.choose(language, self.spec.language)):
+            return render_reader(self, width)
 
     def to_markdown(self) -> str:
         from .reports.check import render_markdown

@@ -1,4 +1,5 @@
-"""Shared test set-up: hypothesis profiles, a private cache folder, and the `slow` marker."""
+"""Shared test set-up: hypothesis profiles, a private cache folder, an English locale, and the
+`slow` marker."""
 
 from __future__ import annotations
 
@@ -15,6 +16,12 @@ from hypothesis import HealthCheck, settings
 _CACHE = tempfile.mkdtemp(prefix="legalmodel-test-cache-")
 os.environ["XDG_CACHE_HOME"] = _CACHE
 atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
+
+# Tests read English unless they ask for Swedish: a drafter's own Swedish locale must not
+# change what the tests see (legalmodel speaks the locale's language, i18n.choose).
+for _variable in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+    os.environ.pop(_variable, None)
+os.environ["LC_ALL"] = "C.UTF-8"
 
 settings.register_profile("dev", max_examples=60, deadline=None)
 settings.register_profile(

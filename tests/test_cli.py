@@ -93,10 +93,15 @@ def test_findings_exit_1(tmp_path):
     result = run("check", write(tmp_path, FINDINGS))
     assert result.exit_code == 1, result.output
     out = result.stdout
-    assert "error[contradiction]" in out
-    assert "14 kap. 1 § OSL obliges `anmäla` where 14 kap. 2 § OSL forbids it" in out
-    assert "14 kap. 1 § OSL “Anmälningsplikt”  (spec.lm:5:1)" in out
-    assert "in force: 14 kap. 1 § OSL, 14 kap. 2 § OSL → `anmäla` is contradictory" in out
+    assert out.startswith("spec.lm: findings: 1 error")  # the verdict first
+    assert "error [contradiction CON-" in out
+    assert "] 14 kap. 1 § OSL “Anmälningsplikt”, spec.lm:5:1" in out
+    flat = " ".join(out.split())  # the paragraphs are wrapped
+    assert "14 kap. 1 § OSL obliges `anmäla` where 14 kap. 2 § OSL forbids it" in flat
+    assert "There 14 kap. 1 § OSL and 14 kap. 2 § OSL are in force and `anmäla` is contradictory" in flat
+    logic = run("check", "--notation", "logic", write(tmp_path, FINDINGS)).stdout
+    assert "error[contradiction]" in logic
+    assert "in force: 14 kap. 1 § OSL, 14 kap. 2 § OSL → `anmäla` is contradictory" in logic
 
 
 def test_undecided_within_the_time_limit_exits_3(tmp_path):
@@ -410,7 +415,22 @@ def test_diff_of_two_specs_applies_as_of_to_both_and_says_so():
     assert result.stdout.startswith(f"diff: {LAW} on 2016-10-05 → {LAW} on 2016-10-05\n")
     # the 2016 law differs from the law as last amended, so the date was used
     assert run("diff", LAW, LAW, "--from", "2016-10-05").exit_code == 0
-    assert "`lämna_uppgift`: forbidden → permitted" in run("diff", LAW, LAW, "--from", "2016-10-05").stdout
+    assert "`lämna_uppgift` goes from forbidden to permitted" in run("diff", LAW, LAW, "--from", "2016-10-05").stdout
+    logic = run("diff", LAW, LAW, "--from", "2016-10-05", "--notation", "logic").stdout
+    assert "`lämna_uppgift`: forbidden → permitted" in logic
+
+
+def test_diff_in_prose_says_each_region_in_words_in_either_language():
+    english = run("diff", LAW, "--from", "2016-10-05", "--to", "2020-08-01").stdout
+    swedish = run("--lang", "sv", "diff", LAW, "--from", "2016-10-05", "--to", "2020-08-01").stdout
+    flat_en, flat_sv = " ".join(english.split()), " ".join(swedish.split())
+    assert "1. Where not: 26:1: det står klart" in flat_en  # no `reads` here: the description
+    assert ("except where the authority that receives the information is polisen, the age of the person "
+            "the information concerns is at most 20") in flat_en
+    assert "before, forbidden by 26 kap. 1 § OSL; after, permitted by 10 kap. 18 b § OSL" in flat_en
+    assert "`lämna_uppgift` går från förbjudet till tillåtet i 1 område av situationer." in flat_sv
+    assert "utom när the authority that receives the information är polisen" in flat_sv
+    assert "∧" not in english and "¬" not in english
 
 
 def test_diff_rejects_dates_together_with_an_amendment_or_a_proposal():
@@ -557,3 +577,12 @@ def test_check_and_diff_say_each_step_and_when_they_are_done():
     result = diff(spec, wider, progress=lambda step, done, total: told.append(step))
     assert result.covers and told[-1] is None
     assert any(s and "regions" in s for s in told)
+
+
+def test_explain_says_where_each_verdict_holds_in_words_or_in_formulas():
+    args = ("explain", LAW, "--as-of", "2016-10-05", "--given", "ålder=25", "--given", "mottagare=polisen",
+            "--given", "risk_terror")
+    prose, logic = run(*args).stdout, run(*args, "--notation", "logic").stdout
+    assert "  forbidden where not: 26:1: det står klart att uppgiften kan röjas" in prose
+    assert "  forbidden where ¬står_klart_utan_men, decided by 26 kap. 1 § OSL" in logic
+    assert prose.splitlines()[0] == logic.splitlines()[0]  # the given facts are said the same way

@@ -50,10 +50,16 @@ def test_several_specs_each_get_a_heading_before_their_findings(tmp_path):
     run = invoke(["check", "a", "b"], cwd=tmp_path)
     assert run.exit_code == 1
     lines = run.stdout.splitlines()
-    first, second = lines.index("==> a <=="), lines.index("==> b <==")
-    assert first == 0 and lines[second - 1] == "" and lines[second - 2].startswith("a: findings")
-    assert any(line.startswith("  error[gap]") for line in lines[first:second])
-    assert lines[-1].startswith("b: findings")
+    # in prose, each spec's verdict line, with its name, comes first and heads its findings
+    first = lines.index(next(x for x in lines if x.startswith("a: findings")))
+    second = lines.index(next(x for x in lines if x.startswith("b: findings")))
+    assert first == 0 and lines[second - 1] == ""
+    assert any(line.startswith("error [gap") for line in lines[first:second])
+    logic = invoke(["check", "--notation", "logic", "a", "b"], cwd=tmp_path).stdout.splitlines()
+    first, second = logic.index("==> a <=="), logic.index("==> b <==")
+    assert first == 0 and logic[second - 1] == "" and logic[second - 2].startswith("a: findings")
+    assert any(line.startswith("  error[gap]") for line in logic[first:second])
+    assert logic[-1].startswith("b: findings")
 
 
 def test_one_spec_has_no_heading(tmp_path):

@@ -1,7 +1,9 @@
 """Golden files: the whole output of `legalmodel check` for small specs, reviewed by `git diff`.
 
 Each folder tests/golden/<name>/ holds `spec.lm` (with a comment saying what it must find and
-why), `expected.txt` (the text report on stdout) and `expected.json` (`--format json`). The
+why), `expected.txt` (the text report on stdout, in prose), `expected.sv.txt` (the same in
+Swedish, `--lang sv`), `expected.logic.txt` (`--notation logic`) and `expected.json`
+(`--format json`). The
 command runs inside the folder on `spec.lm`, so every path in the output is `spec.lm`; any
 absolute path of the folder that slips in is replaced by `<golden>`.
 
@@ -52,14 +54,22 @@ def compare(path, actual: str) -> None:
     assert actual == expected, f"the output differs from {path} (LEGALMODEL_UPDATE_GOLDEN=1 rewrites it)"
 
 
+TEXTS = {"expected.txt": (), "expected.sv.txt": ("--lang", "sv"), "expected.logic.txt": ("--notation", "logic")}
+STATUS_WORDS = {"consistent": 0, "findings": 1, "unknown": 3, "konsekvent": 0, "fynd": 1, "okänt": 3}
+
+
+@pytest.mark.parametrize("variant", TEXTS)
 @pytest.mark.parametrize("case", CASES, ids=lambda d: d.name)
-def test_golden_text(case, monkeypatch):
-    code, out, err = check_output(case, monkeypatch)
+def test_golden_text(case, variant, monkeypatch):
+    """The text a reader gets, in English and Swedish (the verdict on the first line), and the
+    formulas of `--notation logic` (the summary on the last)."""
+    code, out, err = check_output(case, monkeypatch, *TEXTS[variant])
     assert err == ""
-    compare(case / "expected.txt", out)
-    summary = out.rstrip("\n").splitlines()[-1]  # `spec.lm: findings: 4 errors, …`
+    compare(case / variant, out)
+    lines = out.rstrip("\n").splitlines()
+    summary = lines[-1] if variant == "expected.logic.txt" else lines[0]  # `spec.lm: findings: 4 errors, …`
     status = summary.split(": ")[1]
-    assert code == {"consistent": 0, "findings": 1, "unknown": 3}[status], summary
+    assert code == STATUS_WORDS[status], summary
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda d: d.name)

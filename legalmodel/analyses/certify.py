@@ -10,6 +10,7 @@ from __future__ import annotations
 from ..law import model as m
 from ..results import Evidence
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate
+from .relevance import facts_that_matter, plausible
 
 
 class Disagreement(RuntimeError):
@@ -32,12 +33,21 @@ def certified_evidence(spec: m.CheckedSpec, situation: dict, conditions: tuple, 
     """A situation as evidence, replayed on the whole spec: the evaluator must confirm it
     (`expect`) with every provision taking part, not only those of the slice it was found in
     (`among`), and give the same evaluation as the slice did; and the situation must meet the
-    conditions said to matter in it. The verdicts and provisions shown are the whole spec's."""
-    whole = certify(spec, situation, expect, what)
-    if among is not None and evaluate(spec, situation, among) != whole:
-        raise Disagreement(f"the slice of {what} and the whole spec evaluate a situation differently: {situation}")
-    if not all(c.admits(situation) for c in conditions):
-        raise Disagreement(f"the situation shown for {what} does not meet its own conditions: {situation}")
+    conditions said to matter in it. The verdicts and provisions shown are the whole spec's.
+    Where a number the solver chose could be anything, the situation shown has a plausible
+    value instead (relevance.plausible), certified the same way; and the evidence says which
+    of its conditions' facts matter to the verdicts (relevance.facts_that_matter)."""
+    whole = _replayed(spec, situation, conditions, expect, what, among)
+    facts = tuple(dict.fromkeys(f for c in conditions for f in c.facts))
+    matters = facts_that_matter(spec, situation, facts)
+    # a plausible value must tell the same story: the same facts matter there
+    shown = plausible(spec, situation, lambda s: all(c.admits(s) for c in conditions)
+                      and facts_that_matter(spec, s, facts) == matters)
+    if shown != situation:
+        try:
+            whole, situation = _replayed(spec, shown, conditions, expect, what, among), shown
+        except Disagreement:
+            pass  # the solver's own situation is certified; a nicer one that is not is not shown
     return Evidence(
         situation=situation,
         conditions=conditions,
@@ -45,4 +55,14 @@ def certified_evidence(spec: m.CheckedSpec, situation: dict, conditions: tuple, 
         in_force=tuple(sorted(whole.in_force, key=spec.position.__getitem__)),
         triggered=tuple(sorted(whole.triggered, key=spec.position.__getitem__)),
         label=label,
+        matters=matters,
     )
+
+
+def _replayed(spec, situation, conditions, expect, what, among) -> Evaluation:
+    whole = certify(spec, situation, expect, what)
+    if among is not None and evaluate(spec, situation, among) != whole:
+        raise Disagreement(f"the slice of {what} and the whole spec evaluate a situation differently: {situation}")
+    if not all(c.admits(situation) for c in conditions):
+        raise Disagreement(f"the situation shown for {what} does not meet its own conditions: {situation}")
+    return whole

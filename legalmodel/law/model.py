@@ -358,6 +358,19 @@ class Fact:
 
 
 @dataclass(frozen=True, slots=True)
+class Phrasing:
+    """How a fact or an enum value reads in one language: a bool fact's true case
+    (`positive`) and false case (`negative`, None: derived from the true case); any other
+    fact's noun phrase, or an enum value's name in prose (`positive` only)."""
+
+    positive: str
+    negative: str | None = None
+
+
+LANGUAGES = ("en", "sv")
+
+
+@dataclass(frozen=True, slots=True)
 class Assumption:
     label: str | None
     condition: Expr
@@ -434,6 +447,9 @@ class CheckedSpec:
     order: tuple[str, ...]  # provisions, every one after those it asks about with applies()
     as_of: str | None = None  # the date the law is taken on; None: as last amended
     acceptances: tuple = ()  # (finding id, justification, span) the drafters accept
+    # how facts and enum values read in prose: (name, language) → Phrasing (`reads`)
+    phrasings: dict = field(default_factory=dict, compare=False)
+    language: str | None = None  # the spec's `language`, when it declares one
 
     def provisions_for(self, action: str) -> list[Provision]:
         """The provisions on `action`, in the spec's order."""

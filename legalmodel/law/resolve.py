@@ -73,6 +73,8 @@ class Resolver:
         self.declare_laws()
         self.declare_enums()
         self.declare_facts()
+        phrasings = self.declare_phrasings()
+        language = self.declare_language()
         self.declare_actions()
         self.check_names()
         self.declare_provisions()
@@ -113,6 +115,8 @@ class Resolver:
             order=order,
             as_of=self.as_of,
             acceptances=acceptances,
+            phrasings=phrasings,
+            language=language,
         )
 
     def acceptances(self) -> tuple:
@@ -128,6 +132,46 @@ class Resolver:
                                 "or split the spec into smaller ones")
             out.append((a.finding, a.justification, a.span))
         return tuple(out)
+
+    def declare_phrasings(self) -> dict:
+        """The `reads` lines: (name, language) → Phrasing, for facts and enum values."""
+        out: dict = {}
+        for r in self.items(s.ReadsDecl):
+            name, language = r.name.text, r.language.text
+            if language not in m.LANGUAGES:
+                self.error("language", f"unknown language `{language}`", r.language.span,
+                           help=suggest(language, m.LANGUAGES) or "write `sv` or `en`")
+                continue
+            fact = self.facts.get(name)
+            if fact is None and name not in self.value_owner:
+                self.error("unknown-name", f"unknown fact or value `{name}`", r.name.span,
+                           help=suggest(name, list(self.facts) + list(self.value_owner))
+                           or "`reads` phrases a declared fact or enum value")
+                continue
+            if r.negative is not None and not (fact is not None and isinstance(fact.type, m.BoolType)):
+                self.error("reads", f"only a bool fact reads differently when false; `{name}` is not one",
+                           r.span, help=f'leave out the `, not "…"` part: `reads {name} {language} "…"`')
+                continue
+            if (name, language) in out:
+                self.error("duplicate", f"`{name}` already reads in `{language}`", r.span)
+                continue
+            out[(name, language)] = m.Phrasing(r.positive, r.negative)
+        return out
+
+    def declare_language(self) -> str | None:
+        """The spec's `language`, if it declares one (once, or the same each time)."""
+        found = None
+        for d in self.items(s.LanguageDecl):
+            language = d.language.text
+            if language not in m.LANGUAGES:
+                self.error("language", f"unknown language `{language}`", d.language.span,
+                           help=suggest(language, m.LANGUAGES) or "write `language sv` or `language en`")
+            elif found is not None and language != found:
+                self.error("language", f"the spec is declared both `{found}` and `{language}`", d.span,
+                           help="declare one language for the spec")
+            else:
+                found = language
+        return found
 
     def declare_laws(self):
         for law in self.items(s.LawDecl):

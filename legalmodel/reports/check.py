@@ -7,9 +7,11 @@ the same input gives the same bytes.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import re
 
+from ..i18n import _, ngettext
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
 from ..syntax.diagnostics import Diagnostic
@@ -26,10 +28,10 @@ def _expected_text(expected: tuple[str, ...]) -> str:
     items = [e for e in expected if e.strip("`") not in ITEM_KEYWORDS]
     starts_item = len(items) != len(expected)
     if starts_item:
-        items.append("the start of the next item (`provision`, `fact`, `goal`, …)")
+        items.append(_("the start of the next item (`provision`, `fact`, `goal`, …)"))
     if len(items) == 1:
         return items[0]
-    return ", ".join(items[:-1]) + " or " + items[-1]
+    return ", ".join(items[:-1]) + " " + _("or") + " " + items[-1]
 
 
 def printable(text: str) -> str:
@@ -66,11 +68,11 @@ def render_diagnostic(d: Diagnostic) -> str:
         lines.append(f"{number} | {shown}")
         lines.append(f"{pad} | {' ' * (column - 1)}{'^' * width}")
     if d.expected:
-        lines.append(f"  = expected {_expected_text(d.expected)}")
+        lines.append("  = " + _("expected {what}").format(what=_expected_text(d.expected)))
     for note, note_span in d.notes:
-        lines.append(f"  = note: {note} ({note_span.location()})")
+        lines.append("  = " + _("note: {note} ({where})").format(note=note, where=note_span.location()))
     if d.help:
-        lines.append(f"  = help: {d.help}")
+        lines.append("  = " + _("help: {help}").format(help=d.help))
     return "\n".join(lines)
 
 
@@ -90,7 +92,9 @@ def render_diagnostics(diagnostics, limit: int = MAX_DIAGNOSTICS_PER_FILE) -> li
         else:
             hidden[path] = hidden.get(path, 0) + 1
     for path, n in hidden.items():
-        out.append(f"{printable(path)}: {_plural(n, 'more problem')} not shown (the first {limit} are above)")
+        out.append(ngettext("{path}: {n} more problem not shown (the first {limit} are above)",
+                            "{path}: {n} more problems not shown (the first {limit} are above)", n).format(
+            path=printable(path), n=n, limit=limit))
     return out
 
 
@@ -254,8 +258,7 @@ def render_text(report: CheckResult, colour: bool = False) -> str:
             out.append(f"    {d}")
         for i, ev in enumerate(f.evidence, 1):
             if len(f.evidence) > 1 and not ev.label:
-                ev = Evidence(ev.situation, ev.conditions, ev.verdicts, ev.in_force, ev.triggered,
-                              f"situation {i} of {len(f.evidence)}")
+                ev = dataclasses.replace(ev, label=f"situation {i} of {len(f.evidence)}")
             out.extend(render_evidence(ev, spec, f.action))
     if out:
         out.append("")
@@ -291,11 +294,18 @@ def render_text(report: CheckResult, colour: bool = False) -> str:
 
 # ---- JSON -------------------------------------------------------------------------------------
 
-def evidence_json(ev: Evidence) -> dict:
+def evidence_json(ev: Evidence, spec: m.CheckedSpec | None = None, action: str | None = None,
+                  premise=frozenset()) -> dict:
+    """An evidence situation; with its spec, also `prose`: the situation as the text report
+    says it, in the current language (a text field for people: its words may change)."""
     out = {}
     if ev.label:
         out["label"] = ev.label
     out["facts_that_matter"] = [c.to_json() for c in ev.conditions]
+    if spec is not None:
+        from .reader import evidence_sentence
+
+        out["prose"] = evidence_sentence(spec, ev, action, premise)
     out["situation"] = dict(ev.situation)
     out["verdicts"] = dict(ev.verdicts)
     out["in_force"] = list(ev.in_force)
@@ -307,19 +317,28 @@ def _location(span) -> dict:
     return {"file": span.path, "line": span.line, "column": span.column}
 
 
-def finding_json(spec_name: str, f: Finding) -> dict:
+def finding_json(spec_name: str, f: Finding, report: CheckResult | None = None) -> dict:
+    prose = {}
+    if report is not None:
+        from .reader import finding_prose
+
+        prose = {"prose": finding_prose(report, f)}
+    spec = report.spec if report is not None else None
+    premise = frozenset(x for g in spec.goals if g.title == f.subject for x in m.facts_in(g.condition)) \
+        if spec is not None and f.kind == "failed-goal" else frozenset()
     return {
         "id": finding_id(spec_name, f),
         "kind": f.kind,
         "severity": f.severity,
         "message": f.message,
+        **prose,
         "subject": f.subject,
         "action": f.action,
         "provisions": list(f.provisions),
         "location": _location(f.span),
         "details": list(f.details),
         "accepted": f.accepted,
-        "evidence": [evidence_json(e) for e in f.evidence],
+        "evidence": [evidence_json(e, spec, f.action, premise) for e in f.evidence],
     }
 
 
@@ -333,7 +352,8 @@ def report_json(report: CheckResult) -> dict:
             "status": g.status,
             "expected_to_fail": goal.expected_to_fail,
             "location": _location(goal.span),
-            "evidence": [evidence_json(e) for e in g.evidence],
+            "evidence": [evidence_json(e, spec, goal.action, frozenset(m.facts_in(goal.condition)))
+                         for e in g.evidence],
             "cannot_help": [{"provision": p, "kept_in_force": b} for p, b in g.cannot_help],
         })
     examples = []
@@ -345,7 +365,7 @@ def report_json(report: CheckResult) -> dict:
             item["status"] = r.status
             if r.depends_on is not None:
                 item["depends_on"] = list(r.depends_on)
-            item["evidence"] = [evidence_json(x) for x in r.evidence]
+            item["evidence"] = [evidence_json(x, spec, r.action) for x in r.evidence]
             results.append(item)
         examples.append({"title": ex.title, "location": _location(ex.span), "results": results})
     return {
@@ -353,7 +373,7 @@ def report_json(report: CheckResult) -> dict:
         "status": status(report),
         "counts": counts(report),
         "provisions": len(spec.provisions),
-        "findings": [finding_json(spec.name, f) for f in sorted_findings(report)],
+        "findings": [finding_json(spec.name, f, report) for f in sorted_findings(report)],
         "goals": goals,
         "examples": examples,
     }

@@ -250,3 +250,75 @@ def diff_json(r: DiffResult) -> dict:
             for c in r.contracts
         ],
     }
+
+
+# ---- prose ------------------------------------------------------------------------------------
+
+class _Words:
+    """The vocabulary and phrasings of both versions, as reports/prose.py reads a spec: a fact
+    the new version dropped still has its words from the old one."""
+
+    def __init__(self, r: DiffResult):
+        self.facts = r.vocabulary
+        self.phrasings = {**r.old.phrasings, **r.new.phrasings}
+
+
+def render_diff_prose(r: DiffResult, width: int = 100) -> str:
+    """The diff for a reader (`--notation prose`, the default): for each change of verdict,
+    who decides before and after, then each region in words, in the current language, wrapped
+    to `width`. The regions are exact, so every condition is said; only the example situation
+    is left out (`--notation logic` and JSON give it)."""
+    from ..i18n import _, current, ngettext
+    from . import prose
+    from .reader import _paragraph, verdict_word
+
+    words = _Words(r)
+    language = current()
+    out = [f"diff: {r.old_label} → {r.new_label}", ""]
+    if not r.covers:
+        out.append(_("No situation changes its verdict."))
+    for (action, old, new), items in r.covers.items():
+        head = ngettext("`{act}` goes from {before} to {after} in {n} region of situations",
+                        "`{act}` goes from {before} to {after} in {n} regions of situations", len(items)).format(
+            act=action, before=verdict_word(old), after=verdict_word(new), n=len(items))
+        if (action, old, new) in r.incomplete:
+            head += " " + _("(incomplete: there are more than shown)")
+        out.extend(_paragraph(head + ".", width, ""))
+        for i, change in enumerate(items, 1):
+            where = prose.words(prose.tree(words, change.conditions, language)) if change.conditions \
+                else _("in any situation")
+            before, after = _sides(change)
+            text = _("{i}. Where {where}: before, {before} by {by_before}; after, {after} by {by_after}.").format(
+                i=i, where=where, before=verdict_word(change.old), by_before=_no_default(before),
+                after=verdict_word(change.new), by_after=_no_default(after))
+            out.extend(_paragraph(text, width, "  "))
+        out.append("")
+    for a in r.added_actions:
+        out.append(_("New act `{act}`.").format(act=a))
+    for a in r.removed_actions:
+        out.append(_("The act `{act}` is no longer ruled on.").format(act=a))
+    if r.unknown:
+        out.extend(_paragraph(_("Not decided within the time limit: {what}.").format(what="; ".join(r.unknown)),
+                              width, ""))
+    if r.goals:
+        out.append(_("Goals"))
+        for g in r.goals:
+            out.extend(_paragraph(f"{g.change}: “{g.title}”", width, "  "))
+    if r.examples:
+        out.append(_("Examples"))
+        for e in r.examples:
+            out.extend(_paragraph(f"{e.change}: “{e.title}” (`{e.action}`)", width, "  "))
+    if r.contracts:
+        out.append(_("Contracts"))
+        for c in r.contracts:
+            out.extend(_paragraph(_contract_line(c), width, "  "))
+            if c.counterexample is not None:
+                where = prose.words(prose.tree(words, c.counterexample.conditions, language))
+                out.extend(_paragraph(_("For example where {situation}.").format(situation=where), width, "    "))
+    return "\n".join(out).rstrip() + "\n"
+
+
+def _no_default(side: str) -> str:
+    from ..i18n import _
+
+    return side.replace(DEFAULT, _("no provision (the default)"))

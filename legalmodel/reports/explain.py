@@ -58,7 +58,10 @@ def _decided_by(sure, maybe, default: str, by_default: bool) -> str:
     return " or ".join([*maybe, *(["the default"] if by_default else [])]) + ", depending on facts not stated"
 
 
-def render_explain_text(x: Explanation) -> str:
+def render_explain_text(x: Explanation, notation: str = "logic") -> str:
+    """The explanation for people. With `notation` "prose", the completions of a partial
+    situation (where each verdict is given) are said in words, in the current language
+    (reports/prose.py); with "logic", as formulas."""
     out = []
     if x.given:
         out.append(("situation: " if x.full else "partial situation: ") + _facts(x.given.items()))
@@ -82,7 +85,13 @@ def render_explain_text(x: Explanation) -> str:
             out.append(f"`{a.action}` is not settled by the given facts: it can be "
                        + " or ".join(a.possible) + "; it depends on " + ", ".join(f"`{f}`" for f in a.depends_on))
             for comp in a.completions:
-                where = " ∧ ".join(c.describe() for c in comp["conditions"]) or "any completion"
+                if notation == "prose" and comp["conditions"]:
+                    from ..i18n import current
+                    from .prose import tree, words
+
+                    where = words(tree(x.spec, comp["conditions"], current()))
+                else:
+                    where = " ∧ ".join(c.describe() for c in comp["conditions"]) or "any completion"
                 out.append(f"  {comp['verdict']} where {where}, decided by {', '.join(comp['deciding']) or 'the default'}")
         for w in a.why_not:
             out.append(f"  why not: {w['provision']}: {w['reason']}" if w["provision"] else f"  why not: {w['reason']}")

@@ -247,11 +247,16 @@ def item_lines(item, indent: str = "") -> list[str]:
         return [f"{indent}contract only {item.kind} {item.action.text}"]
     if isinstance(item, s.AcceptDecl):
         return [f"{indent}accept {item.finding} {quote(item.justification)}"]
+    if isinstance(item, s.ReadsDecl):
+        negative = f", not {quote(item.negative)}" if item.negative is not None else ""
+        return [f"{indent}reads {item.name.text} {item.language.text} {quote(item.positive)}{negative}"]
+    if isinstance(item, s.LanguageDecl):
+        return [f"{indent}language {item.language.text}"]
     raise AssertionError(item)
 
 
 ONE_LINE = (s.LawDecl, s.FactDecl, s.Assumption, s.ActionDecl, s.OutsideScope, s.RepealOp,
-            s.ContractDecl, s.AcceptDecl)
+            s.ContractDecl, s.AcceptDecl, s.ReadsDecl, s.LanguageDecl)
 AMENDMENT_PARTS = (s.InsertOp, s.RewordOp, s.RepealOp, s.ContractDecl)
 
 
@@ -276,6 +281,9 @@ def format_spec(spec: s.SpecFile) -> str:
                       and not leading)
         amendment_line = previous is not None and isinstance(item, AMENDMENT_PARTS) and isinstance(
             previous, (s.AmendmentDecl, *ONE_LINE)) and not leading and isinstance(item, ONE_LINE)
+        # a fact's phrasings stay with it, as one block
+        same_group = same_group or (isinstance(item, s.ReadsDecl) and not leading
+                                    and isinstance(previous, (s.FactDecl, s.EnumDecl)))
         if out and not same_group and not amendment_line:
             out.append("")
         for line, text, trailing in leading:

@@ -233,6 +233,12 @@ class ToSyntax(Transformer):
         _kw, title, provenance, law = c
         return s.AmendmentDecl(self.string(title), provenance or s.Provenance(), self.name(law), self.span(meta))
 
+    def reads_decl(self, meta, c):
+        return s.ReadsDecl(self.name(c[1]), self.name(c[2]), self.string(c[3]), self.string(c[4]), self.span(meta))
+
+    def language_decl(self, meta, c):
+        return s.LanguageDecl(self.name(c[1]), self.span(meta))
+
     def accept_decl(self, meta, c):
         return s.AcceptDecl(str(c[1]), self.string(c[2]), self.span(meta))
 

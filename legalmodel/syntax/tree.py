@@ -19,7 +19,7 @@ MAX_LINE_CHARS = 20_000
 
 # the keywords that begin an item (a declaration, an amendment's instruction, an acceptance)
 ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outside", "goal", "example",
-                 "amendment", "insert", "reword", "repeal", "contract", "accept")
+                 "amendment", "insert", "reword", "repeal", "contract", "accept", "reads", "language")
 
 
 @dataclass(frozen=True, slots=True)
@@ -364,9 +364,31 @@ class AcceptDecl:
     span: Span = span_field()
 
 
+@dataclass(frozen=True, slots=True)
+class ReadsDecl:
+    """`reads samtycke sv "den enskilde har samtyckt", not "den enskilde har inte samtyckt"`:
+    how a fact or an enum value reads in prose in one language (`negative`: a bool fact's
+    false case, when the spec gives it)."""
+
+    name: Name
+    language: Name
+    positive: str
+    negative: str | None = None
+    span: Span = span_field()
+
+
+@dataclass(frozen=True, slots=True)
+class LanguageDecl:
+    """`language sv`: the language the spec's readers read, for messages and prose."""
+
+    language: Name
+    span: Span = span_field()
+
+
 Item = (
     LawDecl | EnumDecl | FactDecl | Assumption | ActionDecl | ProvisionDecl | OutsideScope
     | GoalDecl | ExampleDecl | AmendmentDecl | InsertOp | RewordOp | RepealOp | ContractDecl | AcceptDecl
+    | ReadsDecl | LanguageDecl
 )
 
 

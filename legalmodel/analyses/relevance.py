@@ -1,0 +1,80 @@
+"""Which facts of a shown situation matter, and values a lawyer recognises: both worked out
+with the plain evaluator, on the whole spec, deterministically.
+
+A fact *matters* to a situation when another value of it, every other fact kept, changes a
+verdict or which provisions are in force (a collision is about two provisions in force, not
+about the verdict alone). A value is *plausible* when a lawyer would recognise it as an ordinary case: the
+solver's least witness gives a person the age 0 where any age would do, and a report that
+shows a terrorist-risk case about a new-born is not believed. The certifier
+(analyses/certify.py) asks for both and replays what it shows.
+"""
+
+from __future__ import annotations
+
+from ..law import model as m
+from ..semantics.evaluate import assumptions_hold, evaluate
+
+
+def _alternatives(fact: m.Fact, value):
+    """The other values worth trying for a fact: each other value of a bool or an enum; for
+    a number, the values next to it and the type's ends (a comparison's truth changes only
+    at a cut, and the cuts around a value are found by trying its neighbours and the ends)."""
+    t = fact.type
+    if isinstance(t, m.BoolType):
+        return (not value,)
+    if isinstance(t, m.EnumType):
+        return tuple(v for v in t.members if v != value)
+    candidates = (value - 1, value + 1, t.low, t.high)
+    return tuple(dict.fromkeys(c for c in candidates if t.low <= c <= t.high and c != value))
+
+
+def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts) -> tuple[str, ...]:
+    """The facts among `facts` (in their order) for which another value, every other fact
+    kept and the assumptions still met, gives the spec another verdict on some act or puts
+    other provisions in force."""
+    before = evaluate(spec, situation)
+    seen = (before.verdicts, before.in_force)
+    out = []
+    for name in facts:
+        fact = spec.facts[name]
+        for value in _alternatives(fact, situation[name]):
+            changed = {**situation, name: value}
+            if not assumptions_hold(spec, changed):
+                continue
+            after = evaluate(spec, changed)
+            if (after.verdicts, after.in_force) != seen:
+                out.append(name)
+                break
+    return tuple(out)
+
+
+def typical_value(t: m.IntType) -> int:
+    """The value shown for a number where any value would do: a quarter of the way up a wide
+    range, rounded to a multiple of five (an age 0..130 reads 30), else the middle."""
+    if t.high - t.low >= 20:
+        return t.low + 5 * round((t.high - t.low) / 4 / 5)
+    return (t.low + t.high) // 2
+
+
+def plausible(spec: m.CheckedSpec, situation: dict, keep) -> dict:
+    """The situation with each number that sits at an end of its type and could be anything
+    here moved to its typical value, where the spec evaluates the situation exactly as before
+    (same verdicts, same provisions in force and triggered) and `keep(new situation)` still
+    holds (the situation's own conditions, and the same facts mattering); one fact at a time,
+    in the spec's order."""
+    before = evaluate(spec, situation)
+    shown = dict(situation)
+    for name, fact in spec.facts.items():
+        t = fact.type
+        if not isinstance(t, m.IntType) or shown.get(name) not in (t.low, t.high):
+            continue
+        target = typical_value(t)
+        if target == shown[name]:
+            continue
+        changed = {**shown, name: target}
+        if not (keep(changed) and assumptions_hold(spec, changed)):
+            continue
+        after = evaluate(spec, changed)
+        if (after.verdicts, after.in_force, after.triggered) == (before.verdicts, before.in_force, before.triggered):
+            shown = changed
+    return shown

@@ -1,0 +1,84 @@
+"""The language people are spoken to in: which one (`--lang`, the spec's `language`, the
+locale, else English), and the message catalogue of the `legalmodel` gettext domain.
+
+Messages are written in English in the code and marked with `_` (or `ngettext`); the
+catalogues are `legalmodel/locale/<lang>/LC_MESSAGES/legalmodel.po`, compiled to `.mo` next to
+them and read here with the standard library's `gettext`, so the core needs no Babel at run
+time (Babel extracts and compiles them: docs/translating.md). JSON keys and finding kinds are
+never translated; only text meant for people is.
+"""
+
+from __future__ import annotations
+
+import gettext
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+DOMAIN = "legalmodel"
+LOCALE_DIR = Path(__file__).parent / "locale"
+LANGUAGES = ("en", "sv")
+DEFAULT = "en"
+
+_catalogues: dict[str, gettext.NullTranslations] = {}
+_current = DEFAULT
+
+
+def catalogue(language: str) -> gettext.NullTranslations:
+    """The compiled catalogue of a language, read once (English falls back to the msgids)."""
+    found = _catalogues.get(language)
+    if found is None:
+        found = _catalogues[language] = gettext.translation(DOMAIN, LOCALE_DIR, [language], fallback=True)
+    return found
+
+
+def from_locale(environ=None) -> str | None:
+    """The language the locale names (LC_ALL, then LC_MESSAGES, then LANG, as gettext reads
+    them), when it is one legalmodel speaks; `sv_SE.UTF-8` is Swedish."""
+    environ = os.environ if environ is None else environ
+    for variable in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(variable)
+        if value:
+            code = value.split(".")[0].split("@")[0].split("_")[0].lower()
+            return code if code in LANGUAGES else None
+    return None
+
+
+def choose(requested: str | None = None, declared: str | None = None, environ=None) -> str:
+    """The language to speak: the one asked for (`--lang`), else the spec's `language`, else
+    the locale's, else English."""
+    for language in (requested, declared, from_locale(environ)):
+        if language in LANGUAGES:
+            return language
+    return DEFAULT
+
+
+def use(language: str) -> None:
+    """Speak `language` from now on (the command line sets it once, per spec if need be)."""
+    global _current
+    _current = language if language in LANGUAGES else DEFAULT
+
+
+def current() -> str:
+    return _current
+
+
+@contextmanager
+def speaking(language: str):
+    """Speak `language` within a block, then the language spoken before."""
+    before = _current
+    use(language)
+    try:
+        yield
+    finally:
+        use(before)
+
+
+def _(message: str) -> str:
+    """`message` in the current language."""
+    return catalogue(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural form, as the current language counts `n`."""
+    return catalogue(_current).ngettext(singular, plural, n)

@@ -1,0 +1,120 @@
+"""Messages in Swedish and English: the catalogues are complete and compiled from what they
+say, the language is chosen as documented (docs/translating.md), and the command line speaks it."""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+
+import pytest
+
+from babel.messages.pofile import read_po
+
+from legalmodel import i18n
+
+from helpers import REPO
+
+sys.path.insert(0, str(REPO / "tools"))
+import catalogues  # noqa: E402  (tools/catalogues.py: extraction and compilation with Babel)
+
+PLACEHOLDER = re.compile(r"\{(\w*)\}")
+
+
+def _po(language: str):
+    with catalogues.po_path(language).open("rb") as f:
+        return read_po(f, locale=language, domain=i18n.DOMAIN)
+
+
+def _strings(message) -> tuple:
+    return message.string if isinstance(message.string, tuple) else (message.string,)
+
+
+def _ids(message) -> tuple:
+    return message.id if isinstance(message.id, tuple) else (message.id,)
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_every_message_in_the_code_has_a_translation(language):
+    """Each message the code marks with `_` or `ngettext` is in the catalogue, translated,
+    and keeps the placeholders of the English (a missing `{act}` would drop the act's name)."""
+    catalog = _po(language)
+    marked = [m for m in catalogues.template() if m.id]
+    assert marked, "no message was extracted: the extraction is broken"
+    missing, wrong = [], []
+    for message in marked:
+        found = catalog.get(message.id)
+        if found is None or not all(_strings(found)):
+            missing.append(_ids(message)[0])
+            continue
+        wanted = set(PLACEHOLDER.findall(_ids(message)[-1]))
+        if any(set(PLACEHOLDER.findall(s)) - wanted or (wanted - {"n"}) - set(PLACEHOLDER.findall(s))
+               for s in _strings(found)):
+            wrong.append(_ids(message)[0])
+    assert missing == [], f"not translated into {language}"
+    assert wrong == [], f"placeholders differ in {language}"
+
+
+@pytest.mark.parametrize("language", i18n.LANGUAGES)
+def test_the_compiled_catalogue_is_the_catalogue(language):
+    """The .mo legalmodel reads is what Babel compiles from the .po a translator edits."""
+    path = catalogues.po_path(language)
+    assert path.with_suffix(".mo").read_bytes() == catalogues.mo_bytes(_po(language)), \
+        f"{path.with_suffix('.mo')} is stale: run python3 tools/catalogues.py"
+
+
+def test_no_message_is_left_in_a_catalogue_that_the_code_no_longer_has():
+    marked = {m.id for m in catalogues.template() if m.id}
+    for language in i18n.LANGUAGES:
+        stale = [m.id for m in _po(language) if m.id and m.id not in marked]
+        assert stale == [], f"{language}: run python3 tools/catalogues.py"
+
+
+def test_the_language_is_asked_for_then_declared_then_the_locale_then_english():
+    swedish = {"LANG": "sv_SE.UTF-8"}
+    assert i18n.choose("en", "sv", swedish) == "en"
+    assert i18n.choose(None, "sv", {}) == "sv"
+    assert i18n.choose(None, None, swedish) == "sv"
+    assert i18n.choose(None, None, {"LC_ALL": "en_GB.UTF-8", "LANG": "sv_SE.UTF-8"}) == "en"
+    assert i18n.choose(None, None, {"LC_MESSAGES": "sv_FI"}) == "sv"
+    assert i18n.choose(None, None, {"LANG": "de_DE.UTF-8"}) == "en"
+    assert i18n.choose(None, None, {}) == "en"
+
+
+def test_swedish_and_english_differ_and_the_language_is_restored():
+    with i18n.speaking("sv"):
+        assert i18n._("forbidden") == "förbjudet"
+        assert i18n.ngettext("{n} provision", "{n} provisions", 2).format(n=2) == "2 bestämmelser"
+    assert i18n._("forbidden") == "forbidden"
+
+
+def _legalmodel(*args, env=None):
+    environ = {k: v for k, v in os.environ.items() if k not in ("LANG", "LC_ALL", "LC_MESSAGES", "LANGUAGE")}
+    environ.update(env or {})
+    return subprocess.run([sys.executable, "-m", "legalmodel.cli", *args], cwd=REPO, env=environ,
+                          capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.slow
+def test_the_help_is_in_the_language_of_the_locale_and_of_lang():
+    english = _legalmodel("check", "--help")
+    swedish = _legalmodel("check", "--help", env={"LANG": "sv_SE.UTF-8"})
+    asked = _legalmodel("--lang", "sv", "check", "--help", env={"LANG": "en_GB.UTF-8"})
+    assert "Check one or more specs" in english.stdout
+    assert "Granska en eller flera specifikationer" in swedish.stdout
+    assert asked.stdout == swedish.stdout
+
+
+def test_a_spec_that_declares_swedish_is_reported_in_swedish(tmp_path):
+    from click.testing import CliRunner
+
+    from legalmodel.cli import main
+
+    spec = tmp_path / "spec.lm"
+    spec.write_text('law L "l"\nlanguage sv\nfact a: bool "a"\naction x "x"\n'
+                    'provision 1 § L "p" forbid x when a\n', encoding="utf-8")
+    swedish = CliRunner().invoke(main, ["check", str(spec)])
+    english = CliRunner().invoke(main, ["check", "--lang", "en", str(spec)])
+    assert "Ingen bestämmelse avgör `x`" in swedish.stdout and swedish.exit_code == 1
+    assert "No provision decides `x`" in english.stdout and english.exit_code == 1
