@@ -175,7 +175,7 @@ class Explorer:
     # ---- pages ------------------------------------------------------------------------------
 
     def render(self, template: str, status: int = 200, **values) -> HTMLResponse:
-        env = environment(self.lang)
+        env = environment(self.lang, self.law.spec)
         from ..reports.examples import explained_examples
 
         html = env.get_template(template).render(explorer=self, style_href="/static/style.css",

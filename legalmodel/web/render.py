@@ -33,17 +33,31 @@ def translations(lang: str) -> gettext.NullTranslations:
     return gettext.translation(DOMAIN, localedir=str(LOCALE_DIR), languages=[lang])
 
 
-@lru_cache(maxsize=None)
-def environment(lang: str) -> jinja2.Environment:
-    """The templates in one language, with autoescaping on and StrictUndefined, so that a
-    misspelt name in a template fails the tests instead of printing nothing."""
+_environments: dict = {}
+
+
+def environment(lang: str, spec=None) -> jinja2.Environment:
+    """The templates in one language, for one spec (whose phrasing the prose uses), built once
+    per pair: the explorer renders a page per request. The entry keeps its spec, so the spec's
+    id cannot be taken by another while it is a key."""
+    key = (lang, id(spec))
+    found = _environments.get(key)
+    if found is None:
+        found = _environments[key] = (spec, _environment(lang, spec))
+    return found[1]
+
+
+def _environment(lang: str, spec) -> jinja2.Environment:
+    """The templates with autoescaping on and StrictUndefined, so that a misspelt name in a
+    template fails the tests instead of printing nothing."""
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(str(TEMPLATE_DIR)),
                              autoescape=True, undefined=jinja2.StrictUndefined,
                              extensions=["jinja2.ext.i18n"], trim_blocks=True, lstrip_blocks=True,
                              keep_trailing_newline=True)
     env.install_gettext_translations(translations(lang), newstyle=True)
     env.filters["verdict"] = lambda v: verdict_text(v, lang)
-    env.globals.update(lang=lang, render_condition=render_condition, value_text=value_text, named_facts=named_facts,
+    env.globals.update(lang=lang, value_text=value_text, named_facts=named_facts,
+                       render_condition=lambda subject, empty="": render_condition(subject, empty, spec, lang),
                        verdict_text=lambda v: verdict_text(v, lang), slug=slug)
     return env
 
@@ -77,18 +91,25 @@ def verdict_text(verdict: str | None, lang: str) -> str:
     return words.get(verdict, verdict or "—")
 
 
-def render_condition(subject, empty: str = "") -> str:
+def render_condition(subject, empty: str = "", spec=None, lang: str = "en") -> str:
     """A condition or a situation in words: a provision's condition (an expression of the
-    model), a region's or a witness's conditions (a sequence of `Condition`s), or a situation
-    (a dict of facts). Today as the text output writes them; the prose rendering replaces
-    this one function."""
+    model, in the spec's own syntax), a region's or a witness's conditions (a sequence of
+    `Condition`s: in prose, as the text reports write them, in `lang`, with the phrasing the
+    spec gives its facts), or a situation (a dict of facts)."""
+    from .. import i18n
     from ..analyses.explain import expr_text
+    from ..reports import prose
     from ..reports.diff import where_inline
 
     if isinstance(subject, dict):
         return " ∧ ".join(f"{k} = {value_text(v)}" for k, v in subject.items()) or empty
     if isinstance(subject, (tuple, list)) and all(isinstance(c, Condition) for c in subject):
-        return where_inline(list(subject), empty) if subject else empty
+        if not subject:
+            return empty
+        if spec is None:
+            return where_inline(list(subject), empty)
+        with i18n.speaking(lang):
+            return prose.words(prose.tree(spec, list(subject), lang))
     if isinstance(subject, m.Expr):
         return expr_text(subject)
     raise TypeError(f"render_condition cannot put {type(subject).__name__} into words")

@@ -136,7 +136,7 @@ def _provision_pages(site: Site, impact: bool, timeout, jobs, say) -> list[Provi
 def write(site: Site, out: Path, lang: str = "en") -> list[Path]:
     """Write the site's pages and style sheet into `out` (created where missing); the paths
     written, in order."""
-    env = environment(lang)
+    env = environment(lang, site.dates[-1].law.spec if site.dates else None)
     out.mkdir(parents=True, exist_ok=True)
     links = {p.citation: p.file for p in site.provisions}
     common = dict(site=site, links=links)
