@@ -359,7 +359,7 @@ Examples:
               help="ask the question of a record (explain --format json) again, of the law it names (or SPEC), "
                    "and say what changed if the answer differs; exit 1 then")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
+              help="seconds the whole explanation may take (its questions share them); past it, `unknown`")
 def explain_command(path, given, as_of, actions, why_not, as_example, fmt, replay_file, timeout) -> None:
     from .cases.record import add_record, render_replay, replay
     from .reports.examples import explained_examples

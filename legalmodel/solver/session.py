@@ -9,7 +9,8 @@ by the analyses of one spec and by the diff of two specs over a shared vocabular
 
 from __future__ import annotations
 
-from dataclasses import replace
+import time
+from dataclasses import dataclass, replace
 
 import z3
 
@@ -124,6 +125,53 @@ class Unknown(Exception):
         self.reason = reason
 
 
+class Deadline:
+    """A time limit shared by every question of one request (explain's `--timeout`), started
+    anew for each: each question may take what is left of it, and none is asked once it has
+    passed, so the request's wall time is bounded however many questions it needs. The
+    sessions of one spec (its slices, the whole spec) share one; outside a request it is off
+    and each question has the session's own limit."""
+
+    def __init__(self):
+        self.seconds: float | None = None
+        self.what = "question"
+        self._at = 0.0
+        self.used = False  # once started, every question sets its own limit (the last may be short)
+
+    def start(self, seconds: float, what: str = "question") -> None:
+        self.seconds, self._at, self.used, self.what = seconds, time.monotonic() + seconds, True, what
+
+    def stop(self) -> None:
+        self.seconds = None
+
+    def left_ms(self) -> int | None:
+        """What is left, in milliseconds; None while no deadline runs."""
+        return None if self.seconds is None else int((self._at - time.monotonic()) * 1000)
+
+    @property
+    def reason(self) -> str:
+        return f"the time limit of {self.seconds:g} s for the whole {self.what} ran out"
+
+    def why(self, solver_reason: str | None) -> str:
+        """Why a question was not decided: the deadline, where it has passed."""
+        left = self.left_ms()
+        return self.reason if left is not None and left < 1 else solver_reason or "unknown"
+
+    def limit_ms(self, own: int | None) -> int | None:
+        """The limit for one more question of a solver whose own limit per question is
+        `own`: what is left, at most `own`; raises Unknown once the deadline has passed."""
+        left = self.left_ms()
+        if left is None:
+            return own
+        if left < 1:
+            raise Unknown(self.reason)
+        return min(left, own) if own else left
+
+
+# Z3's own value for "no time limit"
+NO_LIMIT_MS = 4294967295
+
+
 class Session:
     """A solver over one vocabulary of facts (`facts_encoding` gives variables and values)."""
 
@@ -146,6 +194,8 @@ class Session:
         self.lits = self.assume_lits  # assumed in every question: the spec's assumptions, and a pin
         self._model = None
         self.stopped_early = False  # whether the last `least` stopped at a time limit
+        self.generalised_partly = False  # whether the last `generalise` kept facts for want of time
+        self.deadline = Deadline()  # replaced by the one its spec's sessions share (Slices)
         self._outside: dict[tuple[Condition, ...], z3.BoolRef] = {}
         self.bounded: set[str] | None = None  # the facts whose ranges the solver holds (None: all)
 
@@ -168,6 +218,25 @@ class Session:
     def _check_bounded(self, facts) -> None:
         if self.bounded is not None and any(f not in self.bounded and f in self.enc_facts.domain_of for f in facts):
             raise AssertionError(f"a question names facts whose ranges the solver lacks: {sorted(facts)}")
+
+    def _arm(self) -> bool:
+        """Whether one more question may be asked: with a deadline, only before it has
+        passed, and the solver's limit for the question is then what is left of it."""
+        if not self.deadline.used:
+            return True
+        own = int(self.timeout_ms) if self.timeout_ms else NO_LIMIT_MS
+        left = self.deadline.left_ms()
+        if left is None:
+            self.solver.set("timeout", own)
+            return True
+        if left < 1:  # Z3 reads a limit of 0 as none at all
+            return False
+        self.solver.set("timeout", min(left, own))
+        return True
+
+    def unknown_reason(self) -> str:
+        """Why the last question was not decided."""
+        return self.deadline.why(self.solver.reason_unknown())
 
     def pinned(self, pin: z3.BoolRef) -> "Session":
         """A session on this one's solver that also assumes `pin` in every question (a
@@ -194,6 +263,8 @@ class Session:
         """Is there a situation (under the assumptions) where all formulas hold? Reading the
         model back costs about as much as the question, so `want_model=False` skips it."""
         self.questions += 1
+        if not self._arm():
+            return z3.unknown
         self.solver.push()
         try:
             for f in formulas:
@@ -211,6 +282,8 @@ class Session:
         (time limit), False (a situation is left), or the ids (ast_id) of the literals in an
         unsat core (a part of `literals` that leaves none)."""
         self.questions += 1
+        if not self._arm():
+            return None
         result = check_under(self.solver, [*(self.lits if base is None else base), *literals])
         if result == z3.unknown:
             return None
@@ -248,14 +321,14 @@ class Session:
         """Whether some situation meets all formulas; raises Unknown when the solver gives up."""
         result = self.check(*formulas, want_model=False)
         if result == z3.unknown:
-            raise Unknown(self.solver.reason_unknown() or "unknown")
+            raise Unknown(self.unknown_reason())
         return result == z3.sat
 
     def sat(self, *formulas) -> z3.ModelRef | None:
         """A model, None when unsat; raises Unknown when the solver gives up."""
         result = self.check(*formulas)
         if result == z3.unknown:
-            raise Unknown(self.solver.reason_unknown() or "unknown")
+            raise Unknown(self.unknown_reason())
         return self._model if result == z3.sat else None
 
 
@@ -288,6 +361,8 @@ class Session:
 
         def feasible(extra) -> bool | None:
             self.questions += 1
+            if not self._arm():
+                return None
             s.push()
             try:
                 assert_term(s, extra)
@@ -304,6 +379,8 @@ class Session:
             far)? None: time limit; False: yes, and `current` is such a situation; else the
             positions in `run` of the facts of an unsat core."""
             self.questions += 1
+            if not self._arm():
+                return None
             r = check_under(s, [*self.lits, *[at_goal[n] for n in run]])
             if r == z3.unknown:
                 return None
@@ -442,7 +519,8 @@ class Session:
 
         Found by an unsat core over one literal per fact bound, shrunk by deletion, then
         each integer bound widened by binary search and each enumeration value grown to the
-        largest set of values that keeps the property. `cuts` (model.spec_cuts of everything
+        set of all values that keep the property (asked at once, not value by value: an
+        enumeration of thousands of values costs a few questions, not thousands). `cuts` (model.spec_cuts of everything
         `prop` and the assumptions name, when known) limits the search for a bound to the
         values where the fact's comparisons change.
 
@@ -451,10 +529,15 @@ class Session:
         pin): a widening that takes in `situation` with one fact moved to such a point cannot
         keep the property, and is settled without a question. The answer is the same; only
         the widenings that may hold are asked.
+
+        A question the time limit cuts short leaves its fact narrower than it could be (the
+        conditions still hold of `situation` and keep the property); `generalised_partly`
+        then says so, for callers that must not show such conditions as the facts that matter.
         """
         enc = self.enc_facts
         s = self.solver
         self._check_bounded(relevant)
+        self.generalised_partly = False
 
         failing: dict[tuple, bool] = {}  # (fact, value): whether the property fails with it moved there
 
@@ -489,6 +572,8 @@ class Session:
 
             def unsat_with(chosen) -> bool | None:
                 core = self.conflict_in(chosen)
+                if core is None:
+                    self.generalised_partly = True
                 return None if core is None else core is not False
 
             def moves(i: int) -> list[tuple]:
@@ -525,6 +610,8 @@ class Session:
             core = self.preferred_core_of(indicators, shown_satisfiable if fails_at is not None else None)
             # None: cannot generalise (time limit), so every relevant fact is kept as it is
             kept = list(range(len(literals))) if core is None else core
+            if core is None:
+                self.generalised_partly = True
             bounds: dict[str, dict] = {}
             for i in kept:
                 fact, kind, _ = literals[i]
@@ -588,15 +675,8 @@ class Session:
                         continue
                     conditions.append(Condition(fact, "range", low=low, high=high))
                 else:
-                    members = [v]
-                    for other in t.members:
-                        if other == v or refuted(fact, other):
-                            continue
-                        trial = members + [other]
-                        formula = any_of([enc.equals(fact, x) for x in trial])
-                        if unsat_with(others + [fresh(formula)]) is True:
-                            members = trial
-                    current[fact] = [fresh(any_of([enc.equals(fact, x) for x in members]))]
+                    members = self._values_keeping(fact, v, others, refuted, fresh)
+                    current[fact] = [fresh(self.one_of(fact, members))]
                     if len(members) == len(t.members):
                         continue
                     ordered = tuple(x for x in t.members if x in members)
@@ -604,6 +684,51 @@ class Session:
             return tuple(conditions)
         finally:
             s.pop()
+
+    def _values_keeping(self, fact: str, value: str, others: list, refuted, fresh) -> list[str]:
+        """Inside generalise (its solver holds `¬prop`): every value of an enumeration that
+        keeps the property with the other facts' conditions (`others`, literals), `value`
+        among them. The property holds on a set of values iff it holds on each, so the set
+        is asked at once: the evaluator first rules out each value where it sees the property
+        fail (`refuted`), then the solver is asked whether it holds on all the rest, and each
+        situation it finds where it does not shows one more value to leave out. Most facts
+        take one question, and no question grows with the number of values tried before;
+        asking value by value took a question each, every one larger than the last."""
+        t = self.facts[fact].type
+        var = self.enc_facts.vars[fact]
+        candidates = [x for x in t.members if x == value or not refuted(fact, x)]
+        while len(candidates) > 1:
+            self.questions += 1
+            if not self._arm():
+                self.generalised_partly = True
+                return [value]
+            answer = check_under(self.solver, [*self.lits, *others, fresh(self.one_of(fact, candidates))])
+            if answer == z3.unsat:
+                return candidates
+            if answer == z3.unknown:
+                self.generalised_partly = True
+                return [value]
+            failing = t.members[self.solver.model().eval(var, model_completion=True).as_long()]
+            if failing == value or failing not in candidates:  # `value` itself was never shown to keep it
+                self.generalised_partly = True
+                return [value]
+            candidates.remove(failing)
+        return candidates
+
+    def one_of(self, fact: str, members) -> z3.BoolRef:
+        """`fact` takes one of these values of its enumeration: a range for each run of
+        consecutive values, so the formula stays small when thousands of values are in."""
+        t = self.facts[fact].type
+        var = self.enc_facts.vars[fact]
+        wanted = set(members)
+        runs: list[list[int]] = []
+        for i in (i for i, x in enumerate(t.members) if x in wanted):
+            if runs and runs[-1][1] == i - 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+        return any_of([self.enc_facts.equals(fact, t.members[lo]) if lo == hi else
+                       all_of([var >= lo, var <= hi]) for lo, hi in runs])
 
     def widen(self, situation: dict, conditions: tuple[Condition, ...], prop: z3.BoolRef, relevant: list[str],
               cuts: dict | None, holds_at) -> tuple[Condition, ...]:
