@@ -121,10 +121,16 @@ Examples:
               help="a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}")
 @click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help="also write the SARIF log to FILE, from the same run (for code scanning beside another format)")
+@click.option("--coverage", is_flag=True,
+              help="also a finding (uncovered-provision, COV-…) for each provision that decides in none of the "
+                   "spec's examples and --cases; accept one in the baseline with a justification")
+@click.option("--cases", "case_tables", multiple=True, type=click.Path(dir_okay=False), metavar="CSV",
+              help="with --coverage: a table of cases (as `legalmodel test` takes) counted too; repeatable; "
+                   "one spec only")
 @JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
           timings: bool, as_examples: bool, baseline_file: str | None, sarif_file: str | None,
-          jobs: int | None) -> None:
+          coverage: bool, case_tables: tuple[str, ...], jobs: int | None) -> None:
     from .reports.examples import evidence_examples
     from .reports import github
     from .reports.sarif import repository_root
@@ -134,10 +140,18 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     # with several specs, the text names each before its findings (its summary line comes last)
     several = len(_guarded(lambda: discover(list(paths)))) > 1
+    if case_tables and not coverage:
+        click.echo("legalmodel: --cases is counted for --coverage; give --coverage too (or run the cases "
+                   "with `legalmodel test`)", err=True)
+        sys.exit(EXIT_INPUT)
+    if case_tables and several:
+        click.echo("legalmodel: --cases names the facts of one spec; give one spec with it", err=True)
+        sys.exit(EXIT_INPUT)
     headed = 0
     stages: dict = {}
     outcomes = []
-    results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages)
+    results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages,
+                              coverage, case_tables)
     while True:
         outcome = _guarded(lambda: next(results, None))
         if outcome is None:
