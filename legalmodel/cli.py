@@ -440,7 +440,7 @@ Examples:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help="with --coverage: provisions accepted as deciding in no case, by their COV-… ids")
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help="seconds the solver may spend on each question")
+              help="seconds the explanation of each case on each date may take (its questions share them)")
 def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file, timeout) -> None:
     from .cases.run import coverage as coverage_of, example_outcomes, read_tables, run_cases
     from .cases.table import CaseTableError, last_date

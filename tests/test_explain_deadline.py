@@ -119,3 +119,25 @@ def test_an_explainer_used_again_has_its_own_limit_each_time(law):
     assert [c["conditions"] for c in first.actions[0].completions] == \
         [c["conditions"] for c in again.actions[0].completions]
     assert explainer.analyser.deadline.left_ms() is None  # off between explanations
+
+
+def test_generalising_without_the_evaluator_asks_the_solver_for_each_failing_value(law):
+    """Without the evaluator's screening (`fails_at`), every value the property fails at is
+    found by the solver, one situation each, and the set is still exactly the values that
+    keep the property whatever `level` is (with `urgent` false)."""
+    from legalmodel.analyses.context import QueryContext
+
+    spec = law.spec
+    ctx = QueryContext(spec, 10_000)
+    session, enc = ctx.session, ctx.enc
+    situation = {"kind": "v0", "level": 0, "urgent": False}
+    before = session.questions
+    conditions = session.generalise(situation, enc.verdict_is("act", "forbidden"), ["kind", "level", "urgent"], {})
+    assert not session.generalised_partly
+    (kind,) = [c for c in conditions if c.fact == "kind"]
+    keeping = [k for k in spec.facts["kind"].type.members
+               if all(evaluate(spec, {"kind": k, "level": n, "urgent": False}).verdicts["act"] == "forbidden"
+                      for n in range(11))]
+    assert list(kind.members) == keeping
+    # v1, v2, v3, v700 and the last fail: a question for each, not one per value
+    assert session.questions - before < 40
