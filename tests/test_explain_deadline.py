@@ -10,6 +10,7 @@ import pytest
 
 import legalmodel
 from helpers import make_runner
+from test_json_schemas import assert_valid
 from legalmodel.analyses.explain import Explainer
 from legalmodel.cli import main
 from legalmodel.semantics.evaluate import evaluate
@@ -105,7 +106,9 @@ def test_the_command_line_says_unknown_and_exits_3(tmp_path):
     as_json = runner.invoke(main, ["explain", str(tmp_path / "big.lm"), "--given", "urgent=false",
                                    "--timeout", "0.001", "--format", "json"])
     assert as_json.exit_code == 3
-    (item,) = json.loads(as_json.stdout)["actions"]
+    document = json.loads(as_json.stdout)
+    assert_valid("explain-1.json", document)
+    (item,) = document["actions"]
     assert "time limit" in item["unknown"] and item["completions"] == [] and item["depends_on"] == []
 
 
