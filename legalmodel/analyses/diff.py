@@ -601,17 +601,7 @@ def without_provision(spec: m.CheckedSpec, pid: str) -> m.CheckedSpec:
 def _drop_applies(expr: m.Expr, pid: str) -> m.Expr:
     if isinstance(expr, m.AppliesE):
         return replace(expr, provisions=tuple(p for p in expr.provisions if p != pid))
-    if isinstance(expr, m.NotE):
-        return replace(expr, operand=_drop_applies(expr.operand, pid))
-    if isinstance(expr, (m.AndE, m.OrE)):
-        return replace(expr, operands=tuple(_drop_applies(x, pid) for x in expr.operands))
-    if isinstance(expr, m.ImpliesE):
-        return replace(expr, premise=_drop_applies(expr.premise, pid), conclusion=_drop_applies(expr.conclusion, pid))
-    if isinstance(expr, (m.IffE, m.CmpE)):
-        return replace(expr, left=_drop_applies(expr.left, pid), right=_drop_applies(expr.right, pid))
-    if isinstance(expr, m.InE):
-        return replace(expr, operand=_drop_applies(expr.operand, pid))
-    return expr
+    return m.rebuilt(expr, lambda part: _drop_applies(part, pid))
 
 
 def _in_force_on(spec: m.CheckedSpec, evaluation: Evaluation, action: str) -> tuple[str, ...]:

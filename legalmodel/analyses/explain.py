@@ -40,37 +40,53 @@ GIVES = {m.PERMITTED: m.PERMIT, m.FORBIDDEN: m.FORBID, m.OBLIGATORY: m.OBLIGE}
 
 # ---- conditions as text, with their values ------------------------------------------------------
 
-def expr_text(e: m.Expr, spec: m.CheckedSpec | None = None) -> str:
+def expr_text(e: m.Expr) -> str:
     """A condition written back in the spec's own syntax."""
-    if isinstance(e, m.Const):
+    return _SPEC_TEXT(e)
+
+
+class _SpecText(m.ExprFold):
+    """A condition in the spec's syntax; a compound part of a compound is bracketed."""
+
+    def wrapped(self, e: m.Expr) -> str:
+        text = self(e)
+        return f"({text})" if isinstance(e, (m.AndE, m.OrE, m.ImpliesE, m.IffE)) else text
+
+    def const(self, e: m.Const) -> str:
         if isinstance(e.value, bool):
             return "true" if e.value else "false"
         return str(e.value)
-    if isinstance(e, m.FactRef):
+
+    def fact(self, e: m.FactRef) -> str:
         return e.fact
-    if isinstance(e, m.NotE):
-        return f"not {_wrap(e.operand, spec)}"
-    if isinstance(e, m.AndE):
-        return " and ".join(_wrap(x, spec) for x in e.operands)
-    if isinstance(e, m.OrE):
-        return " or ".join(_wrap(x, spec) for x in e.operands)
-    if isinstance(e, m.ImpliesE):
-        return f"{_wrap(e.premise, spec)} implies {_wrap(e.conclusion, spec)}"
-    if isinstance(e, m.IffE):
-        return f"{_wrap(e.left, spec)} iff {_wrap(e.right, spec)}"
-    if isinstance(e, m.CmpE):
-        return f"{expr_text(e.left, spec)} {e.op} {expr_text(e.right, spec)}"
-    if isinstance(e, m.InE):
-        values = ", ".join(expr_text(v, spec) for v in e.values)
-        return f"{expr_text(e.operand, spec)} {'not in' if e.negated else 'in'} {{{values}}}"
-    if isinstance(e, m.AppliesE):
+
+    def negation(self, e: m.NotE) -> str:
+        return f"not {self.wrapped(e.operand)}"
+
+    def conjunction(self, e: m.AndE) -> str:
+        return " and ".join(self.wrapped(x) for x in e.operands)
+
+    def disjunction(self, e: m.OrE) -> str:
+        return " or ".join(self.wrapped(x) for x in e.operands)
+
+    def implication(self, e: m.ImpliesE) -> str:
+        return f"{self.wrapped(e.premise)} implies {self.wrapped(e.conclusion)}"
+
+    def equivalence(self, e: m.IffE) -> str:
+        return f"{self.wrapped(e.left)} iff {self.wrapped(e.right)}"
+
+    def comparison(self, e: m.CmpE) -> str:
+        return f"{self(e.left)} {e.op} {self(e.right)}"
+
+    def membership(self, e: m.InE) -> str:
+        values = ", ".join(self(v) for v in e.values)
+        return f"{self(e.operand)} {'not in' if e.negated else 'in'} {{{values}}}"
+
+    def applies(self, e: m.AppliesE) -> str:
         return f"applies({', '.join(e.provisions)})"
-    raise AssertionError(e)
 
 
-def _wrap(e: m.Expr, spec) -> str:
-    text = expr_text(e, spec)
-    return f"({text})" if isinstance(e, (m.AndE, m.OrE, m.ImpliesE, m.IffE)) else text
+_SPEC_TEXT = _SpecText()
 
 
 def condition_parts(e: m.Expr, situation: dict, triggered: dict) -> list[ConditionPart]:

@@ -7,7 +7,7 @@ nothing else. Expressions here are typed: a `FactRef` knows its fact, a `Const` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 from enum import StrEnum
@@ -163,23 +163,110 @@ Expr = FactRef | Const | NotE | AndE | OrE | ImpliesE | IffE | CmpE | InE | Appl
 TRUE = Const(True)
 
 
+# ---- one way to walk a condition -------------------------------------------------------------
+# Each construct once: which of its fields hold sub-expressions (read by `children`, `nodes` and
+# `rebuilt`), and which method of an ExprFold says what it means. A new construct is added to
+# `Expr`, to these two tables and as a method of ExprFold; every fold then fails, naming itself
+# and the construct, until it says what the construct means (tests/test_walk.py checks that
+# each fold of the package does).
+_SUBTERMS: dict[type, tuple[str, ...]] = {
+    FactRef: (), Const: (), AppliesE: (), NotE: ("operand",), AndE: ("operands",), OrE: ("operands",),
+    ImpliesE: ("premise", "conclusion"), IffE: ("left", "right"), CmpE: ("left", "right"), InE: ("operand",),
+}
+FOLD_METHODS: dict[type, str] = {
+    Const: "const", FactRef: "fact", NotE: "negation", AndE: "conjunction", OrE: "disjunction",
+    ImpliesE: "implication", IffE: "equivalence", CmpE: "comparison", InE: "membership", AppliesE: "applies",
+}
+
+
+def _children_getter(fields: tuple[str, ...]):
+    if not fields:
+        return lambda e: ()
+    if fields == ("operands",):
+        return lambda e: e.operands
+    if len(fields) == 1:
+        (name,) = fields
+        return lambda e: (getattr(e, name),)
+    first, second = fields
+    return lambda e: (getattr(e, first), getattr(e, second))
+
+
+_CHILDREN = {kind: _children_getter(fields) for kind, fields in _SUBTERMS.items()}
+
+
+def children(e: Expr) -> tuple[Expr, ...]:
+    """The sub-expressions of `e` (the values of `x in {…}` are its own, not sub-expressions;
+    the provisions `applies` names are not part of the expression)."""
+    return _CHILDREN[type(e)](e)
+
+
 def nodes(*exprs: Expr):
-    """Every node of the expressions, the expressions themselves included (not through
-    `applies`: the provisions it names are not part of the expression)."""
+    """Every node of the expressions, the expressions themselves included."""
     stack = list(exprs)
     while stack:
         node = stack.pop()
         yield node
-        if isinstance(node, NotE):
-            stack.append(node.operand)
-        elif isinstance(node, (AndE, OrE)):
-            stack.extend(node.operands)
-        elif isinstance(node, ImpliesE):
-            stack.extend((node.premise, node.conclusion))
-        elif isinstance(node, (IffE, CmpE)):
-            stack.extend((node.left, node.right))
-        elif isinstance(node, InE):
-            stack.append(node.operand)
+        stack.extend(_CHILDREN[type(node)](node))
+
+
+def rebuilt(e: Expr, change) -> Expr:
+    """`e` with `change` applied to each of its sub-expressions (and `e` itself where it has none)."""
+    fields = _SUBTERMS[type(e)]
+    if not fields:
+        return e
+    if fields == ("operands",):
+        return replace(e, operands=tuple(change(x) for x in e.operands))
+    return replace(e, **{name: change(getattr(e, name)) for name in fields})
+
+
+class ExprFold:
+    """A meaning of conditions, given construct by construct: `fold(e, *context)` calls the
+    method for `e`'s construct with `e` and the context, and the method folds the parts it
+    needs (`self(part, …)`), carrying down what it must (a comparison's other side, a
+    negation). The evaluator, the Z3 and SMT-LIB encoders, the boxes and the printers are each
+    one fold: they share this walk and nothing of each other's meaning."""
+
+    _methods: dict = {}
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        cls._methods = {kind: getattr(cls, name) for kind, name in FOLD_METHODS.items()}
+
+    def __call__(self, e: Expr, *context):
+        return self._methods[type(e)](self, e, *context)
+
+    def _missing(self, e: Expr):
+        raise NotImplementedError(f"{type(self).__name__} does not say what {type(e).__name__} means")
+
+    def const(self, e: Const, *context):
+        self._missing(e)
+
+    def fact(self, e: FactRef, *context):
+        self._missing(e)
+
+    def negation(self, e: NotE, *context):
+        self._missing(e)
+
+    def conjunction(self, e: AndE, *context):
+        self._missing(e)
+
+    def disjunction(self, e: OrE, *context):
+        self._missing(e)
+
+    def implication(self, e: ImpliesE, *context):
+        self._missing(e)
+
+    def equivalence(self, e: IffE, *context):
+        self._missing(e)
+
+    def comparison(self, e: CmpE, *context):
+        self._missing(e)
+
+    def membership(self, e: InE, *context):
+        self._missing(e)
+
+    def applies(self, e: AppliesE, *context):
+        self._missing(e)
 
 
 def overriders_first(spec: "CheckedSpec", nodes: list[str]) -> list[str]:

@@ -20,6 +20,8 @@ import functools
 import re
 import unicodedata
 
+from ..syntax.grammar import grammar_text
+
 # Cyrillic and Greek letters that look like a Latin letter, and that letter
 LOOKALIKES = str.maketrans({
     # Cyrillic
@@ -41,8 +43,6 @@ LOOKALIKES = str.maketrans({
 @functools.lru_cache(maxsize=1)
 def reserved_words() -> frozenset[str]:
     """Every keyword of the grammar: each word written in quotes in it."""
-    from ..syntax.parse import grammar_text
-
     return frozenset(re.findall(r'"([A-Za-z]+)"', grammar_text()))
 
 

@@ -226,9 +226,8 @@ def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]],
         "$schema": "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json",
         "version": "2.1.0",
         "runs": [{
-            "tool": {"driver": {"name": "legalmodel", "version": __version__,
-                                "informationUri": "https://github.com/legalmodel/legalmodel",
-                                "rules": rules}},
+            # no informationUri: the project has no published address yet, and SARIF makes it optional
+            "tool": {"driver": {"name": "legalmodel", "version": __version__, "rules": rules}},
             "originalUriBaseIds": {"%SRCROOT%": {"uri": root.as_uri() + "/"}},
             "results": results,
             "columnKind": "unicodeCodePoints",

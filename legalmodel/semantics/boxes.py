@@ -183,42 +183,64 @@ _NEGATE = {"<": ">=", "<=": ">", ">": "<=", ">=": "<", "=": "!=", "!=": "="}
 
 def _box(spec: m.CheckedSpec, e: m.Expr, negated: bool, applied: dict | None = None) -> Box | None:
     """The box of `e` (of `not e` when `negated`); {} when nothing simple is necessary."""
-    if isinstance(e, m.Const):
+    return _Box(spec, applied)(e, negated)
+
+
+class _Box(m.ExprFold):
+    """A condition's box; the context `negated` says the box of its negation is wanted.
+    `applied` holds the boxes of the provisions an `applies` may name (None: none known)."""
+
+    def __init__(self, spec: m.CheckedSpec, applied: dict | None):
+        self.spec, self.applied = spec, applied
+
+    def const(self, e: m.Const, negated: bool):
         return EMPTY if bool(e.value) == negated else {}
-    if isinstance(e, m.FactRef):
-        return _restrict(spec, e.fact, frozenset([not negated]))
-    if isinstance(e, m.NotE):
-        return _box(spec, e.operand, not negated, applied)
-    if isinstance(e, (m.AndE, m.OrE)):
-        parts = [_box(spec, x, negated, applied) for x in e.operands]
-        conjunctive = isinstance(e, m.AndE) != negated
-        return _intersect(parts) if conjunctive else _union(parts)
-    if isinstance(e, m.ImpliesE):  # p → q is ¬p ∨ q
-        parts = [_box(spec, e.premise, not negated, applied), _box(spec, e.conclusion, negated, applied)]
+
+    def fact(self, e: m.FactRef, negated: bool):
+        return _restrict(self.spec, e.fact, frozenset([not negated]))
+
+    def negation(self, e: m.NotE, negated: bool):
+        return self(e.operand, not negated)
+
+    def conjunction(self, e: m.AndE, negated: bool):
+        parts = [self(x, negated) for x in e.operands]
+        return _union(parts) if negated else _intersect(parts)
+
+    def disjunction(self, e: m.OrE, negated: bool):
+        parts = [self(x, negated) for x in e.operands]
         return _intersect(parts) if negated else _union(parts)
-    if isinstance(e, m.CmpE):
+
+    def implication(self, e: m.ImpliesE, negated: bool):  # p → q is ¬p ∨ q
+        parts = [self(e.premise, not negated), self(e.conclusion, negated)]
+        return _intersect(parts) if negated else _union(parts)
+
+    def equivalence(self, e: m.IffE, negated: bool):
+        return {}  # nothing simple
+
+    def comparison(self, e: m.CmpE, negated: bool):
         op = _NEGATE[e.op] if negated else e.op
         if isinstance(e.left, m.FactRef) and isinstance(e.right, m.Const):
-            return _compare(spec, e.left.fact, op, e.right.value)
+            return _compare(self.spec, e.left.fact, op, e.right.value)
         if isinstance(e.right, m.FactRef) and isinstance(e.left, m.Const):
-            return _compare(spec, e.right.fact, _FLIP[op], e.left.value)
+            return _compare(self.spec, e.right.fact, _FLIP[op], e.left.value)
         return {}
-    if isinstance(e, m.InE):
+
+    def membership(self, e: m.InE, negated: bool):
         if not isinstance(e.operand, m.FactRef):
             return {}
+        spec, fact = self.spec, e.operand.fact
         inside = e.negated == negated
-        t = spec.facts[e.operand.fact].type
         values = frozenset(c.value for c in e.values)
-        if isinstance(t, m.IntType):
+        if isinstance(spec.facts[fact].type, m.IntType):
             if not inside:
                 return {}
-            return _union([_restrict(spec, e.operand.fact, (v, v)) for v in values])
-        return _restrict(spec, e.operand.fact, values if inside else _full(spec, e.operand.fact) - values)
-    if isinstance(e, m.AppliesE):
-        if negated or applied is None:
+            return _union([_restrict(spec, fact, (v, v)) for v in values])
+        return _restrict(spec, fact, values if inside else _full(spec, fact) - values)
+
+    def applies(self, e: m.AppliesE, negated: bool):
+        if negated or self.applied is None:
             return {}
-        return _union([applied[p] for p in e.provisions])
-    return {}  # iff: nothing simple
+        return _union([self.applied[p] for p in e.provisions])
 
 
 def meeting_pairs(spec: m.CheckedSpec, boxes: dict, firsts: list[str], seconds: list[str]) -> list[tuple[str, str]]:

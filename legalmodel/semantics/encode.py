@@ -115,7 +115,7 @@ def make_solver(timeout_ms: int | None, quantified: bool = False) -> z3.Solver:
     # try `true` first for each Boolean: a model then tends to trigger many provisions at
     # once, so a sweep (QueryContext.sweep) sees most of them in a few questions. What is
     # printed does not depend on it: evidence starts from Session.least and conflicts from
-    # session.preferred_core.
+    # search.preferred_core.
     solver.set("phase_selection", 1)
     # a model is read once, fact by fact: simplifying it first ("compacting") costs more than
     # the reading
@@ -378,7 +378,7 @@ class Encoding:
         return index[value]
 
     def expr(self, e: m.Expr) -> z3.ExprRef:
-        return self._expr(e, None)
+        return _Term(self)(e, None)
 
     def _const(self, c: m.Const, partner: m.Expr | None):
         if isinstance(c.value, bool):
@@ -396,33 +396,6 @@ class Encoding:
             term = self._values[key] = z3.BoolVal(value) if isinstance(value, bool) else z3.IntVal(value)
         return term
 
-    def _expr(self, e: m.Expr, partner: m.Expr | None) -> z3.ExprRef:
-        if isinstance(e, m.Const):
-            return self._const(e, partner)
-        if isinstance(e, m.FactRef):
-            return self.vars[e.fact]
-        if isinstance(e, m.NotE):
-            return negate(self.expr(e.operand))
-        if isinstance(e, m.AndE):
-            return all_of([self.expr(x) for x in e.operands])
-        if isinstance(e, m.OrE):
-            return any_of([self.expr(x) for x in e.operands])
-        if isinstance(e, m.ImpliesE):
-            return implies(self.expr(e.premise), self.expr(e.conclusion))
-        if isinstance(e, m.IffE):
-            return same(self.expr(e.left), self.expr(e.right))
-        if isinstance(e, m.CmpE):
-            left = self._expr(e.left, e.right)
-            right = self._expr(e.right, e.left)
-            return _CMP[e.op](left, right)
-        if isinstance(e, m.InE):
-            operand = self._expr(e.operand, None)
-            inside = any_of([same(operand, self._const(c, e.operand)) for c in e.values]) if e.values else z3.BoolVal(False)
-            return negate(inside) if e.negated else inside
-        if isinstance(e, m.AppliesE):
-            return any_of([self.triggered[p] for p in e.provisions]) if e.provisions else z3.BoolVal(False)
-        raise AssertionError(f"unknown expression {e!r}")
-
     def _condition_text(self, pid: str) -> str:
         """A provision's condition as SMT-LIB text: one that asks no `applies` is the same in a
         slice as in the whole spec, and is written once, by the whole spec's encoding."""
@@ -431,42 +404,9 @@ class Encoding:
             if self._base is not None and not self.spec.named_by(pid)[1]:
                 text = self._base._condition_text(pid)
             else:
-                text = self._text(self.spec.provisions[pid].condition, None)
+                text = _SmtText(self)(self.spec.provisions[pid].condition, None)
             self._texts[pid] = text
         return text
-
-    def _text(self, e: m.Expr, partner: m.Expr | None) -> str:
-        """The SMT-LIB text of the term _expr builds (the same operators, in the same order)."""
-        if isinstance(e, m.Const):
-            if isinstance(e.value, bool):
-                return "true" if e.value else "false"
-            if isinstance(e.value, int):  # Z3 reads `-5` as the number the API makes (SMT-LIB has none)
-                return str(e.value)
-            assert isinstance(partner, m.FactRef), "enumeration values are compared with facts"
-            return str(self.enum_index(partner.fact, e.value))
-        if isinstance(e, m.FactRef):
-            return _symbol(f"fact:{e.fact}")
-        if isinstance(e, m.NotE):
-            return f"(not {self._text(e.operand, None)})"
-        if isinstance(e, m.AndE):
-            return f"(and {' '.join([self._text(x, None) for x in e.operands])})" if e.operands else "true"
-        if isinstance(e, m.OrE):
-            return _or_text([self._text(x, None) for x in e.operands])
-        if isinstance(e, m.ImpliesE):
-            return f"(=> {self._text(e.premise, None)} {self._text(e.conclusion, None)})"
-        if isinstance(e, m.IffE):
-            return f"(= {self._text(e.left, None)} {self._text(e.right, None)})"
-        if isinstance(e, m.CmpE):
-            left, right = self._text(e.left, e.right), self._text(e.right, e.left)
-            return f"(not (= {left} {right}))" if e.op == "!=" else f"({e.op} {left} {right})"
-        if isinstance(e, m.InE):
-            operand = self._text(e.operand, None)
-            inside = _or_text([f"(= {operand} {self._text(c, e.operand)})" for c in e.values])
-            return f"(not {inside})" if e.negated else inside
-        if isinstance(e, m.AppliesE):
-            return _or_text([_symbol(self.triggered.label + p) if p in self.triggered else "false"
-                             for p in e.provisions])
-        raise AssertionError(f"unknown expression {e!r}")
 
     # ---- verdicts ---------------------------------------------------------------------------
 
@@ -630,3 +570,93 @@ class Encoding:
         for name, t, value in zip(names, types, values):
             out[name] = t.members[value] if isinstance(t, m.EnumType) else value
         return out
+
+
+class _Term(m.ExprFold):
+    """A condition as a Z3 term over an encoding's variables. The context `partner` is the other
+    side of a comparison, which tells an enumeration value's number (its fact's members)."""
+
+    def __init__(self, encoding: "Encoding"):
+        self.encoding = encoding
+
+    def const(self, e: m.Const, partner: m.Expr | None):
+        return self.encoding._const(e, partner)
+
+    def fact(self, e: m.FactRef, partner):
+        return self.encoding.vars[e.fact]
+
+    def negation(self, e: m.NotE, partner):
+        return negate(self(e.operand, None))
+
+    def conjunction(self, e: m.AndE, partner):
+        return all_of([self(x, None) for x in e.operands])
+
+    def disjunction(self, e: m.OrE, partner):
+        return any_of([self(x, None) for x in e.operands])
+
+    def implication(self, e: m.ImpliesE, partner):
+        return implies(self(e.premise, None), self(e.conclusion, None))
+
+    def equivalence(self, e: m.IffE, partner):
+        return same(self(e.left, None), self(e.right, None))
+
+    def comparison(self, e: m.CmpE, partner):
+        return _CMP[e.op](self(e.left, e.right), self(e.right, e.left))
+
+    def membership(self, e: m.InE, partner):
+        operand = self(e.operand, None)
+        if not e.values:
+            inside = z3.BoolVal(False)
+        else:
+            inside = any_of([same(operand, self.encoding._const(c, e.operand)) for c in e.values])
+        return negate(inside) if e.negated else inside
+
+    def applies(self, e: m.AppliesE, partner):
+        triggered = self.encoding.triggered
+        return any_of([triggered[p] for p in e.provisions]) if e.provisions else z3.BoolVal(False)
+
+
+class _SmtText(m.ExprFold):
+    """The SMT-LIB text of the term _Term builds (the same operators, in the same order)."""
+
+    def __init__(self, encoding: "Encoding"):
+        self.encoding = encoding
+
+    def const(self, e: m.Const, partner: m.Expr | None) -> str:
+        if isinstance(e.value, bool):
+            return "true" if e.value else "false"
+        if isinstance(e.value, int):  # Z3 reads `-5` as the number the API makes (SMT-LIB has none)
+            return str(e.value)
+        assert isinstance(partner, m.FactRef), "enumeration values are compared with facts"
+        return str(self.encoding.enum_index(partner.fact, e.value))
+
+    def fact(self, e: m.FactRef, partner) -> str:
+        return _symbol(f"fact:{e.fact}")
+
+    def negation(self, e: m.NotE, partner) -> str:
+        return f"(not {self(e.operand, None)})"
+
+    def conjunction(self, e: m.AndE, partner) -> str:
+        return f"(and {' '.join([self(x, None) for x in e.operands])})" if e.operands else "true"
+
+    def disjunction(self, e: m.OrE, partner) -> str:
+        return _or_text([self(x, None) for x in e.operands])
+
+    def implication(self, e: m.ImpliesE, partner) -> str:
+        return f"(=> {self(e.premise, None)} {self(e.conclusion, None)})"
+
+    def equivalence(self, e: m.IffE, partner) -> str:
+        return f"(= {self(e.left, None)} {self(e.right, None)})"
+
+    def comparison(self, e: m.CmpE, partner) -> str:
+        left, right = self(e.left, e.right), self(e.right, e.left)
+        return f"(not (= {left} {right}))" if e.op == "!=" else f"({e.op} {left} {right})"
+
+    def membership(self, e: m.InE, partner) -> str:
+        operand = self(e.operand, None)
+        inside = _or_text([f"(= {operand} {self(c, e.operand)})" for c in e.values])
+        return f"(not {inside})" if e.negated else inside
+
+    def applies(self, e: m.AppliesE, partner) -> str:
+        triggered = self.encoding.triggered
+        return _or_text([_symbol(triggered.label + p) if p in triggered else "false" for p in e.provisions])

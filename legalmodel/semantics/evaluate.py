@@ -64,44 +64,58 @@ _COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operato
             ">=": operator.ge}
 
 
-def compiled(expr: m.Expr):
+class _Compile(m.ExprFold):
     """An expression as a function of (situation, triggered), each node a closure: the tree
     is walked once, here, and a spec's conditions once per spec (_Program), not on every
     evaluation. The property tests hold it to the Z3 encoding."""
-    if isinstance(expr, m.Const):
-        value = expr.value
+
+    def const(self, e: m.Const):
+        value = e.value
         return lambda situation, triggered: value
-    if isinstance(expr, m.FactRef):
-        fact = expr.fact
+
+    def fact(self, e: m.FactRef):
+        fact = e.fact
         return lambda situation, triggered: situation[fact]
-    if isinstance(expr, m.NotE):
-        inner = compiled(expr.operand)
+
+    def negation(self, e: m.NotE):
+        inner = self(e.operand)
         return lambda situation, triggered: not inner(situation, triggered)
-    if isinstance(expr, (m.AndE, m.OrE)):
-        return _joined(tuple(compiled(x) for x in expr.operands), isinstance(expr, m.AndE))
-    if isinstance(expr, m.ImpliesE):
-        premise, conclusion = compiled(expr.premise), compiled(expr.conclusion)
+
+    def conjunction(self, e: m.AndE):
+        return _joined(tuple(self(x) for x in e.operands), True)
+
+    def disjunction(self, e: m.OrE):
+        return _joined(tuple(self(x) for x in e.operands), False)
+
+    def implication(self, e: m.ImpliesE):
+        premise, conclusion = self(e.premise), self(e.conclusion)
         return lambda situation, triggered: (not premise(situation, triggered)) or conclusion(situation, triggered)
-    if isinstance(expr, m.IffE):
-        left, right = compiled(expr.left), compiled(expr.right)
+
+    def equivalence(self, e: m.IffE):
+        left, right = self(e.left), self(e.right)
         return lambda situation, triggered: left(situation, triggered) == right(situation, triggered)
-    if isinstance(expr, m.CmpE):
-        compare = _COMPARE[expr.op]
-        if isinstance(expr.left, m.FactRef) and isinstance(expr.right, m.Const):  # the usual shape
-            fact, value = expr.left.fact, expr.right.value
+
+    def comparison(self, e: m.CmpE):
+        compare = _COMPARE[e.op]
+        if isinstance(e.left, m.FactRef) and isinstance(e.right, m.Const):  # the usual shape
+            fact, value = e.left.fact, e.right.value
             return lambda situation, triggered: compare(situation[fact], value)
-        left, right = compiled(expr.left), compiled(expr.right)
+        left, right = self(e.left), self(e.right)
         return lambda situation, triggered: compare(left(situation, triggered), right(situation, triggered))
-    if isinstance(expr, m.InE):
-        operand, values, negated = compiled(expr.operand), frozenset(c.value for c in expr.values), expr.negated
+
+    def membership(self, e: m.InE):
+        operand, values, negated = self(e.operand), frozenset(c.value for c in e.values), e.negated
         return lambda situation, triggered: (operand(situation, triggered) in values) != negated
-    if isinstance(expr, m.AppliesE):
-        provisions = expr.provisions
+
+    def applies(self, e: m.AppliesE):
+        provisions = e.provisions
         if len(provisions) == 1:
             (provision,) = provisions
             return lambda situation, triggered: triggered[provision]
         return lambda situation, triggered: any(triggered[p] for p in provisions)
-    raise AssertionError(f"unknown expression {expr!r}")
+
+
+compiled = _Compile()
 
 
 def _joined(parts: tuple, conjunction: bool):
@@ -207,7 +221,7 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
     (`CheckedSpec.order`), for a situation in which no other provision can apply (a situation
     inside a slice of the spec, boxes.py): the others count as not triggered."""
     if among is None:
-        return _program(spec).whole(spec).evaluate(situation)
+        return _program(spec).whole(spec).evaluate(spec, situation)
     conditions, force_order, actions = _program(spec).plan(spec, among)
     triggered = _triggered(conditions, situation, among)
     in_force = _in_force(force_order, triggered)
@@ -246,16 +260,19 @@ class _Whole:
     from boxes.py, so a replay on the whole spec does not trust the slices' boxes."""
 
     def __init__(self, spec: m.CheckedSpec, program: "_Program"):
-        conditions, force_order, actions = program.plan(spec, None)
-        self.condition = dict(conditions)
-        self.position = {pid: i for i, (pid, _c) in enumerate(conditions)}
-        self.force_position = {pid: i for i, (pid, _o) in enumerate(force_order)}
-        self.overriders = dict(force_order)
-        self.modality = {pid: (spec.provisions[pid].action, spec.provisions[pid].modality) for pid in self.condition}
+        # conditions are compiled when a situation first makes their provision a candidate:
+        # most situations touch few provisions, and compiling all of a large spec's would
+        # cost more than the replays it serves
+        self.conditions = program.conditions  # shared with the program's plans
+        force_order = m.overriders_first(spec, list(spec.provisions))
+        self.position = {pid: i for i, pid in enumerate(spec.order)}
+        self.force_position = {pid: i for i, pid in enumerate(force_order)}
+        self.overriders = {pid: tuple(spec.overridden_by[pid]) for pid in force_order}
+        self.modality = {pid: (p.action, p.modality) for pid, p in spec.provisions.items()}
         self.defaults = tuple((name, action.default) for name, action in spec.actions.items())
         self.unguarded: list[str] = []
         self.index: dict[str, dict[object, list[str]]] = {}
-        for pid in self.condition:
+        for pid in spec.order:
             guard = _guard(spec.provisions[pid].condition)
             if guard is None:
                 self.unguarded.append(pid)
@@ -264,7 +281,7 @@ class _Whole:
             for value in values:
                 self.index.setdefault(fact, {}).setdefault(value, []).append(pid)
 
-    def evaluate(self, situation: dict) -> Evaluation:
+    def evaluate(self, spec: m.CheckedSpec, situation: dict) -> Evaluation:
         candidates = set(self.unguarded)
         for fact, by_value in self.index.items():
             if fact in situation:
@@ -273,7 +290,10 @@ class _Whole:
                 candidates.update(pid for pids in by_value.values() for pid in pids)
         triggered = _Untriggered()
         for pid in sorted(candidates, key=self.position.__getitem__):
-            triggered[pid] = bool(self.condition[pid](situation, triggered))
+            condition = self.conditions.get(pid)
+            if condition is None:
+                condition = self.conditions[pid] = compiled(spec.provisions[pid].condition)
+            triggered[pid] = bool(condition(situation, triggered))
         in_force: dict[str, bool] = {}
         modalities: dict[str, set] = {}
         for pid in sorted((p for p, t in triggered.items() if t), key=self.force_position.__getitem__):

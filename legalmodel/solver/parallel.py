@@ -9,7 +9,7 @@ others from the end, so that each builds the solvers of its own end and only tho
 two ends meet are built twice. The results come back in the order of the tasks, whichever
 process ran them, so the output is the same bytes with one process or many: every analysis
 is written so that what it prints does not depend on what its solver was asked before
-(session.Session.least, session.preferred_core), which is also what lets a task run in any
+(search.Search.least, search.preferred_core), which is also what lets a task run in any
 process.
 
 Forking is used on Linux only, where it is cheap and safe with Z3 (its timer threads are
