@@ -234,8 +234,7 @@ class LegalmodelServer(LanguageServer):
             if snapshot.generation != folder.generation:
                 return
             loop = asyncio.get_running_loop()
-            self.tell(f"legalmodel: checking {folder.key} (edit {snapshot.generation})")
-            job = self.pool.submit(self._check, folder, snapshot)
+            job = self.pool.submit(self._check, folder, snapshot, loop)
             # said from the loop even where this task was cancelled by the edit that stopped it
             job.add_done_callback(lambda done: self._threadsafe(loop, self._told_stopped, folder, snapshot, done))
             result = await asyncio.wrap_future(job)
@@ -266,7 +265,7 @@ class LegalmodelServer(LanguageServer):
             log.exception("check failed")
             self.window_log_message(t.LogMessageParams(t.MessageType.Error, f"legalmodel: check failed: {err}"))
 
-    def _check(self, folder: Folder, snapshot: Snapshot):
+    def _check(self, folder: Folder, snapshot: Snapshot, loop):
         """On the worker: the check, unless the text changed while it waited its turn
         (SKIPPED) or changes while it runs (STOPPED: refresh stops it)."""
         event = threading.Event()
@@ -274,6 +273,8 @@ class LegalmodelServer(LanguageServer):
         try:
             if snapshot.generation != folder.generation:
                 return SKIPPED
+            # logged once `running` is set: an edit the client sends after reading it stops this check
+            self._threadsafe(loop, self.tell, f"legalmodel: checking {folder.key} (edit {snapshot.generation})")
             with cancellable(event):
                 result = snapshot.law.check(timeout=self.settings.timeout, jobs=1)
             # its last question may have been the one interrupted: an `unknown` of no meaning
