@@ -15,7 +15,12 @@ to the arrival of the diagnostics that show it:
 - the same two in the middle of a spec of 1,000 provisions (benchmarks/generate.py, seed 1);
 - findings, specs/osl: a comment added to osl.lm, until the findings of the new text are
   published (the server's own pause before the solver, `debounce`, 0.1 s, included);
-- findings, 1,000 provisions: the same for a spec of benchmarks/generate.py (seed 1).
+- findings, 1,000 provisions: the same for a spec of benchmarks/generate.py (seed 1);
+- findings after stopping a check: a spec whose first question takes far longer than the
+  solver's time limit (a pigeonhole: 12 pigeons, 11 holes) is being checked (the server has
+  logged `checking`) when its text is replaced by the tutorial spec with a failing example,
+  until that example's finding is published. The old check is stopped, not waited for: a
+  server that let it run would publish only after the old question's time limit (10 s).
 
 Both specs get an example that fails (no act is ever contradictory), so that there is a
 finding to wait for: specs/osl's own findings are all accepted, the generated spec has none.
@@ -48,7 +53,12 @@ class Client(LanguageClient):
     def __init__(self):
         super().__init__("legalmodel-benchmark", "1")
         self.published: list[tuple[float, str, list[t.Diagnostic]]] = []
+        self.logged: list[tuple[float, str]] = []
         self.arrived = asyncio.Event()
+
+        @self.feature(t.WINDOW_LOG_MESSAGE)
+        def log_message(params: t.LogMessageParams):
+            self.logged.append((time.perf_counter(), params.message))
 
         @self.feature(t.TEXT_DOCUMENT_PUBLISH_DIAGNOSTICS)
         def diagnostics(params: t.PublishDiagnosticsParams):
@@ -71,6 +81,29 @@ class Client(LanguageClient):
                 await asyncio.wait_for(self.arrived.wait(), max(0.01, deadline - time.perf_counter()))
             except asyncio.TimeoutError:
                 pass
+
+
+    async def logged_since(self, since: float, predicate, limit: float = 120.0) -> None:
+        """Wait for a log message from the server after `since` that satisfies `predicate`."""
+        deadline = time.perf_counter() + limit
+        while not any(at >= since and predicate(message) for at, message in self.logged):
+            if time.perf_counter() > deadline:
+                raise TimeoutError("no such log message")
+            await asyncio.sleep(0.005)
+
+
+def pigeonhole(holes: int = 11) -> str:
+    """A spec whose assumptions admit no situation (holes + 1 pigeons, one to a hole): the
+    check's first question, whether they admit any, takes Z3 minutes."""
+    lines = ['law L "a law"']
+    lines += [f'fact p{i}_{j}: bool "pigeon {i} sits in hole {j}"' for i in range(holes + 1) for j in range(holes)]
+    lines += [f'assume "pigeon {i} sits somewhere" ' + " or ".join(f"p{i}_{j}" for j in range(holes))
+              for i in range(holes + 1)]
+    for j in range(holes):
+        pairs = " and ".join(f"not (p{a}_{j} and p{b}_{j})" for a in range(holes + 1) for b in range(a + 1, holes + 1))
+        lines.append(f'assume "hole {j} holds one pigeon at most" {pairs}')
+    lines += ['action go "to go" default permitted', 'provision 1 § L "one"', "  forbid go when p0_0"]
+    return "\n".join(lines) + "\n"
 
 
 class Document:
@@ -163,6 +196,22 @@ async def measure(runs: int) -> dict[str, list[float]]:
                 times.append(await client.wait(started, lambda uri, ds: uri == doc.uri and has("FAI")(uri, ds)))
                 await asyncio.sleep(0.5)
             results[kind] = times
+
+        (tmp / "hard").mkdir()
+        hard_path = tmp / "hard" / "draft.lm"
+        hard_text = pigeonhole()
+        hard_path.write_text(hard_text, encoding="utf-8")
+        quick = (tmp / "tutorial" / "tutorial.lm").read_text(encoding="utf-8") + failing("lämna_uppgift")
+        since = time.perf_counter()
+        hard = Document(client, hard_path)
+        times = []
+        for n in range(runs):
+            await client.logged_since(since, lambda m: m.startswith("legalmodel: checking") and "hard" in m)
+            started = hard.change(quick + f"\n# edit {n}\n")
+            times.append(await client.wait(started, lambda uri, ds: uri == hard.uri and has("FAI")(uri, ds)))
+            await asyncio.sleep(0.5)
+            since = hard.change(hard_text)
+        results["findings after stopping a check"] = times
     await client.shutdown_async(None)
     client.exit(None)
     await client.stop()

@@ -79,12 +79,14 @@ class Law:
     # ---- analyses -----------------------------------------------------------------------------
 
     def check(self, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None, baseline=(),
-              progress=None) -> CheckResult:
+              progress=None, coverage: bool = False, cases=()) -> CheckResult:
         """Every analysis, with evidence: contradictions, collisions, gaps, dead provisions,
         provisions never in force, idle overrides, goals, examples and the contracts of the
         amendments applied. `baseline`: a baseline file's path, or (id, justification,
         where) triples, of findings the drafters accept. `jobs`: processes to share the
-        questions among (the result is the same for any number)."""
+        questions among (the result is the same for any number). `coverage`: also an
+        `uncovered-provision` finding for each provision that decides in none of the spec's
+        examples and the cases of the tables `cases` (paths of CSV files)."""
         from .analyses.contracts import contract_task
 
         timeout_ms = _milliseconds(timeout)
@@ -103,7 +105,11 @@ class Law:
         from .analyses.amendments import same_day_findings
 
         report.findings.extend(same_day_findings(self.versions, self.as_of))
-        used = apply_acceptances(report, tuple(baseline))
+        if coverage or cases:  # a table that cannot be used is a UsageError (CaseTableError)
+            from .cases.run import coverage_findings
+
+            report.findings.extend(coverage_findings(self, list(cases), timeout))
+        used = apply_acceptances(report, tuple(baseline), coverage=bool(coverage or cases))
         return replace(report.result(), baseline_used=frozenset(used))
 
     def explain(self, given: dict | None = None, action: str | list[str] | None = None, why_not: str | None = None,
@@ -264,13 +270,14 @@ def run_comparison(c: Comparison, timeout: float | None = DEFAULT_TIMEOUT, jobs:
 
 def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | None = DEFAULT_TIMEOUT,
                 jobs: int | None = None, baseline=(), progress_for=None,
-                stages: dict | None = None) -> Iterator[CheckResult | InvalidSpec]:
+                stages: dict | None = None, coverage: bool = False, cases=()) -> Iterator[CheckResult | InvalidSpec]:
     """Check every spec the paths name, in order: each as a CheckResult, or an InvalidSpec
     where it cannot be read. A baseline entry that matches no finding in any spec is stale,
     and is reported once, with the last spec (where every spec could be read: otherwise
     nobody can tell); so each result is handed out once the next spec is done.
     `progress_for(name)` gives the progress callback of one spec; `stages`, where given, is
-    filled with each spec's seconds per stage (parse, resolve, analyse)."""
+    filled with each spec's seconds per stage (parse, resolve, analyse). `coverage` and
+    `cases`: as for Law.check (tables of cases name one spec's facts: give them with one)."""
     import time
 
     units = discover(list(paths))
@@ -290,7 +297,8 @@ def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | Non
             law = Law(history, law_of(history, as_of, chosen), as_of, tuple(chosen))
             times.append(("resolve", time.perf_counter() - t))
             t = time.perf_counter()
-            result = law.check(timeout, jobs, baseline, progress_for(unit.name) if progress_for else None)
+            result = law.check(timeout, jobs, baseline, progress_for(unit.name) if progress_for else None,
+                               coverage, cases)
             times.append(("analyse", time.perf_counter() - t))
         except SpecError as err:
             invalid = True
@@ -305,5 +313,5 @@ def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | Non
         pending[:] = [result]
     if pending and not invalid:
         last = pending[0]
-        pending[0] = replace(last, findings=last.findings + tuple(stale_baseline(tuple(baseline), used)))
+        pending[0] = replace(last, findings=last.findings + tuple(stale_baseline(tuple(baseline), used, coverage or bool(cases))))
     yield from pending

@@ -166,10 +166,16 @@ Examples:
               help=_("a JSON file of accepted findings: {\"accepted\": [{\"id\": \"COL-…\", \"justification\": \"…\"}]}"))
 @click.option("--sarif", "sarif_file", type=click.Path(dir_okay=False, writable=True), metavar="FILE",
               help=_("also write the SARIF log to FILE, from the same run (for code scanning beside another format)"))
+@click.option("--coverage", is_flag=True,
+              help=_("also a finding (uncovered-provision, COV-…) for each provision that decides in none of the "
+                     "spec's examples and --cases; accept one in the baseline with a justification"))
+@click.option("--cases", "case_tables", multiple=True, type=click.Path(dir_okay=False), metavar="CSV",
+              help=_("with --coverage: a table of cases (as `legalmodel test` takes) counted too; repeatable; "
+                     "one spec only"))
 @JOBS_OPTION
 def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, proposals: tuple[str, ...],
           timings: bool, as_examples: bool, baseline_file: str | None, sarif_file: str | None,
-          jobs: int | None, notation: str) -> None:
+          coverage: bool, case_tables: tuple[str, ...], jobs: int | None, notation: str) -> None:
     from .reports.examples import evidence_examples
     from .reports.reader import render_reader
     from .reports import github
@@ -180,10 +186,18 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     # with several specs, the text names each before its findings (its summary line comes last)
     several = len(_guarded(lambda: discover(list(paths)))) > 1
+    if case_tables and not coverage:
+        click.echo(_("legalmodel: --cases is counted for --coverage; give --coverage too (or run the cases "
+                     "with `legalmodel test`)"), err=True)
+        sys.exit(EXIT_INPUT)
+    if case_tables and several:
+        click.echo(_("legalmodel: --cases names the facts of one spec; give one spec with it"), err=True)
+        sys.exit(EXIT_INPUT)
     headed = 0
     stages: dict = {}
     outcomes = []
-    results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages)
+    results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages,
+                              coverage, case_tables)
     while True:
         outcome = _guarded(lambda: next(results, None))
         if outcome is None:
@@ -421,7 +435,7 @@ Examples:
               help=_("ask the question of a record (explain --format json) again, of the law it names (or SPEC), "
                    "and say what changed if the answer differs; exit 1 then"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help=_("seconds the solver may spend on each question"))
+              help=_("seconds the whole explanation may take (its questions share them); past it, `unknown`"))
 @click.option("--notation", type=click.Choice(["prose", "logic"]), default="prose", show_default=True,
               help=_("how the text shows situations: prose, with the verdict first and each finding as a "
                      "paragraph; or logic, the formulas (¬, ∧, ∈) and tables of earlier versions"))
@@ -493,7 +507,7 @@ Examples:
 @click.option("--baseline", "baseline_file", type=click.Path(dir_okay=False), metavar="FILE",
               help=_("with --coverage: provisions accepted as deciding in no case, by their COV-… ids"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
-              help=_("seconds the solver may spend on each question"))
+              help=_("seconds the explanation of each case on each date may take (its questions share them)"))
 def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file, timeout) -> None:
     from .cases.run import coverage as coverage_of, example_outcomes, read_tables, run_cases
     from .cases.table import CaseTableError, last_date

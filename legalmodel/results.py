@@ -138,6 +138,7 @@ class Finding:
     details: tuple[str, ...] = ()
     accepted: str | None = None  # the drafters' justification, when they accept the finding
     identity: tuple[str, ...] | None = None  # what names the finding, when `provisions` come from evidence
+    named: str | None = None  # its id where another command names it already (coverage: `COV-…`)
 
     @property
     def id(self) -> str:
@@ -145,6 +146,8 @@ class Finding:
         on the kind, the subject, the action and the provisions that define the finding, or
         its `identity` when that is given (for an unknown, the question not decided; not on
         positions, and not on which evidence the solver found)."""
+        if self.named is not None:
+            return self.named
         names = self.provisions if self.identity is None else self.identity
         key = "|".join([self.kind, self.subject, self.action or "", *names])
         return self.kind[:3].upper() + "-" + hashlib.sha1(key.encode("utf-8")).hexdigest()[:8]

@@ -100,3 +100,23 @@ def test_an_excerpt_of_a_huge_line_is_cut_before_it_is_cleaned():
     text = render_diagnostic(Diagnostic("syntax", "here", Span(source, 1_500_000, 1_500_001, 1, 1_500_001)))
     assert time.perf_counter() - started < 0.1
     assert len(text) < 500 and "^" in text
+
+
+def test_explain_on_an_enumeration_of_ten_thousand_values_ends_within_its_limit(tmp_path):
+    """Issue 18: `explain --timeout 0.001` on one enumeration of 10,000 values ran over
+    120 s and printed a condition cut short. In its own process, under the runner's memory
+    cap and a guard far beyond what it needs: it says `unknown` (exit 3), and with the
+    default limit it answers in full (exit 0), naming the three values that permit."""
+    members = ",\n  ".join(f"v{i}" for i in range(10_000))
+    (tmp_path / "big.lm").write_text(
+        f'law L "l"\nenum Kind "k" {{\n  {members}\n}}\nfact kind: Kind "the kind"\nfact urgent: bool "urgent"\n'
+        'action act "act" default forbidden\nprovision 1 § L "one"\n  permit act when kind in {v1, v2, v3} or urgent\n',
+        encoding="utf-8")
+    cut = legalmodel(["explain", "big.lm", "--given", "urgent=false", "--timeout", "0.001"], tmp_path, tmp_path,
+                     timeout=300)
+    assert cut.exit_code == 3, cut
+    assert "`act`: unknown, not answered in full: the time limit of 0.001 s" in cut.stdout
+    assert "the kind is" not in cut.stdout
+    full = legalmodel(["explain", "big.lm", "--given", "urgent=false"], tmp_path, tmp_path, timeout=300)
+    assert full.exit_code == 0, full
+    assert "permitted where the kind is v1, v2 or v3, decided by 1 § L" in full.stdout

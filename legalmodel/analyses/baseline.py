@@ -24,6 +24,7 @@ from ..syntax.source import SourceFile, Span
 
 from ..syntax.controls import IN_NAME, escaped
 
+COVERAGE_ID_PREFIX = "COV-"  # cases.run.coverage_id: a provision deciding in no case
 FORMAT = '{"accepted": [{"id": "COL-…", "justification": "…"}]}'
 FINDING_ID = re.compile(r"[A-Z]{3}-[0-9a-f]{8}")
 
@@ -77,12 +78,14 @@ def read_baseline(path: str) -> tuple[tuple[str, str, str], ...]:
     return tuple(out)
 
 
-def apply_acceptances(report, baseline: tuple = ()) -> set[str]:
+def apply_acceptances(report, baseline: tuple = (), coverage: bool = False) -> set[str]:
     """Mark the findings the drafters accept (in the spec or a baseline file), and report
     every acceptance in the spec that no longer matches a finding, so the record stays true.
     `baseline` holds (id, justification, where) triples like the spec's own acceptances; one
     baseline serves every spec of a run, so whether its entries are stale is for the whole
-    run to say (`stale_baseline`). Returns the ids of the baseline entries that matched."""
+    run to say (`stale_baseline`). Returns the ids of the baseline entries that matched.
+    An acceptance of a provision deciding in no case (`COV-…`) can be stale only where
+    coverage was asked for (`coverage`): otherwise no such finding is looked for."""
     accepted = {}
     for finding_id, justification, where in tuple(report.spec.acceptances) + tuple(baseline):
         accepted.setdefault(finding_id, (justification, where))
@@ -95,18 +98,23 @@ def apply_acceptances(report, baseline: tuple = ()) -> set[str]:
         else:
             marked.append(f)
     for finding_id, justification, where in report.spec.acceptances:
+        if finding_id.startswith(COVERAGE_ID_PREFIX) and not coverage:
+            continue
         if finding_id not in used and accepted[finding_id][1] is where:
             marked.append(_stale(finding_id, justification, where, ""))
     report.findings[:] = marked
     return used & {finding_id for finding_id, _j, _w in baseline}
 
 
-def stale_baseline(baseline: tuple, used: set[str]) -> list[Finding]:
+def stale_baseline(baseline: tuple, used: set[str], coverage: bool = False) -> list[Finding]:
     """The baseline entries that matched no finding in any spec of the run, as findings
-    reported at the baseline file (`where` says which entry)."""
+    reported at the baseline file (`where` says which entry); `COV-…` entries only where
+    coverage was asked for."""
     out, seen = [], set()
     for finding_id, justification, where in baseline:
         if finding_id in used or finding_id in seen:
+            continue
+        if finding_id.startswith(COVERAGE_ID_PREFIX) and not coverage:
             continue
         seen.add(finding_id)
         span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1)

@@ -101,8 +101,15 @@ class QueryContext:
 
     @cached_property
     def session(self) -> Session:
-        return Session(self.enc, self.enc.solver_background(), [f for _a, f in self.enc.assumptions], self.timeout_ms,
-                       self.slices.tally)
+        session = Session(self.enc, self.enc.solver_background(), [f for _a, f in self.enc.assumptions],
+                          self.timeout_ms, self.slices.tally)
+        session.deadline = self.slices.deadline
+        return session
+
+    @property
+    def deadline(self):
+        """The time limit every solver of the spec shares while it runs (Session.Deadline)."""
+        return self.slices.deadline
 
     def sat(self, *formulas, part: Part | None = None) -> z3.ModelRef | None:
         try:
@@ -137,13 +144,15 @@ class QueryContext:
     def evidence(self, model: z3.ModelRef, expect, what: str, build=None,
                  relevant: list[str] | None = None, fixed: dict | None = None, label: str = "",
                  avoid: list = (), prefer: list = (), part: Part | None = None,
-                 about: frozenset = frozenset()) -> Evidence:
+                 about: frozenset = frozenset(), exact: bool = False) -> Evidence:
         """Decode a model, re-evaluate it, and (given `build`) generalise it to the facts that
         matter. `build(enc)` builds the property in an encoding: the whole spec's, or a
         slice's. With a slice as `part`, every situation where the property holds lies in it;
         evidence asked of the whole spec is found in the slice of its first situation, where
         it is much cheaper. `about` names the facts the property mentions itself (a goal's
-        condition), beyond those of the provisions it asks about."""
+        condition), beyond those of the provisions it asks about. `exact`: where a time limit
+        cut the search for the first situation or for the facts that matter short, raise
+        Unknown rather than give conditions narrower than the facts that matter."""
         # the whole spec's solver is built only where the question is asked of it or the
         # slice's condition needs it: a process that finds evidence only in slices never
         # builds it, which in a large law is a noticeable share of a check
@@ -195,6 +204,8 @@ class QueryContext:
             return (all(point[f] in allowed for f, allowed in region.items()) and assumptions_hold(self.spec, point)
                     and not expect(evaluate(self.spec, point, part.among)))
         conditions = session.generalise(situation, prop, relevant, fixed, cuts, fails_at)
+        if exact and (session.stopped_early or session.generalised_partly):
+            raise Unknown(session.unknown_reason())
         within = part.within(conditions, relevant, fixed)
         if within != conditions:
             # the slice's own condition was added: keep it only where the whole spec needs it

@@ -33,7 +33,7 @@ from ..semantics.encode import Encoding, all_of, any_of, assert_term, implies, m
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, value_of
 from ..results import (ActionExplanation, ConditionPart, Counterfactual, Explanation,  # noqa: F401
                       ProvisionTrace)
-from ..solver.session import Unknown
+from ..solver.session import NO_LIMIT_MS, Unknown
 
 GIVES = {m.PERMITTED: m.PERMIT, m.FORBIDDEN: m.FORBID, m.OBLIGATORY: m.OBLIGE}
 
@@ -123,23 +123,41 @@ class Explainer:
                                          aside, tuple(condition_parts(p.condition, situation, triggered))))
         return ev, tuple(traces)
 
-    def explain(self, given: dict, actions: list[str] | None = None, why_not: str | None = None,
-                brief: bool = False, parts: bool = True) -> Explanation:
-        """`brief`: the verdicts and the deciding provisions only (no completions, so no
-        `depends_on`; no trace, why-not or smallest change): a row of a table of many dates. `parts`:
-        whether a partial situation's trace says of each part of a condition whether it holds
-        (the most questions of a trace; without them its `parts` are empty)."""
+    def _explain(self, given: dict, actions: list[str] | None, why_not: str | None, brief: bool,
+                 parts: bool) -> Explanation:
         spec = self.spec
         full = all(f in given for f in spec.facts)
         if full and not assumptions_hold(spec, given):
             raise ValueError("this situation contradicts the spec's assumptions")
         given_formula = self.enc.situation_formula(given) if given else z3.BoolVal(True)
-        if not full and not self.session.possible(given_formula):
-            raise ValueError("no situation has these facts: they contradict the spec's assumptions")
         out = Explanation(spec, dict(given), full, [])
+        try:
+            if not full and not self.session.possible(given_formula):
+                raise ValueError("no situation has these facts: they contradict the spec's assumptions")
+        except Unknown as u:
+            out.actions.extend(ActionExplanation(a, False, None, (), unknown=u.reason)
+                               for a in actions or list(spec.actions))
+            return out
         for action in actions or list(spec.actions):
             out.actions.append(self._explain_action(action, given, given_formula, full, why_not, brief, parts))
         return out
+
+    def explain(self, given: dict, actions: list[str] | None = None, why_not: str | None = None,
+                brief: bool = False, parts: bool = True) -> Explanation:
+        """Explain a situation (full or partial) for some acts (all, by default). The time
+        limit bounds the whole explanation, every question of it together: where it runs
+        out, an act's answer is `unknown` (or only its smallest change is), never an answer
+        cut short. `brief`: the verdicts and the deciding provisions only (no completions, so
+        no `depends_on`; no trace, why-not or smallest change): a row of a table of many dates.
+        `parts`: whether a partial situation's trace says of each part of a condition whether
+        it holds (the most questions of a trace; without them its `parts` are empty)."""
+        deadline = self.analyser.deadline
+        if self.timeout_ms:
+            deadline.start(self.timeout_ms / 1000, "explanation")
+        try:
+            return self._explain(given, actions, why_not, brief, parts)
+        finally:
+            deadline.stop()
 
     def _explain_action(self, action, given, given_formula, full, why_not, brief=False,
                         parts=True) -> ActionExplanation:
@@ -170,10 +188,17 @@ class Explainer:
             if full:
                 situation, conditions = dict(given), ()
             else:
-                model = self.session.sat(given_formula, prop)
-                evidence = self.analyser.evidence(
-                    model, lambda e, v=v: e.verdicts[action] == v and all(e.situation[f] == x for f, x in given.items()),
-                    f"`{action}` {v}", lambda enc, v=v: enc.verdict_is(action, v), relevant, dict(given))
+                try:
+                    model = self.session.sat(given_formula, prop)
+                    # exact: conditions a time limit left narrower than the facts that matter
+                    # would name facts the outcome does not depend on
+                    evidence = self.analyser.evidence(
+                        model,
+                        lambda e, v=v: e.verdicts[action] == v and all(e.situation[f] == x for f, x in given.items()),
+                        f"`{action}` {v}", lambda enc, v=v: enc.verdict_is(action, v), relevant, dict(given),
+                        exact=True)
+                except Unknown as u:
+                    return ActionExplanation(action, False, None, (), unknown=u.reason)
                 situation, conditions = evidence.situation, evidence.conditions
             # the trace is shown for a complete situation only (a partial one's is partial_trace)
             ev, trace = self.trace(situation, action) if full else (evaluate(spec, situation), None)
@@ -372,7 +397,7 @@ class Explainer:
                     raise Disagreement(f"the changed situation keeps `{action}` {verdict}: {situation}")
                 changes = tuple((f, given[f], situation[f]) for f in given if situation[f] != given[f])
                 return Counterfactual(changes, ev.verdicts[action], ev.deciding(self.spec, action), situation)
-        opt = make_optimizer(self.timeout_ms)
+        opt = make_optimizer(self.analyser.deadline.limit_ms(self.timeout_ms))
         opt.add(*self.enc.background())
         opt.add(*[f for _a, f in self.enc.assumptions])
         opt.add(negate(self.enc.verdict_is(action, verdict)))
@@ -380,7 +405,7 @@ class Explainer:
             opt.add_soft(self.enc.equals(fact, value), 1)
         result = opt.check()
         if result == z3.unknown:
-            raise Unknown(opt.reason_unknown() or "unknown")
+            raise Unknown(self.analyser.deadline.why(opt.reason_unknown()))
         if result != z3.sat:
             return None
         situation = self.enc.decode(opt.model())
@@ -426,6 +451,7 @@ class Explainer:
             assert_term(solver, formula)
 
         def possible(*formulas) -> bool:
+            solver.set("timeout", self.analyser.deadline.limit_ms(self.timeout_ms) or NO_LIMIT_MS)
             solver.push()
             try:
                 for f in formulas:
@@ -434,7 +460,7 @@ class Explainer:
             finally:
                 solver.pop()
             if result == z3.unknown:
-                raise Unknown(solver.reason_unknown() or "unknown")
+                raise Unknown(self.analyser.deadline.why(solver.reason_unknown()))
             return result == z3.sat
 
         def differs(f):

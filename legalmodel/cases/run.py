@@ -10,13 +10,13 @@ evaluator, offered as a row to add to a table.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import z3
 
 from ..law import model as m
 from ..pipeline import UsageError
-from ..results import ActionExplanation
+from ..results import ActionExplanation, Finding
 from ..solver.session import Unknown
 from .table import NOT_SETTLED, Case, CaseTableError, Expectation, Problem, first_date, read_table
 
@@ -203,6 +203,8 @@ class ProvisionCoverage:
     suggestion: tuple | None = None
     accepted: str | None = None  # the baseline's justification, where the gap is accepted
     never: bool = False  # the solver shows it can decide in no situation of its law
+    # the certified situation behind `suggestion` (on the suggestion's date)
+    evidence: object = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)
@@ -272,12 +274,12 @@ def coverage(law, outcomes: list[Outcome], accepted: dict | None = None, timeout
         spec = laws.on(where[pid]).spec
         p = spec.provisions[pid]
         applied, decided, aside = counts[pid]
-        suggestion, never = None, False
+        suggestion, never, evidence = None, False, None
         if decided == 0 and suggest:
-            suggestion = deciding_situation(laws.on(where[pid]), pid, timeout, contexts)
+            suggestion, evidence = _deciding(laws.on(where[pid]), pid, timeout, contexts)
             never = suggestion is None
         items.append(ProvisionCoverage(pid, p.title, p.action, applied, decided, aside, suggestion,
-                                       accepted.get(pid), never))
+                                       accepted.get(pid), never, evidence))
     return Coverage(law.name, len(outcomes), tuple(items))
 
 
@@ -286,6 +288,12 @@ def deciding_situation(law, pid: str, timeout: float | None = 10.0, contexts: di
     the facts that matter stated, confirmed by the evaluator (on the full situation the
     solver found) and by `explain` (on the row as it will be written: settled, and decided
     by the provision). None where no situation of the law has it decide."""
+    return _deciding(law, pid, timeout, contexts)[0]
+
+
+def _deciding(law, pid: str, timeout: float | None, contexts: dict | None) -> tuple:
+    """deciding_situation, and the certified evidence of the full situation behind the row
+    (None, None where there is none)."""
     from ..analyses.context import QueryContext
     from ..semantics.encode import any_of
     from ..solver.session import Unknown
@@ -305,11 +313,11 @@ def deciding_situation(law, pid: str, timeout: float | None = 10.0, contexts: di
     try:
         model = ctx.sat(build(part.enc), part=part)
         if model is None:
-            return None
+            return None, None
         evidence = ctx.evidence(model, lambda e: pid in e.deciding(spec, p.action),
                                 f"{pid} deciding", build, ctx.relevant_facts({p.action}), part=part)
     except Unknown:
-        return None
+        return None, None
     situation = evidence.situation
     verdict = evidence.verdicts[p.action]
     named = [c.fact for c in evidence.conditions if getattr(c, "fact", None) in spec.facts]
@@ -320,8 +328,8 @@ def deciding_situation(law, pid: str, timeout: float | None = 10.0, contexts: di
         except UsageError:
             continue
         if a.settled and a.verdict == verdict and pid in a.deciding:
-            return (law.as_of, p.action, tuple(given.items()), verdict)
-    return None
+            return (law.as_of, p.action, tuple(given.items()), verdict), evidence
+    return None, None
 
 
 def coverage_id(pid: str) -> str:
@@ -331,3 +339,45 @@ def coverage_id(pid: str) -> str:
 
     return "COV-" + hashlib.sha256(pid.encode("utf-8")).hexdigest()[:8]
 
+
+
+# ---- coverage as findings of `check --coverage` ----------------------------------------------
+
+UNCOVERED = "uncovered-provision"
+
+
+def coverage_findings(law, tables: list[str] = (), timeout: float | None = 10.0) -> list[Finding]:
+    """`check --coverage`: one finding for each provision of the law that decides in none of
+    its cases (the spec's examples and the rows of `tables` on each of their dates), under
+    the id `test --coverage` shows (coverage_id), so one baseline entry accepts it in both.
+    Its evidence is the certified situation where it would decide, when that is a situation
+    of the law as checked; its details, the counts and the row to add. Raises
+    CaseTableError for a table that cannot be used."""
+    from ..reports.cases import suggested_row  # the row as `test --coverage` prints it
+
+    outcomes = [*example_outcomes(law, timeout)]
+    if tables:
+        outcomes += run_cases(law, read_tables(law, list(tables)), timeout).outcomes
+    covered = coverage(law, outcomes, timeout=timeout)
+    spec = law.spec
+    out = []
+    for p in covered.uncovered:
+        if p.provision not in spec.provisions:  # in the law only on another date of the cases
+            continue
+        cases = f"{covered.cases} case-{'date' if covered.cases == 1 else 'dates'} and examples"
+        details = [f"over {cases}: applied in {p.applied}, decided in 0, set aside in {p.set_aside}"]
+        evidence = ()
+        if p.never:
+            details.append("no situation of the law has it decide, so no case can cover it: accept it with "
+                           "a justification, or see why with `legalmodel impact`")
+        elif p.suggestion is not None:
+            date, action, _given, verdict = p.suggestion
+            details.append(f"a row where it decides (on {date or 'the law as last amended'}: `{action}` {verdict}), "
+                           "to add to a case table:")
+            details.extend("  " + line for line in suggested_row(p.suggestion).splitlines())
+            if date == law.as_of and p.evidence is not None:
+                evidence = (p.evidence,)
+        out.append(Finding(UNCOVERED, "warning", f"{p.provision} decides in no case: no example or case "
+                           f"exercises it", p.provision, spec.provisions[p.provision].span, p.action,
+                           (p.provision,), evidence, tuple(details), named=coverage_id(p.provision)))
+    return out

@@ -4,8 +4,12 @@ Each spec folder (the folder of an open `.lm` file; its `.lm` files are one spec
 `legalmodel check` takes a folder) is read again on every edit: the file edited is parsed
 again, the spec resolved, and syntax and resolution errors are published at once. Findings
 need the solver: after a short pause (`debounce`) the check runs on one worker thread, never
-on the loop that reads the editor's messages, and a result whose text has changed since is
-thrown away. One worker, because Z3's default context is shared and not thread-safe.
+on the loop that reads the editor's messages. A newer edit stops a check that is still
+running (solver.cancel: its next question raises, the one Z3 is working on is interrupted),
+so the worker is free for the new text at once; a check that had not started yet is skipped,
+and a result whose text has changed since is thrown away. Each check is logged to the client
+(window/logMessage): when it starts, and when it is stopped. One worker, because Z3's
+default context is shared and not thread-safe.
 
 Settings (initializationOptions, or `legalmodel.*` in the workspace configuration):
 `asOf` (YYYY-MM-DD or null), `timeout` (seconds per solver question), `debounce` (seconds).
@@ -16,6 +20,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import os
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
@@ -24,6 +29,7 @@ from pygls.lsp.server import LanguageServer
 from pygls.uris import from_fs_path, to_fs_path
 
 from .. import __version__
+from ..solver.cancel import Cancelled, cancellable, stop
 from . import features as ft
 from .index import SUFFIX, ParseCache, Snapshot, folder_files, read_disk, read_folder
 
@@ -81,6 +87,11 @@ class Folder:
     findings: dict[str, ft.FindingPlace] = field(default_factory=dict)
     finding_diagnostics: dict[str, list[t.Diagnostic]] = field(default_factory=dict)
     impacts: dict[tuple[int, str], object] = field(default_factory=dict)
+    running: tuple[int, threading.Event] | None = None  # the check on the worker: its generation, its stop
+
+
+# what _check answers for a check a newer edit stopped, or skipped before it started
+STOPPED, SKIPPED = "stopped", "skipped"
 
 
 class LegalmodelServer(LanguageServer):
@@ -144,6 +155,9 @@ class LegalmodelServer(LanguageServer):
         key = self.folder_of(path)
         folder = self.folders.setdefault(key, Folder(key))
         folder.generation += 1
+        running = folder.running
+        if running is not None:  # the solver works for an older text: stop it, off the loop's time
+            stop(running[1])
         if folder.task is not None:
             folder.task.cancel()
         folder.task = asyncio.ensure_future(self.update(folder, folder.generation, self.texts_of(key, path)))
@@ -220,8 +234,11 @@ class LegalmodelServer(LanguageServer):
             if snapshot.generation != folder.generation:
                 return
             loop = asyncio.get_running_loop()
-            result = await loop.run_in_executor(self.pool, self._check, folder, snapshot)
-            if result is None or snapshot.generation != folder.generation:
+            job = self.pool.submit(self._check, folder, snapshot, loop)
+            # said from the loop even where this task was cancelled by the edit that stopped it
+            job.add_done_callback(lambda done: self._threadsafe(loop, self._told_stopped, folder, snapshot, done))
+            result = await asyncio.wrap_future(job)
+            if result in (STOPPED, SKIPPED) or snapshot.generation != folder.generation:
                 return  # the text changed while the solver worked: a newer check is on its way
             if isinstance(result, Exception):
                 self.window_log_message(t.LogMessageParams(t.MessageType.Error,
@@ -248,15 +265,53 @@ class LegalmodelServer(LanguageServer):
             log.exception("check failed")
             self.window_log_message(t.LogMessageParams(t.MessageType.Error, f"legalmodel: check failed: {err}"))
 
-    def _check(self, folder: Folder, snapshot: Snapshot):
-        """On the worker: the check, unless the text changed while it waited its turn."""
-        if snapshot.generation != folder.generation:
-            return None
+    def _check(self, folder: Folder, snapshot: Snapshot, loop):
+        """On the worker: the check, unless the text changed while it waited its turn
+        (SKIPPED) or changes while it runs (STOPPED: refresh stops it)."""
+        event = threading.Event()
+        folder.running = (snapshot.generation, event)
         try:
-            return snapshot.law.check(timeout=self.settings.timeout, jobs=1)
+            if snapshot.generation != folder.generation:
+                return SKIPPED
+            # logged once `running` is set: an edit the client sends after reading it stops this check
+            self._threadsafe(loop, self.tell, f"legalmodel: checking {folder.key} (edit {snapshot.generation})")
+            with cancellable(event):
+                result = snapshot.law.check(timeout=self.settings.timeout, jobs=1)
+            # its last question may have been the one interrupted: an `unknown` of no meaning
+            return STOPPED if event.is_set() else result
+        except Cancelled:
+            return STOPPED
         except Exception as err:  # reported from the loop: pygls sends from there only
+            if event.is_set():  # whatever the interrupted work ran into, it was stopped
+                return STOPPED
             log.exception("check failed")
             return err
+        finally:
+            folder.running = None
+
+    @staticmethod
+    def _threadsafe(loop, fn, *args) -> None:
+        try:
+            loop.call_soon_threadsafe(fn, *args)
+        except RuntimeError:  # the loop has closed: the server is shutting down
+            pass
+
+    def _told_stopped(self, folder: Folder, snapshot: Snapshot, done) -> None:
+        """On the loop: log a check that ended without an answer because the text changed."""
+        if done.cancelled():
+            result = SKIPPED  # cancelled with its task before the worker took it up
+        elif done.exception() is not None:
+            return
+        else:
+            result = done.result()
+        if result in (STOPPED, SKIPPED):
+            self.tell(f"legalmodel: the check of {folder.key} (edit {snapshot.generation}) was "
+                      + ("stopped while the solver worked" if result == STOPPED else "skipped")
+                      + ": the text changed")
+
+    def tell(self, message: str, kind: t.MessageType = t.MessageType.Log) -> None:
+        """A line in the client's log of the server (window/logMessage)."""
+        self.window_log_message(t.LogMessageParams(kind, message))
 
     def _impact(self, snapshot: Snapshot, pid: str):
         return snapshot.law.impact(pid, timeout=self.settings.timeout, jobs=1)
@@ -285,7 +340,14 @@ class LegalmodelServer(LanguageServer):
         return await self.ready(self.path_of(uri))
 
     def apply_settings(self, raw) -> None:
-        settings, problems = Settings.read(raw, self.settings)
+        try:
+            settings, problems = Settings.read(raw, self.settings)
+        except Exception as err:  # a bug of ours (an import that fails): said, never swallowed
+            log.exception("reading the settings failed")
+            self.window_show_message(t.ShowMessageParams(
+                t.MessageType.Error, f"legalmodel: internal error while reading the settings: "
+                                     f"{type(err).__name__}: {err}; the settings are unchanged; please report it"))
+            return
         for p in problems:
             self.window_show_message(t.ShowMessageParams(t.MessageType.Warning, p))
         if settings != self.settings:
@@ -310,9 +372,8 @@ def _guard(default=None):
                     return await fn(ls, params)
                 except ValueError:
                     raise
-                except Exception:
-                    log.exception("%s failed", fn.__name__)
-                    return default
+                except Exception as err:
+                    return failed(ls, err)
             return run_async
 
         @functools.wraps(fn)
@@ -321,9 +382,17 @@ def _guard(default=None):
                 return fn(ls, params)
             except ValueError:
                 raise
-            except Exception:
-                log.exception("%s failed", fn.__name__)
-                return default
+            except Exception as err:
+                return failed(ls, err)
+
+        def failed(ls, err: Exception):
+            log.exception("%s failed", fn.__name__)
+            try:  # in the client's log too, where the drafter can see it and report it
+                ls.tell(f"legalmodel: internal error in {fn.__name__}: {type(err).__name__}: {err}",
+                        t.MessageType.Error)
+            except Exception:  # noqa: BLE001 - the connection itself may be what failed
+                pass
+            return default
         return run
     return wrap
 
@@ -335,6 +404,14 @@ def make_server() -> LegalmodelServer:
     @_guard()
     def initialize(ls: LegalmodelServer, params: t.InitializeParams):
         ls.apply_settings(params.initialization_options or {})
+
+    @server.feature(t.SHUTDOWN)
+    @_guard()
+    def shutdown(ls: LegalmodelServer, params):
+        for folder in ls.folders.values():  # a check still running would keep the process alive
+            running = folder.running
+            if running is not None:
+                stop(running[1])
 
     @server.feature(t.WORKSPACE_DID_CHANGE_CONFIGURATION)
     @_guard()

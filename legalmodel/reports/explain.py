@@ -70,7 +70,10 @@ def render_explain_text(x: Explanation, notation: str = "logic") -> str:
     for a in x.actions:
         out.append("")
         if a.unknown:
-            out.append(f"`{a.action}`: unknown (the solver gave up: {a.unknown})")
+            # nothing found before the limit is shown: conditions cut short would name facts
+            # the outcome does not depend on
+            out.append(f"`{a.action}`: unknown, not answered in full: {a.unknown}; no partial answer is shown "
+                       "(a longer time limit may answer it)")
             continue
         if a.settled:
             default = x.spec.actions[a.action].default

@@ -211,7 +211,7 @@ def _sentence(text: str) -> str:
     if not text:
         return text
     text = text[0].upper() + text[1:]
-    return text if text.endswith((".", "?", "!")) else text + "."
+    return text if text.endswith((".", "?", "!", ":")) else text + "."
 
 
 # a citation is not broken across lines: `10 kap. 18 a § OSL` stays on one
@@ -259,7 +259,9 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
             out.extend(_paragraph(_("Accepted by the drafters: “{why}”.").format(why=f.accepted), width, "  "))
         if f.kind not in OWN_WORDS or f.kind == "dead-provision":  # else the remedy or the goals say it
             for d in f.details:
-                if d not in said:
+                if d.startswith("  "):  # a literal line (a row of a case table): as it is
+                    out.append("    " + d)
+                elif d not in said:
                     said.add(d)
                     out.extend(_paragraph(_sentence(d), width, "  "))
         premise = frozenset()

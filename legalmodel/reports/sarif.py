@@ -43,6 +43,7 @@ RULES = {
     "unknown": ("Unknown", "the solver could not decide a question within the time limit"),
     "stale-acceptance": ("StaleAcceptance", "an accepted finding that no longer occurs"),
     "same-day-amendments": ("SameDayAmendments", "several acts in force on one day change one paragraph"),
+    "uncovered-provision": ("UncoveredProvision", "a provision decides in none of the spec's examples and cases"),
     "input-error": ("InputError", "the spec could not be read: a syntax or resolution error"),
 }
 # per rule: what it finds, at length (fullDescription), and what to do about it (help)
@@ -99,6 +100,11 @@ DETAILS = {
                             "same paragraph, so every wording but the last is in force for no day at all; they are "
                             "applied in the order of their SFS numbers.",
                             "Check the order the statute book gives the acts, and their dates in force."),
+    "uncovered-provision": ("With `--coverage`: the provision decides the verdict in none of the spec's examples "
+                            "and the cases of the tables given, so no case shows that it says what the statute "
+                            "says.",
+                            "Add the suggested row to a case table (or an `example` to the spec) with the verdict "
+                            "the statute gives there, or accept the finding in the baseline with a justification."),
     "input-error": ("The spec could not be read: a syntax error, or a name or citation that does not resolve.",
                     "Fix the input at the line and column shown; nothing in this spec was checked."),
 }

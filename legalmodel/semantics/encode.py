@@ -23,6 +23,7 @@ from functools import cached_property
 import z3
 
 from ..law import model as m
+from ..solver.cancel import begin_question, end_question
 
 def _items(args) -> list:
     if len(args) == 1 and not isinstance(args[0], z3.ExprRef):
@@ -178,9 +179,14 @@ def _or_text(items: list[str]) -> str:
 
 
 def check_under(solver: z3.Solver, literals) -> z3.CheckSatResult:
-    """`solver.check(*literals)` for Boolean literals, without the API's cast of each one."""
+    """`solver.check(*literals)` for Boolean literals, without the API's cast of each one.
+    Raises solver.cancel.Cancelled where the request asking it was cancelled."""
     literals = list(literals)
-    result = z3.Z3_solver_check_assumptions(solver.ctx.ref(), solver.solver, len(literals), _array(literals))
+    asking = begin_question()
+    try:
+        result = z3.Z3_solver_check_assumptions(solver.ctx.ref(), solver.solver, len(literals), _array(literals))
+    finally:
+        end_question(asking)
     return z3.CheckSatResult(result)
 
 

@@ -12,8 +12,8 @@ import z3
 
 from ..law import model as m
 from ..results import Condition
-from ..semantics.encode import (any_of, assert_term, ast_id, boolean, check_under, first_value, implies, negate,
-                                unsat_core_ids)
+from ..semantics.encode import (all_of, any_of, assert_term, ast_id, boolean, check_under, first_value, implies,
+                                negate, unsat_core_ids)
 
 
 # how many situations generalisation lets the evaluator try before a question of a conflict is
@@ -141,6 +141,8 @@ class Search:
 
         def feasible(extra) -> bool | None:
             self.questions += 1
+            if not self._arm():
+                return None
             s.push()
             try:
                 assert_term(s, extra)
@@ -157,6 +159,8 @@ class Search:
             far)? None: time limit; False: yes, and `current` is such a situation; else the
             positions in `run` of the facts of an unsat core."""
             self.questions += 1
+            if not self._arm():
+                return None
             r = check_under(s, [*self.lits, *[at_goal[n] for n in run]])
             if r == z3.unknown:
                 return None
@@ -295,19 +299,25 @@ class Search:
 
         Found by an unsat core over one literal per fact bound, shrunk by deletion, then
         each integer bound widened by binary search and each enumeration value grown to the
-        largest set of values that keeps the property. `cuts` (model.spec_cuts of everything
-        `prop` and the assumptions name, when known) limits the search for a bound to the
-        values where the fact's comparisons change.
+        set of all values that keep the property (asked at once, not value by value: an
+        enumeration of thousands of values costs a few questions, not thousands). `cuts`
+        (model.spec_cuts of everything `prop` and the assumptions name, when known) limits the
+        search for a bound to the values where the fact's comparisons change.
 
         `fails_at(point)`, when given, is the evaluator's word that the property fails at a
         situation the solver's constraints allow (the assumptions hold there, and a slice's
         pin): a widening that takes in `situation` with one fact moved to such a point cannot
         keep the property, and is settled without a question. The answer is the same; only
         the widenings that may hold are asked.
+
+        A question the time limit cuts short leaves its fact narrower than it could be (the
+        conditions still hold of `situation` and keep the property); `generalised_partly`
+        then says so, for callers that must not show such conditions as the facts that matter.
         """
         enc = self.enc_facts
         s = self.solver
         self._check_bounded(relevant)
+        self.generalised_partly = False
 
         failing: dict[tuple, bool] = {}  # (fact, value): whether the property fails with it moved there
 
@@ -342,6 +352,8 @@ class Search:
 
             def unsat_with(chosen) -> bool | None:
                 core = self.conflict_in(chosen)
+                if core is None:
+                    self.generalised_partly = True
                 return None if core is None else core is not False
 
             def moves(i: int) -> list[tuple]:
@@ -378,6 +390,8 @@ class Search:
             core = self.preferred_core_of(indicators, shown_satisfiable if fails_at is not None else None)
             # None: cannot generalise (time limit), so every relevant fact is kept as it is
             kept = list(range(len(literals))) if core is None else core
+            if core is None:
+                self.generalised_partly = True
             bounds: dict[str, dict] = {}
             for i in kept:
                 fact, kind, _ = literals[i]
@@ -441,15 +455,8 @@ class Search:
                         continue
                     conditions.append(Condition(fact, "range", low=low, high=high))
                 else:
-                    members = [v]
-                    for other in t.members:
-                        if other == v or refuted(fact, other):
-                            continue
-                        trial = members + [other]
-                        formula = any_of([enc.equals(fact, x) for x in trial])
-                        if unsat_with(others + [fresh(formula)]) is True:
-                            members = trial
-                    current[fact] = [fresh(any_of([enc.equals(fact, x) for x in members]))]
+                    members = self._values_keeping(fact, v, others, refuted, fresh)
+                    current[fact] = [fresh(self.one_of(fact, members))]
                     if len(members) == len(t.members):
                         continue
                     ordered = tuple(x for x in t.members if x in members)
@@ -457,3 +464,48 @@ class Search:
             return tuple(conditions)
         finally:
             s.pop()
+
+    def _values_keeping(self, fact: str, value: str, others: list, refuted, fresh) -> list[str]:
+        """Inside generalise (its solver holds `¬prop`): every value of an enumeration that
+        keeps the property with the other facts' conditions (`others`, literals), `value`
+        among them. The property holds on a set of values iff it holds on each, so the set
+        is asked at once: the evaluator first rules out each value where it sees the property
+        fail (`refuted`), then the solver is asked whether it holds on all the rest, and each
+        situation it finds where it does not shows one more value to leave out. Most facts
+        take one question, and no question grows with the number of values tried before;
+        asking value by value took a question each, every one larger than the last."""
+        t = self.facts[fact].type
+        var = self.enc_facts.vars[fact]
+        candidates = [x for x in t.members if x == value or not refuted(fact, x)]
+        while len(candidates) > 1:
+            self.questions += 1
+            if not self._arm():
+                self.generalised_partly = True
+                return [value]
+            answer = check_under(self.solver, [*self.lits, *others, fresh(self.one_of(fact, candidates))])
+            if answer == z3.unsat:
+                return candidates
+            if answer == z3.unknown:
+                self.generalised_partly = True
+                return [value]
+            failing = t.members[self.solver.model().eval(var, model_completion=True).as_long()]
+            if failing == value or failing not in candidates:  # `value` itself was never shown to keep it
+                self.generalised_partly = True
+                return [value]
+            candidates.remove(failing)
+        return candidates
+
+    def one_of(self, fact: str, members) -> z3.BoolRef:
+        """`fact` takes one of these values of its enumeration: a range for each run of
+        consecutive values, so the formula stays small when thousands of values are in."""
+        t = self.facts[fact].type
+        var = self.enc_facts.vars[fact]
+        wanted = set(members)
+        runs: list[list[int]] = []
+        for i in (i for i, x in enumerate(t.members) if x in wanted):
+            if runs and runs[-1][1] == i - 1:
+                runs[-1][1] = i
+            else:
+                runs.append([i, i])
+        return any_of([self.enc_facts.equals(fact, t.members[lo]) if lo == hi else
+                       all_of([var >= lo, var <= hi]) for lo, hi in runs])

@@ -9,6 +9,8 @@ over a shared vocabulary.
 
 from __future__ import annotations
 
+import time
+
 import z3
 
 from ..results import Condition
@@ -24,6 +26,53 @@ class Unknown(Exception):
     def __init__(self, reason: str):
         super().__init__(reason)
         self.reason = reason
+
+
+class Deadline:
+    """A time limit shared by every question of one request (explain's `--timeout`), started
+    anew for each: each question may take what is left of it, and none is asked once it has
+    passed, so the request's wall time is bounded however many questions it needs. The
+    sessions of one spec (its slices, the whole spec) share one; outside a request it is off
+    and each question has the session's own limit."""
+
+    def __init__(self):
+        self.seconds: float | None = None
+        self.what = "question"
+        self._at = 0.0
+        self.used = False  # once started, every question sets its own limit (the last may be short)
+
+    def start(self, seconds: float, what: str = "question") -> None:
+        self.seconds, self._at, self.used, self.what = seconds, time.monotonic() + seconds, True, what
+
+    def stop(self) -> None:
+        self.seconds = None
+
+    def left_ms(self) -> int | None:
+        """What is left, in milliseconds; None while no deadline runs."""
+        return None if self.seconds is None else int((self._at - time.monotonic()) * 1000)
+
+    @property
+    def reason(self) -> str:
+        return f"the time limit of {self.seconds:g} s for the whole {self.what} ran out"
+
+    def why(self, solver_reason: str | None) -> str:
+        """Why a question was not decided: the deadline, where it has passed."""
+        left = self.left_ms()
+        return self.reason if left is not None and left < 1 else solver_reason or "unknown"
+
+    def limit_ms(self, own: int | None) -> int | None:
+        """The limit for one more question of a solver whose own limit per question is
+        `own`: what is left, at most `own`; raises Unknown once the deadline has passed."""
+        left = self.left_ms()
+        if left is None:
+            return own
+        if left < 1:
+            raise Unknown(self.reason)
+        return min(left, own) if own else left
+
+
+# Z3's own value for "no time limit"
+NO_LIMIT_MS = 4294967295
 
 
 class Session(Search, Regions):
@@ -48,6 +97,8 @@ class Session(Search, Regions):
         self.lits = self.assume_lits  # assumed in every question: the spec's assumptions, and a pin
         self._model = None
         self.stopped_early = False  # whether the last `least` stopped at a time limit
+        self.generalised_partly = False  # whether the last `generalise` kept facts for want of time
+        self.deadline = Deadline()  # replaced by the one its spec's sessions share (Slices)
         self._outside: dict[tuple[Condition, ...], z3.BoolRef] = {}
         self.bounded: set[str] | None = None  # the facts whose ranges the solver holds (None: all)
 
@@ -70,6 +121,25 @@ class Session(Search, Regions):
     def _check_bounded(self, facts) -> None:
         if self.bounded is not None and any(f not in self.bounded and f in self.enc_facts.domain_of for f in facts):
             raise AssertionError(f"a question names facts whose ranges the solver lacks: {sorted(facts)}")
+
+    def _arm(self) -> bool:
+        """Whether one more question may be asked: with a deadline, only before it has
+        passed, and the solver's limit for the question is then what is left of it."""
+        if not self.deadline.used:
+            return True
+        own = int(self.timeout_ms) if self.timeout_ms else NO_LIMIT_MS
+        left = self.deadline.left_ms()
+        if left is None:
+            self.solver.set("timeout", own)
+            return True
+        if left < 1:  # Z3 reads a limit of 0 as none at all
+            return False
+        self.solver.set("timeout", min(left, own))
+        return True
+
+    def unknown_reason(self) -> str:
+        """Why the last question was not decided."""
+        return self.deadline.why(self.solver.reason_unknown())
 
     def pinned(self, pin: z3.BoolRef) -> "Session":
         """A session on this one's solver that also assumes `pin` in every question (a
@@ -96,6 +166,8 @@ class Session(Search, Regions):
         """Is there a situation (under the assumptions) where all formulas hold? Reading the
         model back costs about as much as the question, so `want_model=False` skips it."""
         self.questions += 1
+        if not self._arm():
+            return z3.unknown
         self.solver.push()
         try:
             for f in formulas:
@@ -113,6 +185,8 @@ class Session(Search, Regions):
         (time limit), False (a situation is left), or the ids (ast_id) of the literals in an
         unsat core (a part of `literals` that leaves none)."""
         self.questions += 1
+        if not self._arm():
+            return None
         result = check_under(self.solver, [*(self.lits if base is None else base), *literals])
         if result == z3.unknown:
             return None
@@ -150,14 +224,14 @@ class Session(Search, Regions):
         """Whether some situation meets all formulas; raises Unknown when the solver gives up."""
         result = self.check(*formulas, want_model=False)
         if result == z3.unknown:
-            raise Unknown(self.solver.reason_unknown() or "unknown")
+            raise Unknown(self.unknown_reason())
         return result == z3.sat
 
     def sat(self, *formulas) -> z3.ModelRef | None:
         """A model, None when unsat; raises Unknown when the solver gives up."""
         result = self.check(*formulas)
         if result == z3.unknown:
-            raise Unknown(self.solver.reason_unknown() or "unknown")
+            raise Unknown(self.unknown_reason())
         return self._model if result == z3.sat else None
 
 

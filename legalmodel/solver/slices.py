@@ -14,7 +14,7 @@ from ..law import model as m
 from ..results import Condition
 from ..semantics.boxes import EMPTY, intersect, pivot
 from ..semantics.encode import Encoding, assert_term, boolean, facts_of, implies
-from .session import Session
+from .session import Deadline, Session
 
 WHOLE = object()  # the part that is not a slice
 
@@ -95,6 +95,7 @@ class Slices:
         self.vocabulary = vocabulary
         self._whole = whole
         self.tally = [0]  # the questions of every solver of the spec
+        self.deadline = Deadline()  # shared by every solver of the spec
         self.key = pivot(spec, boxes, list(spec.provisions))
         self._order_index = {pid: i for i, pid in enumerate(spec.order)}
         self._by_value: dict = {}
@@ -221,6 +222,7 @@ class Slices:
             host = Session(enc, enc.solver_background(), [f for _a, f in enc.assumptions], self.timeout_ms,
                            self.tally)
             host.bounded = bounded
+            host.deadline = self.deadline
             pins = {}
             for value in values:  # at the solver's first level, before any question
                 pins[value] = boolean(f"slice:{self.key}={value}")
