@@ -9,7 +9,7 @@ import z3
 
 from ..law import model as m
 from ..results import Finding
-from ..semantics.boxes import disjoint, intersect
+from ..semantics.boxes import EMPTY, disjoint, intersect, pivot
 from ..semantics.encode import all_of, any_of, assert_term, boolean, check_under, negate
 from ..semantics.evaluate import override_matters
 from ..solver.slices import WHOLE
@@ -76,7 +76,8 @@ def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) ->
     situation where both provisions' boxes meet (_matters_at_first): only the others are
     asked: at 10,000 generated provisions, a handful."""
     spec = ctx.spec
-    group = [(value, edge) for value, edge in group if not _matters_at_first(ctx, edge)]
+    narrow = _Narrowing(ctx)
+    group = [(value, edge) for value, edge in group if not _matters_at_first(ctx, edge, narrow)]
     if not group:
         return set(), {}
     enc, session = ctx.slices.encoding_of(group[0][0])
@@ -192,11 +193,44 @@ def _mattering(ctx: QueryContext, enc, model: z3.ModelRef, batch: list[tuple[str
     return [edge for edge in batch if override_matters(ctx.spec, situation, among, edge)]
 
 
-def _matters_at_first(ctx: QueryContext, edge: tuple[str, str]) -> bool:
+def _matters_at_first(ctx: QueryContext, edge: tuple[str, str], narrow) -> bool:
     """Whether the evaluator shows that an override matters at the first situation where
-    both provisions' boxes meet: dropping it changes a verdict there."""
+    both provisions' boxes meet: dropping it changes a verdict there. `narrow` (_Narrowing)
+    leaves out of the evaluation the provisions that cannot apply there."""
     first = ctx.first_situation(intersect(ctx.boxes[edge[0]], ctx.boxes[edge[1]]))
-    return first is not None and override_matters(ctx.spec, *first, edge)
+    if first is None:
+        return False
+    situation, among = first
+    return override_matters(ctx.spec, situation, narrow(situation, among), edge)
+
+
+class _Narrowing:
+    """The provisions of a slice (or of the whole spec) whose boxes allow a situation's values
+    of two facts: the slices' fact and the one the provisions outside any slice pin most
+    (boxes.pivot; the recipient, where rules cut across chapters). A provision whose box
+    does not allow the situation is not triggered in it, so evaluating only the others gives
+    the same verdicts, in and out of force, as evaluating them all; where hundreds of rules
+    cut across chapters, it is a fraction of them. One list per pair of values, so the
+    evaluator's plan for it is made once."""
+
+    def __init__(self, ctx: QueryContext):
+        self.ctx = ctx
+        wild = [pid for pid in ctx.spec.provisions if ctx.slices.value_for(ctx.boxes[pid]) is WHOLE]
+        self.facts = [f for f in (ctx.slices.key, pivot(ctx.spec, ctx.boxes, wild)) if f is not None]
+        self.lists: dict = {}
+
+    def __call__(self, situation: dict, among: tuple[str, ...] | None) -> tuple[str, ...] | None:
+        if not self.facts:
+            return among
+        key = (among, *[situation[f] for f in self.facts])
+        found = self.lists.get(key)
+        if found is None:
+            boxes = self.ctx.boxes
+            found = self.lists[key] = tuple(
+                pid for pid in (self.ctx.spec.order if among is None else among)
+                if boxes[pid] is not EMPTY and all(f not in boxes[pid] or situation[f] in boxes[pid][f]
+                                                   for f in self.facts))
+        return found
 
 
 def _report_idle(ctx: QueryContext, idle: set, unknown: dict) -> None:
