@@ -1,6 +1,7 @@
 """The benchmark suite: how long legalmodel takes, stage by stage, on specs of growing size.
 
-    python3 benchmarks/run.py                      # sizes 100 and 1000, the real specs, 3 runs each
+    python3 benchmarks/run.py                      # sizes 100 and 1000, cross-cutting 1000 at 6% and 15%
+                                                   # (seeds 1-3), 3 runs each
     python3 benchmarks/run.py --sizes 100 1000 10000 --runs 5 --limit 600
     python3 benchmarks/run.py --sizes --crosscutting-sizes --real specs/osl@2016-10-05..2020-08-01
     python3 benchmarks/run.py --sizes --crosscutting-sizes 1000 10000 --shares 0.06 0.15 --seeds 1 2 3
