@@ -581,3 +581,22 @@ def test_check_and_diff_say_each_step_and_when_they_are_done():
     result = diff(spec, wider, progress=lambda step, done, total: told.append(step))
     assert result.covers and told[-1] is None
     assert any(s and "regions" in s for s in told)
+
+
+def test_progress_lines_in_a_log_never_reach_a_json_report(monkeypatch):
+    """issue 24: with progress lines due at once (a slow machine), `check --format json`
+    writes them to stderr only: stdout is the same JSON as without them."""
+    from legalmodel import cli
+
+    monkeypatch.chdir(REPO)
+    args = ["check", "specs/tutorial", "--format", "json", "--jobs", "1"]
+    quiet = make_runner().invoke(main, args)
+    monkeypatch.setattr(cli, "PLAIN_PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(cli, "PLAIN_PROGRESS_EVERY", 0.0)
+    told = make_runner().invoke(main, args)
+    assert told.exit_code == quiet.exit_code == 0, told.output
+    assert told.stdout == quiet.stdout
+    json.loads(told.stdout)
+    lines = told.stderr.splitlines()
+    assert lines and all(re.fullmatch(r"specs/tutorial: .*, \d+ s so far", line) for line in lines), lines
+    assert "\r" not in told.stderr and "\033" not in told.stderr
