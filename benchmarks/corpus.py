@@ -4,7 +4,8 @@ a change that must not change what users see.
     python benchmarks/corpus.py OUT            # writes OUT/<case>.out (stdout, stderr, exit status)
     diff -r OUT_BEFORE OUT_AFTER               # nothing printed: the same bytes
 
-The inputs (specs/, docs/, the golden tests and generated specs of 100 and 1,000 provisions)
+The inputs (specs/, docs/, the golden tests, generated specs of 100 and 1,000 provisions and
+generated specs whose rules cut across chapters)
 are copied to a scratch folder first, so the corpus of two checkouts can be compared even if
 one of them changed its specs; `--inputs DIR` reuses such a folder. The `legalmodel` on PATH
 is the one measured.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -23,6 +25,8 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
+# specs whose rules cut across chapters (generate_crosscutting.py): (provisions, share of such rules)
+CROSSCUTTING = ((300, 0.15), (1000, 0.06))
 OSL_DATES = ("2016-10-05", "2020-08-01", "2021-08-01", "2023-01-01", "2025-04-01", "2025-07-01", "2025-12-01")
 
 
@@ -30,6 +34,7 @@ def prepare_inputs(target: Path) -> None:
     """Copy the specs and docs, and write the generated specs, into `target`."""
     sys.path.insert(0, str(HERE))
     from generate import generate
+    from generate_crosscutting import generate as generate_crosscutting
 
     for folder in ("specs", "docs", "tests/golden"):
         shutil.copytree(ROOT / folder, target / folder, dirs_exist_ok=True)
@@ -38,6 +43,11 @@ def prepare_inputs(target: Path) -> None:
         for name, changed in (("old", 0.0), ("new", 0.01)):
             (generated / f"g{n}-{name}").mkdir(parents=True, exist_ok=True)
             (generated / f"g{n}-{name}" / "spec.lm").write_text(generate(n, 0, changed), encoding="utf-8")
+    for n, share in CROSSCUTTING:
+        for name, changed in (("old", 0.0), ("new", 0.01)):
+            folder = generated / f"cc{n}-{share}-{name}"
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / "spec.lm").write_text(generate_crosscutting(n, 0, changed, share), encoding="utf-8")
 
 
 def cases() -> list[tuple[str, list[str]]]:
@@ -64,6 +74,11 @@ def cases() -> list[tuple[str, list[str]]]:
         for fmt in ("text", "json"):
             out.append((f"diff-g{n}-{fmt}", ["diff", f"generated/g{n}-old", f"generated/g{n}-new", "--format", fmt]))
         out.append((f"explain-g{n}", ["explain", f"generated/g{n}-old", "--given", "kind=k1", "--given", "uppenbart"]))
+    for n, share in CROSSCUTTING:
+        name = f"cc{n}-{share}"
+        for fmt in ("text", "json"):
+            out.append((f"check-{name}-{fmt}", ["check", f"generated/{name}-old", "--format", fmt]))
+        out.append((f"diff-{name}-text", ["diff", f"generated/{name}-old", f"generated/{name}-new"]))
     pairs = list(zip(OSL_DATES, OSL_DATES[1:])) + [(OSL_DATES[0], OSL_DATES[-1])]
     for a, b in pairs:
         out.append((f"diff-osl-{a}-{b}-text", ["diff", "specs/osl", "--from", a, "--to", b]))
@@ -113,11 +128,16 @@ def cases() -> list[tuple[str, list[str]]]:
     return out
 
 
+# the plain progress line a long run writes to a stderr that is not a terminal (cli._plain_progress):
+# it follows the clock, not the input, so the corpus leaves it out
+PROGRESS_LINE = re.compile(rb"^[^\n]*: [^\n]*, \d+ s so far\n", re.MULTILINE)
+
+
 def run_case(inputs: Path, out: Path, name: str, args: list[str], env: dict) -> None:
     done = subprocess.run(["legalmodel", *args], cwd=inputs, env=env, capture_output=True, timeout=600)
     (out / f"{name}.out").write_bytes(b"$ legalmodel " + " ".join(args).encode() + b"\n"
                                       + b"exit " + str(done.returncode).encode() + b"\n--- stdout\n"
-                                      + done.stdout + b"--- stderr\n" + done.stderr)
+                                      + done.stdout + b"--- stderr\n" + PROGRESS_LINE.sub(b"", done.stderr))
 
 
 def main() -> None:

@@ -1,13 +1,17 @@
 """The benchmark suite: how long legalmodel takes, stage by stage, on specs of growing size.
 
-    python3 benchmarks/run.py                      # sizes 100 and 1000, the real specs, 3 runs each
+    python3 benchmarks/run.py                      # sizes 100 and 1000, cross-cutting 1000 at 6% and 15%
+                                                   # (seeds 1-3), 3 runs each
     python3 benchmarks/run.py --sizes 100 1000 10000 --runs 5 --limit 600
-    python3 benchmarks/run.py --sizes --real specs/osl@2016-10-05..2020-08-01
+    python3 benchmarks/run.py --sizes --crosscutting-sizes --real specs/osl@2016-10-05..2020-08-01
+    python3 benchmarks/run.py --sizes --crosscutting-sizes 1000 10000 --shares 0.06 0.15 --seeds 1 2 3
 
 For each generated size (benchmarks/generate.py, seed 1) it measures, in a fresh process
 each time: the stages of `check` (parse, resolve, encode, each analysis), the whole `check`
 command from process start, `diff` against a second version in which 1% of the rules
-changed, `explain` of one situation, and the peak memory of `check`. It reports the median
+changed, `explain` of one situation, and the peak memory of `check`. The same for specs whose
+rules cut across chapters (benchmarks/generate_crosscutting.py), at each share of such rules
+and each seed asked for: one seed's speed says little about the shape. It reports the median
 of the runs with the min and max. Beside it, the obvious alternative a drafter could script:
 enumerating every situation with the evaluator, run where it can finish within a minute,
 and otherwise the number of situations it would need. A measurement that exceeds --limit
@@ -39,6 +43,7 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(ROOT))
 
 from generate import generate  # noqa: E402
+from generate_crosscutting import generate as generate_crosscutting  # noqa: E402
 
 STAGE_SCRIPT = r"""
 import gc, json, resource, sys, time
@@ -208,6 +213,13 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="*", default=[100, 1000])
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a measurement is given up")
+    parser.add_argument("--crosscutting-sizes", type=int, nargs="*", default=[1000],
+                        help="sizes of the specs whose rules cut across chapters (generate_crosscutting.py)")
+    parser.add_argument("--shares", type=float, nargs="*", default=[0.06, 0.15],
+                        help="shares of the provisions that cut across chapters, one row each")
+    parser.add_argument("--width", type=int, default=10, help="chapters a rule across chapters spans")
+    parser.add_argument("--seeds", type=int, nargs="*", default=[1, 2, 3],
+                        help="seeds of the specs whose rules cut across chapters, one row each")
     parser.add_argument("--jobs", type=int, default=None,
                         help="processes `check` and `diff` share their questions among (default: theirs, "
                              "legalmodel.analyses.analyse.default_jobs)")
@@ -226,6 +238,17 @@ def main() -> None:
             print(f"measuring {n} provisions …", file=sys.stderr)
             rows.append(measure(f"generated, {n} provisions", str(a), str(b), args.runs, args.limit, jobs=args.jobs))
             _save(rows, args)
+        for n in args.crosscutting_sizes:
+            for share in args.shares:
+                for seed in args.seeds:
+                    name = f"cross-cutting {share:.0%}, {n} provisions, seed {seed}"
+                    a = Path(tmp) / f"cc{n}_{share}_{seed}.lm"
+                    b = Path(tmp) / f"cc{n}_{share}_{seed}_changed.lm"
+                    a.write_text(generate_crosscutting(n, seed, 0.0, share, args.width), encoding="utf-8")
+                    b.write_text(generate_crosscutting(n, seed, 0.01, share, args.width), encoding="utf-8")
+                    print(f"measuring {name} …", file=sys.stderr)
+                    rows.append(measure(name, str(a), str(b), args.runs, args.limit, jobs=args.jobs))
+                    _save(rows, args)
     for item in args.real:
         path, _, date = item.partition("@")
         first, _, second = date.partition("..")

@@ -836,11 +836,19 @@ def init_command(directory) -> None:
     sys.exit(EXIT_CLEAN)
 
 
+# where stderr is not a terminal (a CI log), a plain line after this many seconds, and then at
+# most one per PLAIN_PROGRESS_EVERY: a log shows a long check is alive without filling up
+PLAIN_PROGRESS_AFTER = 5.0
+PLAIN_PROGRESS_EVERY = 15.0
+
+
 def _progress(name: str):
-    """Progress on stderr for a run that takes more than two seconds, on a terminal only."""
-    if not sys.stderr.isatty():
-        return None
+    """Progress on stderr for a run that takes more than two seconds: on a terminal, one line
+    rewritten in place and cleared at the end; otherwise (_plain_progress) a plain line now and
+    then. Never on stdout, so reports stay the same bytes."""
     started = time.perf_counter()
+    if not sys.stderr.isatty():
+        return _plain_progress(name, started)
     shown = [False]
 
     def report(step: str | None, done: int, total: int) -> None:
@@ -855,6 +863,23 @@ def _progress(name: str):
         sys.stderr.write(f"\r\033[K{name}: {step}{where}")
         sys.stderr.flush()
         shown[0] = True
+
+    return report
+
+
+def _plain_progress(name: str, started: float):
+    """Progress for a log: a line of plain text (no control characters) once the run has taken
+    PLAIN_PROGRESS_AFTER seconds, then at most one every PLAIN_PROGRESS_EVERY seconds."""
+    due = [started + PLAIN_PROGRESS_AFTER]
+
+    def report(step: str | None, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if step is None or now < due[0]:
+            return
+        due[0] = now + PLAIN_PROGRESS_EVERY
+        where = f" {done}/{total}" if total else ""
+        sys.stderr.write(f"{name}: {step}{where}, {now - started:.0f} s so far\n")
+        sys.stderr.flush()
 
     return report
 

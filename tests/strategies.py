@@ -960,3 +960,84 @@ def malformed_inputs(draw) -> bytes:
             break
         current = draw(_mutate(current, plan))
     return current if isinstance(current, bytes) else current.encode("utf-8", errors="surrogatepass")
+
+
+# ---- specs whose rules cut across chapters (benchmarks/generate_crosscutting.py, small) -------
+
+@st.composite
+def crosscutting_texts(draw) -> str:
+    """A small spec of the shape real secrecy law has: per-kind secrecy (each provision pinned
+    to one value of `kind`, in a chapter of its own or sharing one), short chains of exceptions,
+    and rules that cut across chapters, conditioned on the recipient and other facts, not the
+    kind: permissions that override `forbid in A–B kap.` with an `except` list, duties that
+    ask `applies(forbid in A–B kap.)`, and general clauses that override `forbid` except some
+    chapters. Domains stay small enough to enumerate every situation; there are many
+    override edges into provisions that never meet (one kind each), which is what the
+    analyses batch, and many pairs, which is what they stop asking at the report's cap."""
+    n_kinds = draw(st.integers(2, 5))
+    chapters = [21 + draw(st.integers(0, 2)) * (0 if i == 0 else 1) + i for i in range(n_kinds)]
+    chapters = sorted(chapters)
+    text = ['law L "en lag"',
+            f"enum Kind {{ {', '.join(f'k{i}' for i in range(n_kinds))}, annan }}",
+            "enum Mottagare { polisen, skolan, kommunen }",
+            'fact kind: Kind "vilken sekretess"', 'fact mottagare: Mottagare "vem som får uppgiften"']
+    text += [f'fact b{i}: bool "omständighet {i}"' for i in range(3)]
+    text.append('fact x: 0..3 "ett tal"')
+    default = draw(st.sampled_from(("", " default permitted", " default forbidden")))
+    text.append(f'action lämna "lämna uppgiften"{default}')
+    provisions: list[str] = []
+    secrecy: dict[int, list[str]] = {}
+    section: dict[int, int] = {}
+
+    def cite(chapter: int) -> str:
+        section[chapter] = section.get(chapter, 0) + 1
+        return f"{chapter} kap. {section[chapter]} §"
+
+    def bool_atom() -> str:
+        b = draw(st.integers(0, 2))
+        return f"b{b}" if draw(st.booleans()) else f"not b{b}"
+
+    for k, chapter in enumerate(chapters):
+        first = cite(chapter)
+        secrecy.setdefault(chapter, []).append(first)
+        condition = f"kind = k{k}" + (f" and {bool_atom()}" if draw(st.booleans()) else "")
+        provisions.append(f'provision {first} "sekretess {k}"\n  forbid lämna when {condition}')
+        if draw(st.booleans()):
+            stricter = cite(chapter)
+            secrecy[chapter].append(stricter)
+            provisions.append(f'provision {stricter} "strängare sekretess {k}"\n'
+                              f"  forbid lämna when kind = k{k} and x >= {draw(st.integers(1, 3))}")
+            breaking = cite(chapter)
+            provisions.append(f'provision {breaking} "brytande {k}"\n'
+                              f"  permit lämna when kind = k{k} and {bool_atom()}\n"
+                              f"  overrides {first}\n  except {stricter}")
+    low = chapters[0]
+    for r in range(draw(st.integers(1, 4))):
+        a = draw(st.sampled_from(chapters))  # a range names chapters that have provisions
+        b = draw(st.sampled_from([ch for ch in chapters if ch >= a]))
+        span = f"{a}–{b} kap." if b > a else f"{a} kap."
+        recipient = draw(st.sampled_from(("polisen", "skolan", "kommunen")))
+        condition = f"mottagare = {recipient}" + (f" and {bool_atom()}" if draw(st.booleans()) else "")
+        shape = draw(st.sampled_from(("range", "range", "duty", "general")))
+        inside = [c for ch in range(a, b + 1) for c in secrecy.get(ch, ())]
+        if shape == "range":
+            body = f"permit lämna when {condition}\n  overrides forbid in {span}"
+            excepted = draw(st.lists(st.sampled_from(inside), unique=True, max_size=2)) if inside else []
+            if excepted and len(excepted) < len(inside):
+                body += f"\n  except {', '.join(excepted)}"
+        elif shape == "duty":
+            if not inside:
+                continue
+            body = f"oblige lämna when {condition} and applies(forbid in {span})\n  overrides forbid in {span}"
+        else:
+            left_alone = sorted(set(draw(st.lists(st.sampled_from(chapters), max_size=1))))
+            body = f"permit lämna when {condition}\n  overrides forbid"
+            if left_alone and len(left_alone) < len(set(chapters)):
+                body += f"\n  except {', '.join(f'{ch} kap.' for ch in left_alone)}"
+        provisions.append(f'provision 10 kap. {r + 1} § "tvärgående {r}"\n  {body}')
+    if draw(st.booleans()):  # the general clause for everyone, leaving the first chapter alone
+        provisions.append('provision 1 kap. 27 § "generalklausul"\n  permit lämna when b2 and x = 3\n'
+                          f"  overrides forbid\n  except {low} kap.")
+    if draw(st.booleans()):
+        provisions = draw(st.permutations(provisions))  # declaration order is not chapter order
+    return "\n".join(text) + "\n\n" + "\n\n".join(provisions) + "\n"

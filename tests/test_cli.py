@@ -557,8 +557,32 @@ def test_progress_shows_on_a_terminal_after_two_seconds_and_is_cleared_at_the_en
     assert terminal.getvalue().endswith("law.lm: dead provisions 4/10")
     report(None, 0, 0)
     assert terminal.getvalue().endswith("\r\033[K")
-    monkeypatch.setattr(cli.sys, "stderr", io.StringIO())
-    assert cli._progress("law.lm") is None  # not a terminal: nothing extra
+
+
+def test_progress_in_a_log_is_a_plain_line_now_and_then(monkeypatch):
+    """issue 24: where stderr is not a terminal (CI), a long check says now and then how far
+    it is, in plain lines a log can hold; a short one says nothing."""
+    import io
+
+    from legalmodel import cli
+
+    clock = [0.0]
+    monkeypatch.setattr(cli.time, "perf_counter", lambda: clock[0])
+    log = io.StringIO()
+    monkeypatch.setattr(cli.sys, "stderr", log)
+    report = cli._progress("law.lm")
+    for clock[0] in (0.5, 2.5, 4.9):
+        report("collisions", 10, 400)
+    assert log.getvalue() == ""  # a check of a few seconds leaves the log alone
+    clock[0] = 5.0
+    report("collisions", 50, 400)
+    clock[0] = 12.0
+    report("idle overrides", 7, 900)  # within PLAIN_PROGRESS_EVERY of the last line: not shown
+    clock[0] = 20.5
+    report("idle overrides", 300, 900)
+    report(None, 0, 0)
+    assert log.getvalue() == ("law.lm: collisions 50/400, 5 s so far\n"
+                              "law.lm: idle overrides 300/900, 20 s so far\n")
 
 
 def test_check_and_diff_say_each_step_and_when_they_are_done():
@@ -586,3 +610,22 @@ def test_explain_says_where_each_verdict_holds_in_words_or_in_formulas():
     assert "  forbidden where not: 26:1: det står klart att uppgiften kan röjas" in prose
     assert "  forbidden where ¬står_klart_utan_men, decided by 26 kap. 1 § OSL" in logic
     assert prose.splitlines()[0] == logic.splitlines()[0]  # the given facts are said the same way
+
+
+def test_progress_lines_in_a_log_never_reach_a_json_report(monkeypatch):
+    """issue 24: with progress lines due at once (a slow machine), `check --format json`
+    writes them to stderr only: stdout is the same JSON as without them."""
+    from legalmodel import cli
+
+    monkeypatch.chdir(REPO)
+    args = ["check", "specs/tutorial", "--format", "json", "--jobs", "1"]
+    quiet = make_runner().invoke(main, args)
+    monkeypatch.setattr(cli, "PLAIN_PROGRESS_AFTER", 0.0)
+    monkeypatch.setattr(cli, "PLAIN_PROGRESS_EVERY", 0.0)
+    told = make_runner().invoke(main, args)
+    assert told.exit_code == quiet.exit_code == 0, told.output
+    assert told.stdout == quiet.stdout
+    json.loads(told.stdout)
+    lines = told.stderr.splitlines()
+    assert lines and all(re.fullmatch(r"specs/tutorial: .*, \d+ s so far", line) for line in lines), lines
+    assert "\r" not in told.stderr and "\033" not in told.stderr

@@ -1,7 +1,8 @@
 """Contradictions and collisions: pairs of provisions on one act in force together. A pair
 (P, Q) contradicts iff P obliges, Q forbids and `in_force(P) ∧ in_force(Q)` is sat; it
 collides iff P permits, Q forbids, neither names the other, and the same is sat. Evidence is
-shown for the first MAX_PAIRS_PER_ACTION pairs of each act, in the spec's order."""
+shown for the first MAX_PAIRS_PER_ACTION pairs of each act, in the spec's order, and the pairs
+after those are not asked about."""
 
 from __future__ import annotations
 
@@ -50,13 +51,24 @@ def _pairs(ctx: QueryContext, kind, severity, first_modality, second_modality, r
             for key in hit:
                 found.setdefault(key, model)
 
-        _never, undecided = ctx.sweep_formulas(
-            pairs, lambda enc, k: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
-            lambda k, evaluation: k[0] in evaluation.in_force and k[1] in evaluation.in_force,
-            lambda k: intersect(ctx.boxes[k[0]], ctx.boxes[k[1]]), seen=seen)
+        # the pairs are decided in the spec's order, a run at a time, until the report's cap
+        # is reached: the pairs after the run that holds the last one reported cannot be
+        # reported, and where rules cut across chapters they are most of the pairs. Each run
+        # is twice the one before, so a spec with fewer pairs than the cap is decided in a few
+        # sweeps, not one per run
+        undecided: list = []
+        decided, run = 0, MAX_PAIRS_PER_ACTION
+        while decided < len(pairs) and sum(1 for key in pairs[:decided] if key in found) < MAX_PAIRS_PER_ACTION:
+            ctx.progress(ctx.step, decided, len(pairs))
+            _never, not_decided = ctx.sweep_formulas(
+                pairs[decided:decided + run], lambda enc, k: all_of(enc.in_force[k[0]], enc.in_force[k[1]]),
+                lambda k, evaluation: k[0] in evaluation.in_force and k[1] in evaluation.in_force,
+                lambda k: intersect(ctx.boxes[k[0]], ctx.boxes[k[1]]), seen=seen)
+            undecided += not_decided
+            decided, run = decided + run, 2 * run
         # the first pairs in the spec's order, not the first the solver's models showed:
         # which models it returns depends on what the process solved before
-        reported = [key for key in pairs if key in found][:MAX_PAIRS_PER_ACTION]
+        reported = [key for key in pairs[:decided] if key in found][:MAX_PAIRS_PER_ACTION]
         for key in reported:
             a, b = spec.provisions[key[0]], spec.provisions[key[1]]
             ev = ctx.evidence(found[key], lambda e, k=key: k[0] in e.in_force and k[1] in e.in_force,

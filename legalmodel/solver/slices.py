@@ -154,6 +154,11 @@ class Slices:
             self._sliced = any(self.value_for({self.key: frozenset([v])}) is not WHOLE for v in self._by_value)
         return self._sliced
 
+    @property
+    def wild(self) -> list[str]:
+        """The provisions whose box does not pin the fact: they are in every slice."""
+        return self._wild
+
     def value_for(self, box) -> object:
         """The slice every situation in `box` lies in (a value of the fact), or WHOLE when
         there is none or the slice would not be much smaller than the spec."""
