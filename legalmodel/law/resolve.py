@@ -198,6 +198,7 @@ class Resolver:
 
     def check_names(self):
         """No declared name is a word of the language, and no two look alike (names.py)."""
+        from ..syntax.surface import declared_language
         from .names import foreign_letters, is_reserved, skeleton
 
         declared = [("law", law.name.text, law.name.span) for law in self.laws.values()]
@@ -207,8 +208,12 @@ class Resolver:
         declared.extend(("fact", f.name, f.span) for f in self.facts.values())
         declared.extend(("action", a.name, a.span) for a in self.actions.values())
         seen: dict[str, tuple[str, str, Span]] = {}
+        languages: dict[int, str] = {}  # a name is reserved by the surface of its own file
         for kind, name, span in declared:
-            if is_reserved(name):
+            source = span.source
+            if source is not None and id(source) not in languages:
+                languages[id(source)] = declared_language(source.text)
+            if is_reserved(name, languages.get(id(source), "en")):
                 self.error("reserved", f"`{name}` is a word of the language and cannot name {_a(kind)}", span,
                            help="choose another name for it, such as the statute's own word")
                 continue

@@ -372,8 +372,13 @@ Item = (
 
 @dataclass(frozen=True, slots=True)
 class SpecFile:
+    """One file's items; `language` is the surface its keywords are in (surface.py), and
+    `declared` whether the file says so (`språk sv`, `language en`) or is English by default."""
+
     source: SourceFile
     items: tuple[Item, ...]
+    language: str = "en"
+    declared: bool = False
 
 
 pickle_by_fields(globals())
