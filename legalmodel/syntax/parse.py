@@ -115,7 +115,7 @@ def describe_terminal(name: str, language: str = surface.ENGLISH) -> str:
     try:
         pattern = parser(language).get_terminal(name).pattern
         if pattern.type == "str":
-            return f"`{pattern.value}`"
+            return f"`{surface.describe_phrase(pattern.value, language)}`"
         english = parser().get_terminal(name).pattern  # a keyword of several words: its phrase
         if english.type == "str":
             return f"`{surface.phrases(language).get(english.value, english.value)}`"
@@ -845,11 +845,15 @@ def _keyword_meant(word: str, accepts: set[str], language: str = surface.ENGLISH
                 and not name.startswith("__")):
             keywords.add(described.strip("`"))
     items = set(surface.item_keywords(language))
-    if "$END" in accepts or keywords & items:
+    if "$END" in accepts or {k.split()[0] for k in keywords} & items:
         keywords |= items
     keywords.discard(word)
-    match = difflib.get_close_matches(word, sorted(keywords), n=1, cutoff=0.75)
-    return match[0] if match else None
+    # a phrase of several words is matched by its first word: `gå före` means `går före`
+    firsts = {k.split()[0]: k for k in keywords if " " in k}
+    candidates = {k for k in keywords if " " not in k} | set(firsts)
+    candidates.discard(word)
+    match = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.75)
+    return firsts.get(match[0], match[0]) if match else None
 
 
 def _other_surface(word: str, declaration: surface.Declaration) -> str | None:

@@ -151,6 +151,27 @@ def item_keywords(language: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+def item_starts() -> dict[str, str]:
+    """Every word or phrase that begins an item, in either surface → its surface."""
+    out = {}
+    for language in (SWEDISH, ENGLISH):
+        table = phrases(language)
+        for word in item_keywords(language):
+            out[word] = language
+        for english in ("outside scope", "reword"):
+            out[table[english]] = language
+    return out
+
+
+def describe_phrase(word: str, language: str) -> str:
+    """A keyword word as a reader should see it in an error: the whole phrase it begins in
+    the Swedish surface (`utanför` → `utanför modellen`), the word itself otherwise."""
+    if language != SWEDISH or any(k.swedish == word for k in KEYWORDS):
+        return word
+    whole = [k.swedish for k in KEYWORDS if " " in k.swedish and k.swedish.split()[0] == word]
+    return whole[0] if len(whole) == 1 else word
+
+
 def translate_word(word: str, to: str) -> str | None:
     """The keyword of the surface `to` that a keyword word of the other surface stands for:
     `provision` → `bestämmelse` (to sv), `förbjuder` → `forbid` (to en). None if the word is

@@ -1,0 +1,347 @@
+"""The Swedish surface (syntax/surface.py): a file that begins `språk sv` is written with the
+Swedish keywords, and `fmt --to sv|en` converts a file between the surfaces without loss.
+
+What a drafter relies on:
+
+1. every keyword of the grammar has a Swedish phrase, and no Swedish keyword word is an
+   English one, so a file is in one surface or the other, never both;
+2. converting any spec (the project's, the test fixtures', generated ones) to Swedish and back
+   gives the file's `fmt` text byte for byte; the Swedish text is a fixed point of `fmt`, it
+   parses to the same syntax tree, and it keeps every comment in its place;
+3. the two surfaces of one spec give the same check results;
+4. bad Swedish input gets a diagnostic with file, line, column and a Swedish suggestion; a
+   keyword of the other surface is named as such, with the word to write instead.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from hypothesis import currently_in_test_context, given, note, settings
+
+from legalmodel import api
+from legalmodel.cli import main
+from legalmodel.syntax import surface
+from legalmodel.syntax.diagnostics import SpecErrors
+from legalmodel.syntax.format import comments_of, format_text
+from legalmodel.syntax.parse import grammar_text, parse_text
+
+from helpers import FIXTURES, REPO, make_runner
+from strategies import spec_plans
+
+
+def run(args, cwd: Path, input: str | None = None):
+    import os
+
+    old = os.getcwd()
+    os.chdir(cwd)
+    try:
+        result = make_runner().invoke(main, [str(a) for a in args], input=input)
+    finally:
+        os.chdir(old)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        raise AssertionError(f"the command line crashed: {result.exception!r}") from result.exception
+    return result
+
+
+def error_of(text: str, name: str = "spec.lm"):
+    with pytest.raises(SpecErrors) as caught:
+        parse_text(text, name)
+    return caught.value.diagnostics
+
+
+# ---- the table -------------------------------------------------------------------------------
+
+def test_every_keyword_of_the_grammar_has_a_swedish_phrase():
+    """A keyword added to the grammar without a Swedish phrase stays English in Swedish files:
+    this test names it, so that the table gains it."""
+    assert surface.missing_keywords(grammar_text()) == []
+
+
+def test_no_swedish_keyword_word_is_an_english_keyword():
+    """Otherwise a word could be read in either surface, and a mixed file would go unnoticed."""
+    english = surface.keyword_words("en")
+    swedish = {w for k in surface.KEYWORDS for w in k.swedish.split()}
+    assert swedish & english == set()
+
+
+def test_the_swedish_grammar_has_the_english_rules():
+    """Only quoted keywords and keyword terminals differ: the rules are the same, in the same order."""
+    english = grammar_text()
+    swedish = surface.swedish_grammar(english)
+
+    def shape(text: str) -> list[str]:
+        out = []
+        for line in text.split("\n"):
+            if re.match(r"^[A-Z_]+(\.\d+)?:", line) or line.startswith("//"):
+                continue  # terminal definitions: their words are the surface
+            out.append(re.sub(r'"[^"]*"(\s+"[^"]*")*|SV_[A-Z_]+', "K", line).rstrip())
+        return [line for line in out if line]
+
+    assert shape(swedish) == shape(english)
+
+
+def test_the_two_surfaces_of_a_keyword_differ_except_the_declaration_words():
+    phrases = {k.english: k.swedish for k in surface.KEYWORDS}
+    assert all(en != sv for en, sv in phrases.items())
+    # `in` and `to` are both `i` in Swedish (`mottagare i {…}`, `ändring … i OSL`): the only pair
+    swedish = [k.swedish for k in surface.KEYWORDS]
+    assert sorted({p for p in swedish if swedish.count(p) > 1}) == ["i"]
+
+
+# ---- conversion without loss -----------------------------------------------------------------
+
+def fixture_specs() -> list[tuple[str, str]]:
+    """(name, text) of every spec the tests and docs hold that parses: .lm files and the spec
+    blocks of the fixture files."""
+    out = []
+    for path in sorted([*REPO.glob("specs/**/*.lm"), *REPO.glob("docs/**/*.lm"), *REPO.glob("tests/**/*.lm"),
+                        *REPO.glob("editors/**/*.lm")]):
+        if "hostile" in path.parts:
+            continue
+        out.append((str(path.relative_to(REPO)), path.read_text(encoding="utf-8")))
+    for name in ("syntax_errors.txt", "resolve_errors.txt"):
+        blocks = re.split(r"^=== ", (FIXTURES / name).read_text(encoding="utf-8"), flags=re.M)[1:]
+        for block in blocks:
+            title = block.split("\n", 1)[0]
+            m = re.search(r"^--- spec\n(.*?)^--- expected", block, re.S | re.M)
+            if m:
+                out.append((f"{name}: {title}", m.group(1)))
+    parsed = []
+    for name, text in out:
+        try:
+            parse_text(text, "spec.lm")
+        except SpecErrors:
+            continue  # a fixture of a syntax error: nothing to convert
+        parsed.append((name, text))
+    return parsed
+
+
+FIXTURE_SPECS = fixture_specs()
+
+
+def assert_round_trip(text: str) -> str:
+    """The properties of a conversion, for one text; returns its Swedish form."""
+    english = format_text(text, "spec.lm")
+    swedish = format_text(text, "spec.lm", to="sv")
+    if currently_in_test_context():
+        note(swedish)
+    assert swedish.startswith("språk sv\n")
+    assert format_text(swedish, "spec.lm") == swedish  # a fixed point of fmt
+    assert format_text(swedish, "spec.lm", to="sv") == swedish  # converting to its own surface: fmt
+    assert format_text(swedish, "spec.lm", to="en") == english  # back: the original's fmt, byte for byte
+    original, converted = parse_text(text, "spec.lm"), parse_text(swedish, "spec.lm")
+    assert converted.items == original.items and converted.language == "sv"
+    assert [c for _l, c, _t in comments_of(swedish)] == [c for _l, c, _t in comments_of(english)]
+    return swedish
+
+
+def test_the_fixtures_are_many():
+    assert len(FIXTURE_SPECS) >= 60, [name for name, _ in FIXTURE_SPECS]
+
+
+@pytest.mark.parametrize("name,text", FIXTURE_SPECS, ids=[name for name, _ in FIXTURE_SPECS])
+def test_every_spec_and_fixture_converts_to_swedish_and_back_without_loss(name, text):
+    assert_round_trip(text)
+
+
+@settings()
+@given(spec_plans())
+def test_generated_specs_convert_to_swedish_and_back_without_loss(plan):
+    note(plan.text)
+    assert_round_trip(plan.text)
+
+
+def test_comments_before_and_after_the_declaration_stay_in_order():
+    text = "# rubrik\nspråk sv  # ytterst\n\n// om lagen\nlag OSL \"o\"  # slut\n"
+    formatted = format_text(text, "spec.lm")
+    assert formatted == "språk sv\n\n# rubrik\n# ytterst\n\n// om lagen\n# slut\nlag OSL \"o\"\n"
+    assert format_text(formatted, "spec.lm") == formatted
+
+
+def test_fmt_keeps_an_explicit_english_declaration_and_a_conversion_leaves_it_out():
+    text = 'language en\n\nlaw OSL "o"\n'
+    assert format_text(text, "spec.lm") == text
+    swedish = format_text(text, "spec.lm", to="sv")
+    assert swedish == 'språk sv\n\nlag OSL "o"\n'
+    assert format_text(swedish, "spec.lm", to="en") == 'law OSL "o"\n'  # English is the default
+
+
+def test_a_declaration_alone_is_an_empty_file_of_that_surface():
+    spec = parse_text("språk sv\n# inget än\n", "spec.lm")
+    assert spec.items == () and spec.language == "sv" and spec.declared
+    assert format_text("språk sv\n", "spec.lm") == "språk sv\n"
+
+
+def test_fmt_to_converts_a_folder_in_place_and_check_still_passes(tmp_path):
+    shutil.copytree(REPO / "specs" / "tutorial", tmp_path / "tutorial")
+    english = (tmp_path / "tutorial" / "tutorial.lm").read_text(encoding="utf-8")
+    result = run(["fmt", "--to", "sv", "tutorial"], tmp_path)
+    assert result.exit_code == 0 and "reformatted tutorial/tutorial.lm" in result.stdout
+    swedish = (tmp_path / "tutorial" / "tutorial.lm").read_text(encoding="utf-8")
+    assert swedish.startswith("språk sv\n") and "bestämmelse 26 kap. 1 § OSL" in swedish
+    assert run(["fmt", "--check", "tutorial"], tmp_path).exit_code == 0
+    assert run(["fmt", "--check", "--to", "en", "tutorial"], tmp_path).exit_code == 1
+    assert run(["fmt", "--to", "en", "tutorial"], tmp_path).exit_code == 0
+    assert (tmp_path / "tutorial" / "tutorial.lm").read_text(encoding="utf-8") == english
+
+
+def test_fmt_to_on_standard_input_prints_the_converted_text(tmp_path):
+    result = run(["fmt", "--to", "sv", "-"], tmp_path, input='law OSL "o"\naction a "a" default permitted\n')
+    assert result.exit_code == 0
+    assert result.stdout == 'språk sv\n\nlag OSL "o"\n\nhandling a "a" annars tillåten\n'
+
+
+def test_fmt_to_refuses_a_name_that_is_a_keyword_of_the_target(tmp_path):
+    """`när` may name a fact in English, but in Swedish it is the keyword `when`: the file
+    cannot be converted without a rename, and is left as it is."""
+    text = 'law OSL "o"\nfact när: bool "n"\naction a "a"\nprovision 26 kap. 1 § "s"\n  forbid a when när\n'
+    (tmp_path / "spec.lm").write_text(text, encoding="utf-8")
+    result = run(["fmt", "--to", "sv", "spec.lm"], tmp_path)
+    assert result.exit_code == 2
+    assert "spec.lm:2:6: error[reserved]: `när` is a keyword in Swedish" in result.stderr, result.stderr
+    assert "rename `när`" in result.stderr
+    assert (tmp_path / "spec.lm").read_text(encoding="utf-8") == text
+
+
+def test_fmt_to_an_unknown_language_is_a_usage_error(tmp_path):
+    (tmp_path / "spec.lm").write_text('law OSL "o"\n', encoding="utf-8")
+    result = run(["fmt", "--to", "de", "spec.lm"], tmp_path)
+    assert result.exit_code == 2 and "'de' is not one of 'sv', 'en'" in result.output
+
+
+# ---- the same results in both surfaces -------------------------------------------------------
+
+def without_places(report):
+    """A JSON report without line and column numbers (the declaration adds two lines, and a
+    Swedish keyword is not as long as its English one) and without the file's name."""
+    if isinstance(report, dict):
+        out = {k: without_places(v) for k, v in report.items()
+               if k not in ("line", "column", "end_line", "end_column", "location", "locations", "path",
+                            "file", "spec")}
+        if "diagnostics" in out:  # a diagnostic quotes the source, keywords and all
+            out["diagnostics"] = [{k: v for k, v in d.items() if k != "text"} for d in out["diagnostics"]]
+        return out
+    if isinstance(report, list):
+        return [without_places(x) for x in report]
+    return report
+
+
+def check_json(folder: Path, *args: str) -> tuple[int, dict]:
+    result = run(["check", "--format", "json", *args, folder.name], folder.parent)
+    return result.exit_code, json.loads(result.stdout)
+
+
+@pytest.mark.parametrize("source", ["specs/tutorial/tutorial.lm", "docs/tutorial/step6.lm",
+                                    "docs/tutorial/mistake-cycle.lm", "specs/example/disclosure.lm"])
+def test_a_spec_checks_the_same_in_both_surfaces(tmp_path, source):
+    """The same findings, goals, examples, evidence and exit status, in JSON and in text."""
+    english, swedish = tmp_path / "en" / "spec", tmp_path / "sv" / "spec"
+    for folder in (english, swedish):
+        folder.mkdir(parents=True)
+        shutil.copy(REPO / source, folder / "spec.lm")
+    assert run(["fmt", "--to", "sv", "spec"], swedish.parent).exit_code == 0
+    assert (swedish / "spec.lm").read_text(encoding="utf-8").startswith("språk sv\n")
+    code_en, report_en = check_json(english)
+    code_sv, report_sv = check_json(swedish)
+    assert code_en == code_sv
+    assert report_en["status"] == report_sv["status"]
+    assert without_places(report_en) == without_places(report_sv)
+    text_en = run(["check", "spec"], english.parent)
+    text_sv = run(["check", "spec"], swedish.parent)
+    assert text_en.exit_code == text_sv.exit_code
+    if text_en.exit_code == 2:
+        return  # a diagnostic shows the line as written, in its own surface
+    places = re.compile(r"spec\.lm:\d+:\d+")
+    assert places.sub("", text_en.stdout + text_en.stderr) == places.sub("", text_sv.stdout + text_sv.stderr)
+
+
+@pytest.mark.slow
+def test_the_osl_spec_checks_the_same_in_both_surfaces(tmp_path):
+    """Every file of specs/osl converted: the check on the day of the motion and today gives the
+    same report, and the Swedish files convert back to the English ones byte for byte."""
+    english, swedish = tmp_path / "en" / "osl", tmp_path / "sv" / "osl"
+    shutil.copytree(REPO / "specs" / "osl", english)
+    shutil.copytree(REPO / "specs" / "osl", swedish)
+    assert run(["fmt", "--to", "sv", "osl"], swedish.parent).exit_code == 0
+    for as_of in ("2016-10-05", "2025-12-01"):
+        assert without_places(check_json(english, "--as-of", as_of)[1]) == \
+            without_places(check_json(swedish, "--as-of", as_of)[1])
+    assert run(["fmt", "--to", "en", "osl"], swedish.parent).exit_code == 0
+    for path in sorted(english.glob("*.lm")):
+        assert (swedish / path.name).read_bytes() == path.read_bytes(), path.name
+
+
+def test_the_api_reads_a_swedish_spec():
+    text = ('språk sv\nlag OSL "o"\nfaktum samtycke: ja/nej "s"\nhandling lämna "l" annars tillåten\n'
+            'bestämmelse 26 kap. 1 § "Sekretess"\n  förbjuder lämna när inte samtycke\n'
+            'exempel "utan samtycke"\n  givet samtycke = falskt\n  då lämna förbjuden\n')
+    law = api.loads(text)
+    assert law.spec.provisions and list(law.spec.actions) == ["lämna"]
+    assert law.check().exit_status == 0
+
+
+# ---- errors in Swedish -----------------------------------------------------------------------
+
+SWEDISH_HEAD = 'språk sv\nlag OSL "o"\nfaktum x: ja/nej "x"\nhandling a "a"\n'
+
+
+@pytest.mark.parametrize("line,column,offending,suggestion", [
+    ("bestämmelse 26 kap. 1 § \"s\"\n  förbjuda a", 6, "förbjuda", "did you mean `förbjuder`?"),
+    ("bestämmelse 26 kap. 1 § \"s\"\n  tillåter a när x\n  gå före 2 §", 7, "gå", "did you mean `går före`?"),
+    ("bestämelse 26 kap. 1 § \"s\"\n  tillåter a", 5, "bestämelse", "did you mean `bestämmelse`?"),
+    ("mål \"m\"\n  a är tilåten", 6, "tilåten", "did you mean `tillåten`?"),
+    ("handling b \"b\" anars tillåten", 5, "anars", "did you mean `annars`?"),
+])
+def test_a_misspelt_swedish_keyword_gets_a_swedish_suggestion(line, column, offending, suggestion):
+    (d,) = error_of(SWEDISH_HEAD + line + "\n")
+    assert (d.file, d.line, d.span.text()) == ("spec.lm", column, offending)
+    assert d.help == suggestion
+
+
+def test_an_english_keyword_in_a_swedish_file_is_named_with_the_word_to_write():
+    (d,) = error_of(SWEDISH_HEAD + "bestämmelse 26 kap. 1 § \"s\"\n  förbjuder a when x\n")
+    assert (d.line, d.column, d.span.text()) == (6, 15, "when")
+    assert d.help == ("`when` is an English keyword, but this file is written with the Swedish ones "
+                      "(`språk sv`, line 1): write `när`")
+
+
+def test_a_swedish_keyword_in_an_english_file_points_to_the_declaration():
+    (d,) = error_of('law OSL "o"\naction a "a"\nbestämmelse 26 kap. 1 § "s"\n  förbjuder a\n')
+    assert (d.line, d.column, d.span.text()) == (3, 1, "bestämmelse")
+    assert "write `provision`, or declare the Swedish keywords with `språk sv`" in d.help
+
+
+def test_the_expected_words_of_a_swedish_file_are_swedish(tmp_path):
+    (tmp_path / "spec.lm").write_text(SWEDISH_HEAD + "bestämmelse 26 kap. 1 § \"s\"\n  a\n", encoding="utf-8")
+    result = run(["check", "spec.lm"], tmp_path)
+    assert result.exit_code == 2
+    assert "spec.lm:6:3: error[syntax]: unexpected `a`" in result.stderr
+    assert "= expected `(`, `förbjuder`, `tillåter` or `ålägger`" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_an_unknown_language_and_a_late_declaration_are_errors():
+    (d,) = error_of('språk fi\nlag OSL "o"\n')
+    assert (d.code, d.line, d.column, d.span.text()) == ("language", 1, 1, "språk fi")
+    assert "`språk sv`" in d.help
+    (d,) = error_of('law OSL "o"\nlanguage sv\n')
+    assert (d.code, d.line, d.column) == ("language", 2, 1)
+    assert "must come before every item" in d.message
+
+
+def test_a_swedish_keyword_cannot_name_a_fact_in_a_swedish_file():
+    with pytest.raises(SpecErrors) as caught:
+        api.loads(SWEDISH_HEAD + 'faktum sant: ja/nej "s"\n')
+    (d,) = caught.value.diagnostics
+    assert d.code == "reserved" and d.line == 5 and "`sant`" in d.message
+
+
+def test_the_english_keywords_stay_free_in_a_swedish_file_and_the_swedish_in_an_english_one():
+    """A name is reserved by its own file's surface: existing English specs keep their names."""
+    api.loads('law OSL "o"\nfact när: bool "n"\naction a "a" default permitted\n')
+    api.loads('språk sv\nlag OSL "o"\nfaktum when: ja/nej "n"\nhandling a "a" annars tillåten\n')
