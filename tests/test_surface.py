@@ -345,3 +345,72 @@ def test_the_english_keywords_stay_free_in_a_swedish_file_and_the_swedish_in_an_
     """A name is reserved by its own file's surface: existing English specs keep their names."""
     api.loads('law OSL "o"\nfact när: bool "n"\naction a "a" default permitted\n')
     api.loads('språk sv\nlag OSL "o"\nfaktum when: ja/nej "n"\nhandling a "a" annars tillåten\n')
+
+
+# ---- the language server ---------------------------------------------------------------------
+
+def lsp_outcome(parse, source):
+    from test_lsp_index import outcome
+
+    return outcome(parse, source)
+
+
+@pytest.mark.parametrize("path", ["specs/tutorial/tutorial.lm", "specs/osl/osl.lm", "specs/osl/sfs2020_575.lm"])
+def test_the_language_server_reads_a_swedish_file_as_the_parser_does(path):
+    """Part by part, every part in the declared surface: the items and every span are the
+    parser's, before and after a run of edits."""
+    import random
+
+    from legalmodel.lsp.incremental import IncrementalParser
+    from legalmodel.syntax.parse import parse_source
+    from legalmodel.syntax.source import SourceFile
+
+    text = format_text((REPO / path).read_text(encoding="utf-8"), "t.lm", to="sv")
+    parser = IncrementalParser()
+    source = SourceFile("t.lm", text)
+    first = lsp_outcome(parser.parse, source)
+    assert first[0] == "items" and first == lsp_outcome(parse_source, source)
+    rng = random.Random(7)
+    snippets = ["# en kommentar\n", "\n", " ", "(", "x", 'bestämmelse 9 § UBL "ny"\n  tillåter lämna_uppgift\n',
+                "och ", "provision "]
+    for _ in range(25):
+        at = rng.randrange(len(text) + 1)
+        text = text[:at] + rng.choice(snippets) + text[at:]
+        source = SourceFile("t.lm", text)
+        assert lsp_outcome(parser.parse, source) == lsp_outcome(parse_source, source)
+
+
+SWEDISH_FILE = ('språk sv\nlag L "l"\nuppräkning Vem { polisen, domstolen }\nfaktum vem: Vem "v"\n'
+                'faktum brådskande: ja/nej "b"\nhandling berätta "b"\n'
+                'bestämmelse 1 § L "s"\n  förbjuder berätta när vem = polisen\n')
+
+
+def swedish_snapshot():
+    from legalmodel.lsp.index import Snapshot
+    from legalmodel.syntax.parse import parse_source
+    from legalmodel.syntax.source import SourceFile
+
+    return Snapshot("f", {}, {}, [parse_source(SourceFile("a.lm", SWEDISH_FILE))], None, None)
+
+
+def test_completion_in_a_swedish_file_offers_the_swedish_keywords():
+    from legalmodel.lsp.features import completion
+
+    labels = {i.label for i in completion(swedish_snapshot(), SWEDISH_FILE) if i.kind.name == "Keyword"}
+    assert {"bestämmelse", "går före", "förbjuder", "alltid när", "ja/nej", "väntas inte uppnås"} <= labels
+    assert not labels & {"provision", "overrides", "forbid", "when"}
+    english = {i.label for i in completion(swedish_snapshot(), 'law L "l"\n') if i.kind.name == "Keyword"}
+    assert "provision" in english and "bestämmelse" not in english
+
+
+@pytest.mark.parametrize("after, first", [
+    ("  då ", "action"), ("  tillåter be", "action"), ("  givet ", "fact"), ("när vem = ", "value"),
+    ("när vem i {", "value"), ("  går före ", "provision"), ("  går före 1 kap. 1 §, 1 kap. ", "provision"),
+    ("  tillåter berätta när gäller(", "provision"), ("  utom 2 kap", "provision"),
+])
+def test_completion_in_a_swedish_file_offers_first_what_the_place_asks_for(after, first):
+    from legalmodel.lsp.features import completion
+
+    kinds = {"Variable": "fact", "EnumMember": "value", "Function": "action", "Reference": "provision"}
+    best = min(completion(swedish_snapshot(), SWEDISH_FILE + after), key=lambda i: i.sort_text)
+    assert kinds.get(best.kind.name) == first

@@ -642,14 +642,19 @@ def _tree_depth_problem(tree: Tree) -> Tree | None:
     return None
 
 
-def parse_source(source: SourceFile) -> s.SpecFile:
-    """Parse one file; raise SpecErrors with every syntax error found."""
+def parse_source(source: SourceFile, language: str | None = None) -> s.SpecFile:
+    """Parse one file; raise SpecErrors with every syntax error found. With `language`, the
+    text is a part of a file whose declaration was read already (the language server's
+    parts), in that surface."""
     if not source.text.strip():
         return s.SpecFile(source, ())
     long_lines = _long_lines(source)
     if long_lines:
         raise SpecErrors(long_lines)
-    declaration = surface.read_declaration(source)
+    if language is None:
+        declaration = surface.read_declaration(source)
+    else:
+        declaration = surface.Declaration(language, False, source.text)
     language, text = declaration.language, declaration.text
     if not text.strip():
         return s.SpecFile(source, (), language, declaration.declared)
