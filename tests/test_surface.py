@@ -414,3 +414,48 @@ def test_completion_in_a_swedish_file_offers_first_what_the_place_asks_for(after
     kinds = {"Variable": "fact", "EnumMember": "value", "Function": "action", "Reference": "provision"}
     best = min(completion(swedish_snapshot(), SWEDISH_FILE + after), key=lambda i: i.sort_text)
     assert kinds.get(best.kind.name) == first
+
+
+# ---- the documentation -----------------------------------------------------------------------
+
+def test_the_language_reference_lists_every_keyword_as_the_table_has_it():
+    """docs/language.md's table of Swedish keywords is surface.KEYWORDS, row by row."""
+    text = (REPO / "docs" / "language.md").read_text(encoding="utf-8")
+    text = text[text.index("## Swedish keywords"):text.index("## Reserved words")]
+    rows = re.findall(r"^\| `([^`]+)` \| `([^`]+)` \| (.+) \|$", text, re.M)
+    assert rows == [(k.english, k.swedish, k.why) for k in surface.KEYWORDS]
+
+
+def test_the_code_in_the_language_references_swedish_section_parses():
+    """Each example of Swedish keywords in docs/language.md is a spec the parser reads."""
+    text = (REPO / "docs" / "language.md").read_text(encoding="utf-8")
+    section = text[text.index("## Swedish keywords"):text.index("## Reserved words")]
+    blocks = re.findall(r"```\n(.*?)```", section, re.S)
+    swedish = [b for b in blocks if re.match(r"(bestämmelse|mål) ", b)]
+    assert len(swedish) == 2
+    for block in swedish:
+        spec = parse_text("språk sv\n" + block, "spec.lm")
+        assert spec.items and spec.language == "sv"
+
+
+def test_the_swedish_tutorial_quotes_its_spec_as_it_is():
+    """docs/handledning.md shows the spec in pieces: each piece parses in the Swedish surface
+    and each of its lines is a line of docs/handledning/handledning.lm, so the page cannot
+    drift from the file its transcripts check."""
+    page = (REPO / "docs" / "handledning.md").read_text(encoding="utf-8")
+    spec_lines = set((REPO / "docs" / "handledning" / "handledning.lm").read_text(encoding="utf-8").split("\n"))
+    starts = tuple(w + " " for w in surface.item_keywords("sv"))
+    pieces = [b for b in re.findall(r"```\n(.*?)```", page, re.S) if b.startswith(starts)]
+    assert len(pieces) >= 6
+    for piece in pieces:
+        assert parse_text("språk sv\n" + piece, "spec.lm").items
+        assert [line for line in piece.split("\n") if line and line not in spec_lines] == []
+
+
+def test_the_swedish_tutorial_specs_are_canonical_and_in_swedish():
+    folder = REPO / "docs" / "handledning"
+    for name in ("handledning.lm", "kollision.lm"):
+        text = (folder / name).read_text(encoding="utf-8")
+        assert text.startswith("språk sv\n") and format_text(text, name) == text, name
+    assert run(["fmt", "--check", "docs/handledning/handledning.lm", "docs/handledning/kollision.lm"],
+               REPO).exit_code == 0
