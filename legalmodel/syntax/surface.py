@@ -310,6 +310,15 @@ def read_declaration(source) -> Declaration:
     return found or Declaration(ENGLISH, False, text)
 
 
+def phrase_at(span, english: str) -> str:
+    """A keyword as the file holding `span` writes it, for advice that quotes a keyword:
+    `except` in an English file, `utom` in a Swedish one."""
+    source = getattr(span, "source", None)
+    language = declared_language(source.text) if source is not None else ENGLISH
+    return phrases(language).get(english, english)
+
+
+@lru_cache(maxsize=64)
 def declared_language(text: str) -> str:
     """The surface of a text, without raising: English where the declaration is broken."""
     from .diagnostics import SpecErrors
