@@ -810,7 +810,7 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
         message = f"unexpected character `{char}`" if char.strip() else "unexpected character"
         for pattern, hint in SYNTAX_HINTS:
             if pattern.match(bad) or pattern.match(char):
-                help_text = hint
+                help_text = surface.localise_code(hint, source)
                 break
     elif isinstance(err, UnexpectedToken):
         tok = err.token
@@ -826,7 +826,7 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
         before = chunk[pos - 1] if 0 < pos <= len(chunk) else ""
         for pattern, hint in SYNTAX_HINTS:
             if pattern.match(text) or pattern.match(before + text):
-                help_text = hint
+                help_text = surface.localise_code(hint, source)
         help_text = help_text or _other_surface(text, declaration) or _hint_for_expected(err, expected, language)
     else:
         width = 1

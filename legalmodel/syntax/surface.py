@@ -376,3 +376,55 @@ def clashes(spec, to: str) -> list:
                 "while a name is spelt so", span,
                 help=f"rename `{name}` everywhere in the spec, then convert the file again"))
     return sorted(out, key=lambda d: (d.span.line, d.span.column))
+
+
+# ---- advice in the file's own keywords --------------------------------------------------------
+
+_CODE = re.compile(r"`([^`]+)`")
+_QUOTED = re.compile(r'("[^"]*")')
+
+
+@lru_cache(maxsize=1)
+def _english_phrase_pattern() -> re.Pattern:
+    english = sorted((k.english for k in KEYWORDS if k.english != "language"), key=len, reverse=True)
+    return re.compile(r"(?<!\w)(" + "|".join(re.escape(p).replace(r"\ ", r"\s+") for p in english) + r")(?!\w)")
+
+
+@lru_cache(maxsize=64)
+def _names_among_english_words(text: str) -> frozenset[str]:
+    """The English keyword words a Swedish file uses: there they can only be names."""
+    code = re.sub(r'"[^"\n]*"|(#|//)[^\n]*', " ", text)
+    return frozenset(w for w in re.findall(r"[^\W\d]\w*", code) if w in _english_words())
+
+
+def localise_code(text: str | None, source) -> str | None:
+    """The keywords quoted in `text` (between backticks, outside double quotes) written as the
+    file of `source` writes them: advice such as "name the provision in `except`" reads
+    `utom` in a Swedish file. A word the file uses as a name is left as it is."""
+    if not text or source is None or "`" not in text or declared_language(source.text) != SWEDISH:
+        return text
+    table = phrases(SWEDISH)
+    names = _names_among_english_words(source.text)
+    pattern = _english_phrase_pattern()
+
+    def keyword(m: re.Match) -> str:
+        phrase = " ".join(m.group(0).split())
+        return m.group(0) if phrase in names else table.get(phrase, m.group(0))
+
+    def code(m: re.Match) -> str:
+        parts = _QUOTED.split(m.group(1))
+        return "`" + "".join(p if p.startswith('"') else pattern.sub(keyword, p) for p in parts) + "`"
+
+    return _CODE.sub(code, text)
+
+
+def localise(diagnostic):
+    """A diagnostic whose message, help and notes quote keywords as its file writes them."""
+    from dataclasses import replace
+
+    source = diagnostic.span.source
+    if source is None or declared_language(source.text) != SWEDISH:
+        return diagnostic
+    return replace(diagnostic, message=localise_code(diagnostic.message, source),
+                   help=localise_code(diagnostic.help, source),
+                   notes=tuple((localise_code(text, source), span) for text, span in diagnostic.notes))
