@@ -91,9 +91,6 @@ KEYWORDS: tuple[Keyword, ...] = (
     Keyword("only narrows", "inskränker endast", "`kontrakt inskränker endast lämna_uppgift`"),
 )
 
-_BY_ENGLISH = {k.english: k for k in KEYWORDS}
-
-
 @lru_cache(maxsize=None)
 def phrases(language: str) -> dict[str, str]:
     """English phrase → the phrase a file of `language` writes for it."""
