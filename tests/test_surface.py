@@ -346,7 +346,7 @@ SWEDISH_HEAD = 'språk sv\nlag OSL "o"\nfaktum x: ja/nej "x"\nhandling a "a"\n'
 
 @pytest.mark.parametrize("line,column,offending,suggestion", [
     ("bestämmelse 26 kap. 1 § \"s\"\n  förbjuda a", 6, "förbjuda", "did you mean `förbjuder`?"),
-    ("bestämmelse 26 kap. 1 § \"s\"\n  tillåter a när x\n  gå före 2 §", 7, "gå", "did you mean `går före`?"),
+    ("bestämmelse 26 kap. 1 § \"s\"\n  tillåter a när x\n  gå före 2 §", 7, "gå före", "did you mean `går före`?"),
     ("bestämelse 26 kap. 1 § \"s\"\n  tillåter a", 5, "bestämelse", "did you mean `bestämmelse`?"),
     ("mål \"m\"\n  a är tilåten", 6, "tilåten", "did you mean `tillåten`?"),
     ("handling b \"b\" anars tillåten", 5, "anars", "did you mean `annars`?"),
@@ -355,6 +355,19 @@ def test_a_misspelt_swedish_keyword_gets_a_swedish_suggestion(line, column, offe
     (d,) = error_of(SWEDISH_HEAD + line + "\n")
     assert (d.file, d.line, d.span.text()) == ("spec.lm", column, offending)
     assert d.help == suggestion
+
+
+@pytest.mark.parametrize("written, span", [("gå före 2 §", "gå före"), ("går förre 2 §", "går förre"),
+                                           ("går 2 §", "går"), ("gå lämna", "gå")])
+def test_a_misspelt_phrase_is_underlined_whole_so_the_suggestion_replaces_it(written, span):
+    """The span reaches over the phrase's other words when they look like them, so that an
+    editor's "change to `går före`" gives `går före 2 §`, never `går före före 2 §`."""
+    text = SWEDISH_HEAD + 'bestämmelse 26 kap. 1 § "s"\n  förbjuder a när x\n  ' + written + "\n"
+    (d,) = error_of(text)
+    assert (d.line, d.column, d.span.text(), d.help) == (7, 3, span, "did you mean `går före`?")
+    fixed = text[:d.span.start] + "går före" + text[d.span.end:]
+    if written != "gå lämna":
+        assert parse_text(fixed, "spec.lm").items
 
 
 def test_an_english_keyword_in_a_swedish_file_is_named_with_the_word_to_write():

@@ -834,6 +834,7 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
         message = "the file ends in the middle of an item"
     if expected and help_text is None and len(expected) <= 4:
         help_text = None
+    width += _rest_of_phrase(help_text, chunk, pos + width)
     span = Span(source, start, start + width, abs_line, column)
     return Diagnostic("syntax", message, span, help=help_text, expected=expected)
 
@@ -853,12 +854,31 @@ def _keyword_meant(word: str, accepts: set[str], language: str = surface.ENGLISH
     if "$END" in accepts or {k.split()[0] for k in keywords} & items:
         keywords |= items
     keywords.discard(word)
-    # a phrase of several words is matched by its first word: `gå före` means `går före`
+    # a phrase of several words is matched by its first word: `gå före` means `går före`,
+    # and `går förre` (whose first word is right) means it too
     firsts = {k.split()[0]: k for k in keywords if " " in k}
+    if word in firsts:
+        return firsts[word]
     candidates = {k for k in keywords if " " not in k} | set(firsts)
     candidates.discard(word)
     match = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.75)
     return firsts.get(match[0], match[0]) if match else None
+
+
+def _rest_of_phrase(help_text: str | None, chunk: str, after: int) -> int:
+    """How far past a misspelt first word the span reaches when the suggestion is a phrase:
+    over the words that follow and look like the phrase's others (`gå före`, `går förre`), so
+    that the suggestion replaces the whole (the editor's "change to" does)."""
+    m = re.fullmatch(r"did you mean `([^`]+)`\?", help_text or "")
+    if m is None or " " not in m.group(1):
+        return 0
+    reach = 0
+    for wanted in m.group(1).split()[1:]:
+        word = re.match(r"[ \t]+([^\W\d]\w*)", chunk[after + reach:])
+        if word is None or difflib.SequenceMatcher(None, word.group(1), wanted).ratio() < 0.6:
+            break
+        reach += word.end()
+    return reach
 
 
 def _other_surface(word: str, declaration: surface.Declaration) -> str | None:
