@@ -115,3 +115,24 @@ def test_a_stored_tree_keeps_every_field_and_span_of_every_spec_we_ship():
         assert _fields_everywhere(again) == _fields_everywhere(tree), path
         kinds |= {type(item).__name__ for item in tree.items}
     assert {"ProvisionDecl", "AmendmentDecl", "GoalDecl", "ExampleDecl", "ContractDecl"} <= kinds
+
+
+def test_a_check_on_a_warm_cache_never_imports_the_parser(tmp_path):
+    """What the cache is for: a spec read before is checked without loading Lark at all (its
+    import costs more than the rest of a small check's start)."""
+    import os
+    import subprocess
+    import sys
+
+    spec = tmp_path / "spec.lm"
+    spec.write_text(TEXT, encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("LEGALMODEL_CACHE", None)
+    probe = ("import sys; from legalmodel.cli import main\n"
+             "try: main(['check', sys.argv[1]])\n"
+             "except SystemExit: pass\n"
+             "print('lark' in sys.modules, file=sys.stderr)")
+    runs = [subprocess.run([sys.executable, "-c", probe, str(spec)], env=env, capture_output=True, text=True)
+            for _ in range(2)]
+    assert runs[0].stderr.strip().endswith("True"), runs[0].stderr  # the first run parses
+    assert runs[1].stderr.strip().endswith("False"), runs[1].stderr

@@ -17,8 +17,6 @@ likely to paste from, not every lookalike Unicode lists.
 
 from __future__ import annotations
 
-import functools
-import re
 import unicodedata
 
 # Cyrillic and Greek letters that look like a Latin letter, and that letter

@@ -22,18 +22,10 @@ from . import tree as s
 from .citations import ORDINAL_NUMBER
 from .diagnostics import Diagnostic, SpecErrors
 from . import surface
+from .grammar import grammar_text
 from .source import SourceFile, Span
 
 from .tree import ITEM_KEYWORDS, MAX_FILE_BYTES, MAX_LINE_CHARS, MAX_NESTING  # noqa: F401  (their home is syntax.py)
-
-
-def grammar_text() -> str:
-    """The grammar, from the installed package or, in a source checkout, from grammar/."""
-    here = Path(__file__).resolve().parent
-    for candidate in (here.parent / "grammar" / "legalmodel.lark", here.parent.parent / "grammar" / "legalmodel.lark"):
-        if candidate.is_file():
-            return candidate.read_text(encoding="utf-8")
-    raise RuntimeError("the legalmodel grammar file is missing from this installation")
 
 
 _OPTIONS = dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True, start="start")

@@ -102,7 +102,7 @@ def phrases(language: str) -> dict[str, str]:
 @lru_cache(maxsize=None)
 def keyword_words(language: str) -> frozenset[str]:
     """Every word a surface's keywords are made of: reserved in files of that surface."""
-    from .parse import grammar_text
+    from .grammar import grammar_text
 
     if language == SWEDISH:
         words = set()
