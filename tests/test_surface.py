@@ -32,6 +32,7 @@ from legalmodel.syntax.parse import grammar_text, parse_text
 
 from helpers import FIXTURES, REPO, make_runner
 from strategies import spec_plans
+from test_fmt import with_trailing_comments
 
 
 def run(args, cwd: Path, input: str | None = None):
@@ -164,6 +165,17 @@ def test_every_spec_and_fixture_converts_to_swedish_and_back_without_loss(name, 
 def test_generated_specs_convert_to_swedish_and_back_without_loss(plan):
     note(plan.text)
     assert_round_trip(plan.text)
+
+
+@settings()
+@given(with_trailing_comments())
+def test_comments_at_the_ends_of_lines_survive_a_conversion_and_its_return(text):
+    """Generated specs with comments after code on some lines (test_fmt's strategy): every
+    comment is kept, once, through en -> sv -> en."""
+    note(text)
+    swedish = assert_round_trip(text)
+    kept = [c for _l, c, _t in comments_of(swedish)]
+    assert sorted(kept) == sorted(c for _l, c, _t in comments_of(text))
 
 
 def test_comments_before_and_after_the_declaration_stay_in_order():
@@ -545,3 +557,19 @@ def test_the_files_of_one_spec_may_use_different_surfaces(tmp_path):
     code_mixed, report_mixed = check_json(mixed)
     assert code_en == code_mixed == 1  # the example fails: the point is that both say so
     assert without_places(report_en) == without_places(report_mixed)
+
+
+def test_a_conversion_that_would_change_the_file_is_refused(monkeypatch):
+    """The check every fmt makes holds for --to: were the printer to drop an item or a
+    comment while converting, nothing is written and error[format] says so."""
+    from legalmodel.syntax import format as formatting
+    from legalmodel.syntax.source import SourceFile
+
+    text = 'law OSL "o"\n# om handlingen\naction a "a" default permitted\n'
+    real = formatting.format_spec
+    for lose, what in (('handling a "a" annars tillåten\n', "what it says"), ("# om handlingen\n", "its comments")):
+        monkeypatch.setattr(formatting, "format_spec", lambda spec, to=None, lose=lose: real(spec, to).replace(lose, ""))
+        with pytest.raises(SpecErrors) as caught:
+            formatting.format_checked(SourceFile("s.lm", text), "sv")
+        (d,) = caught.value.diagnostics
+        assert d.code == "format" and what in d.message
