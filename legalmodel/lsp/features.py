@@ -486,6 +486,22 @@ def witness_example(f: Finding, spec) -> str | None:
     return example_block(title, given, expectations)
 
 
+def in_surface_of(snapshot: Snapshot, path: str, block: str) -> str:
+    """A block written with the English keywords (an example, an acceptance), in the keywords
+    of the file it is added to: a Swedish file (`språk sv`) reads no English keyword."""
+    from ..syntax.diagnostics import SpecError
+    from ..syntax.format import format_text
+
+    state = snapshot.files.get(path)
+    if state is None or surface.declared_language(state.source.text) != surface.SWEDISH:
+        return block
+    try:
+        converted = format_text(block, path, to=surface.SWEDISH)
+    except SpecError:  # cannot happen for the blocks made here; then the block as it is
+        return block
+    return converted.split("\n", 2)[2]  # without the declaration and its blank line
+
+
 @dataclass(frozen=True)
 class FindingPlace:
     finding: Finding
@@ -513,10 +529,12 @@ def code_actions(snapshot: Snapshot, path: str, diagnostics: list[t.Diagnostic],
         if block is not None:
             out.append(t.CodeAction(f"Add the witness of {f.id} as an example", kind=t.CodeActionKind.QuickFix,
                                     diagnostics=[d], edit=t.WorkspaceEdit(changes={
-                                        to_uri(place.path): [_append_edit(snapshot, place.path, block, pos)]})))
+                                        to_uri(place.path): [_append_edit(
+                                            snapshot, place.path, in_surface_of(snapshot, place.path, block), pos)]})))
         if not f.id.startswith("UNK-"):  # an undecided question cannot be accepted (resolve.py)
             line = f'accept {f.id} "{JUSTIFICATION_PLACEHOLDER}"\n'
             out.append(t.CodeAction(f"Accept {f.id} (write the justification)", kind=t.CodeActionKind.QuickFix,
                                     diagnostics=[d], edit=t.WorkspaceEdit(changes={
-                                        to_uri(place.path): [_append_edit(snapshot, place.path, line, pos)]})))
+                                        to_uri(place.path): [_append_edit(
+                                            snapshot, place.path, in_surface_of(snapshot, place.path, line), pos)]})))
     return out
