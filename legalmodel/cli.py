@@ -440,7 +440,9 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
     try:
         cases = read_tables(law, list(tables))
         if as_examples:
-            click.echo(report.cases_as_examples(cases, last_date(law.versions)), nl=False)
+            from .syntax.surface import spec_language
+
+            click.echo(report.cases_as_examples(cases, last_date(law.versions), spec_language(law.spec)), nl=False)
             sys.exit(EXIT_CLEAN)
         run = run_cases(law, cases, timeout)
     except CaseTableError as err:

@@ -573,3 +573,34 @@ def test_a_conversion_that_would_change_the_file_is_refused(monkeypatch):
             formatting.format_checked(SourceFile("s.lm", text), "sv")
         (d,) = caught.value.diagnostics
         assert d.code == "format" and what in d.message
+
+
+def test_examples_to_paste_are_written_in_the_specs_keywords(tmp_path):
+    """`check --as-examples` and `explain --as-example` print blocks a drafter pastes into the
+    spec: for a Swedish spec they are Swedish, parse there, and say what the English ones say."""
+    source = (REPO / "docs/tutorial/step6.lm").read_text(encoding="utf-8")
+    (tmp_path / "en.lm").write_text(source, encoding="utf-8")
+    (tmp_path / "sv.lm").write_text(format_text(source, "sv.lm", to="sv"), encoding="utf-8")
+    for args in (["check", "--as-examples"], ["explain", "--as-example", "--given", "ålder=25", "--given", "uppenbart"]):
+        english = run([*args, "en.lm"], tmp_path).stdout
+        swedish = run([*args, "sv.lm"], tmp_path).stdout
+        assert "exempel " in swedish and "då lämna_uppgift " in swedish
+        assert not re.search(r"^\s*(example|given|expect) ", swedish, re.M)
+        blocks = parse_text("språk sv\n" + swedish, "sv.lm")
+        assert blocks.items == parse_text(english, "en.lm").items
+        assert format_text(english, "en.lm", to="sv") == format_text("språk sv\n" + swedish, "sv.lm")
+
+
+def test_cases_as_examples_are_written_in_the_specs_keywords(tmp_path):
+    """`test --as-examples` of a Swedish spec: `exempel … från … till …`, `givet`, `då`."""
+    for name, to in (("en", None), ("sv", "sv")):
+        folder = tmp_path / name / "tutorial"
+        folder.mkdir(parents=True)
+        text = (REPO / "specs/tutorial/tutorial.lm").read_text(encoding="utf-8")
+        (folder / "tutorial.lm").write_text(format_text(text, "t.lm", to=to), encoding="utf-8")
+        shutil.copy(REPO / "docs/cases/tutorial.csv", tmp_path / name / "cases.csv")
+    english = run(["test", "--as-examples", "tutorial", "cases.csv"], tmp_path / "en")
+    swedish = run(["test", "--as-examples", "tutorial", "cases.csv"], tmp_path / "sv")
+    assert english.exit_code == swedish.exit_code == 0
+    assert re.search(r"^exempel \".*\" från \d{4}-\d\d-\d\d", swedish.stdout, re.M)
+    assert parse_text("språk sv\n" + swedish.stdout, "s.lm").items == parse_text(english.stdout, "e.lm").items

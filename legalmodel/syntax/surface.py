@@ -327,6 +327,19 @@ def declared_language(text: str) -> str:
         return ENGLISH
 
 
+def spec_language(spec) -> str:
+    """The surface a checked spec's files are written in: Swedish when every file that
+    declares a fact, an action or a provision is Swedish, else English. Blocks printed for
+    pasting into the spec (`check --as-examples`) are written in it."""
+    sources = {}
+    for declared in (*spec.facts.values(), *spec.actions.values(), *spec.provisions.values()):
+        source = getattr(getattr(declared, "span", None), "source", None)
+        if source is not None:
+            sources[id(source)] = source
+    languages = {declared_language(source.text) for source in sources.values()}
+    return SWEDISH if languages == {SWEDISH} else ENGLISH
+
+
 def declaration_line(language: str) -> str:
     return "språk sv" if language == SWEDISH else "language en"
 
