@@ -16,7 +16,7 @@
 
 __version__ = "0.1.0"
 
-from .api import DEFAULT_TIMEOUT, Law, check_paths, diff, history, load, loads  # noqa: E402
+from .api import DEFAULT_TIMEOUT, Law, check_paths, diff, fmt, history, load, loads  # noqa: E402
 from .syntax.diagnostics import Diagnostic, SpecError  # noqa: E402
 from .pipeline import UsageError  # noqa: E402
 from .results import (ActionExplanation, CheckResult, Condition, ContractResult, Counterfactual,  # noqa: E402
@@ -29,5 +29,5 @@ __all__ = [
     "Diagnostic", "DiffResult", "Evidence", "ExampleChange", "ExampleResult", "ExpectationResult",
     "Explanation", "Finding", "GoalChange", "GoalResult", "HistoryAct", "InvalidSpec", "Law", "LawHistory",
     "Region", "SpecError", "UsageError", "Verdict", "VerdictChange", "Wording", "check_paths", "diff",
-    "history", "load", "loads",
+    "fmt", "history", "load", "loads",
 ]

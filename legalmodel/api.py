@@ -247,6 +247,21 @@ def loads(text: str, name: str = "<input>", as_of=None, proposals=()) -> Law:
     return Law(history, law_of(history, as_of, chosen), as_of, tuple(chosen))
 
 
+def fmt(text: str, to: str | None = None, name: str = "<input>") -> str:
+    """A spec file's text in the canonical layout, as `legalmodel fmt` writes it; with `to`
+    ("sv" or "en"), written with that surface's keywords, as `fmt --to` does. Raises
+    SpecError when the text cannot be read or converted, UsageError for another `to`."""
+    from .pipeline import decode_source
+    from .syntax.format import format_checked
+    from .syntax.surface import LANGUAGES
+
+    if not isinstance(text, str):
+        raise UsageError("fmt takes the spec's text as a str")
+    if to is not None and to not in LANGUAGES:
+        raise UsageError(f"`{to}` is not a surface of the language; one of: {', '.join(LANGUAGES)}")
+    return format_checked(decode_source(text.encode("utf-8", errors="surrogatepass"), name), to)
+
+
 def diff(old: Law, new: Law, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
          progress=None) -> DiffResult:
     """Every situation in which the verdict changes from `old` to `new`, and why; goals and

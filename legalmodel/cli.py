@@ -521,7 +521,9 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
     try:
         cases = read_tables(law, list(tables))
         if as_examples:
-            click.echo(report.cases_as_examples(cases, last_date(law.versions)), nl=False)
+            from .syntax.surface import spec_language
+
+            click.echo(report.cases_as_examples(cases, last_date(law.versions), spec_language(law.spec)), nl=False)
             sys.exit(EXIT_CLEAN)
         run = run_cases(law, cases, timeout)
     except CaseTableError as err:
@@ -574,19 +576,23 @@ FMT_HELP = _("""Rewrite spec files in the one canonical layout, keeping their co
 \b
 Formatting never changes what a spec means. With --check nothing is written:
 the command lists the files that would change and exits 1 if there are any
-(for CI and pre-commit).
+(for CI and pre-commit). With --to sv or --to en the files are written with
+the Swedish or the English keywords (`språk sv` declares the Swedish ones).
 \b
 Examples:
     legalmodel fmt specs/
     legalmodel fmt --check specs/
     legalmodel fmt - < law.lm      (prints the formatted text)
+    legalmodel fmt --to sv specs/tutorial
 """)
 
 
 @main.command("fmt", help=FMT_HELP)
 @click.argument("paths", nargs=-1, required=True, metavar="PATH...", type=SPEC_PATH)
 @click.option("--check", "check_only", is_flag=True, help=_("change nothing; exit 1 if any file would change"))
-def fmt_command(paths, check_only) -> None:
+@click.option("--to", "to", type=click.Choice(["sv", "en"]), default=None,
+              help=_("write the keywords in Swedish (sv) or English (en)"))
+def fmt_command(paths, check_only, to) -> None:
     from .syntax.format import format_file
     from .pipeline import STDIN, STDIN_NAME
     from .syntax.reading import write_in_place
@@ -601,7 +607,7 @@ def fmt_command(paths, check_only) -> None:
     changed, broken = [], 0
     for path, folder in files:
         try:
-            formatted, differs = format_file(path, folder)
+            formatted, differs = format_file(path, folder, to)
         except SpecError as err:
             for text in render_diagnostics(err.diagnostics):
                 click.echo(text, err=True)

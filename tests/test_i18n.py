@@ -112,8 +112,9 @@ def test_a_spec_that_declares_swedish_is_reported_in_swedish(tmp_path):
     from legalmodel.cli import main
 
     spec = tmp_path / "spec.lm"
-    spec.write_text('law L "l"\nlanguage sv\nfact a: bool "a"\naction x "x"\n'
-                    'provision 1 § L "p" forbid x when a\n', encoding="utf-8")
+    # `språk sv` picks the Swedish keywords and makes Swedish the spec's language
+    spec.write_text('språk sv\nlag L "l"\nfaktum a: ja/nej "a"\nhandling x "x"\n'
+                    'bestämmelse 1 § L "p" förbjuder x när a\n', encoding="utf-8")
     swedish = CliRunner().invoke(main, ["check", str(spec)])
     english = CliRunner().invoke(main, ["check", "--lang", "en", str(spec)])
     assert "Ingen bestämmelse avgör `x`" in swedish.stdout and swedish.exit_code == 1

@@ -84,7 +84,7 @@ def test_the_excerpt_shows_the_line_the_error_is_on(before):
 def test_fmt_refuses_a_text_that_would_lose_an_item(tmp_path, monkeypatch):
     source = SourceFile("s.lm", LF)
     real = formatting.format_spec
-    monkeypatch.setattr(formatting, "format_spec", lambda spec: real(spec).replace('law L "l"\n', ""))
+    monkeypatch.setattr(formatting, "format_spec", lambda spec, to=None: real(spec, to).replace('law L "l"\n', ""))
     with pytest.raises(SpecErrors) as info:
         formatting.format_checked(source)
     assert info.value.diagnostics[0].code == "format" and "what it says" in info.value.diagnostics[0].message
@@ -93,7 +93,7 @@ def test_fmt_refuses_a_text_that_would_lose_an_item(tmp_path, monkeypatch):
 def test_fmt_refuses_a_text_that_would_lose_a_comment(monkeypatch):
     source = SourceFile("s.lm", LF)
     real = formatting.format_spec
-    monkeypatch.setattr(formatting, "format_spec", lambda spec: real(spec).replace("# the rule\n", ""))
+    monkeypatch.setattr(formatting, "format_spec", lambda spec, to=None: real(spec, to).replace("# the rule\n", ""))
     with pytest.raises(SpecErrors) as info:
         formatting.format_checked(source)
     assert "its comments" in info.value.diagnostics[0].message
@@ -107,7 +107,7 @@ def test_the_command_leaves_the_file_alone_when_formatting_would_lose_content(tm
     target = tmp_path / "s.lm"
     target.write_text(LF.replace("law L", "law   L"), encoding="utf-8")
     real = formatting.format_spec
-    monkeypatch.setattr(formatting, "format_spec", lambda spec: real(spec).replace("# the rule\n", ""))
+    monkeypatch.setattr(formatting, "format_spec", lambda spec, to=None: real(spec, to).replace("# the rule\n", ""))
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
     result = CliRunner().invoke(main, ["fmt", str(target)])
     assert result.exit_code == 2 and "error[format]" in result.output

@@ -293,3 +293,30 @@ async def test_as_of_in_the_initialization_options(client_2016: LanguageClient, 
     hover = await client_2016.text_document_hover_async(t.HoverParams(
         t.TextDocumentIdentifier(u), position_of(text, "10 kap. 18 b §", shift=3)))
     assert "not in force on 2016-10-05" in hover.contents.value
+
+
+async def test_the_code_actions_write_a_swedish_file_in_its_own_keywords(client: LanguageClient, tmp_path):
+    """In a file that declares `språk sv`, the witness is added as an `exempel` and the
+    acceptance as `godta`: an English keyword there would be a syntax error."""
+    from legalmodel.syntax.format import format_text
+
+    path = tmp_path / "steg6.lm"
+    text = format_text((ROOT / "docs/tutorial/step6.lm").read_text(encoding="utf-8"), str(path), to="sv")
+    path.write_text(text, encoding="utf-8")
+    u = open_doc(client, path)
+    found = await diagnostics(client, u, lambda ds: any(d.code == "COL-6087e6b9" for d in ds), "the collision")
+    d = next(d for d in found if d.code == "COL-6087e6b9")
+    actions = await client.text_document_code_action_async(t.CodeActionParams(
+        t.TextDocumentIdentifier(u), d.range, t.CodeActionContext([d])))
+    example = apply(text, next(a for a in actions if a.title.startswith("Add the witness")).edit.changes[u])
+    added = example[len(text):]
+    assert added.lstrip("\n").startswith('exempel "collision: 10 kap. 27 § OSL (COL-6087e6b9)"\n  givet ')
+    assert "\n  då lämna_uppgift förbjuden\n" in added and "example" not in added
+    change(client, u, example)
+    after = await diagnostics(client, u, lambda ds: any(d.code == "COL-6087e6b9" for d in ds), "the new check")
+    assert not any(d.severity == t.DiagnosticSeverity.Error for d in after)
+    assert not any(d.code and d.code.startswith("FAI") for d in after)
+    accepted = apply(text, next(a for a in actions if a.title.startswith("Accept")).edit.changes[u])
+    assert accepted.endswith('\ngodta COL-6087e6b9 "TODO: say why this finding is accepted"\n')
+    change(client, u, accepted)
+    await diagnostics(client, u, lambda ds: ds == [], "the finding gone")

@@ -67,3 +67,18 @@ def test_every_keyword_of_the_language_is_highlighted():
     missing = sorted(w for w in words if not any(p.fullmatch(w) for p in patterns) and w not in ("outside", "scope"))
     assert missing == []
     assert any(p.fullmatch("outside scope") for p in patterns)
+
+
+def test_every_swedish_keyword_is_highlighted_after_the_declaration():
+    """Each Swedish phrase of syntax/surface.py matches a pattern of the Swedish region (the
+    file after `språk sv`), and no English keyword does: there they are names."""
+    from legalmodel.syntax.surface import KEYWORDS
+
+    repo = json.loads(GRAMMAR.read_text(encoding="utf-8"))["repository"]
+    assert repo["swedish"]["begin"].startswith("^[ \\t]*(språk)")
+    patterns = [re.compile(p["match"]) for p in repo["keyword-sv"]["patterns"]]
+    phrases = {k.swedish for k in KEYWORDS if k.english != "language"}
+    missing = sorted(p for p in phrases if not any(x.fullmatch(p) for x in patterns))
+    assert missing == []
+    english = {k.english for k in KEYWORDS} - {"language"}
+    assert sorted(w for w in english if any(x.fullmatch(w) for x in patterns)) == []

@@ -10,6 +10,7 @@ from ..law import model as m
 from ..results import Finding
 from ..semantics.boxes import intersect, meeting_pairs
 from ..semantics.encode import all_of
+from ..syntax.surface import phrase_at
 from .context import ERROR, WARNING, QueryContext
 
 MAX_PAIRS_PER_ACTION = 50
@@ -78,7 +79,7 @@ def _pairs(ctx: QueryContext, kind, severity, first_modality, second_modality, r
             details = ()
             if kind == "collision":
                 details = (f"the verdict there is {ev.verdicts[action]}; if that is the intended outcome, "
-                           f"state it: add `except {b.citation.swedish()}` to {a.id}, "
+                           f"state it: add `{phrase_at(a.span, 'except')} {b.citation.swedish()}` to {a.id}, "
                            f"or make {a.id} override it",)
             ctx.add(Finding(kind, severity, message(a, b), a.id, a.span, action, key, (ev,), details))
         if undecided and len(reported) < MAX_PAIRS_PER_ACTION:

@@ -63,6 +63,9 @@ class History:
     first_source: SourceFile | None = None
     amendments: list[Amendment] = field(default_factory=list)
     proposals: list[Amendment] = field(default_factory=list)
+    # the languages the spec's files declare (`språk sv`, `language en`): the law on each date
+    # is one file, which keeps them for the spec's language (resolve.declare_language)
+    declared_languages: frozenset = frozenset()
 
     def dates(self) -> list[str]:
         return sorted({a.date for a in self.amendments})
@@ -71,7 +74,7 @@ class History:
 def split(name: str, files: list[s.SpecFile]) -> History:
     """Sort a spec's items into the base and its amendments."""
     sink = DiagnosticSink()
-    history = History(name)
+    history = History(name, declared_languages=frozenset(f.language for f in files if f.declared))
     for f in files:
         current: dict | None = None
         pending: list[dict] = []
@@ -307,6 +310,10 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
             versions.setdefault(k, []).append(Version(k, start, None, provisions[k], by))
     source = history.first_source or SourceFile(history.name, "")
     items = tuple(item for _key, item in order)
+    languages = history.declared_languages
+    if len(languages) == 1:  # one declared language: the law's single file declares it
+        (language,) = languages
+        return [s.SpecFile(source, items, language, True)], applied
     return [s.SpecFile(source, items)], applied
 
 

@@ -2,7 +2,8 @@
 cannot tell apart.
 
 Reserved words are every keyword of the grammar (`true`, `and`, `permit`, `provision`, …),
-read from grammar/legalmodel.lark itself so the list cannot fall behind it. The grammar's
+read from grammar/legalmodel.lark itself so the list cannot fall behind it; in a file written
+with the Swedish keywords (`språk sv`), the words of those (`sant`, `och`, `tillåter`, …). The grammar's
 contextual lexer would accept `fact true: bool "…"`, but `true` in a condition is the literal,
 so such a fact could never be named, and `--given true=false` would quietly mean nothing.
 
@@ -16,11 +17,7 @@ likely to paste from, not every lookalike Unicode lists.
 
 from __future__ import annotations
 
-import functools
-import re
 import unicodedata
-
-from ..syntax.grammar import grammar_text
 
 # Cyrillic and Greek letters that look like a Latin letter, and that letter
 LOOKALIKES = str.maketrans({
@@ -40,14 +37,16 @@ LOOKALIKES = str.maketrans({
 })
 
 
-@functools.lru_cache(maxsize=1)
-def reserved_words() -> frozenset[str]:
-    """Every keyword of the grammar: each word written in quotes in it."""
-    return frozenset(re.findall(r'"([A-Za-z]+)"', grammar_text()))
+def reserved_words(language: str = "en") -> frozenset[str]:
+    """Every keyword word of a surface: for English each word written in quotes in the
+    grammar, for Swedish the words of its phrases (syntax/surface.py)."""
+    from ..syntax.surface import keyword_words
+
+    return keyword_words(language)
 
 
-def is_reserved(name: str) -> bool:
-    return name in reserved_words()
+def is_reserved(name: str, language: str = "en") -> bool:
+    return name in reserved_words(language)
 
 
 def skeleton(name: str) -> str:

@@ -159,19 +159,11 @@ class Resolver:
         return out
 
     def declare_language(self) -> str | None:
-        """The spec's `language`, if it declares one (once, or the same each time)."""
-        found = None
-        for d in self.items(s.LanguageDecl):
-            language = d.language.text
-            if language not in m.LANGUAGES:
-                self.error("language", f"unknown language `{language}`", d.language.span,
-                           help=suggest(language, m.LANGUAGES) or "write `language sv` or `language en`")
-            elif found is not None and language != found:
-                self.error("language", f"the spec is declared both `{found}` and `{language}`", d.span,
-                           help="declare one language for the spec")
-            else:
-                found = language
-        return found
+        """The spec's language, for messages and prose: the one its files declare (`språk sv`,
+        `language en`: the same declaration picks their keywords, syntax/surface.py), where
+        those that declare one agree; else none, and the locale decides."""
+        declared = {f.language for f in self.files if f.declared}
+        return next(iter(declared)) if len(declared) == 1 else None
 
     def declare_laws(self):
         for law in self.items(s.LawDecl):
@@ -242,6 +234,7 @@ class Resolver:
 
     def check_names(self):
         """No declared name is a word of the language, and no two look alike (names.py)."""
+        from ..syntax.surface import declared_language
         from .names import foreign_letters, is_reserved, skeleton
 
         declared = [("law", law.name.text, law.name.span) for law in self.laws.values()]
@@ -251,8 +244,12 @@ class Resolver:
         declared.extend(("fact", f.name, f.span) for f in self.facts.values())
         declared.extend(("action", a.name, a.span) for a in self.actions.values())
         seen: dict[str, tuple[str, str, Span]] = {}
+        languages: dict[int, str] = {}  # a name is reserved by the surface of its own file
         for kind, name, span in declared:
-            if is_reserved(name):
+            source = span.source
+            if source is not None and id(source) not in languages:
+                languages[id(source)] = declared_language(source.text)
+            if is_reserved(name, languages.get(id(source), "en")):
                 self.error("reserved", f"`{name}` is a word of the language and cannot name {_a(kind)}", span,
                            help="choose another name for it, such as the statute's own word")
                 continue

@@ -14,6 +14,7 @@ from lsprotocol import types as t
 
 from ..results import Finding
 from ..syntax.citations import Citation
+from ..syntax import surface
 from ..syntax import tree as s
 from ..syntax.diagnostics import Diagnostic
 from ..syntax.source import Span
@@ -28,6 +29,12 @@ KEYWORDS = tuple(sorted({
     "or", "not", "implies", "iff", "in", "true", "false", "permitted", "forbidden", "obligatory",
     "undecided", "contradictory", "verified", "summary", "unverified", "force", "kap.", "§", "§§",
 }))
+# the keywords of each surface, as completion offers them: a Swedish file (`språk sv`) is
+# offered the Swedish ones, phrases whole (`går före`)
+SURFACE_KEYWORDS = {
+    surface.ENGLISH: KEYWORDS,
+    surface.SWEDISH: tuple(sorted({*surface.keyword_phrases(surface.SWEDISH), "kap.", "§", "§§"})),
+}
 NAME = re.compile(r"[^\W\d]\w*")
 SUGGESTION = re.compile(r"`([^`]+)`")
 JUSTIFICATION_PLACEHOLDER = "TODO: say why this finding is accepted"
@@ -261,7 +268,9 @@ def rename(snapshot: Snapshot, path: str, position: t.Position, new_name: str, p
     target = rename_target(snapshot, path, position, pos)
     if target is None:
         return None
-    if not NAME.fullmatch(new_name) or new_name in KEYWORDS:
+    state = snapshot.files.get(path)
+    language = surface.declared_language(state.source.text) if state else surface.ENGLISH
+    if not NAME.fullmatch(new_name) or new_name in KEYWORDS or new_name in surface.keyword_words(language):
         raise ValueError(f"`{new_name}` is not a name a spec can use (a letter, then letters, digits or _)")
     taken = {k for (kind, k) in snapshot.index.declarations if kind in ("fact", "value", "enum", "action")}
     if new_name != target.key and new_name in taken:
@@ -284,17 +293,25 @@ AFTER = {
     "widens": "action", "narrows": "action", "possibly": "action", "given": "fact", "when": "fact",
     "whenever": "fact", "where": "fact", "and": "fact", "or": "fact", "not": "fact", "implies": "fact",
     "iff": "fact", "=": "value", "!=": "value", "≠": "value", "{": "value",
+    # the Swedish surface
+    "före": "provision", "utom": "provision", "gäller": "provision", "modellen": "provision",
+    "upphävs": "provision", "då": "action", "tillåter": "action", "förbjuder": "action", "ålägger": "action",
+    "endast": "action", "möjligen": "action", "givet": "fact", "när": "fact", "där": "fact", "och": "fact",
+    "eller": "fact", "inte": "fact", "medför": "fact",
 }
-CITING = re.compile(r"(?<!\w)(?:overrides|except|applies\s*\(|repeal|outside\s+scope)[\w\s.§–,\-]*$")
+CITING = re.compile(r"(?<!\w)(?:overrides|except|applies\s*\(|repeal|outside\s+scope"
+                    r"|går\s+före|utom|gäller\s*\(|upphävs|utanför\s+modellen)[\w\s.§–,\-]*$")
 TYPED = re.compile(r"[^\W\d]\w*$")  # the name being typed, if any
 LAST = re.compile(r"(\w+|!=|[=≠{])$")
 
 
 def completion(snapshot: Snapshot, before: str = "") -> list[t.CompletionItem]:
-    """Keywords, facts, enumeration values, actions, enumerations and citations; those the
-    word before the cursor asks for first (citations after `overrides`, acts after `expect`,
-    values after `=`, …)."""
+    """Keywords (of the file's surface: `before` is its text up to the cursor), facts,
+    enumeration values, actions, enumerations and citations; those the word before the
+    cursor asks for first (citations after `overrides`, acts after `expect`, values after
+    `=`, …)."""
     index = snapshot.index
+    keywords = SURFACE_KEYWORDS[surface.declared_language(before)]
     tail = before[-200:]
     m = LAST.search(TYPED.sub("", tail).rstrip(" \t"))
     wanted = AFTER.get(m.group(1)) if m else None
@@ -303,7 +320,7 @@ def completion(snapshot: Snapshot, before: str = "") -> list[t.CompletionItem]:
         wanted = "provision"
     rank = {kind: ("0" if kind == wanted else str(n)) for n, kind in
             enumerate(("fact", "value", "action", "enum", "provision"), 1)}
-    items = [t.CompletionItem(k, kind=t.CompletionItemKind.Keyword, sort_text=f"9{k}") for k in KEYWORDS]
+    items = [t.CompletionItem(k, kind=t.CompletionItemKind.Keyword, sort_text=f"9{k}") for k in keywords]
     for name in index.names("fact"):
         decl = index.declarations[("fact", name)]
         items.append(t.CompletionItem(name, kind=t.CompletionItemKind.Variable, detail=_type_text(decl, index),
@@ -469,6 +486,22 @@ def witness_example(f: Finding, spec) -> str | None:
     return example_block(title, given, expectations)
 
 
+def in_surface_of(snapshot: Snapshot, path: str, block: str) -> str:
+    """A block written with the English keywords (an example, an acceptance), in the keywords
+    of the file it is added to: a Swedish file (`språk sv`) reads no English keyword."""
+    from ..syntax.diagnostics import SpecError
+    from ..syntax.format import format_text
+
+    state = snapshot.files.get(path)
+    if state is None or surface.declared_language(state.source.text) != surface.SWEDISH:
+        return block
+    try:
+        converted = format_text(block, path, to=surface.SWEDISH)
+    except SpecError:  # cannot happen for the blocks made here; then the block as it is
+        return block
+    return converted.split("\n", 2)[2]  # without the declaration and its blank line
+
+
 @dataclass(frozen=True)
 class FindingPlace:
     finding: Finding
@@ -496,10 +529,12 @@ def code_actions(snapshot: Snapshot, path: str, diagnostics: list[t.Diagnostic],
         if block is not None:
             out.append(t.CodeAction(f"Add the witness of {f.id} as an example", kind=t.CodeActionKind.QuickFix,
                                     diagnostics=[d], edit=t.WorkspaceEdit(changes={
-                                        to_uri(place.path): [_append_edit(snapshot, place.path, block, pos)]})))
+                                        to_uri(place.path): [_append_edit(
+                                            snapshot, place.path, in_surface_of(snapshot, place.path, block), pos)]})))
         if not f.id.startswith("UNK-"):  # an undecided question cannot be accepted (resolve.py)
             line = f'accept {f.id} "{JUSTIFICATION_PLACEHOLDER}"\n'
             out.append(t.CodeAction(f"Accept {f.id} (write the justification)", kind=t.CodeActionKind.QuickFix,
                                     diagnostics=[d], edit=t.WorkspaceEdit(changes={
-                                        to_uri(place.path): [_append_edit(snapshot, place.path, line, pos)]})))
+                                        to_uri(place.path): [_append_edit(
+                                            snapshot, place.path, in_surface_of(snapshot, place.path, line), pos)]})))
     return out

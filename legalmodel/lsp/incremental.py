@@ -6,7 +6,8 @@ report every syntax error. The grammar is a sequence of items, so the file's syn
 items of its parts in order, and its errors are the errors of its parts: each part is
 parsed as a file of its own (at offset 0, line 1) and its spans shifted into the file. The
 result is the one parse_source gives, spans included (tests/test_lsp_index.py checks it on
-every spec of the repository and on broken ones). Parsing a 1,000-provision file whole
+every spec of the repository and on broken ones). A file's declaration (`språk sv`) is read
+first, and every part parsed in the surface it declares. Parsing a 1,000-provision file whole
 takes most of a second; after an edit to one item, a few milliseconds and the shift.
 
 A part that is unchanged *and at the same place* keeps its items as they were, spans and
@@ -25,7 +26,7 @@ from ..syntax.diagnostics import Diagnostic, SpecError
 import re
 
 from ..syntax.parse import parse_source
-from ..syntax.tree import ITEM_KEYWORDS
+from ..syntax import surface
 from ..syntax.source import Span, SourceFile
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
@@ -67,18 +68,20 @@ def shift_diagnostic(d: Diagnostic, source: SourceFile, offset: int, lines: int,
                       d.severity)
 
 
-_ITEM_START = re.compile(r"\s*(" + "|".join(ITEM_KEYWORDS) + r")\b")
+_ITEM_START = {language: re.compile(r"\s*(" + "|".join(surface.item_keywords(language)) + r")\b")
+               for language in surface.LANGUAGES}
 _LINE = re.compile(r"[^\n]*\n|[^\n]+")
 
 
-def parts(text: str) -> list[tuple[int, int, str]]:
+def parts(text: str, language: str = surface.ENGLISH) -> list[tuple[int, int, str]]:
     """The text cut where a line begins an item, as (offset, first line, part): the cut
     parse.py makes to report every error, made in one pass (lines counted as it goes)."""
+    item_start = _ITEM_START[language]
     out = []
     start, start_line = 0, 1
     offset, line = 0, 1
     for m in _LINE.finditer(text):  # lines end at LF only, as for Lark (source.py)
-        if offset and _ITEM_START.match(m.group()):
+        if offset and item_start.match(m.group()):
             out.append((start, start_line, text[start:offset]))
             start, start_line = offset, line
         offset = m.end()
@@ -91,31 +94,32 @@ class IncrementalParser:
     """The syntax of one file, kept by part: `parse` reuses each part whose text is unchanged."""
 
     def __init__(self) -> None:
-        # a part's text → its items (or its errors), parsed as a file of its own
-        self._parts: dict[str, tuple[tuple, tuple[Diagnostic, ...]]] = {}
+        # (surface, a part's text) → its items (or its errors), parsed as a file of its own
+        self._parts: dict[tuple[str, str], tuple[tuple, tuple[Diagnostic, ...]]] = {}
         # (part, offset, first line) → its items in place, from the last parse
         self._placed: dict[tuple[str, int, int], tuple] = {}
 
     def parse(self, source: SourceFile) -> s.SpecFile:
         """As parse_source: the file's syntax, or SpecError with every syntax error in it."""
-        text = source.text
-        if not text.strip():
+        if not source.text.strip():
             return s.SpecFile(source, ())
+        declaration = surface.read_declaration(source)  # the parts are read in the file's surface
+        language, text = declaration.language, declaration.text
         placed: dict[tuple[str, int, int], tuple] = {}
-        kept: dict[str, tuple[tuple, tuple[Diagnostic, ...]]] = {}
+        kept: dict[tuple[str, str], tuple[tuple, tuple[Diagnostic, ...]]] = {}
         items: list = []
         errors: list[Diagnostic] = []
         end = len(text.rstrip())
-        for offset, first_line, chunk in parts(text):
+        for offset, first_line, chunk in parts(text, language):
             if not chunk.strip():
                 continue
-            found = kept.get(chunk) or self._parts.get(chunk)
+            found = kept.get((language, chunk)) or self._parts.get((language, chunk))
             if found is None:
                 try:
-                    found = (parse_source(SourceFile(source.path, chunk)).items, ())
+                    found = (parse_source(SourceFile(source.path, chunk), language).items, ())
                 except SpecError as err:
                     found = ((), err.diagnostics)
-            kept[chunk] = found
+            kept[(language, chunk)] = found
             part_items, part_errors = found
             if part_errors:
                 at_end = offset + len(chunk) >= end
@@ -132,4 +136,4 @@ class IncrementalParser:
             self._placed = placed
         if errors:
             raise SpecError(errors)
-        return s.SpecFile(source, tuple(items))
+        return s.SpecFile(source, tuple(items), language, declaration.declared)

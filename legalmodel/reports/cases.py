@@ -157,11 +157,15 @@ def _next_day(date: str) -> str:
     return (datetime.date.fromisoformat(date) + datetime.timedelta(days=1)).isoformat()
 
 
-def cases_as_examples(cases: list[Case], last: str | None = None) -> str:
+def cases_as_examples(cases: list[Case], last: str | None = None, language: str = "en") -> str:
     """Each case on each date as an `example` block, checked on that date alone (`from D
     until the next day`); a case on the law as last amended is checked from `last`, the
     date from which the law is as last amended (table.last_date), on. `not settled` cannot
-    be an `expect` line: such a case is a comment."""
+    be an `expect` line: such a case is a comment. The blocks are written with the keywords
+    of `language`, the spec's surface."""
+    from ..syntax.surface import phrases
+
+    w = phrases(language)
     blocks = []
     for c in cases:
         for e in c.expectations:
@@ -169,12 +173,12 @@ def cases_as_examples(cases: list[Case], last: str | None = None) -> str:
             if e.expected == NOT_SETTLED:
                 blocks.append(f"# “{title}” expects `{c.action}` not settled: an example cannot say so\n")
                 continue
-            block = example_block(title, dict(c.given), {c.action: e.expected})
+            block = example_block(title, dict(c.given), {c.action: e.expected}, w)
             head, rest = block.split("\n", 1)
             if e.date:
-                block = f"{head} from {e.date} until {_next_day(e.date)}\n{rest}"
+                block = f"{head} {w['from']} {e.date} {w['until']} {_next_day(e.date)}\n{rest}"
             elif last:
-                block = f"{head} from {last}\n{rest}"
+                block = f"{head} {w['from']} {last}\n{rest}"
             if c.source:
                 block = f"# source: {c.source}\n{block}"
             blocks.append(block)

@@ -15,6 +15,7 @@ from ..i18n import _, ngettext
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
 from ..syntax.diagnostics import Diagnostic
+from ..syntax.surface import item_starts
 from ..syntax.tree import ITEM_KEYWORDS
 
 SCHEMA = "legalmodel.check/1"
@@ -25,10 +26,13 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2, "info": 3}
 # ---- diagnostics ------------------------------------------------------------------------------
 
 def _expected_text(expected: tuple[str, ...]) -> str:
-    items = [e for e in expected if e.strip("`") not in ITEM_KEYWORDS]
+    starts = item_starts()
+    items = [e for e in expected if e.strip("`") not in ITEM_KEYWORDS and e.strip("`") not in starts]
     starts_item = len(items) != len(expected)
     if starts_item:
-        items.append(_("the start of the next item (`provision`, `fact`, `goal`, …)"))
+        swedish = any(starts.get(e.strip("`")) == "sv" for e in expected)
+        items.append(_("the start of the next item (`bestämmelse`, `faktum`, `mål`, …)") if swedish
+                     else _("the start of the next item (`provision`, `fact`, `goal`, …)"))
     if len(items) == 1:
         return items[0]
     return ", ".join(items[:-1]) + " " + _("or") + " " + items[-1]

@@ -9,18 +9,22 @@ from __future__ import annotations
 from ..law.model import relevant_facts
 from .check import _value_text
 from ..results import CheckResult, DiffResult, Explanation
+from ..syntax.surface import ENGLISH, phrases, spec_language
+
+EN = phrases(ENGLISH)
 
 
-def example_block(title: str, given: dict, expectations: dict) -> str:
-    """One `example` block, as `fmt` writes it."""
+def example_block(title: str, given: dict, expectations: dict, w: dict[str, str] = EN) -> str:
+    """One `example` block, as `fmt` writes it, with the keywords `w` (those of the spec's
+    surface, so that the block can be pasted into its files)."""
     def value(v):
-        return "true" if v is True else "false" if v is False else str(v)
+        return w["true"] if v is True else w["false"] if v is False else str(v)
 
-    lines = [f'example "{title}"']
+    lines = [f'{w["example"]} "{title}"']
     if given:
-        lines.append("  given " + ", ".join(f"{k} = {value(v)}" for k, v in given.items()))
+        lines.append(f"  {w['given']} " + ", ".join(f"{k} = {value(v)}" for k, v in given.items()))
     for action, verdict in expectations.items():
-        lines.append(f"  expect {action} {verdict}")
+        lines.append(f"  {w['expect']} {action} {w.get(str(verdict), str(verdict))}")
     return "\n".join(lines) + "\n"
 
 
@@ -28,6 +32,7 @@ def evidence_examples(report: CheckResult) -> str:
     """Each evidence situation as an example block: the facts that can matter to the act, and
     the verdict the spec gives there (so the block passes as a regression test)."""
     spec = report.spec
+    w = phrases(spec_language(spec))
     blocks = []
     for f in report.findings:
         for i, ev in enumerate(f.evidence, 1):
@@ -38,18 +43,19 @@ def evidence_examples(report: CheckResult) -> str:
             given = {k: ev.situation[k] for k in spec.facts if k in facts and k in ev.situation}
             title = f"{f.kind}: {f.subject}" + (f" ({i})" if len(f.evidence) > 1 else "")
             blocks.append(example_block(title.replace('"', "'"), given, {a: ev.verdicts[a] for a in actions
-                                                                         if a in ev.verdicts}))
+                                                                         if a in ev.verdicts}, w))
     return "\n".join(blocks)
 
 
 def change_examples(result: DiffResult) -> str:
     """Each changed situation as an example of the new law (facts that can matter, new verdict)."""
+    w = phrases(spec_language(result.new))
     blocks = []
     for (action, old, new), items in result.covers.items():
         facts = set(relevant_facts(result.old, {action})) | set(relevant_facts(result.new, {action}))
         for i, c in enumerate(items, 1):
             given = {k: c.situation[k] for k in result.new.facts if k in facts}
-            blocks.append(example_block(f"{action}: {old} → {new} ({i})", given, {action: new}))
+            blocks.append(example_block(f"{action}: {old} → {new} ({i})", given, {action: new}, w))
     return "\n".join(blocks)
 
 
@@ -61,10 +67,11 @@ def explained_examples(x: Explanation) -> str:
     def title(facts: dict) -> str:
         return "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()) or "any situation")
 
+    w = phrases(spec_language(x.spec))
     settled = {a.action: a.verdict for a in x.actions if a.settled}
     open_ = [a for a in x.actions if not a.settled and not a.unknown]
     if not open_:
-        return example_block(title(x.given), x.given, settled)
+        return example_block(title(x.given), x.given, settled, w)
     blocks = []
     for a in open_:
         depends = ", ".join(f"`{f}`" for f in a.depends_on)
@@ -74,6 +81,6 @@ def explained_examples(x: Explanation) -> str:
             facts = dict(x.given)  # the given facts, then those that settle the verdict here
             for c in comp["conditions"]:
                 facts[c.fact] = comp["situation"][c.fact]
-            lines.append(example_block(title(facts), facts, {**settled, a.action: comp["verdict"]}).rstrip("\n"))
+            lines.append(example_block(title(facts), facts, {**settled, a.action: comp["verdict"]}, w).rstrip("\n"))
         blocks.append("\n".join(lines) + "\n")
     return "\n".join(blocks)

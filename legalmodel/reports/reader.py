@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 import textwrap
 
+from ..syntax.surface import localise_code
 from ..i18n import _, ngettext
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding
@@ -268,7 +269,8 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
         if f.kind == "failed-goal":
             premise = frozenset(x for g in spec.goals if g.title == f.subject for x in m.facts_in(g.condition))
         out.extend(_situations(spec, f.evidence, f.action, premise, width, "  "))
-        hint = remedy(report, f)
+        # advice quotes keywords as the finding's file writes them (`utom` in a Swedish file)
+        hint = localise_code(remedy(report, f), getattr(f.span, "source", None))
         if hint:
             out.extend(_paragraph(_("To resolve it: {hint}").format(hint=hint.rstrip(".")) + ".", width, "  "))
     if report.goals:
@@ -294,5 +296,7 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
                     said.add(key)
                     text = _("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its "
                              "own condition.").format(helper=helper, blocker=blocker)
+                    helper_provision = spec.provisions.get(helper)
+                    text = localise_code(text, getattr(getattr(helper_provision, "span", None), "source", None))
                 out.extend(_paragraph(text, width, "    "))
     return "\n".join(out) + "\n"

@@ -40,7 +40,7 @@ from pathlib import Path
 from .source import SourceFile
 
 MAX_ENTRIES = 2000  # parsed files kept; past this the oldest half is removed
-_READERS = ("parse.py", "tree.py", "citations.py", "source.py", "cache.py", "grammar/legalmodel.lark")
+_READERS = ("parse.py", "tree.py", "citations.py", "source.py", "surface.py", "cache.py", "grammar/legalmodel.lark")
 MAGIC = b"legalmodel-cache-1\n"
 KEY_NAME = "key"
 KEY_BYTES = 32

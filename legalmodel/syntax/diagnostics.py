@@ -62,10 +62,12 @@ class DiagnosticSink:
 
     def raise_if_any(self) -> None:
         if self.diagnostics:
+            from .surface import localise  # advice quotes keywords as the file writes them
+
             ordered = sorted(
                 self.diagnostics, key=lambda d: (d.span.path, d.span.line, d.span.column)
             )
-            raise SpecError(ordered)
+            raise SpecError([localise(d) for d in ordered])
 
 
 SpecErrors = SpecError  # the name the stages use: each raises all its diagnostics at once

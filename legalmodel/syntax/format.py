@@ -6,6 +6,10 @@ written in the Swedish form, lists grouped the way a statute writes them (`24 ka
 8 §§`), conditions with the fewest parentheses their precedence needs. Comments are kept:
 a comment on a line of its own stays before the item it precedes; a comment at the end of a
 line of code, or inside an item, moves to the line before that item.
+
+The keywords are the file's own surface (surface.py), or another one with `to`: the same
+tree printed with the other table of keywords, so a conversion keeps everything the tree and
+the comments hold, in their order.
 """
 
 from __future__ import annotations
@@ -13,8 +17,10 @@ from __future__ import annotations
 from . import tree as s
 from .citations import ORDINAL_STYCKET
 from .source import SourceFile
+from .surface import ENGLISH, declaration_line, phrases
 
 INDENT = "  "
+EN = phrases(ENGLISH)  # the keywords a text is written with: English unless a target says
 
 
 # ---- comments ----------------------------------------------------------------------------------
@@ -110,160 +116,176 @@ def selectors_text(items: tuple[s.SelectorSyntax, ...]) -> str:
 PRECEDENCE = {s.Iff: 1, s.Implies: 2, s.Or: 3, s.And: 4, s.Not: 5, s.Compare: 6, s.InSet: 6}  # atoms: 7
 
 
-def expr_text(e, min_level: int = 0) -> str:
+def expr_text(e, min_level: int = 0, w: dict[str, str] = EN) -> str:
     """A condition with parentheses exactly where the tree needs them (`min_level` is the
-    weakest operator that may stand here without them)."""
+    weakest operator that may stand here without them), with the keywords `w`."""
     level = PRECEDENCE.get(type(e), 7)
     if isinstance(e, s.NameRef):
         text = e.name
     elif isinstance(e, s.IntLit):
         text = str(e.value)
     elif isinstance(e, s.BoolLit):
-        text = "true" if e.value else "false"
+        text = w["true"] if e.value else w["false"]
     elif isinstance(e, s.Not):
-        text = "not " + expr_text(e.operand, level)
+        text = f"{w['not']} " + expr_text(e.operand, level, w)
     elif isinstance(e, s.And):
-        text = " and ".join(expr_text(x, level + 1) for x in e.operands)
+        text = f" {w['and']} ".join(expr_text(x, level + 1, w) for x in e.operands)
     elif isinstance(e, s.Or):
         # `(a and b) or c`: the brackets are not needed, but a statute reader expects them
-        text = " or ".join(f"({expr_text(x)})" if isinstance(x, s.And) else expr_text(x, level + 1)
-                           for x in e.operands)
+        text = f" {w['or']} ".join(f"({expr_text(x, 0, w)})" if isinstance(x, s.And) else expr_text(x, level + 1, w)
+                                   for x in e.operands)
     elif isinstance(e, s.Implies):
         # right-associative: a implies (b implies c) needs no parentheses on the right
-        text = f"{expr_text(e.premise, level + 1)} implies {expr_text(e.conclusion, level)}"
+        text = f"{expr_text(e.premise, level + 1, w)} {w['implies']} {expr_text(e.conclusion, level, w)}"
     elif isinstance(e, s.Iff):
-        text = f"{expr_text(e.left, level + 1)} iff {expr_text(e.right, level + 1)}"
+        text = f"{expr_text(e.left, level + 1, w)} {w['iff']} {expr_text(e.right, level + 1, w)}"
     elif isinstance(e, s.Compare):
-        text = f"{expr_text(e.left, 7)} {e.op} {expr_text(e.right, 7)}"
+        text = f"{expr_text(e.left, 7, w)} {e.op} {expr_text(e.right, 7, w)}"
     elif isinstance(e, s.InSet):
-        values = ", ".join(expr_text(v, 7) for v in e.values)
-        text = f"{expr_text(e.operand, 7)} {'not in' if e.negated else 'in'} {{{values}}}"
+        values = ", ".join(expr_text(v, 7, w) for v in e.values)
+        member = f"{w['not']} {w['in']}" if e.negated else w["in"]
+        text = f"{expr_text(e.operand, 7, w)} {member} {{{values}}}"
     elif isinstance(e, s.Applies):
-        text = f"applies({selectors_text(e.selectors)})"
+        text = f"{w['applies']}({selectors_text(e.selectors)})"
     elif isinstance(e, s.AppliesModality):
-        within = f" in {selectors_text(e.within)}" if e.within else ""
-        text = f"applies({e.modality}{within})"
+        within = f" {w['in']} {selectors_text(e.within)}" if e.within else ""
+        text = f"{w['applies']}({w[e.modality]}{within})"
     else:
         raise AssertionError(e)
     return f"({text})" if level < min_level else text
 
 
-def provenance_text(p: s.Provenance) -> str:
+def provenance_text(p: s.Provenance, w: dict[str, str] = EN) -> str:
     parts = []
     if p.sfs:
         parts.append(p.sfs)
     parts.extend(p.preparatory_works)
     if p.in_force:
-        parts.append(f"in force {p.in_force}")
+        parts.append(f"{w['in force']} {p.in_force}")
     if p.certainty:
-        parts.append(p.certainty)
+        parts.append(w[p.certainty])
     parts.extend(quote(n) for n in p.notes)
     return f" ({', '.join(parts)})" if parts else ""
 
 
-def provision_body(p: s.ProvisionDecl, indent: str) -> list[str]:
-    lines = [f"{citation_text(p.citation)} {quote(p.title)}{provenance_text(p.provenance)}"]
-    rule = f"{p.modality} {p.action.text}"
+def provision_body(p: s.ProvisionDecl, indent: str, w: dict[str, str] = EN) -> list[str]:
+    lines = [f"{citation_text(p.citation)} {quote(p.title)}{provenance_text(p.provenance, w)}"]
+    rule = f"{w[p.modality]} {p.action.text}"
     if p.condition is not None:
-        rule += f" when {expr_text(p.condition)}"
+        rule += f" {w['when']} {expr_text(p.condition, 0, w)}"
     lines.append(indent + INDENT + rule)
     for o in p.overrides:
         if isinstance(o, s.ModalityOverride):
-            within = f" in {selectors_text(o.within)}" if o.within else ""
-            lines.append(indent + INDENT + f"overrides {o.modality}{within}")
+            within = f" {w['in']} {selectors_text(o.within)}" if o.within else ""
+            lines.append(indent + INDENT + f"{w['overrides']} {w[o.modality]}{within}")
         else:
-            lines.append(indent + INDENT + f"overrides {selectors_text(o.selectors)}")
+            lines.append(indent + INDENT + f"{w['overrides']} {selectors_text(o.selectors)}")
     if p.excepts:
-        lines.append(indent + INDENT + f"except {selectors_text(p.excepts)}")
+        lines.append(indent + INDENT + f"{w['except']} {selectors_text(p.excepts)}")
     return lines
 
 
-def item_lines(item, indent: str = "") -> list[str]:
+def item_lines(item, indent: str = "", w: dict[str, str] = EN) -> list[str]:
     if isinstance(item, s.LawDecl):
-        return [f"{indent}law {item.name.text} {quote(item.title)}"]
+        return [f"{indent}{w['law']} {item.name.text} {quote(item.title)}"]
     if isinstance(item, s.EnumDecl):
-        head = f"{indent}enum {item.name.text}" + (f" {quote(item.description)}" if item.description else "")
+        head = f"{indent}{w['enum']} {item.name.text}" + (f" {quote(item.description)}" if item.description else "")
         values = [f"{indent}{INDENT}{v.name.text}" + (f" {quote(v.description)}" if v.description else "") + ","
                   for v in item.values]
         return [head + " {"] + values + [indent + "}"]
     if isinstance(item, s.FactDecl):
         t = item.type
         if isinstance(t, s.BoolTypeSyntax):
-            ty = "bool"
+            ty = w["bool"]
         elif isinstance(t, s.IntRangeSyntax):
             ty = f"{t.low}..{t.high}"
         else:
             ty = t.name.text
-        return [f"{indent}fact {item.name.text}: {ty} {quote(item.description)}"]
+        return [f"{indent}{w['fact']} {item.name.text}: {ty} {quote(item.description)}"]
     if isinstance(item, s.Assumption):
         label = f" {quote(item.label)}" if item.label is not None else ""
-        return [f"{indent}assume{label} {expr_text(item.condition)}"]
+        return [f"{indent}{w['assume']}{label} {expr_text(item.condition, 0, w)}"]
     if isinstance(item, s.ActionDecl):
-        default = f" default {item.default}" if item.default else ""
-        return [f"{indent}action {item.name.text} {quote(item.description)}{default}"]
+        default = f" {w['default']} {w[item.default]}" if item.default else ""
+        return [f"{indent}{w['action']} {item.name.text} {quote(item.description)}{default}"]
     if isinstance(item, s.ProvisionDecl):
-        body = provision_body(item, indent)
-        return [f"{indent}provision {body[0]}"] + body[1:]
+        body = provision_body(item, indent, w)
+        return [f"{indent}{w['provision']} {body[0]}"] + body[1:]
     if isinstance(item, s.OutsideScope):
-        return [f"{indent}outside scope {selectors_text(item.selectors)} {quote(item.reason)}"]
+        return [f"{indent}{w['outside scope']} {selectors_text(item.selectors)} {quote(item.reason)}"]
     if isinstance(item, s.GoalDecl):
-        head = f"{indent}goal {quote(item.title)}"
+        head = f"{indent}{w['goal']} {quote(item.title)}"
         if item.expected_to_fail:
-            head += " expected to fail"
+            head += f" {w['expected to fail']}"
             if item.expected_until:
-                head += f" until {item.expected_until}"
+                head += f" {w['until']} {item.expected_until}"
             if item.expected_reason is not None:
                 head += f" {quote(item.expected_reason)}"
-        verdicts = ("not " if item.negated else "") + " or ".join(item.verdicts)
+        verdicts = (f"{w['not']} " if item.negated else "") + f" {w['or']} ".join(w[v] for v in item.verdicts)
         if item.kind == "all":
-            body = f"{item.action.text} is {verdicts}"
+            body = f"{item.action.text} {w['is']} {verdicts}"
             if item.condition is not None:
-                body += f" whenever {expr_text(item.condition)}"
+                body += f" {w['whenever']} {expr_text(item.condition, 0, w)}"
         else:
-            body = f"possibly {item.action.text} is {verdicts}"
+            body = f"{w['possibly']} {item.action.text} {w['is']} {verdicts}"
             if item.condition is not None:
-                body += f" when {expr_text(item.condition)}"
+                body += f" {w['when']} {expr_text(item.condition, 0, w)}"
         return [head, indent + INDENT + body]
     if isinstance(item, s.ExampleDecl):
-        lines = [f"{indent}example {quote(item.title)}"
-                 + (f" from {item.since}" if item.since else "") + (f" until {item.until}" if item.until else "")]
+        lines = [f"{indent}{w['example']} {quote(item.title)}"
+                 + (f" {w['from']} {item.since}" if item.since else "")
+                 + (f" {w['until']} {item.until}" if item.until else "")]
         if item.given:
-            lines.append(indent + INDENT + "given " + ", ".join(
-                f"{g.fact.text} = {expr_text(g.value, 7)}" for g in item.given))
+            lines.append(indent + INDENT + f"{w['given']} " + ", ".join(
+                f"{g.fact.text} = {expr_text(g.value, 7, w)}" for g in item.given))
         for x in item.expectations:
-            lines.append(indent + INDENT + f"expect {x.action.text} {x.verdict}")
+            lines.append(indent + INDENT + f"{w['expect']} {x.action.text} {w[x.verdict]}")
         return lines
     if isinstance(item, s.AmendmentDecl):
-        return [f"{indent}amendment {quote(item.title)}{provenance_text(item.provenance)} to {item.law.text}"]
+        return [f"{indent}{w['amendment']} {quote(item.title)}{provenance_text(item.provenance, w)} "
+                f"{w['to']} {item.law.text}"]
     if isinstance(item, (s.InsertOp, s.RewordOp)):
-        word = "insert" if isinstance(item, s.InsertOp) else "reword"
-        body = provision_body(item.provision, indent)
+        word = w["insert"] if isinstance(item, s.InsertOp) else w["reword"]
+        body = provision_body(item.provision, indent, w)
         return [f"{indent}{word} {body[0]}"] + body[1:]
     if isinstance(item, s.RepealOp):
-        return [f"{indent}repeal {selectors_text(item.selectors)}"]
+        return [f"{indent}{w['repeal']} {selectors_text(item.selectors)}"]
     if isinstance(item, s.ContractDecl):
         if item.kind == "unchanged":
-            return [f"{indent}contract unchanged where {expr_text(item.condition)}"]
-        return [f"{indent}contract only {item.kind} {item.action.text}"]
+            return [f"{indent}{w['contract']} {w['unchanged where']} {expr_text(item.condition, 0, w)}"]
+        return [f"{indent}{w['contract']} {w['only ' + item.kind]} {item.action.text}"]
     if isinstance(item, s.AcceptDecl):
-        return [f"{indent}accept {item.finding} {quote(item.justification)}"]
+        return [f"{indent}{w['accept']} {item.finding} {quote(item.justification)}"]
     if isinstance(item, s.ReadsDecl):
-        negative = f", not {quote(item.negative)}" if item.negative is not None else ""
-        return [f"{indent}reads {item.name.text} {item.language.text} {quote(item.positive)}{negative}"]
-    if isinstance(item, s.LanguageDecl):
-        return [f"{indent}language {item.language.text}"]
+        negative = f", {w['not']} {quote(item.negative)}" if item.negative is not None else ""
+        return [f"{indent}{w['reads']} {item.name.text} {item.language.text} {quote(item.positive)}{negative}"]
     raise AssertionError(item)
 
 
 ONE_LINE = (s.LawDecl, s.FactDecl, s.Assumption, s.ActionDecl, s.OutsideScope, s.RepealOp,
-            s.ContractDecl, s.AcceptDecl, s.ReadsDecl, s.LanguageDecl)
+            s.ContractDecl, s.AcceptDecl, s.ReadsDecl)
 AMENDMENT_PARTS = (s.InsertOp, s.RewordOp, s.RepealOp, s.ContractDecl)
 
 
-def format_spec(spec: s.SpecFile) -> str:
-    """The canonical text of a parsed spec file, with its comments."""
-    comments = comments_of(spec.source.text)
-    source_lines = spec.source.text.split("\n")
+def target_language(spec: s.SpecFile, to: str | None) -> tuple[str, bool]:
+    """The surface a file is written in, and whether its text declares it: `fmt` keeps what
+    the file says; `fmt --to` another surface declares Swedish and leaves English, the
+    default, undeclared, so that converting there and back gives the file's `fmt` text."""
+    if to is None or to == spec.language:
+        return spec.language, spec.declared
+    return to, to != ENGLISH
+
+
+def format_spec(spec: s.SpecFile, to: str | None = None) -> str:
+    """The canonical text of a parsed spec file, with its comments, in its own surface or
+    (with `to`) in another one."""
+    from .surface import read_declaration
+
+    language, declared = target_language(spec, to)
+    w = phrases(language)
+    text = read_declaration(spec.source).text if spec.declared else spec.source.text
+    comments = comments_of(text)
+    source_lines = text.split("\n")
     out: list[str] = []
     previous = None
     in_amendment = False
@@ -290,35 +312,47 @@ def format_spec(spec: s.SpecFile) -> str:
             out.append(indent + text)
             if not trailing and line < len(source_lines) and not source_lines[line].strip():
                 out.append("")  # keep the blank line that separated a comment from what follows
-        out.extend(item_lines(item, indent))
+        out.extend(item_lines(item, indent, w))
         previous = item
     rest = comments[ci:]
     if rest:
         if out:
             out.append("")
-        out.extend(text for _line, text, _trailing in rest)
+        out.extend(comment for _line, comment, _trailing in rest)
+    if declared:
+        out = [declaration_line(language)] + ([""] + out if out else [])
     return "\n".join(out) + "\n" if out else ""
 
 
-def format_text(text: str, path: str = "<input>") -> str:
-    """Format spec text; raises SpecErrors if it does not parse."""
-    from .parse import parse_source
+def format_text(text: str, path: str = "<input>", to: str | None = None) -> str:
+    """Format spec text, in its own surface or (with `to`) in another; raises SpecErrors if
+    it does not parse or, converted, would be misread."""
+    if to is None:
+        from .parse import parse_source
 
-    return format_spec(parse_source(SourceFile(path, text)))
+        return format_spec(parse_source(SourceFile(path, text)))
+    return format_checked(SourceFile(path, text), to)
 
 
 # ---- formatting a file, safely ---------------------------------------------------------------------
 
-def format_checked(source: SourceFile) -> str:
+def format_checked(source: SourceFile, to: str | None = None) -> str:
     """The canonical text of a source, only if it says what the source says: the formatted
     text must parse to the same syntax and keep every comment, else SpecErrors (code
-    `format`, exit 2) and nothing is written. A formatter bug then costs a refusal, not a spec."""
+    `format`, exit 2) and nothing is written. A formatter bug then costs a refusal, not a spec.
+    With `to`, the text is written with that surface's keywords; a name that is a keyword
+    there is refused (code `reserved`) before anything is written."""
     from .diagnostics import Diagnostic, SpecErrors
     from ..pipeline import parse_file
     from .source import Span
+    from .surface import clashes
 
     parsed = parse_file(source)  # from the parse cache when this exact text was parsed before
-    formatted = format_spec(parsed)
+    if to is not None and to != parsed.language:
+        problems = clashes(parsed, to)
+        if problems:
+            raise SpecErrors(problems)
+    formatted = format_spec(parsed, to)
     if formatted == source.text:  # nothing changes, so nothing can be lost: no second parse
         return formatted
     try:  # stored in the parse cache: a check of the file as written reads it from there
@@ -334,12 +368,12 @@ def format_checked(source: SourceFile) -> str:
     return formatted
 
 
-def format_file(path, folder=None) -> tuple[str, bool]:
-    """A spec file's canonical text, and whether it differs from the file's bytes (line ends
-    and a byte order mark count: fmt writes LF and no mark). Reads as pipeline.read_source does,
-    standard input included."""
+def format_file(path, folder=None, to: str | None = None) -> tuple[str, bool]:
+    """A spec file's canonical text (with `to`, in that surface), and whether it differs from
+    the file's bytes (line ends and a byte order mark count: fmt writes LF and no mark). Reads
+    as pipeline.read_source does, standard input included."""
     from ..pipeline import decode_source, read_spec_bytes
 
     data, name = read_spec_bytes(path, folder=folder)
-    formatted = format_checked(decode_source(data, name))
+    formatted = format_checked(decode_source(data, name), to)
     return formatted, formatted.encode("utf-8") != data

@@ -21,6 +21,7 @@ from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput
 from . import tree as s
 from .citations import ORDINAL_NUMBER
 from .diagnostics import Diagnostic, SpecErrors
+from . import surface
 from .grammar import grammar_text
 from .source import SourceFile, Span
 
@@ -30,9 +31,10 @@ from .tree import ITEM_KEYWORDS, MAX_FILE_BYTES, MAX_LINE_CHARS, MAX_NESTING  # 
 _OPTIONS = dict(parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=True, start="start")
 
 
-@lru_cache(maxsize=1)
-def parser() -> Lark:
-    """The parser, with its LALR tables from the cache folder when they are stored there.
+@lru_cache(maxsize=2)
+def parser(language: str = "en") -> Lark:
+    """The parser of a surface (surface.py), with its LALR tables from the cache folder when
+    they are stored there.
 
     Building the tables takes about a third of a second; loading them a few ms. Lark's own
     cache is not used (`cache=False`): it unpickles its file before checking it and falls back
@@ -46,7 +48,7 @@ def parser() -> Lark:
 
     from . import cache
 
-    text = grammar_text()
+    text = grammar_text() if language == surface.ENGLISH else surface.swedish_grammar(grammar_text())
     digest = hashlib.sha256(repr((text, lark_version, sorted(_OPTIONS.items()))).encode("utf-8")).hexdigest()
     name = f"grammar-{digest[:32]}.lark"
     stored = cache.read_entry(name) if cache.folder() is not None else None
@@ -99,21 +101,23 @@ TERMINAL_WORDS = {
 }
 
 
-def describe_terminal(name: str) -> str:
+def describe_terminal(name: str, language: str = surface.ENGLISH) -> str:
     if name in TERMINAL_WORDS:
         return TERMINAL_WORDS[name]
     try:
-        pattern = parser().get_terminal(name).pattern
-        value = pattern.value
+        pattern = parser(language).get_terminal(name).pattern
         if pattern.type == "str":
-            return f"`{value}`"
+            return f"`{surface.describe_phrase(pattern.value, language)}`"
+        english = parser().get_terminal(name).pattern  # a keyword of several words: its phrase
+        if english.type == "str":
+            return f"`{surface.phrases(language).get(english.value, english.value)}`"
     except (KeyError, AttributeError):
         pass
     return f"`{name.lower()}`"
 
 
-def expected_words(expected) -> tuple[str, ...]:
-    words = sorted({describe_terminal(t) for t in expected if not t.startswith("__")})
+def expected_words(expected, language: str = surface.ENGLISH) -> tuple[str, ...]:
+    words = sorted({describe_terminal(t, language) for t in expected if not t.startswith("__")})
     return tuple(words)
 
 
@@ -130,6 +134,9 @@ class CitationError(Exception):
         self.help = help
         self.code = code
 
+
+# the tree holds a modality, verdict or certainty in its English word, whatever the surface
+CANONICAL = {k.swedish: k.english for k in surface.KEYWORDS}
 
 CMP_NORMAL = {"=": "=", "!=": "!=", "≠": "!=", "<=": "<=", "≤": "<=", ">=": ">=", "≥": ">=", "<": "<", ">": ">"}
 
@@ -236,9 +243,6 @@ class ToSyntax(Transformer):
     def reads_decl(self, meta, c):
         return s.ReadsDecl(self.name(c[1]), self.name(c[2]), self.string(c[3]), self.string(c[4]), self.span(meta))
 
-    def language_decl(self, meta, c):
-        return s.LanguageDecl(self.name(c[1]), self.span(meta))
-
     def accept_decl(self, meta, c):
         return s.AcceptDecl(str(c[1]), self.string(c[2]), self.span(meta))
 
@@ -307,13 +311,13 @@ class ToSyntax(Transformer):
         return selectors_from_tokens(list(tokens), self)
 
     def modality(self, meta, c):
-        return str(c[0])
+        return CANONICAL.get(str(c[0]), str(c[0]))
 
     def verdict(self, meta, c):
-        return str(c[0])
+        return CANONICAL.get(str(c[0]), str(c[0]))
 
     def certainty(self, meta, c):
-        return str(c[0])
+        return CANONICAL.get(str(c[0]), str(c[0]))
 
     def cmp_op(self, meta, c):
         return CMP_NORMAL[str(c[0])]
@@ -633,18 +637,26 @@ def _tree_depth_problem(tree: Tree) -> Tree | None:
     return None
 
 
-def parse_source(source: SourceFile) -> s.SpecFile:
-    """Parse one file; raise SpecErrors with every syntax error found."""
-    text = source.text
-    if not text.strip():
+def parse_source(source: SourceFile, language: str | None = None) -> s.SpecFile:
+    """Parse one file; raise SpecErrors with every syntax error found. With `language`, the
+    text is a part of a file whose declaration was read already (the language server's
+    parts), in that surface."""
+    if not source.text.strip():
         return s.SpecFile(source, ())
     long_lines = _long_lines(source)
     if long_lines:
         raise SpecErrors(long_lines)
+    if language is None:
+        declaration = surface.read_declaration(source)
+    else:
+        declaration = surface.Declaration(language, False, source.text)
+    language, text = declaration.language, declaration.text
+    if not text.strip():
+        return s.SpecFile(source, (), language, declaration.declared)
     try:
-        tree = parser().parse(text)
+        tree = parser(language).parse(text)
     except UnexpectedInput:
-        raise SpecErrors(_all_syntax_errors(source)) from None
+        raise SpecErrors(_all_syntax_errors(source, declaration)) from None
     deep = _tree_depth_problem(tree)
     if deep is not None:
         meta = deep.meta
@@ -657,9 +669,10 @@ def parse_source(source: SourceFile) -> s.SpecFile:
     except VisitError as err:
         if isinstance(err.orig_exc, CitationError):
             # read the file item by item, so every such error in it is reported in one run
-            raise SpecErrors(_all_syntax_errors(source) or [_citation_diagnostic(source, err.orig_exc)]) from None
+            raise SpecErrors(_all_syntax_errors(source, declaration)
+                             or [_citation_diagnostic(source, err.orig_exc)]) from None
         raise
-    return s.SpecFile(source, items)
+    return s.SpecFile(source, items, language, declaration.declared)
 
 
 def _long_lines(source: SourceFile) -> list[Diagnostic]:
@@ -690,11 +703,11 @@ def _citation_diagnostic(source: SourceFile, err: CitationError) -> Diagnostic:
     return Diagnostic(err.code, err.message, span, help=err.help)
 
 
-def _chunks(text: str) -> list[tuple[int, int, str]]:
+def _chunks(text: str, language: str = surface.ENGLISH) -> list[tuple[int, int, str]]:
     """Split text at lines that begin an item: (offset, first line, chunk text)."""
     starts = [0]
     offset = 0
-    pattern = re.compile(r"\s*(" + "|".join(ITEM_KEYWORDS) + r")\b")
+    pattern = re.compile(r"\s*(" + "|".join(surface.item_keywords(language)) + r")\b")
     for line in re.findall(r"[^\n]*\n|[^\n]+", text):  # lines end at LF only, as for Lark (source.py)
         if offset and pattern.match(line):
             starts.append(offset)
@@ -709,13 +722,14 @@ def _chunks(text: str) -> list[tuple[int, int, str]]:
     return chunks
 
 
-def _all_syntax_errors(source: SourceFile) -> list[Diagnostic]:
+def _all_syntax_errors(source: SourceFile, declaration: surface.Declaration) -> list[Diagnostic]:
     diagnostics = []
-    for offset, first_line, chunk in _chunks(source.text):
+    language = declaration.language
+    for offset, first_line, chunk in _chunks(declaration.text, language):
         if not chunk.strip():
             continue
         try:
-            tree = parser().parse(chunk)
+            tree = parser(language).parse(chunk)
             deep = _tree_depth_problem(tree)
             if deep is not None:  # too deep to transform: say so, at the chunk's place
                 meta = deep.meta
@@ -728,7 +742,7 @@ def _all_syntax_errors(source: SourceFile) -> list[Diagnostic]:
                 continue
             ToSyntax(SourceFile(source.path, chunk)).transform(tree)
         except UnexpectedInput as err:
-            diagnostics.append(_syntax_diagnostic(source, err, offset, first_line, chunk))
+            diagnostics.append(_syntax_diagnostic(source, err, offset, first_line, chunk, declaration))
         except VisitError as err:
             if isinstance(err.orig_exc, CitationError):
                 shifted = _shift_token(err.orig_exc.token, offset, first_line)
@@ -738,9 +752,9 @@ def _all_syntax_errors(source: SourceFile) -> list[Diagnostic]:
                 raise
     if not diagnostics:  # the whole failed but every part parsed: report the whole's error
         try:
-            parser().parse(source.text)
+            parser(language).parse(declaration.text)
         except UnexpectedInput as err:
-            diagnostics.append(_syntax_diagnostic(source, err, 0, 1, source.text))
+            diagnostics.append(_syntax_diagnostic(source, err, 0, 1, declaration.text, declaration))
     return diagnostics
 
 
@@ -770,7 +784,8 @@ SYNTAX_HINTS = (
 
 
 def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, first_line: int,
-                       chunk: str) -> Diagnostic:
+                       chunk: str, declaration: surface.Declaration) -> Diagnostic:
+    language = declaration.language
     line = getattr(err, "line", 1)
     column = getattr(err, "column", 1)
     if isinstance(err, UnexpectedEOF) or line in (None, -1):
@@ -786,17 +801,17 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
         bad = chunk[pos:pos + 2] if pos < len(chunk) else ""
         char = chunk[pos] if pos < len(chunk) else ""
         width = 1
-        expected = expected_words(err.allowed or ())
+        expected = expected_words(err.allowed or (), language)
         message = f"unexpected character `{char}`" if char.strip() else "unexpected character"
         for pattern, hint in SYNTAX_HINTS:
             if pattern.match(bad) or pattern.match(char):
-                help_text = hint
+                help_text = surface.localise_code(hint, source)
                 break
     elif isinstance(err, UnexpectedToken):
         tok = err.token
         text = str(tok)
         width = max(1, len(text))
-        expected = expected_words(err.accepts or err.expected or ())
+        expected = expected_words(err.accepts or err.expected or (), language)
         if tok.type == "$END":
             at_end = offset + len(chunk) >= len(source.text.rstrip())
             message = "the file ends in the middle of an item" if at_end else "this item is incomplete"
@@ -806,44 +821,93 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
         before = chunk[pos - 1] if 0 < pos <= len(chunk) else ""
         for pattern, hint in SYNTAX_HINTS:
             if pattern.match(text) or pattern.match(before + text):
-                help_text = hint
-        help_text = help_text or _hint_for_expected(err, expected)
+                help_text = surface.localise_code(hint, source)
+        help_text = help_text or _other_surface(text, declaration) or _hint_for_expected(err, expected, language)
     else:
         width = 1
-        expected = expected_words(getattr(err, "expected", ()) or ())
+        expected = expected_words(getattr(err, "expected", ()) or (), language)
         message = "the file ends in the middle of an item"
     if expected and help_text is None and len(expected) <= 4:
         help_text = None
+    width += _rest_of_phrase(help_text, chunk, pos + width)
     span = Span(source, start, start + width, abs_line, column)
     return Diagnostic("syntax", message, span, help=help_text, expected=expected)
 
 
-def _keyword_meant(word: str, accepts: set[str]) -> str | None:
+def _keyword_meant(word: str, accepts: set[str], language: str = surface.ENGLISH) -> str | None:
     """The keyword a misspelt word most likely was: among the keywords the parser accepts
-    here (and the words that begin an item, where an item may begin)."""
+    here (and the words that begin an item, where an item may begin), in the file's surface."""
     if not re.fullmatch(r"[^\W\d]\w*", word):
         return None
-    keywords = {t.pattern.value for t in parser().terminals
-                if t.name in accepts and t.pattern.type == "str" and t.pattern.value.isalpha()}
-    if "$END" in accepts or keywords & set(ITEM_KEYWORDS):
-        keywords |= set(ITEM_KEYWORDS)
+    keywords = set()
+    for name in accepts:
+        described = describe_terminal(name, language)
+        if (re.fullmatch(r"`[^\W\d_][\w ]*`", described) and name not in TERMINAL_WORDS
+                and not name.startswith("__")):
+            keywords.add(described.strip("`"))
+    items = set(surface.item_keywords(language))
+    if "$END" in accepts or {k.split()[0] for k in keywords} & items:
+        keywords |= items
     keywords.discard(word)
-    match = difflib.get_close_matches(word, sorted(keywords), n=1, cutoff=0.75)
-    return match[0] if match else None
+    # a phrase of several words is matched by its first word: `gå före` means `går före`,
+    # and `går förre` (whose first word is right) means it too
+    firsts = {k.split()[0]: k for k in keywords if " " in k}
+    if word in firsts:
+        return firsts[word]
+    candidates = {k for k in keywords if " " not in k} | set(firsts)
+    candidates.discard(word)
+    match = difflib.get_close_matches(word, sorted(candidates), n=1, cutoff=0.75)
+    return firsts.get(match[0], match[0]) if match else None
 
 
-def _hint_for_expected(err: UnexpectedToken, expected: tuple[str, ...]) -> str | None:
+def _rest_of_phrase(help_text: str | None, chunk: str, after: int) -> int:
+    """How far past a misspelt first word the span reaches when the suggestion is a phrase:
+    over the words that follow and look like the phrase's others (`gå före`, `går förre`), so
+    that the suggestion replaces the whole (the editor's "change to" does)."""
+    m = re.fullmatch(r"did you mean `([^`]+)`\?", help_text or "")
+    if m is None or " " not in m.group(1):
+        return 0
+    reach = 0
+    for wanted in m.group(1).split()[1:]:
+        word = re.match(r"[ \t]+([^\W\d]\w*)", chunk[after + reach:])
+        if word is None or difflib.SequenceMatcher(None, word.group(1), wanted).ratio() < 0.6:
+            break
+        reach += word.end()
+    return reach
+
+
+def _other_surface(word: str, declaration: surface.Declaration) -> str | None:
+    """Help for a keyword of the other surface: a file uses one set of keywords."""
+    if declaration.language == surface.SWEDISH:
+        meant = surface.translate_word(word, surface.SWEDISH)
+        if meant:
+            return (f"`{word}` is an English keyword, but this file is written with the Swedish ones "
+                    f"(`språk sv`, line {declaration.line}): write {meant}")
+    else:
+        meant = surface.translate_word(word, surface.ENGLISH)
+        if meant:
+            return (f"`{word}` is a Swedish keyword, but this file is written with the English ones: write "
+                    f"{meant}, or declare the Swedish keywords with `språk sv` as the file's first line")
+    return None
+
+
+def _hint_for_expected(err: UnexpectedToken, expected: tuple[str, ...],
+                       language: str = surface.ENGLISH) -> str | None:
     accepts = set(err.accepts or err.expected or ())
     tok = err.token
-    meant = _keyword_meant(str(tok), accepts)
+    meant = _keyword_meant(str(tok), accepts, language)
     if meant is not None:
         return f"did you mean `{meant}`?"
+    words = surface.phrases(language)
     if accepts == {"STRING"} or ("STRING" in accepts and len(accepts) <= 2):
+        if language == surface.SWEDISH:
+            return 'add a description in double quotes, like `"vad det betyder"`'
         return 'add a description in double quotes, like `"what this means"`'
     if tok.type == "NAME" and "COLON" in accepts:
-        return "a fact is declared as `fact name: type \"description\"`"
+        return f"a fact is declared as `{words['fact']} name: type \"description\"`"
     if "MODALITY" in accepts or {"FORBID", "PERMIT", "OBLIGE"} <= accepts:
-        return "a provision says `forbid`, `permit` or `oblige`, then the action"
+        return (f"a provision says `{words['forbid']}`, `{words['permit']}` or `{words['oblige']}`, "
+                "then the action")
     return None
 
 

@@ -19,7 +19,7 @@ MAX_LINE_CHARS = 20_000
 
 # the keywords that begin an item (a declaration, an amendment's instruction, an acceptance)
 ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outside", "goal", "example",
-                 "amendment", "insert", "reword", "repeal", "contract", "accept", "reads", "language")
+                 "amendment", "insert", "reword", "repeal", "contract", "accept", "reads")
 
 
 @dataclass(frozen=True, slots=True)
@@ -377,25 +377,22 @@ class ReadsDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
-class LanguageDecl:
-    """`language sv`: the language the spec's readers read, for messages and prose."""
-
-    language: Name
-    span: Span = span_field()
-
-
 Item = (
     LawDecl | EnumDecl | FactDecl | Assumption | ActionDecl | ProvisionDecl | OutsideScope
     | GoalDecl | ExampleDecl | AmendmentDecl | InsertOp | RewordOp | RepealOp | ContractDecl | AcceptDecl
-    | ReadsDecl | LanguageDecl
+    | ReadsDecl
 )
 
 
 @dataclass(frozen=True, slots=True)
 class SpecFile:
+    """One file's items; `language` is the surface its keywords are in (surface.py), and
+    `declared` whether the file says so (`språk sv`, `language en`) or is English by default."""
+
     source: SourceFile
     items: tuple[Item, ...]
+    language: str = "en"
+    declared: bool = False
 
 
 pickle_by_fields(globals())
