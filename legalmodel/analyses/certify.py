@@ -29,19 +29,24 @@ def certify(spec: m.CheckedSpec, situation: dict, expect, what: str, among=None)
 
 
 def certified_evidence(spec: m.CheckedSpec, situation: dict, conditions: tuple, expect, what: str,
-                       among=None, label: str = "") -> Evidence:
+                       among=None, label: str = "", avoid=()) -> Evidence:
     """A situation as evidence, replayed on the whole spec: the evaluator must confirm it
     (`expect`) with every provision taking part, not only those of the slice it was found in
     (`among`), and give the same evaluation as the slice did; and the situation must meet the
     conditions said to matter in it. The verdicts and provisions shown are the whole spec's.
     Where a number the solver chose could be anything, the situation shown has a plausible
     value instead (relevance.plausible), certified the same way; and the evidence says which
-    of its conditions' facts matter to the verdicts (relevance.facts_that_matter)."""
+    of its conditions' facts matter to the verdicts (relevance.facts_that_matter). `avoid`: the
+    regions (tuples of conditions) found before, which the solver's situation was sought
+    outside of and apart from: the plausible one meets each of their conditions exactly where
+    the solver's does, so it stays as far from them."""
     whole = _replayed(spec, situation, conditions, expect, what, among)
     facts = tuple(dict.fromkeys(f for c in conditions for f in c.facts))
     matters = facts_that_matter(spec, situation, facts)
     # a plausible value must tell the same story: the same facts matter there
+    apart = [(c, c.admits(situation)) for region in avoid for c in region]
     shown = plausible(spec, situation, lambda s: all(c.admits(s) for c in conditions)
+                      and all(c.admits(s) == held for c, held in apart)
                       and facts_that_matter(spec, s, facts) == matters)
     if shown != situation:
         try:

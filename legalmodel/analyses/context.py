@@ -170,7 +170,7 @@ class QueryContext:
         situation = part.enc.decode(model, read=read_in(part))
         self._confirm(situation, part, expect, what)
         if build is None:
-            return certified_evidence(self.spec, situation, (), expect, what, part.among, label)
+            return certified_evidence(self.spec, situation, (), expect, what, part.among, label, avoid)
         prop = build(part.enc)
         key = self.slices.key
         wanted = [prop, *[part.session.outside(c) for c in avoid], *prefer]
@@ -223,7 +223,7 @@ class QueryContext:
                 if self.possible(*outside):
                     conditions = self._widen_slice_condition(within, situation, outside)
         self.report.questions = self.slices.questions()
-        return certified_evidence(self.spec, situation, conditions, expect, what, part.among, label)
+        return certified_evidence(self.spec, situation, conditions, expect, what, part.among, label, avoid)
 
     def _confirm(self, situation: dict, part: Part, expect, what: str) -> None:
         """The evaluator's word on a situation the solver found (certify.py)."""
