@@ -668,22 +668,26 @@ Examples:
 """)
 
 
-def _pages_language(lang: str | None, path) -> str:
-    """The pages' language: `--lang` (after the command or before it), else the spec's
-    `language`, else the locale's, else English."""
-    if lang is not None:
-        return lang
+def _pages_language(lang: str | None, spec=None) -> str | None:
+    """The pages' language: `--lang` (after the command or before it), else `spec`'s declared
+    language, else the locale's, else English; None where no --lang was given and the spec is
+    not loaded yet (the explorer then chooses from the law it loads)."""
     ctx = click.get_current_context(silent=True)
-    requested = (ctx.find_root().obj or {}).get("lang") if ctx is not None else None
-    declared = None
-    if requested is None:
-        try:
-            from . import api
+    requested = lang or ((ctx.find_root().obj or {}).get("lang") if ctx is not None else None)
+    if requested is None and spec is None:
+        return None
+    return i18n.choose(requested, getattr(spec, "language", None))
 
-            declared = getattr(api.load(path).spec, "language", None)
-        except Exception:  # noqa: BLE001  the command reports a bad spec itself, in its own words
-            declared = None
-    return i18n.choose(requested, declared)
+
+def _dates_option(help_text: str):
+    return click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
+                        metavar="YYYY-MM-DD", help=help_text)
+
+
+PAGES_LANGUAGE_OPTION = click.option(
+    "--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
+    help=_("the language of the pages (default: the spec's `language`, else the locale's, else English; "
+           "the spec's own text stays as written)"))
 
 
 def _web_ready() -> None:
@@ -699,13 +703,9 @@ def _web_ready() -> None:
 @click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.option("-o", "--output", "output", required=True, metavar="DIR",
               type=click.Path(file_okay=False, writable=True), help=_("the folder to write the site into"))
-@click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
-              metavar="YYYY-MM-DD",
-              help=_("a date to report on (repeat it); default: the day before the first amendment "
-                     "and every reform date"))
-@click.option("--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
-              help=_("the language of the pages (default: the spec's `language`, else the locale's, else "
-                     "English; the spec's own text stays as written)"))
+@_dates_option(_("a date to report on (repeat it); default: the day before the first amendment "
+                  "and every reform date"))
+@PAGES_LANGUAGE_OPTION
 @click.option("--impact/--no-impact", default=True, show_default=True,
               help=_("show where each provision still decides, on the last date (the slowest part)"))
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
@@ -726,7 +726,7 @@ def report_command(path, output, dates, lang, impact, timeout, jobs) -> None:
     if sys.stderr.isatty():
         sys.stderr.write("\r\033[K")
     try:
-        written = write(site, Path(output), _pages_language(lang, path))
+        written = write(site, Path(output), _pages_language(lang, site.dates[-1].law.spec if site.dates else None))
     except OSError as e:
         click.echo(_("legalmodel: cannot write the report into `{output}`: {reason}").format(
             output=output, reason=e.strerror or e), err=True)
@@ -756,13 +756,9 @@ Examples:
 @click.argument("path", metavar="SPEC", type=SPEC_PATH)
 @click.option("--port", type=click.IntRange(1, 65535), default=8022, show_default=True,
               help=_("the port on 127.0.0.1 to listen on"))
-@click.option("--as-of", "dates", multiple=True, callback=lambda c, p, v: tuple(_date(d) for d in v),
-              metavar="YYYY-MM-DD",
-              help=_("a date of the date picker (repeat it); default: the day before the first amendment "
-                     "and every reform date"))
-@click.option("--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
-              help=_("the language of the pages (default: the spec's `language`, else the locale's, else "
-                     "English; the spec's own text stays as written)"))
+@_dates_option(_("a date of the date picker (repeat it); default: the day before the first amendment "
+                  "and every reform date"))
+@PAGES_LANGUAGE_OPTION
 @click.option("--timeout", type=SECONDS, default=10.0, show_default=True,
               help=_("seconds the solver may spend on each question"))
 def serve_command(path, port, dates, lang, timeout) -> None:
@@ -784,7 +780,7 @@ def serve_command(path, port, dates, lang, timeout) -> None:
     def ready(url: str) -> None:
         click.echo(_("serving {path} on {url} (Ctrl-C to stop)").format(path=path, url=url), err=True)
 
-    _guarded(lambda: serve(path, port, dates, _pages_language(lang, path), timeout, ready))
+    _guarded(lambda: serve(path, port, dates, _pages_language(lang), timeout, ready))
     sys.exit(EXIT_CLEAN)
 
 

@@ -292,3 +292,16 @@ def test_every_control_has_a_label_and_every_fact_its_description(osl):
         described = control.get("aria-describedby")
         if (control.get("name") or "").startswith("fact."):
             assert described in ids, control.attrib
+
+
+def test_without_a_language_the_explorer_speaks_the_spec_s():
+    import os
+
+    old = os.getcwd()
+    os.chdir(TESTS.parent)
+    try:
+        explorer = Explorer("docs/handledning/handledning.lm", lang=None)
+    finally:
+        os.chdir(old)
+    assert explorer.lang == "sv"
+    assert '<html lang="sv">' in TestClient(explorer.app()).get("/").text

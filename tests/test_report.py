@@ -232,3 +232,19 @@ def test_without_the_web_extra_the_commands_say_what_to_install(monkeypatch, tmp
         result = make_runner().invoke(main, args)
         assert result.exit_code == 2
         assert "pip install 'legalmodel[web]'" in result.output and "starlette" in result.output
+
+
+def test_a_spec_written_in_swedish_gets_swedish_pages_unless_asked_otherwise(tmp_path):
+    """Without --lang the pages speak the spec's declared language (`språk sv`), as check does;
+    --lang still wins."""
+    spec = "docs/handledning/handledning.lm"
+    for options, lang in (((), "sv"), (("--lang", "en"), "en")):
+        out = tmp_path / lang
+        old = os.getcwd()
+        os.chdir(ROOT)
+        try:
+            result = report(out, "--no-impact", "-j", "1", *options, spec=spec)
+        finally:
+            os.chdir(old)
+        assert result.exit_code in (0, 1), result.output
+        assert f'<html lang="{lang}">' in (out / "index.html").read_text(encoding="utf-8")

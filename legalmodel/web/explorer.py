@@ -20,7 +20,7 @@ from starlette.responses import HTMLResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 
-from .. import api
+from .. import api, i18n
 from ..law import model as m
 from ..pipeline import UsageError
 from ..results import Explanation
@@ -95,12 +95,12 @@ class Question:
 class Explorer:
     """A law loaded once, on every date of the picker, and the answers to the form."""
 
-    def __init__(self, path, dates=(), lang: str = "en", timeout: float | None = api.DEFAULT_TIMEOUT):
+    def __init__(self, path, dates=(), lang: str | None = "en", timeout: float | None = api.DEFAULT_TIMEOUT):
         self.law = api.load(path)
         chosen = sorted({api.check_date(d) for d in dates}) if dates else default_dates(self.law)
         self.dates = chosen
         self.laws = {d: (self.law.at(d) if d is not None else self.law) for d in chosen}
-        self.lang = lang
+        self.lang = lang or i18n.choose(None, self.law.spec.language)  # None: the spec's, else the locale's
         self.timeout = timeout
         self._lock = threading.Lock()  # Z3's objects serve one thread at a time
         latest = self.laws[chosen[-1]].spec
@@ -237,7 +237,7 @@ def _control(fact: m.Fact) -> FactControl:
     return FactControl(fact.name, "enum", fact.description, values=tuple(t.members))
 
 
-def serve(path, port: int, dates=(), lang: str = "en", timeout: float | None = api.DEFAULT_TIMEOUT,
+def serve(path, port: int, dates=(), lang: str | None = "en", timeout: float | None = api.DEFAULT_TIMEOUT,
           ready=None) -> None:
     """Run the explorer on 127.0.0.1:`port` until interrupted; `ready(url)` is called once
     the law is loaded and the server listens."""
