@@ -38,7 +38,7 @@ from legalmodel.analyses.analyse import analyse
 from legalmodel.analyses.pairs import MAX_PAIRS_PER_ACTION
 from legalmodel.cli import main
 from legalmodel.semantics.encode import Encoding, assert_all
-from legalmodel.semantics.evaluate import assumptions_hold, evaluate, value_of
+from legalmodel.semantics.evaluate import assumptions_hold, evaluate, neighbour, value_of
 from legalmodel.pipeline import load_text
 
 from strategies import (
@@ -220,6 +220,27 @@ def test_the_whole_spec_evaluation_by_guards_equals_visiting_every_provision(dat
     spec = load(plan)
     for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=6), label="situations"):
         assert evaluate(spec, situation) == evaluate(spec, situation, list(spec.order)), situation
+
+
+@given(st.data())
+def test_a_neighbour_worked_out_from_its_situation_is_the_whole_evaluation(data):
+    """evaluate.neighbour works out again only the assumptions and provisions that can change
+    with one fact; it must give the whole spec's evaluation of the changed situation, or
+    None exactly where that breaks an assumption."""
+    plan = data.draw(spec_plans(assumption_applies=False), label="plan")
+    spec = load(plan)
+    for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=4), label="situations"):
+        if not assumptions_hold(spec, situation):
+            continue
+        before = evaluate(spec, situation)
+        for name, fact in spec.facts.items():
+            for value in data.draw(st.lists(st.sampled_from(fact.type.values()), max_size=2), label=name):
+                changed = {**situation, name: value}
+                after = neighbour(spec, before, name, value)
+                if assumptions_hold(spec, changed):
+                    assert after == evaluate(spec, changed), (situation, name, value)
+                else:
+                    assert after is None, (situation, name, value)
 
 
 def _built_one_by_one(enc: Encoding, spec, pids: list[str], region) -> list:

@@ -12,7 +12,7 @@ shows a terrorist-risk case about a new-born is not believed. The certifier
 from __future__ import annotations
 
 from ..law import model as m
-from ..semantics.evaluate import assumptions_hold, evaluate
+from ..semantics.evaluate import assumptions_hold, evaluate, neighbour
 
 
 def _alternatives(fact: m.Fact, value):
@@ -34,10 +34,22 @@ def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts) -> tuple[str,
     other provisions in force."""
     before = evaluate(spec, situation)
     seen = (before.verdicts, before.in_force)
+    if not assumptions_hold(spec, situation):  # not a situation of the spec: ask each one whole
+        return _facts_that_matter_whole(spec, situation, facts, seen)
     out = []
     for name in facts:
-        fact = spec.facts[name]
-        for value in _alternatives(fact, situation[name]):
+        for value in _alternatives(spec.facts[name], situation[name]):
+            after = neighbour(spec, before, name, value)
+            if after is not None and (after.verdicts, after.in_force) != seen:
+                out.append(name)
+                break
+    return tuple(out)
+
+
+def _facts_that_matter_whole(spec: m.CheckedSpec, situation: dict, facts, seen) -> tuple[str, ...]:
+    out = []
+    for name in facts:
+        for value in _alternatives(spec.facts[name], situation[name]):
             changed = {**situation, name: value}
             if not assumptions_hold(spec, changed):
                 continue
@@ -63,6 +75,24 @@ def plausible(spec: m.CheckedSpec, situation: dict, keep) -> dict:
     holds (the situation's own conditions, and the same facts mattering); one fact at a time,
     in the spec's order."""
     before = evaluate(spec, situation)
+    if not assumptions_hold(spec, situation):
+        return _plausible_whole(spec, situation, keep, before)
+    shown = before  # the evaluation of the situation shown, the same as before's but for it
+    for name, fact in spec.facts.items():
+        t = fact.type
+        if not isinstance(t, m.IntType) or shown.situation.get(name) not in (t.low, t.high):
+            continue
+        target = typical_value(t)
+        if target == shown.situation[name]:
+            continue
+        after = neighbour(spec, shown, name, target)
+        if after is not None and after.triggered == before.triggered and after.in_force == before.in_force \
+                and after.verdicts == before.verdicts and keep(after.situation):
+            shown = after
+    return shown.situation if shown is not before else dict(situation)
+
+
+def _plausible_whole(spec: m.CheckedSpec, situation: dict, keep, before) -> dict:
     shown = dict(situation)
     for name, fact in spec.facts.items():
         t = fact.type
@@ -72,7 +102,7 @@ def plausible(spec: m.CheckedSpec, situation: dict, keep) -> dict:
         if target == shown[name]:
             continue
         changed = {**shown, name: target}
-        if not (keep(changed) and assumptions_hold(spec, changed)):
+        if not (assumptions_hold(spec, changed) and keep(changed)):
             continue
         after = evaluate(spec, changed)
         if (after.verdicts, after.in_force, after.triggered) == (before.verdicts, before.in_force, before.triggered):

@@ -148,12 +148,73 @@ class _Program:
         self.assumptions = tuple(compiled(a.condition) for a in spec.assumptions)
         self._plans: dict = {}
         self._whole: _Whole | None = None
+        self._dependents: tuple | None = None  # built when a neighbour is first evaluated
+        self._assumptions_on: dict[str, tuple] = {}
+        self._dependent_sets: dict[str, frozenset[str]] = {}
+        self._dependents_by_guard: dict[str, tuple] = {}
 
     def whole(self, spec: m.CheckedSpec) -> _Whole:
         """The whole spec's index for evaluate, built on its first use."""
         if self._whole is None:
             self._whole = _Whole(spec, self)
         return self._whole
+
+    def dependents(self, spec: m.CheckedSpec, fact: str) -> tuple[str, ...]:
+        """The provisions whose condition can change with `fact`, in the spec's order: those
+        that mention it, and those that ask with `applies` about one that can change."""
+        if self._dependents is None:
+            mentions: dict[str, list[str]] = {}
+            asked_by: dict[str, list[str]] = {}
+            for pid in spec.order:
+                condition = spec.provisions[pid].condition
+                for name in m.facts_in(condition):
+                    mentions.setdefault(name, []).append(pid)
+                for asked in m.applied_in(condition):
+                    asked_by.setdefault(asked, []).append(pid)
+            self._dependents = (mentions, asked_by, {})
+        mentions, asked_by, found = self._dependents
+        if fact not in found:
+            reached = set(mentions.get(fact, ()))
+            todo = list(reached)
+            while todo:
+                for pid in asked_by.get(todo.pop(), ()):
+                    if pid not in reached:
+                        reached.add(pid)
+                        todo.append(pid)
+            found[fact] = tuple(pid for pid in spec.order if pid in reached)
+        return found[fact]
+
+    def dependents_set(self, spec: m.CheckedSpec, fact: str) -> frozenset[str]:
+        found = self._dependent_sets.get(fact)
+        if found is None:
+            found = self._dependent_sets[fact] = frozenset(self.dependents(spec, fact))
+        return found
+
+    def dependents_by_guard(self, spec: m.CheckedSpec, fact: str) -> tuple[tuple[str, ...], dict]:
+        """The dependents of `fact` without a guard, and the others filed under their guard's
+        fact and values (as _Whole files every provision)."""
+        found = self._dependents_by_guard.get(fact)
+        if found is None:
+            guards = self.whole(spec).guards
+            unguarded: list[str] = []
+            by_guard: dict[str, dict[object, list[str]]] = {}
+            for pid in self.dependents(spec, fact):
+                guard = guards.get(pid)
+                if guard is None:
+                    unguarded.append(pid)
+                    continue
+                for value in guard[1]:
+                    by_guard.setdefault(guard[0], {}).setdefault(value, []).append(pid)
+            found = self._dependents_by_guard[fact] = (tuple(unguarded), by_guard)
+        return found
+
+    def assumptions_on(self, spec: m.CheckedSpec, fact: str) -> tuple:
+        """The compiled assumptions that mention `fact`."""
+        found = self._assumptions_on.get(fact)
+        if found is None:
+            found = self._assumptions_on[fact] = tuple(
+                holds for holds, a in zip(self.assumptions, spec.assumptions) if fact in m.facts_in(a.condition))
+        return found
 
     def condition(self, spec: m.CheckedSpec, pid: str):
         if pid not in self.conditions:
@@ -234,6 +295,40 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
     )
 
 
+def neighbour(spec: m.CheckedSpec, before: Evaluation, fact: str, value) -> Evaluation | None:
+    """The whole spec's evaluation of `before`'s situation with `fact` set to `value`, or None
+    where that situation breaks an assumption; `before` must be the whole spec's evaluation of
+    a situation that meets every assumption. Only the assumptions and the provisions that can
+    change with the fact (_Program.dependents) are worked out again, in the spec's order (each
+    after those it asks about); the others are triggered as before. Where none of them
+    changes, nothing else can: what is in force and the verdicts follow from which provisions
+    are triggered."""
+    program = _program(spec)
+    changed = {**before.situation, fact: value}
+    if not all(holds(changed, {}) for holds in program.assumptions_on(spec, fact)):
+        return None
+    whole = program.whole(spec)
+    unguarded, by_guard = program.dependents_by_guard(spec, fact)
+    # a dependent whose guard (_guard) the changed situation fails is not triggered now; the
+    # others, and those triggered before, are worked out again
+    candidates = set(unguarded)
+    for guard_fact, by_value in by_guard.items():
+        if guard_fact in changed:
+            candidates.update(by_value.get(changed[guard_fact], ()))
+        else:
+            candidates.update(pid for pids in by_value.values() for pid in pids)
+    dependents = program.dependents_set(spec, fact)
+    candidates.update(before.triggered & dependents)
+    triggered = _Untriggered.fromkeys(before.triggered, True)
+    flipped = False
+    for pid in sorted(candidates, key=whole.position.__getitem__):
+        now = triggered[pid] = bool(program.condition(spec, pid)(changed, triggered))
+        flipped = flipped or now != (pid in before.triggered)
+    if not flipped:
+        return Evaluation(changed, before.triggered, before.in_force, before.verdicts)
+    return whole.settled(changed, frozenset(p for p, t in triggered.items() if t))
+
+
 def _guard(expr: m.Expr) -> tuple[str, frozenset] | None:
     """A fact and the values it must have for a condition to hold, read off one of its
     top-level conjuncts (`kind = k3`, `kind in {…}`, `b`, `not b`); None where no conjunct
@@ -272,11 +367,13 @@ class _Whole:
         self.defaults = tuple((name, action.default) for name, action in spec.actions.items())
         self.unguarded: list[str] = []
         self.index: dict[str, dict[object, list[str]]] = {}
+        self.guards: dict[str, tuple[str, frozenset]] = {}
         for pid in spec.order:
             guard = _guard(spec.provisions[pid].condition)
             if guard is None:
                 self.unguarded.append(pid)
                 continue
+            self.guards[pid] = guard
             fact, values = guard
             for value in values:
                 self.index.setdefault(fact, {}).setdefault(value, []).append(pid)
@@ -294,20 +391,20 @@ class _Whole:
             if condition is None:
                 condition = self.conditions[pid] = compiled(spec.provisions[pid].condition)
             triggered[pid] = bool(condition(situation, triggered))
+        return self.settled(dict(situation), frozenset(p for p, t in triggered.items() if t))
+
+    def settled(self, situation: dict, triggered: frozenset[str]) -> Evaluation:
+        """The evaluation of a situation whose triggered provisions are known: which of them
+        are in force, and the verdicts."""
         in_force: dict[str, bool] = {}
         modalities: dict[str, set] = {}
-        for pid in sorted((p for p, t in triggered.items() if t), key=self.force_position.__getitem__):
+        for pid in sorted(triggered, key=self.force_position.__getitem__):
             in_force[pid] = not any(in_force.get(q, False) for q in self.overriders[pid])
             if in_force[pid]:
                 action, modality = self.modality[pid]
                 modalities.setdefault(action, set()).add(modality)
         verdicts = {name: _verdict_from(modalities.get(name, ()), default) for name, default in self.defaults}
-        return Evaluation(
-            dict(situation),
-            frozenset(p for p, t in triggered.items() if t),
-            frozenset(p for p, f in in_force.items() if f),
-            verdicts,
-        )
+        return Evaluation(situation, triggered, frozenset(p for p, f in in_force.items() if f), verdicts)
 
 
 def verdict(spec: m.CheckedSpec, situation: dict, among: list[str] | None, action: str) -> str:
