@@ -18,7 +18,6 @@ from dataclasses import dataclass, replace
 from typing import Iterator
 
 from .law import model as m
-from .analyses.analyse import analyse, default_jobs
 from .analyses.baseline import apply_acceptances, read_baseline, stale_baseline
 from .syntax.diagnostics import SpecError
 from .law.history import Amendment, History, all_versions, split
@@ -97,7 +96,8 @@ class Law:
         # each amendment's contracts are one more task for the analyses' processes
         contracts = tuple(("contracts", functools.partial(contract_task, self.versions, a, timeout_ms, self.as_of))
                           for a in applied if a.contracts)
-        report = analyse(self.spec, timeout_ms, progress, jobs=jobs or default_jobs(self.spec), extra=contracts)
+        from .analyses.analyse import analyse  # only a check needs the analyses
+        report = analyse(self.spec, timeout_ms, progress, jobs=jobs or _default_jobs(self.spec), extra=contracts)
         for findings in report.extra:
             if isinstance(findings, Exception):
                 raise findings
@@ -174,7 +174,7 @@ class Law:
         pid = find_provision(self.spec, citation, self.versions)
         return diff(self.spec, without_provision(self.spec, pid), _milliseconds(timeout),
                     f"{self.spec.name} with {pid}", f"{self.spec.name} without {pid}", progress=progress,
-                    jobs=jobs or default_jobs(self.spec))
+                    jobs=jobs or _default_jobs(self.spec))
 
     def diff_amendment(self, act: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                        progress=None) -> DiffResult:
@@ -274,13 +274,19 @@ def diff(old: Law, new: Law, timeout: float | None = DEFAULT_TIMEOUT, jobs: int 
     return run_comparison(comparison, timeout, jobs, progress)
 
 
+def _default_jobs(*specs: m.CheckedSpec) -> int:
+    from .analyses.analyse import default_jobs  # the analyses are imported by the commands that run them
+
+    return default_jobs(*specs)
+
+
 def run_comparison(c: Comparison, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                    progress=None) -> DiffResult:
     """The diff of a comparison's two versions (versions.comparison), with its contracts."""
     from .analyses.diff import diff as diff_specs
 
     return diff_specs(c.old, c.new, _milliseconds(timeout), c.old_label, c.new_label, c.contracts,
-                      progress=progress, jobs=jobs or default_jobs(c.old, c.new), extra=c.contract_tasks)
+                      progress=progress, jobs=jobs or _default_jobs(c.old, c.new), extra=c.contract_tasks)
 
 
 def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | None = DEFAULT_TIMEOUT,

@@ -136,3 +136,24 @@ def test_a_check_on_a_warm_cache_never_imports_the_parser(tmp_path):
             for _ in range(2)]
     assert runs[0].stderr.strip().endswith("True"), runs[0].stderr  # the first run parses
     assert runs[1].stderr.strip().endswith("False"), runs[1].stderr
+
+
+def test_commands_that_ask_no_question_never_load_the_solver(tmp_path):
+    """`fmt` and `--help` load neither Z3 nor the analyses, whose imports cost more than the
+    rest of such a command; a check does."""
+    import os
+    import subprocess
+    import sys
+
+    spec = tmp_path / "spec.lm"
+    spec.write_text(TEXT, encoding="utf-8")
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    probe = ("import sys; from legalmodel.cli import main\n"
+             "try: main(sys.argv[1:])\n"
+             "except SystemExit: pass\n"
+             "print(sorted(m for m in ('z3', 'legalmodel.analyses.analyse') if m in sys.modules), file=sys.stderr)")
+    for args in (["fmt", str(spec)], ["--help"], ["check", "--help"]):
+        run = subprocess.run([sys.executable, "-c", probe, *args], env=env, capture_output=True, text=True)
+        assert run.stderr.strip().endswith("[]"), (args, run.stderr)
+    run = subprocess.run([sys.executable, "-c", probe, "check", str(spec)], env=env, capture_output=True, text=True)
+    assert "'z3'" in run.stderr.splitlines()[-1], run.stderr  # the probe sees a check load it
