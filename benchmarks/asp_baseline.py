@@ -35,7 +35,8 @@ def describe(name: str, result, out) -> None:
     """The baseline's answers about one spec, kind by kind, in the spec's order."""
     a = result.answers
     print(f"==> {name} <==", file=out)
-    print(f"clingo: {result.rules} rules, {len(result.program.pairs)} candidate pairs, {result.models} answer sets; "
+    sliced = f" in {result.programs} slices by `{result.pivot}`" if result.pivot else ""
+    print(f"clingo: {result.rules} rules{sliced}, {result.pairs} candidate pairs, {result.models} answer sets; "
           f"translate {result.translate_seconds:.3f} s, ground {result.ground_seconds:.3f} s, "
           f"solve {result.solve_seconds:.3f} s", file=out)
     if a.impossible:

@@ -16,7 +16,7 @@ import clingo
 
 from legalmodel.law import model as m
 
-from .translate import Program, translate
+from .translate import pins_of, translate
 
 CAP = 50  # the pairs per action and kind check reports (legalmodel.analyses.pairs.MAX_PAIRS_PER_ACTION)
 
@@ -56,33 +56,69 @@ class Run:
     """One run of the baseline: the answers and what they cost."""
 
     answers: Answers
-    program: Program
+    programs: int  # one per slice (one in all where the spec is not sliced)
+    pivot: str | None  # the fact the situations are split by, if any
+    pairs: int  # candidate pairs, over every slice
+    rules: int
+    models: int
     translate_seconds: float
     ground_seconds: float
     solve_seconds: float
-    models: int
-    rules: int
+
+
+def pivot_of(spec: m.CheckedSpec, pins: dict) -> str | None:
+    """The fact to split the situations by: the boolean or enumeration fact that the most
+    provisions pin to part of its values, if a quarter of them do (the kind of information,
+    in secrecy law). Every situation has one value of it, and a provision pinned to other
+    values applies nowhere there, so each value's slice is a smaller program of its own."""
+    counts: dict[str, int] = {}
+    for pid, pin in pins.items():
+        for fact, values in (pin or {}).items():
+            if len(values) < len(tuple(spec.facts[fact].type.values())):
+                counts[fact] = counts.get(fact, 0) + 1
+    if not counts:
+        return None
+    best = max(counts, key=lambda f: (counts[f], -list(spec.facts).index(f)))
+    return best if counts[best] >= max(2, len(spec.provisions) / 4) else None
 
 
 def run(spec: m.CheckedSpec) -> Run:
-    """Translate `spec`, solve it with clingo, and read the answers."""
-    started = time.perf_counter()
-    program = translate(spec)
-    translated = time.perf_counter()
-    control = clingo.Control(["--enum-mode=brave", "--models=0", "--warn=none"])
-    control.add("base", [], program.text)
-    control.ground([("base", [])])
-    grounded = time.perf_counter()
-    last: list = []
-    models = 0
-    with control.solve(yield_=True) as handle:
-        for model in handle:
-            models += 1
-            last = model.symbols(shown=True)
-    solved = time.perf_counter()
-    answers = read(spec, program, last, models > 0)
-    return Run(answers, program, translated - started, grounded - translated, solved - grounded, models,
-               program.text.count("\n"))
+    """Translate `spec`, solve it with clingo (one program per value of the pivot fact,
+    if any), and read the answers: an atom true in some slice is true in some situation."""
+    pins = pins_of(spec)
+    pivot = pivot_of(spec, pins)
+    if pivot is None:
+        slices = [(None, None)]
+    else:
+        values = tuple(spec.facts[pivot].type.values())
+        slices = [((pivot, v), [pid for pid, pin in pins.items()
+                                if pin is not None and (pivot not in pin or v in pin[pivot])]) for v in values]
+    timing = {"translate": 0.0, "ground": 0.0, "solve": 0.0}
+    found: list = []
+    models = rules = pairs = 0
+    for fixed, members in slices:
+        started = time.perf_counter()
+        program = translate(spec, members, fixed, pins)
+        translated = time.perf_counter()
+        control = clingo.Control(["--enum-mode=brave", "--models=0", "--warn=none"])
+        control.add("base", [], program.text)
+        control.ground([("base", [])])
+        grounded = time.perf_counter()
+        last = None
+        with control.solve(yield_=True) as handle:
+            for model in handle:
+                models += 1
+                last = model.symbols(shown=True)
+        solved = time.perf_counter()
+        if last is not None:
+            found.append((program, last))
+        rules += program.text.count("\n")
+        pairs += len(program.pairs)
+        timing["translate"] += translated - started
+        timing["ground"] += grounded - translated
+        timing["solve"] += solved - grounded
+    return Run(read(spec, found), len(slices), pivot, pairs, rules, models,
+               timing["translate"], timing["ground"], timing["solve"])
 
 
 def answers(spec: m.CheckedSpec) -> Answers:
@@ -90,17 +126,26 @@ def answers(spec: m.CheckedSpec) -> Answers:
     return run(spec).answers
 
 
-def read(spec: m.CheckedSpec, program: Program, symbols, satisfiable: bool) -> Answers:
-    """The answers the brave atoms `symbols` give."""
-    if not satisfiable:
+def read(spec: m.CheckedSpec, found: list) -> Answers:
+    """The answers the brave atoms give: `found` holds, for each program that has answer
+    sets, the program and the atoms true in some answer set of it."""
+    if not found:
         return Answers(True, (), (), (), (), (), (), ())
     true: dict[str, set] = {}
-    for s in symbols:
-        args = tuple(a.number for a in s.arguments)
-        true.setdefault(s.name, set()).add(args[0] if len(args) == 1 else args)
-    triggered = {program.provisions[i] for i in true.get("trig", ())}
-    in_force = {program.provisions[i] for i in true.get("inf", ())}
-    met = [program.pairs[k] for k in sorted(true.get("pair", ()))]
+    for program, symbols in found:
+        for s in symbols:
+            args = tuple(a.number for a in s.arguments)
+            if s.name in ("trig", "inf"):
+                value = program.provisions[args[0]]
+            elif s.name == "pair":
+                value = program.pairs[args[0]]
+            else:
+                value = args[0] if len(args) == 1 else args
+            true.setdefault(s.name, set()).add(value)
+    program = found[0][0]  # actions, goals and examples are numbered alike in every slice
+    position = spec.position
+    met = sorted(true.get("pair", ()), key=lambda pair: (position[pair[0]], position[pair[1]]))
+    triggered, in_force = true.get("trig", set()), true.get("inf", set())
     contradictions = tuple(p for p in met if spec.provisions[p[0]].modality == m.OBLIGE)
     collisions = tuple(p for p in met if spec.provisions[p[0]].modality == m.PERMIT)
     dead = tuple(pid for pid in spec.provisions if pid not in triggered)

@@ -58,9 +58,17 @@ class Program:
     thresholds: dict  # int fact → the thresholds of its ge/2 atoms
 
 
-def translate(spec: m.CheckedSpec) -> Program:
-    """The answer-set program of `spec` (see the module docstring)."""
-    return _Translation(spec).program()
+def translate(spec: m.CheckedSpec, members=None, fixed: tuple | None = None, pins: dict | None = None) -> Program:
+    """The answer-set program of `spec` (see the module docstring). With `fixed` (a fact and
+    a value), only the situations where the fact has that value; `members` are then the
+    provisions that can apply there (the others are left out: they apply nowhere in it).
+    `pins`: every provision's `pins`, when already worked out."""
+    return _Translation(spec, members, fixed, pins).program()
+
+
+def pins_of(spec: m.CheckedSpec) -> dict:
+    """Each provision's pins (see `_pins`)."""
+    return {pid: _pins(spec, p.condition) for pid, p in spec.provisions.items()}
 
 
 def _negated(lit):
@@ -78,8 +86,11 @@ def _body(lit) -> str:
 
 
 class _Translation:
-    def __init__(self, spec: m.CheckedSpec):
+    def __init__(self, spec: m.CheckedSpec, members=None, fixed=None, pins=None):
         self.spec = spec
+        self.members = set(spec.provisions) if members is None else set(members)
+        self.fixed = fixed
+        self.pins = pins if pins is not None else pins_of(spec)
         self.rules: list[str] = []
         self.memo: dict = {}
         self.nodes = 0
@@ -159,6 +170,8 @@ class _Translation:
 
     def equals_value(self, fact: str, value) -> tuple:
         """fact = value, for a constant of the fact's type."""
+        if self.fixed is not None and fact == self.fixed[0]:  # the slice's own value: known
+            return TRUE if value == self.fixed[1] else FALSE
         t = self._type(fact)
         if isinstance(t, m.BoolType):
             return f"b({self.fact_index[fact]})", bool(value)
@@ -211,7 +224,8 @@ class _Translation:
         if isinstance(e, m.CmpE):
             return self.compare(e)
         if isinstance(e, m.AppliesE):
-            return self.disj([(f"trig({self.provision_index[p]})", True) for p in e.provisions])
+            # a provision left out of these situations applies nowhere in them
+            return self.disj([(f"trig({self.provision_index[p]})", True) for p in e.provisions if p in self.members])
         raise TypeError(f"the ASP translation does not know {type(e).__name__}")
 
     def _is_value(self, e: m.Expr) -> bool:
@@ -244,6 +258,8 @@ class _Translation:
         actions = tuple(spec.actions)
         action_index = {a: i for i, a in enumerate(actions)}
         for pid, p in spec.provisions.items():
+            if pid not in self.members:  # it applies nowhere in these situations: trig(i) is false
+                continue
             i = self.provision_index[pid]
             condition = self.expr(p.condition)
             if condition is TRUE:
@@ -252,7 +268,8 @@ class _Translation:
                 rules.append(f"trig({i}) :- {_body(condition)}.")
             rules.append(f"inf({i}) :- trig({i}), not ovr({i}).")
             for q in spec.overridden_by.get(pid, ()):
-                rules.append(f"ovr({i}) :- inf({self.provision_index[q]}).")
+                if q in self.members:
+                    rules.append(f"ovr({i}) :- inf({self.provision_index[q]}).")
             rules.append(f"{MODALITY_ATOM[p.modality]}({action_index[p.action]}) :- inf({i}).")
         for a, action in spec.actions.items():
             i = action_index[a]
@@ -321,10 +338,10 @@ class _Translation:
         on each action, in the order `check` reports them (by the first provision, then the
         second), joined on pinned values: only pairs whose pins meet can be in force together."""
         spec = self.spec
-        pins = {pid: _pins(spec, p.condition) for pid, p in spec.provisions.items()}
+        pins = self.pins
         out: list[tuple[str, str]] = []
         for action in spec.actions:
-            on_action = spec.provisions_for(action)
+            on_action = [p for p in spec.provisions_for(action) if p.id in self.members]
             forbids = [p for p in on_action if p.modality == m.FORBID]
             firsts = [p for p in on_action if p.modality in (m.OBLIGE, m.PERMIT)]
             if not forbids or not firsts:
@@ -363,7 +380,8 @@ class _Translation:
                     if p.modality == m.PERMIT and not _unstated(p, spec.provisions[q]):
                         continue
                     out.append((p.id, q))
-        return out
+        position = spec.position
+        return sorted(out, key=lambda pair: (position[pair[0]], position[pair[1]]))
 
 
 def _unstated(p: m.Provision, q: m.Provision) -> bool:
