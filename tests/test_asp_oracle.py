@@ -110,7 +110,6 @@ def assert_agree(law) -> None:
 # ---- 1. the baseline is right where brute force can tell --------------------------------------
 
 @pytest.mark.slow
-@settings(max_examples=150)
 @given(BOTH_SHAPES)
 def test_the_baseline_gives_what_brute_force_gives(text):
     note(text)
@@ -130,7 +129,6 @@ def test_the_baseline_gives_what_brute_force_gives_on_the_tutorials():
 # ---- 2. check gives the baseline's answers ----------------------------------------------------
 
 @pytest.mark.slow
-@settings(max_examples=150)
 @given(BOTH_SHAPES)
 def test_check_gives_the_baselines_answers_on_generated_specs(text):
     note(text)
