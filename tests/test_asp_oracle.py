@@ -126,6 +126,38 @@ def test_the_baseline_gives_what_brute_force_gives_on_the_tutorials():
         assert differences(answers(spec), brute_answers(spec)) == [], path.name
 
 
+def test_every_kind_of_answer_on_a_spec_worked_out_by_hand():
+    """tests/fixtures/asp/every-answer.lm has one of each answer, found by reading it: a duty
+    and a prohibition at 18 or 19 in an emergency; a permission for emergencies that names no
+    secrecy; a rule for children who consent, which the assumption (consent needs 15 years)
+    kills; a prohibition always set aside; gaps on both actions; goals that fail, fail to be
+    possible, and hold though expected to fail; examples impossible, underdetermined, passing
+    and failing."""
+    law = legalmodel.load(str(REPO / "tests" / "fixtures" / "asp" / "every-answer.lm"))
+    mine = answers(law.spec)
+    assert mine == Answers(
+        impossible=False,
+        contradictions=(("1 kap. 4 § OSL", "1 kap. 1 § OSL"),),
+        collisions=(("1 kap. 3 § OSL", "1 kap. 1 § OSL"),),
+        dead=("1 kap. 5 § OSL",),
+        never_in_force=("1 kap. 6 § OSL",),
+        gaps=("lämna", "underrätta"),
+        goals=(("an adult who consents may be told", "fails"), ("a duty can reach an adult of 20", "fails"),
+               ("an emergency can always be reported", "holds-unexpectedly")),
+        examples=(("a child of five who consents", (("impossible",),)),
+                  ("a 30-year-old", (("lämna", "forbidden", "underdetermined"),)),
+                  ("a 30-year-old, nothing else", (("lämna", "forbidden", "passes"),
+                                                   ("underrätta", "permitted", "fails")))))
+    assert mine == brute_answers(law.spec)
+    assert differences(mine.capped_at(law.spec), check_answers(law)) == []
+
+
+def test_assumptions_no_situation_meets_are_the_one_answer():
+    law = legalmodel.loads(PAIRED + 'assume "an age below and above" ålder < 10 and ålder > 20\n', name="none.lm")
+    assert answers(law.spec) == Answers(True, (), (), (), (), (), (), ())
+    assert_agree(law)
+
+
 # ---- 2. check gives the baseline's answers ----------------------------------------------------
 
 @pytest.mark.slow
