@@ -4,8 +4,9 @@
     python3 benchmarks/asp_compare.py --runs 5 --only osl      # rows whose name contains `osl`
 
 Each row runs, alternately so that both see the same machine, `legalmodel check SPEC` and
-`benchmarks/asp_baseline.py SPEC --no-compare --quiet` (load the law with legalmodel, translate,
-ground and solve with clingo, read the answers) in fresh processes, and records for each the
+`benchmarks/asp_baseline.py SPEC --no-compare --quiet --no-idle` (load the law with legalmodel,
+translate, ground and solve with clingo, read the answers; idle overrides left out unless
+`--idle`) in fresh processes, and records for each the
 wall time from process start, the CPU time (user + system, of the process and the workers
 it waited for) and the peak resident set (the largest of those processes, from wait4).
 It reports medians (min–max of the wall time). The rows: specs/osl on 2016-10-05 and today,
@@ -59,12 +60,13 @@ def measure_once(cmd: list[str], limit: float) -> dict | None:
             "exit": process.returncode}
 
 
-def row(name: str, path: str, as_of: str | None, runs: int, limit: float) -> dict:
+def row(name: str, path: str, as_of: str | None, runs: int, limit: float, with_idle: bool) -> dict:
     py = sys.executable
+    idle = [] if with_idle else ["--no-idle"]
     extra = ["--as-of", as_of] if as_of else []
     commands = {
         "check": [py, "-m", "legalmodel.cli", "check", path, *extra],
-        "clingo": [py, str(HERE / "asp_baseline.py"), path, "--no-compare", "--quiet", *extra],
+        "clingo": [py, str(HERE / "asp_baseline.py"), path, "--no-compare", "--quiet", *extra, *idle],
     }
     out: dict = {"spec": name, "calibration": _calibration(), "load": os.getloadavg()[0]}
     samples: dict = {k: [] for k in commands}
@@ -105,6 +107,8 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--limit", type=float, default=600.0, help="seconds before a run is given up")
     parser.add_argument("--only", default=None, help="measure only the rows whose name contains this")
+    parser.add_argument("--idle", action="store_true",
+                        help="the baseline answers idle overrides too (by default it leaves them out, with --no-idle)")
     args = parser.parse_args()
     today = datetime.date.today().isoformat()
     rows = []
@@ -123,7 +127,7 @@ def main() -> None:
             if args.only and args.only not in name:
                 continue
             print(f"measuring {name} …", file=sys.stderr)
-            rows.append(row(name, path, as_of, args.runs, args.limit))
+            rows.append(row(name, path, as_of, args.runs, args.limit, args.idle))
             (HERE / "asp_results.json").write_text(json.dumps({"machine": _machine(), "runs": args.runs,
                                                                 "rows": rows}, indent=2) + "\n", encoding="utf-8")
     md = (f"Machine: {_machine()}. Medians of {args.runs} runs, whole process; wall (min–max), CPU of the "

@@ -7,7 +7,7 @@ from __future__ import annotations
 from .solve import CAP, Answers
 
 # what check reports that the baseline does not answer (docs/asp-baseline.md says why)
-NOT_COMPARED = ("idle-override", "broken-contract", "stale-acceptance", "same-day-amendments",
+NOT_COMPARED = ("broken-contract", "stale-acceptance", "same-day-amendments",
                 "uncovered-provision")
 
 
@@ -34,6 +34,7 @@ def from_check(report: dict) -> Answers:
         gaps=tuple(f["action"] for f in of("gap")),
         goals=tuple((g["title"], g["status"]) for g in report["goals"]),
         examples=tuple(examples),
+        idle_overrides=tuple((f["subject"], q) for f in of("idle-override") for q in f["provisions"][1:]),
         capped=CAP,
     )
 
@@ -43,7 +44,8 @@ def undecided(report: dict) -> list[str]:
     return [f["message"] for f in report["findings"] if f["kind"] == "unknown"]
 
 
-FIELDS = ("impossible", "contradictions", "collisions", "dead", "never_in_force", "gaps", "goals", "examples")
+FIELDS = ("impossible", "contradictions", "collisions", "dead", "never_in_force", "gaps", "goals", "examples",
+          "idle_overrides")
 
 
 def differences(baseline: Answers, check: Answers) -> list[str]:
@@ -53,6 +55,8 @@ def differences(baseline: Answers, check: Answers) -> list[str]:
     out = []
     for name in FIELDS:
         mine, theirs = getattr(baseline, name), getattr(check, name)
+        if mine is None:  # not asked of the baseline
+            continue
         if name == "impossible":
             if mine != theirs:
                 out.append(f"impossible assumptions: baseline {mine}, check {theirs}")

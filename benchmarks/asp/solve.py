@@ -34,6 +34,8 @@ class Answers:
     gaps: tuple[str, ...]
     goals: tuple[tuple[str, str], ...]  # (title, holds | fails | fails-as-expected | holds-unexpectedly)
     examples: tuple[tuple[str, tuple], ...]  # (title, (("impossible",),) or ((action, expected, status), …))
+    # (P, Q): dropping P's override of Q changes no verdict; None: not asked
+    idle_overrides: tuple[tuple[str, str], ...] | None = ()
     capped: int | None = None
 
     def capped_at(self, spec: m.CheckedSpec, cap: int = CAP) -> "Answers":
@@ -82,9 +84,10 @@ def pivot_of(spec: m.CheckedSpec, pins: dict) -> str | None:
     return best if counts[best] >= max(2, len(spec.provisions) / 4) else None
 
 
-def run(spec: m.CheckedSpec) -> Run:
+def run(spec: m.CheckedSpec, idle: bool = True) -> Run:
     """Translate `spec`, solve it with clingo (one program per value of the pivot fact,
-    if any), and read the answers: an atom true in some slice is true in some situation."""
+    if any), and read the answers: an atom true in some slice is true in some situation.
+    Without `idle`, idle overrides are not asked (`idle_overrides` is then None)."""
     pins = pins_of(spec)
     pivot = pivot_of(spec, pins)
     if pivot is None:
@@ -98,7 +101,7 @@ def run(spec: m.CheckedSpec) -> Run:
     models = rules = pairs = 0
     for fixed, members in slices:
         started = time.perf_counter()
-        program = translate(spec, members, fixed, pins)
+        program = translate(spec, members, fixed, pins, idle)
         translated = time.perf_counter()
         control = clingo.Control(["--enum-mode=brave", "--models=0", "--warn=none"])
         control.add("base", [], program.text)
@@ -117,13 +120,16 @@ def run(spec: m.CheckedSpec) -> Run:
         timing["translate"] += translated - started
         timing["ground"] += grounded - translated
         timing["solve"] += solved - grounded
-    return Run(read(spec, found), len(slices), pivot, pairs, rules, models,
+    answers = read(spec, found)
+    if not idle:
+        answers = replace(answers, idle_overrides=None)
+    return Run(answers, len(slices), pivot, pairs, rules, models,
                timing["translate"], timing["ground"], timing["solve"])
 
 
-def answers(spec: m.CheckedSpec) -> Answers:
+def answers(spec: m.CheckedSpec, idle: bool = True) -> Answers:
     """The baseline's answers about `spec`, every pair included."""
-    return run(spec).answers
+    return run(spec, idle).answers
 
 
 def read(spec: m.CheckedSpec, found: list) -> Answers:
@@ -139,6 +145,8 @@ def read(spec: m.CheckedSpec, found: list) -> Answers:
                 value = program.provisions[args[0]]
             elif s.name == "pair":
                 value = program.pairs[args[0]]
+            elif s.name == "chg":
+                value = program.overrides[args[0]]
             else:
                 value = args[0] if len(args) == 1 else args
             true.setdefault(s.name, set()).add(value)
@@ -167,4 +175,6 @@ def read(spec: m.CheckedSpec, found: list) -> Answers:
             hit, miss = (x, k) in true.get("exhit", ()), (x, k) in true.get("exmiss", ())
             results.append((action, expected, "underdetermined" if hit and miss else "passes" if hit else "fails"))
         examples.append((example.title, tuple(results)))
-    return Answers(False, contradictions, collisions, dead, never, gaps, tuple(goals), tuple(examples))
+    changed = true.get("chg", set())
+    idle = tuple((p.id, q) for p in spec.provisions.values() for q in p.overrides if (p.id, q) not in changed)
+    return Answers(False, contradictions, collisions, dead, never, gaps, tuple(goals), tuple(examples), idle)

@@ -56,14 +56,16 @@ class Program:
     goals: tuple[m.Goal, ...]  # gbad(G), ggood(G)
     examples: tuple[m.Example, ...]  # exg(X), exhit(X,K), exmiss(X,K)
     thresholds: dict  # int fact → the thresholds of its ge/2 atoms
+    overrides: tuple[tuple[str, str], ...] = ()  # chg(K): the K-th override (P, Q), P setting Q aside
 
 
-def translate(spec: m.CheckedSpec, members=None, fixed: tuple | None = None, pins: dict | None = None) -> Program:
+def translate(spec: m.CheckedSpec, members=None, fixed: tuple | None = None, pins: dict | None = None,
+              idle: bool = True) -> Program:
     """The answer-set program of `spec` (see the module docstring). With `fixed` (a fact and
     a value), only the situations where the fact has that value; `members` are then the
     provisions that can apply there (the others are left out: they apply nowhere in it).
     `pins`: every provision's `pins`, when already worked out."""
-    return _Translation(spec, members, fixed, pins).program()
+    return _Translation(spec, members, fixed, pins, idle).program()
 
 
 def pins_of(spec: m.CheckedSpec) -> dict:
@@ -86,8 +88,9 @@ def _body(lit) -> str:
 
 
 class _Translation:
-    def __init__(self, spec: m.CheckedSpec, members=None, fixed=None, pins=None):
+    def __init__(self, spec: m.CheckedSpec, members=None, fixed=None, pins=None, idle=True):
         self.spec = spec
+        self.idle = idle
         self.members = set(spec.provisions) if members is None else set(members)
         self.fixed = fixed
         self.pins = pins if pins is not None else pins_of(spec)
@@ -306,11 +309,85 @@ class _Translation:
             for k, (a, expected) in enumerate(example.expectations):
                 rules.append(f"exhit({x},{k}) :- exg({x}), v({action_index[a]},{expected}).")
                 rules.append(f"exmiss({x},{k}) :- exg({x}), not v({action_index[a]},{expected}).")
+        edges = self._overrides(action_index) if self.idle else []
         rules += self._domains()
         rules += [f"#show {name}." for name in ("trig/1", "inf/1", "pair/1", "gap/1", "gbad/1", "ggood/1",
-                                                "exg/1", "exhit/2", "exmiss/2")]
+                                                "exg/1", "exhit/2", "exmiss/2", "chg/1")]
         return Program("\n".join(rules) + "\n", provisions, actions, tuple(pairs), tuple(spec.goals),
-                       tuple(spec.examples), {f: tuple(sorted(c)) for f, c in self.thresholds.items()})
+                       tuple(spec.examples), {f: tuple(sorted(c)) for f, c in self.thresholds.items()},
+                       tuple(edges))
+
+    # ---- idle overrides ---------------------------------------------------------------------
+
+    def _overrides(self, action_index: dict) -> list[tuple[str, str]]:
+        """For each override P → Q among the members, `chg(K)`: some verdict differs in the
+        law without that one override. Without it only Q and what Q sets aside, directly or
+        through others (its cone), can change whether they are in force; they get a second
+        copy of their in-force atoms (`inf2(K,X)`), and each action they rule on a second
+        verdict (`v2(K,A,V)`). Whether a modality stays in force on the action is counted:
+        some provision outside the cone is in force iff more are in force (`cnt`) than those
+        of the cone."""
+        spec, rules, members = self.spec, self.rules, self.members
+        index = self.provision_index
+        sets_aside: dict[str, list[str]] = {}
+        for q in spec.provisions:
+            for p in spec.overridden_by.get(q, ()):
+                sets_aside.setdefault(p, []).append(q)
+        counted: set = set()
+        edges: list[tuple[str, str]] = []
+        for p in spec.provisions:
+            if p not in members:
+                continue
+            for q in spec.provisions[p].overrides:
+                if q not in members:
+                    continue
+                k = len(edges)
+                edges.append((p, q))
+                cone, stack = [], [q]
+                while stack:
+                    x = stack.pop()
+                    if x in cone:
+                        continue
+                    cone.append(x)
+                    stack.extend(y for y in sets_aside.get(x, ()) if y in members)
+                inside = set(cone)
+                touched: dict = {}
+                for x in cone:
+                    i = index[x]
+                    rules.append(f"inf2({k},{i}) :- trig({i}), not ovr2({k},{i}).")
+                    for y in spec.overridden_by.get(x, ()):
+                        if y not in members or (x == q and y == p):
+                            continue
+                        source = f"inf2({k},{index[y]})" if y in inside else f"inf({index[y]})"
+                        rules.append(f"ovr2({k},{i}) :- {source}.")
+                    x_p = spec.provisions[x]
+                    touched.setdefault((x_p.action, x_p.modality), []).append(i)
+                for (action, modality), ids in touched.items():
+                    a, atom = action_index[action], MODALITY_ATOM[modality]
+                    if (a, atom) not in counted:
+                        counted.add((a, atom))
+                        everyone = [index[x.id] for x in spec.provisions_for(action)
+                                    if x.modality == modality and x.id in members]
+                        rules.append(f"cnt({a},{atom},N) :- N = #count{{ {'; '.join(f'{j} : inf({j})' for j in everyone)} }}.")
+                    rules += [f"has2({k},{a},{atom}) :- inf2({k},{j})." for j in ids]
+                    rules.append(f"has2({k},{a},{atom}) :- cnt({a},{atom},N), N > #count{{ "
+                                 f"{'; '.join(f'{j} : inf({j})' for j in ids)} }}.")
+                for action in dict.fromkeys(action for action, _m in touched):
+                    a = action_index[action]
+
+                    def has(modality, a=a, action=action):
+                        atom = MODALITY_ATOM[modality]
+                        return f"has2({k},{a},{atom})" if (action, modality) in touched else f"{atom}({a})"
+
+                    o, f, pm = has(m.OBLIGE), has(m.FORBID), has(m.PERMIT)
+                    rules += [f"v2({k},{a},contradictory) :- {o}, {f}.",
+                              f"v2({k},{a},obligatory) :- {o}, not {f}.",
+                              f"v2({k},{a},forbidden) :- {f}, not {o}.",
+                              f"v2({k},{a},permitted) :- {pm}, not {o}, not {f}.",
+                              f"v2({k},{a},{spec.actions[action].default or 'undecided'}) :- "
+                              f"not {o}, not {f}, not {pm}."]
+                    rules += [f"chg({k}) :- v({a},{v}), not v2({k},{a},{v})." for v in VERDICTS]
+        return edges
 
     def _domains(self) -> list[str]:
         """Each fact the program names, as choices: a boolean free, an enumeration exactly
