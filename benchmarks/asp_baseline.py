@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 import time
 from pathlib import Path
@@ -80,6 +81,7 @@ def main(argv=None) -> int:
     parser.add_argument("--no-idle", action="store_true",
                         help="leave idle overrides out (a copy of the semantics per override: the costliest part)")
     args = parser.parse_args(argv)
+    signal.signal(signal.SIGPIPE, signal.SIG_DFL)  # `| head` ends the output quietly, as for any tool
     status = 0
     for path in args.specs:
         try:

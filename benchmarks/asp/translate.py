@@ -18,6 +18,7 @@ consequences):
 | `ggood(G)` | a `possibly` goal G's condition holds and the verdict is one it wants |
 | `exg(X)` | example X's given facts hold |
 | `exhit(X,K)`, `exmiss(X,K)` | they hold, and the verdict of X's K-th expectation is (is not) the one expected |
+| `chg(K)` | some verdict differs in the law without the K-th override (`_overrides`) |
 
 Integers get one atom per threshold, not one per value: `ge(F,C)` says fact F is at least
 C, for each C where some comparison of F in the spec changes its truth (C and C+1 for every
@@ -88,6 +89,9 @@ def _body(lit) -> str:
 
 
 class _Translation:
+    """One translation: the rules written so far, one atom per distinct sub-condition, and
+    the facts and thresholds the conditions have named."""
+
     def __init__(self, spec: m.CheckedSpec, members=None, fixed=None, pins=None, idle=True):
         self.spec = spec
         self.idle = idle
