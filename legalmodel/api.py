@@ -79,14 +79,23 @@ class Law:
     # ---- analyses -----------------------------------------------------------------------------
 
     def check(self, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None, baseline=(),
-              progress=None, coverage: bool = False, cases=()) -> CheckResult:
+              progress=None, coverage: bool = False, cases=(), remember: bool = False) -> CheckResult:
         """Every analysis, with evidence: contradictions, collisions, gaps, dead provisions,
         provisions never in force, idle overrides, goals, examples and the contracts of the
         amendments applied. `baseline`: a baseline file's path, or (id, justification,
         where) triples, of findings the drafters accept. `jobs`: processes to share the
         questions among (the result is the same for any number). `coverage`: also an
         `uncovered-provision` finding for each provision that decides in none of the spec's
-        examples and the cases of the tables `cases` (paths of CSV files)."""
+        examples and the cases of the tables `cases` (paths of CSV files). `remember`: keep
+        the result in the cache folder and read it from there when the same law is checked
+        again (analyses/stored.py; not with a baseline, coverage, cases or proposals); its
+        `timings` are then those of the run that stored it."""
+        if remember and not (baseline or coverage or cases or self.proposals):
+            from .analyses import stored
+
+            name = stored.entry_name("check", self.versions, self.as_of, _milliseconds(timeout))
+            return stored.remembered(name, lambda: self.check(timeout, jobs, progress=progress),
+                                     stored.complete_check)
         from .analyses.contracts import contract_task
 
         timeout_ms = _milliseconds(timeout)
@@ -169,12 +178,20 @@ class Law:
                progress=None) -> DiffResult:
         """Every situation whose verdict would change if the provision `citation` names were
         taken out of the law: where it still decides. Nothing: it is redundant here."""
+        from .analyses import stored
         from .analyses.diff import diff, without_provision
 
         pid = find_provision(self.spec, citation, self.versions)
-        return diff(self.spec, without_provision(self.spec, pid), _milliseconds(timeout),
-                    f"{self.spec.name} with {pid}", f"{self.spec.name} without {pid}", progress=progress,
-                    jobs=jobs or default_jobs(self.spec))
+        timeout_ms = _milliseconds(timeout)
+
+        def ask() -> DiffResult:
+            return diff(self.spec, without_provision(self.spec, pid), timeout_ms,
+                        f"{self.spec.name} with {pid}", f"{self.spec.name} without {pid}", progress=progress,
+                        jobs=jobs or default_jobs(self.spec))
+        if self.proposals:  # a proposal need not be a file of the law's history: asked afresh
+            return ask()
+        name = stored.entry_name("impact", self.versions, self.as_of, pid, timeout_ms)
+        return stored.remembered(name, ask, stored.complete_diff)
 
     def diff_amendment(self, act: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                        progress=None) -> DiffResult:
@@ -277,10 +294,18 @@ def diff(old: Law, new: Law, timeout: float | None = DEFAULT_TIMEOUT, jobs: int 
 def run_comparison(c: Comparison, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                    progress=None) -> DiffResult:
     """The diff of a comparison's two versions (versions.comparison), with its contracts."""
+    from .analyses import stored
     from .analyses.diff import diff as diff_specs
 
-    return diff_specs(c.old, c.new, _milliseconds(timeout), c.old_label, c.new_label, c.contracts,
-                      progress=progress, jobs=jobs or default_jobs(c.old, c.new), extra=c.contract_tasks)
+    timeout_ms = _milliseconds(timeout)
+
+    def ask() -> DiffResult:
+        return diff_specs(c.old, c.new, timeout_ms, c.old_label, c.new_label, c.contracts,
+                          progress=progress, jobs=jobs or default_jobs(c.old, c.new), extra=c.contract_tasks)
+    if c.history is None:
+        return ask()
+    name = stored.entry_name("diff", c.history, *c.dates, c.old_label, c.new_label, timeout_ms)
+    return stored.remembered(name, ask, stored.complete_diff)
 
 
 def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | None = DEFAULT_TIMEOUT,
@@ -330,3 +355,4 @@ def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | Non
         last = pending[0]
         pending[0] = replace(last, findings=last.findings + tuple(stale_baseline(tuple(baseline), used, coverage or bool(cases))))
     yield from pending
+

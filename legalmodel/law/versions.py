@@ -45,6 +45,10 @@ class Comparison:
     new_label: str
     contracts: tuple = ()
     contract_tasks: tuple = ()
+    # one law on two dates: its history and the dates, by which the answer is kept
+    # (analyses/stored.py); None for other comparisons, which are asked afresh each time
+    history: History | None = None
+    dates: tuple = ()
 
 
 def between_dates(history: History, date_from: str | None, date_to: str | None, timeout_ms: int | None,
@@ -58,7 +62,7 @@ def between_dates(history: History, date_from: str | None, date_to: str | None, 
                       if a.contracts and (date_from is None or a.date > date_from)
                       and (date_to is None or a.date <= date_to))
     return Comparison(law_of(history, date_from), law_of(history, date_to), label(name, date_from),
-                      label(name, date_to), contract_tasks=contracts)
+                      label(name, date_to), contract_tasks=contracts, history=history, dates=(date_from, date_to))
 
 
 def around_act(history: History, wanted: str, as_of: str | None, option: str,

@@ -1,0 +1,162 @@
+"""Answers kept from one run to the next: the result of a slow question about a law (a diff
+between two dates, a provision's impact, a check) stored in the signed cache folder
+(syntax/cache.py) and read back when the same question is asked of the same law again.
+
+An entry's name is a digest of everything the answer depends on: the text and path of
+every file of the law (its history: the base and every amendment and proposal), the
+question and its parameters (the dates, the provision, the time limit per question), and a
+fingerprint of the code that answers it (every module of legalmodel, the grammar and the
+version of Z3). A changed file, a changed legalmodel or another Z3 never reads an old
+entry. The number of processes is not part of it: the answer is the same for any number
+(solver.parallel).
+
+Only a complete answer is stored: one in which every question was decided within its
+time limit. An answer with an `unknown` part depends on how busy the machine was, and is
+asked again next time. `LEGALMODEL_CACHE=off` turns this off with the rest of the cache.
+"""
+
+from __future__ import annotations
+
+import gc
+import hashlib
+import pickle
+from functools import lru_cache
+from pathlib import Path
+
+from ..syntax import cache
+
+PREFIX = "answer-"
+SUFFIX = ".pickle"
+MAX_ANSWERS = 1000  # answers kept; past this the oldest half is removed (a report of specs/osl keeps ~70)
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> bytes:
+    """A digest of the code that answers: every module of the package, the grammar, the
+    version of legalmodel and of Z3."""
+    import z3
+
+    from .. import __version__
+
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256(f"{__version__}\0{z3.get_version_string()}\0".encode())
+    files = sorted(package.rglob("*.py"))
+    grammar = package.parent / "grammar"
+    if grammar.is_dir():
+        files += sorted(grammar.glob("*.lark"))
+    for path in files:
+        digest.update(str(path.relative_to(package.parent)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return digest.digest()
+
+
+def history_digest(versions) -> bytes:
+    """A digest of a law's history (law.history.History): its name, declared languages and
+    every file its base, amendments and proposals were read from, path and text, in order."""
+    sources: dict[int, object] = {}
+
+    def add(source) -> None:
+        if source is not None:
+            sources.setdefault(id(source), source)
+
+    add(versions.first_source)
+    for item in versions.base:
+        span = getattr(item, "span", None)
+        add(getattr(span, "source", None))
+    for act in [*versions.amendments, *versions.proposals]:
+        add(act.source)
+    digest = hashlib.sha256(versions.name.encode("utf-8", "surrogatepass") + b"\0")
+    digest.update("\0".join(sorted(versions.declared_languages)).encode() + b"\0")
+    for source in sources.values():
+        digest.update(source.path.encode("utf-8", "surrogatepass") + b"\0")
+        digest.update(source.text.encode("utf-8", "surrogatepass") + b"\0")
+    return digest.digest()
+
+
+def entry_name(question: str, versions, *parameters) -> str:
+    """The name of the entry for `question` (a word: `diff`, `impact`, `check`) asked of the
+    law with history `versions`, with `parameters` (strings, numbers or None)."""
+    digest = hashlib.sha256(code_fingerprint() + history_digest(versions) + question.encode() + b"\0")
+    digest.update(repr(parameters).encode("utf-8", "surrogatepass"))
+    return f"{PREFIX}{question}-{digest.hexdigest()[:40]}{SUFFIX}"
+
+
+def recall(name: str):
+    """The answer stored under `name`, or None."""
+    if cache.folder() is None:
+        return None
+    payload = cache.read_entry(name)
+    if payload is None:
+        return None
+    collecting = gc.isenabled()
+    gc.disable()  # a result is a tree of new objects: a collection in the middle would find nothing
+    try:
+        return pickle.loads(payload)
+    except Exception:  # a damaged or outdated entry is asked again, and replaced
+        return None
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def keep(name: str, answer) -> None:
+    """Store `answer` under `name` (where the cache folder can be used)."""
+    if cache.folder() is None:
+        return
+    try:
+        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception:  # an answer that cannot be pickled is simply not kept
+        return
+    if cache.write_entry(name, payload):
+        _prune()
+
+
+def _prune() -> None:
+    """Remove the oldest half of the answers once there are more than MAX_ANSWERS."""
+    import os
+
+    where = cache.folder()
+    try:
+        names = [n for n in os.listdir(where.fd) if n.startswith(PREFIX) and n.endswith(SUFFIX)]
+        if len(names) <= MAX_ANSWERS:
+            return
+        ages = {}
+        for n in names:
+            try:
+                ages[n] = os.stat(n, dir_fd=where.fd, follow_symlinks=False).st_mtime
+            except OSError:
+                pass
+    except OSError:
+        return
+    for old in sorted(ages, key=ages.get)[: len(ages) // 2]:
+        try:
+            os.unlink(old, dir_fd=where.fd)
+        except OSError:
+            pass
+
+
+def complete_diff(result) -> bool:
+    """Whether every question of a diff (results.DiffResult) was decided in time."""
+    return (not result.unknown
+            and all(c.holds is not None for c in result.contracts)
+            and all("unknown" not in (g.before, g.after) for g in result.goals)
+            and all("unknown" not in (e.before, e.after) for e in result.examples))
+
+
+def complete_check(result) -> bool:
+    """Whether every question of a check (results.CheckResult) was decided in time."""
+    return (result.status != "unknown"
+            and not any(f.kind == "unknown" for f in result.findings)
+            and all(g.status != "unknown" for g in result.goals)
+            and all(r.status != "unknown" for e in result.examples for r in e.results))
+
+
+def remembered(name: str, compute, complete):
+    """The answer stored under `name`, else `compute()`, stored when `complete` says every
+    part of it was decided."""
+    found = recall(name)
+    if found is not None:
+        return found
+    answer = compute()
+    if complete(answer):
+        keep(name, answer)
+    return answer
