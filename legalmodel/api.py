@@ -356,3 +356,15 @@ def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | Non
         pending[0] = replace(last, findings=last.findings + tuple(stale_baseline(tuple(baseline), used, coverage or bool(cases))))
     yield from pending
 
+
+def answer_all(questions, jobs: int | None = None, first=()) -> list:
+    """Each question (a callable without arguments that asks this API, such as
+    `lambda: law.check(jobs=1)`) answered, in the order given, shared among `jobs`
+    processes (default: the usable cores); `first`, the indices of those expected to take
+    longest, which are started first. The answers are the same for any number of processes
+    (solver.parallel.run_tasks); the first question to raise, in order, raises here, once
+    all have run. For a program that asks many independent questions at once, as
+    `legalmodel report` does: each question should ask with `jobs=1`."""
+    from .solver.parallel import run_tasks, usable_cores
+
+    return run_tasks(list(questions), jobs or usable_cores(), first=tuple(first))
