@@ -193,6 +193,25 @@ class Law:
         name = stored.entry_name("impact", self.versions, self.as_of, pid, timeout_ms)
         return stored.remembered(name, ask, stored.complete_diff)
 
+    def decides_alike(self, other: "Law", action: str) -> bool:
+        """Whether `other` decides `action` as this law does in every situation, with the
+        same provisions deciding, read off the provisions without a solver: both have the
+        same facts (names and types), assumptions and provisions on the act in the same
+        order, and no provision the verdict depends on differs in modality, condition or
+        overriders, nor the act's default (diff.changing_actions). A law amended only in
+        its wording, or in other acts, decides alike. False says only that it may not."""
+        from .analyses.diff import changing_actions
+
+        a, b = self.spec, other.spec
+        if action not in a.actions or action not in b.actions:
+            return False
+        if {n: f.type for n, f in a.facts.items()} != {n: f.type for n, f in b.facts.items()}:
+            return False
+        if [x.condition for x in a.assumptions] != [x.condition for x in b.assumptions]:
+            return False
+        on = lambda spec: [pid for pid in spec.order if spec.provisions[pid].action == action]  # noqa: E731
+        return on(a) == on(b) and action not in changing_actions(a, b)
+
     def diff_amendment(self, act: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                        progress=None) -> DiffResult:
         """The law just before and just after one amendment (its SFS number, file or title) on
