@@ -183,3 +183,13 @@ def test_the_code_is_part_of_the_key(law_copy, monkeypatch):
     real = stored.code_fingerprint()
     monkeypatch.setattr(stored, "code_fingerprint", lambda: real + b"another legalmodel")
     assert stored.entry_name("diff", versions, BEFORE, AFTER) != name
+
+
+def test_answers_off_asks_the_solver_and_keeps_the_parse_cache(cache_home, law_copy, monkeypatch):
+    monkeypatch.setenv("LEGALMODEL_ANSWERS", "off")
+    asked = counting_diffs(monkeypatch)
+    law = legalmodel.load(law_copy)
+    api.diff(law.at(BEFORE), law.at(AFTER))
+    api.diff(law.at(BEFORE), law.at(AFTER))
+    assert len(asked) == 2 and answers(cache_home) == []
+    assert list(cache_home.glob("parsed-*.pickle")), "the parsed files are still kept"

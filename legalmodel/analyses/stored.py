@@ -12,7 +12,9 @@ entry. The number of processes is not part of it: the answer is the same for any
 
 Only a complete answer is stored: one in which every question was decided within its
 time limit. An answer with an `unknown` part depends on how busy the machine was, and is
-asked again next time. `LEGALMODEL_CACHE=off` turns this off with the rest of the cache.
+asked again next time. `LEGALMODEL_ANSWERS=off` turns this off alone (every question is
+asked of the solver, as the benchmarks of its speed need), `LEGALMODEL_CACHE=off` with the
+rest of the cache.
 """
 
 from __future__ import annotations
@@ -28,6 +30,16 @@ from ..syntax import cache
 PREFIX = "answer-"
 SUFFIX = ".pickle"
 MAX_ANSWERS = 1000  # answers kept; past this the oldest half is removed (a report of specs/osl keeps ~70)
+
+
+def enabled() -> bool:
+    """Whether answers are kept and read: the cache folder can be used and
+    `LEGALMODEL_ANSWERS` is not `off` (or `0`, `no`, `false`)."""
+    import os
+
+    if os.environ.get("LEGALMODEL_ANSWERS", "").lower() in ("off", "0", "no", "false"):
+        return False
+    return cache.folder() is not None
 
 
 @lru_cache(maxsize=1)
@@ -82,7 +94,7 @@ def entry_name(question: str, versions, *parameters) -> str:
 
 def recall(name: str):
     """The answer stored under `name`, or None."""
-    if cache.folder() is None:
+    if not enabled():
         return None
     payload = cache.read_entry(name)
     if payload is None:
@@ -99,8 +111,8 @@ def recall(name: str):
 
 
 def keep(name: str, answer) -> None:
-    """Store `answer` under `name` (where the cache folder can be used)."""
-    if cache.folder() is None:
+    """Store `answer` under `name` (where answers are kept)."""
+    if not enabled():
         return
     try:
         payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
