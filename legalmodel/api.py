@@ -95,7 +95,7 @@ class Law:
 
             name = stored.entry_name("check", self.versions, self.as_of, _milliseconds(timeout))
             return stored.remembered(name, lambda: self.check(timeout, jobs, progress=progress),
-                                     stored.complete_check)
+                                     stored.complete_check, (self.spec,))
         from .analyses.contracts import contract_task
 
         timeout_ms = _milliseconds(timeout)
@@ -184,14 +184,15 @@ class Law:
         pid = find_provision(self.spec, citation, self.versions)
         timeout_ms = _milliseconds(timeout)
 
+        without = without_provision(self.spec, pid)
+
         def ask() -> DiffResult:
-            return diff(self.spec, without_provision(self.spec, pid), timeout_ms,
-                        f"{self.spec.name} with {pid}", f"{self.spec.name} without {pid}", progress=progress,
-                        jobs=jobs or default_jobs(self.spec))
+            return diff(self.spec, without, timeout_ms, f"{self.spec.name} with {pid}",
+                        f"{self.spec.name} without {pid}", progress=progress, jobs=jobs or default_jobs(self.spec))
         if self.proposals:  # a proposal need not be a file of the law's history: asked afresh
             return ask()
         name = stored.entry_name("impact", self.versions, self.as_of, pid, timeout_ms)
-        return stored.remembered(name, ask, stored.complete_diff)
+        return stored.remembered(name, ask, stored.complete_diff, (self.spec, without))
 
     def decides_alike(self, other: "Law", action: str) -> bool:
         """Whether `other` decides `action` as this law does in every situation, with the
@@ -324,7 +325,7 @@ def run_comparison(c: Comparison, timeout: float | None = DEFAULT_TIMEOUT, jobs:
     if c.history is None:
         return ask()
     name = stored.entry_name("diff", c.history, *c.dates, c.old_label, c.new_label, timeout_ms)
-    return stored.remembered(name, ask, stored.complete_diff)
+    return stored.remembered(name, ask, stored.complete_diff, (c.old, c.new))
 
 
 def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | None = DEFAULT_TIMEOUT,

@@ -6,6 +6,7 @@ as asked afresh; a changed file, another date or provision, an undecided answer 
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from pathlib import Path
 
@@ -193,3 +194,25 @@ def test_answers_off_asks_the_solver_and_keeps_the_parse_cache(cache_home, law_c
     api.diff(law.at(BEFORE), law.at(AFTER))
     assert len(asked) == 2 and answers(cache_home) == []
     assert list(cache_home.glob("parsed-*.pickle")), "the parsed files are still kept"
+
+
+def test_an_answer_names_the_law_s_files_and_specs_instead_of_holding_them(cache_home, law_copy):
+    law = legalmodel.load(law_copy)
+    first = api.diff(law.at(BEFORE), law.at(AFTER))
+    (entry,) = answers(cache_home)
+    payload = entry.read_bytes()
+    base = (law_copy / "base.lm").read_text(encoding="utf-8")
+    assert base[:200].encode() not in payload
+    assert len(payload) < len(pickle.dumps(first)) / 2
+    again = api.diff(law.at(BEFORE), law.at(AFTER))
+    assert shown(again) == shown(first)
+    assert {r.situation.get("ålder") for c in again.changes for r in c.regions} == \
+        {r.situation.get("ålder") for c in first.changes for r in c.regions}
+
+
+def test_an_answer_whose_file_the_law_lacks_is_asked_again(cache_home, law_copy, monkeypatch):
+    law = legalmodel.load(law_copy)
+    specs = (law.at(BEFORE).spec,)
+    stored.keep("answer-test.pickle", {"where": specs[0].provisions}, specs)
+    assert stored.recall("answer-test.pickle", specs) is not None
+    assert stored.recall("answer-test.pickle", ()) is None  # refers to a spec not given back

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import gc
 import hashlib
+import io
 import pickle
 from functools import lru_cache
 from pathlib import Path
@@ -29,7 +30,7 @@ from ..syntax import cache
 
 PREFIX = "answer-"
 SUFFIX = ".pickle"
-MAX_ANSWERS = 1000  # answers kept; past this the oldest half is removed (a report of specs/osl keeps ~70)
+MAX_ANSWERS = 1000  # answers kept (about 85 KB each for specs/osl, whose report keeps 69); then the older half goes
 
 
 def enabled() -> bool:
@@ -92,17 +93,52 @@ def entry_name(question: str, versions, *parameters) -> str:
     return f"{PREFIX}{question}-{digest.hexdigest()[:40]}{SUFFIX}"
 
 
-def recall(name: str):
-    """The answer stored under `name`, or None."""
+class _Known:
+    """What an answer refers to rather than holds: the specs the caller has already (the
+    law on each date, the law without a provision) and the files their spans point into.
+    An answer of specs/osl holds them four times over otherwise (340 KB against 85 KB)."""
+
+    def __init__(self, specs):
+        from .context import spec_sources
+
+        self.specs = list(specs)
+        self.spec_ids = {id(spec): i for i, spec in enumerate(self.specs)}
+        self.sources = {id(source): source for spec in self.specs for source in spec_sources(spec)}
+        self.by_key = {self.key(source): source for source in self.sources.values()}
+
+    @staticmethod
+    def key(source) -> tuple:
+        return source.path, hashlib.sha256(source.text.encode("utf-8", "surrogatepass")).hexdigest()
+
+    def persistent_id(self, obj):
+        if id(obj) in self.spec_ids and obj is self.specs[self.spec_ids[id(obj)]]:
+            return ("spec", self.spec_ids[id(obj)])
+        if id(obj) in self.sources and obj is self.sources[id(obj)]:
+            return ("source", *self.key(obj))
+        return None
+
+    def persistent_load(self, pid):
+        if pid[0] == "spec" and pid[1] < len(self.specs):
+            return self.specs[pid[1]]
+        if pid[0] == "source" and tuple(pid[1:]) in self.by_key:
+            return self.by_key[tuple(pid[1:])]
+        raise pickle.UnpicklingError(f"an answer refers to {pid[0]} {pid[1]!r}, which the law at hand lacks")
+
+
+def recall(name: str, specs=()):
+    """The answer stored under `name`, or None; `specs` as given to `keep`."""
     if not enabled():
         return None
     payload = cache.read_entry(name)
     if payload is None:
         return None
+    known = _Known(specs)
+    reader = pickle.Unpickler(io.BytesIO(payload))
+    reader.persistent_load = known.persistent_load
     collecting = gc.isenabled()
     gc.disable()  # a result is a tree of new objects: a collection in the middle would find nothing
     try:
-        return pickle.loads(payload)
+        return reader.load()
     except Exception:  # a damaged or outdated entry is asked again, and replaced
         return None
     finally:
@@ -110,14 +146,20 @@ def recall(name: str):
             gc.enable()
 
 
-def keep(name: str, answer) -> None:
-    """Store `answer` under `name` (where answers are kept)."""
+def keep(name: str, answer, specs=()) -> None:
+    """Store `answer` under `name` (where answers are kept). `specs`: the checked specs the
+    answer refers to, which the caller builds again before it asks (their files too): the
+    entry names them instead of holding them, and `recall` is given them back."""
     if not enabled():
         return
+    out = io.BytesIO()
+    writer = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+    writer.persistent_id = _Known(specs).persistent_id
     try:
-        payload = pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL)
+        writer.dump(answer)
     except Exception:  # an answer that cannot be pickled is simply not kept
         return
+    payload = out.getvalue()
     if cache.write_entry(name, payload):
         _prune()
 
@@ -162,13 +204,13 @@ def complete_check(result) -> bool:
             and all(r.status != "unknown" for e in result.examples for r in e.results))
 
 
-def remembered(name: str, compute, complete):
+def remembered(name: str, compute, complete, specs=()):
     """The answer stored under `name`, else `compute()`, stored when `complete` says every
-    part of it was decided."""
-    found = recall(name)
+    part of it was decided; `specs` as for `keep`."""
+    found = recall(name, specs)
     if found is not None:
         return found
     answer = compute()
     if complete(answer):
-        keep(name, answer)
+        keep(name, answer, specs)
     return answer
