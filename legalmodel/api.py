@@ -305,7 +305,8 @@ def diff(old: Law, new: Law, timeout: float | None = DEFAULT_TIMEOUT, jobs: int 
     examples on both sides. Two dates of one law also check the contracts of the amendments
     between them."""
     if old.versions is new.versions and old.proposals == new.proposals == ():
-        comparison = between_dates(old.versions, old.as_of, new.as_of, _milliseconds(timeout))
+        comparison = between_dates(old.versions, old.as_of, new.as_of, _milliseconds(timeout),
+                                   specs=(old.spec, new.spec))
     else:
         comparison = Comparison(old.spec, new.spec, label(old.name, old.as_of), label(new.name, new.as_of))
     return run_comparison(comparison, timeout, jobs, progress)
