@@ -378,14 +378,18 @@ def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | Non
     yield from pending
 
 
-def answer_all(questions, jobs: int | None = None, first=()) -> list:
+def answer_all(questions, jobs: int | None = None, first=(), laws=()) -> list:
     """Each question (a callable without arguments that asks this API, such as
     `lambda: law.check(jobs=1)`) answered, in the order given, shared among `jobs`
-    processes (default: the usable cores); `first`, the indices of those expected to take
-    longest, which are started first. The answers are the same for any number of processes
-    (solver.parallel.run_tasks); the first question to raise, in order, raises here, once
-    all have run. For a program that asks many independent questions at once, as
-    `legalmodel report` does: each question should ask with `jobs=1`."""
+    processes; `first`, the indices of those expected to take longest, which are started
+    first. Without `jobs`, as many processes as `check` would use for the largest of `laws`
+    (each process builds its own solvers), or the usable cores. The answers are the same
+    for any number of processes (solver.parallel.run_tasks); the first question to raise,
+    in order, raises here, once all have run. For a program that asks many independent
+    questions at once, as `legalmodel report` does: each question should ask with `jobs=1`."""
+    from .analyses.analyse import default_jobs
     from .solver.parallel import run_tasks, usable_cores
 
-    return run_tasks(list(questions), jobs or usable_cores(), first=tuple(first))
+    if not jobs:
+        jobs = default_jobs(*[law.spec for law in laws]) if laws else usable_cores()
+    return run_tasks(list(questions), jobs, first=tuple(first))

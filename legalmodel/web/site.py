@@ -97,14 +97,13 @@ def build(path, dates=(), impact: bool = True, timeout: float | None = api.DEFAU
     last = on_dates[-1][1]
     impacted = [c for c in _citations(history, [on for _d, on in on_dates]) if c in last.spec.provisions] \
         if impact else []
-    questions = [(f"check {d or 'as last amended'}", lambda on=on: on.check(timeout, 1, remember=True))
-                 for d, on in on_dates]
-    questions += [(f"diff {a} → {b}", lambda old=old, new=new: api.diff(old, new, timeout, 1))
-                  for (a, old), (b, new) in zip(on_dates, on_dates[1:])]
-    questions += [(f"impact of {c}", lambda c=c: last.impact(c, timeout, 1)) for c in impacted]
-    say(f"{len(questions)} questions: checks, diffs" + (", impacts" if impacted else ""))
-    answers = api.answer_all([ask for _step, ask in questions], jobs,
-                             first=range(len(on_dates), len(questions)))
+    questions = [lambda on=on: on.check(timeout, 1, remember=True) for _d, on in on_dates]
+    questions += [lambda old=old, new=new: api.diff(old, new, timeout, 1)
+                  for (_a, old), (_b, new) in zip(on_dates, on_dates[1:])]
+    questions += [lambda c=c: last.impact(c, timeout, 1) for c in impacted]
+    say(f"{len(on_dates)} checks, {len(on_dates) - 1} diffs, {len(impacted)} impacts")
+    answers = api.answer_all(questions, jobs, first=range(len(on_dates), len(questions)),
+                             laws=[on for _d, on in on_dates])
     checks, answers = answers[:len(on_dates)], answers[len(on_dates):]
     diffs, impacts = answers[:len(on_dates) - 1], answers[len(on_dates) - 1:]
     dated = []
