@@ -216,3 +216,26 @@ def test_an_answer_whose_file_the_law_lacks_is_asked_again(cache_home, law_copy,
     stored.keep("answer-test.pickle", {"where": specs[0].provisions}, specs)
     assert stored.recall("answer-test.pickle", specs) is not None
     assert stored.recall("answer-test.pickle", ()) is None  # refers to a spec not given back
+
+
+def test_a_report_asked_again_reads_every_answer_and_writes_the_same_pages(cache_home, law_copy, tmp_path,
+                                                                            monkeypatch):
+    from legalmodel.web.site import build, write
+
+    first = build(law_copy, jobs=1)
+    kept = len(answers(cache_home))
+    assert kept == len(first.dates) * 2 - 1 + sum(p.impact is not None for p in first.provisions)
+
+    def refuse(*_args, **_kwargs):
+        raise AssertionError("asked the solver although every answer was kept")
+
+    monkeypatch.setattr(diff_module, "diff", refuse)
+    monkeypatch.setattr(api, "analyse", refuse)
+    again = build(law_copy, jobs=2)
+    for lang in ("en", "sv"):
+        written = write(first, tmp_path / f"first-{lang}", lang)
+        rewritten = write(again, tmp_path / f"again-{lang}", lang)
+        assert [p.name for p in written] == [p.name for p in rewritten]
+        for a, b in zip(written, rewritten):
+            assert a.read_bytes() == b.read_bytes(), a.name
+    assert len(answers(cache_home)) == kept
