@@ -14,8 +14,14 @@ and set-aside provisions, smallest change) and then `/dates` (the verdict on eve
 through Starlette's test client, rendering included. Wall-clock and the process's CPU time
 are both printed: on a machine shared with other work, CPU time is what the explorer costs.
 
-Report: `build` and `write` of specs/osl on the default dates, once with where each provision
-still decides (the default) and once with --no-impact.
+Report: `legalmodel report specs/osl` on the default dates from process start, with where each
+provision still decides (the default) and with --no-impact, each cold (an empty cache folder)
+and warm (the same command again, its answers read from the cache folder); and `legalmodel
+diff specs/osl --from 2025-04-01 --to 2025-12-01`, the slowest diff of the real law, both
+ways. The CPU time counts the worker processes too.
+
+The load average of the machine is printed before and after: figures taken while other work
+runs say so.
 """
 
 from __future__ import annotations
@@ -92,22 +98,42 @@ def explorer(rounds: int) -> list[dict]:
             summary("explorer: both, one change", both)]
 
 
-def report() -> list[dict]:
+def from_start(args: list[str], cache_home: str, **env) -> tuple[float, float]:
+    """Milliseconds of wall-clock and of CPU (the process and the workers it waited for) of
+    one `legalmodel` command from process start, with the cache folder `cache_home`."""
     import os
+    import resource
+    import subprocess
 
-    from legalmodel.web.site import build, write
+    environment = {**os.environ, "XDG_CACHE_HOME": cache_home, **env}
+    environment.pop("PYTHONDONTWRITEBYTECODE", None)  # compiled modules, as pip leaves them
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    wall = time.perf_counter()
+    done = subprocess.run([sys.executable, "-m", "legalmodel.cli", *args], cwd=ROOT, env=environment,
+                          capture_output=True)
+    wall = (time.perf_counter() - wall) * 1000
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if done.returncode not in (0, 1):
+        raise SystemExit(f"legalmodel {' '.join(args)} exited {done.returncode}: {done.stderr.decode()[-2000:]}")
+    return wall, (after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime) * 1000
 
-    os.chdir(ROOT)
+
+def report() -> list[dict]:
+    """`legalmodel report specs/osl` on its default dates from process start, with and without
+    impact: cold (an empty cache folder: every answer computed) and warm (run again: the
+    answers read back, analyses/stored.py); and the slowest diff of specs/osl as a command,
+    both ways."""
     out = []
-    for impact in (False, True):
+    commands = [("report specs/osl, no impact", ["report", "specs/osl", "-o", "{out}", "--no-impact"]),
+                ("report specs/osl, with impact", ["report", "specs/osl", "-o", "{out}"]),
+                ("diff specs/osl 2025-04-01 → 2025-12-01",
+                 ["diff", "specs/osl", "--from", "2025-04-01", "--to", "2025-12-01"])]
+    for name, args in commands:
         with tempfile.TemporaryDirectory() as folder:
-            result = {}
-            samples = [timed(lambda: result.setdefault("site", build("specs/osl", impact=impact)))]
-            site = result["site"]
-            write_time = timed(lambda: write(site, Path(folder)))
-            total = (samples[0][0] + write_time[0], samples[0][1] + write_time[1])
-            name = f"report specs/osl, {len(site.dates)} dates, {'with' if impact else 'no'} impact"
-            out.append(summary(name, [total]))
+            args = [a.replace("{out}", str(Path(folder) / "site")) for a in args]
+            cache_home = str(Path(folder) / "cache")
+            out.append(summary(f"{name}, cold", [from_start(args, cache_home)]))
+            out.append(summary(f"{name}, warm", [from_start(args, cache_home)]))
     return out
 
 
@@ -117,9 +143,13 @@ def main() -> None:
     parser.add_argument("--json", type=Path)
     parser.add_argument("--skip-report", action="store_true")
     args = parser.parse_args()
+    import os
+
+    print("load average before: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     results = explorer(args.rounds)
     if not args.skip_report:
         results += report()
+    print("load average after: {:.2f} {:.2f} {:.2f}".format(*os.getloadavg()))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
 

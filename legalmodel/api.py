@@ -78,14 +78,23 @@ class Law:
     # ---- analyses -----------------------------------------------------------------------------
 
     def check(self, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None, baseline=(),
-              progress=None, coverage: bool = False, cases=()) -> CheckResult:
+              progress=None, coverage: bool = False, cases=(), remember: bool = False) -> CheckResult:
         """Every analysis, with evidence: contradictions, collisions, gaps, dead provisions,
         provisions never in force, idle overrides, goals, examples and the contracts of the
         amendments applied. `baseline`: a baseline file's path, or (id, justification,
         where) triples, of findings the drafters accept. `jobs`: processes to share the
         questions among (the result is the same for any number). `coverage`: also an
         `uncovered-provision` finding for each provision that decides in none of the spec's
-        examples and the cases of the tables `cases` (paths of CSV files)."""
+        examples and the cases of the tables `cases` (paths of CSV files). `remember`: keep
+        the result in the cache folder and read it from there when the same law is checked
+        again (analyses/stored.py; not with a baseline, coverage, cases or proposals); its
+        `timings` are then those of the run that stored it."""
+        if remember and not (baseline or coverage or cases or self.proposals):
+            from .analyses import stored
+
+            name = stored.entry_name("check", self.versions, self.as_of, _milliseconds(timeout))
+            return stored.remembered(name, lambda: self.check(timeout, jobs, progress=progress),
+                                     stored.complete_check, (self.spec,))
         from .analyses.contracts import contract_task
 
         timeout_ms = _milliseconds(timeout)
@@ -169,12 +178,40 @@ class Law:
                progress=None) -> DiffResult:
         """Every situation whose verdict would change if the provision `citation` names were
         taken out of the law: where it still decides. Nothing: it is redundant here."""
+        from .analyses import stored
         from .analyses.diff import diff, without_provision
 
         pid = find_provision(self.spec, citation, self.versions)
-        return diff(self.spec, without_provision(self.spec, pid), _milliseconds(timeout),
-                    f"{self.spec.name} with {pid}", f"{self.spec.name} without {pid}", progress=progress,
-                    jobs=jobs or _default_jobs(self.spec))
+        timeout_ms = _milliseconds(timeout)
+
+        without = without_provision(self.spec, pid)
+
+        def ask() -> DiffResult:
+            return diff(self.spec, without, timeout_ms, f"{self.spec.name} with {pid}",
+                        f"{self.spec.name} without {pid}", progress=progress, jobs=jobs or _default_jobs(self.spec))
+        if self.proposals:  # a proposal need not be a file of the law's history: asked afresh
+            return ask()
+        name = stored.entry_name("impact", self.versions, self.as_of, pid, timeout_ms)
+        return stored.remembered(name, ask, stored.complete_diff, (self.spec, without))
+
+    def decides_alike(self, other: "Law", action: str) -> bool:
+        """Whether `other` decides `action` as this law does in every situation, with the
+        same provisions deciding, read off the provisions without a solver: both have the
+        same facts (names and types), assumptions and provisions on the act in the same
+        order, and no provision the verdict depends on differs in modality, condition or
+        overriders, nor the act's default (diff.changing_actions). A law amended only in
+        its wording, or in other acts, decides alike. False says only that it may not."""
+        from .analyses.diff import changing_actions
+
+        a, b = self.spec, other.spec
+        if action not in a.actions or action not in b.actions:
+            return False
+        if {n: f.type for n, f in a.facts.items()} != {n: f.type for n, f in b.facts.items()}:
+            return False
+        if [x.condition for x in a.assumptions] != [x.condition for x in b.assumptions]:
+            return False
+        on = lambda spec: [pid for pid in spec.order if spec.provisions[pid].action == action]  # noqa: E731
+        return on(a) == on(b) and action not in changing_actions(a, b)
 
     def diff_amendment(self, act: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                        progress=None) -> DiffResult:
@@ -268,7 +305,8 @@ def diff(old: Law, new: Law, timeout: float | None = DEFAULT_TIMEOUT, jobs: int 
     examples on both sides. Two dates of one law also check the contracts of the amendments
     between them."""
     if old.versions is new.versions and old.proposals == new.proposals == ():
-        comparison = between_dates(old.versions, old.as_of, new.as_of, _milliseconds(timeout))
+        comparison = between_dates(old.versions, old.as_of, new.as_of, _milliseconds(timeout),
+                                   specs=(old.spec, new.spec))
     else:
         comparison = Comparison(old.spec, new.spec, label(old.name, old.as_of), label(new.name, new.as_of))
     return run_comparison(comparison, timeout, jobs, progress)
@@ -283,10 +321,18 @@ def _default_jobs(*specs: m.CheckedSpec) -> int:
 def run_comparison(c: Comparison, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
                    progress=None) -> DiffResult:
     """The diff of a comparison's two versions (versions.comparison), with its contracts."""
+    from .analyses import stored
     from .analyses.diff import diff as diff_specs
 
-    return diff_specs(c.old, c.new, _milliseconds(timeout), c.old_label, c.new_label, c.contracts,
-                      progress=progress, jobs=jobs or _default_jobs(c.old, c.new), extra=c.contract_tasks)
+    timeout_ms = _milliseconds(timeout)
+
+    def ask() -> DiffResult:
+        return diff_specs(c.old, c.new, timeout_ms, c.old_label, c.new_label, c.contracts,
+                          progress=progress, jobs=jobs or _default_jobs(c.old, c.new), extra=c.contract_tasks)
+    if c.history is None:
+        return ask()
+    name = stored.entry_name("diff", c.history, *c.dates, c.old_label, c.new_label, timeout_ms)
+    return stored.remembered(name, ask, stored.complete_diff, (c.old, c.new))
 
 
 def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | None = DEFAULT_TIMEOUT,
@@ -336,3 +382,20 @@ def check_paths(paths: list[str], as_of=None, proposals=(), timeout: float | Non
         last = pending[0]
         pending[0] = replace(last, findings=last.findings + tuple(stale_baseline(tuple(baseline), used, coverage or bool(cases))))
     yield from pending
+
+
+def answer_all(questions, jobs: int | None = None, first=(), laws=()) -> list:
+    """Each question (a callable without arguments that asks this API, such as
+    `lambda: law.check(jobs=1)`) answered, in the order given, shared among `jobs`
+    processes; `first`, the indices of those expected to take longest, which are started
+    first. Without `jobs`, as many processes as `check` would use for the largest of `laws`
+    (each process builds its own solvers), or the usable cores. The answers are the same
+    for any number of processes (solver.parallel.run_tasks); the first question to raise,
+    in order, raises here, once all have run. For a program that asks many independent
+    questions at once, as `legalmodel report` does: each question should ask with `jobs=1`."""
+    from .analyses.analyse import default_jobs
+    from .solver.parallel import run_tasks, usable_cores
+
+    if not jobs:
+        jobs = default_jobs(*[law.spec for law in laws]) if laws else usable_cores()
+    return run_tasks(list(questions), jobs, first=tuple(first))

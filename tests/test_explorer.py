@@ -305,3 +305,43 @@ def test_without_a_language_the_explorer_speaks_the_spec_s():
         os.chdir(old)
     assert explorer.lang == "sv"
     assert '<html lang="sv">' in TestClient(explorer.app()).get("/").text
+
+
+@pytest.fixture(scope="module")
+def osl_every_date():
+    """specs/osl on every reform date: runs of dates whose law decides alike."""
+    import os
+
+    old = os.getcwd()
+    os.chdir(TESTS.parent)
+    try:
+        return Explorer("specs/osl")
+    finally:
+        os.chdir(old)
+
+
+@pytest.mark.parametrize("facts", [
+    {}, {"ålder": "17"}, {k: MOTION_CASE[k] for k in ("mottagare", "risk_terror", "ålder")}, MOTION_CASE,
+    {**MOTION_CASE, "samtycke": "true"}, {**MOTION_CASE, "riskunderlag": "konkreta"},
+])
+def test_a_date_answered_from_the_one_before_is_as_if_asked(osl_every_date, facts):
+    from starlette.datastructures import QueryParams
+
+    explorer = osl_every_date
+    q = explorer.question(QueryParams(form(facts, date="2020-08-01")))
+    shared = explorer._decides_alike(q.action)
+    assert len(shared) >= 5, "specs/osl has runs of reform dates that amend only wordings"
+    for row in explorer.every_date(q):
+        asked = explorer.answer_on(row.date, q.facts, q.action, brief=True)
+        assert (row.date, row.label, row.not_in_law) == (asked.date, asked.label, asked.not_in_law)
+        assert row.explanation.actions == asked.explanation.actions, row.date
+
+
+def test_laws_decide_alike_only_where_no_provision_on_the_act_differs(osl_every_date):
+    laws = osl_every_date.laws
+    act = osl_every_date.actions[0]
+    assert laws["2020-08-01"].decides_alike(laws["2020-08-01"], act)
+    assert laws["2018-01-01"].decides_alike(laws["2018-05-25"], act)  # amendments of wording only
+    assert not laws["2019-04-01"].decides_alike(laws["2020-08-01"], act)  # 10 kap. 18 b § enters into force
+    assert not laws["2024-04-01"].decides_alike(laws["2025-04-01"], act)
+    assert not laws["2020-08-01"].decides_alike(laws["2020-08-01"], "no_such_act")

@@ -45,20 +45,26 @@ class Comparison:
     new_label: str
     contracts: tuple = ()
     contract_tasks: tuple = ()
+    # one law on two dates: its history and the dates, by which the answer is kept
+    # (analyses/stored.py); None for other comparisons, which are asked afresh each time
+    history: History | None = None
+    dates: tuple = ()
 
 
 def between_dates(history: History, date_from: str | None, date_to: str | None, timeout_ms: int | None,
-                  name: str | None = None) -> Comparison:
+                  name: str | None = None, specs: tuple[CheckedSpec, CheckedSpec] | None = None) -> Comparison:
     """One law on two dates (None: as last amended), with the contracts of every amendment
-    that enters into force after the first date and by the second."""
+    that enters into force after the first date and by the second. `specs`: the law on
+    both dates, where the caller has them already (law_of of the same history and dates)."""
     from ..analyses.contracts import contract_results
 
     name = name or history.name
     contracts = tuple(functools.partial(contract_results, history, a, timeout_ms) for a in history.amendments
                       if a.contracts and (date_from is None or a.date > date_from)
                       and (date_to is None or a.date <= date_to))
-    return Comparison(law_of(history, date_from), law_of(history, date_to), label(name, date_from),
-                      label(name, date_to), contract_tasks=contracts)
+    old, new = specs or (law_of(history, date_from), law_of(history, date_to))
+    return Comparison(old, new, label(name, date_from),
+                      label(name, date_to), contract_tasks=contracts, history=history, dates=(date_from, date_to))
 
 
 def around_act(history: History, wanted: str, as_of: str | None, option: str,
@@ -151,6 +157,8 @@ def find_provision(spec: CheckedSpec, text: str, history: History | None = None)
     the spec (as `history` reads it); if several laws have one, the law must be named. With the
     law's `history`, a provision not in force on the spec's date is said to be not yet in force
     (or no longer), with the act and the date."""
+    if text in spec.provisions:  # a provision's own id (as the report asks): nothing to read
+        return text
     c = citation_argument(text)
     number = (c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
     matches = [pid for pid, p in spec.provisions.items()

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -164,13 +164,34 @@ class Explorer:
         return DateAnswer(date, label, x, None, missing)
 
     def every_date(self, q: Question) -> list[DateAnswer]:
-        out = []
+        """The situation on every date of the picker, briefly. A date whose law decides the
+        act alike with the date before (an amendment of its wording, or of other acts) is
+        given that date's answer, not asked again: most of the reform dates of a real law."""
+        out: list[DateAnswer] = []
         for d in self.dates:
+            earlier = self._decides_alike(q.action).get(d)
+            if earlier is not None:
+                before = next(x for x in out if x.date == earlier)
+                out.append(replace(before, date=d, label=d))  # a run has two dates: none is None
+                continue
             try:
                 out.append(self.answer_on(d, q.facts, q.action, brief=True))
             except UsageError as err:  # e.g. the facts contradict that date's assumptions
                 out.append(DateAnswer(d, d or "", None, str(err)))
         return out
+
+    def _decides_alike(self, action: str) -> dict:
+        """For each date of the picker after the first whose law decides `action` alike with
+        the date before (api.Law.decides_alike), the earliest date of that run; worked out
+        once per act."""
+        found = self.__dict__.setdefault("_alike", {})
+        if action not in found:
+            runs: dict = {}
+            for before, d in zip(self.dates, self.dates[1:]):
+                if self.laws[before].decides_alike(self.laws[d], action):
+                    runs[d] = runs.get(before, before)
+            found[action] = runs
+        return found[action]
 
     # ---- pages ------------------------------------------------------------------------------
 

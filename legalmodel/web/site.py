@@ -83,38 +83,61 @@ def build(path, dates=(), impact: bool = True, timeout: float | None = api.DEFAU
           jobs: int | None = None, progress=None) -> Site:
     """Everything the report shows, asked of the API: the law on each date (`dates`, or
     default_dates), its check, the diff of each consecutive pair and, with `impact`, where
-    each provision of the last date still decides."""
+    each provision of the last date still decides.
+
+    The questions are independent of each other, so they are asked as one batch shared
+    among `jobs` processes (api.answer_all), the diffs and impacts first; and each answer is
+    kept in the cache folder, so that a report of a law asked before is read, not computed
+    (analyses/stored.py)."""
     law = api.load(path)
     chosen = sorted({api.check_date(d) for d in dates}) if dates else default_dates(law)
     history = law.history()
     say = progress or (lambda step: None)
+    on_dates = [(d, law.at(d) if d is not None else law) for d in chosen]
+    last = on_dates[-1][1]
+    impacted = [c for c in _citations(history, [on for _d, on in on_dates]) if c in last.spec.provisions] \
+        if impact else []
+    questions = [lambda on=on: on.check(timeout, 1, remember=True) for _d, on in on_dates]
+    questions += [lambda old=old, new=new: api.diff(old, new, timeout, 1)
+                  for (_a, old), (_b, new) in zip(on_dates, on_dates[1:])]
+    questions += [lambda c=c: last.impact(c, timeout, 1) for c in impacted]
+    say(f"{len(on_dates)} checks, {len(on_dates) - 1} diffs, {len(impacted)} impacts")
+    answers = api.answer_all(questions, jobs, first=range(len(on_dates), len(questions)),
+                             laws=[on for _d, on in on_dates])
+    checks, answers = answers[:len(on_dates)], answers[len(on_dates):]
+    diffs, impacts = answers[:len(on_dates) - 1], answers[len(on_dates) - 1:]
     dated = []
-    for d in chosen:
-        on_date = law.at(d) if d is not None else law
-        say(f"check {d or 'as last amended'}")
+    for (d, on_date), result in zip(on_dates, checks):
         acts = tuple(a.name for a in history.amendments if a.date == d)
-        dated.append(DatedLaw(d, d or "", acts, on_date, on_date.check(timeout, jobs)))
+        dated.append(DatedLaw(d, d or "", acts, on_date, result))
     site = Site(law.name, dict(dated[-1].law.spec.laws), history, dated)
-    for before, after in zip(dated, dated[1:]):
-        say(f"diff {before.date} → {after.date}")
-        site.diffs.append(DiffPage(before, after, api.diff(before.law, after.law, timeout, jobs)))
-    site.provisions = _provision_pages(site, impact, timeout, jobs, say)
+    for before, after, result in zip(dated, dated[1:], diffs):
+        site.diffs.append(DiffPage(before, after, result))
+    site.provisions = _provision_pages(site, dict(zip(impacted, impacts)) if impact else None)
     return site
 
 
-def _provision_pages(site: Site, impact: bool, timeout, jobs, say) -> list[ProvisionPage]:
-    last = site.dates[-1]
+def _citations(history: LawHistory, laws) -> list[str]:
+    """Every provision of the report, in the history's order (by law, chapter and
+    paragraph), then any the history cannot place (none today)."""
     citations: list[str] = []
-    for w in site.history.wordings:  # the history's order: by law, chapter and paragraph
+    for w in history.wordings:
         if w.citation not in citations:
             citations.append(w.citation)
-    for d in site.dates:  # a provision the history cannot place (none today) still gets a page
-        for pid in d.law.spec.provisions:
+    for on_date in laws:
+        for pid in on_date.spec.provisions:
             if pid not in citations:
                 citations.append(pid)
+    return citations
+
+
+def _provision_pages(site: Site, impacts: dict | None) -> list[ProvisionPage]:
+    """A page per provision; `impacts`: where each provision of the last date still decides
+    (None: not asked)."""
+    last = site.dates[-1]
     files: dict[str, str] = {}
     pages = []
-    for citation in citations:
+    for citation in _citations(site.history, [d.law for d in site.dates]):
         name = slug(citation)
         while name in files.values():  # two citations that read alike in ASCII
             name += "-"
@@ -124,12 +147,9 @@ def _provision_pages(site: Site, impact: bool, timeout, jobs, say) -> list[Provi
         title = next((p.title for _, p in reversed(on) if p is not None), wordings[-1].title if wordings else "")
         found = tuple((d, f) for d in site.dates for f in d.check.findings
                       if citation in f.provisions or f.subject == citation)
-        result = None
-        if impact and citation in last.law.spec.provisions:
-            say(f"impact of {citation}")
-            result = last.law.impact(citation, timeout, jobs)
+        result = impacts.get(citation) if impacts is not None else None
         pages.append(ProvisionPage(citation, f"{name}.html", title, wordings, on, found, result,
-                                   last.date if impact else None))
+                                   last.date if impacts is not None else None))
     return pages
 
 
