@@ -35,6 +35,7 @@ from hypothesis import strategies as st
 
 from legalmodel.law import model as m
 from legalmodel.analyses.analyse import analyse
+from legalmodel.analyses.relevance import facts_that_matter
 from legalmodel.analyses.pairs import MAX_PAIRS_PER_ACTION
 from legalmodel.cli import main
 from legalmodel.semantics.encode import Encoding, assert_all
@@ -495,6 +496,10 @@ def _check_evidence(spec, world, ev, claim, what: str, given: dict | None = None
     assert ev.verdicts == again.verdicts, what
     assert set(ev.in_force) == again.in_force and set(ev.triggered) == again.triggered, what
     assert claim(again), f"{what}: the witness {ev.situation} does not have the property"
+    # the facts said to matter are those that matter where the situation shown lies: a
+    # plausible value put in the solver's place changes none of them
+    facts = tuple(dict.fromkeys(f for c in ev.conditions for f in c.facts))
+    assert ev.matters == facts_that_matter(spec, ev.situation, facts), what
     # every situation inside the conditions has it
     for s, e in world:
         if all(s[f] == v for f, v in given.items()) and _inside(s, ev.conditions):

@@ -12,7 +12,7 @@ shows a terrorist-risk case about a new-born is not believed. The certifier
 from __future__ import annotations
 
 from ..law import model as m
-from ..semantics.evaluate import assumptions_hold, evaluate, neighbour
+from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, interact, neighbour
 
 
 def _alternatives(fact: m.Fact, value):
@@ -36,14 +36,18 @@ def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts) -> tuple[str,
     seen = (before.verdicts, before.in_force)
     if not assumptions_hold(spec, situation):  # not a situation of the spec: ask each one whole
         return _facts_that_matter_whole(spec, situation, facts, seen)
-    out = []
-    for name in facts:
-        for value in _alternatives(spec.facts[name], situation[name]):
-            after = neighbour(spec, before, name, value)
-            if after is not None and (after.verdicts, after.in_force) != seen:
-                out.append(name)
-                break
-    return tuple(out)
+    return tuple(name for name in facts if _matters(spec, before, name))
+
+
+def _matters(spec: m.CheckedSpec, before: Evaluation, name: str) -> bool:
+    """Whether another value of `name` changes the verdicts or what is in force, where
+    `before` is the whole spec's evaluation of a situation that meets the assumptions."""
+    seen = (before.verdicts, before.in_force)
+    for value in _alternatives(spec.facts[name], before.situation[name]):
+        after = neighbour(spec, before, name, value)
+        if after is not None and (after.verdicts, after.in_force) != seen:
+            return True
+    return False
 
 
 def _facts_that_matter_whole(spec: m.CheckedSpec, situation: dict, facts, seen) -> tuple[str, ...]:
@@ -68,15 +72,20 @@ def typical_value(t: m.IntType) -> int:
     return (t.low + t.high) // 2
 
 
-def plausible(spec: m.CheckedSpec, situation: dict, keep) -> dict:
+def plausible(spec: m.CheckedSpec, situation: dict, keep, facts=(), matters=()) -> dict:
     """The situation with each number that sits at an end of its type and could be anything
     here moved to its typical value, where the spec evaluates the situation exactly as before
-    (same verdicts, same provisions in force and triggered) and `keep(new situation)` still
-    holds (the situation's own conditions, and the same facts mattering); one fact at a time,
-    in the spec's order."""
+    (same verdicts, same provisions in force and triggered), `keep(new situation)` still
+    holds (the situation's own conditions) and the same facts among `facts` matter
+    (`matters`, facts_that_matter); one fact at a time, in the spec's order.
+
+    Moving one number X leaves which provisions are triggered as it was, so whether another
+    fact Y matters can change only where a provision's condition can change with both (their
+    dependents meet: evaluate.interact) or an assumption names both; only X and such facts are
+    asked again."""
     before = evaluate(spec, situation)
     if not assumptions_hold(spec, situation):
-        return _plausible_whole(spec, situation, keep, before)
+        return _plausible_whole(spec, situation, keep, before, facts, matters)
     shown = before  # the evaluation of the situation shown, the same as before's but for it
     for name, fact in spec.facts.items():
         t = fact.type
@@ -87,12 +96,14 @@ def plausible(spec: m.CheckedSpec, situation: dict, keep) -> dict:
             continue
         after = neighbour(spec, shown, name, target)
         if after is not None and after.triggered == before.triggered and after.in_force == before.in_force \
-                and after.verdicts == before.verdicts and keep(after.situation):
+                and after.verdicts == before.verdicts and keep(after.situation) \
+                and all(_matters(spec, after, other) == (other in matters)
+                        for other in facts if interact(spec, name, other)):
             shown = after
     return shown.situation if shown is not before else dict(situation)
 
 
-def _plausible_whole(spec: m.CheckedSpec, situation: dict, keep, before) -> dict:
+def _plausible_whole(spec: m.CheckedSpec, situation: dict, keep, before, facts, matters) -> dict:
     shown = dict(situation)
     for name, fact in spec.facts.items():
         t = fact.type
@@ -102,7 +113,8 @@ def _plausible_whole(spec: m.CheckedSpec, situation: dict, keep, before) -> dict
         if target == shown[name]:
             continue
         changed = {**shown, name: target}
-        if not (assumptions_hold(spec, changed) and keep(changed)):
+        if not (assumptions_hold(spec, changed) and keep(changed)
+                and facts_that_matter(spec, changed, facts) == tuple(matters)):
             continue
         after = evaluate(spec, changed)
         if (after.verdicts, after.in_force, after.triggered) == (before.verdicts, before.in_force, before.triggered):

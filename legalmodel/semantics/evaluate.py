@@ -329,6 +329,20 @@ def neighbour(spec: m.CheckedSpec, before: Evaluation, fact: str, value) -> Eval
     return whole.settled(changed, frozenset(p for p, t in triggered.items() if t))
 
 
+def interact(spec: m.CheckedSpec, fact: str, other: str) -> bool:
+    """Whether what a change of `other` does can depend on the value of `fact`: they are the
+    same fact, a provision's condition can change with both (their dependents meet), or an
+    assumption names both. Where they do not interact and a change of `fact` triggers the
+    same provisions, each change of `other` evaluates as it did before."""
+    if fact == other:
+        return True
+    program = _program(spec)
+    if program.dependents_set(spec, fact) & program.dependents_set(spec, other):
+        return True
+    mentioned = program.assumptions_on(spec, fact)
+    return any(holds in mentioned for holds in program.assumptions_on(spec, other))
+
+
 def _guard(expr: m.Expr) -> tuple[str, frozenset] | None:
     """A fact and the values it must have for a condition to hold, read off one of its
     top-level conjuncts (`kind = k3`, `kind in {…}`, `b`, `not b`); None where no conjunct
