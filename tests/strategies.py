@@ -973,9 +973,15 @@ def crosscutting_texts(draw) -> str:
     ask `applies(forbid in A–B kap.)`, and general clauses that override `forbid` except some
     chapters. Domains stay small enough to enumerate every situation; there are many
     override edges into provisions that never meet (one kind each), which is what the
-    analyses batch, and many pairs, which is what they stop asking at the report's cap."""
+    analyses batch, and many pairs, which is what they stop asking at the report's cap.
+    Kinds often share a chapter and differ only in which circumstance or threshold their
+    rules read (`y` is read by no rule across chapters): the classes of overrides asked as
+    one (analyses/symmetry.py), and the exceptions and thresholds that must split them."""
     n_kinds = draw(st.integers(2, 5))
-    chapters = [21 + draw(st.integers(0, 2)) * (0 if i == 0 else 1) + i for i in range(n_kinds)]
+    if draw(st.booleans()):
+        chapters = [21 + draw(st.integers(0, 2)) * (0 if i == 0 else 1) + i for i in range(n_kinds)]
+    else:  # kinds that share chapters, as most do in a large law: the same rules across them
+        chapters = [21 + draw(st.integers(0, 1)) for _ in range(n_kinds)]
     chapters = sorted(chapters)
     text = ['law L "en lag"',
             f"enum Kind {{ {', '.join(f'k{i}' for i in range(n_kinds))}, annan }}",
@@ -983,6 +989,7 @@ def crosscutting_texts(draw) -> str:
             'fact kind: Kind "vilken sekretess"', 'fact mottagare: Mottagare "vem som får uppgiften"']
     text += [f'fact b{i}: bool "omständighet {i}"' for i in range(3)]
     text.append('fact x: 0..3 "ett tal"')
+    text.append('fact y: 0..4 "ett tal som bara en sorts regler läser"')
     default = draw(st.sampled_from(("", " default permitted", " default forbidden")))
     text.append(f'action lämna "lämna uppgiften"{default}')
     provisions: list[str] = []
@@ -1005,11 +1012,16 @@ def crosscutting_texts(draw) -> str:
         if draw(st.booleans()):
             stricter = cite(chapter)
             secrecy[chapter].append(stricter)
+            strict = draw(st.sampled_from((f"x >= {draw(st.integers(1, 3))}", f"y >= {draw(st.integers(1, 4))}")))
             provisions.append(f'provision {stricter} "strängare sekretess {k}"\n'
-                              f"  forbid lämna when kind = k{k} and x >= {draw(st.integers(1, 3))}")
+                              f"  forbid lämna when kind = k{k} and {strict}")
             breaking = cite(chapter)
+            # kinds alike but for a threshold: the same intervals of `y`, or not
+            threshold = (f" and y {draw(st.sampled_from(('>=', '<', '>', '<=', '=', '!=')))} {draw(st.integers(0, 4))}"
+                         if draw(st.booleans()) else "")
             provisions.append(f'provision {breaking} "brytande {k}"\n'
-                              f"  permit lämna when kind = k{k} and {bool_atom()}\n"
+                              f"  permit lämna when kind = k{k}{f' and {bool_atom()}' if draw(st.booleans()) else ''}"
+                              f"{threshold}\n"
                               f"  overrides {first}\n  except {stricter}")
     low = chapters[0]
     for r in range(draw(st.integers(1, 4))):

@@ -649,3 +649,57 @@ def test_evidence_found_in_slices_does_not_build_the_whole_specs_solver():
     assert "cuts" not in vars(analyser)  # nor the whole spec's cuts (Analyser.cuts)
     goals.goals(analyser)
     assert analyser.slices.whole_built
+
+
+# an override made idle by another overrider in force wherever it applies (overrides._dominated)
+DOMINATED = '''law OSL "o"
+fact uppenbart: bool "u"
+fact polisen: bool "p"
+fact skola: bool "s"
+action lämna "l" default permitted
+provision 26 kap. 1 § "Sekretess" forbid lämna when not skola
+provision 10 kap. 27 § "Generalklausul" permit lämna when uppenbart
+  overrides 26 kap. 1 §
+provision 10 kap. 2 § "För polisen" permit lämna when uppenbart and polisen
+  overrides 26 kap. 1 §
+'''
+
+
+def test_an_override_is_idle_where_another_overrider_is_in_force_wherever_it_applies():
+    spec, report = check(DOMINATED)
+    f = only(report, "idle-override")
+    assert f.provisions == ("10 kap. 2 § OSL", "26 kap. 1 § OSL")
+    other = load(DOMINATED.replace("uppenbart and polisen\n  overrides 26 kap. 1 §", "uppenbart and polisen"))
+    assert all(evaluate(spec, s).verdicts == evaluate(other, s).verdicts for s in all_situations(spec))
+
+
+def test_an_override_is_not_idle_where_the_other_overrider_can_be_set_aside():
+    """The general clause is itself overridden where the rule for the police applies (by a
+    provision that can apply there), so it is not always in force there: dropping the rule's
+    override then changes a verdict."""
+    text = DOMINATED + '''provision 10 kap. 3 § "Polisen" permit lämna when polisen
+  overrides 10 kap. 27 §
+'''
+    spec, report = check(text)
+    assert ("10 kap. 2 § OSL", "26 kap. 1 § OSL") not in [f.provisions for f in findings_of(report, "idle-override")]
+    other = load(text.replace("uppenbart and polisen\n  overrides 26 kap. 1 §", "uppenbart and polisen"))
+    assert any(evaluate(spec, s).verdicts != evaluate(other, s).verdicts for s in all_situations(spec))
+
+
+def test_an_override_is_not_idle_where_the_other_overrider_applies_only_to_some_of_its_situations():
+    """The general clause holds for 18 and over, the rule for 15 and over: between the two,
+    only the rule sets secrecy aside, and wherever the clause applies the rule does too."""
+    text = '''law OSL "o"
+fact ålder: 0..130 "a"
+fact skola: bool "s"
+action lämna "l" default permitted
+provision 26 kap. 1 § "Sekretess" forbid lämna when not skola
+provision 10 kap. 27 § "Generalklausul" permit lämna when ålder >= 18
+  overrides 26 kap. 1 §
+provision 10 kap. 2 § "Unga" permit lämna when ålder >= 15
+  overrides 26 kap. 1 §
+'''
+    spec, report = check(text)
+    assert [f.provisions for f in findings_of(report, "idle-override")] == [("10 kap. 27 § OSL", "26 kap. 1 § OSL")]
+    other = load(text.replace("ålder >= 15\n  overrides 26 kap. 1 §", "ålder >= 15"))
+    assert any(evaluate(spec, s).verdicts != evaluate(other, s).verdicts for s in all_situations(spec))

@@ -142,6 +142,49 @@ def test_this_process_takes_tasks_from_the_front_and_the_others_from_the_end(tmp
     assert list(taken.values()) == [[1, 0, 5]]
 
 
+def test_one_process_releases_each_solver_after_its_last_task():
+    """Memory stays bounded: a solver's questions done, it is let go, and not before."""
+    events: list = []
+
+    def task(i: int):
+        return lambda: events.append(("ran", i)) or i
+
+    solvers = [0, 1, 0, -1, 1, 2, -1]
+    assert run_tasks([task(i) for i in range(7)], 1, solver_of=solvers,
+                     release=lambda solver: events.append(("released", solver))) == list(range(7))
+    assert events == [("ran", 0), ("ran", 1), ("ran", 2), ("released", 0), ("ran", 3), ("ran", 4),
+                      ("released", 1), ("ran", 5), ("released", 2), ("ran", 6)]
+
+
+@forking
+def test_each_process_releases_a_solver_when_it_turns_to_another(tmp_path):
+    """Among processes, the tasks between the ends are in the order of their solvers: a
+    process that turns from one solver's tasks to another's never goes back, and lets the
+    first go; no process releases a solver before it has run its last task of it."""
+    log = tmp_path / "events"
+
+    def note(line: str) -> None:
+        with open(log, "a", encoding="utf-8") as f:
+            f.write(f"{os.getpid()} {line}\n")
+
+    def task(i: int):
+        return lambda: note(f"ran {solvers[i]}") or i
+
+    solvers = [2, 0, 1, 1, 0, 2, 0, 1]
+    assert run_tasks([task(i) for i in range(8)], 2, solver_of=solvers,
+                     release=lambda solver: note(f"released {solver}")) == list(range(8))
+    by_process: dict[str, list[str]] = {}
+    for line in log.read_text(encoding="utf-8").splitlines():
+        pid, event = line.split(" ", 1)
+        by_process.setdefault(pid, []).append(event)
+    for events in by_process.values():
+        for n, event in enumerate(events):
+            if event.startswith("released"):
+                solver = event.split()[1]
+                assert f"ran {solver}" in events[:n]
+                assert f"ran {solver}" not in events[n:], events
+
+
 @forking
 def test_a_result_names_the_shared_objects_instead_of_copying_them(tmp_path):
     shared = {"a": "spec"}

@@ -42,7 +42,8 @@ class Analyser(QueryContext):
         try:
             results = run_tasks([self._timed(name, task) for name, task, _finish, _solver in plan], jobs,
                                 shared=self._shared(), first=first, last=last,
-                                solver_of=[solver for _name, _task, _finish, solver in plan])
+                                solver_of=[solver for _name, _task, _finish, solver in plan],
+                                release=self.slices.release)
         finally:
             self.progress(None, 0, 0)
         for (name, _task, finish, _solver), (value, seconds, asked) in zip(plan, results):

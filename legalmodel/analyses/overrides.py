@@ -11,10 +11,11 @@ from ..law import model as m
 from ..results import Finding
 from ..semantics.boxes import EMPTY, disjoint, intersect, pivot
 from ..semantics.encode import all_of, any_of, assert_term, boolean, check_under, negate
-from ..semantics.evaluate import override_matters
+from ..semantics.evaluate import evaluate, override_matters, value_of
 from ..solver.slices import WHOLE
 from .certify import Disagreement
 from .context import ANY_SOLVER, NOTE, QueryContext  # noqa: F401
+from .symmetry import Symmetry
 
 
 def idle_override_tasks(ctx: QueryContext) -> list:
@@ -22,9 +23,20 @@ def idle_override_tasks(ctx: QueryContext) -> list:
     is never in force where Q applies, or where it is, Q would change nothing). One
     question per override whose boxes meet: a sweep first for where P and Q meet at all
     cost more than it saved, as in a law whose overrides are written where they matter
-    nearly every override meets. As tasks for _plan: one per solver the questions go to,
-    and a last one that reports what they found."""
-    edges, idle, where = _meeting_overrides(ctx)
+    nearly every override meets. Not asked: an override another overrider always in
+    force where it applies makes idle (_dominated), one whose witness class's
+    representative shows it matters (_shown_by_witnesses), and one in a class of others
+    that are the same question (symmetry.py), which takes its representative's answer. As
+    tasks for _plan: one per solver the questions go to, and a last one that reports what
+    they found."""
+    dominated = _dominated(ctx)
+    symmetry = Symmetry(ctx.spec, ctx.boxes, ctx.slices.key)
+    shown = _shown_by_witnesses(ctx, symmetry, dominated)
+    transferred = symmetry.classes(e for pid, p in ctx.spec.provisions.items() for e in ((pid, q) for q in p.overrides)
+                                   if e not in shown and e not in dominated)
+    edges, idle, where = _meeting_overrides(
+        ctx, lambda edge: edge in transferred or edge in shown or edge in dominated)
+    idle.update(dominated)
     unknown: dict = {}
 
     def take(found: tuple[set, dict]) -> None:
@@ -37,13 +49,110 @@ def idle_override_tasks(ctx: QueryContext) -> list:
         tasks.append(("idle overrides", lambda group=group, done=done: _idle_among(ctx, group, done, len(edges)),
                       take, ctx.solver_for(group[0][0])))
         done += len(group)
-    return tasks + [("idle overrides", lambda: None, lambda _none: _report_idle(ctx, idle, unknown), ANY_SOLVER)]
+    return tasks + [("idle overrides", lambda: None, lambda _none: _report_idle(ctx, idle, unknown, transferred),
+                     ANY_SOLVER)]
 
 
-def _meeting_overrides(ctx: QueryContext) -> tuple[list, set, dict]:
-    """Every override (P, Q); those idle by their boxes alone (the overrider's condition
-    excludes the overridden one's); and the slice where the others' boxes meet."""
-    edges = [(pid, qid) for pid, p in ctx.spec.provisions.items() for qid in p.overrides]
+def _dominated(ctx: QueryContext) -> set:
+    """The overrides P → Q idle because another overrider D of Q is in force wherever P
+    applies: D's condition is a conjunction of comparisons of one fact each, and every
+    value P's box allows that fact makes the comparison true (the evaluator's word on
+    each), so D is triggered wherever P is; and nothing that overrides D can apply where P
+    does. Dropping P → Q then leaves Q set aside by D. A general clause that overrides all
+    secrecy where a rule for one recipient does too is idle this way over hundreds of
+    sections: one look at the pair, not a question per section."""
+    spec, boxes = ctx.spec, ctx.boxes
+    # the candidates D, by a fact their box pins to one value (P's box must pin it there
+    # too), or with none
+    pinned: dict = {}
+    anywhere: list = []
+    for did, d in spec.provisions.items():
+        if not d.overrides or boxes[did] is EMPTY or (atoms := _one_fact_atoms(d.condition)) is None:
+            continue
+        candidate = (did, atoms, frozenset(d.overrides))
+        one = next(((f, v) for f, allowed in boxes[did].items()
+                    if not isinstance(allowed, tuple) and len(allowed) == 1 for v in allowed), None)
+        (anywhere if one is None else pinned.setdefault(one, [])).append(candidate)
+    if not pinned and not anywhere:
+        return set()
+    found: set = set()
+    for pid, p in spec.provisions.items():
+        box = boxes[pid]
+        if not p.overrides or box is EMPTY:
+            continue
+        facts = box.keys()
+        near = [c for f, allowed in box.items() if not isinstance(allowed, tuple) and len(allowed) == 1
+                for v in allowed for c in pinned.get((f, v), ())]
+        dominators = [overrides for did, atoms, overrides in near + anywhere
+                      if did != pid and all(fact in facts for fact, _atom in atoms)
+                      and _always_true(spec, atoms, box)
+                      and all(disjoint(boxes[y], box) for y in spec.overridden_by[did])]
+        if dominators:
+            found.update((pid, qid) for qid in p.overrides if any(qid in overrides for overrides in dominators))
+    return found
+
+
+def _one_fact_atoms(condition: m.Expr) -> list | None:
+    """A condition's conjuncts as (fact, conjunct), where each names one fact and asks
+    no `applies`; None otherwise."""
+    conjuncts = condition.operands if isinstance(condition, m.AndE) else (condition,)
+    atoms = []
+    for conjunct in conjuncts:
+        named = {node for node in m.nodes(conjunct) if isinstance(node, (m.FactRef, m.AppliesE))}
+        if len(named) != 1 or not isinstance(fact := next(iter(named)), m.FactRef):
+            return None
+        atoms.append((fact.fact, conjunct))
+    return atoms
+
+
+MAX_VALUES_TRIED = 4096  # a number's values tried one by one (_always_true); wider: not known
+
+
+def _always_true(spec: m.CheckedSpec, atoms: list, box: dict) -> bool:
+    """Whether each conjunct holds for every value the box allows its fact."""
+    for fact, atom in atoms:
+        allowed = box[fact]
+        if isinstance(allowed, tuple) and allowed[1] - allowed[0] > MAX_VALUES_TRIED:
+            return False
+        values = range(allowed[0], allowed[1] + 1) if isinstance(allowed, tuple) else allowed
+        if not all(value_of(atom, {fact: v}, {}) for v in values):
+            return False
+    return True
+
+
+def _shown_by_witnesses(ctx: QueryContext, symmetry: Symmetry, dominated: set) -> set:
+    """The overrides shown to matter by the situation of their witness class's
+    representative (Symmetry.witness_classes): where the evaluator shows that the
+    representative matters at the first situation where both its provisions' boxes meet
+    (_matters_at_first), every member that situation carries over to (Symmetry.carries)
+    matters too. One evaluation for a class rather than one for each override."""
+    shown: set = set()
+    narrow = _Narrowing(ctx)
+    for rep, members in symmetry.witness_classes().items():
+        if not members or rep in dominated:
+            continue  # nothing to carry over to, or idle: asked as any other
+        first = ctx.first_situation(intersect(ctx.boxes[rep[0]], ctx.boxes[rep[1]]))
+        if first is None:
+            continue
+        situation, among = first
+        among = narrow(situation, among)
+        if not override_matters(ctx.spec, situation, among, rep):
+            continue
+        witness = symmetry.witness(rep, evaluate(ctx.spec, situation, among).triggered, situation)
+        shown.add(rep)
+        shown.update(edge for edge in members if symmetry.carries(witness, edge))
+    if shown & dominated:
+        raise Disagreement("an override shown to matter is also idle because another overrider is always in "
+                           f"force where it applies: {min(shown & dominated)}")
+    return shown
+
+
+def _meeting_overrides(ctx: QueryContext, skipped) -> tuple[list, set, dict]:
+    """Every override (P, Q) to be asked (not `skipped`: shown to matter, or taking its
+    class's answer); those idle by their boxes alone (the overrider's condition excludes
+    the overridden one's); and the slice where the others' boxes meet."""
+    edges = [(pid, qid) for pid, p in ctx.spec.provisions.items() for qid in p.overrides
+             if not skipped((pid, qid))]
     idle = {e for e in edges if disjoint(ctx.boxes[e[0]], ctx.boxes[e[1]])}
     return edges, idle, {e: ctx.slices.value_where_both(ctx.boxes[e[0]], ctx.boxes[e[1]])
                          for e in edges if e not in idle}
@@ -240,12 +349,15 @@ class _Narrowing:
         return found
 
 
-def _report_idle(ctx: QueryContext, idle: set, unknown: dict) -> None:
+def _report_idle(ctx: QueryContext, idle: set, unknown: dict, transferred: dict) -> None:
+    """The idle overrides, one finding per overrider, and the undecided ones; an override
+    in a class (symmetry.py) has its representative's answer."""
     for pid, p in ctx.spec.provisions.items():
-        for qid in p.overrides:
-            if (pid, qid) in unknown:
-                ctx.unknown(pid, p.span, f"whether overriding {qid} matters", unknown[(pid, qid)])
-        shown = [qid for qid in p.overrides if (pid, qid) in idle]
+        answered = [transferred.get((pid, qid), (pid, qid)) for qid in p.overrides]
+        for qid, edge in zip(p.overrides, answered):
+            if edge in unknown:
+                ctx.unknown(pid, p.span, f"whether overriding {qid} matters", unknown[edge])
+        shown = [qid for qid, edge in zip(p.overrides, answered) if edge in idle]
         if shown:
             ctx.add(Finding("idle-override", NOTE,
                              f"{pid} overrides {', '.join(shown)}, but this changes no situation's verdict",

@@ -60,7 +60,8 @@ class _Failed:
 
 
 def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequence[object] = (),
-              first: Sequence[int] = (), last: Sequence[int] = (), solver_of: Sequence[int] | None = None) -> list:
+              first: Sequence[int] = (), last: Sequence[int] = (), solver_of: Sequence[int] | None = None,
+              release: Callable[[int], None] | None = None) -> list:
     """Each task's result, in the order of `tasks`. When a task raises, the exception of the
     first such task (in the order of the tasks) is raised, after every task has run.
 
@@ -76,10 +77,19 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     takes from the front: a long task in the middle of the list (a diff's one pair of
     verdicts of hundreds of regions) is then started as soon as the tasks before it are.
     A worker that dies without reporting costs only time: the tasks it took are run again
-    here."""
+    here.
+
+    `release(solver)`, when given with `solver_of`, is called in a process once it will run
+    no more tasks of that solver (a number of 0 or more; a negative one is of no solver or
+    of several): alone, after its last task; among processes, when a process turns from
+    one solver's tasks to another's, which it never goes back to (the tasks between the
+    ends are in the order of their solvers). A task of several solvers that comes later
+    builds a released one again: that costs time, never an answer."""
     jobs = min(jobs, len(tasks))
+    solvers = (solver_of, release) if release is not None and solver_of is not None else (
+        [-1] * len(tasks), lambda _solver: None)
     if jobs <= 1 or not can_fork():
-        return _in_turn(tasks)
+        return _in_turn(tasks, solvers)
     front = list(dict.fromkeys(first))
     back = [i for i in dict.fromkeys(last) if i not in front]  # back[0] at the very end
     ends = {*front, *back}
@@ -90,7 +100,7 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     try:
         deal = _Deal(len(runs))
     except OSError:  # no shared file to deal from: the tasks run one after another here
-        return _in_turn(tasks)
+        return _in_turn(tasks, solvers)
     by_id = {id(x): x for x in shared}
     workers = []  # (pid, read end of its results)
     try:
@@ -101,10 +111,10 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
             pid = os.fork()
             if pid == 0:  # a worker: never returns
                 os.close(result_read)
-                _work(tasks, runs, deal, result_write, by_id, from_end=solver_of is not None)
+                _work(tasks, runs, deal, result_write, by_id, from_end=solver_of is not None, solvers=solvers)
             os.close(result_write)
             workers.append((pid, result_read))
-        results = _take(tasks, runs, deal, from_end=False)
+        results = _take(tasks, runs, deal, from_end=False, solvers=solvers)
         for pid, result_read in workers:
             with os.fdopen(result_read, "rb") as stream:
                 try:
@@ -123,9 +133,17 @@ def run_tasks(tasks: Sequence[Callable[[], object]], jobs: int = 1, shared: Sequ
     return [_result(results[i]) for i in range(len(tasks))]
 
 
-def _in_turn(tasks) -> list:
-    """Each task's result, the tasks run one after another in this process."""
-    return [_result(value) for value in [_attempt(task) for task in tasks]]
+def _in_turn(tasks, solvers) -> list:
+    """Each task's result, the tasks run one after another in this process; each solver
+    released after its last task."""
+    solver_of, release = solvers
+    last = {solver: i for i, solver in enumerate(solver_of) if solver >= 0}
+    values = []
+    for i, task in enumerate(tasks):
+        values.append(_attempt(task))
+        if solver_of[i] >= 0 and last[solver_of[i]] == i:
+            release(solver_of[i])
+    return [_result(value) for value in values]
 
 
 def _runs(order: list[int]) -> list[list[int]]:
@@ -183,18 +201,25 @@ class _Deal:
         os.close(self.fd)
 
 
-def _take(tasks, runs, deal: _Deal, from_end: bool) -> dict[int, object]:
-    """Run the tasks this process is dealt until none is left."""
+def _take(tasks, runs, deal: _Deal, from_end: bool, solvers) -> dict[int, object]:
+    """Run the tasks this process is dealt until none is left, releasing a solver when
+    it turns to another's tasks."""
+    solver_of, release = solvers
     results = {}
+    held = -1
     while True:
         run = deal.next(from_end)
         if run is None:
             return results
         for i in runs[run]:
+            if solver_of[i] >= 0 and solver_of[i] != held:
+                if held >= 0:
+                    release(held)
+                held = solver_of[i]
             results[i] = _attempt(tasks[i])
 
 
-def _work(tasks, runs, deal: _Deal, result_write, by_id, from_end: bool) -> None:
+def _work(tasks, runs, deal: _Deal, result_write, by_id, from_end: bool, solvers) -> None:
     """A worker's life: take tasks (from the end of the list, or its front), send their
     results, exit without running anything the parent registered to run at exit (its files,
     its test runner's teardown)."""
@@ -202,7 +227,7 @@ def _work(tasks, runs, deal: _Deal, result_write, by_id, from_end: bool) -> None
     _in_worker = True
     status = 0
     try:
-        results = _take(tasks, runs, deal, from_end)
+        results = _take(tasks, runs, deal, from_end, solvers)
         with os.fdopen(result_write, "wb") as stream:
             _Pickler(stream, by_id).dump(results)
     except BaseException:  # noqa: BLE001 - the parent runs this worker's tasks again

@@ -115,6 +115,7 @@ class Slices:
         self._group_of: dict = {}
         self._group_size = 0
         self._hosts: dict[int, tuple[Encoding, Session, dict]] = {}  # built when first asked
+        self._built: set[int] = set()  # the groups whose solver was built (and is closed to new values)
         self._rule_cuts = m.rule_cuts(spec)
         for value in self._by_value:
             if self.value_for({self.key: frozenset([value])}) is not WHOLE:
@@ -139,7 +140,7 @@ class Slices:
         """The group a value's slice is in: the last one, or a new one when it is full."""
         if value not in self._group_of:
             own = len(self._by_value.get(value, ()))
-            if not self._groups or self._group_size + own > GROUP_PROVISIONS or len(self._groups) - 1 in self._hosts:
+            if not self._groups or self._group_size + own > GROUP_PROVISIONS or len(self._groups) - 1 in self._built:
                 self._groups.append([])
                 self._group_size = 0
             self._groups[-1].append(value)
@@ -233,7 +234,17 @@ class Slices:
                 pins[value] = boolean(f"slice:{self.key}={value}")
                 assert_term(host.solver, implies(pins[value], enc.equals(self.key, value)))
             self._hosts[index] = (enc, host, pins)
+            self._built.add(index)
         return self._hosts[index]
+
+    def release(self, index: int) -> None:
+        """Let a group's solver, encoding and slices go (their Z3 objects with them), once
+        its questions are done: a law of thousands of provisions has dozens of groups, and
+        holding every solver until the end made memory grow with the law. A question asked
+        of the group later builds them again."""
+        self._hosts.pop(index, None)
+        for value in self._groups[index] if index < len(self._groups) else ():
+            self._parts.pop(value, None)
 
     def questions(self) -> int:
         return self.tally[0]
