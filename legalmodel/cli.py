@@ -16,7 +16,7 @@ import time
 import click
 
 from . import __version__
-from . import api, i18n
+from . import api, clicktext, i18n
 from .i18n import _, ngettext
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
@@ -40,6 +40,7 @@ def _language_asked(argv: list[str]) -> str | None:
 
 
 i18n.use(i18n.choose(_language_asked(sys.argv[1:])))
+clicktext.install()  # click's own words (Usage:, Options, Error: …) from our catalogue
 
 
 class Seconds(click.ParamType):
@@ -80,7 +81,7 @@ Start with:  legalmodel check specs/
 """)
 
 
-@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(help=MAIN_HELP, subcommand_metavar=_("COMMAND [ARGS]..."), context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="legalmodel")
 @click.option("--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
               help=_("the language of messages and prose (default: the spec's `language`, else the locale's, "
@@ -89,6 +90,7 @@ Start with:  legalmodel check specs/
 def main(ctx: click.Context, lang: str | None) -> None:
     ctx.obj = {"lang": lang}
     i18n.use(i18n.choose(lang))
+    i18n.ask(lang)
 
 
 def _speak(spec: "object | None" = None) -> str:
@@ -984,11 +986,12 @@ def _lang_after_command(ctx: click.Context, _param, value: str | None) -> None:
     if value is not None:
         root = ctx.find_root()
         root.obj = {**(root.obj or {}), "lang": value}
-        i18n.use(value)
+        i18n.ask(value)
 
 
 for _command in (main, *main.commands.values()):
     _command.help = _paragraphs(_command.help)
+    _command.options_metavar = _("[OPTIONS]")
     if _command is not main and not _command.short_help:
         _command.short_help = _summary(_command.help)
     if _command is not main and not any("--lang" in p.opts for p in _command.params):

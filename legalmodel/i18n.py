@@ -13,6 +13,7 @@ from __future__ import annotations
 import gettext
 import os
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 DOMAIN = "legalmodel"
@@ -22,6 +23,7 @@ DEFAULT = "en"
 
 _catalogues: dict[str, gettext.NullTranslations] = {}
 _current = DEFAULT
+_asked: str | None = None  # `--lang`, which outranks a spec's declared language
 
 
 def catalogue(language: str) -> gettext.NullTranslations:
@@ -63,6 +65,22 @@ def current() -> str:
     return _current
 
 
+def ask(language: str | None) -> None:
+    """`--lang` (None: not given): speak it, and let no spec's declared language outrank it."""
+    global _asked
+    _asked = language if language in LANGUAGES else None
+    if _asked is not None:
+        use(_asked)
+
+
+def for_declared(declared: str | None) -> str:
+    """The language to speak about a file or spec that declares `declared` (None: declares
+    none): the one asked for, else the declared one, else the one spoken now."""
+    if _asked is None and declared in LANGUAGES:
+        return declared
+    return _current
+
+
 @contextmanager
 def speaking(language: str):
     """Speak `language` within a block, then the language spoken before."""
@@ -82,3 +100,28 @@ def _(message: str) -> str:
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form, as the current language counts `n`."""
     return catalogue(_current).ngettext(singular, plural, n)
+
+
+@dataclass(frozen=True)
+class Words:
+    """A sentence kept as its English template and named values, so that each report says it
+    in its own language: `english()` for the JSON `message` and `--notation logic` (which
+    stay English), `said()` in the current language. A value may itself be `Words`."""
+
+    template: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def english(self) -> str:
+        return self.template.format(**{k: v.english() if isinstance(v, Words) else v for k, v in self.values})
+
+    def said(self) -> str:
+        return _(self.template).format(**{k: v.said() if isinstance(v, Words) else v for k, v in self.values})
+
+    def __str__(self) -> str:
+        return self.english()
+
+
+def sentence(template: str, **values) -> Words:
+    """`Words` of a template marked for the catalogue (tools/catalogues.py extracts `sentence`
+    as it does `_`), with its named values."""
+    return Words(template, tuple(sorted(values.items())))

@@ -48,10 +48,15 @@ def test_every_message_in_the_code_has_a_translation(language):
         if found is None or not all(_strings(found)):
             missing.append(_ids(message)[0])
             continue
-        wanted = set(PLACEHOLDER.findall(_ids(message)[-1]))
-        if any(set(PLACEHOLDER.findall(s)) - wanted or (wanted - {"n"}) - set(PLACEHOLDER.findall(s))
-               for s in _strings(found)):
-            wrong.append(_ids(message)[0])
+        ids = _ids(message)
+        for form, string in enumerate(_strings(found)):
+            # a plural's first form answers the singular, the others the plural (click's
+            # singular may leave out a count its plural names)
+            wanted = set(PLACEHOLDER.findall(ids[min(form, len(ids) - 1)]))
+            if set(PLACEHOLDER.findall(string)) - set(PLACEHOLDER.findall(ids[-1])) - wanted \
+                    or (wanted - {"n"}) - set(PLACEHOLDER.findall(string)):
+                wrong.append(ids[0])
+                break
     assert missing == [], f"not translated into {language}"
     assert wrong == [], f"placeholders differ in {language}"
 
@@ -119,3 +124,24 @@ def test_a_spec_that_declares_swedish_is_reported_in_swedish(tmp_path):
     english = CliRunner().invoke(main, ["check", "--lang", "en", str(spec)])
     assert "Ingen bestämmelse avgör `x`" in swedish.stdout and swedish.exit_code == 1
     assert "No provision decides `x`" in english.stdout and english.exit_code == 1
+
+
+@pytest.mark.parametrize("language, words", [
+    ("sv", ("Användning:", "[FLAGGOR]", "Fel: Det finns ingen flagga '--bogus'")),
+    ("en", ("Usage:", "[OPTIONS]", "Error: No such option '--bogus'")),
+])
+def test_clicks_own_words_are_in_the_language_asked_for(language, words):
+    """The usage line and the error of a mistyped option are click's words: they come from
+    our catalogue, in the language of --lang, not in the locale's or click's English."""
+    result = _legalmodel("--lang", language, "check", "--bogus", "x.lm", env={"LANG": "de_DE.UTF-8"})
+    assert result.returncode == 2
+    for word in words:
+        assert word in result.stderr, result.stderr
+
+
+def test_the_help_headings_are_in_the_language_of_the_locale():
+    swedish = _legalmodel("check", "--help", env={"LANG": "sv_SE.UTF-8"}).stdout
+    english = _legalmodel("check", "--help", env={"LANG": "en_GB.UTF-8"}).stdout
+    assert swedish.startswith("Användning:") and "\nFlaggor:\n" in swedish
+    assert english.startswith("Usage:") and "\nOptions:\n" in english
+    assert "Visa den här texten och avsluta." in swedish and "Show this message and exit." in english

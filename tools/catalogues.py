@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "legalmodel"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "legalmodel"
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "sentence": None, "N_": None}
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
 # folders whose messages belong to another domain: web/ is the `report` domain (web/babel.cfg)
 OTHER_DOMAINS = {"web"}
