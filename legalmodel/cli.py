@@ -206,12 +206,13 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             break
         outcomes.append(outcome)
         if isinstance(outcome, InvalidSpec):
-            for text in render_diagnostics(outcome.diagnostics):
-                click.echo(text, err=True)
-            n = len(outcome.diagnostics)
-            click.echo(ngettext("{name}: {n} error in the input; nothing was checked",
-                                "{name}: {n} errors in the input; nothing was checked", n).format(
-                name=outcome.name, n=n), err=True)
+            with i18n.speaking(_diagnostics_language(outcome.diagnostics)):
+                for text in render_diagnostics(outcome.diagnostics):
+                    click.echo(text, err=True)
+                n = len(outcome.diagnostics)
+                click.echo(ngettext("{name}: {n} error in the input; nothing was checked",
+                                    "{name}: {n} errors in the input; nothing was checked", n).format(
+                    name=outcome.name, n=n), err=True)
             if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
                 summary.append(("\n" if len(outcomes) > 1 else "")
                                + render_invalid_markdown(outcome.name, outcome.diagnostics))
@@ -305,9 +306,30 @@ def _guarded(body):
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
     except SpecError as err:
-        for text in render_diagnostics(err.diagnostics):
-            click.echo(text, err=True)
+        with i18n.speaking(_diagnostics_language(err.diagnostics)):
+            for text in render_diagnostics(err.diagnostics):
+                click.echo(text, err=True)
         sys.exit(EXIT_INPUT)
+
+
+def _diagnostics_language(diagnostics) -> str:
+    """The language the diagnostics were said in: their files' declared one (`språk sv`),
+    unless --lang says otherwise, so that `expected …` and `help:` match the message."""
+    from .syntax.surface import declared_language
+
+    languages = {declared_language(d.span.source.text) for d in diagnostics
+                 if d.span.source is not None and _declares(d.span.source.text)}
+    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
+
+
+def _declares(text: str) -> bool:
+    from .syntax.surface import read_declaration
+    from .syntax.source import SourceFile
+
+    try:
+        return read_declaration(SourceFile("<text>", text)).declared
+    except SpecError:
+        return False
     except Disagreement as err:
         click.echo(_("legalmodel: internal error: {error}\nplease report this: the two implementations "
                      "of the semantics disagree").format(error=err), err=True)

@@ -13,11 +13,7 @@ English (click then prints its own words, never nothing).
 from __future__ import annotations
 
 from . import i18n
-
-
-def N_(message: str) -> str:
-    """Marks a message for the catalogue without translating it here."""
-    return message
+from .i18n import N_
 
 
 # every message of click that a user of legalmodel can see, as click writes it

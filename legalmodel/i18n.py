@@ -13,7 +13,6 @@ from __future__ import annotations
 import gettext
 import os
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
 DOMAIN = "legalmodel"
@@ -97,31 +96,51 @@ def _(message: str) -> str:
     return catalogue(_current).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is written; `_` translates it where it is said."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form, as the current language counts `n`."""
     return catalogue(_current).ngettext(singular, plural, n)
 
 
-@dataclass(frozen=True)
-class Words:
-    """A sentence kept as its English template and named values, so that each report says it
-    in its own language: `english()` for the JSON `message` and `--notation logic` (which
-    stay English), `said()` in the current language. A value may itself be `Words`."""
+class Words(str):
+    """A sentence that is its English text (a `str`: the JSON `message`, `--notation logic`,
+    equality and `in` read it so) and keeps its template and named values, so that a report
+    for people says it in its own language with `said()`. A value may itself be `Words`.
+    `localised` makes the keywords it quotes read as a file writes them (syntax/surface.py)."""
 
-    template: str
-    values: tuple[tuple[str, object], ...] = ()
+    __slots__ = ("template", "values", "localise")
 
-    def english(self) -> str:
-        return self.template.format(**{k: v.english() if isinstance(v, Words) else v for k, v in self.values})
+    def __new__(cls, template: str, values: tuple = (), localise=None):
+        text = template.format(**dict(values))
+        if localise is not None:
+            text = localise(text)
+        self = super().__new__(cls, text)
+        self.template, self.values, self.localise = template, values, localise
+        return self
 
     def said(self) -> str:
-        return _(self.template).format(**{k: v.said() if isinstance(v, Words) else v for k, v in self.values})
+        """The sentence in the current language."""
+        text = _(self.template).format(**{k: said(v) for k, v in self.values})
+        return self.localise(text) if self.localise is not None else text
 
-    def __str__(self) -> str:
-        return self.english()
+    def localised(self, localise) -> "Words":
+        """The same sentence, with `localise` applied to its text in either language."""
+        return Words(self.template, self.values, localise)
+
+    def __reduce__(self):  # a finding crosses processes (solver/parallel.py): keep what it says
+        return (Words, (self.template, self.values, self.localise))
 
 
 def sentence(template: str, **values) -> Words:
     """`Words` of a template marked for the catalogue (tools/catalogues.py extracts `sentence`
     as it does `_`), with its named values."""
     return Words(template, tuple(sorted(values.items())))
+
+
+def said(text) -> str:
+    """`text` in the current language where it is `Words`; any other text as it is."""
+    return text.said() if isinstance(text, Words) else text

@@ -3,6 +3,7 @@ say, the language is chosen as documented (docs/translating.md), and the command
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import subprocess
@@ -145,3 +146,44 @@ def test_the_help_headings_are_in_the_language_of_the_locale():
     assert swedish.startswith("Användning:") and "\nFlaggor:\n" in swedish
     assert english.startswith("Usage:") and "\nOptions:\n" in english
     assert "Visa den här texten och avsluta." in swedish and "Show this message and exit." in english
+
+
+SWEDISH_TYPO = ('språk sv\nlag L "l"\nfaktum ålder: 0..130 "ålder"\nhandling x "x"\n'
+                'bestämmelse 1 § L "p" förbjuder x när åldr >= 18\n')
+
+
+@pytest.mark.parametrize("args, words", [
+    ((), ("error[unknown-name]: okänt namn `åldr`", "= hjälp: menade du `ålder`?", "1 fel i indata")),
+    (("--lang", "en"), ("error[unknown-name]: unknown name `åldr`", "= help: did you mean `ålder`?",
+                        "1 error in the input")),
+])
+def test_a_diagnostic_is_said_in_the_files_language_unless_lang_says_otherwise(tmp_path, args, words):
+    """The resolver's message and its suggestion: Swedish for a file that declares `språk
+    sv`, English when --lang en asks; the JSON `message` and `help` stay English either way."""
+    from click.testing import CliRunner
+
+    from legalmodel.cli import main
+
+    spec = tmp_path / "spec.lm"
+    spec.write_text(SWEDISH_TYPO, encoding="utf-8")
+    result = CliRunner().invoke(main, ["check", *args, str(spec)])
+    assert result.exit_code == 2
+    for word in words:
+        assert word in result.stderr, result.stderr
+    document = json.loads(CliRunner().invoke(main, ["check", *args, "--format", "json", str(spec)]).stdout)
+    (diagnostic,) = document["specs"][0]["diagnostics"]
+    assert (diagnostic["message"], diagnostic["help"]) == ("unknown name `åldr`", "did you mean `ålder`?")
+
+
+def test_a_parse_error_of_an_english_file_is_said_in_the_language_asked_for(tmp_path):
+    from click.testing import CliRunner
+
+    from legalmodel.cli import main
+
+    spec = tmp_path / "spec.lm"
+    spec.write_text('law L "l"\nfact a: bool "a"\naction x "x"\nprovision 1 § "p" forbid x when a == 1\n',
+                    encoding="utf-8")
+    swedish = CliRunner().invoke(main, ["--lang", "sv", "check", str(spec)])
+    english = CliRunner().invoke(main, ["--lang", "en", "check", str(spec)])
+    assert "error[syntax]: oväntat `=`" in swedish.stderr and "= hjälp: jämför med `=`, inte `==`" in swedish.stderr
+    assert "error[syntax]: unexpected `=`" in english.stderr and "= help: use `=` to compare, not `==`" in english.stderr
