@@ -109,13 +109,14 @@ def ngettext(singular: str, plural: str, n: int) -> str:
 class Words(str):
     """A sentence that is its English text (a `str`: the JSON `message`, `--notation logic`,
     equality and `in` read it so) and keeps its template and named values, so that a report
-    for people says it in its own language with `said()`. A value may itself be `Words`.
+    for people says it in its own language with `said()`. A value may itself be `Words`,
+    or a tuple of them (said joined by commas).
     `localised` makes the keywords it quotes read as a file writes them (syntax/surface.py)."""
 
     __slots__ = ("template", "values", "localise")
 
     def __new__(cls, template: str, values: tuple = (), localise=None):
-        text = template.format(**dict(values))
+        text = template.format(**{k: _joined(v, str) for k, v in values})
         if localise is not None:
             text = localise(text)
         self = super().__new__(cls, text)
@@ -124,7 +125,7 @@ class Words(str):
 
     def said(self) -> str:
         """The sentence in the current language."""
-        text = _(self.template).format(**{k: said(v) for k, v in self.values})
+        text = _(self.template).format(**{k: _joined(v, said) for k, v in self.values})
         return self.localise(text) if self.localise is not None else text
 
     def localised(self, localise) -> "Words":
@@ -139,6 +140,10 @@ def sentence(template: str, **values) -> Words:
     """`Words` of a template marked for the catalogue (tools/catalogues.py extracts `sentence`
     as it does `_`), with its named values."""
     return Words(template, tuple(sorted(values.items())))
+
+
+def _joined(value, say):
+    return ", ".join(say(v) for v in value) if isinstance(value, tuple) else say(value)
 
 
 def said(text) -> str:

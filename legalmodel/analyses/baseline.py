@@ -17,6 +17,7 @@ import re
 
 from dataclasses import replace
 
+from ..i18n import sentence
 from ..law.model import UNKNOWN_ID_PREFIX
 from ..pipeline import UsageError
 from ..results import Finding
@@ -124,6 +125,6 @@ def stale_baseline(baseline: tuple, used: set[str], coverage: bool = False) -> l
 
 def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
     return Finding("stale-acceptance", "warning",
-                   f"the acceptance of {finding_id}{origin} matches no finding any more",
-                   finding_id, span, details=(f"it said: “{justification}”",
-                                              "remove it, or update it to the finding's new id"))
+                   sentence("the acceptance of {id}{origin} matches no finding any more", id=finding_id, origin=origin),
+                   finding_id, span, details=(sentence("it said: “{justification}”", justification=justification),
+                                              sentence("remove it, or update it to the finding's new id")))

@@ -25,6 +25,7 @@ from itertools import combinations
 
 import z3
 
+from ..i18n import _
 from ..law import model as m
 from ..law.model import relevant_facts
 from .certify import Disagreement
@@ -128,7 +129,7 @@ class Explainer:
         spec = self.spec
         full = all(f in given for f in spec.facts)
         if full and not assumptions_hold(spec, given):
-            raise ValueError("this situation contradicts the spec's assumptions")
+            raise ValueError(_("this situation contradicts the spec's assumptions"))
         given_formula = self.enc.situation_formula(given) if given else z3.BoolVal(True)
         out = Explanation(spec, dict(given), full, [])
         try:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import z3
 
+from ..i18n import sentence
 from ..law import model as m
 from ..results import Finding
 from ..semantics.boxes import EMPTY, disjoint, intersect, pivot
@@ -244,7 +245,8 @@ def _report_idle(ctx: QueryContext, idle: set, unknown: dict) -> None:
     for pid, p in ctx.spec.provisions.items():
         for qid in p.overrides:
             if (pid, qid) in unknown:
-                ctx.unknown(pid, p.span, f"whether overriding {qid} matters", unknown[(pid, qid)])
+                ctx.unknown(pid, p.span, sentence("whether overriding {provision} matters", provision=qid),
+                            unknown[(pid, qid)])
         shown = [qid for qid in p.overrides if (pid, qid) in idle]
         if shown:
             ctx.add(Finding("idle-override", NOTE,

@@ -13,15 +13,16 @@ import re
 import textwrap
 
 from ..syntax.surface import localise_code
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, said
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding
 from . import prose
 from .check import COLOURS, _paint, counts, goal_accepted, printable, sorted_findings, status
 
 DEFAULT_WIDTH = 100
-# the kinds whose headline and remedy are said here, in the current language; the others are
-# said in the analyses' own words (English), details included
+# the kinds whose headline and remedy are said here, in the current language; the others
+# (unknown, broken contracts, stale acceptances, same-day amendments, uncovered provisions) in
+# the analyses' own words, which are `Words` said in the current language, details included
 OWN_WORDS = frozenset({
     "contradiction", "collision", "gap", "dead-provision", "never-in-force", "idle-override", "failed-goal",
     "goal-holds-unexpectedly", "impossible-example", "failed-example", "underdetermined-example",
@@ -128,7 +129,7 @@ def headline(report: CheckResult, f: Finding) -> str:
                  "give").format(title=f.subject, act=act)
     if f.kind == "impossible-assumptions":
         return _("the assumptions admit no situation: they cannot all hold, so nothing else can be checked")
-    return f.message  # the analyses' own words (English): unknown, contracts, acceptances, amendments
+    return said(f.message)  # the analyses' own words: unknown, contracts, acceptances, amendments
 
 
 def remedy(report: CheckResult, f: Finding) -> str | None:
@@ -231,12 +232,12 @@ def _paragraph(text: str, width: int, indent: str) -> list[str]:
 def _situations(spec, evidence, action, premise, width: int, indent: str) -> list[str]:
     """Each situation as a paragraph; situations that read alike (they differ only in what
     the prose summarises) said once."""
-    out, said = [], []
+    out, shown = [], []
     common = prose.common_grounds(spec, evidence, _current(), premise)
     for ev in evidence:
         text = evidence_sentence(spec, ev, action, premise, summarised=common)
-        if text not in said:
-            said.append(text)
+        if text not in shown:
+            shown.append(text)
             out.extend(_paragraph(text, width, indent))
     return out
 
@@ -246,7 +247,7 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
     adds terminal colours (never in files or pipes)."""
     spec = report.spec
     out = [_paint(summary_line(report), "heading", colour)]
-    said: set[str] = set()  # explanations already given: said once
+    told: set[str] = set()  # explanations already given: said once
     for f in sorted_findings(report):
         severity = "accepted" if f.accepted is not None else f.severity
         out.append("")
@@ -258,13 +259,14 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
         out.extend(_paragraph(_sentence(headline(report, f)), width, "  "))
         if f.accepted is not None:
             out.extend(_paragraph(_("Accepted by the drafters: “{why}”.").format(why=f.accepted), width, "  "))
-        if f.kind not in OWN_WORDS or f.kind == "dead-provision":  # else the remedy or the goals say it
+        if f.kind not in OWN_WORDS or f.kind in ("dead-provision", "impossible-assumptions"):
+            # else the remedy or the goals say it
             for d in f.details:
                 if d.startswith("  "):  # a literal line (a row of a case table): as it is
                     out.append("    " + d)
-                elif d not in said:
-                    said.add(d)
-                    out.extend(_paragraph(_sentence(d), width, "  "))
+                elif d not in told:
+                    told.add(d)
+                    out.extend(_paragraph(_sentence(said(d)), width, "  "))
         premise = frozenset()
         if f.kind == "failed-goal":
             premise = frozenset(x for g in spec.goals if g.title == f.subject for x in m.facts_in(g.condition))
@@ -290,10 +292,10 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
                 out.extend(_situations(spec, g.evidence, goal.action, premise, width, "    "))
             for helper, blocker in g.cannot_help:
                 key = f"cannot-help {helper} {blocker}"
-                if key in said:
+                if key in told:
                     text = _("{helper} cannot help here either (see above).").format(helper=helper)
                 else:
-                    said.add(key)
+                    told.add(key)
                     text = _("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its "
                              "own condition.").format(helper=helper, blocker=blocker)
                     helper_provision = spec.provisions.get(helper)
