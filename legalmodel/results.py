@@ -160,9 +160,14 @@ class Finding:
 
 
 
-def cannot_help_text(pair: tuple[str, str]) -> str:
+def cannot_help_text(pair: tuple[str, str]):
+    """Why a provision that would give a goal's verdict does not: English as a str (the JSON
+    `details`, --notation logic), said in the reader's language where a report says it."""
+    from .i18n import sentence
+
     helper, blocker = pair
-    return f"{helper} cannot help here: its `except` keeps {blocker} in force, whatever its own condition"
+    return sentence("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its own condition",
+                    helper=helper, blocker=blocker)
 
 
 # ---- goals and examples ----------------------------------------------------------------------

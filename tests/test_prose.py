@@ -224,6 +224,8 @@ def test_the_motion_s_three_counterexamples_read_as_three_reasons():
     ("en", "the police ask for it", "it is not the case that the police ask for it"),
     ("en", "konkreta omständigheter show a risk", "it is not the case that konkreta omständigheter show a risk"),
     ("en", "the person has a guardian", "it is not the case that the person has a guardian"),
+    ("en", "a risk that the person will commit crime", "no risk that the person will commit crime"),
+    ("sv", "en risk för brott", "ingen risk för brott"),
     # a clause after `när`: `inte` before the finite verb
     ("sv", "den enskilde samtycker till att uppgiften lämnas", "den enskilde inte samtycker till att uppgiften lämnas"),
     ("sv", "uppgiften rör ett redan begånget brott", "uppgiften inte rör ett redan begånget brott"),

@@ -125,13 +125,18 @@ def negated(description: str, language: str) -> str:
     """A bool fact's false case from the description of its true case, where no `reads`
     gives one: the clause itself negated where its shape is plain (a subject, then its
     verb: "the person consents" → "the person does not consent"; in Swedish, as a clause
-    after `när`, "den enskilde samtycker" → "den enskilde inte samtycker"), else "it is not
-    the case that …" ("det inte är så att …"). Only the words move: the fact is the same."""
+    after `när`, "den enskilde samtycker" → "den enskilde inte samtycker"), a noun phrase's
+    article turned ("a risk that …" → "no risk that …", "en risk" → "ingen risk"), else "it is
+    not the case that …" ("det inte är så att …"). Only the words move: the fact is the same."""
     label, text = "", description
     m = _LABEL.match(description)
     if m is not None:
         label, text = m.group(1), m.group(2)
     words = text.split(" ")
+    # a noun phrase with an indefinite article: "a risk that …" → "no risk that …"
+    article = {"a": "no", "an": "no", "en": "ingen", "ett": "inget"}.get(words[0])
+    if article is not None and len(words) > 1 and (words[0] in ("a", "an")) == (language != "sv"):
+        return label + " ".join([article, *words[1:]])
     clause = (_negated_sv(words) if language == "sv" else _negated_en(words))
     if clause is None:
         return label + _("it is not the case that {case}").format(case=text)

@@ -164,10 +164,23 @@ def finding_prose(report: CheckResult, f: Finding) -> str:
     """What the finding says and what would resolve it, in the current language: the JSON's
     `prose`."""
     text = _sentence(headline(report, f))
-    hint = remedy(report, f)
+    hint = localise_code(remedy(report, f), getattr(f.span, "source", None))
     if hint:
         text += " " + _("To resolve it: {hint}").format(hint=hint.rstrip(".")) + "."
+    if f.kind == "failed-goal":  # what the goals section says of it, in the same words
+        for goal in report.goals:
+            if goal.title == f.subject:
+                text += "".join(" " + _cannot_help(report.spec, helper, blocker) for helper, blocker in goal.cannot_help)
     return text
+
+
+def _cannot_help(spec: m.CheckedSpec, helper: str, blocker: str) -> str:
+    """`10 kap. 27 § OSL cannot help here: its `except` keeps …`, the keyword as the helper's
+    file writes it (`utom` in a Swedish one)."""
+    text = _("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its "
+             "own condition.").format(helper=helper, blocker=blocker)
+    provision = spec.provisions.get(helper)
+    return localise_code(text, getattr(getattr(provision, "span", None), "source", None))
 
 
 def _where(spec: m.CheckedSpec, f: Finding) -> str:
@@ -296,9 +309,6 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
                     text = _("{helper} cannot help here either (see above).").format(helper=helper)
                 else:
                     told.add(key)
-                    text = _("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its "
-                             "own condition.").format(helper=helper, blocker=blocker)
-                    helper_provision = spec.provisions.get(helper)
-                    text = localise_code(text, getattr(getattr(helper_provision, "span", None), "source", None))
+                    text = _cannot_help(spec, helper, blocker)
                 out.extend(_paragraph(text, width, "    "))
     return "\n".join(out) + "\n"
