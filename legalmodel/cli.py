@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 import time
 
@@ -17,7 +18,7 @@ import click
 
 from . import __version__
 from . import api, clicktext, i18n
-from .i18n import _, ngettext
+from .i18n import N_, _, ngettext
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
@@ -225,7 +226,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
             detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in outcome.timings.items())
-            click.echo(f"{outcome.spec.name}: {parts} ({detail}); {outcome.questions} solver questions", err=True)
+            click.echo(ngettext("{spec}: {stages} ({analyses}); {n} solver question",
+                                "{spec}: {stages} ({analyses}); {n} solver questions", outcome.questions).format(
+                spec=outcome.spec.name, stages=parts, analyses=detail, n=outcome.questions), err=True)
         if as_examples:
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
@@ -886,11 +889,33 @@ def _progress(name: str):
         if time.perf_counter() - started < 2.0:
             return
         where = f" {done}/{total}" if total else ""
-        sys.stderr.write(f"\r\033[K{name}: {step}{where}")
+        sys.stderr.write(f"\r\033[K{_command_name(name)}: {_step(step)}{where}")
         sys.stderr.flush()
         shown[0] = True
 
     return report
+
+
+# the steps a run reports (analyses/analyse.py, overrides.py), said in the language spoken; a
+# diff's steps name a change of verdict and its regions (analyses/diff.py)
+PROGRESS_STEPS = {step: step for step in (N_("dead provisions"),
+                                          N_("contradictions"), N_("collisions"), N_("gaps"),
+                                          N_("idle overrides"), N_("goals"), N_("examples"))}
+
+
+def _command_name(name: str) -> str:
+    """`diff` and `impact` said in the language spoken; a spec's name (check) as it is."""
+    return {"diff": _("diff"), "impact": _("impact")}.get(name, name)
+
+
+def _step(step: str) -> str:
+    if step in PROGRESS_STEPS:
+        return _(step)
+    regions = re.fullmatch(r"(`[^`]*` \S+ → \S+): (\d+) regions", step)
+    if regions is not None:
+        return ngettext("{change}: {n} region", "{change}: {n} regions", int(regions[2])).format(
+            change=regions[1], n=int(regions[2]))
+    return step
 
 
 def _plain_progress(name: str, started: float):
@@ -904,7 +929,8 @@ def _plain_progress(name: str, started: float):
             return
         due[0] = now + PLAIN_PROGRESS_EVERY
         where = f" {done}/{total}" if total else ""
-        sys.stderr.write(f"{name}: {step}{where}, {now - started:.0f} s so far\n")
+        sys.stderr.write(_("{name}: {step}{where}, {seconds} s so far").format(
+            name=_command_name(name), step=_step(step), where=where, seconds=f"{now - started:.0f}") + "\n")
         sys.stderr.flush()
 
     return report
