@@ -521,8 +521,10 @@ class Explanation:
             from .pipeline import UsageError
 
             names = ", ".join(a.action for a in self.actions)
-            raise UsageError(f"this explanation covers {len(self.actions)} acts ({names}); read `.actions`, "
-                             "or explain one act with `action=`")
+            from .i18n import _
+
+            raise UsageError(_("this explanation covers {count} acts ({names}); read `.actions`, or explain one "
+                               "act with `action=`").format(count=len(self.actions), names=names))
         return self.actions[0]
 
     @property

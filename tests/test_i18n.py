@@ -187,3 +187,21 @@ def test_a_parse_error_of_an_english_file_is_said_in_the_language_asked_for(tmp_
     english = CliRunner().invoke(main, ["--lang", "en", "check", str(spec)])
     assert "error[syntax]: oväntat `=`" in swedish.stderr and "= hjälp: jämför med `=`, inte `==`" in swedish.stderr
     assert "error[syntax]: unexpected `=`" in english.stderr and "= help: use `=` to compare, not `==`" in english.stderr
+
+
+def test_every_catalogue_of_every_domain_is_translated_in_both_languages():
+    """Whatever domains locale/ holds (`legalmodel`, the pages' `report`, any later one): each
+    .po has a translation for every entry, and a .po in one language has its other."""
+    from collections import defaultdict
+
+    found = defaultdict(set)
+    for po in sorted(i18n.LOCALE_DIR.glob("*/LC_MESSAGES/*.po")):
+        language, domain = po.parts[-3], po.stem
+        found[domain].add(language)
+        with po.open("rb") as f:
+            catalog = read_po(f, locale=language, domain=domain)
+        empty = [_ids(m)[0] for m in catalog if m.id and not all(_strings(m))]
+        assert empty == [], f"{po}: untranslated"
+    assert {"legalmodel", "report"} <= set(found)
+    for domain, languages in found.items():
+        assert languages == set(i18n.LANGUAGES), f"the `{domain}` domain lacks a language"

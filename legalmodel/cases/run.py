@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import z3
 
-from ..i18n import Words, sentence
+from ..i18n import Words, _, sentence
 from ..law import model as m
 from ..pipeline import UsageError
 from ..results import ActionExplanation, Finding
@@ -159,7 +159,8 @@ def run_cases(law, cases: list[Case], timeout: float | None = 10.0) -> CaseRun:
                     full.trace = full.trace or quick.trace
                     outcome = outcome_of(case, e, full)
             except UsageError as err:
-                problems.append(Problem(case.file, case.row, e.column, f"on {e.date or 'the law as last amended'}: {err}"))
+                problems.append(Problem(case.file, case.row, e.column, _("on {date}: {error}").format(date=e.date, error=err) if e.date
+                                        else _("on the law as last amended: {error}").format(error=err)))
                 continue
             outcomes.append(outcome)
     if problems:

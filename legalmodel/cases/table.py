@@ -41,8 +41,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row is not None else "") + \
-            (f", column {self.column}" if self.column else "")
+        where = self.file + (_(", row {row}").format(row=self.row) if self.row is not None else "") + \
+            (_(", column {column}").format(column=self.column) if self.column else "")
         return f"{where}: {self.message}"
 
 

@@ -559,7 +559,7 @@ class Resolver:
             shown = expr.name if isinstance(expr, s.NameRef) else expr.span.text()
             self.error("type", sentence('`{shown}` is not a value of `{expected}`', shown=shown, expected=expected.name), expr.span,
                        help=suggest(shown, expected.members) or
-                       "its values are " + ", ".join(f"`{v}`" for v in expected.members))
+                       sentence("its values are {values}", values=", ".join(f"`{v}`" for v in expected.members)))
             return None
         if isinstance(expected, m.IntType):
             if isinstance(expr, s.IntLit):
@@ -645,8 +645,8 @@ class Resolver:
     def _compare_help(self, value: str, enum: str) -> str:
         facts = [f.name for f in self.facts.values() if isinstance(f.type, m.EnumType) and f.type.name == enum]
         if facts:
-            return f"compare a fact with it: `{facts[0]} = {value}`"
-        return f"declare a fact of type `{enum}` and compare it with `{value}`"
+            return sentence("compare a fact with it: `{fact} = {value}`", fact=facts[0], value=value)
+        return sentence("declare a fact of type `{enum}` and compare it with `{value}`", enum=enum, value=value)
 
     def operand(self, e: s.Expr, law, partner: s.Expr | None = None):
         if isinstance(e, s.NameRef) and e.name not in self.facts:
@@ -669,7 +669,7 @@ class Resolver:
         if isinstance(lt, tuple) or isinstance(rt, tuple):
             value_side, other_type = (e.left, rt) if isinstance(lt, tuple) else (e.right, lt)
             if not isinstance(other_type, m.EnumType):
-                owner = self.value_owner.get(value_side.name, ["an enumeration"])[0]
+                owner = self.value_owner.get(value_side.name, [sentence("an enumeration")])[0]
                 self.error("type", sentence('`{value_side}` is a value of `{owner}`, but it is compared with {kind}', value_side=value_side.name, owner=owner, kind=self.kind(other_type)), e.span)
                 return m.CmpE(e.op, left, right, e.span)
             const = self.constant(value_side, other_type)

@@ -8,7 +8,7 @@ there is instead.
 
 from __future__ import annotations
 
-from ..i18n import _
+from ..i18n import _, said
 import functools
 from dataclasses import dataclass
 
@@ -24,8 +24,8 @@ def single_unit(path: str) -> SpecUnit:
     """The one spec at `path`; a usage error where it holds several."""
     units = discover([path])
     if len(units) != 1:
-        raise UsageError(f"`{path}` holds {len(units)} specs; name one of them: "
-                         + ", ".join(u.name for u in units))
+        raise UsageError(_("`{path}` holds {count} specs; name one of them: {names}").format(
+            path=path, count=len(units), names=", ".join(u.name for u in units)))
     return units[0]
 
 
@@ -160,7 +160,7 @@ def find_provision(spec: CheckedSpec, text: str, history: History | None = None)
     law = c.law or (laws[0] if len(laws) == 1 else "")
     pid = Citation(law, *number).swedish(with_law=bool(law))
     hint = suggest(pid, spec.provisions)
-    raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
+    raise UsageError(_("the spec has no provision {provision}").format(provision=pid) + (f"; {said(hint)}" if hint else ""))
 
 
 def _not_in_force(history: History, as_of: str | None, c: Citation, number: tuple) -> None:
@@ -176,7 +176,7 @@ def _not_in_force(history: History, as_of: str | None, c: Citation, number: tupl
     later = sorted((v for v in versions if v.since and as_of and v.since > as_of), key=lambda v: v.since)
     if later:
         v = later[0]
-        act = v.by if v.by != "base" else (v.provision.provenance.sfs or "its act")
+        act = v.by if v.by != "base" else (v.provision.provenance.sfs or _("its act"))
         raise UsageError(_('{name} is not yet in force {when}: {act} puts it into force on {since}; give --as-of {since} or later').format(name=name, when=when, act=act, since=v.since))
     ended = sorted((v for v in versions if v.until and (as_of is None or v.until <= as_of)),
                    key=lambda v: v.until)

@@ -17,5 +17,7 @@ def missing_extra() -> str | None:
     absent = [name for name in ("jinja2", "starlette", "uvicorn") if importlib.util.find_spec(name) is None]
     if not absent:
         return None
-    return (f"`legalmodel report` and `legalmodel serve` need {', '.join(absent)}; "
-            "install them with: pip install 'legalmodel[web]'")
+    from ..i18n import _  # said on the command line: the `legalmodel` domain
+
+    return _("`legalmodel report` and `legalmodel serve` need {modules}; install them with: pip install "
+             "'legalmodel[web]'").format(modules=", ".join(absent))
