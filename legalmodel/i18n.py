@@ -116,7 +116,7 @@ class Words(str):
     __slots__ = ("template", "values", "localise")
 
     def __new__(cls, template: str, values: tuple = (), localise=None):
-        text = template.format(**{k: _joined(v, str) for k, v in values})
+        text = template.format(**{k: _joined(v, _as_is) for k, v in values})
         if localise is not None:
             text = localise(text)
         self = super().__new__(cls, text)
@@ -142,8 +142,14 @@ def sentence(template: str, **values) -> Words:
     return Words(template, tuple(sorted(values.items())))
 
 
+def _as_is(value):
+    return value
+
+
 def _joined(value, say):
-    return ", ".join(say(v) for v in value) if isinstance(value, tuple) else say(value)
+    """A value as a template takes it: a tuple joined by commas; a number kept a number, for
+    a format such as `{count:,}`."""
+    return ", ".join(str(say(v)) for v in value) if isinstance(value, tuple) else say(value)
 
 
 def said(text) -> str:

@@ -205,3 +205,29 @@ def test_every_catalogue_of_every_domain_is_translated_in_both_languages():
     assert {"legalmodel", "report"} <= set(found)
     for domain, languages in found.items():
         assert languages == set(i18n.LANGUAGES), f"the `{domain}` domain lacks a language"
+
+
+def test_words_are_english_as_a_str_and_said_in_the_language_spoken():
+    """A `Words` is its English wherever a str is read (JSON, ids, `in`), keeps a number a
+    number for its format, joins a tuple, says nested Words in the language spoken, and
+    crosses processes whole (a finding is pickled by solver/parallel.py)."""
+    import pickle
+
+    count = i18n.sentence("this line is {count:,} characters long; a line of a spec may hold at most {most:,}",
+                          count=12345, most=20000)
+    assert count == "this line is 12,345 characters long; a line of a spec may hold at most 20,000"
+    with i18n.speaking("sv"):
+        assert count.said() == "raden är 12,345 tecken lång; en rad i en specifikation får rymma högst 20,000"
+    nested = i18n.sentence("unknown fact `{name}`; {hint}", name="åldr",
+                           hint=i18n.sentence("did you mean `{name}`?", name="ålder"))
+    assert nested == "unknown fact `åldr`; did you mean `ålder`?" and "did you mean" in nested
+    with i18n.speaking("sv"):
+        assert nested.said() == "okänd omständighet `åldr`; menade du `ålder`?"
+    acts = i18n.sentence("{count} acts in force on {date} change {paragraph}: {acts}", count=2, date="2020-08-01",
+                         paragraph="1 §", acts=(i18n.Words("{act} repeals it", (("act", "SFS 1"),)), "x"))
+    assert acts == "2 acts in force on 2020-08-01 change 1 §: SFS 1 repeals it, x"
+    again = pickle.loads(pickle.dumps(nested))
+    assert again == nested and isinstance(again, i18n.Words)
+    with i18n.speaking("sv"):
+        assert again.said() == nested.said()
+    assert json.dumps({"message": nested}) == '{"message": "unknown fact `\\u00e5ldr`; did you mean `\\u00e5lder`?"}'

@@ -8,7 +8,7 @@ there is instead.
 
 from __future__ import annotations
 
-from ..i18n import _, said
+from ..i18n import _, said, sentence
 import functools
 from dataclasses import dataclass
 
@@ -31,7 +31,8 @@ def single_unit(path: str) -> SpecUnit:
 
 def label(name: str, date: str | None) -> str:
     """How a report names a version: `specs/osl on 2016-10-05`, `… as last amended`."""
-    return f"{name} on {date}" if date else f"{name} as last amended"
+    # Words: English in the JSON, said in the reader's language by the prose diff
+    return sentence("{spec} on {date}", spec=name, date=date) if date else sentence("{spec} as last amended", spec=name)
 
 
 @dataclass(frozen=True)
@@ -87,8 +88,13 @@ def around_act(history: History, wanted: str, as_of: str | None, option: str,
     date = a.date or as_of
     old = resolve(history.name, before_files, date)
     new = resolve(history.name, after_files, date)
-    where = f" on {date}" if date else ""
-    return Comparison(old, new, f"{history.name}{where} without {a.name}", f"{history.name}{where} with {a.name}",
+    if date:
+        without = sentence("{spec} on {date} without {act}", spec=history.name, date=date, act=a.name)
+        with_act = sentence("{spec} on {date} with {act}", spec=history.name, date=date, act=a.name)
+    else:
+        without = sentence("{spec} without {act}", spec=history.name, act=a.name)
+        with_act = sentence("{spec} with {act}", spec=history.name, act=a.name)
+    return Comparison(old, new, without, with_act,
                       tuple(typed_contracts(a, new)))
 
 
