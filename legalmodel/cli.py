@@ -313,30 +313,28 @@ def _guarded(body):
             for text in render_diagnostics(err.diagnostics):
                 click.echo(text, err=True)
         sys.exit(EXIT_INPUT)
+    except Disagreement as err:
+        click.echo(_("legalmodel: internal error: {error}\nplease report this: the two implementations "
+                     "of the semantics disagree").format(error=err), err=True)
+        sys.exit(EXIT_INTERNAL)
 
 
 def _diagnostics_language(diagnostics) -> str:
     """The language the diagnostics were said in: their files' declared one (`språk sv`),
     unless --lang says otherwise, so that `expected …` and `help:` match the message."""
-    from .syntax.surface import declared_language
-
-    languages = {declared_language(d.span.source.text) for d in diagnostics
-                 if d.span.source is not None and _declares(d.span.source.text)}
-    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
-
-
-def _declares(text: str) -> bool:
     from .syntax.surface import read_declaration
-    from .syntax.source import SourceFile
 
-    try:
-        return read_declaration(SourceFile("<text>", text)).declared
-    except SpecError:
-        return False
-    except Disagreement as err:
-        click.echo(_("legalmodel: internal error: {error}\nplease report this: the two implementations "
-                     "of the semantics disagree").format(error=err), err=True)
-        sys.exit(EXIT_INTERNAL)
+    # each file once: a file of hundreds of errors is read for its declaration one time
+    sources = {id(d.span.source): d.span.source for d in diagnostics if d.span.source is not None}
+    languages = set()
+    for source in sources.values():
+        try:
+            declaration = read_declaration(source)
+        except SpecError:
+            continue
+        if declaration.declared:
+            languages.add(declaration.language)
+    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
 
 
 DIFF_HELP = _("""Show every situation in which the outcome changes between two versions of a law,

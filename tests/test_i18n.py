@@ -231,3 +231,27 @@ def test_words_are_english_as_a_str_and_said_in_the_language_spoken():
     with i18n.speaking("sv"):
         assert again.said() == nested.said()
     assert json.dumps({"message": nested}) == '{"message": "unknown fact `\\u00e5ldr`; did you mean `\\u00e5lder`?"}'
+
+
+@pytest.mark.parametrize("language, words", [
+    ("en", "the two implementations of the semantics disagree"),
+    ("sv", "semantikens två implementationer är oense"),
+])
+def test_a_disagreement_is_an_internal_error_said_in_the_language_asked_for(tmp_path, monkeypatch, language, words):
+    """The solver and the evaluator disagreeing is exit 4 with its own message (not the
+    generic one), whatever the language."""
+    from click.testing import CliRunner
+
+    from legalmodel import api
+    from legalmodel.analyses.certify import Disagreement
+    from legalmodel.cli import main
+
+    def disagreeing(*args, **kwargs):
+        raise Disagreement("the solver found a situation the evaluator does not confirm")
+
+    monkeypatch.setattr(api, "load", disagreeing)
+    spec = tmp_path / "law.lm"
+    spec.write_text('law L "l"\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["--lang", language, "explain", str(spec)])
+    assert result.exit_code == 4
+    assert words in result.stderr, result.stderr

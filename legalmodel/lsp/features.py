@@ -73,6 +73,11 @@ class Positions:
 
 # ---- diagnostics ----------------------------------------------------------------------------
 
+# a file that declares its language begins so (comments aside, which a declaration may follow:
+# then declared_language, cached per text, is asked only of files that may declare one)
+_DECLARES = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:språk|language)\b")
+
+
 def suggestions(d: Diagnostic) -> list[str]:
     """The names a diagnostic's help suggests (`did you mean `x`?`, `menade du `x`?`), where it
     suggests any."""
@@ -89,8 +94,7 @@ def error_diagnostic(d: Diagnostic, pos: Positions, to_uri) -> t.Diagnostic:
 
     # in the file's own language where it declares one (`språk sv`), else the locale's
     source = d.span.source
-    declared = declared_language(source.text) if source is not None and source.text.lstrip().startswith(
-        ("språk", "language")) else None
+    declared = declared_language(source.text) if source is not None and _DECLARES.match(source.text) else None
     with i18n.speaking(i18n.for_declared(declared)):
         message = i18n.said(d.message) + (f"\n{i18n.said(d.help)}" if d.help else "")
         notes = [(i18n.said(note), span) for note, span in d.notes]
