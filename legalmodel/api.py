@@ -13,6 +13,7 @@ The command line (cli.py) is a thin layer over this module.
 
 from __future__ import annotations
 
+from .i18n import _
 import functools
 from dataclasses import dataclass, replace
 from typing import Iterator
@@ -33,7 +34,7 @@ def _milliseconds(timeout: float | None) -> int | None:
     if timeout is None:
         return None
     if not isinstance(timeout, (int, float)) or not 0.001 <= timeout <= 86_400:
-        raise UsageError(f"the timeout `{timeout}` is not a number of seconds from 0.001 to 86400")
+        raise UsageError(_('the timeout `{timeout}` is not a number of seconds from 0.001 to 86400').format(timeout=timeout))
     return int(timeout * 1000)
 
 
@@ -48,11 +49,11 @@ def check_date(value) -> str | None:
     if isinstance(value, datetime.date):
         return value.isoformat()
     if not isinstance(value, str) or not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", value):
-        raise UsageError(f"`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05")
+        raise UsageError(_('`{value}` is not a date; write it as YYYY-MM-DD, like 2016-10-05').format(value=value))
     try:
         return datetime.date.fromisoformat(value).isoformat()
     except ValueError:
-        raise UsageError(f"`{value}` is not a date of the calendar; write it as YYYY-MM-DD, like 2016-10-05") from None
+        raise UsageError(_('`{value}` is not a date of the calendar; write it as YYYY-MM-DD, like 2016-10-05').format(value=value)) from None
 
 
 @dataclass(frozen=True)
@@ -147,16 +148,15 @@ class Law:
         actions = [action] if isinstance(action, str) else list(action or ())
         for a in actions:
             if a not in self.spec.actions:
-                raise UsageError(f"the spec has no action `{a}`; its actions: {', '.join(self.spec.actions)}")
+                raise UsageError(_('the spec has no action `{a}`; its actions: {names}').format(a=a, names=', '.join(self.spec.actions)))
         if why_not is not None and why_not not in m.VERDICTS:
-            raise UsageError(f"`{why_not}` is not a verdict; one of: {', '.join(m.VERDICTS)}")
+            raise UsageError(_('`{why_not}` is not a verdict; one of: {names}').format(why_not=why_not, names=', '.join(m.VERDICTS)))
         from .law.names import is_reserved
 
         for item in items:  # `true=false` would otherwise read as a fact the spec cannot have
             name = item.split("=", 1)[0].strip().removeprefix("not ").strip()
             if is_reserved(name):
-                raise UsageError(f"`{name}` in `--given {item}` is a word of the language, not a fact; "
-                                 f"give a fact of the spec: {', '.join(self.spec.facts) or 'it has none'}")
+                raise UsageError(_('`{name}` in `--given {item}` is a word of the language, not a fact; give a fact of the spec: {facts}').format(name=name, item=item, facts=', '.join(self.spec.facts) or _('it has none')))
         try:
             situation = parse_given(self.spec, list(items))
             return self._explainer(_milliseconds(timeout)).explain(situation, actions or None, why_not, brief, parts)
@@ -249,7 +249,7 @@ def law_history(versions: History, citation: str | None = None) -> LawHistory:
             p = v.provision
             wordings.append(Wording(name, v.since, v.until, v.by, p.title, p.provenance.certainty, p.span.location()))
     if citation and not wordings:
-        raise UsageError(f"{versions.name} has never had {citation}")
+        raise UsageError(_('{versions} has never had {citation}').format(versions=versions.name, citation=citation))
     acts = tuple(HistoryAct(a.date, a.name, a.decl.title, a.decl.span.location())
                  for a in versions.amendments + versions.proposals)
     return LawHistory(versions.name, acts, tuple(wordings))
@@ -276,7 +276,7 @@ def loads(text: str, name: str = "<input>", as_of=None, proposals=()) -> Law:
     from .pipeline import decode_source
 
     if not isinstance(text, str):
-        raise UsageError("loads takes the spec's text as a str; use load for a file")
+        raise UsageError(_("loads takes the spec's text as a str; use load for a file"))
     as_of = check_date(as_of)
     source = decode_source(text.encode("utf-8", errors="surrogatepass"), name)
     history = split(name, [parse_source(source)])
@@ -293,9 +293,9 @@ def fmt(text: str, to: str | None = None, name: str = "<input>") -> str:
     from .syntax.surface import LANGUAGES
 
     if not isinstance(text, str):
-        raise UsageError("fmt takes the spec's text as a str")
+        raise UsageError(_("fmt takes the spec's text as a str"))
     if to is not None and to not in LANGUAGES:
-        raise UsageError(f"`{to}` is not a surface of the language; one of: {', '.join(LANGUAGES)}")
+        raise UsageError(_('`{to}` is not a surface of the language; one of: {names}').format(to=to, names=', '.join(LANGUAGES)))
     return format_checked(decode_source(text.encode("utf-8", errors="surrogatepass"), name), to)
 
 

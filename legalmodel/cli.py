@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import gc
 import os
+import re
 import sys
 import time
 
 import click
 
 from . import __version__
-from . import api, i18n
-from .i18n import _, ngettext
+from . import api, clicktext, i18n
+from .i18n import N_, _, ngettext
 from .analyses.certify import Disagreement
 from .syntax.diagnostics import SpecError
 from .pipeline import UsageError, discover
@@ -40,6 +41,7 @@ def _language_asked(argv: list[str]) -> str | None:
 
 
 i18n.use(i18n.choose(_language_asked(sys.argv[1:])))
+clicktext.install()  # click's own words (Usage:, Options, Error: …) from our catalogue
 
 
 class Seconds(click.ParamType):
@@ -80,7 +82,7 @@ Start with:  legalmodel check specs/
 """)
 
 
-@click.group(help=MAIN_HELP, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.group(help=MAIN_HELP, subcommand_metavar=_("COMMAND [ARGS]..."), context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.version_option(__version__, prog_name="legalmodel")
 @click.option("--lang", type=click.Choice(i18n.LANGUAGES), metavar="sv|en",
               help=_("the language of messages and prose (default: the spec's `language`, else the locale's, "
@@ -89,6 +91,7 @@ Start with:  legalmodel check specs/
 def main(ctx: click.Context, lang: str | None) -> None:
     ctx.obj = {"lang": lang}
     i18n.use(i18n.choose(lang))
+    i18n.ask(lang)
 
 
 def _speak(spec: "object | None" = None) -> str:
@@ -204,12 +207,13 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
             break
         outcomes.append(outcome)
         if isinstance(outcome, InvalidSpec):
-            for text in render_diagnostics(outcome.diagnostics):
-                click.echo(text, err=True)
-            n = len(outcome.diagnostics)
-            click.echo(ngettext("{name}: {n} error in the input; nothing was checked",
-                                "{name}: {n} errors in the input; nothing was checked", n).format(
-                name=outcome.name, n=n), err=True)
+            with i18n.speaking(_diagnostics_language(outcome.diagnostics)):
+                for text in render_diagnostics(outcome.diagnostics):
+                    click.echo(text, err=True)
+                n = len(outcome.diagnostics)
+                click.echo(ngettext("{name}: {n} error in the input; nothing was checked",
+                                    "{name}: {n} errors in the input; nothing was checked", n).format(
+                    name=outcome.name, n=n), err=True)
             if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
                 summary.append(("\n" if len(outcomes) > 1 else "")
                                + render_invalid_markdown(outcome.name, outcome.diagnostics))
@@ -222,7 +226,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
             detail = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in outcome.timings.items())
-            click.echo(f"{outcome.spec.name}: {parts} ({detail}); {outcome.questions} solver questions", err=True)
+            click.echo(ngettext("{spec}: {stages} ({analyses}); {n} solver question",
+                                "{spec}: {stages} ({analyses}); {n} solver questions", outcome.questions).format(
+                spec=outcome.spec.name, stages=parts, analyses=detail, n=outcome.questions), err=True)
         if as_examples:
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
@@ -303,13 +309,32 @@ def _guarded(body):
         click.echo(f"legalmodel: {err}", err=True)
         sys.exit(EXIT_INPUT)
     except SpecError as err:
-        for text in render_diagnostics(err.diagnostics):
-            click.echo(text, err=True)
+        with i18n.speaking(_diagnostics_language(err.diagnostics)):
+            for text in render_diagnostics(err.diagnostics):
+                click.echo(text, err=True)
         sys.exit(EXIT_INPUT)
     except Disagreement as err:
         click.echo(_("legalmodel: internal error: {error}\nplease report this: the two implementations "
                      "of the semantics disagree").format(error=err), err=True)
         sys.exit(EXIT_INTERNAL)
+
+
+def _diagnostics_language(diagnostics) -> str:
+    """The language the diagnostics were said in: their files' declared one (`språk sv`),
+    unless --lang says otherwise, so that `expected …` and `help:` match the message."""
+    from .syntax.surface import read_declaration
+
+    # each file once: a file of hundreds of errors is read for its declaration one time
+    sources = {id(d.span.source): d.span.source for d in diagnostics if d.span.source is not None}
+    languages = set()
+    for source in sources.values():
+        try:
+            declaration = read_declaration(source)
+        except SpecError:
+            continue
+        if declaration.declared:
+            languages.add(declaration.language)
+    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
 
 
 DIFF_HELP = _("""Show every situation in which the outcome changes between two versions of a law,
@@ -862,11 +887,33 @@ def _progress(name: str):
         if time.perf_counter() - started < 2.0:
             return
         where = f" {done}/{total}" if total else ""
-        sys.stderr.write(f"\r\033[K{name}: {step}{where}")
+        sys.stderr.write(f"\r\033[K{_command_name(name)}: {_step(step)}{where}")
         sys.stderr.flush()
         shown[0] = True
 
     return report
+
+
+# the steps a run reports (analyses/analyse.py, overrides.py), said in the language spoken; a
+# diff's steps name a change of verdict and its regions (analyses/diff.py)
+PROGRESS_STEPS = {step: step for step in (N_("dead provisions"),
+                                          N_("contradictions"), N_("collisions"), N_("gaps"),
+                                          N_("idle overrides"), N_("goals"), N_("examples"))}
+
+
+def _command_name(name: str) -> str:
+    """`diff` and `impact` said in the language spoken; a spec's name (check) as it is."""
+    return {"diff": _("diff"), "impact": _("impact")}.get(name, name)
+
+
+def _step(step: str) -> str:
+    if step in PROGRESS_STEPS:
+        return _(step)
+    regions = re.fullmatch(r"(`[^`]*` \S+ → \S+): (\d+) regions", step)
+    if regions is not None:
+        return ngettext("{change}: {n} region", "{change}: {n} regions", int(regions[2])).format(
+            change=regions[1], n=int(regions[2]))
+    return step
 
 
 def _plain_progress(name: str, started: float):
@@ -880,7 +927,8 @@ def _plain_progress(name: str, started: float):
             return
         due[0] = now + PLAIN_PROGRESS_EVERY
         where = f" {done}/{total}" if total else ""
-        sys.stderr.write(f"{name}: {step}{where}, {now - started:.0f} s so far\n")
+        sys.stderr.write(_("{name}: {step}{where}, {seconds} s so far").format(
+            name=_command_name(name), step=_step(step), where=where, seconds=f"{now - started:.0f}") + "\n")
         sys.stderr.flush()
 
     return report
@@ -984,11 +1032,12 @@ def _lang_after_command(ctx: click.Context, _param, value: str | None) -> None:
     if value is not None:
         root = ctx.find_root()
         root.obj = {**(root.obj or {}), "lang": value}
-        i18n.use(value)
+        i18n.ask(value)
 
 
 for _command in (main, *main.commands.values()):
     _command.help = _paragraphs(_command.help)
+    _command.options_metavar = _("[OPTIONS]")
     if _command is not main and not _command.short_help:
         _command.short_help = _summary(_command.help)
     if _command is not main and not any("--lang" in p.opts for p in _command.params):

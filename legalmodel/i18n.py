@@ -22,6 +22,7 @@ DEFAULT = "en"
 
 _catalogues: dict[str, gettext.NullTranslations] = {}
 _current = DEFAULT
+_asked: str | None = None  # `--lang`, which outranks a spec's declared language
 
 
 def catalogue(language: str) -> gettext.NullTranslations:
@@ -63,6 +64,22 @@ def current() -> str:
     return _current
 
 
+def ask(language: str | None) -> None:
+    """`--lang` (None: not given): speak it, and let no spec's declared language outrank it."""
+    global _asked
+    _asked = language if language in LANGUAGES else None
+    if _asked is not None:
+        use(_asked)
+
+
+def for_declared(declared: str | None) -> str:
+    """The language to speak about a file or spec that declares `declared` (None: declares
+    none): the one asked for, else the declared one, else the one spoken now."""
+    if _asked is None and declared in LANGUAGES:
+        return declared
+    return _current
+
+
 @contextmanager
 def speaking(language: str):
     """Speak `language` within a block, then the language spoken before."""
@@ -79,6 +96,62 @@ def _(message: str) -> str:
     return catalogue(_current).gettext(message)
 
 
+def N_(message: str) -> str:
+    """Marks a message for the catalogue where it is written; `_` translates it where it is said."""
+    return message
+
+
 def ngettext(singular: str, plural: str, n: int) -> str:
     """The singular or plural form, as the current language counts `n`."""
     return catalogue(_current).ngettext(singular, plural, n)
+
+
+class Words(str):
+    """A sentence that is its English text (a `str`: the JSON `message`, `--notation logic`,
+    equality and `in` read it so) and keeps its template and named values, so that a report
+    for people says it in its own language with `said()`. A value may itself be `Words`,
+    or a tuple of them (said joined by commas).
+    `localised` makes the keywords it quotes read as a file writes them (syntax/surface.py)."""
+
+    __slots__ = ("template", "values", "localise")
+
+    def __new__(cls, template: str, values: tuple = (), localise=None):
+        text = template.format(**{k: _joined(v, _as_is) for k, v in values})
+        if localise is not None:
+            text = localise(text)
+        self = super().__new__(cls, text)
+        self.template, self.values, self.localise = template, values, localise
+        return self
+
+    def said(self) -> str:
+        """The sentence in the current language."""
+        text = _(self.template).format(**{k: _joined(v, said) for k, v in self.values})
+        return self.localise(text) if self.localise is not None else text
+
+    def localised(self, localise) -> "Words":
+        """The same sentence, with `localise` applied to its text in either language."""
+        return Words(self.template, self.values, localise)
+
+    def __reduce__(self):  # a finding crosses processes (solver/parallel.py): keep what it says
+        return (Words, (self.template, self.values, self.localise))
+
+
+def sentence(template: str, **values) -> Words:
+    """`Words` of a template marked for the catalogue (tools/catalogues.py extracts `sentence`
+    as it does `_`), with its named values."""
+    return Words(template, tuple(sorted(values.items())))
+
+
+def _as_is(value):
+    return value
+
+
+def _joined(value, say):
+    """A value as a template takes it: a tuple joined by commas; a number kept a number, for
+    a format such as `{count:,}`."""
+    return ", ".join(str(say(v)) for v in value) if isinstance(value, tuple) else say(value)
+
+
+def said(text) -> str:
+    """`text` in the current language where it is `Words`; any other text as it is."""
+    return text.said() if isinstance(text, Words) else text

@@ -12,6 +12,7 @@ before the next stage runs.
 
 from __future__ import annotations
 
+from .i18n import _, sentence
 import os
 import sys
 from dataclasses import dataclass
@@ -68,7 +69,7 @@ def discover(paths: list[str]) -> list[SpecUnit]:
         if path == STDIN:  # a file named `-`, given as `./-`: Path dropped the `./`
             path = Path(os.path.abspath(raw))
         if not os.path.lexists(path):
-            raise UsageError(f"`{escaped(raw)}` does not exist")
+            raise UsageError(_('`{path}` does not exist').format(path=escaped(raw)))
         if not path.is_dir():  # a file, or what is not one (a FIFO, a broken link): read_source says which
             units.append(SpecUnit(_display(path), (path,), path.parent))
             continue
@@ -80,13 +81,12 @@ def discover(paths: list[str]) -> list[SpecUnit]:
                 d = Path(dirpath)
                 found.append(SpecUnit(_display(d), tuple(d / f for f in files), path))
         if not found:
-            raise UsageError(f"`{escaped(raw)}` holds no `{SUFFIX}` files")
+            raise UsageError(_('`{path}` holds no `{suffix}` files').format(path=escaped(raw), suffix=SUFFIX))
         units.extend(found)
     for unit in units:  # a name is shown in every report: one that could drive a terminal is refused
         for name in (unit.name, *map(_display, unit.files)):
             if IN_NAME.search(name):
-                raise UsageError(f"`{escaped(name)}` has a control character in its name; rename it "
-                                 "(such a name could drive the terminal it is shown on)")
+                raise UsageError(_('`{path}` has a control character in its name; rename it (such a name could drive the terminal it is shown on)').format(path=escaped(name)))
     return _distinct(units)
 
 
@@ -116,7 +116,7 @@ def read_spec_bytes(path: Path, display: str | None = None, folder: Path | None 
             return read_stream(sys.stdin.buffer, MAX_FILE_BYTES), name
         return read_limited(path, MAX_FILE_BYTES, path.parent if folder is None else folder), name
     except Refused as err:
-        raise SpecErrors([Diagnostic("input", f"`{name}` is not read: {err.strerror}",
+        raise SpecErrors([Diagnostic("input", sentence('`{name}` is not read: {strerror}', name=name, strerror=err.strerror),
                                      Span(SourceFile(name, ""), 0, 0, 1, 1))]) from None
 
 
@@ -139,9 +139,9 @@ def decode_source(data: bytes, name: str) -> SourceFile:
         line = good.count("\n") + 1
         column = len(good) - (good.rfind("\n") + 1) + 1
         source = SourceFile(name, good)
-        raise SpecErrors([Diagnostic("input", "this file is not UTF-8 text (a spec is plain text)",
+        raise SpecErrors([Diagnostic("input", sentence('this file is not UTF-8 text (a spec is plain text)'),
                                      Span(source, len(good), len(good), line, column),
-                                     help="save the file as UTF-8")]) from None
+                                     help=sentence('save the file as UTF-8'))]) from None
     if text.startswith("\ufeff"):
         text = text[1:]
     source = SourceFile(name, text)  # line ends made LF first, so the place below is the parser's
@@ -150,10 +150,10 @@ def decode_source(data: bytes, name: str) -> SourceFile:
         at = bad.start()
         line = source.text.count("\n", 0, at) + 1
         column = at - (source.text.rfind("\n", 0, at) + 1) + 1
-        raise SpecErrors([Diagnostic("input", f"this file contains {describe(bad.group())}; a spec is plain text",
+        raise SpecErrors([Diagnostic("input", sentence('this file contains {character}; a spec is plain text', character=describe(bad.group())),
                                      Span(source, at, at + 1, line, column),
                                      help=None if bad.group() == "\x00" else
-                                     "remove it: a control character in a spec could drive the terminal it is shown on")])
+                                     sentence('remove it: a control character in a spec could drive the terminal it is shown on'))])
     return source
 
 
@@ -182,8 +182,8 @@ def parse_unit(unit: SpecUnit) -> list[s.SpecFile]:
         raise SpecErrors(diagnostics)
     if not any(f.items for f in files):
         first = files[0].source if files else SourceFile(unit.name, "")
-        raise SpecErrors([Diagnostic("empty", f"`{unit.name}` declares nothing to check", Span(first, 0, 0, 1, 1),
-                                     help="a spec declares at least a law, an action and its provisions")])
+        raise SpecErrors([Diagnostic("empty", sentence('`{unit}` declares nothing to check', unit=unit.name), Span(first, 0, 0, 1, 1),
+                                     help=sentence('a spec declares at least a law, an action and its provisions'))])
     return files
 
 
@@ -200,14 +200,15 @@ def find_proposals(history: History, wanted: list[str]) -> list[Amendment]:
         if len(titled) > 1:  # as `diff --proposal` says: never apply two drafts for one
             listed = "; ".join(f"“{p.decl.title}” ({p.decl.span.location()})" for p in titled)
             files = sorted({p.source.path for p in titled})
-            advice = (f"name the file of the one you mean, like --proposal {files[0]}" if len(files) == len(titled)
-                      else "give each proposal its own title")
-            raise UsageError(f"`{want}` names {len(titled)} proposals in {history.name}: {listed}; {advice}")
+            advice = (_("name the file of the one you mean, like --proposal {file}").format(file=files[0])
+                      if len(files) == len(titled)
+                      else _("give each proposal its own title"))
+            raise UsageError(_('`{want}` names {count} proposals in {history}: {listed}; {advice}').format(want=want, count=len(titled), history=history.name, listed=listed, advice=advice))
         matches = titled or [p for p in history.proposals
                              if os.path.abspath(want) == os.path.abspath(p.source.path)]
         if not matches:
-            titles = ", ".join(f"“{p.decl.title}” ({p.source.path})" for p in history.proposals) or "none"
-            raise UsageError(f"no proposal `{want}` in {history.name}; its proposals: {titles}")
+            titles = ", ".join(f"“{p.decl.title}” ({p.source.path})" for p in history.proposals) or _("none")
+            raise UsageError(_('no proposal `{want}` in {history}; its proposals: {titles}').format(want=want, history=history.name, titles=titles))
         chosen.extend(matches)
     return chosen
 

@@ -160,9 +160,14 @@ class Finding:
 
 
 
-def cannot_help_text(pair: tuple[str, str]) -> str:
+def cannot_help_text(pair: tuple[str, str]):
+    """Why a provision that would give a goal's verdict does not: English as a str (the JSON
+    `details`, --notation logic), said in the reader's language where a report says it."""
+    from .i18n import sentence
+
     helper, blocker = pair
-    return f"{helper} cannot help here: its `except` keeps {blocker} in force, whatever its own condition"
+    return sentence("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its own condition",
+                    helper=helper, blocker=blocker)
 
 
 # ---- goals and examples ----------------------------------------------------------------------
@@ -516,8 +521,10 @@ class Explanation:
             from .pipeline import UsageError
 
             names = ", ".join(a.action for a in self.actions)
-            raise UsageError(f"this explanation covers {len(self.actions)} acts ({names}); read `.actions`, "
-                             "or explain one act with `action=`")
+            from .i18n import _
+
+            raise UsageError(_("this explanation covers {count} acts ({names}); read `.actions`, or explain one "
+                               "act with `action=`").format(count=len(self.actions), names=names))
         return self.actions[0]
 
     @property

@@ -424,7 +424,7 @@ def test_diff_in_prose_says_each_region_in_words_in_either_language():
     english = run("diff", LAW, "--from", "2016-10-05", "--to", "2020-08-01").stdout
     swedish = run("--lang", "sv", "diff", LAW, "--from", "2016-10-05", "--to", "2020-08-01").stdout
     flat_en, flat_sv = " ".join(english.split()), " ".join(swedish.split())
-    assert "1. Where not: 26:1: det står klart" in flat_en  # no `reads` here: the description
+    assert "1. Where 26:1: it is not the case that det står klart" in flat_en  # no `reads` here: the description
     assert ("except where the authority that receives the information is polisen, the age of the person "
             "the information concerns is at most 20") in flat_en
     assert "before, forbidden by 26 kap. 1 § OSL; after, permitted by 10 kap. 18 b § OSL" in flat_en
@@ -607,7 +607,7 @@ def test_explain_says_where_each_verdict_holds_in_words_or_in_formulas():
     args = ("explain", LAW, "--as-of", "2016-10-05", "--given", "ålder=25", "--given", "mottagare=polisen",
             "--given", "risk_terror")
     prose, logic = run(*args).stdout, run(*args, "--notation", "logic").stdout
-    assert "  forbidden where not: 26:1: det står klart att uppgiften kan röjas" in prose
+    assert "  forbidden where 26:1: it is not the case that det står klart att uppgiften kan röjas" in prose
     assert "  forbidden where ¬står_klart_utan_men, decided by 26 kap. 1 § OSL" in logic
     assert prose.splitlines()[0] == logic.splitlines()[0]  # the given facts are said the same way
 

@@ -130,7 +130,7 @@ def test_sets_exceptions_and_alternatives_read_as_a_lawyer_writes_them():
             "något av följande: personens ålder är minst 18; eller den enskilde inte samtycker")
     with i18n.speaking("en"):
         assert prose.words(prose.tree(spec, (no_consent, Condition("mottagare", "set", members=MEMBERS[1:])), "en")) == (
-            "not: the person consents and the authority asking is skatteverket or migrationsverket")
+            "the person does not consent and the authority asking is skatteverket or migrationsverket")
 
 
 def test_only_the_facts_that_matter_are_shown_and_the_absent_grounds_are_counted():
@@ -147,7 +147,7 @@ def test_only_the_facts_that_matter_are_shown_and_the_absent_grounds_are_counted
     with i18n.speaking("en"):
         # a goal asks about the age: it is shown; two absent grounds are named, not counted
         text = prose.situation_text(spec, many, "en", premise=frozenset({"ålder"}))
-    assert text == ("the person's age is at least 21, not: the person consents, not: there is a risk "
+    assert text == ("the person's age is at least 21, the person does not consent, there is no risk "
                     "and the authority asking is the Police Authority")
 
 
@@ -212,3 +212,30 @@ def test_the_motion_s_three_counterexamples_read_as_three_reasons():
     swedish = " ".join(result.to_text(language="sv").split())
     assert "Till exempel när mottagaren är Polismyndigheten, den utlämnande myndigheten är socialnämnden" in swedish
     assert "personens ålder är minst 21" in swedish and "ingen av de andra grunderna är uppfylld" in swedish
+
+
+@pytest.mark.parametrize("language, description, false_case", [
+    ("en", "the person consents to the disclosure", "the person does not consent to the disclosure"),
+    ("en", "the matter is urgent", "the matter is not urgent"),
+    ("en", "there is a risk of harm", "there is no risk of harm"),
+    ("en", "the person has consented", "the person has not consented"),
+    ("en", "it applies", "it does not apply"),
+    # no plain subject and verb to negate: said around the whole
+    ("en", "the police ask for it", "it is not the case that the police ask for it"),
+    ("en", "konkreta omständigheter show a risk", "it is not the case that konkreta omständigheter show a risk"),
+    ("en", "the person has a guardian", "it is not the case that the person has a guardian"),
+    ("en", "a risk that the person will commit crime", "no risk that the person will commit crime"),
+    ("sv", "en risk för brott", "ingen risk för brott"),
+    # a clause after `när`: `inte` before the finite verb
+    ("sv", "den enskilde samtycker till att uppgiften lämnas", "den enskilde inte samtycker till att uppgiften lämnas"),
+    ("sv", "uppgiften rör ett redan begånget brott", "uppgiften inte rör ett redan begånget brott"),
+    ("sv", "det finns konkreta omständigheter", "det inte finns konkreta omständigheter"),
+    ("sv", "10:18 a: det är olämpligt att lämna uppgiften", "10:18 a: det inte är olämpligt att lämna uppgiften"),
+    ("sv", "synnerliga skäl talar för sekretess", "det inte är så att synnerliga skäl talar för sekretess"),
+])
+def test_a_false_case_without_reads_negates_the_description(language, description, false_case):
+    """Without `reads`, a bool fact's false case is its description negated: the clause
+    itself where it is a plain subject and verb, else "it is not the case that …"; a label
+    (`10:18 a: `) stays in front. Never the bare "not: …" of earlier versions."""
+    with i18n.speaking(language):
+        assert prose.negated(description, language) == false_case

@@ -401,12 +401,18 @@ def test_a_swedish_keyword_in_an_english_file_points_to_the_declaration():
 
 
 def test_the_expected_words_of_a_swedish_file_are_swedish(tmp_path):
+    """A Swedish file's keywords in what was expected; its messages in Swedish (the file's
+    `språk sv` is its language), in English when --lang asks for it."""
     (tmp_path / "spec.lm").write_text(SWEDISH_HEAD + "bestämmelse 26 kap. 1 § \"s\"\n  a\n", encoding="utf-8")
     result = run(["check", "spec.lm"], tmp_path)
     assert result.exit_code == 2
-    assert "spec.lm:6:3: error[syntax]: unexpected `a`" in result.stderr
-    assert "= expected `(`, `förbjuder`, `tillåter` or `ålägger`" in result.stderr
+    assert "spec.lm:6:3: error[syntax]: oväntat `a`" in result.stderr
+    assert "= väntade `(`, `förbjuder`, `tillåter` eller `ålägger`" in result.stderr
     assert "Traceback" not in result.stderr
+    asked = run(["check", "--lang", "en", "spec.lm"], tmp_path)
+    assert asked.exit_code == 2
+    assert "spec.lm:6:3: error[syntax]: unexpected `a`" in asked.stderr
+    assert "= expected `(`, `förbjuder`, `tillåter` or `ålägger`" in asked.stderr
 
 
 def test_an_unknown_language_and_a_late_declaration_are_errors():

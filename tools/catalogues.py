@@ -26,10 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "legalmodel"
 LOCALE = PACKAGE / "locale"
 DOMAIN = "legalmodel"
-KEYWORDS = {"_": None, "ngettext": (1, 2)}
+KEYWORDS = {"_": None, "ngettext": (1, 2), "sentence": None, "N_": None}
 FIXED_DATE = datetime(2026, 1, 1, tzinfo=timezone.utc)
-# folders whose messages belong to another domain: web/ is the `report` domain (web/babel.cfg)
+# folders whose messages belong to another domain: web/ is the `report` domain (web/babel.cfg),
+# but for what the command line says of the web commands (web/__init__.py)
 OTHER_DOMAINS = {"web"}
+OURS_THERE = {"web/__init__.py"}
 
 
 def template() -> Catalog:
@@ -38,7 +40,7 @@ def template() -> Catalog:
     found = extract_from_dir(str(PACKAGE), method_map=[("**.py", "python")], keywords=KEYWORDS,
                              comment_tags=("TRANSLATORS:",), strip_comment_tags=True)
     for filename, _lineno, message, comments, _context in sorted(found, key=lambda x: (x[0], x[1])):
-        if Path(filename).parts[0] in OTHER_DOMAINS:
+        if Path(filename).parts[0] in OTHER_DOMAINS and Path(filename).as_posix() not in OURS_THERE:
             continue
         catalog.add(message, None, auto_comments=comments)
     return catalog

@@ -5,6 +5,7 @@ is named."""
 from __future__ import annotations
 
 from ..results import Finding
+from ..i18n import sentence
 from ..semantics.evaluate import assumptions_hold
 from ..solver.session import Unknown
 from .context import ERROR, QueryContext
@@ -23,12 +24,13 @@ def impossible_assumptions(ctx: QueryContext) -> bool:
             return False
     except Unknown as u:
         ctx.unknown("assumptions", ctx.spec.assumptions[0].span if ctx.spec.assumptions else None,
-                     "whether the assumptions admit any situation", u.reason)
+                     sentence("whether the assumptions admit any situation"), u.reason)
         return True
     spec = ctx.spec
     blamed = [spec.assumptions[i] for i in (ctx.session.blame() or range(len(spec.assumptions)))]
-    details = tuple(f"the assumption {('“' + a.label + '” ') if a.label else ''}at {a.span.location()}"
-                    for a in blamed) or ("the ranges of the facts admit no value",)
+    details = tuple(sentence("the assumption “{label}” at {place}", label=a.label, place=a.span.location())
+                    if a.label else sentence("the assumption at {place}", place=a.span.location())
+                    for a in blamed) or (sentence("the ranges of the facts admit no value"),)
     ctx.add(Finding("impossible-assumptions", ERROR,
                      "the assumptions admit no situation: these cannot all hold, so nothing else can be checked",
                      "assumptions", blamed[0].span if blamed else None, details=details))

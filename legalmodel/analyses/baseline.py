@@ -17,6 +17,7 @@ import re
 
 from dataclasses import replace
 
+from ..i18n import _, said, sentence
 from ..law.model import UNKNOWN_ID_PREFIX
 from ..pipeline import UsageError
 from ..results import Finding
@@ -40,40 +41,35 @@ def read_baseline(path: str) -> tuple[tuple[str, str, str], ...]:
     try:  # a regular file only, and no more than a spec file's limit: a FIFO or /dev/zero is refused
         data = read_limited(Path(path), MAX_FILE_BYTES)
     except Refused as err:
-        raise UsageError(f"cannot read the baseline `{path}`: {err.strerror}") from None
+        raise UsageError(_('cannot read the baseline `{path}`: {strerror}').format(path=path, strerror=err.strerror)) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise UsageError(f"the baseline `{path}` is not UTF-8 text; expected a JSON file like {FORMAT}") from None
+        raise UsageError(_('the baseline `{path}` is not UTF-8 text; expected a JSON file like {FORMAT}').format(path=path, FORMAT=FORMAT)) from None
     try:
         document = json.loads(text)
     except json.JSONDecodeError as err:
         reason = err.msg[:1].lower() + err.msg[1:]
-        raise UsageError(f"the baseline `{path}` is not valid JSON ({reason} at line {err.lineno}, "
-                         f"column {err.colno}); expected {FORMAT}") from None
+        raise UsageError(_('the baseline `{path}` is not valid JSON ({reason} at line {lineno}, column {colno}); expected {FORMAT}').format(path=path, reason=reason, lineno=err.lineno, colno=err.colno, FORMAT=FORMAT)) from None
     if not isinstance(document, dict) or not isinstance(document.get("accepted"), list):
-        raise UsageError(f"the baseline `{path}` must be a JSON object with a list `accepted`, like {FORMAT}")
+        raise UsageError(_('the baseline `{path}` must be a JSON object with a list `accepted`, like {FORMAT}').format(path=path, FORMAT=FORMAT))
     out = []
     for number, entry in enumerate(document["accepted"], 1):
-        where = f"entry {number} of the baseline `{path}`"
+        where = sentence("entry {number} of the baseline `{path}`", number=number, path=path)
         if not isinstance(entry, dict):
-            raise UsageError(f"{where} must be an object with an `id` and a `justification`, like "
-                             '{"id": "COL-…", "justification": "…"}')
+            raise UsageError(_('{where} must be an object with an `id` and a `justification`, like {{"id": "COL-…", "justification": "…"}}').format(where=said(where)))
         fid = entry.get("id")
         if not isinstance(fid, str) or not FINDING_ID.fullmatch(fid):
             value = fid if isinstance(fid, str) else json.dumps(fid, ensure_ascii=False)
             shown = "no `id`" if fid is None else f"the id `{value}`"
-            raise UsageError(f"{where} has {shown}; expected a finding id as every format shows it, "
-                             "like `COL-6087e6b9`")
+            raise UsageError(_('{where} has {shown}; expected a finding id as every format shows it, like `COL-6087e6b9`').format(where=said(where), shown=shown))
         if fid.startswith(UNKNOWN_ID_PREFIX):
-            raise UsageError(f"{where} accepts `{fid}`, a question the solver could not decide in time, "
-                             "which cannot be accepted")
+            raise UsageError(_('{where} accepts `{fid}`, a question the solver could not decide in time, which cannot be accepted').format(where=said(where), fid=fid))
         justification = entry.get("justification")
         if not isinstance(justification, str) or not justification.strip():
-            raise UsageError(f"{where} needs a `justification`: a non-empty text saying why `{fid}` is accepted")
+            raise UsageError(_('{where} needs a `justification`: a non-empty text saying why `{fid}` is accepted').format(where=said(where), fid=fid))
         if IN_NAME.search(justification):  # it is shown with the finding: nothing that drives a terminal
-            raise UsageError(f"{where} has a control character in its `justification` "
-                             f"(`{escaped(justification)}`); write it as plain text on one line")
+            raise UsageError(_('{where} has a control character in its `justification` (`{escaped}`); write it as plain text on one line').format(where=said(where), escaped=escaped(justification)))
         out.append((fid, justification, f"{path} entry {number}"))
     return tuple(out)
 
@@ -101,7 +97,7 @@ def apply_acceptances(report, baseline: tuple = (), coverage: bool = False) -> s
         if finding_id.startswith(COVERAGE_ID_PREFIX) and not coverage:
             continue
         if finding_id not in used and accepted[finding_id][1] is where:
-            marked.append(_stale(finding_id, justification, where, ""))
+            marked.append(_stale(finding_id, justification, where, None))
     report.findings[:] = marked
     return used & {finding_id for finding_id, _j, _w in baseline}
 
@@ -118,12 +114,14 @@ def stale_baseline(baseline: tuple, used: set[str], coverage: bool = False) -> l
             continue
         seen.add(finding_id)
         span = Span(SourceFile(str(where).rsplit(" entry ", 1)[0], ""), 0, 0, 1, 1)
-        out.append(_stale(finding_id, justification, span, f" ({where})"))
+        out.append(_stale(finding_id, justification, span, where))
     return out
 
 
-def _stale(finding_id: str, justification: str, span, origin: str) -> Finding:
+def _stale(finding_id: str, justification: str, span, origin) -> Finding:
     return Finding("stale-acceptance", "warning",
-                   f"the acceptance of {finding_id}{origin} matches no finding any more",
-                   finding_id, span, details=(f"it said: “{justification}”",
-                                              "remove it, or update it to the finding's new id"))
+                   sentence("the acceptance of {id} ({where}) matches no finding any more", id=finding_id, where=origin)
+                   if origin is not None else
+                   sentence("the acceptance of {id} matches no finding any more", id=finding_id),
+                   finding_id, span, details=(sentence("it said: “{justification}”", justification=justification),
+                                              sentence("remove it, or update it to the finding's new id")))

@@ -22,6 +22,7 @@ from functools import cached_property
 
 import z3
 
+from ..i18n import sentence
 from ..law import model as m
 from ..law.model import relevant_facts
 from ..results import CheckResult, Condition, Evidence, ExampleResult, Finding, GoalResult
@@ -274,9 +275,10 @@ class QueryContext:
         """A question not decided in time. `what` names the question, and is part of the
         finding's identity: two undecided questions about one subject have two ids."""
         self.add(Finding("unknown", ERROR,
-                         f"could not decide {what} within the time limit ({reason})",
-                         subject, span, action, details=(f"time limit per question: {self.timeout_ms} ms",),
-                         identity=(what,)))
+                         sentence("could not decide {what} within the time limit ({reason})", what=what, reason=reason),
+                         subject, span, action,
+                         details=(sentence("time limit per question: {ms} ms", ms=self.timeout_ms),),
+                         identity=(str(what),)))
 
     def sweep(self, candidates: list[str], constants: str, seen_in) -> tuple[list[str], list[str]]:
         """Which candidates hold in some situation (`constants` names the encoding's map of

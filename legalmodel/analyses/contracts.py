@@ -9,6 +9,7 @@ contract as a finding; `diff` lists every contract with its result.
 from __future__ import annotations
 
 from .certify import Disagreement
+from ..i18n import Words, sentence
 from ..syntax.diagnostics import SpecErrors
 from ..law.history import Amendment, History, around, same_rules
 from ..law.resolve import resolve, resolve_condition
@@ -22,9 +23,11 @@ def typed_contracts(amendment: Amendment, new_spec) -> list[tuple]:
     from ..syntax.diagnostics import Diagnostic, suggest
 
     out = []
-    unknown = [Diagnostic("unknown-name", f"unknown action `{c.action.text}` in a contract of {amendment.name}",
+    unknown = [Diagnostic("unknown-name", sentence("unknown action `{action}` in a contract of {act}",
+                                                   action=c.action.text, act=amendment.name),
                           c.action.span, help=suggest(c.action.text, new_spec.actions)
-                          or f"the actions of the law: {', '.join(new_spec.actions) or 'none'}")
+                          or sentence("the actions of the law: {actions}",
+                                      actions=", ".join(new_spec.actions) or sentence("none")))
                for c in amendment.contracts if c.action is not None and c.action.text not in new_spec.actions]
     if unknown:  # bad input, as an unknown action in a goal is; not a broken contract
         raise SpecErrors(unknown)
@@ -63,8 +66,10 @@ def contract_findings(history: History, amendment: Amendment, timeout_ms: int | 
         if result.holds:
             continue
         if result.holds is None:
-            findings.append(Finding("unknown", "error", f"could not decide whether {amendment.name} keeps "
-                                    f"`{result.text}` within the time limit ({result.reason})",
+            findings.append(Finding("unknown", "error",
+                                    sentence("could not decide whether {act} keeps `{contract}` within the time "
+                                             "limit ({reason})", act=amendment.name, contract=result.text,
+                                             reason=result.reason),
                                     amendment.name, decl.span, identity=(result.text,)))
             continue
         evidence = ()
@@ -73,10 +78,12 @@ def contract_findings(history: History, amendment: Amendment, timeout_ms: int | 
         if c is not None:
             evidence = (Evidence(c.situation, c.conditions, {c.action: c.new}, c.new_in_force, (),
                                  label=f"`{c.action}` goes from {c.old} to {c.new}"),)
-            details = (f"before: {c.old} by {', '.join(c.old_deciding) or 'no provision'}; "
-                       f"after: {c.new} by {', '.join(c.new_deciding) or 'no provision'}",)
+            details = (sentence("before: {old} by {old_deciding}; after: {new} by {new_deciding}",
+                                old=Words(c.old), old_deciding=", ".join(c.old_deciding) or sentence("no provision"),
+                                new=Words(c.new), new_deciding=", ".join(c.new_deciding) or sentence("no provision")),)
         findings.append(Finding("broken-contract", "error",
-                                f"{amendment.name} breaks its contract `{result.text}`",
+                                sentence("{act} breaks its contract `{contract}`", act=amendment.name,
+                                         contract=result.text),
                                 amendment.name, decl.span, c.action if c else None,
                                 tuple(c.new_deciding) if c else (), evidence, details,
                                 identity=(result.text,)))

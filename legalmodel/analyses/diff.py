@@ -16,6 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from functools import cached_property
 
+from ..i18n import sentence
 from ..law import model as m
 from ..law.model import relevant_facts
 from . import examples, goals
@@ -54,8 +55,9 @@ def union_vocabulary(old: m.CheckedSpec, new: m.CheckedSpec) -> dict[str, m.Fact
             out[name] = replace(a, type=m.EnumType(ta.name, members))
         else:
             problems.append(Diagnostic(
-                "diff", f"the fact `{name}` is {ta.describe()} in one spec and {tb.describe()} in the other",
-                b.span, help="a diff compares specs over the same facts; rename one of them"))
+                "diff", sentence("the fact `{name}` is {old} in one spec and {new} in the other", name=name,
+                                 old=ta.describe(), new=tb.describe()),
+                b.span, help=sentence("a diff compares specs over the same facts; rename one of them")))
     if problems:
         raise SpecErrors(problems)
     return out

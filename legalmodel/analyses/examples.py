@@ -10,6 +10,7 @@ import math
 
 import z3
 
+from ..i18n import sentence
 from ..law import model as m
 from ..results import ExampleResult, ExpectationResult, Finding
 from ..semantics.boxes import given_box
@@ -51,7 +52,7 @@ def example(ctx: QueryContext, example: m.Example, witnesses: bool = True) -> No
     try:
         possible = ctx.sat(given_formula, part=part)
     except Unknown as u:
-        ctx.unknown(example.title, example.span, f"example “{example.title}”", u.reason)
+        ctx.unknown(example.title, example.span, sentence("example “{title}”", title=example.title), u.reason)
         return
     if possible is None:
         ctx.add(Finding("impossible-example", ERROR,
@@ -110,7 +111,8 @@ def example(ctx: QueryContext, example: m.Example, witnesses: bool = True) -> No
                     ("state these facts in `given`",)))
         except Unknown as u:
             result["status"] = "unknown"
-            ctx.unknown(example.title, example.span, f"example “{example.title}” on `{action}`",
+            ctx.unknown(example.title, example.span,
+                        sentence("example “{title}” on `{action}`", title=example.title, action=action),
                          u.reason, action)
         results.append(_expectation(result))
     ctx.report.examples.append(ExampleResult(example, tuple(results)))

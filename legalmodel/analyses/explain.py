@@ -25,6 +25,7 @@ from itertools import combinations
 
 import z3
 
+from ..i18n import Words, _, said, sentence
 from ..law import model as m
 from ..law.model import relevant_facts
 from .certify import Disagreement
@@ -128,12 +129,12 @@ class Explainer:
         spec = self.spec
         full = all(f in given for f in spec.facts)
         if full and not assumptions_hold(spec, given):
-            raise ValueError("this situation contradicts the spec's assumptions")
+            raise ValueError(_("this situation contradicts the spec's assumptions"))
         given_formula = self.enc.situation_formula(given) if given else z3.BoolVal(True)
         out = Explanation(spec, dict(given), full, [])
         try:
             if not full and not self.session.possible(given_formula):
-                raise ValueError("no situation has these facts: they contradict the spec's assumptions")
+                raise ValueError(_("no situation has these facts: they contradict the spec's assumptions"))
         except Unknown as u:
             out.actions.extend(ActionExplanation(a, False, None, (), unknown=u.reason)
                                for a in actions or list(spec.actions))
@@ -281,7 +282,8 @@ class Explainer:
         """For each provision that could give `wanted`, why it did not (in a partial situation:
         in no completion of the given facts)."""
         if wanted == result.verdict:
-            return [{"provision": None, "reason": f"`{action}` is already {wanted}", "failed": []}]
+            return [{"provision": None, "reason": sentence("`{action}` is already {verdict}", action=action,
+                                                            verdict=Words(wanted)), "failed": []}]
         modality = GIVES.get(wanted)
         enc, provisions = self.enc, self.spec.provisions
         out = []
@@ -291,17 +293,17 @@ class Explainer:
             p = provisions[t.id]
             if t.triggered is False:
                 failed = [x for x in t.parts if x.holds is False]
-                reason = "its condition does not hold"
+                reason = sentence("its condition does not hold")
                 if not failed:  # no one part fails on the given facts: they do together
                     failed = [x for x in t.parts if x.holds is None]
-                    reason = "its condition cannot hold together with the given facts"
+                    reason = sentence("its condition cannot hold together with the given facts")
                 out.append({"provision": t.id, "reason": reason,
                             "failed": [{"part": x.text, "facts": dict(x.facts)} for x in failed]})
                 continue
             aside = outranked = None
             # where it applies but is not in force: the provisions that set it aside
             if t.in_force is False or (t.in_force is None and t.set_aside_by):
-                aside = "it is set aside by " + _one_or_more(t.set_aside_by, full)
+                aside = sentence("it is set aside by {provisions}", provisions=_one_or_more(t.set_aside_by, full))
             # where it is in force: a stronger provision in force beside it
             if t.in_force is not False:
                 against = {m.PERMIT: (m.FORBID, m.OBLIGE), m.FORBID: (m.OBLIGE,), m.OBLIGE: (m.FORBID,)}[modality]
@@ -310,32 +312,39 @@ class Explainer:
                 else:
                     stronger = [x for x in result.trace if x.modality in against and x.in_force is not False
                                 and self.session.possible(given_formula, enc.in_force[t.id], enc.in_force[x.id])]
-                names = _one_or_more([f"{x.id} ({'forbids' if x.modality == m.FORBID else 'obliges'})"
-                                      for x in stronger], full)
-                outranked = f"{names} outranks it" if modality == m.PERMIT else f"{names} is in force too: a contradiction"
+                names = _one_or_more([sentence("{provision} (forbids)", provision=x.id) if x.modality == m.FORBID
+                                      else sentence("{provision} (obliges)", provision=x.id) for x in stronger], full)
+                outranked = (sentence("{provisions} outranks it", provisions=names) if modality == m.PERMIT
+                             else sentence("{provisions} is in force too: a contradiction", provisions=names))
                 named = [x.id for x in stronger if x.id in p.excepts]
                 if named:
-                    outranked += f"; it names {', '.join(named)} in `except`, so it deliberately does not set it aside"
+                    outranked = sentence("{outranked}; it names {named} in `except`, so it deliberately does not set "
+                                         "it aside", outranked=outranked, named=", ".join(named))
             if aside and outranked:
-                text = f"{aside}; where it is not, {outranked}"
+                text = sentence("{aside}; where it is not, {outranked}", aside=aside, outranked=outranked)
             elif aside:
                 text = aside
             elif t.triggered is None:
                 text = outranked
             else:
-                text = f"it applies, but {outranked}"
+                text = sentence("it applies, but {outranked}", outranked=outranked)
             if t.triggered is None:
                 unstated = sorted({f for x in t.parts if x.holds is None for f, v in x.facts if v is None},
                                   key=list(self.spec.facts).index)
-                which = f" ({', '.join(f'`{f}`' for f in unstated)})" if unstated else ""
-                text = f"whether it applies depends on facts not stated{which}; where it does, {text}"
+                text = (sentence("whether it applies depends on facts not stated ({facts}); where it does, {text}",
+                                 facts=", ".join(f"`{f}`" for f in unstated), text=text) if unstated
+                        else sentence("whether it applies depends on facts not stated; where it does, {text}", text=text))
             out.append({"provision": t.id, "reason": text, "failed": []})
         if modality is not None and not out:
-            out.append({"provision": None, "reason": f"no provision can make `{action}` {wanted}", "failed": []})
+            out.append({"provision": None, "reason": sentence("no provision can make `{action}` {verdict}", action=action,
+                                                               verdict=Words(wanted)), "failed": []})
         if modality is None:
             default = self.spec.actions[action].default
-            out.append({"provision": None, "reason": f"`{action}` is {wanted} only where no provision decides"
-                        + (f" and it has no default (its default is {default})" if default else ""), "failed": []})
+            reason = (sentence("`{action}` is {verdict} only where no provision decides and it has no default (its "
+                               "default is {default})", action=action, verdict=Words(wanted), default=Words(default))
+                      if default else sentence("`{action}` is {verdict} only where no provision decides", action=action,
+                                               verdict=Words(wanted)))
+            out.append({"provision": None, "reason": reason, "failed": []})
         return out
 
     def _nearest(self, fact: str, value: int, situation: dict, other, kept: dict) -> dict:
@@ -542,12 +551,12 @@ class Explainer:
         return Counterfactual(changes, new_verdict, sure, dict(situation), complete=False, maybe_deciding=maybe)
 
 
-def _one_or_more(names, full: bool) -> str:
+def _one_or_more(names, full: bool):
     """Provisions that act together (a full situation) or in some completions (a partial one)."""
-    names = list(names)
+    names = tuple(names)
     if full or len(names) < 2:
-        return ", ".join(names)
-    return "one or more of " + ", ".join(names) + ", depending on facts not stated"
+        return names
+    return sentence("one or more of {provisions}, depending on facts not stated", provisions=names)
 
 
 def _deciding(trace, verdict: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
@@ -578,28 +587,28 @@ def parse_given(spec: m.CheckedSpec, items: list[str]) -> dict:
             name, value = text, "true"
         if name not in spec.facts:
             hint = suggest(name, spec.facts)
-            raise ValueError(f"unknown fact `{name}`" + (f"; {hint}" if hint else ""))
+            raise ValueError(_("unknown fact `{name}`; {hint}").format(name=name, hint=said(hint)) if hint
+                             else _("unknown fact `{name}`").format(name=name))
         if name in seen:
-            raise ValueError(f"the fact `{name}` is given twice (`--given {seen[name]}` and `--given {text}`); "
-                             "give each fact once")
+            raise ValueError(_('the fact `{name}` is given twice (`--given {seen}` and `--given {text}`); give each fact once').format(name=name, seen=seen[name], text=text))
         seen[name] = text
         t = spec.facts[name].type
         if isinstance(t, m.BoolType):
             if value.lower() not in ("true", "false", "yes", "no", "ja", "nej"):
-                raise ValueError(f"`{name}` is true or false, not `{value}`")
+                raise ValueError(_('`{name}` is true or false, not `{value}`').format(name=name, value=value))
             out[name] = value.lower() in ("true", "yes", "ja")
         elif isinstance(t, m.IntType):
             try:
                 number = int(value)
             except ValueError:
-                raise ValueError(f"`{name}` is a number ({t.low}..{t.high}), not `{value}`") from None
+                raise ValueError(_('`{name}` is a number ({low}..{high}), not `{value}`').format(name=name, low=t.low, high=t.high, value=value)) from None
             if not t.low <= number <= t.high:
-                raise ValueError(f"{number} is outside `{name}`'s range {t.low}..{t.high}")
+                raise ValueError(_("{number} is outside `{name}`'s range {low}..{high}").format(number=number, name=name, low=t.low, high=t.high))
             out[name] = number
         else:
             if value not in t.members:
                 hint = suggest(value, t.members)
-                raise ValueError(f"`{value}` is not a value of `{name}` ({', '.join(t.members)})"
-                                 + (f"; {hint}" if hint else ""))
+                raise ValueError(_("`{value}` is not a value of `{name}` ({values})").format(
+                    value=value, name=name, values=", ".join(t.members)) + (f"; {said(hint)}" if hint else ""))
             out[name] = value
     return out

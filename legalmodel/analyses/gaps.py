@@ -4,6 +4,7 @@ MAX_WITNESSES situations are shown, each in a different region of the facts that
 from __future__ import annotations
 
 from ..law import model as m
+from ..i18n import sentence
 from ..results import Finding
 from ..solver.session import Unknown
 from .context import ERROR, QueryContext
@@ -19,7 +20,7 @@ def gaps(ctx: QueryContext) -> None:
             evs = ctx.witnesses(lambda enc: enc.verdict_is(action, m.UNDECIDED),
                                  lambda e: e.verdicts[action] == m.UNDECIDED, f"a gap in `{action}`", relevant)
         except Unknown as u:
-            ctx.unknown(action, a.span, f"whether `{action}` has gaps", u.reason)
+            ctx.unknown(action, a.span, sentence("whether `{action}` has gaps", action=action), u.reason)
             continue
         if evs:
             ctx.add(Finding("gap", ERROR,

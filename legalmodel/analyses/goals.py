@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 
+from ..i18n import sentence
 from ..law import model as m
 from ..results import Finding, GoalResult, cannot_help_text
 from ..semantics.boxes import EMPTY, box_of, intersect
@@ -68,7 +69,7 @@ def goal(ctx: QueryContext, goal: m.Goal, witnesses: bool = True) -> None:
                                  about=about)] if holds else []
     except Unknown as u:
         ctx.report.goals.append(GoalResult(goal, "unknown"))
-        ctx.unknown(goal.title, goal.span, f"goal “{goal.title}”", u.reason)
+        ctx.unknown(goal.title, goal.span, sentence("goal “{title}”", title=goal.title), u.reason)
         return
     cannot_help = ()
     if holds:

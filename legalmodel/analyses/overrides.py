@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import z3
 
+from ..i18n import sentence
 from ..law import model as m
 from ..results import Finding
 from ..semantics.boxes import EMPTY, disjoint, intersect, pivot
@@ -356,7 +357,8 @@ def _report_idle(ctx: QueryContext, idle: set, unknown: dict, transferred: dict)
         answered = [transferred.get((pid, qid), (pid, qid)) for qid in p.overrides]
         for qid, edge in zip(p.overrides, answered):
             if edge in unknown:
-                ctx.unknown(pid, p.span, f"whether overriding {qid} matters", unknown[edge])
+                ctx.unknown(pid, p.span, sentence("whether overriding {provision} matters", provision=qid),
+                            unknown[edge])
         shown = [qid for qid, edge in zip(p.overrides, answered) if edge in idle]
         if shown:
             ctx.add(Finding("idle-override", NOTE,

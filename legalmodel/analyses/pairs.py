@@ -7,6 +7,7 @@ after those are not asked about."""
 from __future__ import annotations
 
 from ..law import model as m
+from ..i18n import sentence
 from ..results import Finding
 from ..semantics.boxes import intersect, meeting_pairs
 from ..semantics.encode import all_of
@@ -83,5 +84,7 @@ def _pairs(ctx: QueryContext, kind, severity, first_modality, second_modality, r
                            f"or make {a.id} override it",)
             ctx.add(Finding(kind, severity, message(a, b), a.id, a.span, action, key, (ev,), details))
         if undecided and len(reported) < MAX_PAIRS_PER_ACTION:
-            ctx.unknown(action, spec.actions[action].span, f"{kind}s on `{action}`",
+            ctx.unknown(action, spec.actions[action].span,
+                        sentence("contradictions on `{action}`", action=action) if kind == "contradiction"
+                        else sentence("collisions on `{action}`", action=action),
                          ctx.slices.whole.session.solver.reason_unknown() or "unknown")

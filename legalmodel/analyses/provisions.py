@@ -5,6 +5,7 @@ unsat while `triggered` is sat (then evidence shows it applying and being set as
 from __future__ import annotations
 
 from ..results import Finding
+from ..i18n import sentence
 from ..solver.session import Unknown
 from .context import WARNING, QueryContext
 
@@ -33,16 +34,18 @@ def dead_provisions(ctx: QueryContext) -> None:
     unknown_triggered: dict[str, str] = {}
     one_by_one(undecided, "triggered", dead, unknown_triggered)
     for pid, reason in unknown_triggered.items():
-        ctx.unknown(pid, spec.provisions[pid].span, f"whether {pid} can apply", reason)
+        ctx.unknown(pid, spec.provisions[pid].span, sentence("whether {provision} can apply", provision=pid), reason)
     for pid, reason in unknown_in_force.items():
         if pid not in dead and pid not in unknown_triggered:
-            ctx.unknown(pid, spec.provisions[pid].span, f"whether {pid} is ever in force", reason)
+            ctx.unknown(pid, spec.provisions[pid].span, sentence("whether {provision} is ever in force", provision=pid),
+                        reason)
     for pid in sorted(dead, key=position.__getitem__):
         p = spec.provisions[pid]
         blamed = [spec.assumptions[i] for i in (ctx.session.blame(ctx.enc.triggered[pid]) or [])]
         details = tuple(
-            f"it contradicts the assumption {('“' + a.label + '” ') if a.label else ''}at {a.span.location()}"
-            for a in blamed) or ("the condition contradicts itself or the ranges of its facts",)
+            sentence("it contradicts the assumption “{label}” at {place}", label=a.label, place=a.span.location())
+            if a.label else sentence("it contradicts the assumption at {place}", place=a.span.location())
+            for a in blamed) or (sentence("the condition contradicts itself or the ranges of its facts"),)
         ctx.add(Finding("dead-provision", WARNING,
                          f"{pid} can never apply: no situation meets its condition",
                          pid, p.span, p.action, (pid,), (), details))
@@ -58,5 +61,6 @@ def dead_provisions(ctx: QueryContext) -> None:
         ctx.add(Finding("never-in-force", WARNING,
                          f"{pid} applies only where another provision sets it aside",
                          pid, p.span, p.action, (pid, *over), (ev,),
-                         (f"wherever it applies, it is overridden (here by {', '.join(over)})",),
+                         (sentence("wherever it applies, it is overridden (here by {provisions})",
+                                   provisions=", ".join(over)),),
                          identity=(pid,)))

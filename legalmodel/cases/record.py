@@ -15,6 +15,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
 from ..pipeline import UsageError
 
 RECORD_KEYS = ("legalmodel_version", "spec_sha256", "spec_files")
@@ -101,21 +102,18 @@ def read_record(path: str) -> dict:
     try:
         data = Path(path).read_bytes()
     except OSError as err:
-        raise UsageError(f"cannot read the record `{path}`: {err.strerror or err}") from None
+        raise UsageError(_('cannot read the record `{path}`: {value}').format(path=path, value=err.strerror or err)) from None
     try:
         document = json.loads(data.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as err:
-        raise UsageError(f"the record `{path}` is not JSON ({err}); it is what "
-                         "`legalmodel explain --format json` prints") from None
+        raise UsageError(_('the record `{path}` is not JSON ({err}); it is what `legalmodel explain --format json` prints').format(path=path, err=err)) from None
     if not isinstance(document, dict) or document.get("schema") != "legalmodel.explain/1":
-        raise UsageError(f"the record `{path}` is not an explanation (its `schema` is not "
-                         "`legalmodel.explain/1`); it is what `legalmodel explain --format json` prints")
+        raise UsageError(_('the record `{path}` is not an explanation (its `schema` is not `legalmodel.explain/1`); it is what `legalmodel explain --format json` prints').format(path=path))
     missing = [k for k in ("spec", "as_of", "given", "actions", *RECORD_KEYS) if k not in document]
     if missing or not isinstance(document["given"], dict) or not isinstance(document["actions"], list) or not all(
             isinstance(a, dict) and isinstance(a.get("action"), str) for a in document["actions"]) or not isinstance(
             document["spec_files"], list):
-        raise UsageError(f"the record `{path}` lacks {', '.join(f'`{k}`' for k in missing) or 'a well-formed `given` and `actions`'}; "
-                         "it was written by an older legalmodel: explain the case again with --format json")
+        raise UsageError(_('the record `{path}` lacks {value}; it was written by an older legalmodel: explain the case again with --format json').format(path=path, value=', '.join((f'`{k}`' for k in missing)) or _('a well-formed `given` and `actions`')))
     return document
 
 
@@ -136,8 +134,7 @@ def replay(path: str, spec_path: str | None = None, timeout: float | None = 10.0
         if spec_path:
             raise
         # the record names the spec as it was given then, relative to where it was run
-        raise UsageError(f"{err}; the record `{path}` names the spec `{record['spec']}`: where it has moved, "
-                         f"or the record was made elsewhere, give its path: legalmodel explain --replay {path} SPEC"
+        raise UsageError(_('{err}; the record `{path}` names the spec `{record}`: where it has moved, or the record was made elsewhere, give its path: legalmodel explain --replay {path} SPEC').format(err=err, path=path, record=record['spec'])
                          ) from None
     actions = [a["action"] for a in record["actions"]]
     x = law.explain(record["given"], actions, timeout=timeout)
@@ -146,10 +143,10 @@ def replay(path: str, spec_path: str | None = None, timeout: float | None = 10.0
     for old, new in zip(record["actions"], now["actions"]):
         act = f"`{new['action']}`"
         if _state(old) != _state(new):
-            changes.append(f"{act}: the verdict was {_verdict(old)}, it is now {_verdict(new)}")
+            changes.append(_('{act}: the verdict was {verdict}, it is now {verdict2}').format(act=act, verdict=_verdict(old), verdict2=_verdict(new)))
         for key, what in (("decided_by", "decided by"), ("set_aside", "set aside")):
             if list(old.get(key) or []) != new[key]:
-                changes.append(f"{act}: {what} was {_names(old.get(key) or [])}, is now {_names(new[key])}")
+                changes.append(_('{act}: {what} was {names}, is now {names2}').format(act=act, what=what, names=_names(old.get(key) or []), names2=_names(new[key])))
         before = {p["provision"]: p for p in old.get("provisions") or [] if isinstance(p, dict)}
         for p in new["provisions"]:
             q = before.get(p["provision"])
@@ -157,10 +154,9 @@ def replay(path: str, spec_path: str | None = None, timeout: float | None = 10.0
                 continue
             for key, what in (("title", "wording"), ("act", "act"), ("in_force", "in force since")):
                 if q.get(key) != p[key]:
-                    changes.append(f"{act}: {p['provision']}: {what} was {q.get(key)!s}, is now {p[key]!s}")
+                    changes.append(_('{act}: {p}: {what} was {get!s}, is now {p2!s}').format(act=act, p=p['provision'], what=what, get=q.get(key), p2=p[key]))
         if _change(old.get("smallest_change")) != _change(new["smallest_change"]):
-            changes.append(f"{act}: the smallest change was {_change_text(old.get('smallest_change'))}, "
-                           f"is now {_change_text(new['smallest_change'])}")
+            changes.append(_('{act}: the smallest change was {change_text}, is now {change_text2}').format(act=act, change_text=_change_text(old.get('smallest_change')), change_text2=_change_text(new['smallest_change'])))
     old_files = {f.get("file"): f.get("sha256") for f in record["spec_files"] if isinstance(f, dict)}
     new_files = {f["file"]: f["sha256"] for f in now["spec_files"]}
     files = sorted(f for f in set(old_files) | set(new_files) if old_files.get(f) != new_files.get(f))
@@ -178,7 +174,7 @@ def _state(a: dict) -> tuple:
 def _verdict(a: dict) -> str:
     if a.get("settled"):
         return str(a.get("verdict"))
-    return "not settled (" + " or ".join(a.get("possible") or []) + ")"
+    return _('not settled (') + " or ".join(a.get("possible") or []) + ")"
 
 
 def _change(c):
@@ -190,20 +186,20 @@ def _change(c):
 def _change_text(c) -> str:
     if not isinstance(c, dict):
         return "none"
-    facts = ", ".join(f"{x.get('fact')} from {x.get('from')} to {x.get('to')}" for x in c.get("changes") or [])
+    facts = ", ".join(_('{get} from {get2} to {get3}').format(get=x.get('fact'), get2=x.get('from'), get3=x.get('to')) for x in c.get("changes") or [])
     return f"{facts} → {c.get('verdict')}"
 
 
 def render_replay(r: Replay) -> str:
-    when = f"on {r.as_of}" if r.as_of else "as last amended"
-    out = [f"replay of {r.record}: {r.spec} {when}"]
+    when = _('on {date}').format(date=r.as_of) if r.as_of else _('as last amended')
+    out = [_('replay of {record}: {spec} {when}').format(record=r.record, spec=r.spec, when=when)]
     if r.version[0] != r.version[1]:
-        out.append(f"  recorded with legalmodel {r.version[0]}, replayed with {r.version[1]}")
+        out.append(_('  recorded with legalmodel {version}, replayed with {version2}').format(version=r.version[0], version2=r.version[1]))
     if r.files:
-        out.append("  spec files changed since the record: " + ", ".join(r.files))
+        out.append(_('  spec files changed since the record: ') + ", ".join(r.files))
     if r.same:
-        out.append("  the same answer" + (" (the changes to the files do not change it)" if r.files else ""))
+        out.append(_('  the same answer') + (_(' (the changes to the files do not change it)') if r.files else ""))
     else:
-        out.append("  the answer changed:")
+        out.append(_('  the answer changed:'))
         out.extend(f"    {c}" for c in r.changes)
     return "\n".join(out) + "\n"

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import z3
 
+from ..i18n import Words, _, sentence
 from ..law import model as m
 from ..pipeline import UsageError
 from ..results import ActionExplanation, Finding
@@ -158,7 +159,8 @@ def run_cases(law, cases: list[Case], timeout: float | None = 10.0) -> CaseRun:
                     full.trace = full.trace or quick.trace
                     outcome = outcome_of(case, e, full)
             except UsageError as err:
-                problems.append(Problem(case.file, case.row, e.column, f"on {e.date or 'the law as last amended'}: {err}"))
+                problems.append(Problem(case.file, case.row, e.column, _("on {date}: {error}").format(date=e.date, error=err) if e.date
+                                        else _("on the law as last amended: {error}").format(error=err)))
                 continue
             outcomes.append(outcome)
     if problems:
@@ -364,20 +366,24 @@ def coverage_findings(law, tables: list[str] = (), timeout: float | None = 10.0)
     for p in covered.uncovered:
         if p.provision not in spec.provisions:  # in the law only on another date of the cases
             continue
-        cases = f"{covered.cases} case-{'date' if covered.cases == 1 else 'dates'} and examples"
-        details = [f"over {cases}: applied in {p.applied}, decided in 0, set aside in {p.set_aside}"]
+        details = [sentence("over {cases} case-date and examples: applied in {applied}, decided in 0, set aside in "
+                            "{set_aside}", cases=covered.cases, applied=p.applied, set_aside=p.set_aside)
+                   if covered.cases == 1 else
+                   sentence("over {cases} case-dates and examples: applied in {applied}, decided in 0, set aside in "
+                            "{set_aside}", cases=covered.cases, applied=p.applied, set_aside=p.set_aside)]
         evidence = ()
         if p.never:
-            details.append("no situation of the law has it decide, so no case can cover it: accept it with "
-                           "a justification, or see why with `legalmodel impact`")
+            details.append(sentence("no situation of the law has it decide, so no case can cover it: accept it with "
+                                    "a justification, or see why with `legalmodel impact`"))
         elif p.suggestion is not None:
             date, action, _given, verdict = p.suggestion
-            details.append(f"a row where it decides (on {date or 'the law as last amended'}: `{action}` {verdict}), "
-                           "to add to a case table:")
+            details.append(sentence("a row where it decides (on {date}: `{action}` {verdict}), to add to a case table:",
+                                    date=date or sentence("the law as last amended"), action=action,
+                                    verdict=Words(verdict)))
             details.extend("  " + line for line in suggested_row(p.suggestion).splitlines())
             if date == law.as_of and p.evidence is not None:
                 evidence = (p.evidence,)
-        out.append(Finding(UNCOVERED, "warning", f"{p.provision} decides in no case: no example or case "
-                           f"exercises it", p.provision, spec.provisions[p.provision].span, p.action,
+        out.append(Finding(UNCOVERED, "warning", sentence("{provision} decides in no case: no example or case "
+                                                          "exercises it", provision=p.provision), p.provision, spec.provisions[p.provision].span, p.action,
                            (p.provision,), evidence, tuple(details), named=coverage_id(p.provision)))
     return out

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..i18n import _
 from ..law import model as m
 from ..pipeline import UsageError
 
@@ -40,8 +41,8 @@ class Problem:
     message: str
 
     def __str__(self) -> str:
-        where = self.file + (f", row {self.row}" if self.row is not None else "") + \
-            (f", column {self.column}" if self.column else "")
+        where = self.file + (_(", row {row}").format(row=self.row) if self.row is not None else "") + \
+            (_(", column {column}").format(column=self.column) if self.column else "")
         return f"{where}: {self.message}"
 
 
@@ -95,7 +96,7 @@ def _hint(word: str, candidates) -> str:
     close = difflib.get_close_matches(word, candidates, n=1, cutoff=0.6)
     if not close and len(word) >= 3:  # a name cut short (`lämna` for `lämna_uppgift`)
         close = [c for c in candidates if c.casefold().startswith(word.casefold())][:1]
-    return f"; did you mean `{close[0]}`?" if close else ""
+    return _('; did you mean `{close}`?').format(close=close[0]) if close else ""
 
 
 def _quoted(text: str) -> str:
@@ -136,20 +137,19 @@ def read_rows(path: str) -> list[list[str]]:
     except Refused as err:
         raise CaseTableError([Problem(path, None, None, err.strerror)]) from None
     except OSError as err:  # larger than MAX_BYTES, or gone
-        raise CaseTableError([Problem(path, None, None, f"cannot be read: {err.strerror or err}")]) from None
+        raise CaseTableError([Problem(path, None, None, _('cannot be read: {value}').format(value=err.strerror or err))]) from None
     try:
         text = data.decode("utf-8-sig")  # a spreadsheet's byte order mark is allowed
     except UnicodeDecodeError as err:
         line = data[:err.start].count(b"\n") + 1
-        raise CaseTableError([Problem(path, line, None, f"is not UTF-8 (byte {data[err.start]:#04x}); "
-                                      "save the table as “CSV UTF-8”")]) from None
+        raise CaseTableError([Problem(path, line, None, _('is not UTF-8 (byte {data:#04x}); save the table as “CSV UTF-8”').format(data=data[err.start]))]) from None
     if "\x00" in text:
-        raise CaseTableError([Problem(path, None, None, "holds a NUL character: it is not a CSV file")])
+        raise CaseTableError([Problem(path, None, None, _('holds a NUL character: it is not a CSV file'))])
     delimiter = _delimiter(text)
     try:
         return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)]
     except csv.Error as err:
-        raise CaseTableError([Problem(path, None, None, f"is not a well-formed CSV file ({err})")]) from None
+        raise CaseTableError([Problem(path, None, None, _('is not a well-formed CSV file ({err})').format(err=err))]) from None
 
 
 def _delimiter(text: str) -> str:
@@ -170,12 +170,11 @@ def _xlsx_rows(path: str) -> list[list[str]]:
     try:
         import openpyxl
     except ImportError:
-        raise CaseTableError([Problem(path, None, None, "is an .xlsx workbook, which needs the optional "
-                                      "`openpyxl`: pip install 'legalmodel[xlsx]', or save it as CSV UTF-8")]) from None
+        raise CaseTableError([Problem(path, None, None, _("is an .xlsx workbook, which needs the optional `openpyxl`: pip install 'legalmodel[xlsx]', or save it as CSV UTF-8"))]) from None
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds for a broken workbook
-        raise CaseTableError([Problem(path, None, None, f"cannot be read as a workbook ({type(err).__name__})")]) from None
+        raise CaseTableError([Problem(path, None, None, _('cannot be read as a workbook ({name})').format(name=type(err).__name__))]) from None
     sheet = book.worksheets[0]
     rows = []
     for row in sheet.iter_rows(min_row=1, values_only=True):  # from row 1, so rows number as the sheet's
@@ -200,13 +199,13 @@ def _xlsx_rows(path: str) -> list[list[str]]:
 def _date_problem(text: str, first: str | None) -> str | None:
     """Why a text is not a date of the law, or None."""
     if not DATE_PATTERN.fullmatch(text):
-        return f"{_quoted(text)} is not a date; write it as YYYY-MM-DD, like 2016-10-05"
+        return _('{quoted} is not a date; write it as YYYY-MM-DD, like 2016-10-05').format(quoted=_quoted(text))
     try:
         datetime.date.fromisoformat(text)
     except ValueError:
-        return f"{_quoted(text)} is not a date of the calendar; write it as YYYY-MM-DD, like 2016-10-05"
+        return _('{quoted} is not a date of the calendar; write it as YYYY-MM-DD, like 2016-10-05').format(quoted=_quoted(text))
     if first is not None and text < first:
-        return f"{text} is before the law: its first provision came into force on {first}"
+        return _('{text} is before the law: its first provision came into force on {first}').format(text=text, first=first)
     return None
 
 
@@ -219,13 +218,13 @@ def value_of(fact: m.Fact, text: str) -> tuple[object, str | None]:
             return True, None
         if word.casefold() in FALSE_WORDS:
             return False, None
-        return None, f"{_quoted(word)} is not true or false (write true or false; yes/no and ja/nej work too)"
+        return None, _('{quoted} is not true or false (write true or false; yes/no and ja/nej work too)').format(quoted=_quoted(word))
     if isinstance(t, m.IntType):
         if not re.fullmatch(r"[0-9]{1,18}", word):
-            return None, f"{_quoted(word)} is not a whole number; `{fact.name}` is a number from {t.low} to {t.high}"
+            return None, _('{quoted} is not a whole number; `{fact}` is a number from {low} to {high}').format(quoted=_quoted(word), fact=fact.name, low=t.low, high=t.high)
         number = int(word)
         if not t.low <= number <= t.high:
-            return None, f"{number} is out of range: `{fact.name}` is a number from {t.low} to {t.high}"
+            return None, _('{number} is out of range: `{fact}` is a number from {low} to {high}').format(number=number, fact=fact.name, low=t.low, high=t.high)
         return number, None
     if word in t.members:
         return word, None
@@ -234,7 +233,7 @@ def value_of(fact: m.Fact, text: str) -> tuple[object, str | None]:
     found = by_name.get(word.casefold()) or by_description.get(_normal(word))
     if found:
         return found, None
-    return None, (f"{_quoted(word)} is not a value of `{fact.name}` ({t.name}: {', '.join(t.members)})"
+    return None, (_('{quoted} is not a value of `{fact}` ({t}: {names})').format(quoted=_quoted(word), fact=fact.name, t=t.name, names=', '.join(t.members))
                   + _hint(word, t.members))
 
 
@@ -251,14 +250,12 @@ def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list
         for i, cell in enumerate(cells):
             found = IN_NAME.search(cell.strip())
             if found:
-                problems.append(Problem(path, r + 1, column_letter(i), f"`{escaped(cell.strip()[:60])}` holds "
-                                        f"{describe(found.group())}; a cell is one line of plain text"))
+                problems.append(Problem(path, r + 1, column_letter(i), _('`{escaped}` holds {selector}; a cell is one line of plain text').format(escaped=escaped(cell.strip()[:60]), selector=describe(found.group()))))
     if problems:
         raise CaseTableError(problems)
     header_row = next((i for i, r in enumerate(rows) if any(c.strip() for c in r) and not _comment(r)), None)
     if header_row is None:
-        raise CaseTableError([Problem(path, None, None, "holds no header and no cases; the first row names the "
-                                      "columns (case, act, a fact's name or description, a date, …)")])
+        raise CaseTableError([Problem(path, None, None, _("holds no header and no cases; the first row names the columns (case, act, a fact's name or description, a date, …)"))])
     header = [c.strip() for c in rows[header_row]]
     facts_by_description = {_normal(f.description): f.name for f in spec.facts.values()}
     columns: dict[int, tuple[str, str]] = {}  # index → (kind, fact name or date or reserved word)
@@ -268,8 +265,7 @@ def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list
         if not name:
             if any(i < len(r) and r[i].strip() for r in rows[header_row + 1:]):
                 problems.append(Problem(path, header_row + 1, column_letter(i),
-                                        "the column has values but no header; name it after a fact, a date, "
-                                        "or one of " + ", ".join(RESERVED)))
+                                        _('the column has values but no header; name it after a fact, a date, or one of ') + ", ".join(RESERVED)))
             continue
         if name.casefold() in RESERVED:
             kind, key = "reserved", name.casefold()
@@ -285,31 +281,26 @@ def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list
             kind, key = "date", name
         else:
             problems.append(Problem(path, header_row + 1, label,
-                                    f"{_quoted(name)} names no fact of {spec.name}, and is not a date or one of "
+                                    _('{quoted} names no fact of {spec}, and is not a date or one of ').format(quoted=_quoted(name), spec=spec.name)
                                     + ", ".join(RESERVED) + _hint(name, [*spec.facts, *RESERVED])))
             continue
         if (kind, key) in seen:
             problems.append(Problem(path, header_row + 1, label,
-                                    f"the column repeats column {seen[(kind, key)]}" +
-                                    (f" (both name the fact `{key}`)" if kind == "fact" else "")))
+                                    _('the column repeats column {seen}').format(seen=seen[kind, key]) +
+                                    (_(' (both name the fact `{key}`)').format(key=key) if kind == "fact" else "")))
             continue
         seen[(kind, key)] = label
         columns[i] = (kind, key)
     kinds = {key for kind, key in columns.values() if kind == "reserved"}
     dates = [i for i, (kind, _k) in columns.items() if kind == "date"]
     if EXPECT in kinds and dates:
-        problems.append(Problem(path, header_row + 1, None, "the header has both an `expect` column and date "
-                                "columns; use one way: dates as columns, or a `date` and an `expect` column"))
+        problems.append(Problem(path, header_row + 1, None, _('the header has both an `expect` column and date columns; use one way: dates as columns, or a `date` and an `expect` column')))
     elif DATE in kinds and EXPECT not in kinds:
-        problems.append(Problem(path, header_row + 1, None, "the header has a `date` column but no `expect` column "
-                                "for the verdict expected on that date"))
+        problems.append(Problem(path, header_row + 1, None, _('the header has a `date` column but no `expect` column for the verdict expected on that date')))
     elif EXPECT not in kinds and not dates:
-        problems.append(Problem(path, header_row + 1, None, "the header names no date and no `expect` column: "
-                                "nothing is expected of any case; add a column per date (like 2016-10-05) "
-                                "holding the verdict expected on it"))
+        problems.append(Problem(path, header_row + 1, None, _('the header names no date and no `expect` column: nothing is expected of any case; add a column per date (like 2016-10-05) holding the verdict expected on it')))
     if ACT not in kinds and len(spec.actions) != 1:
-        problems.append(Problem(path, header_row + 1, None, f"the header has no `act` column, and {spec.name} "
-                                f"has {len(spec.actions)} acts ({', '.join(spec.actions)}); add one"))
+        problems.append(Problem(path, header_row + 1, None, _('the header has no `act` column, and {spec} has {count} acts ({names}); add one').format(spec=spec.name, count=len(spec.actions), names=', '.join(spec.actions))))
     if problems:
         raise CaseTableError(problems)
     actions_by_description = {_normal(a.description): a.name for a in spec.actions.values()}
@@ -321,8 +312,7 @@ def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list
         row = r + 1  # as a spreadsheet numbers its rows
         for i in range(len(header), len(cells)):
             if cells[i].strip():
-                problems.append(Problem(path, row, column_letter(i), f"{_quoted(cells[i].strip())} stands in a "
-                                        "column with no header"))
+                problems.append(Problem(path, row, column_letter(i), _('{quoted} stands in a column with no header').format(quoted=_quoted(cells[i].strip()))))
         title, source, action = f"row {row}", "", None
         given: dict = {}
         expectations: list[Expectation] = []
@@ -355,8 +345,7 @@ def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list
                 elif _normal(text) in actions_by_description:
                     action = actions_by_description[_normal(text)]
                 else:
-                    problems.append(Problem(path, row, label, f"{_quoted(text)} is not an act of {spec.name} "
-                                            f"({', '.join(spec.actions)})" + _hint(text, spec.actions)))
+                    problems.append(Problem(path, row, label, _('{quoted} is not an act of {spec} ({names})').format(quoted=_quoted(text), spec=spec.name, names=', '.join(spec.actions)) + _hint(text, spec.actions)))
                     action = ""
             elif key == DATE:
                 why = _date_problem(text, first)
@@ -367,8 +356,7 @@ def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list
                 expect_cell = (text, label)
         if action is None:
             if ACT in kinds:
-                problems.append(Problem(path, row, seen[("reserved", ACT)], "the act is empty; name the act "
-                                        f"the case is about ({', '.join(spec.actions)})"))
+                problems.append(Problem(path, row, seen[("reserved", ACT)], _('the act is empty; name the act the case is about ({names})').format(names=', '.join(spec.actions))))
                 continue
             action = next(iter(spec.actions))
         if expect_cell is not None:
@@ -378,13 +366,13 @@ def read_table(spec: m.CheckedSpec, path: str, first: str | None = None) -> list
             else:
                 expectations.append(Expectation(date_cell[0] if date_cell else None, expected, expect_cell[1]))
         if not expectations and not any(p.row == row for p in problems):
-            where = "an `expect` cell" if EXPECT in kinds else "a verdict under at least one date"
-            problems.append(Problem(path, row, None, f"the case expects nothing: give {where}"))
+            where = _("an `expect` cell") if EXPECT in kinds else _('a verdict under at least one date')
+            problems.append(Problem(path, row, None, _('the case expects nothing: give {where}').format(where=where)))
         cases.append(Case(path, row, title, source, action, tuple(given.items()), tuple(expectations)))
     if problems:
         raise CaseTableError(problems)
     if not cases:
-        raise CaseTableError([Problem(path, None, None, "holds a header but no cases")])
+        raise CaseTableError([Problem(path, None, None, _('holds a header but no cases'))])
     return cases
 
 
@@ -397,5 +385,5 @@ def _expected(text: str) -> tuple[str | None, str | None]:
     word = " ".join(text.split()).casefold()
     if word in EXPECTED_VALUES:
         return word, None
-    return None, (f"{_quoted(text)} is not a verdict; one of: {', '.join(EXPECTED_VALUES)}"
+    return None, (_('{quoted} is not a verdict; one of: {names}').format(quoted=_quoted(text), names=', '.join(EXPECTED_VALUES))
                   + _hint(word, EXPECTED_VALUES))

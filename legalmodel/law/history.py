@@ -9,6 +9,7 @@ was in force. A proposal is an amendment without a date: it is applied only when
 
 from __future__ import annotations
 
+from ..i18n import sentence
 from dataclasses import dataclass, field, replace
 
 from ..syntax import tree as s
@@ -84,9 +85,8 @@ def split(name: str, files: list[s.SpecFile]) -> History:
                 pending.append(current)
             elif current is None:
                 if isinstance(item, OPERATIONS) or isinstance(item, s.ContractDecl):
-                    sink.error("amendment", "this belongs in an amendment, but no `amendment` comes before it",
-                               item.span, help='start the amendment with `amendment "Lag om ändring i …" '
-                                               '(SFS 2020:575, in force 2020-08-01) to OSL`')
+                    sink.error("amendment", sentence('this belongs in an amendment, but no `amendment` comes before it'),
+                               item.span, help=sentence('start the amendment with `amendment "Lag om ändring i …" (SFS 2020:575, in force 2020-08-01) to OSL`'))
                 else:
                     history.base.append(item)
             elif isinstance(item, OPERATIONS):
@@ -94,8 +94,8 @@ def split(name: str, files: list[s.SpecFile]) -> History:
             elif isinstance(item, s.ContractDecl):
                 current["contracts"].append(item)
             elif isinstance(item, s.ProvisionDecl):
-                sink.error("amendment", "an amendment inserts or rewords provisions; it does not declare them",
-                           item.span, help="write `insert` for a new paragraph, `reword` for a new wording")
+                sink.error("amendment", sentence('an amendment inserts or rewords provisions; it does not declare them'),
+                           item.span, help=sentence('write `insert` for a new paragraph, `reword` for a new wording'))
             else:
                 current["adds"].append(item)
         if history.first_source is None:
@@ -160,10 +160,15 @@ def _after_entry(ap: _Applier, a: Amendment, k: tuple, since: dict, span, verb: 
     start, by = since[k]
     if a.date is None or start is None or a.date >= start:
         return True
-    wording = "the wording it changes" if by == "base" else f"the wording {by} gave it"
-    ap.sink.error("amendment-date", f"{a.name} {verb} {ap.show(k)}{' ' + what if what else ''} in force "
-                  f"{a.date}, before {wording} enters into force on {start}", span,
-                  help="check both dates in force: an act can change a paragraph only once it is in force")
+    wording = sentence("the wording it changes") if by == "base" else sentence("the wording {act} gave it", act=by)
+    values = dict(act=a.name, paragraph=ap.show(k), date=a.date, wording=wording, start=start)
+    said = (sentence("{act} gives {paragraph} a new wording in force {date}, before {wording} enters into force on "
+                     "{start}", **values)
+            if verb == "gives" else
+            sentence("{act} repeals {paragraph} in force {date}, before {wording} enters into force on {start}",
+                     **values))
+    ap.sink.error("amendment-date", said, span,
+                  help=sentence('check both dates in force: an act can change a paragraph only once it is in force'))
     return False
 
 
@@ -250,7 +255,7 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
     for a in chosen:
         law = a.decl.law.text
         if law not in ap.laws:
-            ap.sink.error("unknown-law", f"the amendment amends `{law}`, which the spec does not declare",
+            ap.sink.error("unknown-law", sentence('the amendment amends `{law}`, which the spec does not declare', law=law),
                           a.decl.law.span)
             continue
         for op in a.operations:
@@ -258,9 +263,9 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                 p = _with_amendment_provenance(op.provision, a)
                 k = ap.key(p.citation, law)
                 if k in provisions:
-                    ap.sink.error("amendment", f"{a.name} inserts {ap.show(k)}, but the law already has it",
+                    ap.sink.error("amendment", sentence('{act} inserts {paragraph}, but the law already has it', act=a.name, paragraph=ap.show(k)),
                                   op.provision.citation.span,
-                                  help="use `reword` to give an existing paragraph a new wording")
+                                  help=sentence('use `reword` to give an existing paragraph a new wording'))
                     continue
                 provisions[k] = p
                 since[k] = (a.date, a.name)
@@ -272,10 +277,13 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                                                         "a new wording"):
                     continue
                 if k not in provisions:
-                    ap.sink.error("amendment", f"{a.name} gives {ap.show(k)} a new wording, but the law "
-                                  f"{'no longer has' if versions and k in versions else 'has no'} such provision",
+                    ap.sink.error("amendment", (sentence('{act} gives {paragraph} a new wording, but the law no longer has such a provision',
+                                            act=a.name, paragraph=ap.show(k))
+                                   if versions and k in versions else
+                                   sentence('{act} gives {paragraph} a new wording, but the law has no such provision',
+                                            act=a.name, paragraph=ap.show(k))),
                                   op.provision.citation.span,
-                                  help="use `insert` for a paragraph the law does not have")
+                                  help=sentence('use `insert` for a paragraph the law does not have'))
                     continue
                 close(k, a.date)
                 provisions[k] = p
@@ -292,8 +300,7 @@ def law_on(history: History, as_of: str | None = None, proposals: tuple[Amendmen
                     hit = [k for k in provisions
                            if selector.matches(Citation(k[0] or "", k[1], k[2], k[3], k[4], k[5]))]
                     if not hit:
-                        ap.sink.error("amendment", f"{a.name} repeals {selector.describe()}, but the law has no "
-                                      "such provision in force", sel.span)
+                        ap.sink.error("amendment", sentence('{act} repeals {selector}, but the law has no such provision in force', act=a.name, selector=selector.describe()), sel.span)
                     for k in hit:
                         if not _after_entry(ap, a, k, since, sel.span, "repeals", ""):
                             continue
@@ -335,8 +342,8 @@ def around(history: History, amendment: Amendment, as_of: str | None = None
         index = history.amendments.index(amendment)
         earlier = history.amendments[:index]
         date = amendment.date
-    before, _ = law_on(history, date, chosen=list(earlier))
-    after, _ = law_on(history, date, chosen=list(earlier) + [amendment])
+    before, _applied = law_on(history, date, chosen=list(earlier))
+    after, _applied = law_on(history, date, chosen=list(earlier) + [amendment])
     return before, after
 
 

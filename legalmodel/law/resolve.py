@@ -13,6 +13,7 @@ from ..syntax import tree as s
 from ..syntax.citations import Citation, Selector
 from ..syntax.diagnostics import DiagnosticSink, suggest
 from ..syntax.source import NOWHERE, Span
+from ..i18n import sentence
 
 VALUE_TYPES = (m.BoolType, m.IntType, m.EnumType)
 
@@ -51,8 +52,8 @@ class Resolver:
     def default_law(self, span: Span, law: str | None, context_law: str | None) -> str | None:
         if law is not None:
             if law not in self.laws:
-                self.error("unknown-law", f"unknown law `{law}`", span,
-                           help=suggest(law, self.laws) or f'declare it: `law {law} "its title"`')
+                self.error("unknown-law", sentence('unknown law `{law}`', law=law), span,
+                           help=suggest(law, self.laws) or sentence('declare it: `law {law} "its title"`', law=law))
                 return None
             return law
         if context_law is not None:
@@ -60,11 +61,11 @@ class Resolver:
         if len(self.laws) == 1:
             return next(iter(self.laws))
         if not self.laws:
-            self.error("no-law", "this citation names no law and the spec declares none", span,
-                       help='declare the law first: `law OSL "Offentlighets- och sekretesslag (2009:400)"`')
+            self.error("no-law", sentence('this citation names no law and the spec declares none'), span,
+                       help=sentence('declare the law first: `law OSL "Offentlighets- och sekretesslag (2009:400)"`'))
         else:
-            self.error("which-law", "this spec declares several laws; say which one this citation means",
-                       span, help="add the law's name, like `10 kap. 18 a § OSL`")
+            self.error("which-law", sentence('this spec declares several laws; say which one this citation means'),
+                       span, help=sentence("add the law's name, like `10 kap. 18 a § OSL`"))
         return None
 
     # ---- passes ---------------------------------------------------------------------------
@@ -83,9 +84,7 @@ class Resolver:
         for a in self.items(s.Assumption):
             condition = self.condition(a.condition)
             if m.applied_in(condition):
-                self.error("assumption", "an assumption speaks of facts only; it cannot ask whether a provision "
-                           "applies", a.span, help="state the facts themselves, or put `applies(…)` in a "
-                           "provision's condition or a goal")
+                self.error("assumption", sentence('an assumption speaks of facts only; it cannot ask whether a provision applies'), a.span, help=sentence("state the facts themselves, or put `applies(…)` in a provision's condition or a goal"))
             assumptions.append(m.Assumption(a.label, condition, a.span))
         assumptions = tuple(assumptions)
         provisions = self.resolve_provisions()
@@ -126,10 +125,8 @@ class Resolver:
         out = []
         for a in self.items(s.AcceptDecl):
             if a.finding.startswith(m.UNKNOWN_ID_PREFIX):
-                self.error("accept", f"`{a.finding}` is a question the solver could not decide in time; "
-                           "it cannot be accepted", _within(a.span, a.finding),
-                           help="remove this line, and give the solver more time with `--timeout` "
-                                "or split the spec into smaller ones")
+                self.error("accept", sentence('`{finding}` is a question the solver could not decide in time; it cannot be accepted', finding=a.finding), _within(a.span, a.finding),
+                           help=sentence('remove this line, and give the solver more time with `--timeout` or split the spec into smaller ones'))
             out.append((a.finding, a.justification, a.span))
         return tuple(out)
 
@@ -139,21 +136,21 @@ class Resolver:
         for r in self.items(s.ReadsDecl):
             name, language = r.name.text, r.language.text
             if language not in m.LANGUAGES:
-                self.error("language", f"unknown language `{language}`", r.language.span,
-                           help=suggest(language, m.LANGUAGES) or "write `sv` or `en`")
+                self.error("language", sentence('unknown language `{language}`', language=language), r.language.span,
+                           help=suggest(language, m.LANGUAGES) or sentence('write `sv` or `en`'))
                 continue
             fact = self.facts.get(name)
             if fact is None and name not in self.value_owner:
-                self.error("unknown-name", f"unknown fact or value `{name}`", r.name.span,
+                self.error("unknown-name", sentence('unknown fact or value `{name}`', name=name), r.name.span,
                            help=suggest(name, list(self.facts) + list(self.value_owner))
-                           or "`reads` phrases a declared fact or enum value")
+                           or sentence('`reads` phrases a declared fact or enum value'))
                 continue
             if r.negative is not None and not (fact is not None and isinstance(fact.type, m.BoolType)):
-                self.error("reads", f"only a bool fact reads differently when false; `{name}` is not one",
-                           r.span, help=f'leave out the `, not "…"` part: `reads {name} {language} "…"`')
+                self.error("reads", sentence('only a bool fact reads differently when false; `{name}` is not one', name=name),
+                           r.span, help=sentence('leave out the `, not "…"` part: `reads {name} {language} "…"`', name=name, language=language))
                 continue
             if (name, language) in out:
-                self.error("duplicate", f"`{name}` already reads in `{language}`", r.span)
+                self.error("duplicate", sentence('`{name}` already reads in `{language}`', name=name, language=language), r.span)
                 continue
             out[(name, language)] = m.Phrasing(r.positive, r.negative)
         return out
@@ -168,8 +165,8 @@ class Resolver:
     def declare_laws(self):
         for law in self.items(s.LawDecl):
             if law.name.text in self.laws:
-                self.error("duplicate", f"the law `{law.name.text}` is declared twice", law.name.span,
-                           notes=(("first declared here", self.laws[law.name.text].span),))
+                self.error("duplicate", sentence('the law `{law}` is declared twice', law=law.name.text), law.name.span,
+                           notes=((sentence("first declared here"), self.laws[law.name.text].span),))
             else:
                 self.laws[law.name.text] = law
 
@@ -177,13 +174,13 @@ class Resolver:
         for enum in self.items(s.EnumDecl):
             name = enum.name.text
             if name in self.enums:
-                self.error("duplicate", f"the enumeration `{name}` is declared twice", enum.name.span,
-                           notes=(("first declared here", self.enum_spans[name]),))
+                self.error("duplicate", sentence('the enumeration `{name}` is declared twice', name=name), enum.name.span,
+                           notes=((sentence("first declared here"), self.enum_spans[name]),))
                 continue
             members = []
             for value in enum.values:
                 if value.name.text in members:
-                    self.error("duplicate", f"`{value.name.text}` is listed twice in `{name}`", value.name.span)
+                    self.error("duplicate", sentence('`{text}` is listed twice in `{name}`', text=value.name.text, name=name), value.name.span)
                     continue
                 members.append(value.name.text)
                 self.value_owner.setdefault(value.name.text, []).append(name)
@@ -194,23 +191,23 @@ class Resolver:
         for fact in self.items(s.FactDecl):
             name = fact.name.text
             if name in self.facts:
-                self.error("duplicate", f"the fact `{name}` is declared twice", fact.name.span,
-                           notes=(("first declared here", self.facts[name].span),))
+                self.error("duplicate", sentence('the fact `{name}` is declared twice', name=name), fact.name.span,
+                           notes=((sentence("first declared here"), self.facts[name].span),))
                 continue
             t = fact.type
             if isinstance(t, s.BoolTypeSyntax):
                 ftype = m.BoolType()
             elif isinstance(t, s.IntRangeSyntax):
                 if t.low > t.high:
-                    self.error("type", f"the range `{t.low}..{t.high}` is empty", t.span,
-                               help=f"write the smaller bound first: `{t.high}..{t.low}`")
+                    self.error("type", sentence('the range `{low}..{high}` is empty', low=t.low, high=t.high), t.span,
+                               help=sentence('write the smaller bound first: `{high}..{low}`', high=t.high, low=t.low))
                     continue
                 ftype = m.IntType(t.low, t.high)
             else:
                 if t.name.text not in self.enums:
-                    self.error("unknown-type", f"unknown type `{t.name.text}`", t.name.span,
+                    self.error("unknown-type", sentence('unknown type `{t}`', t=t.name.text), t.name.span,
                                help=suggest(t.name.text, list(self.enums) + ["bool"])
-                               or "a fact's type is `bool`, a range like `0..130`, or a declared `enum`")
+                               or sentence("a fact's type is `bool`, a range like `0..130`, or a declared `enum`"))
                     continue
                 ftype = self.enums[t.name.text]
             self.facts[name] = m.Fact(name, ftype, fact.description, fact.name.span)
@@ -219,16 +216,16 @@ class Resolver:
         for action in self.items(s.ActionDecl):
             name = action.name.text
             if name in self.actions:
-                self.error("duplicate", f"the action `{name}` is declared twice", action.name.span,
-                           notes=(("first declared here", self.actions[name].span),))
+                self.error("duplicate", sentence('the action `{name}` is declared twice', name=name), action.name.span,
+                           notes=((sentence("first declared here"), self.actions[name].span),))
                 continue
             if name in self.facts:
-                self.error("duplicate", f"`{name}` is already a fact; an action needs its own name",
+                self.error("duplicate", sentence('`{name}` is already a fact; an action needs its own name', name=name),
                            action.name.span)
                 continue
             if action.default not in (None, m.PERMITTED, m.FORBIDDEN):
-                self.error("default", f"an action's default is `permitted` or `forbidden`, not `{action.default}`",
-                           action.span, help="leave the default out to have undecided situations reported as gaps")
+                self.error("default", sentence("an action's default is `permitted` or `forbidden`, not `{default}`", default=action.default),
+                           action.span, help=sentence('leave the default out to have undecided situations reported as gaps'))
                 continue
             self.actions[name] = m.Action(name, action.description, action.default, action.name.span)
 
@@ -250,18 +247,15 @@ class Resolver:
             if source is not None and id(source) not in languages:
                 languages[id(source)] = declared_language(source.text)
             if is_reserved(name, languages.get(id(source), "en")):
-                self.error("reserved", f"`{name}` is a word of the language and cannot name {_a(kind)}", span,
-                           help="choose another name for it, such as the statute's own word")
+                self.error("reserved", sentence('`{name}` is a word of the language and cannot name {a}', name=name, a=_a(kind)), span,
+                           help=sentence("choose another name for it, such as the statute's own word"))
                 continue
             first = seen.setdefault(skeleton(name), (kind, name, span))
             if first[1] != name:
                 letters = foreign_letters(name) or foreign_letters(first[1])
-                self.error("lookalike", f"the {kind} `{name}` looks the same as the {first[0]} `{first[1]}` but is "
-                           f"another name; it differs in {letters}", span,
-                           notes=((f"`{first[1]}` is declared here", first[2]),),
-                           help="write both with the same letters (retype the name, or use the other one); "
-                                "names are compared after Unicode NFKC normalisation and with Cyrillic and "
-                                "Greek letters that look Latin taken as Latin")
+                self.error("lookalike", sentence('the {kind} `{name}` looks the same as the {first} `{first2}` but is another name; it differs in {letters}', kind=_noun(kind), name=name, first=_noun(first[0]), first2=first[1], letters=letters), span,
+                           notes=((sentence("`{name}` is declared here", name=first[1]), first[2]),),
+                           help=sentence('write both with the same letters (retype the name, or use the other one); names are compared after Unicode NFKC normalisation and with Cyrillic and Greek letters that look Latin taken as Latin'))
 
     def declare_provisions(self):
         for p in self.items(s.ProvisionDecl):
@@ -272,9 +266,9 @@ class Resolver:
             citation = Citation(law, c.chapter, c.paragraph, c.letter, c.stycke, c.punkt)
             pid = citation.swedish()
             if pid in self.provision_syntax:
-                self.error("duplicate", f"`{pid}` is cited by two provisions", c.span,
-                           notes=(("first here", self.provision_syntax[pid].citation.span),),
-                           help="give one of them its stycke or punkt, or merge them")
+                self.error("duplicate", sentence('`{pid}` is cited by two provisions', pid=pid), c.span,
+                           notes=((sentence("first here"), self.provision_syntax[pid].citation.span),),
+                           help=sentence('give one of them its stycke or punkt, or merge them'))
                 continue
             self.provision_syntax[pid] = p
             self.citations[pid] = citation
@@ -292,15 +286,16 @@ class Resolver:
             return None
         return Selector(law, sel.chapters, sel.paragraphs, sel.stycke, sel.punkt)
 
-    def select(self, sel: s.SelectorSyntax, context_law: str | None, what: str) -> list[str]:
+    def select(self, sel: s.SelectorSyntax, context_law: str | None, naming: bool = False) -> list[str]:
         resolved = self.selector(sel, context_law)
         if resolved is None:
             return []
         chosen = [pid for pid in self._candidates(resolved) if resolved.matches(self.citations[pid])]
         if not chosen and not any(self._within(resolved, o) for o in self.outside):
-            self.error("selects-nothing", f"`{resolved.describe()}` {what} no provision of this spec",
+            self.error("selects-nothing", (sentence('`{selector}` names no provision of this spec', selector=resolved.describe()) if naming
+                        else sentence('`{selector}` selects no provision of this spec', selector=resolved.describe())),
                        sel.span,
-                       help=f'if the spec leaves it out on purpose, say so: `outside scope {resolved.describe()} "why"`')
+                       help=sentence('if the spec leaves it out on purpose, say so: `outside scope {selector} "why"`', selector=resolved.describe()))
         return chosen
 
     def _candidates(self, sel: Selector) -> list[str]:
@@ -365,9 +360,9 @@ class Resolver:
             citation = self.citations[pid]
             law = citation.law
             if p.action.text not in self.actions:
-                self.error("unknown-name", f"unknown action `{p.action.text}`", p.action.span,
+                self.error("unknown-name", sentence('unknown action `{action}`', action=p.action.text), p.action.span,
                            help=suggest(p.action.text, self.actions) or
-                           f'declare it: `action {p.action.text} "what the act is"`')
+                           sentence('declare it: `action {action} "what the act is"`', action=p.action.text))
             self.asking = (pid, p.action.text)
             condition = self.condition(p.condition, law) if p.condition is not None else m.TRUE
             self.asking = None
@@ -378,26 +373,29 @@ class Resolver:
                     if clause.within:
                         scope = set()
                         for sel in clause.within:
-                            scope.update(self.select(sel, law, "selects"))
+                            scope.update(self.select(sel, law))
                     chosen = [qid for qid in self._by_modality(clause.modality, p.action.text)
                               if qid != pid and (scope is None or qid in scope)]
                     if not chosen and (scope is None or scope):
-                        where = " there" if clause.within else ""
-                        self.error("selects-nothing",
-                                   f"`overrides {clause.modality}` selects no other `{clause.modality}` provision "
-                                   f"on `{p.action.text}`{where}", clause.span,
-                                   help="remove the clause, or name the provisions it should set aside")
+                        said = (sentence('`overrides {modality}` selects no other `{modality}` provision on `{action}` there',
+                                         modality=clause.modality, action=p.action.text)
+                                if clause.within else
+                                sentence('`overrides {modality}` selects no other `{modality}` provision on `{action}`',
+                                         modality=clause.modality, action=p.action.text))
+                        self.error("selects-nothing", said,
+                                   clause.span,
+                                   help=sentence('remove the clause, or name the provisions it should set aside'))
                     overrides.extend(chosen)
                 else:
                     for sel in clause.selectors:
-                        chosen = self.select(sel, law, "selects")
+                        chosen = self.select(sel, law)
                         if chosen == [pid]:
-                            self.error("self-override", f"{pid} cannot override itself", sel.span,
-                                       help="name the provisions it sets aside, not its own citation")
+                            self.error("self-override", sentence('{pid} cannot override itself', pid=pid), sel.span,
+                                       help=sentence('name the provisions it sets aside, not its own citation'))
                         overrides.extend(q for q in chosen if q != pid)
             excepts: list[str] = []
             for sel in p.excepts:
-                excepts.extend(self.select(sel, law, "selects"))
+                excepts.extend(self.select(sel, law))
             excluded = set(excepts)
             final = sorted({q for q in overrides if q not in excluded}, key=lambda q: self.citations[q].sort_key())
             out[pid] = m.Provision(
@@ -421,12 +419,12 @@ class Resolver:
 
     def check_cycles(self, provisions, overridden_by):
         self._cycles({pid: p.overrides for pid, p in provisions.items()}, provisions,
-                     "override", "these provisions override each other in a circle")
+                     "override", sentence("these provisions override each other in a circle"))
 
     def applies_order(self, provisions) -> tuple[str, ...]:
         deps = {pid: tuple(sorted(m.applied_in(p.condition))) for pid, p in provisions.items()}
         if self._cycles(deps, provisions, "applies-cycle",
-                        "these provisions ask whether each other applies, in a circle"):
+                        sentence("these provisions ask whether each other applies, in a circle")):
             return ()
         order: list[str] = []
         seen: set[str] = set()
@@ -473,9 +471,9 @@ class Resolver:
                         reported.add(key)
                         found = True
                         shown = " → ".join(cycle)
-                        self.error(code, f"{message}: {shown}", provisions[child].span,
-                                   help="remove one of these overrides, or name the provision in `except`"
-                                   if code == "override" else "a condition may not depend on itself")
+                        self.error(code, sentence("{problem}: {cycle}", problem=message, cycle=shown), provisions[child].span,
+                                   help=sentence('remove one of these overrides, or name the provision in `except`')
+                                   if code == "override" else sentence('a condition may not depend on itself'))
                 elif colour[child] == WHITE:
                     colour[child] = GREY
                     path.append(child)
@@ -486,7 +484,7 @@ class Resolver:
 
     def goal(self, g: s.GoalDecl) -> m.Goal:
         if g.action.text not in self.actions:
-            self.error("unknown-name", f"unknown action `{g.action.text}`", g.action.span,
+            self.error("unknown-name", sentence('unknown action `{action}`', action=g.action.text), g.action.span,
                        help=suggest(g.action.text, self.actions))
         verdicts = set(g.verdicts)
         if g.negated:
@@ -513,11 +511,11 @@ class Resolver:
         for item in e.given:
             name = item.fact.text
             if name not in self.facts:
-                self.error("unknown-name", f"unknown fact `{name}`", item.fact.span,
+                self.error("unknown-name", sentence('unknown fact `{name}`', name=name), item.fact.span,
                            help=suggest(name, self.facts))
                 continue
             if name in given:
-                self.error("duplicate", f"`{name}` is given twice", item.fact.span)
+                self.error("duplicate", sentence('`{name}` is given twice', name=name), item.fact.span)
                 continue
             value = self.constant(item.value, self.facts[name].type, name)
             if value is not None:
@@ -526,10 +524,10 @@ class Resolver:
         seen = set()
         for x in e.expectations:
             if x.action.text not in self.actions:
-                self.error("unknown-name", f"unknown action `{x.action.text}`", x.action.span,
+                self.error("unknown-name", sentence('unknown action `{action}`', action=x.action.text), x.action.span,
                            help=suggest(x.action.text, self.actions))
             if x.action.text in seen:
-                self.error("duplicate", f"the example expects `{x.action.text}` twice", x.action.span)
+                self.error("duplicate", sentence('the example expects `{action}` twice', action=x.action.text), x.action.span)
             seen.add(x.action.text)
             expectations.append((x.action.text, x.verdict))
         return m.Example(e.title, tuple(given.items()), tuple(expectations), e.span)
@@ -539,19 +537,19 @@ class Resolver:
     def condition(self, expr: s.Expr, law: str | None = None) -> m.Expr:
         typed, t = self.expr(expr, law)
         if t is not None and not isinstance(t, m.BoolType):
-            self.error("type", f"a condition must be true or false, but this is {self.kind(t)}", expr.span,
-                       help="compare it with something, like `ålder >= 18`" if isinstance(t, m.IntType) else None)
+            self.error("type", sentence('a condition must be true or false, but this is {kind}', kind=self.kind(t)), expr.span,
+                       help=sentence('compare it with something, like `ålder >= 18`') if isinstance(t, m.IntType) else None)
         return typed
 
     @staticmethod
     def kind(t) -> str:
         if isinstance(t, m.BoolType):
-            return "true or false"
+            return sentence("true or false")
         if isinstance(t, m.IntType):
-            return f"a number ({t.low}..{t.high})"
+            return sentence("a number ({low}..{high})", low=t.low, high=t.high)
         if isinstance(t, m.EnumType):
-            return f"a `{t.name}`"
-        return "a value"
+            return sentence("a `{enum}`", enum=t.name)
+        return sentence("a value")
 
     def constant(self, expr: s.Expr, expected, fact_name: str | None = None) -> m.Const | None:
         """A literal of the expected type (enumeration values by name)."""
@@ -559,23 +557,23 @@ class Resolver:
             if isinstance(expr, s.NameRef) and expr.name in expected.members:
                 return m.Const(expr.name, expr.span)
             shown = expr.name if isinstance(expr, s.NameRef) else expr.span.text()
-            self.error("type", f"`{shown}` is not a value of `{expected.name}`", expr.span,
+            self.error("type", sentence('`{shown}` is not a value of `{expected}`', shown=shown, expected=expected.name), expr.span,
                        help=suggest(shown, expected.members) or
-                       "its values are " + ", ".join(f"`{v}`" for v in expected.members))
+                       sentence("its values are {values}", values=", ".join(f"`{v}`" for v in expected.members)))
             return None
         if isinstance(expected, m.IntType):
             if isinstance(expr, s.IntLit):
                 if not expected.low <= expr.value <= expected.high:
-                    what = f"`{fact_name}`" if fact_name else "this number"
-                    self.error("range", f"{expr.value} is outside {what}'s range {expected.low}..{expected.high}",
+                    what = f"`{fact_name}`" if fact_name else sentence("this number")
+                    self.error("range", sentence("{expr} is outside {what}'s range {low}..{high}", expr=expr.value, what=what, low=expected.low, high=expected.high),
                                expr.span)
                     return None
                 return m.Const(expr.value, expr.span)
-            self.error("type", f"expected a number here, found `{expr.span.text()}`", expr.span)
+            self.error("type", sentence('expected a number here, found `{text}`', text=expr.span.text()), expr.span)
             return None
         if isinstance(expr, s.BoolLit):
             return m.Const(expr.value, expr.span)
-        self.error("type", f"expected `true` or `false` here, found `{expr.span.text()}`", expr.span)
+        self.error("type", sentence('expected `true` or `false` here, found `{text}`', text=expr.span.text()), expr.span)
         return None
 
     def expr(self, e: s.Expr, law: str | None):
@@ -589,16 +587,16 @@ class Resolver:
                 return m.FactRef(e.name, e.span), self.facts[e.name].type
             if e.name in self.value_owner:
                 owners = self.value_owner[e.name]
-                self.error("type", f"`{e.name}` is a value of `{owners[0]}`, not a fact", e.span,
+                self.error("type", sentence('`{e}` is a value of `{owners}`, not a fact', e=e.name, owners=owners[0]), e.span,
                            help=self._compare_help(e.name, owners[0]))
                 return m.Const(e.name, e.span), None
             if e.name in self.actions:
-                self.error("type", f"`{e.name}` is an action; a condition speaks of facts", e.span,
-                           help="to ask whether a provision applies, write `applies(10 kap. 18 a §)`")
+                self.error("type", sentence('`{e}` is an action; a condition speaks of facts', e=e.name), e.span,
+                           help=sentence('to ask whether a provision applies, write `applies(10 kap. 18 a §)`'))
                 return m.Const(False, e.span), None
-            self.error("unknown-name", f"unknown name `{e.name}`", e.span,
+            self.error("unknown-name", sentence('unknown name `{e}`', e=e.name), e.span,
                        help=suggest(e.name, list(self.facts) + list(self.value_owner)) or
-                       f'declare it: `fact {e.name}: bool "what it means"`')
+                       sentence('declare it: `fact {e}: bool "what it means"`', e=e.name))
             return m.Const(False, e.span), None
         if isinstance(e, s.Not):
             return m.NotE(self.condition(e.operand, law), e.span), m.BoolType()
@@ -617,7 +615,7 @@ class Resolver:
             values = []
             if t is not None:
                 if isinstance(t, m.IntType) and isinstance(operand, m.Const):
-                    self.error("type", "the left side of `in` should be a fact", e.operand.span)
+                    self.error("type", sentence('the left side of `in` should be a fact'), e.operand.span)
                 for v in e.values:
                     c = self.constant(v, t, operand.fact if isinstance(operand, m.FactRef) else None)
                     if c is not None:
@@ -626,19 +624,18 @@ class Resolver:
         if isinstance(e, s.Applies):
             chosen: list[str] = []
             for sel in e.selectors:
-                chosen.extend(self.select(sel, law, "names"))
+                chosen.extend(self.select(sel, law, naming=True))
             return m.AppliesE(tuple(dict.fromkeys(chosen)), e.span), m.BoolType()
         if isinstance(e, s.AppliesModality):
             if self.asking is None:
-                self.error("applies", f"`applies({e.modality})` can be asked only in a provision's condition, "
-                           "where the act is known", e.span, help="name the provisions: `applies(15 kap. 7 § SoL)`")
+                self.error("applies", sentence("`applies({modality})` can be asked only in a provision's condition, where the act is known", modality=e.modality), e.span, help=sentence('name the provisions: `applies(15 kap. 7 § SoL)`'))
                 return m.Const(False, e.span), m.BoolType()
             pid, action = self.asking
             scope = None
             if e.within:
                 scope = set()
                 for sel in e.within:
-                    scope.update(self.select(sel, law, "names"))
+                    scope.update(self.select(sel, law, naming=True))
             chosen = [qid for qid, q in self.provision_syntax.items()
                       if q.modality == e.modality and q.action.text == action and qid != pid
                       and (scope is None or qid in scope)]
@@ -648,8 +645,8 @@ class Resolver:
     def _compare_help(self, value: str, enum: str) -> str:
         facts = [f.name for f in self.facts.values() if isinstance(f.type, m.EnumType) and f.type.name == enum]
         if facts:
-            return f"compare a fact with it: `{facts[0]} = {value}`"
-        return f"declare a fact of type `{enum}` and compare it with `{value}`"
+            return sentence("compare a fact with it: `{fact} = {value}`", fact=facts[0], value=value)
+        return sentence("declare a fact of type `{enum}` and compare it with `{value}`", enum=enum, value=value)
 
     def operand(self, e: s.Expr, law, partner: s.Expr | None = None):
         if isinstance(e, s.NameRef) and e.name not in self.facts:
@@ -667,14 +664,13 @@ class Resolver:
             return m.CmpE(e.op, left, right, e.span)
         # an enumeration value is typed by the other side
         if isinstance(lt, tuple) and isinstance(rt, tuple):
-            self.error("type", "compare a fact with a value, not two values", e.span)
+            self.error("type", sentence('compare a fact with a value, not two values'), e.span)
             return m.CmpE(e.op, left, right, e.span)
         if isinstance(lt, tuple) or isinstance(rt, tuple):
             value_side, other_type = (e.left, rt) if isinstance(lt, tuple) else (e.right, lt)
             if not isinstance(other_type, m.EnumType):
-                owner = self.value_owner.get(value_side.name, ["an enumeration"])[0]
-                self.error("type", f"`{value_side.name}` is a value of `{owner}`, "
-                           f"but it is compared with {self.kind(other_type)}", e.span)
+                owner = self.value_owner.get(value_side.name, [sentence("an enumeration")])[0]
+                self.error("type", sentence('`{value_side}` is a value of `{owner}`, but it is compared with {kind}', value_side=value_side.name, owner=owner, kind=self.kind(other_type)), e.span)
                 return m.CmpE(e.op, left, right, e.span)
             const = self.constant(value_side, other_type)
             if isinstance(lt, tuple):
@@ -685,14 +681,13 @@ class Resolver:
             for side, other in ((left, rt), (right, lt)):
                 if isinstance(side, m.Const) and isinstance(other, m.IntType) and other.low != other.high:
                     if not other.low <= side.value <= other.high:
-                        self.error("range", f"{side.value} is outside the range {other.low}..{other.high} "
-                                   "of what it is compared with", side.span)
+                        self.error("range", sentence('{side} is outside the range {low}..{high} of what it is compared with', side=side.value, low=other.low, high=other.high), side.span)
             return m.CmpE(e.op, left, right, e.span)
         if type(lt) is not type(rt) or (isinstance(lt, m.EnumType) and lt.name != rt.name):
-            self.error("type", f"cannot compare {self.kind(lt)} with {self.kind(rt)}", e.span)
+            self.error("type", sentence('cannot compare {kind} with {kind2}', kind=self.kind(lt), kind2=self.kind(rt)), e.span)
             return m.CmpE(e.op, left, right, e.span)
         if e.op not in ("=", "!="):
-            self.error("type", f"`{e.op}` compares numbers; {self.kind(lt)} can only be compared with `=` or `!=`",
+            self.error("type", sentence('`{op}` compares numbers; {kind} can only be compared with `=` or `!=`', op=e.op, kind=self.kind(lt)),
                        e.span)
         return m.CmpE(e.op, left, right, e.span)
 
@@ -709,7 +704,14 @@ def _within(span: Span, text: str) -> Span:
 
 
 def _a(kind: str) -> str:
-    return ("an " if kind[0] in "aeiou" else "a ") + kind
+    """`a law`, `an action`: what a reserved word cannot name."""
+    return {"law": sentence("a law"), "enumeration": sentence("an enumeration"), "value": sentence("a value"), "fact": sentence("a fact"),
+            "action": sentence("an action")}.get(kind, kind)
+
+
+def _noun(kind: str) -> str:
+    return {"law": sentence("law"), "enumeration": sentence("enumeration"), "value": sentence("value"), "fact": sentence("fact"),
+            "action": sentence("action")}.get(kind, kind)
 
 
 def resolve_condition(spec: m.CheckedSpec, expr: s.Expr) -> m.Expr:

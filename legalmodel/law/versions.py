@@ -8,6 +8,7 @@ there is instead.
 
 from __future__ import annotations
 
+from ..i18n import _, said, sentence
 import functools
 from dataclasses import dataclass
 
@@ -23,14 +24,15 @@ def single_unit(path: str) -> SpecUnit:
     """The one spec at `path`; a usage error where it holds several."""
     units = discover([path])
     if len(units) != 1:
-        raise UsageError(f"`{path}` holds {len(units)} specs; name one of them: "
-                         + ", ".join(u.name for u in units))
+        raise UsageError(_("`{path}` holds {count} specs; name one of them: {names}").format(
+            path=path, count=len(units), names=", ".join(u.name for u in units)))
     return units[0]
 
 
 def label(name: str, date: str | None) -> str:
     """How a report names a version: `specs/osl on 2016-10-05`, `… as last amended`."""
-    return f"{name} on {date}" if date else f"{name} as last amended"
+    # Words: English in the JSON, said in the reader's language by the prose diff
+    return sentence("{spec} on {date}", spec=name, date=date) if date else sentence("{spec} as last amended", spec=name)
 
 
 @dataclass(frozen=True)
@@ -78,24 +80,27 @@ def around_act(history: History, wanted: str, as_of: str | None, option: str,
 
     matches = find_amendments(history, wanted)
     if not matches:
-        names = ", ".join(x.name for x in history.amendments + history.proposals) or "none"
-        raise UsageError(f"no amendment or proposal `{wanted}` in {history.name}; it has: {names}")
+        names = ", ".join(x.name for x in history.amendments + history.proposals) or _("none")
+        raise UsageError(_('no amendment or proposal `{wanted}` in {history}; it has: {names}').format(wanted=wanted, history=history.name, names=names))
     if len(matches) > 1:
         listed = "; ".join(f"{x.name} “{x.decl.title}” ({x.decl.span.location()})" for x in matches)
-        raise UsageError(f"`{wanted}` names {len(matches)} amendments in {history.name}: {listed}; "
-                         f"name one by its title, like {option} \"{matches[0].decl.title}\"")
+        raise UsageError(_('`{wanted}` names {count} amendments in {history}: {listed}; name one by its title, like {option} "{title}"').format(wanted=wanted, count=len(matches), history=history.name, listed=listed, option=option, title=matches[0].decl.title))
     a = matches[0]
     if as_of and not a.is_proposal and as_of_for_proposals_only:
         as_of = None
     if as_of and not a.is_proposal:
-        raise UsageError(f"--as-of does not apply to {a.name}: an amendment is compared on its own date "
-                         f"({a.date}); --as-of is for a proposal, which has none")
+        raise UsageError(_('--as-of does not apply to {a}: an amendment is compared on its own date ({date}); --as-of is for a proposal, which has none').format(a=a.name, date=a.date))
     before_files, after_files = around(history, a, as_of)
     date = a.date or as_of
     old = resolve(history.name, before_files, date)
     new = resolve(history.name, after_files, date)
-    where = f" on {date}" if date else ""
-    return Comparison(old, new, f"{history.name}{where} without {a.name}", f"{history.name}{where} with {a.name}",
+    if date:
+        without = sentence("{spec} on {date} without {act}", spec=history.name, date=date, act=a.name)
+        with_act = sentence("{spec} on {date} with {act}", spec=history.name, date=date, act=a.name)
+    else:
+        without = sentence("{spec} without {act}", spec=history.name, act=a.name)
+        with_act = sentence("{spec} with {act}", spec=history.name, act=a.name)
+    return Comparison(old, new, without, with_act,
                       tuple(typed_contracts(a, new)))
 
 
@@ -106,20 +111,18 @@ def comparison(paths: list[str], date_from: str | None = None, date_to: str | No
     date, or each on its own), one spec on two dates, or one spec without and with an
     amendment or a proposal. Every other combination is a usage error that says why."""
     if len(paths) > 2:
-        raise UsageError("give one spec (with --from/--to, --amendment or --proposal) or two specs")
+        raise UsageError(_('give one spec (with --from/--to, --amendment or --proposal) or two specs'))
     if amendment and proposal:
-        raise UsageError("give --amendment or --proposal, not both: each compares the law without and with one act")
+        raise UsageError(_('give --amendment or --proposal, not both: each compares the law without and with one act'))
     change = "--amendment" if amendment else "--proposal" if proposal else None
-    dates = " and ".join(o for o, v in (("--from", date_from), ("--to", date_to)) if v)
+    dates = (" " + _("and") + " ").join(o for o, v in (("--from", date_from), ("--to", date_to)) if v)
     if change and dates:
-        raise UsageError(f"{change} compares the law just before and after the act; it cannot be combined "
-                         f"with {dates}, which compare two dates")
+        raise UsageError(_('{change} compares the law just before and after the act; it cannot be combined with {dates}, which compare two dates').format(change=change, dates=dates))
     if as_of and dates:
-        raise UsageError(f"give --as-of or {dates}, not both: --as-of is the one date of both versions")
+        raise UsageError(_('give --as-of or {dates}, not both: --as-of is the one date of both versions').format(dates=dates))
     if len(paths) == 2:
         if change:
-            raise UsageError(f"{change} compares one spec without and with the act; with two specs, "
-                             "leave it out (or give one spec)")
+            raise UsageError(_('{change} compares one spec without and with the act; with two specs, leave it out (or give one spec)').format(change=change))
         old_h = history_of(single_unit(paths[0]))
         new_h = history_of(single_unit(paths[1]))
         old_date, new_date = (as_of, as_of) if as_of else (date_from, date_to)
@@ -129,10 +132,9 @@ def comparison(paths: list[str], date_from: str | None = None, date_to: str | No
     if amendment or proposal:
         return around_act(history, amendment or proposal, as_of, change)
     if as_of:
-        raise UsageError("with one spec, --as-of is the date of the law a --proposal is applied to; "
-                         "to compare two dates, give --from and --to")
+        raise UsageError(_('with one spec, --as-of is the date of the law a --proposal is applied to; to compare two dates, give --from and --to'))
     if date_from is None and date_to is None:
-        raise UsageError("with one spec, say what to compare: --from/--to, --amendment or --proposal")
+        raise UsageError(_('with one spec, say what to compare: --from/--to, --amendment or --proposal'))
     return between_dates(history, date_from, date_to, timeout_ms)
 
 
@@ -145,10 +147,8 @@ def citation_argument(text: str) -> Citation:
         return parse_citation(text)
     except SpecErrors as err:
         if "more than one paragraph" in err.diagnostics[0].message:
-            raise UsageError(f"the CITATION argument `{text}` names more than one paragraph; "
-                             "name one, like `10 kap. 18 a §`") from None
-        raise UsageError(f"the CITATION argument `{text}` is not a citation; expected one paragraph, "
-                         "like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`") from None
+            raise UsageError(_('the CITATION argument `{text}` names more than one paragraph; name one, like `10 kap. 18 a §`').format(text=text)) from None
+        raise UsageError(_('the CITATION argument `{text}` is not a citation; expected one paragraph, like `10 kap. 18 a §`, `10 kap. 18 a § OSL` or `OSL 10:18 a`').format(text=text)) from None
 
 
 def find_provision(spec: CheckedSpec, text: str, history: History | None = None) -> str:
@@ -167,15 +167,14 @@ def find_provision(spec: CheckedSpec, text: str, history: History | None = None)
     if len(matches) == 1:
         return matches[0]
     if matches:
-        raise UsageError(f"`{text}` names a provision in {len(matches)} laws: {', '.join(matches)}; "
-                         f"name the law, like `{matches[0]}`")
+        raise UsageError(_('`{text}` names a provision in {count} laws: {names}; name the law, like `{matches}`').format(text=text, count=len(matches), names=', '.join(matches), matches=matches[0]))
     if history is not None:
         _not_in_force(history, spec.as_of, c, number)
     laws = list(spec.laws)
     law = c.law or (laws[0] if len(laws) == 1 else "")
     pid = Citation(law, *number).swedish(with_law=bool(law))
     hint = suggest(pid, spec.provisions)
-    raise UsageError(f"the spec has no provision {pid}" + (f"; {hint}" if hint else ""))
+    raise UsageError(_("the spec has no provision {provision}").format(provision=pid) + (f"; {said(hint)}" if hint else ""))
 
 
 def _not_in_force(history: History, as_of: str | None, c: Citation, number: tuple) -> None:
@@ -187,15 +186,13 @@ def _not_in_force(history: History, as_of: str | None, c: Citation, number: tupl
         return
     key = versions[0].key
     name = Citation(key[0] or "", *key[1:]).swedish(with_law=bool(key[0]))
-    when = f"on {as_of}" if as_of else "as last amended"
+    when = _("on {date}").format(date=as_of) if as_of else _("as last amended")
     later = sorted((v for v in versions if v.since and as_of and v.since > as_of), key=lambda v: v.since)
     if later:
         v = later[0]
-        act = v.by if v.by != "base" else (v.provision.provenance.sfs or "its act")
-        raise UsageError(f"{name} is not yet in force {when}: {act} puts it into force on {v.since}; "
-                         f"give --as-of {v.since} or later")
+        act = v.by if v.by != "base" else (v.provision.provenance.sfs or _("its act"))
+        raise UsageError(_('{name} is not yet in force {when}: {act} puts it into force on {since}; give --as-of {since} or later').format(name=name, when=when, act=act, since=v.since))
     ended = sorted((v for v in versions if v.until and (as_of is None or v.until <= as_of)),
                    key=lambda v: v.until)
     if ended:
-        raise UsageError(f"{name} is no longer in force {when}: it was in force until {ended[-1].until}; "
-                         f"give an --as-of before {ended[-1].until}")
+        raise UsageError(_('{name} is no longer in force {when}: it was in force until {until}; give an --as-of before {until}').format(name=name, when=when, until=ended[-1].until))

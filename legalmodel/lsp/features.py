@@ -73,20 +73,36 @@ class Positions:
 
 # ---- diagnostics ----------------------------------------------------------------------------
 
+# a file that declares its language begins so (comments aside, which a declaration may follow:
+# then declared_language, cached per text, is asked only of files that may declare one)
+_DECLARES = re.compile(r"\s*(?:#[^\n]*\n\s*)*(?:språk|language)\b")
+
+
 def suggestions(d: Diagnostic) -> list[str]:
-    """The names a diagnostic's help suggests (`did you mean `x`?`), where it suggests any."""
-    if not d.help or not d.help.startswith("did you mean"):
+    """The names a diagnostic's help suggests (`did you mean `x`?`, `menade du `x`?`), where it
+    suggests any."""
+    from ..syntax.diagnostics import is_suggestion
+
+    if not is_suggestion(d.help):
         return []
     return SUGGESTION.findall(d.help)
 
 
 def error_diagnostic(d: Diagnostic, pos: Positions, to_uri) -> t.Diagnostic:
-    message = d.message + (f"\n{d.help}" if d.help else "")
+    from .. import i18n
+    from ..syntax.surface import declared_language
+
+    # in the file's own language where it declares one (`språk sv`), else the locale's
+    source = d.span.source
+    declared = declared_language(source.text) if source is not None and _DECLARES.match(source.text) else None
+    with i18n.speaking(i18n.for_declared(declared)):
+        message = i18n.said(d.message) + (f"\n{i18n.said(d.help)}" if d.help else "")
+        notes = [(i18n.said(note), span) for note, span in d.notes]
     rng = pos.span_range(d.span)
     if rng.start == rng.end:  # an empty range is hard to see: underline one character
         rng = t.Range(rng.start, t.Position(rng.start.line, rng.start.character + 1))
     related = [t.DiagnosticRelatedInformation(t.Location(to_uri(span.path), pos.span_range(span)), note)
-               for note, span in d.notes if span.source is not None]
+               for note, span in notes if span.source is not None]
     return t.Diagnostic(rng, message, severity=t.DiagnosticSeverity.Error if d.severity.value == "error"
                         else t.DiagnosticSeverity.Warning, code=d.code, source=SOURCE,
                         related_information=related or None,

@@ -11,6 +11,7 @@ import datetime
 import io
 from xml.sax.saxutils import escape, quoteattr
 
+from ..i18n import _
 from ..cases.run import FAIL, PASS, UNKNOWN, CaseRun, Coverage, Outcome, coverage_id
 from ..cases.table import NOT_SETTLED, Case
 from .check import _value_text, markdown_cell
@@ -21,21 +22,21 @@ COVERAGE_SCHEMA = "legalmodel.coverage/1"
 
 
 def _on(date: str | None) -> str:
-    return f"on {date}" if date else "as last amended"
+    return _('on {date}').format(date=date) if date else _('as last amended')
 
 
 def _changes(change) -> str:
     changes, verdict, deciding = change
-    facts = ", ".join(f"{f} from {_value_text(old)} to {_value_text(new)}" for f, old, new in changes)
-    return f"{facts} → {verdict}, decided by {', '.join(deciding) or 'the default'}"
+    facts = ", ".join(_('{f} from {value_text} to {value_text2}').format(f=f, value_text=_value_text(old), value_text2=_value_text(new)) for f, old, new in changes)
+    return _('{facts} → {verdict}, decided by {value}').format(facts=facts, verdict=verdict, value=', '.join(deciding) or _('the default'))
 
 
 def _actual(o: Outcome) -> str:
     if o.unknown:
-        return f"unknown (the solver gave up: {o.unknown})"
+        return _('unknown (the solver gave up: {unknown})').format(unknown=o.unknown)
     if o.actual is not None:
-        return f"{o.actual}, decided by {', '.join(o.decided_by) or 'the default'}"
-    return (f"not settled: it can be {' or '.join(o.possible)}, depending on "
+        return _('{actual}, decided by {value}').format(actual=o.actual, value=', '.join(o.decided_by) or _('the default'))
+    return (_('not settled: it can be {names}, depending on ').format(names=' or '.join(o.possible))
             + ", ".join(f"`{f}`" for f in o.depends_on))
 
 
@@ -45,12 +46,14 @@ def _detail(o: Outcome) -> list[str]:
     lines = []
     for verdict, conditions, deciding in o.open_verdicts:
         where = " ∧ ".join(c.describe() for c in conditions)
-        lines.append(f"{verdict} {'for example where ' + where if where else 'in some completions'}, "
-                     f"decided by {', '.join(deciding) or 'the default'}")
+        decided = ", ".join(deciding) or _("the default")
+        lines.append(_("{verdict} for example where {where}, decided by {provisions}").format(
+            verdict=verdict, where=where, provisions=decided) if where else
+            _("{verdict} in some completions, decided by {provisions}").format(verdict=verdict, provisions=decided))
     if o.set_aside:
-        lines.append(f"set aside: {', '.join(o.set_aside)}")
+        lines.append(_('set aside: {names}').format(names=', '.join(o.set_aside)))
     if o.smallest_change is not None:
-        lines.append(f"smallest change: {_changes(o.smallest_change)}")
+        lines.append(_('smallest change: {changes}').format(changes=_changes(o.smallest_change)))
     if o.case.source:
         lines.append(f"source: {o.case.source}")
     return lines
@@ -70,12 +73,12 @@ def render_text(run: CaseRun) -> str:
                 out.append(head + f"pass (`{o.case.action}` {o.expectation.expected})")
                 continue
             out.append(head + ("FAIL" if o.status == FAIL else "UNKNOWN"))
-            out.append(f"      expected `{o.case.action}` {o.expectation.expected}; it is {_actual(o)}")
+            out.append(_('      expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=o.expectation.expected, actual=_actual(o)))
             out.extend("      " + line for line in _detail(o))
     passed = sum(1 for o in run.outcomes if o.status == PASS)
     failed = len(run.failed)
     unknown = sum(1 for o in run.outcomes if o.status == UNKNOWN)
-    summary = f"{run.spec}: {passed} of {len(run.outcomes)} case-dates pass"
+    summary = _('{spec}: {passed} of {count} case-dates pass').format(spec=run.spec, passed=passed, count=len(run.outcomes))
     if failed:
         summary += f", {failed} {'fails' if failed == 1 else 'fail'}"
     if unknown:
@@ -126,8 +129,8 @@ def run_junit(run: CaseRun) -> str:
             name = f"{_name(o)}, {_on(o.date)}"
             lines.append(f'    <testcase classname={quoteattr(table)} name={quoteattr(name)}>')
             if o.status != PASS:
-                text = [f"expected `{o.case.action}` {o.expectation.expected}; it is {_actual(o)}", *_detail(o)]
-                message = f"expected {o.expectation.expected}, is {o.actual or 'not settled'}"
+                text = [_('expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=o.expectation.expected, actual=_actual(o)), *_detail(o)]
+                message = _('expected {expected}, is {value}').format(expected=o.expectation.expected, value=o.actual or 'not settled')
                 lines.append(f'      <failure type="{o.status}" message={quoteattr(message)}>'
                              f'{escape(chr(10).join(text))}</failure>')
             lines.append("    </testcase>")
@@ -139,14 +142,14 @@ def run_junit(run: CaseRun) -> str:
 def run_markdown(run: CaseRun, coverage: Coverage | None = None) -> str:
     passed = sum(1 for o in run.outcomes if o.passed)
     out = [f"## Cases: {markdown_cell(run.spec)}", "",
-           f"{passed} of {len(run.outcomes)} case-dates pass.", "",
+           _('{passed} of {count} case-dates pass.').format(passed=passed, count=len(run.outcomes)), "",
            "| table | row | case | date | expected | result | actual | decided by | smallest change |",
            "|---|---|---|---|---|---|---|---|---|"]
     for o in run.outcomes:
         change = "" if o.smallest_change is None or o.passed else _changes(o.smallest_change)
         out.append("| " + " | ".join(markdown_cell(str(x)) for x in (
-            o.case.file, o.case.row, o.case.title, o.date or "as last amended", o.expectation.expected,
-            o.status, o.actual or "not settled", ", ".join(o.decided_by), change)) + " |")
+            o.case.file, o.case.row, o.case.title, o.date or _('as last amended'), o.expectation.expected,
+            o.status, o.actual or _('not settled'), ", ".join(o.decided_by), change)) + " |")
     text = "\n".join(out) + "\n"
     if coverage is not None:
         text += "\n" + coverage_markdown(coverage)
@@ -171,7 +174,7 @@ def cases_as_examples(cases: list[Case], last: str | None = None, language: str 
         for e in c.expectations:
             title = f"{c.title} ({c.file} row {c.row}, {_on(e.date)})".replace('"', "'")
             if e.expected == NOT_SETTLED:
-                blocks.append(f"# “{title}” expects `{c.action}` not settled: an example cannot say so\n")
+                blocks.append(_('# “{title}” expects `{action}` not settled: an example cannot say so\n').format(title=title, action=c.action))
                 continue
             block = example_block(title, dict(c.given), {c.action: e.expected}, w)
             head, rest = block.split("\n", 1)
@@ -217,34 +220,38 @@ def coverage_json(c: Coverage) -> dict:
 
 def _uncovered_lines(p) -> list[str]:
     if p.never:
-        return ["    no situation of the law has it decide: no row can cover it"]
+        return [_('    no situation of the law has it decide: no row can cover it')]
     if p.suggestion is None:
         return []
     date, action, given, verdict = p.suggestion
-    lines = [f"    a row where it decides ({_on(date)}: `{action}` {verdict}):"]
+    lines = [_('    a row where it decides ({on}: `{action}` {verdict}):').format(on=_on(date), action=action, verdict=verdict)]
     lines.extend("      " + line for line in suggested_row(p.suggestion).splitlines())
     return lines
 
 
 def coverage_text(c: Coverage) -> str:
     width = max((len(p.provision) for p in c.provisions), default=10)
-    out = [f"coverage over {c.cases} case-dates and examples:",
-           f"  {'provision'.ljust(width)}  applied  decided  set aside"]
+    # the columns as wide as their headings in the language spoken: the numbers stay under them
+    headings = [_("applied"), _("decided"), _("set aside")]
+    widths = [max(7, len(h)) for h in headings]
+    out = [_("coverage over {cases} case-dates and examples:").format(cases=c.cases),
+           "  " + _("provision").ljust(width) + "".join(f"  {h.rjust(w)}" for h, w in zip(headings, widths))]
     for p in c.provisions:
-        out.append(f"  {p.provision.ljust(width)}  {p.applied:>7}  {p.decided:>7}  {p.set_aside:>9}")
+        out.append(f"  {p.provision.ljust(width)}"
+                   + "".join(f"  {n:>{w}}" for n, w in zip((p.applied, p.decided, p.set_aside), widths)))
     if c.uncovered:
-        out.append(f"decide in no case: {len(c.uncovered)}")
+        out.append(_('decide in no case: {count}').format(count=len(c.uncovered)))
         for p in c.uncovered:
             accepted = f" (accepted: “{p.accepted}”)" if p.accepted else ""
             out.append(f"  {p.provision} “{p.title}” {coverage_id(p.provision)}{accepted}")
             out.extend(_uncovered_lines(p))
     else:
-        out.append("every provision decides in some case")
+        out.append(_('every provision decides in some case'))
     return "\n".join(out) + "\n"
 
 
 def coverage_markdown(c: Coverage) -> str:
-    out = [f"## Coverage: {markdown_cell(c.spec)}", "", f"Over {c.cases} case-dates and examples.", "",
+    out = [f"## Coverage: {markdown_cell(c.spec)}", "", _('Over {cases} case-dates and examples.').format(cases=c.cases), "",
            "| provision | title | applied | decided | set aside |", "|---|---|---:|---:|---:|"]
     for p in c.provisions:
         out.append(f"| {markdown_cell(p.provision)} | {markdown_cell(p.title)} | {p.applied} | {p.decided} | "
@@ -255,7 +262,7 @@ def coverage_markdown(c: Coverage) -> str:
             accepted = f" (accepted: “{markdown_cell(p.accepted)}”)" if p.accepted else ""
             out.append(f"- **{markdown_cell(p.provision)}** “{markdown_cell(p.title)}” `{coverage_id(p.provision)}`{accepted}")
             if p.never:
-                out.append("  no situation of the law has it decide")
+                out.append(_('  no situation of the law has it decide'))
             elif p.suggestion is not None:
                 out += ["", "  ```csv", *("  " + line for line in suggested_row(p.suggestion).splitlines()),
                         "  ```", ""]

@@ -11,7 +11,7 @@ import dataclasses
 import json
 import re
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, said
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding, InvalidSpec, cannot_help_text
 from ..syntax.diagnostics import Diagnostic
@@ -27,7 +27,8 @@ SEVERITY_ORDER = {"error": 0, "warning": 1, "note": 2, "info": 3}
 
 def _expected_text(expected: tuple[str, ...]) -> str:
     starts = item_starts()
-    items = [e for e in expected if e.strip("`") not in ITEM_KEYWORDS and e.strip("`") not in starts]
+    # the parser's English descriptions (`a name`), said in the reader's language; keywords as they are
+    items = [_(e) for e in expected if e.strip("`") not in ITEM_KEYWORDS and e.strip("`") not in starts]
     starts_item = len(items) != len(expected)
     if starts_item:
         swedish = any(starts.get(e.strip("`")) == "sv" for e in expected)
@@ -50,7 +51,7 @@ def _plural(n: int, word: str) -> str:
 def render_diagnostic(d: Diagnostic) -> str:
     """`file:line:col: error[code]: message`, the line with a caret, what was expected, help."""
     span = d.span
-    lines = [f"{span.location()}: {d.severity.value}[{d.code}]: {printable(d.message)}"]
+    lines = [f"{span.location()}: {d.severity.value}[{d.code}]: {printable(said(d.message))}"]
     source_line = span.source.line_text(span.line) if span.source else ""
     if source_line:
         number = str(span.line)
@@ -74,9 +75,9 @@ def render_diagnostic(d: Diagnostic) -> str:
     if d.expected:
         lines.append("  = " + _("expected {what}").format(what=_expected_text(d.expected)))
     for note, note_span in d.notes:
-        lines.append("  = " + _("note: {note} ({where})").format(note=note, where=note_span.location()))
+        lines.append("  = " + _("note: {note} ({where})").format(note=said(note), where=note_span.location()))
     if d.help:
-        lines.append("  = " + _("help: {help}").format(help=d.help))
+        lines.append("  = " + _("help: {help}").format(help=said(d.help)))
     return "\n".join(lines)
 
 

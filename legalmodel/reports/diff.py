@@ -20,9 +20,19 @@ def _side(at_witness: tuple[str, ...], in_region: tuple[str, ...]) -> str:
     return text + (f"; elsewhere in the region also by {', '.join(elsewhere)}" if elsewhere else "")
 
 
-def _sides(change: Region) -> tuple[str, str]:
-    return (_side(change.old_deciding, change.old_deciding_in_region),
-            _side(change.new_deciding, change.new_deciding_in_region))
+def _side_said(at_witness: tuple[str, ...], in_region: tuple[str, ...]) -> str:
+    """_side in the current language (the prose diff)."""
+    from ..i18n import _
+
+    text = ", ".join(at_witness) or DEFAULT
+    elsewhere = [p for p in in_region if p not in at_witness]
+    return text + (_("; elsewhere in the region also by {provisions}").format(provisions=", ".join(elsewhere))
+                   if elsewhere else "")
+
+
+def _sides(change: Region, side=_side) -> tuple[str, str]:
+    return (side(change.old_deciding, change.old_deciding_in_region),
+            side(change.new_deciding, change.new_deciding_in_region))
 
 
 def deciders_summary(items: list[Region]) -> str:
@@ -268,13 +278,13 @@ def render_diff_prose(r: DiffResult, width: int = 100) -> str:
     who decides before and after, then each region in words, in the current language, wrapped
     to `width`. The regions are exact, so every condition is said; only the example situation
     is left out (`--notation logic` and JSON give it)."""
-    from ..i18n import _, current, ngettext
+    from ..i18n import _, current, ngettext, said
     from . import prose
     from .reader import _paragraph, verdict_word
 
     words = _Words(r)
     language = current()
-    out = [f"diff: {r.old_label} → {r.new_label}", ""]
+    out = [_("diff: {old} → {new}").format(old=said(r.old_label), new=said(r.new_label)), ""]
     if not r.covers:
         out.append(_("No situation changes its verdict."))
     for (action, old, new), items in r.covers.items():
@@ -287,7 +297,7 @@ def render_diff_prose(r: DiffResult, width: int = 100) -> str:
         for i, change in enumerate(items, 1):
             where = prose.words(prose.tree(words, change.conditions, language)) if change.conditions \
                 else _("in any situation")
-            before, after = _sides(change)
+            before, after = _sides(change, _side_said)
             text = _("{i}. Where {where}: before, {before} by {by_before}; after, {after} by {by_after}.").format(
                 i=i, where=where, before=verdict_word(change.old), by_before=_no_default(before),
                 after=verdict_word(change.new), by_after=_no_default(after))

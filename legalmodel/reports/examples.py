@@ -6,6 +6,7 @@ the facts that can matter to its act and expects the verdict the spec gives ther
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..law.model import relevant_facts
 from .check import _value_text
 from ..results import CheckResult, DiffResult, Explanation
@@ -65,7 +66,7 @@ def explained_examples(x: Explanation) -> str:
     depends on and one block per possible verdict, with the given facts and the facts that
     settle it there."""
     def title(facts: dict) -> str:
-        return "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()) or "any situation")
+        return "explained: " + (", ".join(f"{k} = {_value_text(v)}" for k, v in facts.items()) or _('any situation'))
 
     w = phrases(spec_language(x.spec))
     settled = {a.action: a.verdict for a in x.actions if a.settled}
@@ -75,8 +76,7 @@ def explained_examples(x: Explanation) -> str:
     blocks = []
     for a in open_:
         depends = ", ".join(f"`{f}`" for f in a.depends_on)
-        lines = [f"# `{a.action}` is not settled by the given facts: it can be {' or '.join(a.possible)}; "
-                 f"it depends on {depends}. One example for each:"]
+        lines = [_('# `{action}` is not settled by the given facts: it can be {names}; it depends on {depends}. One example for each:').format(action=a.action, names=' or '.join(a.possible), depends=depends)]
         for comp in a.completions:
             facts = dict(x.given)  # the given facts, then those that settle the verdict here
             for c in comp["conditions"]:

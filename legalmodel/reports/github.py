@@ -79,5 +79,8 @@ def append_step_summary(markdown: str) -> str | None:
         with open(target, "a", encoding="utf-8") as out:
             out.write(markdown)
     except OSError as err:
-        return f"cannot append to $GITHUB_STEP_SUMMARY (`{target}`): {err.strerror or err}"
+        from ..i18n import _
+
+        return _("cannot append to $GITHUB_STEP_SUMMARY (`{target}`): {reason}").format(
+            target=target, reason=err.strerror or err)
     return None

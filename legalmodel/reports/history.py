@@ -3,6 +3,7 @@ provision with the dates it was in force, its act, title, certainty and place.""
 
 from __future__ import annotations
 
+from ..i18n import _
 from ..results import LawHistory
 
 
@@ -27,7 +28,7 @@ def render_history(listing: LawHistory, whole: bool = True) -> str:
         if w.citation != citation:
             lines.append(w.citation)
             citation = w.citation
-        span = f"{w.since or 'before the base'} – {w.until or 'in force'}"
-        certainty = w.certainty or "certainty not stated"
+        span = f"{w.since or _('before the base')} – {w.until or _('in force')}"
+        certainty = w.certainty or _('certainty not stated')
         lines.append(f"  {span.ljust(32)} {w.act.ljust(14)} “{w.title}” ({certainty}; {w.location})")
     return "\n".join(lines).rstrip() + "\n"

@@ -10,6 +10,7 @@ condition it was made from. Nothing here asks the solver or the evaluator.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..i18n import _, ngettext
@@ -107,7 +108,88 @@ def bool_words(spec: m.CheckedSpec, fact: str, value: bool, language: str) -> st
         return positive
     if p is not None and p.negative is not None:
         return p.negative
-    return _("not: {case}").format(case=positive)
+    return negated(positive, language)
+
+
+# a short label before a description (`26:1: det står klart att …`, `10:18 a: …`) stays in front
+_LABEL = re.compile(r"^([0-9][0-9a-z:. §]{0,11}: )(.+)$", re.S)
+_EN_AUXILIARIES = {"is", "are", "was", "were", "can", "may", "must", "will", "should", "could", "would", "has",
+                   "have"}
+_EN_SUBJECT_WORDS = {"the", "a", "an", "this", "that", "its", "his", "her", "their"}
+_EN_PRONOUNS = {"it", "he", "she", "someone", "there", "they", "we"}
+_SV_AUXILIARIES = {"är", "kan", "ska", "skall", "får", "måste", "bör", "finns", "behövs", "har", "vill", "var"}
+_SV_CLAUSE_WORDS = {"i", "på", "som", "och", "att", "för", "med", "av", "om", "till", "från", "eller", "när", "där"}
+
+
+def negated(description: str, language: str) -> str:
+    """A bool fact's false case from the description of its true case, where no `reads`
+    gives one: the clause itself negated where its shape is plain (a subject, then its
+    verb: "the person consents" → "the person does not consent"; in Swedish, as a clause
+    after `när`, "den enskilde samtycker" → "den enskilde inte samtycker"), a noun phrase's
+    article turned ("a risk that …" → "no risk that …", "en risk" → "ingen risk"), else "it is
+    not the case that …" ("det inte är så att …"). Only the words move: the fact is the same."""
+    label, text = "", description
+    m = _LABEL.match(description)
+    if m is not None:
+        label, text = m.group(1), m.group(2)
+    words = text.split(" ")
+    # a noun phrase with an indefinite article: "a risk that …" → "no risk that …"
+    article = {"a": "no", "an": "no", "en": "ingen", "ett": "inget"}.get(words[0])
+    if article is not None and len(words) > 1 and (words[0] in ("a", "an")) == (language != "sv"):
+        return label + " ".join([article, *words[1:]])
+    clause = (_negated_sv(words) if language == "sv" else _negated_en(words))
+    if clause is None:
+        return label + _("it is not the case that {case}").format(case=text)
+    return label + " ".join(clause)
+
+
+def _negated_en(words: list[str]) -> list[str] | None:
+    if not words:
+        return None
+    first = words[0].lower()
+    if first in _EN_PRONOUNS:
+        subject = 1
+    elif first in _EN_SUBJECT_WORDS and len(words) > 2:
+        subject = 2
+    else:
+        return None
+    verb = words[subject] if len(words) > subject else ""
+    rest = words[subject + 1:]
+    if verb in _EN_AUXILIARIES and rest and rest[0] not in ("not", "no"):
+        if verb in ("has", "have") and not (rest[0] == "been" or rest[0].endswith("ed")):
+            return None  # `has a right`: "has not a right" is not how it is said
+        if first == "there" and verb in ("is", "are") and rest[0] in ("a", "an", "any", "some"):
+            return [*words[:subject], verb, "no", *rest[1:]]  # there is a risk → there is no risk
+        return [*words[:subject], "cannot" if verb == "can" else verb, *(() if verb == "can" else ("not",)), *rest]
+    if (subject == 2 or first in ("it", "he", "she", "someone")) and re.fullmatch(r"[a-z]+[^s]s", verb) \
+            and verb not in ("is", "has", "was", "does"):
+        stem = verb[:-3] + "y" if verb.endswith("ies") else verb[:-2] if verb.endswith(("ches", "shes", "sses", "xes")) \
+            else verb[:-1]
+        return [*words[:subject], "does", "not", stem, *rest]
+    return None
+
+
+def _negated_sv(words: list[str]) -> list[str] | None:
+    """`inte` before the finite verb, as a clause after `när` has it."""
+    if len(words) < 2:
+        return None
+    first = words[0].lower()
+    if first in ("den", "de") or (first == "det" and words[1].endswith("a") and len(words) > 2):
+        subject = 2
+    elif first in ("det", "han", "hon", "någon", "man", "ingen") or re.fullmatch(r"\w+(en|et|na|n)", first) \
+            and first not in _SV_CLAUSE_WORDS:
+        subject = 1
+    else:
+        return None
+    if len(words) <= subject:
+        return None
+    verb = words[subject]
+    if verb in _SV_CLAUSE_WORDS or not (verb in _SV_AUXILIARIES or re.fullmatch(r"\w+[rs]", verb)) \
+            or words[subject - 1].endswith(","):
+        return None
+    if len(words) > subject + 1 and words[subject + 1] == "inte":
+        return None
+    return [*words[:subject], "inte", *words[subject:]]
 
 
 def _choice(words: list[str], conjunction: str) -> str:

@@ -13,15 +13,16 @@ import re
 import textwrap
 
 from ..syntax.surface import localise_code
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, said
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding
 from . import prose
 from .check import COLOURS, _paint, counts, goal_accepted, printable, sorted_findings, status
 
 DEFAULT_WIDTH = 100
-# the kinds whose headline and remedy are said here, in the current language; the others are
-# said in the analyses' own words (English), details included
+# the kinds whose headline and remedy are said here, in the current language; the others
+# (unknown, broken contracts, stale acceptances, same-day amendments, uncovered provisions) in
+# the analyses' own words, which are `Words` said in the current language, details included
 OWN_WORDS = frozenset({
     "contradiction", "collision", "gap", "dead-provision", "never-in-force", "idle-override", "failed-goal",
     "goal-holds-unexpectedly", "impossible-example", "failed-example", "underdetermined-example",
@@ -128,7 +129,7 @@ def headline(report: CheckResult, f: Finding) -> str:
                  "give").format(title=f.subject, act=act)
     if f.kind == "impossible-assumptions":
         return _("the assumptions admit no situation: they cannot all hold, so nothing else can be checked")
-    return f.message  # the analyses' own words (English): unknown, contracts, acceptances, amendments
+    return said(f.message)  # the analyses' own words: unknown, contracts, acceptances, amendments
 
 
 def remedy(report: CheckResult, f: Finding) -> str | None:
@@ -163,10 +164,23 @@ def finding_prose(report: CheckResult, f: Finding) -> str:
     """What the finding says and what would resolve it, in the current language: the JSON's
     `prose`."""
     text = _sentence(headline(report, f))
-    hint = remedy(report, f)
+    hint = localise_code(remedy(report, f), getattr(f.span, "source", None))
     if hint:
         text += " " + _("To resolve it: {hint}").format(hint=hint.rstrip(".")) + "."
+    if f.kind == "failed-goal":  # what the goals section says of it, in the same words
+        for goal in report.goals:
+            if goal.title == f.subject:
+                text += "".join(" " + _cannot_help(report.spec, helper, blocker) for helper, blocker in goal.cannot_help)
     return text
+
+
+def _cannot_help(spec: m.CheckedSpec, helper: str, blocker: str) -> str:
+    """`10 kap. 27 § OSL cannot help here: its `except` keeps …`, the keyword as the helper's
+    file writes it (`utom` in a Swedish one)."""
+    text = _("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its "
+             "own condition.").format(helper=helper, blocker=blocker)
+    provision = spec.provisions.get(helper)
+    return localise_code(text, getattr(getattr(provision, "span", None), "source", None))
 
 
 def _where(spec: m.CheckedSpec, f: Finding) -> str:
@@ -231,12 +245,12 @@ def _paragraph(text: str, width: int, indent: str) -> list[str]:
 def _situations(spec, evidence, action, premise, width: int, indent: str) -> list[str]:
     """Each situation as a paragraph; situations that read alike (they differ only in what
     the prose summarises) said once."""
-    out, said = [], []
+    out, shown = [], []
     common = prose.common_grounds(spec, evidence, _current(), premise)
     for ev in evidence:
         text = evidence_sentence(spec, ev, action, premise, summarised=common)
-        if text not in said:
-            said.append(text)
+        if text not in shown:
+            shown.append(text)
             out.extend(_paragraph(text, width, indent))
     return out
 
@@ -246,7 +260,7 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
     adds terminal colours (never in files or pipes)."""
     spec = report.spec
     out = [_paint(summary_line(report), "heading", colour)]
-    said: set[str] = set()  # explanations already given: said once
+    told: set[str] = set()  # explanations already given: said once
     for f in sorted_findings(report):
         severity = "accepted" if f.accepted is not None else f.severity
         out.append("")
@@ -258,13 +272,14 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
         out.extend(_paragraph(_sentence(headline(report, f)), width, "  "))
         if f.accepted is not None:
             out.extend(_paragraph(_("Accepted by the drafters: “{why}”.").format(why=f.accepted), width, "  "))
-        if f.kind not in OWN_WORDS or f.kind == "dead-provision":  # else the remedy or the goals say it
+        if f.kind not in OWN_WORDS or f.kind in ("dead-provision", "impossible-assumptions"):
+            # else the remedy or the goals say it
             for d in f.details:
                 if d.startswith("  "):  # a literal line (a row of a case table): as it is
                     out.append("    " + d)
-                elif d not in said:
-                    said.add(d)
-                    out.extend(_paragraph(_sentence(d), width, "  "))
+                elif d not in told:
+                    told.add(d)
+                    out.extend(_paragraph(_sentence(said(d)), width, "  "))
         premise = frozenset()
         if f.kind == "failed-goal":
             premise = frozenset(x for g in spec.goals if g.title == f.subject for x in m.facts_in(g.condition))
@@ -290,13 +305,10 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
                 out.extend(_situations(spec, g.evidence, goal.action, premise, width, "    "))
             for helper, blocker in g.cannot_help:
                 key = f"cannot-help {helper} {blocker}"
-                if key in said:
+                if key in told:
                     text = _("{helper} cannot help here either (see above).").format(helper=helper)
                 else:
-                    said.add(key)
-                    text = _("{helper} cannot help here: its `except` keeps {blocker} in force, whatever its "
-                             "own condition.").format(helper=helper, blocker=blocker)
-                    helper_provision = spec.provisions.get(helper)
-                    text = localise_code(text, getattr(getattr(helper_provision, "span", None), "source", None))
+                    told.add(key)
+                    text = _cannot_help(spec, helper, blocker)
                 out.extend(_paragraph(text, width, "    "))
     return "\n".join(out) + "\n"

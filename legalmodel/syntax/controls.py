@@ -26,8 +26,10 @@ def escaped(text: str) -> str:
 
 def describe(ch: str) -> str:
     """How a message names one control character."""
+    from ..i18n import sentence
+
     if ch == "\x00":
-        return "a NUL byte"
+        return sentence("a NUL byte")
     if ch in ("\x1b", "\x9b"):
-        return f"the control character U+{ord(ch):04X}, which starts a terminal escape sequence"
-    return f"the control character U+{ord(ch):04X}"
+        return sentence("the control character {code}, which starts a terminal escape sequence", code=f"U+{ord(ch):04X}")
+    return sentence("the control character {code}", code=f"U+{ord(ch):04X}")

@@ -77,9 +77,21 @@ def suggest(name: str, candidates) -> str | None:
     """The closest names in scope, phrased as help, or None."""
     import difflib
 
+    from ..i18n import sentence
+
     close = difflib.get_close_matches(name, sorted(set(candidates)), n=3, cutoff=0.6)
     if not close:
         return None
     if len(close) == 1:
-        return f"did you mean `{close[0]}`?"
-    return "did you mean one of " + ", ".join(f"`{c}`" for c in close) + "?"
+        return sentence("did you mean `{name}`?", name=close[0])
+    return sentence("did you mean one of {names}?", names=", ".join(f"`{c}`" for c in close))
+
+
+# how a help that suggests names begins, in each language the catalogues speak (suggest)
+SUGGESTING = ("did you mean", "menade du")
+
+
+def is_suggestion(help_text: str | None) -> bool:
+    """Whether a help suggests the names it quotes (`did you mean `x`?`, `menade du `x`?`):
+    the editor offers each as a change."""
+    return bool(help_text) and help_text.startswith(SUGGESTING)

@@ -361,10 +361,14 @@ def format_checked(source: SourceFile, to: str | None = None) -> str:
         again = None
     kept = sorted(text for _line, text, _trailing in comments_of(formatted))
     if again is None or again.items != parsed.items or kept != sorted(t for _l, t, _x in comments_of(source.text)):
-        lost = "what it says" if again is None or again.items != parsed.items else "its comments"
-        raise SpecErrors([Diagnostic("format", f"formatting this file would change {lost}, so it was left as it is",
-                                     Span(source, 0, 0, 1, 1),
-                                     help="please report this with the file: it is a bug in `legalmodel fmt`")])
+        from ..i18n import sentence
+
+        said = (sentence("formatting this file would change what it says, so it was left as it is")
+                if again is None or again.items != parsed.items else
+                sentence("formatting this file would change its comments, so it was left as it is"))
+        raise SpecErrors([Diagnostic("format", said, Span(source, 0, 0, 1, 1),
+                                     help=sentence("please report this with the file: it is a bug in "
+                                                   "`legalmodel fmt`"))])
     return formatted
 
 

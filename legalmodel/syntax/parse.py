@@ -11,6 +11,7 @@ and each part is parsed on its own, so one run reports every broken item.
 from __future__ import annotations
 
 import difflib
+import functools
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -18,9 +19,10 @@ from pathlib import Path
 from lark import Lark, Token, Transformer, Tree, v_args
 from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
 
+from ..i18n import N_, Words, sentence
 from . import tree as s
 from .citations import ORDINAL_NUMBER
-from .diagnostics import Diagnostic, SpecErrors
+from .diagnostics import is_suggestion, Diagnostic, SpecErrors
 from . import surface
 from .grammar import grammar_text
 from .source import SourceFile, Span
@@ -68,20 +70,20 @@ def parser(language: str = "en") -> Lark:
 # ---- readable names for what the parser expected -----------------------------------------
 
 TERMINAL_WORDS = {
-    "NAME": "a name",
-    "STRING": 'a text in double quotes ("…")',
-    "INT": "a number",
-    "DATE": "a date (YYYY-MM-DD)",
-    "FINDING_ID": "a finding id (`COL-1a2b3c4d`)",
-    "SFS_REF": "an SFS number (`SFS 2020:575`)",
-    "PROP_REF": "a proposition (`prop. 2019/20:123`)",
-    "CHAPTER": "a chapter (`10 kap.`)",
-    "CHAPTER_RANGE": "a range of chapters (`21–40 kap.`)",
-    "SHORT_REF": "a short citation (`10:18`)",
+    "NAME": N_("a name"),
+    "STRING": N_('a text in double quotes ("…")'),
+    "INT": N_("a number"),
+    "DATE": N_("a date (YYYY-MM-DD)"),
+    "FINDING_ID": N_("a finding id (`COL-1a2b3c4d`)"),
+    "SFS_REF": N_("an SFS number (`SFS 2020:575`)"),
+    "PROP_REF": N_("a proposition (`prop. 2019/20:123`)"),
+    "CHAPTER": N_("a chapter (`10 kap.`)"),
+    "CHAPTER_RANGE": N_("a range of chapters (`21–40 kap.`)"),
+    "SHORT_REF": N_("a short citation (`10:18`)"),
     "SECTION": "`§`",
     "SECTIONS": "`§§`",
-    "LETTER": "a paragraph letter",
-    "ORDINAL": "an ordinal (`första`)",
+    "LETTER": N_("a paragraph letter"),
+    "ORDINAL": N_("an ordinal (`första`)"),
     "COMMA": "`,`",
     "LPAR": "`(`",
     "RPAR": "`)`",
@@ -90,7 +92,7 @@ TERMINAL_WORDS = {
     "COLON": "`:`",
     "EQUAL": "`=`",
     "DOTS": "`..`",
-    "$END": "the end of the file",
+    "$END": N_("the end of the file"),
     "DASH": "`–`",
     "OCH": "`och`",
     "SAMT": "`samt`",
@@ -103,7 +105,7 @@ TERMINAL_WORDS = {
 
 def describe_terminal(name: str, language: str = surface.ENGLISH) -> str:
     if name in TERMINAL_WORDS:
-        return TERMINAL_WORDS[name]
+        return TERMINAL_WORDS[name]  # in English: said in the reader's language by reports/check.py
     try:
         pattern = parser(language).get_terminal(name).pattern
         if pattern.type == "str":
@@ -152,11 +154,11 @@ class ToSyntax(Transformer):
         try:
             datetime.date.fromisoformat(str(tok))
         except ValueError:
-            raise CitationError(f"`{tok}` is not a date in the calendar", tok,
-                                help="write a real date as YYYY-MM-DD, for example 2020-08-01", code="date") from None
+            raise CitationError(sentence('`{tok}` is not a date in the calendar', tok=tok), tok,
+                                help=sentence('write a real date as YYYY-MM-DD, for example 2020-08-01'), code="date") from None
         if str(tok) < "1000-01-01":
-            raise CitationError(f"`{tok}` is not a date a law can bear", tok,
-                                help="write the year in full, for example 2020-08-01", code="date")
+            raise CitationError(sentence('`{tok}` is not a date a law can bear', tok=tok), tok,
+                                help=sentence('write the year in full, for example 2020-08-01'), code="date")
         return tok
 
     def __init__(self, source: SourceFile):
@@ -269,8 +271,8 @@ class ToSyntax(Transformer):
         for kind, value, tok in items:
             if kind == "sfs":
                 if sfs is not None:
-                    raise CitationError("a provision has one SFS number for its wording", tok,
-                                        help="list the preparatory works with `prop.` instead")
+                    raise CitationError(sentence('a provision has one SFS number for its wording'), tok,
+                                        help=sentence('list the preparatory works with `prop.` instead'))
                 sfs = " ".join(value.split())
             elif kind == "prop":
                 props.append(" ".join(value.split()))
@@ -506,13 +508,13 @@ def selectors_from_tokens(tokens: list[Token], tx: ToSyntax) -> tuple[s.Selector
                 cur.take()
                 end = cur.peek()
                 if end is None or end.type not in ("INT", "SHORT_REF"):
-                    raise CitationError("expected the last paragraph of the range", end or ref)
+                    raise CitationError(sentence('expected the last paragraph of the range'), end or ref)
                 cur.take()
                 if end.type == "SHORT_REF":
                     end_chapter, end_number = (int(x) for x in str(end).split(":"))
                     if end_chapter != chapter:
-                        raise CitationError("a range of paragraphs cannot cross chapters", end,
-                                            help=f"write `{chapter}–{end_chapter} kap.` for whole chapters")
+                        raise CitationError(sentence('a range of paragraphs cannot cross chapters'), end,
+                                            help=sentence('write `{chapter}–{end_chapter} kap.` for whole chapters', chapter=chapter, end_chapter=end_chapter))
                 else:
                     end_number = int(end)
                 high = (end_number, str(cur.take()) if cur.kind() == "LETTER" else "")
@@ -524,7 +526,7 @@ def selectors_from_tokens(tokens: list[Token], tx: ToSyntax) -> tuple[s.Selector
             cur.take()
             low, high = (int(x) for x in re.findall(r"\d+", str(first)))
             if low > high:
-                raise CitationError(f"the chapter range `{first}` runs backwards", first)
+                raise CitationError(sentence('the chapter range `{first}` runs backwards', first=first), first)
             law = _law_suffix(cur)
             items.append(s.SelectorSyntax(law, (low, high), None, span=span_of(first, cur.tokens[cur.i - 1])))
         elif first.type in ("CHAPTER", "INT"):
@@ -538,26 +540,26 @@ def selectors_from_tokens(tokens: list[Token], tx: ToSyntax) -> tuple[s.Selector
                                                   span=span_of(first, cur.tokens[cur.i - 1])))
                     if cur.peek() is not None:
                         if cur.kind() not in SEPARATORS:
-                            raise CitationError(f"unexpected `{cur.peek()}` in a citation", cur.peek())
+                            raise CitationError(sentence('unexpected `{peek}` in a citation', peek=cur.peek()), cur.peek())
                         cur.take()
                         if cur.peek() is None:
-                            raise CitationError("the citation list ends with a separator", cur.tokens[-1])
+                            raise CitationError(sentence('the citation list ends with a separator'), cur.tokens[-1])
                     continue
             closed = False
             while True:
                 start_tok = cur.peek()
                 if start_tok is None or start_tok.type != "INT":
-                    raise CitationError("expected a paragraph number", start_tok or cur.tokens[-1])
+                    raise CitationError(sentence('expected a paragraph number'), start_tok or cur.tokens[-1])
                 low = _paragraph(cur)
                 high = low
                 if cur.kind() in RANGE_MARKS:
                     cur.take()
                     if cur.kind() != "INT":
-                        raise CitationError("expected the last paragraph of the range",
+                        raise CitationError(sentence('expected the last paragraph of the range'),
                                             cur.peek() or cur.tokens[-1])
                     high = _paragraph(cur)
                     if high < low:
-                        raise CitationError("this range of paragraphs runs backwards", start_tok)
+                        raise CitationError(sentence('this range of paragraphs runs backwards'), start_tok)
                 stycke = punkt = None
                 closed = False
                 if cur.kind() in ("SECTION", "SECTIONS"):
@@ -565,7 +567,7 @@ def selectors_from_tokens(tokens: list[Token], tx: ToSyntax) -> tuple[s.Selector
                     closed = True
                     stycke, punkt = _stycke_punkt(cur)
                 if (stycke or punkt) and low != high:
-                    raise CitationError("a stycke or punkt belongs to one paragraph, not a range", start_tok)
+                    raise CitationError(sentence('a stycke or punkt belongs to one paragraph, not a range'), start_tok)
                 group.append(({"chapter": chapter, "low": low, "high": high,
                                "stycke": stycke, "punkt": punkt}, start_tok, cur.tokens[cur.i - 1]))
                 if cur.kind() in SEPARATORS and cur.kind(1) == "INT" and not (
@@ -575,8 +577,8 @@ def selectors_from_tokens(tokens: list[Token], tx: ToSyntax) -> tuple[s.Selector
                 break
             if not closed:
                 bad = cur.peek() or cur.tokens[cur.i - 1]
-                raise CitationError("expected `§` or `§§` after the paragraph numbers", bad,
-                                    help="write paragraphs as the statute does: `26 kap. 1 §`, `24 kap. 2 a och 8 §§`")
+                raise CitationError(sentence('expected `§` or `§§` after the paragraph numbers'), bad,
+                                    help=sentence('write paragraphs as the statute does: `26 kap. 1 §`, `24 kap. 2 a och 8 §§`'))
             law = _law_suffix(cur)
             group_end = cur.tokens[cur.i - 1]
             for index, (fields, a, b) in enumerate(group):
@@ -587,15 +589,15 @@ def selectors_from_tokens(tokens: list[Token], tx: ToSyntax) -> tuple[s.Selector
                     law, (ch, ch) if ch is not None else None, (fields["low"], fields["high"]),
                     fields["stycke"], fields["punkt"], span_of(start, end)))
         else:
-            raise CitationError(f"unexpected `{first}` in a citation", first,
-                                help="a citation looks like `10 kap. 18 a §`, `OSL 10:18 a` or `26 kap. 1–6 §§`")
+            raise CitationError(sentence('unexpected `{first}` in a citation', first=first), first,
+                                help=sentence('a citation looks like `10 kap. 18 a §`, `OSL 10:18 a` or `26 kap. 1–6 §§`'))
         if cur.peek() is not None:
             if cur.kind() not in SEPARATORS:
-                raise CitationError(f"unexpected `{cur.peek()}` in a citation list", cur.peek(),
-                                    help="separate citations with `,`, `och` or `samt`")
+                raise CitationError(sentence('unexpected `{peek}` in a citation list', peek=cur.peek()), cur.peek(),
+                                    help=sentence('separate citations with `,`, `och` or `samt`'))
             cur.take()
             if cur.peek() is None:
-                raise CitationError("the citation list ends with a separator", cur.tokens[-1])
+                raise CitationError(sentence('the citation list ends with a separator'), cur.tokens[-1])
     return tuple(items)
 
 
@@ -603,7 +605,7 @@ def header_citation(items: tuple[s.SelectorSyntax, ...], tx: ToSyntax) -> s.Cita
     """A provision's own citation: exactly one paragraph, optionally a stycke or punkt."""
     if len(items) != 1 or items[0].paragraphs is None or items[0].paragraphs[0] != items[0].paragraphs[1]:
         first = items[0].span if items else None
-        raise CitationError("a provision is cited as exactly one paragraph, like `10 kap. 18 a §`",
+        raise CitationError(sentence('a provision is cited as exactly one paragraph, like `10 kap. 18 a §`'),
                             _FakeToken(first) if first else None)
     item = items[0]
     number, letter = item.paragraphs[0]
@@ -662,8 +664,8 @@ def parse_source(source: SourceFile, language: str | None = None) -> s.SpecFile:
         meta = deep.meta
         span = Span(source, getattr(meta, "start_pos", 0), getattr(meta, "end_pos", 0),
                     getattr(meta, "line", 1), getattr(meta, "column", 1))
-        raise SpecErrors([Diagnostic("nesting", f"this condition is nested more than {MAX_NESTING} levels deep",
-                                     span, help="split it into simpler conditions")])
+        raise SpecErrors([Diagnostic("nesting", sentence('this condition is nested more than {levels} levels deep', levels=MAX_NESTING),
+                                     span, help=sentence('split it into simpler conditions'))])
     try:
         items = ToSyntax(source).transform(tree)
     except VisitError as err:
@@ -684,12 +686,10 @@ def _long_lines(source: SourceFile) -> list[Diagnostic]:
         if len(text) <= MAX_LINE_CHARS:
             start += len(text) + 1
             continue
-        out.append(Diagnostic("long-line", f"this line is {len(text):,} characters long; a line of a spec "
-                              f"may hold at most {MAX_LINE_CHARS:,}",
+        out.append(Diagnostic("long-line", sentence('this line is {count:,} characters long; a line of a spec may hold at most {most:,}', count=len(text), most=MAX_LINE_CHARS),
                               Span(source, start + MAX_LINE_CHARS, start + MAX_LINE_CHARS + 1, line,
                                    MAX_LINE_CHARS + 1),
-                              help="shorten the text, or break the item over several lines (a condition may "
-                                   "continue on the next line; a text in quotes may not)"))
+                              help=sentence('shorten the text, or break the item over several lines (a condition may continue on the next line; a text in quotes may not)')))
         start += len(text) + 1
     return out
 
@@ -735,10 +735,10 @@ def _all_syntax_errors(source: SourceFile, declaration: surface.Declaration) -> 
                 meta = deep.meta
                 start = offset + getattr(meta, "start_pos", 0)
                 diagnostics.append(Diagnostic(
-                    "nesting", f"this condition is nested more than {MAX_NESTING} levels deep",
+                    "nesting", sentence('this condition is nested more than {levels} levels deep', levels=MAX_NESTING),
                     Span(source, start, offset + getattr(meta, "end_pos", 0),
                          first_line + getattr(meta, "line", 1) - 1, getattr(meta, "column", 1)),
-                    help="split it into simpler conditions"))
+                    help=sentence('split it into simpler conditions')))
                 continue
             ToSyntax(SourceFile(source.path, chunk)).transform(tree)
         except UnexpectedInput as err:
@@ -775,11 +775,11 @@ def _shift_token(tok, offset: int, first_line: int):
 
 
 SYNTAX_HINTS = (
-    (re.compile(r"^==$"), "use `=` to compare, not `==`"),
-    (re.compile(r"^&&?$"), "write `and` instead of `&&`"),
-    (re.compile(r"^\|\|?$"), "write `or` instead of `||`"),
-    (re.compile(r"^!$"), "write `not` instead of `!`"),
-    (re.compile(r"^'"), 'texts are written in double quotes: "…"'),
+    (re.compile(r"^==$"), N_("use `=` to compare, not `==`")),
+    (re.compile(r"^&&?$"), N_("write `and` instead of `&&`")),
+    (re.compile(r"^\|\|?$"), N_("write `or` instead of `||`")),
+    (re.compile(r"^!$"), N_("write `not` instead of `!`")),
+    (re.compile(r"^'"), N_('texts are written in double quotes: "…"')),
 )
 
 
@@ -802,10 +802,10 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
         char = chunk[pos] if pos < len(chunk) else ""
         width = 1
         expected = expected_words(err.allowed or (), language)
-        message = f"unexpected character `{char}`" if char.strip() else "unexpected character"
+        message = sentence("unexpected character `{char}`", char=char) if char.strip() else sentence("unexpected character")
         for pattern, hint in SYNTAX_HINTS:
             if pattern.match(bad) or pattern.match(char):
-                help_text = surface.localise_code(hint, source)
+                help_text = Words(hint).localised(functools.partial(surface.localise_code, source=source))
                 break
     elif isinstance(err, UnexpectedToken):
         tok = err.token
@@ -814,19 +814,19 @@ def _syntax_diagnostic(source: SourceFile, err: UnexpectedInput, offset: int, fi
         expected = expected_words(err.accepts or err.expected or (), language)
         if tok.type == "$END":
             at_end = offset + len(chunk) >= len(source.text.rstrip())
-            message = "the file ends in the middle of an item" if at_end else "this item is incomplete"
+            message = sentence("the file ends in the middle of an item") if at_end else sentence("this item is incomplete")
             width = 1
         else:
-            message = f"unexpected `{text}`"
+            message = sentence("unexpected `{text}`", text=text)
         before = chunk[pos - 1] if 0 < pos <= len(chunk) else ""
         for pattern, hint in SYNTAX_HINTS:
             if pattern.match(text) or pattern.match(before + text):
-                help_text = surface.localise_code(hint, source)
+                help_text = Words(hint).localised(functools.partial(surface.localise_code, source=source))
         help_text = help_text or _other_surface(text, declaration) or _hint_for_expected(err, expected, language)
     else:
         width = 1
         expected = expected_words(getattr(err, "expected", ()) or (), language)
-        message = "the file ends in the middle of an item"
+        message = sentence("the file ends in the middle of an item")
     if expected and help_text is None and len(expected) <= 4:
         help_text = None
     width += _rest_of_phrase(help_text, chunk, pos + width)
@@ -864,7 +864,7 @@ def _rest_of_phrase(help_text: str | None, chunk: str, after: int) -> int:
     """How far past a misspelt first word the span reaches when the suggestion is a phrase:
     over the words that follow and look like the phrase's others (`gå före`, `går förre`), so
     that the suggestion replaces the whole (the editor's "change to" does)."""
-    m = re.fullmatch(r"did you mean `([^`]+)`\?", help_text or "")
+    m = re.search(r"`([^`]+)`\?$", help_text or "") if is_suggestion(help_text) else None
     if m is None or " " not in m.group(1):
         return 0
     reach = 0
@@ -881,13 +881,13 @@ def _other_surface(word: str, declaration: surface.Declaration) -> str | None:
     if declaration.language == surface.SWEDISH:
         meant = surface.translate_word(word, surface.SWEDISH)
         if meant:
-            return (f"`{word}` is an English keyword, but this file is written with the Swedish ones "
-                    f"(`språk sv`, line {declaration.line}): write {meant}")
+            return sentence("`{word}` is an English keyword, but this file is written with the Swedish ones "
+                     "(`språk sv`, line {line}): write {meant}", word=word, line=declaration.line, meant=meant)
     else:
         meant = surface.translate_word(word, surface.ENGLISH)
         if meant:
-            return (f"`{word}` is a Swedish keyword, but this file is written with the English ones: write "
-                    f"{meant}, or declare the Swedish keywords with `språk sv` as the file's first line")
+            return sentence("`{word}` is a Swedish keyword, but this file is written with the English ones: write "
+                     "{meant}, or declare the Swedish keywords with `språk sv` as the file's first line", word=word, meant=meant)
     return None
 
 
@@ -897,17 +897,16 @@ def _hint_for_expected(err: UnexpectedToken, expected: tuple[str, ...],
     tok = err.token
     meant = _keyword_meant(str(tok), accepts, language)
     if meant is not None:
-        return f"did you mean `{meant}`?"
+        return sentence("did you mean `{name}`?", name=meant)
     words = surface.phrases(language)
     if accepts == {"STRING"} or ("STRING" in accepts and len(accepts) <= 2):
         if language == surface.SWEDISH:
-            return 'add a description in double quotes, like `"vad det betyder"`'
-        return 'add a description in double quotes, like `"what this means"`'
+            return sentence('add a description in double quotes, like `"vad det betyder"`')
+        return sentence('add a description in double quotes, like `"what this means"`')
     if tok.type == "NAME" and "COLON" in accepts:
-        return f"a fact is declared as `{words['fact']} name: type \"description\"`"
+        return sentence("a fact is declared as `{fact} name: type \"description\"`", fact=words['fact'])
     if "MODALITY" in accepts or {"FORBID", "PERMIT", "OBLIGE"} <= accepts:
-        return (f"a provision says `{words['forbid']}`, `{words['permit']}` or `{words['oblige']}`, "
-                "then the action")
+        return sentence("a provision says `{forbid}`, `{permit}` or `{oblige}`, then the action", forbid=words['forbid'], permit=words['permit'], oblige=words['oblige'])
     return None
 
 
@@ -922,11 +921,11 @@ def parse_citation(text: str) -> s.CitationSyntax:
     try:
         parsed = parse_source(source)
     except SpecErrors:
-        raise SpecErrors([Diagnostic("citation", f"`{text}` is not a citation",
-                                     help="write it like `10 kap. 18 a §` or `OSL 10:18 a`")]) from None
+        raise SpecErrors([Diagnostic("citation", sentence('`{text}` is not a citation', text=text),
+                                     help=sentence('write it like `10 kap. 18 a §` or `OSL 10:18 a`'))]) from None
     items = parsed.items[0].selectors if parsed.items else ()
     if len(items) != 1 or items[0].paragraphs is None or items[0].paragraphs[0] != items[0].paragraphs[1]:
-        raise SpecErrors([Diagnostic("citation", f"`{text}` names more than one paragraph")])
+        raise SpecErrors([Diagnostic("citation", sentence('`{text}` names more than one paragraph', text=text))])
     item = items[0]
     number, letter = item.paragraphs[0]
     return s.CitationSyntax(item.law, item.chapters[0] if item.chapters else None, number, letter,

@@ -13,9 +13,12 @@ the table lacks stays English in Swedish files until the table gains it (a test 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+
+from ..i18n import Words, sentence
 
 ENGLISH = "en"
 SWEDISH = "sv"
@@ -287,15 +290,13 @@ def read_declaration(source) -> Declaration:
             value = m["value"]
             if seen_code:
                 problems.append(Diagnostic(
-                    "language", f"`{m['keyword']} {value}` declares the file's language, which must come "
-                    "before every item", span,
-                    help="move it to the top of the file, above the first item"))
+                    "language", sentence("`{keyword} {value}` declares the file's language, which must come before every item", keyword=m['keyword'], value=value), span,
+                    help=sentence('move it to the top of the file, above the first item')))
             elif value not in LANGUAGES:
                 problems.append(Diagnostic(
-                    "language", f"`{value}` is not a language legalmodel has keywords in", span,
+                    "language", sentence('`{value}` is not a language legalmodel has keywords in', value=value), span,
                     expected=("`sv`", "`en`"),
-                    help="write `språk sv` for the Swedish keywords, or `language en` (the default) "
-                         "for the English ones"))
+                    help=sentence('write `språk sv` for the Swedish keywords, or `language en` (the default) for the English ones')))
             else:
                 blanked = text[:offset] + " " * len(line[:m.end()]) + text[offset + m.end():]
                 found = Declaration(value, True, blanked, number)
@@ -381,11 +382,10 @@ def clashes(spec, to: str) -> list:
     out = []
     for name, span in names_of(spec.items):
         if name in reserved:
-            surface = "Swedish" if to == SWEDISH else "English"
+            surface = sentence("Swedish") if to == SWEDISH else sentence("English")
             out.append(Diagnostic(
-                "reserved", f"`{name}` is a keyword in {surface}, so this file cannot be written in {surface} "
-                "while a name is spelt so", span,
-                help=f"rename `{name}` everywhere in the spec, then convert the file again"))
+                "reserved", sentence('`{name}` is a keyword in {surface}, so this file cannot be written in {surface} while a name is spelt so', name=name, surface=surface), span,
+                help=sentence('rename `{name}` everywhere in the spec, then convert the file again', name=name)))
     return sorted(out, key=lambda d: (d.span.line, d.span.column))
 
 
@@ -436,6 +436,11 @@ def localise(diagnostic):
     source = diagnostic.span.source
     if source is None or declared_language(source.text) != SWEDISH:
         return diagnostic
-    return replace(diagnostic, message=localise_code(diagnostic.message, source),
-                   help=localise_code(diagnostic.help, source),
-                   notes=tuple((localise_code(text, source), span) for text, span in diagnostic.notes))
+
+    def local(text):
+        if isinstance(text, Words):  # kept so: said in the reader's language, keywords as the file has them
+            return text.localised(functools.partial(localise_code, source=source))
+        return localise_code(text, source)
+
+    return replace(diagnostic, message=local(diagnostic.message), help=local(diagnostic.help),
+                   notes=tuple((local(text), span) for text, span in diagnostic.notes))

@@ -17,5 +17,9 @@ def missing_extra() -> str | None:
     absent = [name for name in ("jinja2", "starlette", "uvicorn") if importlib.util.find_spec(name) is None]
     if not absent:
         return None
-    return (f"`legalmodel report` and `legalmodel serve` need {', '.join(absent)}; "
-            "install them with: pip install 'legalmodel[web]'")
+    # said on the command line, so in the `legalmodel` domain (a `sentence`, which the `report`
+    # domain's extraction of web/ does not take)
+    from ..i18n import said, sentence
+
+    return said(sentence("`legalmodel report` and `legalmodel serve` need {modules}; install them with: pip "
+                         "install 'legalmodel[web]'", modules=", ".join(absent)))

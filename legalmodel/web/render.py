@@ -58,8 +58,19 @@ def _environment(lang: str, spec) -> jinja2.Environment:
     env.filters["verdict"] = lambda v: verdict_text(v, lang)
     env.globals.update(lang=lang, value_text=value_text, named_facts=named_facts,
                        render_condition=lambda subject, empty="": render_condition(subject, empty, spec, lang),
-                       verdict_text=lambda v: verdict_text(v, lang), slug=slug)
+                       verdict_text=lambda v: verdict_text(v, lang), slug=slug,
+                       finding_text=lambda f, report: finding_text(f, report, lang))
     return env
+
+
+def finding_text(f, report, lang: str) -> str:
+    """What a finding says, in the page's language, as the text report says it (the JSON's
+    `message` stays English): for a failed goal, also which provision cannot help and why."""
+    from .. import i18n
+    from ..reports.reader import finding_prose
+
+    with i18n.speaking(lang):
+        return finding_prose(report, f)
 
 
 def gettext_for(lang: str):
