@@ -239,3 +239,15 @@ def test_a_false_case_without_reads_negates_the_description(language, descriptio
     (`10:18 a: `) stays in front. Never the bare "not: …" of earlier versions."""
     with i18n.speaking(language):
         assert prose.negated(description, language) == false_case
+
+
+def test_a_number_matters_where_only_a_value_far_from_it_changes_the_verdict():
+    """At age 0, neither 1 nor the ends (0, 130) change the verdict of a rule for ages 18–20,
+    but 19 does: the age matters, and the situation's prose must name it."""
+    from legalmodel.analyses.relevance import facts_that_matter
+
+    spec = load_text('law L "l"\nfact ålder: 0..130 "the age"\nfact risk: bool "a risk"\n'
+                     'action lämna "give" default forbidden\n'
+                     'provision 1 § "Unga" permit lämna when ålder >= 18 and ålder < 21\n', "spec.lm")
+    assert facts_that_matter(spec, {"ålder": 0, "risk": False}, ("ålder", "risk")) == ("ålder",)
+    assert facts_that_matter(spec, {"ålder": 40, "risk": True}, ("ålder", "risk")) == ("ålder",)

@@ -12,19 +12,23 @@ shows a terrorist-risk case about a new-born is not believed. The certifier
 from __future__ import annotations
 
 from ..law import model as m
-from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, interact, neighbour
+from ..semantics.evaluate import Evaluation, assumptions_hold, cuts, evaluate, interact, neighbour
 
 
-def _alternatives(fact: m.Fact, value):
+def _alternatives(spec: m.CheckedSpec, name: str, value):
     """The other values worth trying for a fact: each other value of a bool or an enum; for
-    a number, the values next to it and the type's ends (a comparison's truth changes only
-    at a cut, and the cuts around a value are found by trying its neighbours and the ends)."""
-    t = fact.type
+    a number, the values next to it and the type's ends, then one value of every stretch
+    between the cuts where the spec's comparisons change (evaluate.cuts), so that a value
+    that changes the verdict is never missed: every value of a stretch evaluates alike. A
+    number compared with another fact has no such stretches, and every value is tried."""
+    t = spec.facts[name].type
     if isinstance(t, m.BoolType):
         return (not value,)
     if isinstance(t, m.EnumType):
         return tuple(v for v in t.members if v != value)
-    candidates = (value - 1, value + 1, t.low, t.high)
+    found = cuts(spec).get(name, ())
+    stretches = range(t.low, t.high + 1) if found is None else found
+    candidates = (value - 1, value + 1, t.low, t.high, *stretches)
     return tuple(dict.fromkeys(c for c in candidates if t.low <= c <= t.high and c != value))
 
 
@@ -43,7 +47,7 @@ def _matters(spec: m.CheckedSpec, before: Evaluation, name: str) -> bool:
     """Whether another value of `name` changes the verdicts or what is in force, where
     `before` is the whole spec's evaluation of a situation that meets the assumptions."""
     seen = (before.verdicts, before.in_force)
-    for value in _alternatives(spec.facts[name], before.situation[name]):
+    for value in _alternatives(spec, name, before.situation[name]):
         after = neighbour(spec, before, name, value)
         if after is not None and (after.verdicts, after.in_force) != seen:
             return True
@@ -53,7 +57,7 @@ def _matters(spec: m.CheckedSpec, before: Evaluation, name: str) -> bool:
 def _facts_that_matter_whole(spec: m.CheckedSpec, situation: dict, facts, seen) -> tuple[str, ...]:
     out = []
     for name in facts:
-        for value in _alternatives(spec.facts[name], situation[name]):
+        for value in _alternatives(spec, name, situation[name]):
             changed = {**situation, name: value}
             if not assumptions_hold(spec, changed):
                 continue

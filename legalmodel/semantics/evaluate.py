@@ -151,6 +151,7 @@ class _Program:
         self._dependents: tuple | None = None  # built when a neighbour is first evaluated
         self._assumptions_on: dict[str, tuple] = {}
         self._dependent_sets: dict[str, frozenset[str]] = {}
+        self.cuts: dict | None = None  # m.spec_cuts, worked out when first asked
         self._dependents_by_guard: dict[str, tuple] = {}
 
     def whole(self, spec: m.CheckedSpec) -> _Whole:
@@ -327,6 +328,15 @@ def neighbour(spec: m.CheckedSpec, before: Evaluation, fact: str, value) -> Eval
     if not flipped:
         return Evaluation(changed, before.triggered, before.in_force, before.verdicts)
     return whole.settled(changed, frozenset(p for p, t in triggered.items() if t))
+
+
+def cuts(spec: m.CheckedSpec) -> dict:
+    """Where each integer fact's comparisons in the spec can change their truth
+    (model.spec_cuts): between two cuts, every value evaluates alike."""
+    program = _program(spec)
+    if program.cuts is None:
+        program.cuts = m.spec_cuts(spec)
+    return program.cuts
 
 
 def interact(spec: m.CheckedSpec, fact: str, other: str) -> bool:
