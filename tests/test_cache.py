@@ -157,3 +157,20 @@ def test_commands_that_ask_no_question_never_load_the_solver(tmp_path):
         assert run.stderr.strip().endswith("[]"), (args, run.stderr)
     run = subprocess.run([sys.executable, "-c", probe, "check", str(spec)], env=env, capture_output=True, text=True)
     assert "'z3'" in run.stderr.splitlines()[-1], run.stderr  # the probe sees a check load it
+
+
+def test_past_its_limit_a_kind_of_entry_loses_its_oldest_half_and_no_other(cache_home):
+    import os
+
+    where = cache.folder()
+    root = cache_home
+    for k in range(6):
+        for name in (f"answer-{k}.pickle", f"parsed-{k}.pickle"):
+            (root / name).write_bytes(b"x")
+            os.utime(root / name, (1_000_000 + k, 1_000_000 + k))
+    assert where is not None
+    cache.prune("answer-", ".pickle", 6)  # at the limit: nothing goes
+    assert len(list(root.glob("answer-*"))) == 6
+    cache.prune("answer-", ".pickle", 4)
+    assert sorted(p.name for p in root.glob("answer-*")) == ["answer-3.pickle", "answer-4.pickle", "answer-5.pickle"]
+    assert len(list(root.glob("parsed-*"))) == 6  # another kind is not touched

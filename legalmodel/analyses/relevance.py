@@ -35,12 +35,17 @@ def _alternatives(spec: m.CheckedSpec, name: str, value):
 def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts) -> tuple[str, ...]:
     """The facts among `facts` (in their order) for which another value, every other fact
     kept and the assumptions still met, gives the spec another verdict on some act or puts
-    other provisions in force."""
-    before = evaluate(spec, situation)
-    seen = (before.verdicts, before.in_force)
-    if not assumptions_hold(spec, situation):  # not a situation of the spec: ask each one whole
-        return _facts_that_matter_whole(spec, situation, facts, seen)
+    other provisions in force. The situation must meet the assumptions (the certifier
+    replays it first)."""
+    before = _of_the_spec(spec, situation)
     return tuple(name for name in facts if _matters(spec, before, name))
+
+
+def _of_the_spec(spec: m.CheckedSpec, situation: dict) -> Evaluation:
+    """The whole spec's evaluation of a situation that meets its assumptions."""
+    if not assumptions_hold(spec, situation):
+        raise ValueError(f"not a situation of the spec: it breaks an assumption: {situation}")
+    return evaluate(spec, situation)
 
 
 def _matters(spec: m.CheckedSpec, before: Evaluation, name: str) -> bool:
@@ -52,20 +57,6 @@ def _matters(spec: m.CheckedSpec, before: Evaluation, name: str) -> bool:
         if after is not None and (after.verdicts, after.in_force) != seen:
             return True
     return False
-
-
-def _facts_that_matter_whole(spec: m.CheckedSpec, situation: dict, facts, seen) -> tuple[str, ...]:
-    out = []
-    for name in facts:
-        for value in _alternatives(spec, name, situation[name]):
-            changed = {**situation, name: value}
-            if not assumptions_hold(spec, changed):
-                continue
-            after = evaluate(spec, changed)
-            if (after.verdicts, after.in_force) != seen:
-                out.append(name)
-                break
-    return tuple(out)
 
 
 def typical_value(t: m.IntType) -> int:
@@ -87,9 +78,7 @@ def plausible(spec: m.CheckedSpec, situation: dict, keep, facts=(), matters=()) 
     fact Y matters can change only where a provision's condition can change with both (their
     dependents meet: evaluate.interact) or an assumption names both; only X and such facts are
     asked again."""
-    before = evaluate(spec, situation)
-    if not assumptions_hold(spec, situation):
-        return _plausible_whole(spec, situation, keep, before, facts, matters)
+    before = _of_the_spec(spec, situation)
     shown = before  # the evaluation of the situation shown, the same as before's but for it
     for name, fact in spec.facts.items():
         t = fact.type
@@ -105,22 +94,3 @@ def plausible(spec: m.CheckedSpec, situation: dict, keep, facts=(), matters=()) 
                         for other in facts if interact(spec, name, other)):
             shown = after
     return shown.situation if shown is not before else dict(situation)
-
-
-def _plausible_whole(spec: m.CheckedSpec, situation: dict, keep, before, facts, matters) -> dict:
-    shown = dict(situation)
-    for name, fact in spec.facts.items():
-        t = fact.type
-        if not isinstance(t, m.IntType) or shown.get(name) not in (t.low, t.high):
-            continue
-        target = typical_value(t)
-        if target == shown[name]:
-            continue
-        changed = {**shown, name: target}
-        if not (assumptions_hold(spec, changed) and keep(changed)
-                and facts_that_matter(spec, changed, facts) == tuple(matters)):
-            continue
-        after = evaluate(spec, changed)
-        if (after.verdicts, after.in_force, after.triggered) == (before.verdicts, before.in_force, before.triggered):
-            shown = changed
-    return shown

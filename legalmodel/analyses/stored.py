@@ -166,26 +166,7 @@ def keep(name: str, answer, specs=()) -> None:
 
 def _prune() -> None:
     """Remove the oldest half of the answers once there are more than MAX_ANSWERS."""
-    import os
-
-    where = cache.folder()
-    try:
-        names = [n for n in os.listdir(where.fd) if n.startswith(PREFIX) and n.endswith(SUFFIX)]
-        if len(names) <= MAX_ANSWERS:
-            return
-        ages = {}
-        for n in names:
-            try:
-                ages[n] = os.stat(n, dir_fd=where.fd, follow_symlinks=False).st_mtime
-            except OSError:
-                pass
-    except OSError:
-        return
-    for old in sorted(ages, key=ages.get)[: len(ages) // 2]:
-        try:
-            os.unlink(old, dir_fd=where.fd)
-        except OSError:
-            pass
+    cache.prune(PREFIX, SUFFIX, MAX_ANSWERS)
 
 
 def complete_diff(result) -> bool:

@@ -249,10 +249,16 @@ def store_parsed(source: SourceFile, parsed) -> None:
 
 
 def _prune() -> None:
+    prune("parsed-", ".pickle", MAX_ENTRIES)
+
+
+def prune(prefix: str, suffix: str, limit: int) -> None:
+    """Remove the oldest half of the entries named `prefix…suffix` once there are more than
+    `limit` of them."""
     where = folder()
     try:
-        names = [n for n in os.listdir(where.fd) if n.startswith("parsed-") and n.endswith(".pickle")]
-        if len(names) <= MAX_ENTRIES:
+        names = [n for n in os.listdir(where.fd) if n.startswith(prefix) and n.endswith(suffix)]
+        if len(names) <= limit:
             return
         ages = {}
         for n in names:
