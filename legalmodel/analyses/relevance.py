@@ -44,7 +44,7 @@ def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts) -> tuple[str,
 def _of_the_spec(spec: m.CheckedSpec, situation: dict) -> Evaluation:
     """The whole spec's evaluation of a situation that meets its assumptions."""
     if not assumptions_hold(spec, situation):
-        raise ValueError(f"not a situation of the spec: it breaks an assumption: {situation}")
+        raise RuntimeError(f"a bug in legalmodel: asked about a situation that breaks an assumption: {situation}")
     return evaluate(spec, situation)
 
 
