@@ -120,6 +120,18 @@ def test_an_impact_read_back_is_the_impact_asked_afresh(cache_home, monkeypatch)
     assert read.changes and shown(read) == shown(fresh) == shown(kept)
 
 
+def test_an_impact_asked_with_keep_false_is_read_but_never_written(cache_home, law_copy, monkeypatch):
+    """The language server asks so of unsaved text (Law.impact's `keep`)."""
+    asked = counting_diffs(monkeypatch)
+    law = legalmodel.load(law_copy)
+    unsaved = law.impact("10 kap. 18 a §", keep=False)
+    assert len(asked) == 1 and answers(cache_home) == []
+    kept = law.impact("10 kap. 18 a §")
+    assert len(asked) == 2 and len(answers(cache_home)) == 1
+    assert shown(law.impact("10 kap. 18 a §", keep=False)) == shown(kept) == shown(unsaved)
+    assert len(asked) == 2  # read back, not asked again
+
+
 def test_an_undecided_answer_is_not_kept(cache_home, law_copy, monkeypatch):
     real = diff_module.diff
     asked = []
