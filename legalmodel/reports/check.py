@@ -192,6 +192,14 @@ def _condition_note(c) -> str:
     return ""
 
 
+def _acts_on(spec: m.CheckedSpec, pid: str, action: str) -> bool:
+    """Whether a provision in force in a situation rules on `action`. A broken contract's
+    situation is the law's just after its act, which may name a provision a later act
+    repealed: such a one is named, since it was in force there (its act is the contract's)."""
+    provision = spec.provisions.get(pid)
+    return provision is None or provision.action == action
+
+
 def render_evidence(ev: Evidence, spec: m.CheckedSpec, action: str | None, indent: str = "    ") -> list[str]:
     lines = []
     title = ev.label or "situation"
@@ -209,7 +217,7 @@ def render_evidence(ev: Evidence, spec: m.CheckedSpec, action: str | None, inden
     for a in actions:
         if a is None or a not in ev.verdicts:
             continue
-        relevant = [p for p in ev.in_force if spec.provisions[p].action == a]
+        relevant = [p for p in ev.in_force if _acts_on(spec, p, a)]
         decided = ", ".join(relevant) if relevant else "no provision"
         lines.append(f"{indent}  in force: {decided} → `{a}` is {ev.verdicts[a]}")
     return lines

@@ -17,7 +17,7 @@ from ..i18n import _, ngettext, said
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding
 from . import prose
-from .check import COLOURS, _paint, counts, goal_accepted, printable, sorted_findings, status
+from .check import COLOURS, _acts_on, _paint, counts, goal_accepted, printable, sorted_findings, status
 
 DEFAULT_WIDTH = 100
 # the kinds whose headline and remedy are said here, in the current language; the others
@@ -201,7 +201,7 @@ def evidence_sentence(spec: m.CheckedSpec, ev: Evidence, action: str | None, pre
     for a in acts:
         if a not in ev.verdicts:
             continue
-        deciding = [p for p in ev.in_force if spec.provisions[p].action == a]
+        deciding = [p for p in ev.in_force if _acts_on(spec, p, a)]
         if deciding:
             outcomes.append(ngettext("There {provisions} is in force and `{act}` is {verdict}.",
                                      "There {provisions} are in force and `{act}` is {verdict}.",
