@@ -206,6 +206,8 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if outcome is None:
             break
         outcomes.append(outcome)
+        if not isinstance(outcome, InvalidSpec):
+            _speak(outcome.spec)  # every format's words for people: --lang, else the spec's language
         if isinstance(outcome, InvalidSpec):
             with i18n.speaking(_diagnostics_language(outcome.diagnostics)):
                 for text in render_diagnostics(outcome.diagnostics):
@@ -214,14 +216,15 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 click.echo(ngettext("{name}: {n} error in the input; nothing was checked",
                                     "{name}: {n} errors in the input; nothing was checked", n).format(
                     name=outcome.name, n=n), err=True)
-            if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
-                summary.append(("\n" if len(outcomes) > 1 else "")
-                               + render_invalid_markdown(outcome.name, outcome.diagnostics))
-            if fmt == "markdown":
-                click.echo(summary[-1], nl=False)
-            elif fmt == "github":
-                for line in github.invalid_commands(outcome.name, outcome.diagnostics, root):
-                    click.echo(line)
+            with i18n.speaking(_diagnostics_language(outcome.diagnostics)):
+                if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
+                    summary.append(("\n" if len(outcomes) > 1 else "")
+                                   + render_invalid_markdown(outcome.name, outcome.diagnostics))
+                if fmt == "markdown":
+                    click.echo(summary[-1], nl=False)
+                elif fmt == "github":
+                    for line in github.invalid_commands(outcome.name, outcome.diagnostics, root):
+                        click.echo(line)
             continue
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
@@ -232,10 +235,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if as_examples:
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
-            click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome), nl=False)
-        elif fmt == "text" and notation == "prose":
-            _speak(outcome.spec)
-            click.echo(("\n" if headed else "") + render_reader(outcome, _width(), colour=_colour()), nl=False)
+            click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome, notation), nl=False)
+        elif fmt in ("text", "github") and notation == "prose":
+            click.echo(("\n" if headed else "") + render_reader(outcome, _width(), colour=fmt == "text" and _colour()), nl=False)
             headed += 1
         elif fmt in ("text", "github"):
             if several:
@@ -245,9 +247,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 headed += 1
             click.echo(render_text(outcome, colour=fmt == "text" and _colour()), nl=False)
         if fmt == "github" and not as_examples:
-            for line in github.report_commands(outcome, root):
+            for line in github.report_commands(outcome, root, notation):
                 click.echo(line)
-            summary.append(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome))
+            summary.append(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome, notation))
     reports = [o for o in outcomes if not isinstance(o, InvalidSpec)]
     invalid = [(o.name, o.diagnostics) for o in outcomes if isinstance(o, InvalidSpec)]
     statuses = {r.status for r in reports}
@@ -276,7 +278,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     elif fmt == "junit":
         from .reports.junit import junit_document
 
-        click.echo(junit_document(reports, invalid), nl=False)
+        click.echo(junit_document(reports, invalid, notation), nl=False)
     elif fmt == "json":
         click.echo(dumps(check_document(outcomes)), nl=False)
     sys.exit(exit_code)
@@ -285,12 +287,12 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
 def _emit_diff(result, fmt: str, notation: str = "prose") -> int:
     from .reports.diff import diff_json, render_diff_markdown, render_diff_prose, render_diff_text
 
+    _speak(result.new)
     if fmt == "json":
         click.echo(dumps(diff_json(result)), nl=False)
     elif fmt == "markdown":
-        click.echo(render_diff_markdown(result), nl=False)
+        click.echo(render_diff_markdown(result, notation), nl=False)
     elif notation == "prose":
-        _speak(result.new)
         click.echo(render_diff_prose(result, _width()), nl=False)
     else:
         click.echo(render_diff_text(result), nl=False)

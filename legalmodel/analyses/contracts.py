@@ -75,7 +75,8 @@ def _evidence(new, change, act: str) -> Evidence:
     return Evidence(change.situation, change.conditions, {change.action: whole.verdicts[change.action]},
                     tuple(sorted(whole.in_force, key=new.position.__getitem__)),
                     tuple(sorted(whole.triggered, key=new.position.__getitem__)),
-                    label=f"`{change.action}` goes from {change.old} to {change.new}")
+                    label=sentence("`{action}` goes from {old} to {new}", action=change.action,
+                                   old=Words(change.old), new=Words(change.new)))
 
 
 def contract_findings(history: History, amendment: Amendment, timeout_ms: int | None,
