@@ -115,6 +115,16 @@ CHECK_FORMATS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    """`--lang sv` sets the language of the process: the tests after these speak English."""
+    from legalmodel import i18n
+
+    yield
+    i18n.ask(None)
+    i18n.use(i18n.DEFAULT)
+
+
 @pytest.fixture(scope="module")
 def phrases() -> list[str]:
     found = english_phrases()
@@ -190,3 +200,19 @@ def test_explain_speaks_swedish_throughout(fmt, phrases):
     sources = " ".join(p.read_text(encoding="utf-8") for p in _files(str(REPO / "specs/tutorial")))
     found = english_in(text, sources, phrases)
     assert found == [], f"English in `explain --format {fmt} --lang sv`: {found}\n{text}"
+
+
+CASE_TABLES = [TESTS / "fixtures" / "cases" / "failing.csv", TESTS / "fixtures" / "cases" / "good" / "tutorial.csv"]
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "junit", "json"])
+def test_the_cases_speak_swedish_throughout(fmt, phrases):
+    """`legalmodel test` with a failing case and the coverage: its text, Markdown and JUnit
+    (whose names and failures are for people) in Swedish. The table's own cells (titles, the
+    verdict codes of a suggested row) are the drafters'."""
+    out = run(["test", str(REPO / "specs/tutorial"), *map(str, CASE_TABLES), "--coverage", "--format", fmt,
+               "--lang", "sv"], REPO)
+    text = {"junit": _junit_text, "json": _prose_of_json}.get(fmt, lambda x: x)(out)
+    sources = " ".join(p.read_text(encoding="utf-8") for p in [*_files(str(REPO / "specs/tutorial")), *CASE_TABLES])
+    found = english_in(text, sources, phrases)
+    assert found == [], f"English in `test --format {fmt} --lang sv`: {found}\n{text}"
