@@ -494,7 +494,7 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, repla
         click.echo(dumps(add_record(explain_json(x), law, x)), nl=False)
     else:
         _speak(x.spec)
-        click.echo(render_explain_text(x, notation), nl=False)
+        click.echo(render_explain_text(x, notation, _width()), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown or a.smallest_change_unknown for a in x.actions) else EXIT_CLEAN)
 
 

@@ -440,7 +440,7 @@ def example_change_said(before: str | None, after: str | None) -> str:
     if after == "passes":
         return _("now passes")
     if before == "passes" and after == "fails":
-        return _("no longer passes")
+        return _("now fails")
     return _("now {status}").format(status=example_status_said(after))
 
 

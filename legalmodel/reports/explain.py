@@ -89,10 +89,11 @@ def _decided_by(sure, maybe, default: str, by_default: bool) -> str:
         provisions=(" " + _("or") + " ").join([*maybe, *([_("the default")] if by_default else [])]))
 
 
-def render_explain_text(x: Explanation, notation: str = "logic") -> str:
+def render_explain_text(x: Explanation, notation: str = "logic", width: int | None = None) -> str:
     """The explanation for people, in the current language. With `notation` "prose", the
     completions of a partial situation (where each verdict is given) are said in words
-    (reports/prose.py); with "logic", as formulas."""
+    (reports/prose.py); with "logic", as formulas. `width`: each line longer than that is
+    wrapped, its continuation indented under it (None: not wrapped)."""
     from ..i18n import said
     from .reader import verdict_word
 
@@ -172,7 +173,20 @@ def render_explain_text(x: Explanation, notation: str = "logic") -> str:
         elif a.settled and x.given:
             out.append("  " + (_("no change of the given facts can change this verdict") if x.full else
                                _("no change of the given facts settles another verdict")))
+    if width is not None:
+        out = [wrapped for line in out for wrapped in _wrapped(line, width)]
     return "\n".join(out) + "\n"
+
+
+def _wrapped(line: str, width: int) -> list[str]:
+    """A line wrapped to `width` as the check report wraps its paragraphs (a citation kept on
+    one line), at its own indent; a line that fits as it is."""
+    if len(line) <= width:
+        return [line]
+    from .reader import _paragraph
+
+    text = line.lstrip(" ")
+    return _paragraph(text, width, line[:len(line) - len(text)])
 
 
 def explain_json(x: Explanation) -> dict:
