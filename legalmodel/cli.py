@@ -322,21 +322,10 @@ def _guarded(body):
 
 
 def _diagnostics_language(diagnostics) -> str:
-    """The language the diagnostics were said in: their files' declared one (`språk sv`),
-    unless --lang says otherwise, so that `expected …` and `help:` match the message."""
-    from .syntax.surface import read_declaration
+    """The language the diagnostics are said in (reports/check.py: diagnostics_language)."""
+    from .reports.check import diagnostics_language
 
-    # each file once: a file of hundreds of errors is read for its declaration one time
-    sources = {id(d.span.source): d.span.source for d in diagnostics if d.span.source is not None}
-    languages = set()
-    for source in sources.values():
-        try:
-            declaration = read_declaration(source)
-        except SpecError:
-            continue
-        if declaration.declared:
-            languages.add(declaration.language)
-    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
+    return diagnostics_language(diagnostics)
 
 
 DIFF_HELP = _("""Show every situation in which the outcome changes between two versions of a law,

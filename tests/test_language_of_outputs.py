@@ -216,3 +216,19 @@ def test_the_cases_speak_swedish_throughout(fmt, phrases):
     sources = " ".join(p.read_text(encoding="utf-8") for p in [*_files(str(REPO / "specs/tutorial")), *CASE_TABLES])
     found = english_in(text, sources, phrases)
     assert found == [], f"English in `test --format {fmt} --lang sv`: {found}\n{text}"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_explain_is_wrapped_to_the_width(lang):
+    """explain's prose is wrapped as the check report is: no line is wider than COLUMNS but
+    one whose single word is, and a wrapped line goes on indented under it."""
+    args = ["explain", str(REPO / "specs/tutorial"), "--given", "ålder=25", "--given", "konkret_risk",
+            "--why-not", "permitted", "--lang", lang]
+    result = make_runner().invoke(main, args, env={"NO_COLOR": "1", "COLUMNS": "60"})
+    assert result.exit_code == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert len(lines) > 8
+    for line in lines:
+        assert len(line) <= 60 or " " not in line.strip(), line
+    wide = make_runner().invoke(main, args, env={"NO_COLOR": "1", "COLUMNS": "400"}).stdout
+    assert " ".join(wide.split()) == " ".join(result.stdout.split()), "wrapping changed the words"

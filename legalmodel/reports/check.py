@@ -81,6 +81,26 @@ def render_diagnostic(d: Diagnostic) -> str:
     return "\n".join(lines)
 
 
+def diagnostics_language(diagnostics) -> str:
+    """The language to say diagnostics in: their files' declared one (`språk sv`), unless
+    --lang says otherwise, so that `expected …` and `help:` match the message."""
+    from .. import i18n
+    from ..syntax.diagnostics import SpecErrors
+    from ..syntax.surface import read_declaration
+
+    # each file once: a file of hundreds of errors is read for its declaration one time
+    sources = {id(d.span.source): d.span.source for d in diagnostics if d.span.source is not None}
+    languages = set()
+    for source in sources.values():
+        try:
+            declaration = read_declaration(source)
+        except SpecErrors:
+            continue
+        if declaration.declared:
+            languages.add(declaration.language)
+    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
+
+
 MAX_DIAGNOSTICS_PER_FILE = 50
 
 

@@ -24,7 +24,7 @@ from xml.sax import saxutils
 
 from ..i18n import _, for_declared, said, speaking
 from ..results import CheckResult, Finding
-from .check import about_goal, finding_id, sorted_findings
+from .check import about_goal, diagnostics_language, finding_id, sorted_findings
 
 # what XML 1.0 cannot hold at all, escaped or not (its `Char` production)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -126,8 +126,9 @@ def junit_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]],
         with speaking(for_declared(getattr(r.spec, "language", None))):
             suites.append((r.spec.name, spec_cases(r, notation)))
     for name, diagnostics in invalid:
-        text = "\n".join(f"{d.span.location()}: {said(d.message)}" for d in diagnostics)
-        suites.append((name, [Case(_("the spec can be read"), ("input-error", text))]))
+        with speaking(diagnostics_language(diagnostics)):
+            text = "\n".join(f"{d.span.location()}: {said(d.message)}" for d in diagnostics)
+            suites.append((name, [Case(_("the spec can be read"), ("input-error", text))]))
     out = ['<?xml version="1.0" encoding="UTF-8"?>']
     total = sum(len(c) for _n, c in suites)
     failures = sum(1 for _n, cs in suites for c in cs if c.failure)
