@@ -11,7 +11,7 @@ import datetime
 import io
 from xml.sax.saxutils import escape, quoteattr
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, quoted
 from ..cases.run import FAIL, PASS, UNKNOWN, CaseRun, Coverage, Outcome, coverage_id
 from ..cases.table import NOT_SETTLED, Case
 from .check import _value_text, markdown_cell
@@ -75,7 +75,7 @@ def _detail(o: Outcome) -> list[str]:
 def _name(o: Outcome) -> str:
     row = _("row {row}").format(row=o.case.row)
     # a row without a title is named `row N` by the table (in English): said as the row
-    return f"{row} “{o.case.title}”" if o.case.title != f"row {o.case.row}" else row
+    return f"{row} {quoted(o.case.title)}" if o.case.title != f"row {o.case.row}" else row
 
 
 def render_text(run: CaseRun) -> str:
@@ -259,7 +259,7 @@ def coverage_text(c: Coverage) -> str:
         out.append(_('decide in no case: {count}').format(count=len(c.uncovered)))
         for p in c.uncovered:
             accepted = " (" + _("accepted: “{why}”").format(why=p.accepted) + ")" if p.accepted else ""
-            out.append(f"  {p.provision} “{p.title}” {coverage_id(p.provision)}{accepted}")
+            out.append(f"  {p.provision} {quoted(p.title)} {coverage_id(p.provision)}{accepted}")
             out.extend(_uncovered_lines(p))
     else:
         out.append(_('every provision decides in some case'))
@@ -278,7 +278,7 @@ def coverage_markdown(c: Coverage) -> str:
         out += ["", "### " + _("Deciding in no case"), ""]
         for p in c.uncovered:
             accepted = " (" + markdown_cell(_("accepted: “{why}”").format(why=p.accepted)) + ")" if p.accepted else ""
-            out.append(f"- **{markdown_cell(p.provision)}** “{markdown_cell(p.title)}” `{coverage_id(p.provision)}`{accepted}")
+            out.append(f"- **{markdown_cell(p.provision)}** {quoted(markdown_cell(p.title))} `{coverage_id(p.provision)}`{accepted}")
             if p.never:
                 out.append(_('  no situation of the law has it decide'))
             elif p.suggestion is not None:

@@ -300,7 +300,7 @@ def render_diff_prose(r: DiffResult, width: int = 100) -> str:
     who decides before and after, then each region in words, in the current language, wrapped
     to `width`. The regions are exact, so every condition is said; only the example situation
     is left out (`--notation logic` and JSON give it)."""
-    from ..i18n import _, current, ngettext, said
+    from ..i18n import _, current, ngettext, quoted, said
     from . import prose
     from .reader import _paragraph, verdict_word
 
@@ -335,11 +335,11 @@ def render_diff_prose(r: DiffResult, width: int = 100) -> str:
     if r.goals:
         out.append(_("Goals"))
         for g in r.goals:
-            out.extend(_paragraph(f"{goal_change_said(g.before, g.after)}: “{g.title}”", width, "  "))
+            out.extend(_paragraph(f"{goal_change_said(g.before, g.after)}: {quoted(g.title)}", width, "  "))
     if r.examples:
         out.append(_("Examples"))
         for e in r.examples:
-            out.extend(_paragraph(f"{example_change_said(e.before, e.after)}: “{e.title}” (`{e.action}`)",
+            out.extend(_paragraph(f"{example_change_said(e.before, e.after)}: {quoted(e.title)} (`{e.action}`)",
                                   width, "  "))
     if r.contracts:
         out.append(_("Contracts"))

@@ -5,7 +5,7 @@ Rendering only; explain.py decides what is true.
 
 from __future__ import annotations
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, quoted
 from ..results import ActionExplanation, Explanation
 from .check import _value_text
 
@@ -71,7 +71,7 @@ def _part_line(p) -> str:
 def _trace_lines(a: ActionExplanation, trace, indent: str, full: bool) -> list[str]:
     lines = []
     for t in trace:
-        lines.append(f"{indent}{_modality(t.modality)} · {t.id} “{t.title}”: {_state(t, full)}")
+        lines.append(f"{indent}{_modality(t.modality)} · {t.id} {quoted(t.title)}: {_state(t, full)}")
         for p in t.parts:
             lines.append(f"{indent}    {_part_line(p)}")
     return lines

@@ -3,7 +3,7 @@ provision with the dates it was in force, its act, title, certainty and place.""
 
 from __future__ import annotations
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, quoted
 from ..results import LawHistory
 
 
@@ -17,10 +17,10 @@ def render_history(listing: LawHistory, whole: bool = True) -> str:
         proposals = ngettext("{n} proposal", "{n} proposals", len(listing.proposals)).format(n=len(listing.proposals))
         lines.append(f"{listing.name}: {amendments}, {proposals}")
         for a in listing.amendments:
-            lines.append(f"  {a.date}  {a.name}  “{a.title}”  ({a.location})")
+            lines.append(f"  {a.date}  {a.name}  {quoted(a.title)}  ({a.location})")
         proposal = _("proposal")
         for a in listing.proposals:
-            lines.append(f"  {proposal.ljust(10)}  “{a.title}”  ({a.location})")
+            lines.append(f"  {proposal.ljust(10)}  {quoted(a.title)}  ({a.location})")
         lines.append("")
     citation = None
     before_the_base, in_force = _("before the base"), _("in force")
@@ -31,5 +31,5 @@ def render_history(listing: LawHistory, whole: bool = True) -> str:
         span = f"{w.since or before_the_base} – {w.until or in_force}"
         certainty = w.certainty or _("certainty not stated")
         act = _("base") if w.act == "base" else w.act
-        lines.append(f"  {span.ljust(32)} {act.ljust(14)} “{w.title}” ({certainty}; {w.location})")
+        lines.append(f"  {span.ljust(32)} {act.ljust(14)} {quoted(w.title)} ({certainty}; {w.location})")
     return "\n".join(lines).rstrip() + "\n"

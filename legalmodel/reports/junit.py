@@ -22,7 +22,7 @@ import re
 from dataclasses import dataclass
 from xml.sax import saxutils
 
-from ..i18n import _, for_declared, said, speaking
+from ..i18n import _, for_declared, quoted, said, speaking
 from ..results import CheckResult, Finding
 from .check import about_goal, diagnostics_language, finding_id, sorted_findings
 
@@ -79,7 +79,7 @@ def _case(report: CheckResult, name: str, findings: list[Finding], failure_type:
     accepted = [f for f in findings if f.accepted is not None]
     if accepted and not consistency:
         reason = _("accepted: {findings}").format(
-            findings="; ".join(f"{finding_id(report.spec.name, f)} “{f.accepted}”" for f in accepted))
+            findings="; ".join(f"{finding_id(report.spec.name, f)} {quoted(f.accepted)}" for f in accepted))
         return Case(name, skipped=reason, output=output)
     return Case(name, skipped=skipped, output=output)
 

@@ -13,7 +13,7 @@ import re
 import textwrap
 
 from ..syntax.surface import localise_code
-from ..i18n import _, ngettext, said
+from ..i18n import _, ngettext, quoted, said
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding
 from . import prose
@@ -214,7 +214,7 @@ def _where(spec: m.CheckedSpec, f: Finding) -> str:
     location = f.span.location() if f.span is not None else ""
     if f.subject in spec.provisions:
         title = spec.provisions[f.subject].title
-        return f"{f.subject} “{title}”, {location}" if location else f"{f.subject} “{title}”"
+        return f"{f.subject} {quoted(title)}, {location}" if location else f"{f.subject} {quoted(title)}"
     return location
 
 
@@ -384,7 +384,7 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
             goal = g.goal
             word = goal_status_word(report, g)
             reason = f" ({goal.expected_reason})" if goal.expected_reason and g.status == "fails-as-expected" else ""
-            out.extend(_paragraph(f"{word}: “{goal.title}”{reason}", width, "  "))
+            out.extend(_paragraph(f"{word}: {quoted(goal.title)}{reason}", width, "  "))
             if g.status == "fails-as-expected":
                 premise = frozenset(m.facts_in(goal.condition))
                 out.extend(_situations(spec, g.evidence, goal.action, premise, width, "    "))
