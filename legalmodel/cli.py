@@ -237,7 +237,8 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
             click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome, notation), nl=False)
         elif fmt in ("text", "github") and notation == "prose":
-            click.echo(("\n" if headed else "") + render_reader(outcome, _width(), colour=fmt == "text" and _colour()), nl=False)
+            text = render_reader(outcome, _width(), colour=fmt == "text" and _colour())
+            click.echo(("\n" if headed else "") + text, nl=False)
             headed += 1
         elif fmt in ("text", "github"):
             if several:
@@ -534,6 +535,7 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
         sys.exit(EXIT_INPUT)
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     law = _guarded(lambda: api.load(path, as_of))
+    _speak(law.spec)
     try:
         cases = read_tables(law, list(tables))
         if as_examples:
@@ -553,11 +555,11 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
     if fmt == "json":
         click.echo(dumps(report.run_json(run, covered)), nl=False)
     elif fmt == "junit":
-        click.echo(report.run_junit(run), nl=False)
+        click.echo(report.run_junit(run, law.spec), nl=False)
     elif fmt == "markdown":
         click.echo(report.run_markdown(run, covered), nl=False)
     else:
-        click.echo(report.render_text(run) if run.outcomes else "", nl=False)
+        click.echo(report.render_text(run, law.spec, _width()) if run.outcomes else "", nl=False)
         if covered is not None:
             click.echo(report.coverage_text(covered), nl=False)
     status = run.exit_status

@@ -232,3 +232,21 @@ def test_explain_is_wrapped_to_the_width(lang):
         assert len(line) <= 60 or " " not in line.strip(), line
     wide = make_runner().invoke(main, args, env={"NO_COLOR": "1", "COLUMNS": "400"}).stdout
     assert " ".join(wide.split()) == " ".join(result.stdout.split()), "wrapping changed the words"
+
+
+@pytest.mark.parametrize("lang", ["sv", "en"])
+def test_a_case_not_settled_says_where_each_verdict_holds_in_prose(lang, tmp_path):
+    """A case whose facts leave the verdict open shows where each verdict holds: in the
+    phrasing of the spec's facts, not as formulas, wrapped to the width, in text and JUnit."""
+    table = tmp_path / "open.csv"
+    table.write_text("act,ålder,konkret_risk,2025-12-01\nlämna_uppgift,19,true,permitted\n", encoding="utf-8")
+    args = ["test", str(REPO / "specs/tutorial"), str(table), "--lang", lang]
+    result = make_runner().invoke(main, args, env={"NO_COLOR": "1", "COLUMNS": "80"})
+    assert result.exit_code == 1, result.stderr
+    text = result.stdout
+    police = {"sv": "polisen begär personens kontaktuppgifter", "en": "the police ask for the person's contact details"}
+    assert police[lang] in " ".join(text.split())
+    assert not set("∧¬∈") & set(text), text
+    assert all(len(line) <= 80 for line in text.splitlines()), text
+    junit = make_runner().invoke(main, [*args, "--format", "junit"]).stdout
+    assert police[lang] in junit and not set("∧¬∈") & set(_junit_text(junit))

@@ -52,12 +52,25 @@ def _actual(o: Outcome) -> str:
             + ", ".join(f"`{f}`" for f in o.depends_on))
 
 
-def _detail(o: Outcome) -> list[str]:
+def _where(conditions, spec) -> str:
+    """Conditions in prose, from the spec's phrasing of its facts (`spec`: the law as loaded;
+    a fact it lacks, one of another date's version, is said as a formula, and so is every
+    condition without a spec)."""
+    if spec is not None and all(f in spec.facts for c in conditions for f in c.facts):
+        from ..i18n import current
+        from .prose import tree, words
+
+        return words(tree(spec, conditions, current()))
+    return " ∧ ".join(c.describe() for c in conditions)
+
+
+def _detail(o: Outcome, spec=None) -> list[str]:
     """What a failure shows beyond its verdict: where an open verdict is which and what
-    decides there, the provisions set aside, the smallest change, the source."""
+    decides there (in prose, given the spec), the provisions set aside, the smallest change,
+    the source."""
     lines = []
     for verdict, conditions, deciding in o.open_verdicts:
-        where = " ∧ ".join(c.describe() for c in conditions)
+        where = _where(conditions, spec)
         decided = ", ".join(deciding) or _("the default")
         lines.append(_("{verdict} for example where {where}, decided by {provisions}").format(
             verdict=_verdict(verdict), where=where, provisions=decided) if where else
@@ -78,7 +91,9 @@ def _name(o: Outcome) -> str:
     return f"{row} {quoted(o.case.title)}" if o.case.title != f"row {o.case.row}" else row
 
 
-def render_text(run: CaseRun) -> str:
+def render_text(run: CaseRun, spec=None, width: int | None = None) -> str:
+    """The run for people, in the current language; `spec` (the law loaded) says where an
+    open verdict is which in prose; `width` wraps the lines longer than it."""
     out = []
     for table in run.tables:
         out.append(table)
@@ -89,7 +104,7 @@ def render_text(run: CaseRun) -> str:
                 continue
             out.append(head + _status(o.status))
             out.append(_('      expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=_verdict(o.expectation.expected), actual=_actual(o)))
-            out.extend("      " + line for line in _detail(o))
+            out.extend("      " + line for line in _detail(o, spec))
     passed = sum(1 for o in run.outcomes if o.status == PASS)
     failed = len(run.failed)
     unknown = sum(1 for o in run.outcomes if o.status == UNKNOWN)
@@ -99,6 +114,10 @@ def render_text(run: CaseRun) -> str:
     if unknown:
         summary += ", " + _("{n} unknown").format(n=unknown)
     out.append(summary)
+    if width is not None:
+        from .reader import wrap_line
+
+        out = [wrapped for line in out for wrapped in wrap_line(line, width)]
     return "\n".join(out) + "\n"
 
 
@@ -129,9 +148,9 @@ def run_json(run: CaseRun, coverage: Coverage | None = None) -> dict:
     return document
 
 
-def run_junit(run: CaseRun) -> str:
+def run_junit(run: CaseRun, spec=None) -> str:
     """A test suite per table, a test case per row and date; a failure carries the actual
-    verdict, the deciding provisions and the smallest change."""
+    verdict, the deciding provisions and the smallest change, in the current language."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     total, failures = len(run.outcomes), len(run.failed) + sum(1 for o in run.outcomes if o.status == UNKNOWN)
     lines.append(f'<testsuites name={quoteattr("legalmodel test " + run.spec)} tests="{total}" '
@@ -144,7 +163,7 @@ def run_junit(run: CaseRun) -> str:
             name = f"{_name(o)}, {_on(o.date)}"
             lines.append(f'    <testcase classname={quoteattr(table)} name={quoteattr(name)}>')
             if o.status != PASS:
-                text = [_('expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=_verdict(o.expectation.expected), actual=_actual(o)), *_detail(o)]
+                text = [_('expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=_verdict(o.expectation.expected), actual=_actual(o)), *_detail(o, spec)]
                 message = _('expected {expected}, is {value}').format(expected=_verdict(o.expectation.expected), value=_verdict(o.actual))
                 lines.append(f'      <failure type="{o.status}" message={quoteattr(message)}>'
                              f'{escape(chr(10).join(text))}</failure>')

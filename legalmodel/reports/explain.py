@@ -174,19 +174,10 @@ def render_explain_text(x: Explanation, notation: str = "logic", width: int | No
             out.append("  " + (_("no change of the given facts can change this verdict") if x.full else
                                _("no change of the given facts settles another verdict")))
     if width is not None:
-        out = [wrapped for line in out for wrapped in _wrapped(line, width)]
+        from .reader import wrap_line
+
+        out = [wrapped for line in out for wrapped in wrap_line(line, width)]
     return "\n".join(out) + "\n"
-
-
-def _wrapped(line: str, width: int) -> list[str]:
-    """A line wrapped to `width` as the check report wraps its paragraphs (a citation kept on
-    one line), at its own indent; a line that fits as it is."""
-    if len(line) <= width:
-        return [line]
-    from .reader import _paragraph
-
-    text = line.lstrip(" ")
-    return _paragraph(text, width, line[:len(line) - len(text)])
 
 
 def explain_json(x: Explanation) -> dict:

@@ -5,8 +5,9 @@ one named `consistency` for every other finding (contradictions, collisions, gap
 provisions, idle overrides, broken contracts, stale acceptances, questions not decided in
 time). Every finding belongs to exactly one case, and a case fails exactly when one of its
 findings would fail the run (an error or warning not accepted), so the failure count is zero
-exactly when `check` exits 0. A failing case carries each finding's id, message, details and
-evidence. A case whose findings are all accepted is skipped with the justification (for
+exactly when `check` exits 0. A failing case carries each finding's id and what the text
+report says of it (headline, details, situations in prose, remedy), in the language of the
+run; the cases' names too (`goal: …`, `mål: …`). A case whose findings are all accepted is skipped with the justification (for
 `consistency`: passes, with the accepted findings in its output); a goal expected to fail
 that fails is skipped too. A spec that could not be read is one failing case.
 

@@ -1,7 +1,9 @@
 """The check report for a reader (`--notation prose`, the default): the verdict first, then
 each finding as a short paragraph in the current language (what, where, an example
 situation in prose, which provisions, what would resolve it), explanations said once, lines
-wrapped to a width. `--notation logic` keeps the formulas of reports/check.py.
+wrapped to a width. `--notation logic` keeps the formulas of reports/check.py. What it says
+of a finding, a goal or the counts (finding_paragraphs, goal_status_word, counts_text) is
+also what the Markdown, JUnit and GitHub formats say, so every format reads alike.
 
 Rendering only: the words come from the finding's kind and fields, the situations from
 reports/prose.py, the language from i18n.
@@ -279,6 +281,15 @@ def situation_sentences(spec, evidence, action, premise=frozenset()) -> list[str
         if text not in shown:
             shown.append(text)
     return shown
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """A line wrapped to `width` as the report wraps its paragraphs (a citation kept on one
+    line), at its own indent, the rest indented under it; a line that fits as it is."""
+    if len(line) <= width:
+        return [line]
+    text = line.lstrip(" ")
+    return _paragraph(text, width, line[:len(line) - len(text)])
 
 
 def _situations(spec, evidence, action, premise, width: int, indent: str) -> list[str]:
