@@ -250,3 +250,22 @@ def test_a_case_not_settled_says_where_each_verdict_holds_in_prose(lang, tmp_pat
     assert all(len(line) <= 80 for line in text.splitlines()), text
     junit = make_runner().invoke(main, [*args, "--format", "junit"]).stdout
     assert police[lang] in junit and not set("∧¬∈") & set(_junit_text(junit))
+
+
+@pytest.mark.parametrize("fmt", ["markdown", "junit"])
+@pytest.mark.parametrize("spec", SPECS, ids=lambda p: p.name)
+def test_with_the_formulas_the_words_around_them_are_swedish(spec, fmt, phrases, monkeypatch):
+    """`--notation logic` changes how a situation is said (formulas, with the values of their
+    facts), not the language of the words around it."""
+    monkeypatch.chdir(spec)
+    out = run(["check", "spec.lm", "--format", fmt, "--notation", "logic", "--lang", "sv"], spec)
+    text = _junit_text(out) if fmt == "junit" else out
+    assert "∧" in text or "¬" in text or "∈" in text, "no formula: the test would not see the notation"
+    found = english_in(text, (spec / "spec.lm").read_text(encoding="utf-8"), phrases)
+    assert found == [] and "= true" not in text, f"English beside the formulas: {found}\n{text}"
+
+
+def test_the_diff_markdown_with_formulas_says_its_exceptions_in_swedish(phrases):
+    out = run(["diff", str(REPO / "docs/tutorial/step7.lm"), str(REPO / "docs/tutorial/step8.lm"),
+               "--format", "markdown", "--notation", "logic", "--lang", "sv"], REPO)
+    assert "utom när" in out and "except where" not in out, out

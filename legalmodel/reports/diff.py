@@ -68,11 +68,15 @@ def common_conditions(items: list[Region]) -> tuple:
     return tuple(shared)
 
 
-def _said(conditions, empty: str) -> tuple[str, list[str]]:
+def _said(conditions, empty: str, translated: bool = False) -> tuple[str, list[str]]:
     """A region's plain conditions as one conjunction (`empty` when there are none), and
-    each exception as `except where …`."""
+    each exception as `except where …` (`translated`: in the current language, `utom när …`;
+    else in English, as the text of `--notation logic` is)."""
+    from ..i18n import _
+
     plain = " ∧ ".join(c.describe() for c in conditions if c.kind != "except") or empty
-    return plain, [f"except where {' ∧ '.join(a.describe() for a in c.cube)}"
+    template = _("except where {condition}") if translated else "except where {condition}"
+    return plain, [template.format(condition=" ∧ ".join(a.describe() for a in c.cube))
                    for c in conditions if c.kind == "except"]
 
 
@@ -83,9 +87,9 @@ def _where_lines(conditions, indent: str, lead: str, empty: str) -> list[str]:
     return [f"{indent}{lead}{plain}"] + [f"{indent}  {e}" for e in exceptions]
 
 
-def where_inline(conditions, empty: str) -> str:
+def where_inline(conditions, empty: str, translated: bool = False) -> str:
     """Conditions on one line: the plain ones, then `, except where …` for each exception."""
-    plain, exceptions = _said(conditions, empty)
+    plain, exceptions = _said(conditions, empty, translated)
     return ", ".join([plain, *exceptions])
 
 
@@ -181,7 +185,7 @@ def render_diff_markdown(r: DiffResult, notation: str = "logic") -> str:
     def where(conditions, empty: str) -> str:
         if in_prose:
             return prose.words(prose.tree(words, conditions, language)) if conditions else empty
-        return where_inline(conditions, empty)
+        return where_inline(conditions, empty, translated=True)
 
     out = [_("## What changes: {old} → {new}").format(old=said(r.old_label), new=said(r.new_label)), ""]
     if not r.covers:

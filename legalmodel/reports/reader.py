@@ -319,7 +319,8 @@ def evidence_formula(spec: m.CheckedSpec, ev: Evidence, action: str | None) -> s
 
 
 def _value(value) -> str:
-    return ("true" if value else "false") if isinstance(value, bool) else str(value)
+    """A fact's value in the current language: `true` reads `sant` in Swedish (as explain says it)."""
+    return (_("true") if value else _("false")) if isinstance(value, bool) else str(value)
 
 
 def goal_premise(spec: m.CheckedSpec, f: Finding) -> frozenset:
