@@ -1,5 +1,6 @@
 """Every output for people is in one language: with `--lang sv`, no English sentence of the
-catalogue appears in any format of `check`, `diff`, `impact` and `explain`.
+catalogue appears in any format of `check`, `diff`, `impact`, `explain` and `test`, with
+the situations in prose or (`--notation logic`) as formulas.
 
 What counts as English is read from the catalogue itself, not from a list kept here: every
 msgid whose Swedish translation differs from it is English text, and each stretch of it
@@ -65,7 +66,8 @@ def english_in(text: str, spec_text: str, phrases: list[str]) -> list[str]:
             and re.search(r"(?<![\w-])" + re.escape(p.lower()) + r"(?![\w-])", lowered)]
 
 
-def run(args: list[str], cwd, env: dict | None = None) -> str:
+def run(args: list[str], env: dict | None = None) -> str:
+    """The command's stdout, in the working directory the test chose; a crash fails."""
     result = make_runner().invoke(main, args, env={"NO_COLOR": "1", "COLUMNS": "100", **(env or {})})
     if result.exception is not None and not isinstance(result.exception, SystemExit):
         raise AssertionError(f"the command line crashed: {result.exception!r}") from result.exception
@@ -135,7 +137,7 @@ def phrases() -> list[str]:
 def test_the_check_sees_english(phrases):
     """The check can fail: an English report, said to a Swedish reader, is caught."""
     spec = SPECS[0]
-    out = run(["check", str(spec / "spec.lm"), "--format", "markdown", "--lang", "en"], spec)
+    out = run(["check", str(spec / "spec.lm"), "--format", "markdown", "--lang", "en"])
     found = english_in(out, (spec / "spec.lm").read_text(encoding="utf-8"), phrases)
     assert "in these situations, and it has no default" in found, found
 
@@ -145,7 +147,7 @@ def test_the_check_sees_english(phrases):
 def test_every_format_of_check_speaks_swedish_throughout(spec, fmt, phrases, tmp_path, monkeypatch):
     monkeypatch.chdir(spec)
     summary = tmp_path / "summary.md"
-    out = run(["check", "spec.lm", "--format", fmt, "--lang", "sv"], spec,
+    out = run(["check", "spec.lm", "--format", fmt, "--lang", "sv"],
               env={"GITHUB_STEP_SUMMARY": str(summary)})
     text = CHECK_FORMATS[fmt](out)
     if fmt == "github":
@@ -162,7 +164,7 @@ def test_a_spec_that_declares_swedish_gets_a_swedish_markdown_report(phrases, tm
     (tmp_path / "spec.lm").write_text(spec.read_text(encoding="utf-8"), encoding="utf-8")
     assert make_runner().invoke(main, ["fmt", "--to", "sv", "spec.lm"]).exit_code == 0
     assert "\nspråk sv\n" in "\n" + (tmp_path / "spec.lm").read_text(encoding="utf-8")
-    out = run(["check", "spec.lm", "--format", "markdown"], tmp_path, env={"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""})
+    out = run(["check", "spec.lm", "--format", "markdown"], env={"LANG": "C", "LC_ALL": "", "LC_MESSAGES": ""})
     found = english_in(out, spec.read_text(encoding="utf-8"), phrases)
     assert found == [], f"English in the Markdown of a Swedish spec: {found}\n{out}"
     assert "**fynd**" in out
@@ -176,7 +178,7 @@ DIFFS = [["diff", str(REPO / "docs/tutorial/step6.lm"), str(REPO / "docs/tutoria
 @pytest.mark.parametrize("fmt", ["text", "markdown", "json"])
 @pytest.mark.parametrize("args", DIFFS, ids=lambda a: f"{a[0]}-{a[-1].rsplit('/', 1)[-1]}")
 def test_diff_and_impact_speak_swedish_throughout(args, fmt, phrases):
-    out = run([*args, "--format", fmt, "--lang", "sv"], REPO)
+    out = run([*args, "--format", fmt, "--lang", "sv"])
     text = _prose_of_json(out) if fmt == "json" else out
     sources = " ".join(p.read_text(encoding="utf-8") for a in args[1:] for p in _files(a))
     found = english_in(text, sources, phrases)
@@ -195,7 +197,7 @@ def _files(arg: str):
 @pytest.mark.parametrize("fmt", ["text", "json"])
 def test_explain_speaks_swedish_throughout(fmt, phrases):
     out = run(["explain", str(REPO / "specs/tutorial"), "--given", "ålder=25", "--given", "konkret_risk=true",
-               "--format", fmt, "--lang", "sv"], REPO)
+               "--format", fmt, "--lang", "sv"])
     text = _prose_of_json(out) if fmt == "json" else out
     sources = " ".join(p.read_text(encoding="utf-8") for p in _files(str(REPO / "specs/tutorial")))
     found = english_in(text, sources, phrases)
@@ -211,7 +213,7 @@ def test_the_cases_speak_swedish_throughout(fmt, phrases):
     (whose names and failures are for people) in Swedish. The table's own cells (titles, the
     verdict codes of a suggested row) are the drafters'."""
     out = run(["test", str(REPO / "specs/tutorial"), *map(str, CASE_TABLES), "--coverage", "--format", fmt,
-               "--lang", "sv"], REPO)
+               "--lang", "sv"])
     text = {"junit": _junit_text, "json": _prose_of_json}.get(fmt, lambda x: x)(out)
     sources = " ".join(p.read_text(encoding="utf-8") for p in [*_files(str(REPO / "specs/tutorial")), *CASE_TABLES])
     found = english_in(text, sources, phrases)
@@ -258,7 +260,7 @@ def test_with_the_formulas_the_words_around_them_are_swedish(spec, fmt, phrases,
     """`--notation logic` changes how a situation is said (formulas, with the values of their
     facts), not the language of the words around it."""
     monkeypatch.chdir(spec)
-    out = run(["check", "spec.lm", "--format", fmt, "--notation", "logic", "--lang", "sv"], spec)
+    out = run(["check", "spec.lm", "--format", fmt, "--notation", "logic", "--lang", "sv"])
     text = _junit_text(out) if fmt == "junit" else out
     assert "∧" in text or "¬" in text or "∈" in text, "no formula: the test would not see the notation"
     found = english_in(text, (spec / "spec.lm").read_text(encoding="utf-8"), phrases)
@@ -267,5 +269,5 @@ def test_with_the_formulas_the_words_around_them_are_swedish(spec, fmt, phrases,
 
 def test_the_diff_markdown_with_formulas_says_its_exceptions_in_swedish(phrases):
     out = run(["diff", str(REPO / "docs/tutorial/step7.lm"), str(REPO / "docs/tutorial/step8.lm"),
-               "--format", "markdown", "--notation", "logic", "--lang", "sv"], REPO)
+               "--format", "markdown", "--notation", "logic", "--lang", "sv"])
     assert "utom när" in out and "except where" not in out, out
