@@ -535,7 +535,6 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
         sys.exit(EXIT_INPUT)
     baseline = _guarded(lambda: api.read_baseline(baseline_file)) if baseline_file else ()
     law = _guarded(lambda: api.load(path, as_of))
-    _speak(law.spec)
     try:
         cases = read_tables(law, list(tables))
         if as_examples:
@@ -543,6 +542,7 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
 
             click.echo(report.cases_as_examples(cases, last_date(law.versions), spec_language(law.spec)), nl=False)
             sys.exit(EXIT_CLEAN)
+        _speak(law.spec)  # the report's words: --lang, else the spec's language (not the examples' titles)
         run = run_cases(law, cases, timeout)
     except CaseTableError as err:
         for problem in err.problems:
