@@ -175,9 +175,12 @@ class Law:
         return kept[timeout_ms]
 
     def impact(self, citation: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
-               progress=None) -> DiffResult:
+               progress=None, keep: bool = True) -> DiffResult:
         """Every situation whose verdict would change if the provision `citation` names were
-        taken out of the law: where it still decides. Nothing: it is redundant here."""
+        taken out of the law: where it still decides. Nothing: it is redundant here.
+        `keep=False`: the answer is not stored in the cache folder (a law read from an
+        editor's unsaved text, which changes with every keystroke), though one stored
+        before is read."""
         from .analyses import stored
         from .analyses.diff import diff, without_provision
 
@@ -192,7 +195,7 @@ class Law:
         if self.proposals:  # a proposal need not be a file of the law's history: asked afresh
             return ask()
         name = stored.entry_name("impact", self.versions, self.as_of, pid, timeout_ms)
-        return stored.remembered(name, ask, stored.complete_diff, (self.spec, without))
+        return stored.remembered(name, ask, stored.complete_diff, (self.spec, without), store=keep)
 
     def decides_alike(self, other: "Law", action: str) -> bool:
         """Whether `other` decides `action` as this law does in every situation, with the

@@ -17,6 +17,7 @@ import socket
 from pathlib import Path
 
 import pytest
+from hypothesis import given, strategies as st
 
 from hostile_run import Run, legalmodel
 from legalmodel.syntax.controls import IN_NAME
@@ -206,3 +207,15 @@ def test_a_hostile_baseline(tmp_path, case):
     run = legalmodel(["check", "good.lm", "--baseline", where], tmp_path, tmp_path)
     sane(run)
     assert run.exit_code == 2 and f"the baseline `{where}`" in run.stderr, run
+
+
+@given(st.text(max_size=12))
+def test_a_names_skeleton_is_nfkc_with_lookalikes_made_latin(name):
+    # skeleton() returns an ASCII name as it is: right only while NFKC keeps ASCII and no
+    # lookalike is ASCII
+    import unicodedata
+
+    from legalmodel.law.names import LOOKALIKES, skeleton
+
+    assert all(code > 127 for code in LOOKALIKES)
+    assert skeleton(name) == unicodedata.normalize("NFKC", name).translate(LOOKALIKES)

@@ -39,7 +39,7 @@ from legalmodel.analyses.relevance import facts_that_matter
 from legalmodel.analyses.pairs import MAX_PAIRS_PER_ACTION
 from legalmodel.cli import main
 from legalmodel.semantics.encode import Encoding, assert_all
-from legalmodel.semantics.evaluate import assumptions_hold, evaluate, neighbour, value_of
+from legalmodel.semantics.evaluate import assumptions_hold, evaluate, neighbour, neighbours, value_of
 from legalmodel.pipeline import load_text
 
 from strategies import (
@@ -235,13 +235,40 @@ def test_a_neighbour_worked_out_from_its_situation_is_the_whole_evaluation(data)
             continue
         before = evaluate(spec, situation)
         for name, fact in spec.facts.items():
-            for value in data.draw(st.lists(st.sampled_from(fact.type.values()), max_size=2), label=name):
+            values = data.draw(st.lists(st.sampled_from(fact.type.values()), max_size=3), label=name)
+            # neighbours gathers once what does not depend on the value, for all of them
+            for value, in_turn in zip(values, neighbours(spec, before, name, values), strict=True):
                 changed = {**situation, name: value}
                 after = neighbour(spec, before, name, value)
+                assert in_turn == after, (situation, name, value)
                 if assumptions_hold(spec, changed):
                     assert after == evaluate(spec, changed), (situation, name, value)
                 else:
                     assert after is None, (situation, name, value)
+
+
+@given(st.data())
+def test_the_facts_that_matter_are_those_some_other_value_of_which_changes_the_law(data):
+    """relevance.facts_that_matter tries one value of each stretch between a number's cuts
+    (and none of its own stretch); trying every value of every fact must find the same."""
+    from legalmodel.analyses.relevance import facts_that_matter
+
+    plan = data.draw(spec_plans(assumption_applies=False), label="plan")
+    spec = load(plan)
+    for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=4), label="situations"):
+        if not assumptions_hold(spec, situation):
+            continue
+        before = evaluate(spec, situation)
+        expected = []
+        for name, fact in spec.facts.items():
+            for value in fact.type.values():
+                changed = {**situation, name: value}
+                if value != situation[name] and assumptions_hold(spec, changed):
+                    after = evaluate(spec, changed)
+                    if (after.verdicts, after.in_force) != (before.verdicts, before.in_force):
+                        expected.append(name)
+                        break
+        assert facts_that_matter(spec, situation, list(spec.facts)) == tuple(expected), situation
 
 
 def _built_one_by_one(enc: Encoding, spec, pids: list[str], region) -> list:

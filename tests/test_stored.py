@@ -120,6 +120,18 @@ def test_an_impact_read_back_is_the_impact_asked_afresh(cache_home, monkeypatch)
     assert read.changes and shown(read) == shown(fresh) == shown(kept)
 
 
+def test_an_impact_asked_with_keep_false_is_read_but_never_written(cache_home, law_copy, monkeypatch):
+    """The language server asks so of unsaved text (Law.impact's `keep`)."""
+    asked = counting_diffs(monkeypatch)
+    law = legalmodel.load(law_copy)
+    unsaved = law.impact("10 kap. 18 a §", keep=False)
+    assert len(asked) == 1 and answers(cache_home) == []
+    kept = law.impact("10 kap. 18 a §")
+    assert len(asked) == 2 and len(answers(cache_home)) == 1
+    assert shown(law.impact("10 kap. 18 a §", keep=False)) == shown(kept) == shown(unsaved)
+    assert len(asked) == 2  # read back, not asked again
+
+
 def test_an_undecided_answer_is_not_kept(cache_home, law_copy, monkeypatch):
     real = diff_module.diff
     asked = []
@@ -243,3 +255,25 @@ def test_a_report_asked_again_reads_every_answer_and_writes_the_same_pages(cache
         for a, b in zip(written, rewritten):
             assert a.read_bytes() == b.read_bytes(), a.name
     assert len(answers(cache_home)) == kept
+
+
+def test_the_same_text_names_the_same_entry_whatever_was_read_between(tmp_path):
+    """The language server's parse cache keeps the unchanged parts of an edited file, whose
+    spans point into the text as it was read first: the text back as it was must name the
+    entry it named then, not a new one per edit."""
+    from legalmodel.lsp.index import ParseCache, read_disk, read_folder
+
+    folder = tmp_path / "tutorial"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "specs" / "tutorial", folder)
+    path = str(folder / "tutorial.lm")
+    saved = {path: read_disk(path)}
+    parsed = ParseCache()
+
+    def name(texts):
+        law = read_folder(str(folder), sorted(texts), texts, parsed, None).law
+        return stored.entry_name("impact", law.versions, law.as_of, "10 kap. 27 § OSL", 10_000)
+
+    first = name(saved)
+    edited = name({path: saved[path] + "\n# a note\n"})
+    assert edited != first
+    assert name(saved) == first

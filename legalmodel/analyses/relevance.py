@@ -12,24 +12,28 @@ shows a terrorist-risk case about a new-born is not believed. The certifier
 from __future__ import annotations
 
 from ..law import model as m
-from ..semantics.evaluate import Evaluation, assumptions_hold, cuts, evaluate, interact, neighbour
+from ..semantics.evaluate import Evaluation, assumptions_hold, cuts, evaluate, interact, neighbour, neighbours
 
 
 def _alternatives(spec: m.CheckedSpec, name: str, value):
     """The other values worth trying for a fact: each other value of a bool or an enum; for
-    a number, the values next to it and the type's ends, then one value of every stretch
-    between the cuts where the spec's comparisons change (evaluate.cuts), so that a value
-    that changes the verdict is never missed: every value of a stretch evaluates alike. A
-    number compared with another fact has no such stretches, and every value is tried."""
+    a number, the first value of every other stretch between the cuts where the spec's
+    comparisons change (evaluate.cuts), nearest first. Every value of a stretch evaluates
+    alike, so no value that changes a verdict is missed, and none of the fact's own stretch
+    needs trying. A number compared with another fact has no such stretches, and every
+    value is tried, those next to it first."""
     t = spec.facts[name].type
     if isinstance(t, m.BoolType):
         return (not value,)
     if isinstance(t, m.EnumType):
         return tuple(v for v in t.members if v != value)
     found = cuts(spec).get(name, ())
-    stretches = range(t.low, t.high + 1) if found is None else found
-    candidates = (value - 1, value + 1, t.low, t.high, *stretches)
-    return tuple(dict.fromkeys(c for c in candidates if t.low <= c <= t.high and c != value))
+    if found is None:
+        candidates = (value - 1, value + 1, *range(t.low, t.high + 1))
+        return tuple(dict.fromkeys(c for c in candidates if t.low <= c <= t.high and c != value))
+    starts = [t.low, *(c for c in found if t.low < c <= t.high)]  # found is sorted
+    own = max(start for start in starts if start <= value)
+    return tuple(sorted((start for start in starts if start != own), key=lambda start: (abs(start - value), start)))
 
 
 def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts) -> tuple[str, ...]:
@@ -51,12 +55,10 @@ def _of_the_spec(spec: m.CheckedSpec, situation: dict) -> Evaluation:
 def _matters(spec: m.CheckedSpec, before: Evaluation, name: str) -> bool:
     """Whether another value of `name` changes the verdicts or what is in force, where
     `before` is the whole spec's evaluation of a situation that meets the assumptions."""
+    alternatives = _alternatives(spec, name, before.situation[name])
     seen = (before.verdicts, before.in_force)
-    for value in _alternatives(spec, name, before.situation[name]):
-        after = neighbour(spec, before, name, value)
-        if after is not None and (after.verdicts, after.in_force) != seen:
-            return True
-    return False
+    return any(after is not None and (after.verdicts, after.in_force) != seen
+               for after in neighbours(spec, before, name, alternatives))
 
 
 def typical_value(t: m.IntType) -> int:

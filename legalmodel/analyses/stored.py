@@ -64,12 +64,16 @@ def code_fingerprint() -> bytes:
 
 def history_digest(versions) -> bytes:
     """A digest of a law's history (law.history.History): its name, declared languages and
-    every file its base, amendments and proposals were read from, path and text, in order."""
-    sources: dict[int, object] = {}
+    every file its base, amendments and proposals were read from, path and text, in order.
+    A file counts once by its path and text, however many objects hold them: the language
+    server's parse cache keeps the parts of a file an edit left alone, whose spans point
+    into the text as it was read first, and the same text read again must name the same
+    entry."""
+    sources: dict[tuple[str, str], object] = {}
 
     def add(source) -> None:
         if source is not None:
-            sources.setdefault(id(source), source)
+            sources.setdefault((source.path, source.text), source)
 
     add(versions.first_source)
     for item in versions.base:
@@ -185,13 +189,13 @@ def complete_check(result) -> bool:
             and all(r.status != "unknown" for e in result.examples for r in e.results))
 
 
-def remembered(name: str, compute, complete, specs=()):
+def remembered(name: str, compute, complete, specs=(), store: bool = True):
     """The answer stored under `name`, else `compute()`, stored when `complete` says every
-    part of it was decided; `specs` as for `keep`."""
+    part of it was decided and `store` allows; `specs` as for `keep`."""
     found = recall(name, specs)
     if found is not None:
         return found
     answer = compute()
-    if complete(answer):
+    if store and complete(answer):
         keep(name, answer, specs)
     return answer

@@ -10,7 +10,7 @@ was in force. A proposal is an amendment without a date: it is applied only when
 from __future__ import annotations
 
 from ..i18n import sentence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields
 
 from ..syntax import tree as s
 from ..syntax.diagnostics import DiagnosticSink
@@ -140,17 +140,34 @@ def _in_force_on(date: str | None, as_of: str | None) -> bool:
     return date is None or as_of is None or date <= as_of
 
 
+_INIT_FIELDS: dict[type, tuple[tuple[str, ...], frozenset[str]]] = {}
+
+
+def _replaced(obj, **changes):
+    """`dataclasses.replace` for the syntax tree's dataclasses, whose fields are all set by
+    `__init__`: the field names are looked up once per class, not on every call (every
+    amended provision is copied on each date a law is made for)."""
+    known = _INIT_FIELDS.get(type(obj))
+    if known is None:
+        order = tuple(f.name for f in fields(obj) if f.init)
+        known = _INIT_FIELDS[type(obj)] = (order, frozenset(order))
+    names, allowed = known
+    if not changes.keys() <= allowed:
+        raise TypeError(f"{type(obj).__name__} has no field {sorted(changes.keys() - allowed)[0]!r} to replace")
+    return type(obj)(**{name: changes[name] if name in changes else getattr(obj, name) for name in names})
+
+
 def _with_amendment_provenance(p: s.ProvisionDecl, a: Amendment) -> s.ProvisionDecl:
     own, act = p.provenance, a.decl.provenance
-    merged = replace(
+    merged = _replaced(
         own,
         sfs=own.sfs or act.sfs,
         preparatory_works=own.preparatory_works or act.preparatory_works,
         in_force=own.in_force or act.in_force,
         certainty=own.certainty or act.certainty,
     )
-    citation = p.citation if p.citation.law else replace(p.citation, law=a.decl.law.text)
-    return replace(p, provenance=merged, citation=citation)
+    citation = p.citation if p.citation.law else _replaced(p.citation, law=a.decl.law.text)
+    return _replaced(p, provenance=merged, citation=citation)
 
 
 def _after_entry(ap: _Applier, a: Amendment, k: tuple, since: dict, span, verb: str, what: str) -> bool:

@@ -50,7 +50,10 @@ def is_reserved(name: str, language: str = "en") -> bool:
 
 
 def skeleton(name: str) -> str:
-    """What a name looks like: NFKC, then lookalike letters made Latin."""
+    """What a name looks like: NFKC, then lookalike letters made Latin (an ASCII name is
+    its own: NFKC keeps ASCII, and every lookalike is outside it)."""
+    if name.isascii():
+        return name
     return unicodedata.normalize("NFKC", name).translate(LOOKALIKES)
 
 

@@ -94,6 +94,11 @@ class Folder:
 STOPPED, SKIPPED = "stopped", "skipped"
 
 
+def _saved(snapshot: Snapshot) -> bool:
+    """Whether every file of the snapshot was read as it is on disk (no unsaved buffer)."""
+    return all(read_disk(path) == text for path, text in snapshot.texts.items())
+
+
 class LegalmodelServer(LanguageServer):
     def __init__(self) -> None:
         super().__init__("legalmodel", __version__)
@@ -314,7 +319,9 @@ class LegalmodelServer(LanguageServer):
         self.window_log_message(t.LogMessageParams(kind, message))
 
     def _impact(self, snapshot: Snapshot, pid: str):
-        return snapshot.law.impact(pid, timeout=self.settings.timeout, jobs=1)
+        # an answer is kept on disk only for the text as saved: an unsaved buffer changes with
+        # every keystroke, and each of its answers (some 85 KB) would never be asked again
+        return snapshot.law.impact(pid, timeout=self.settings.timeout, jobs=1, keep=_saved(snapshot))
 
     async def impact_text(self, folder: Folder, snapshot: Snapshot, pid: str) -> str:
         """Where a provision still decides, computed once per snapshot and provision, waited

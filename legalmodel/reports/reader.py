@@ -266,9 +266,41 @@ KEEP = "\u00a0"
 
 def _paragraph(text: str, width: int, indent: str) -> list[str]:
     kept = CITATION.sub(lambda match: match.group(0).replace(" ", KEEP), text)
-    lines = textwrap.wrap(kept, width=width, initial_indent=indent, subsequent_indent=indent + "  ",
-                          break_long_words=False, break_on_hyphens=False) or [indent]
+    lines = _wrapped(kept, width, indent, indent + "  ") or [indent]
     return [line.replace(KEEP, " ") for line in lines]
+
+
+# what textwrap treats apart: other blanks, runs of spaces, and a word of blanks only (a
+# no-break space, say), which str.strip() sees as empty and textwrap drops at a line's end
+_ODD_SPACE = re.compile(r"[\t\n\x0b\x0c\r]|  |^ | $|(?:^| )[^\S ]+(?: |$)")
+
+
+def _wrapped(text: str, width: int, initial: str, subsequent: str) -> list[str]:
+    """`textwrap.wrap(text, width, initial_indent=initial, subsequent_indent=subsequent,
+    break_long_words=False, break_on_hyphens=False)`, line for line. Words separated by single
+    spaces, the prose's usual shape, are cut with `rfind` a line at a time rather than a
+    word at a time; anything else goes to textwrap (tests/test_reader_wrap.py holds the two
+    to each other)."""
+    if _ODD_SPACE.search(text):
+        return textwrap.wrap(text, width=width, initial_indent=initial, subsequent_indent=subsequent,
+                             break_long_words=False, break_on_hyphens=False)
+    lines: list[str] = []
+    start, end = 0, len(text)
+    while start < end:
+        indent = subsequent if lines else initial
+        room = width - len(indent)
+        if end - start <= room:
+            lines.append(indent + text[start:])
+            break
+        cut = text.rfind(" ", start, max(start, start + room + 1))
+        if cut < start:  # the next word is longer than a line: it stands alone, unbroken
+            cut = text.find(" ", start)
+            if cut < 0:
+                lines.append(indent + text[start:])
+                break
+        lines.append(indent + text[start:cut])
+        start = cut + 1
+    return lines
 
 
 def situation_sentences(spec, evidence, action, premise=frozenset()) -> list[str]:

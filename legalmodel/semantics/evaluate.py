@@ -57,7 +57,25 @@ def check_situation(spec: m.CheckedSpec, situation: dict) -> None:
 def value_of(expr: m.Expr, situation: dict, triggered: dict[str, bool]):
     """The value of a typed expression in a situation (`triggered`: whether each provision it
     asks about with `applies` is triggered)."""
-    return compiled(expr)(situation, triggered)
+    return _compiled_once(expr)(situation, triggered)
+
+
+_ONCE: dict[int, tuple] = {}
+_ONCE_LIMIT = 4096
+
+
+def _compiled_once(expr: m.Expr):
+    """`compiled(expr)`, kept for the same expression object: a goal's condition is tested on
+    every situation a search looks at. Keyed by identity, as hashing a frozen tree walks it
+    each time; the entry holds the expression, so its identity cannot be reused while kept."""
+    kept = _ONCE.get(id(expr))
+    if kept is not None and kept[0] is expr:
+        return kept[1]
+    if len(_ONCE) >= _ONCE_LIMIT:
+        _ONCE.clear()
+    function = compiled(expr)
+    _ONCE[id(expr)] = (expr, function)
+    return function
 
 
 _COMPARE = {"=": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
@@ -299,35 +317,50 @@ def evaluate(spec: m.CheckedSpec, situation: dict, among: list[str] | None = Non
 def neighbour(spec: m.CheckedSpec, before: Evaluation, fact: str, value) -> Evaluation | None:
     """The whole spec's evaluation of `before`'s situation with `fact` set to `value`, or None
     where that situation breaks an assumption; `before` must be the whole spec's evaluation of
-    a situation that meets every assumption. Only the assumptions and the provisions that can
-    change with the fact (_Program.dependents) are worked out again, in the spec's order (each
-    after those it asks about); the others are triggered as before. Where none of them
-    changes, nothing else can: what is in force and the verdicts follow from which provisions
-    are triggered."""
+    a situation that meets every assumption (see neighbours)."""
+    return next(neighbours(spec, before, fact, (value,)))
+
+
+def neighbours(spec: m.CheckedSpec, before: Evaluation, fact: str, values):
+    """For each of `values` in turn, neighbour(spec, before, fact, value), worked out only
+    when asked for (a caller may stop at the first that differs). Only the assumptions and
+    the provisions that can change with the fact (_Program.dependents) are worked out again,
+    in the spec's order (each after those it asks about); the others are triggered as before.
+    Where none of them changes, nothing else can: what is in force and the verdicts follow
+    from which provisions are triggered. What does not depend on the value is gathered once."""
     program = _program(spec)
-    changed = {**before.situation, fact: value}
-    if not all(holds(changed, {}) for holds in program.assumptions_on(spec, fact)):
-        return None
+    assumptions = program.assumptions_on(spec, fact)
     whole = program.whole(spec)
     unguarded, by_guard = program.dependents_by_guard(spec, fact)
     # a dependent whose guard (_guard) the changed situation fails is not triggered now; the
     # others, and those triggered before, are worked out again
-    candidates = set(unguarded)
+    fixed = set(unguarded)
+    fixed.update(before.triggered & program.dependents_set(spec, fact))
+    own_guard: dict = {}
     for guard_fact, by_value in by_guard.items():
-        if guard_fact in changed:
-            candidates.update(by_value.get(changed[guard_fact], ()))
+        if guard_fact == fact:
+            own_guard = by_value
+        elif guard_fact in before.situation:
+            fixed.update(by_value.get(before.situation[guard_fact], ()))
         else:
-            candidates.update(pid for pids in by_value.values() for pid in pids)
-    dependents = program.dependents_set(spec, fact)
-    candidates.update(before.triggered & dependents)
-    triggered = _Untriggered.fromkeys(before.triggered, True)
-    flipped = False
-    for pid in sorted(candidates, key=whole.position.__getitem__):
-        now = triggered[pid] = bool(program.condition(spec, pid)(changed, triggered))
-        flipped = flipped or now != (pid in before.triggered)
-    if not flipped:
-        return Evaluation(changed, before.triggered, before.in_force, before.verdicts)
-    return whole.settled(changed, frozenset(p for p, t in triggered.items() if t))
+            fixed.update(pid for pids in by_value.values() for pid in pids)
+    position = whole.position.__getitem__
+    for value in values:
+        changed = {**before.situation, fact: value}
+        if not all(holds(changed, {}) for holds in assumptions):
+            yield None
+            continue
+        guarded = own_guard.get(value, ())
+        candidates = fixed.union(guarded) if guarded else fixed
+        triggered = _Untriggered.fromkeys(before.triggered, True)
+        flipped = False
+        for pid in sorted(candidates, key=position):
+            now = triggered[pid] = bool(program.condition(spec, pid)(changed, triggered))
+            flipped = flipped or now != (pid in before.triggered)
+        if not flipped:
+            yield Evaluation(changed, before.triggered, before.in_force, before.verdicts)
+        else:
+            yield whole.settled(changed, frozenset(p for p, t in triggered.items() if t))
 
 
 def cuts(spec: m.CheckedSpec) -> dict:

@@ -47,6 +47,9 @@ class Regions:
             if not self.possible(prop, self.cube_formula(tuple(rest)), negate(self.cube_formula((dropped,)))):
                 continue  # every situation the condition shuts out lies outside the property
             exceptions: list[Condition] = []
+            # each exception's situations lie inside those of the one before (one more
+            # exception shuts more out): none comes before its first situation (Search.least)
+            floor = None
             for _ in range(EXCEPTIONS + 1):
                 region = tuple(rest + exceptions)
                 inside = self.cube_formula(region)
@@ -57,7 +60,8 @@ class Regions:
                 if len(exceptions) == EXCEPTIONS:
                     break
                 point = self.least(self.enc_facts.decode(model), [inside, negate(prop)],
-                                   cuts=cuts_with(cuts, region))
+                                   cuts=cuts_with(cuts, region), floor=floor)
+                floor = None if self.stopped_early else point
 
                 def excluded_at(p: dict, region=region) -> bool:  # the cube's property fails there
                     return all(c.admits(p) for c in region) and holds_at(p) is True

@@ -1,0 +1,65 @@
+"""The solver questions of a report's slow parts, counted: each provision's impact on the last
+date of specs/osl and the diff 2025-04-01 → 2025-12-01, one at a time in one process (`--jobs
+1`), with nothing read from the cache folder (docs/performance.md, "The report and the
+explorer", third round).
+
+    python3 benchmarks/questions.py                 # every impact and the diff
+    python3 benchmarks/questions.py --only "15 kap. 4 § SoL25" --profile
+
+A question count does not depend on how busy the machine is, so two versions of the code can
+be compared by it on a shared machine, where their CPU seconds differ by some 10 % from run to
+run. Each line: the question, its CPU seconds, its questions and its regions.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import os
+import pstats
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+os.environ["LEGALMODEL_ANSWERS"] = "off"  # every question asked of the solver
+
+from legalmodel import api  # noqa: E402
+from legalmodel.analyses.diff import diff  # noqa: E402
+
+DIFF = ("2025-04-01", "2025-12-01")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--only", help="only the impact of this provision (no diff)")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's 30 largest, by own time")
+    args = parser.parse_args()
+    last = law = api.load(ROOT / "specs" / "osl")  # as last amended: the report's last date
+    questions = [(f"impact {pid}", lambda pid=pid: last.impact(pid, jobs=1))
+                 for pid in last.spec.provisions if args.only in (None, pid)]
+    if args.only is None:
+        before, after = (law.at(d).spec for d in DIFF)
+        questions.append((f"diff {DIFF[0]} → {DIFF[1]}", lambda: diff(before, after, 10_000, jobs=1)))
+    profile = cProfile.Profile() if args.profile else None
+    totals = [0.0, 0, 0]
+    for name, ask in questions:
+        start = time.process_time()
+        if profile:
+            profile.enable()
+        result = ask()
+        if profile:
+            profile.disable()
+        cpu = time.process_time() - start
+        regions = sum(len(items) for items in result.covers.values())
+        print(f"{name:45} {cpu:7.2f} s {result.questions:8,} questions {regions:4} regions", flush=True)
+        for i, value in enumerate((cpu, result.questions, regions)):
+            totals[i] += value
+    print(f"{'total':45} {totals[0]:7.2f} s {totals[1]:8,} questions {totals[2]:4} regions")
+    if profile:
+        pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+
+
+if __name__ == "__main__":
+    main()
