@@ -206,6 +206,8 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if outcome is None:
             break
         outcomes.append(outcome)
+        if not isinstance(outcome, InvalidSpec):
+            _speak(outcome.spec)  # every format's words for people: --lang, else the spec's language
         if isinstance(outcome, InvalidSpec):
             with i18n.speaking(_diagnostics_language(outcome.diagnostics)):
                 for text in render_diagnostics(outcome.diagnostics):
@@ -214,14 +216,15 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 click.echo(ngettext("{name}: {n} error in the input; nothing was checked",
                                     "{name}: {n} errors in the input; nothing was checked", n).format(
                     name=outcome.name, n=n), err=True)
-            if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
-                summary.append(("\n" if len(outcomes) > 1 else "")
-                               + render_invalid_markdown(outcome.name, outcome.diagnostics))
-            if fmt == "markdown":
-                click.echo(summary[-1], nl=False)
-            elif fmt == "github":
-                for line in github.invalid_commands(outcome.name, outcome.diagnostics, root):
-                    click.echo(line)
+            with i18n.speaking(_diagnostics_language(outcome.diagnostics)):
+                if fmt in ("markdown", "github"):  # a review still shows why nothing was checked
+                    summary.append(("\n" if len(outcomes) > 1 else "")
+                                   + render_invalid_markdown(outcome.name, outcome.diagnostics))
+                if fmt == "markdown":
+                    click.echo(summary[-1], nl=False)
+                elif fmt == "github":
+                    for line in github.invalid_commands(outcome.name, outcome.diagnostics, root):
+                        click.echo(line)
             continue
         if timings:
             parts = ", ".join(f"{name} {seconds * 1000:.0f} ms" for name, seconds in stages[outcome.spec.name])
@@ -232,10 +235,10 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         if as_examples:
             click.echo(evidence_examples(outcome), nl=False)
         elif fmt == "markdown":  # a blank line ends the previous spec's last table before the heading
-            click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome), nl=False)
-        elif fmt == "text" and notation == "prose":
-            _speak(outcome.spec)
-            click.echo(("\n" if headed else "") + render_reader(outcome, _width(), colour=_colour()), nl=False)
+            click.echo(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome, notation), nl=False)
+        elif fmt in ("text", "github") and notation == "prose":
+            text = render_reader(outcome, _width(), colour=fmt == "text" and _colour())
+            click.echo(("\n" if headed else "") + text, nl=False)
             headed += 1
         elif fmt in ("text", "github"):
             if several:
@@ -245,9 +248,9 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
                 headed += 1
             click.echo(render_text(outcome, colour=fmt == "text" and _colour()), nl=False)
         if fmt == "github" and not as_examples:
-            for line in github.report_commands(outcome, root):
+            for line in github.report_commands(outcome, root, notation):
                 click.echo(line)
-            summary.append(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome))
+            summary.append(("\n" if len(outcomes) > 1 else "") + render_markdown(outcome, notation))
     reports = [o for o in outcomes if not isinstance(o, InvalidSpec)]
     invalid = [(o.name, o.diagnostics) for o in outcomes if isinstance(o, InvalidSpec)]
     statuses = {r.status for r in reports}
@@ -276,7 +279,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     elif fmt == "junit":
         from .reports.junit import junit_document
 
-        click.echo(junit_document(reports, invalid), nl=False)
+        click.echo(junit_document(reports, invalid, notation), nl=False)
     elif fmt == "json":
         click.echo(dumps(check_document(outcomes)), nl=False)
     sys.exit(exit_code)
@@ -285,12 +288,12 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
 def _emit_diff(result, fmt: str, notation: str = "prose") -> int:
     from .reports.diff import diff_json, render_diff_markdown, render_diff_prose, render_diff_text
 
+    _speak(result.new)
     if fmt == "json":
         click.echo(dumps(diff_json(result)), nl=False)
     elif fmt == "markdown":
-        click.echo(render_diff_markdown(result), nl=False)
+        click.echo(render_diff_markdown(result, notation), nl=False)
     elif notation == "prose":
-        _speak(result.new)
         click.echo(render_diff_prose(result, _width()), nl=False)
     else:
         click.echo(render_diff_text(result), nl=False)
@@ -320,21 +323,10 @@ def _guarded(body):
 
 
 def _diagnostics_language(diagnostics) -> str:
-    """The language the diagnostics were said in: their files' declared one (`språk sv`),
-    unless --lang says otherwise, so that `expected …` and `help:` match the message."""
-    from .syntax.surface import read_declaration
+    """The language the diagnostics are said in (reports/check.py: diagnostics_language)."""
+    from .reports.check import diagnostics_language
 
-    # each file once: a file of hundreds of errors is read for its declaration one time
-    sources = {id(d.span.source): d.span.source for d in diagnostics if d.span.source is not None}
-    languages = set()
-    for source in sources.values():
-        try:
-            declaration = read_declaration(source)
-        except SpecError:
-            continue
-        if declaration.declared:
-            languages.add(declaration.language)
-    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
+    return diagnostics_language(diagnostics)
 
 
 DIFF_HELP = _("""Show every situation in which the outcome changes between two versions of a law,
@@ -492,7 +484,7 @@ def explain_command(path, given, as_of, actions, why_not, as_example, fmt, repla
         click.echo(dumps(add_record(explain_json(x), law, x)), nl=False)
     else:
         _speak(x.spec)
-        click.echo(render_explain_text(x, notation), nl=False)
+        click.echo(render_explain_text(x, notation, _width()), nl=False)
     sys.exit(EXIT_UNKNOWN if any(a.unknown or a.smallest_change_unknown for a in x.actions) else EXIT_CLEAN)
 
 
@@ -550,6 +542,7 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
 
             click.echo(report.cases_as_examples(cases, last_date(law.versions), spec_language(law.spec)), nl=False)
             sys.exit(EXIT_CLEAN)
+        _speak(law.spec)  # the report's words: --lang, else the spec's language (not the examples' titles)
         run = run_cases(law, cases, timeout)
     except CaseTableError as err:
         for problem in err.problems:
@@ -562,11 +555,11 @@ def test_command(path, tables, fmt, as_examples, coverage, as_of, baseline_file,
     if fmt == "json":
         click.echo(dumps(report.run_json(run, covered)), nl=False)
     elif fmt == "junit":
-        click.echo(report.run_junit(run), nl=False)
+        click.echo(report.run_junit(run, law.spec), nl=False)
     elif fmt == "markdown":
         click.echo(report.run_markdown(run, covered), nl=False)
     else:
-        click.echo(report.render_text(run) if run.outcomes else "", nl=False)
+        click.echo(report.render_text(run, law.spec, _width()) if run.outcomes else "", nl=False)
         if covered is not None:
             click.echo(report.coverage_text(covered), nl=False)
     status = run.exit_status

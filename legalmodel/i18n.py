@@ -152,6 +152,12 @@ def _joined(value, say):
     return ", ".join(str(say(v)) for v in value) if isinstance(value, tuple) else say(value)
 
 
+def quoted(text) -> str:
+    """A title (a provision's, a goal's, a case's) in the quotation marks of the current
+    language: “…” in English, ”…” in Swedish."""
+    return _("“{text}”").format(text=text)
+
+
 def said(text) -> str:
     """`text` in the current language where it is `Words`; any other text as it is."""
     return text.said() if isinstance(text, Words) else text

@@ -210,7 +210,7 @@ def test_github_format_annotates_every_finding_and_input_error(tmp_path):
     assert level == "error" and props["file"] == "a,b:c 100%/s.lm"
     assert (props["line"], props["col"]) == ("3", "8")
     assert props["title"].startswith("legalmodel gap GAP-")
-    assert message.splitlines()[0] == "no provision decides `a` in these situations, and it has no default"
+    assert message.splitlines()[0] == "No provision decides `a` in these situations, and it has no default."
     assert bad_level == "error" and (bad_props["file"], bad_props["line"], bad_props["col"]) == ("bad.lm", "3", "6")
     assert "declared twice" in bad_message
     assert "a,b:c 100%/s.lm: findings: 1 error" in run.stdout  # the text report for the log

@@ -48,7 +48,7 @@ def test_the_trace_and_the_smallest_change_are_in_the_language_asked_for(tmp_pat
     english = explain(tmp_path, "--lang", "en", "--given", "a", "--given", "b", "--given", "c")
     assert swedish.splitlines()[0] == "situation: a = sant, b = sant, c = sant"
     assert "`x` är tillåtet, avgjort av 2 § L" in swedish
-    assert "tillåter · 2 § L “q”: är tillämplig och har verkan" in swedish
+    assert "tillåter · 2 § L ”q”: är tillämplig och har verkan" in swedish
     assert "minsta ändring: 1 omständighet: b från sant till falskt → `x` är förbjudet, avgjort av 1 § L" in swedish
     assert "`x` is permitted, decided by 2 § L" in english
     assert "smallest change: 1 fact: b from true to false → `x` is forbidden, decided by 1 § L" in english

@@ -254,7 +254,9 @@ def without_places(report):
 
 
 def check_json(folder: Path, *args: str) -> tuple[int, dict]:
-    result = run(["check", "--format", "json", *args, folder.name], folder.parent)
+    """The JSON report in English: a spec in the Swedish surface says its `prose` in Swedish
+    unless asked otherwise, as its text does."""
+    result = run(["check", "--format", "json", "--lang", "en", *args, folder.name], folder.parent)
     return result.exit_code, json.loads(result.stdout)
 
 
@@ -392,6 +394,17 @@ def test_an_english_keyword_in_a_swedish_file_is_named_with_the_word_to_write():
     assert (d.line, d.column, d.span.text()) == (6, 15, "when")
     assert d.help == ("`when` is an English keyword, but this file is written with the Swedish ones "
                       "(`språk sv`, line 1): write `när`")
+
+
+def test_the_english_type_bool_in_a_swedish_file_is_named_with_the_word_to_write():
+    """`bool` parses as a name in a Swedish file, and the type it names is unknown: the help
+    says to write `ja/nej`, not "did you mean `bool`?" (the word written)."""
+    with pytest.raises(SpecErrors) as info:
+        api.loads('språk sv\nlag OSL "o"\nfaktum x: bool "x"\n', "spec.lm").spec
+    (d,) = info.value.diagnostics
+    assert (d.code, d.line, d.column) == ("unknown-type", 3, 11)
+    assert d.help == ("`bool` is an English keyword, but this file is written with the Swedish ones "
+                      "(`språk sv`, line 1): write `ja/nej`")
 
 
 def test_a_swedish_keyword_in_an_english_file_points_to_the_declaration():

@@ -8,7 +8,7 @@ contract as a finding; `diff` lists every contract with its result.
 
 from __future__ import annotations
 
-from .certify import Disagreement
+from .certify import Disagreement, certify
 from ..i18n import Words, sentence
 from ..syntax.diagnostics import SpecErrors
 from ..law.history import Amendment, History, around, same_rules
@@ -43,18 +43,40 @@ def contract_results(history: History, amendment: Amendment, timeout_ms: int | N
     """Check an amendment's contracts on the law just before and just after it: a dated
     amendment on its own date; a proposal on the law in force on `as_of` (None: as last
     amended)."""
+    return _checked(history, amendment, timeout_ms, as_of)[0]
+
+
+def _checked(history: History, amendment: Amendment, timeout_ms: int | None,
+             as_of: str | None) -> tuple[list[ContractResult], object]:
+    """contract_results, and the law just after the act (None where nothing needed it)."""
     from .diff import Differ
 
     before_files, after_files = around(history, amendment, as_of)
     if same_rules(before_files, after_files) and all(
             c.kind == "unchanged" and isinstance(c.condition, BoolLit) for c in amendment.contracts):
         # the same rules before and after, and contracts with nothing to type: all hold
-        return [ContractResult(amendment.name, " ".join(c.span.text().split()), True) for c in amendment.contracts]
+        return [ContractResult(amendment.name, " ".join(c.span.text().split()), True)
+                for c in amendment.contracts], None
     date = amendment.date or as_of
     old = resolve(history.name, before_files, date, rules_only=True)
     new = resolve(history.name, after_files, date, rules_only=True)
     d = Differ(old, new, timeout_ms)
-    return [d.contract(*c) for c in typed_contracts(amendment, new)]
+    return [d.contract(*c) for c in typed_contracts(amendment, new)], new
+
+
+def _evidence(new, change, act: str) -> Evidence:
+    """A broken contract's counterexample as evidence, replayed by the evaluator on the law
+    just after the act: its verdict there, the provisions in force and those triggered (that
+    apply), as every other finding's evidence names them. The situation is the differ's own:
+    a nicer one would have to keep the verdict before the act too, which this law cannot see."""
+    own = {f: v for f, v in change.situation.items() if f in new.facts}  # a fact the act dropped is not read
+    whole = certify(new, own, lambda e: e.verdicts[change.action] == change.new,
+                    f"the counterexample of a contract of {act}")
+    return Evidence(change.situation, change.conditions, {change.action: whole.verdicts[change.action]},
+                    tuple(sorted(whole.in_force, key=new.position.__getitem__)),
+                    tuple(sorted(whole.triggered, key=new.position.__getitem__)),
+                    label=sentence("`{action}` goes from {old} to {new}", action=change.action,
+                                   old=Words(change.old), new=Words(change.new)))
 
 
 def contract_findings(history: History, amendment: Amendment, timeout_ms: int | None,
@@ -62,7 +84,8 @@ def contract_findings(history: History, amendment: Amendment, timeout_ms: int | 
     """Broken or undecided contracts of an amendment, as findings of `check` (a proposal's on
     the law in force on `as_of`, as `diff --as-of … --proposal` checks them)."""
     findings = []
-    for decl, result in zip(amendment.contracts, contract_results(history, amendment, timeout_ms, as_of)):
+    results, new = _checked(history, amendment, timeout_ms, as_of)
+    for decl, result in zip(amendment.contracts, results):
         if result.holds:
             continue
         if result.holds is None:
@@ -76,8 +99,7 @@ def contract_findings(history: History, amendment: Amendment, timeout_ms: int | 
         details = (result.reason,) if result.reason else ()
         c = result.counterexample
         if c is not None:
-            evidence = (Evidence(c.situation, c.conditions, {c.action: c.new}, c.new_in_force, (),
-                                 label=f"`{c.action}` goes from {c.old} to {c.new}"),)
+            evidence = (_evidence(new, c, amendment.name),)
             details = (sentence("before: {old} by {old_deciding}; after: {new} by {new_deciding}",
                                 old=Words(c.old), old_deciding=", ".join(c.old_deciding) or sentence("no provision"),
                                 new=Words(c.new), new_deciding=", ".join(c.new_deciding) or sentence("no provision")),)

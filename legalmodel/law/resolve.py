@@ -206,7 +206,7 @@ class Resolver:
             else:
                 if t.name.text not in self.enums:
                     self.error("unknown-type", sentence('unknown type `{t}`', t=t.name.text), t.name.span,
-                               help=suggest(t.name.text, list(self.enums) + ["bool"])
+                               help=_other_surface(t.name) or suggest(t.name.text, list(self.enums) + ["bool"])
                                or sentence("a fact's type is `bool`, a range like `0..130`, or a declared `enum`"))
                     continue
                 ftype = self.enums[t.name.text]
@@ -740,3 +740,19 @@ def resolve(name: str, files: list[s.SpecFile], as_of: str | None = None, rules_
     With `rules_only`, goals, examples and acceptances are left out (and not checked): what
     an amendment's contract asks about is the rules alone."""
     return Resolver(name, files, as_of, rules_only).run()
+
+
+def _other_surface(name) -> str | None:
+    """Help for a type written with the other surface's keyword (`bool` in a file written with
+    the Swedish keywords, where it is `ja/nej`), as the parser gives it for other keywords: a
+    suggestion of the word itself would say nothing."""
+    from ..syntax.diagnostics import SpecErrors
+    from ..syntax.parse import _other_surface as other_surface
+    from ..syntax.surface import read_declaration
+
+    if name.span.source is None:
+        return None
+    try:
+        return other_surface(name.text, read_declaration(name.span.source))
+    except SpecErrors:
+        return None

@@ -11,7 +11,7 @@ import datetime
 import io
 from xml.sax.saxutils import escape, quoteattr
 
-from ..i18n import _
+from ..i18n import _, ngettext, quoted
 from ..cases.run import FAIL, PASS, UNKNOWN, CaseRun, Coverage, Outcome, coverage_id
 from ..cases.table import NOT_SETTLED, Case
 from .check import _value_text, markdown_cell
@@ -25,65 +25,99 @@ def _on(date: str | None) -> str:
     return _('on {date}').format(date=date) if date else _('as last amended')
 
 
+def _verdict(verdict: str | None) -> str:
+    """A verdict, or `not settled`, in the current language (the table's own cells and the
+    JSON keep the English codes)."""
+    from .reader import verdict_word
+
+    return _("not settled") if verdict is None or verdict == NOT_SETTLED else verdict_word(verdict)
+
+
+def _status(status: str) -> str:
+    return {PASS: _("pass"), FAIL: _("FAIL"), UNKNOWN: _("UNKNOWN")}.get(status, status)
+
+
 def _changes(change) -> str:
     changes, verdict, deciding = change
     facts = ", ".join(_('{f} from {value_text} to {value_text2}').format(f=f, value_text=_value_text(old), value_text2=_value_text(new)) for f, old, new in changes)
-    return _('{facts} → {verdict}, decided by {value}').format(facts=facts, verdict=verdict, value=', '.join(deciding) or _('the default'))
+    return _('{facts} → {verdict}, decided by {value}').format(facts=facts, verdict=_verdict(verdict), value=', '.join(deciding) or _('the default'))
 
 
 def _actual(o: Outcome) -> str:
     if o.unknown:
         return _('unknown (the solver gave up: {unknown})').format(unknown=o.unknown)
     if o.actual is not None:
-        return _('{actual}, decided by {value}').format(actual=o.actual, value=', '.join(o.decided_by) or _('the default'))
-    return (_('not settled: it can be {names}, depending on ').format(names=' or '.join(o.possible))
+        return _('{actual}, decided by {value}').format(actual=_verdict(o.actual), value=', '.join(o.decided_by) or _('the default'))
+    return (_('not settled: it can be {names}, depending on ').format(names=(' ' + _('or') + ' ').join(map(_verdict, o.possible)))
             + ", ".join(f"`{f}`" for f in o.depends_on))
 
 
-def _detail(o: Outcome) -> list[str]:
+def _where(conditions, spec) -> str:
+    """Conditions in prose, from the spec's phrasing of its facts (`spec`: the law as loaded;
+    a fact it lacks, one of another date's version, is said as a formula, and so is every
+    condition without a spec)."""
+    if spec is not None and all(f in spec.facts for c in conditions for f in c.facts):
+        from ..i18n import current
+        from .prose import tree, words
+
+        return words(tree(spec, conditions, current()))
+    return " ∧ ".join(c.describe() for c in conditions)
+
+
+def _detail(o: Outcome, spec=None) -> list[str]:
     """What a failure shows beyond its verdict: where an open verdict is which and what
-    decides there, the provisions set aside, the smallest change, the source."""
+    decides there (in prose, given the spec), the provisions set aside, the smallest change,
+    the source."""
     lines = []
     for verdict, conditions, deciding in o.open_verdicts:
-        where = " ∧ ".join(c.describe() for c in conditions)
+        where = _where(conditions, spec)
         decided = ", ".join(deciding) or _("the default")
         lines.append(_("{verdict} for example where {where}, decided by {provisions}").format(
-            verdict=verdict, where=where, provisions=decided) if where else
-            _("{verdict} in some completions, decided by {provisions}").format(verdict=verdict, provisions=decided))
+            verdict=_verdict(verdict), where=where, provisions=decided) if where else
+            _("{verdict} in some completions, decided by {provisions}").format(verdict=_verdict(verdict),
+                                                                                provisions=decided))
     if o.set_aside:
         lines.append(_('set aside: {names}').format(names=', '.join(o.set_aside)))
     if o.smallest_change is not None:
         lines.append(_('smallest change: {changes}').format(changes=_changes(o.smallest_change)))
     if o.case.source:
-        lines.append(f"source: {o.case.source}")
+        lines.append(_("source: {source}").format(source=o.case.source))
     return lines
 
 
 def _name(o: Outcome) -> str:
-    return f"row {o.case.row} “{o.case.title}”" if o.case.title != f"row {o.case.row}" else f"row {o.case.row}"
+    row = _("row {row}").format(row=o.case.row)
+    # a row without a title is named `row N` by the table (in English): said as the row
+    return f"{row} {quoted(o.case.title)}" if o.case.title != f"row {o.case.row}" else row
 
 
-def render_text(run: CaseRun) -> str:
+def render_text(run: CaseRun, spec=None, width: int | None = None) -> str:
+    """The run for people, in the current language; `spec` (the law loaded) says where an
+    open verdict is which in prose; `width` wraps the lines longer than it."""
     out = []
     for table in run.tables:
         out.append(table)
         for o in (o for o in run.outcomes if o.case.file == table):
             head = f"  {_name(o)}, {_on(o.date)}: "
             if o.status == PASS:
-                out.append(head + f"pass (`{o.case.action}` {o.expectation.expected})")
+                out.append(head + f"{_status(PASS)} (`{o.case.action}` {_verdict(o.expectation.expected)})")
                 continue
-            out.append(head + ("FAIL" if o.status == FAIL else "UNKNOWN"))
-            out.append(_('      expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=o.expectation.expected, actual=_actual(o)))
-            out.extend("      " + line for line in _detail(o))
+            out.append(head + _status(o.status))
+            out.append(_('      expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=_verdict(o.expectation.expected), actual=_actual(o)))
+            out.extend("      " + line for line in _detail(o, spec))
     passed = sum(1 for o in run.outcomes if o.status == PASS)
     failed = len(run.failed)
     unknown = sum(1 for o in run.outcomes if o.status == UNKNOWN)
     summary = _('{spec}: {passed} of {count} case-dates pass').format(spec=run.spec, passed=passed, count=len(run.outcomes))
     if failed:
-        summary += f", {failed} {'fails' if failed == 1 else 'fail'}"
+        summary += ", " + ngettext("{n} fails", "{n} fail", failed).format(n=failed)
     if unknown:
-        summary += f", {unknown} unknown"
+        summary += ", " + _("{n} unknown").format(n=unknown)
     out.append(summary)
+    if width is not None:
+        from .reader import wrap_line
+
+        out = [wrapped for line in out for wrapped in wrap_line(line, width)]
     return "\n".join(out) + "\n"
 
 
@@ -114,9 +148,9 @@ def run_json(run: CaseRun, coverage: Coverage | None = None) -> dict:
     return document
 
 
-def run_junit(run: CaseRun) -> str:
+def run_junit(run: CaseRun, spec=None) -> str:
     """A test suite per table, a test case per row and date; a failure carries the actual
-    verdict, the deciding provisions and the smallest change."""
+    verdict, the deciding provisions and the smallest change, in the current language."""
     lines = ['<?xml version="1.0" encoding="UTF-8"?>']
     total, failures = len(run.outcomes), len(run.failed) + sum(1 for o in run.outcomes if o.status == UNKNOWN)
     lines.append(f'<testsuites name={quoteattr("legalmodel test " + run.spec)} tests="{total}" '
@@ -129,8 +163,8 @@ def run_junit(run: CaseRun) -> str:
             name = f"{_name(o)}, {_on(o.date)}"
             lines.append(f'    <testcase classname={quoteattr(table)} name={quoteattr(name)}>')
             if o.status != PASS:
-                text = [_('expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=o.expectation.expected, actual=_actual(o)), *_detail(o)]
-                message = _('expected {expected}, is {value}').format(expected=o.expectation.expected, value=o.actual or 'not settled')
+                text = [_('expected `{action}` {expected}; it is {actual}').format(action=o.case.action, expected=_verdict(o.expectation.expected), actual=_actual(o)), *_detail(o, spec)]
+                message = _('expected {expected}, is {value}').format(expected=_verdict(o.expectation.expected), value=_verdict(o.actual))
                 lines.append(f'      <failure type="{o.status}" message={quoteattr(message)}>'
                              f'{escape(chr(10).join(text))}</failure>')
             lines.append("    </testcase>")
@@ -141,15 +175,16 @@ def run_junit(run: CaseRun) -> str:
 
 def run_markdown(run: CaseRun, coverage: Coverage | None = None) -> str:
     passed = sum(1 for o in run.outcomes if o.passed)
-    out = [f"## Cases: {markdown_cell(run.spec)}", "",
+    headings = (_("table"), _("row"), _("case"), _("date"), _("expected"), _("result"), _("actual"),
+                _("decided by"), _("smallest change"))
+    out = [_("## Cases: {spec}").format(spec=markdown_cell(run.spec)), "",
            _('{passed} of {count} case-dates pass.').format(passed=passed, count=len(run.outcomes)), "",
-           "| table | row | case | date | expected | result | actual | decided by | smallest change |",
-           "|---|---|---|---|---|---|---|---|---|"]
+           "| " + " | ".join(headings) + " |", "|---" * len(headings) + "|"]
     for o in run.outcomes:
         change = "" if o.smallest_change is None or o.passed else _changes(o.smallest_change)
         out.append("| " + " | ".join(markdown_cell(str(x)) for x in (
-            o.case.file, o.case.row, o.case.title, o.date or _('as last amended'), o.expectation.expected,
-            o.status, o.actual or _('not settled'), ", ".join(o.decided_by), change)) + " |")
+            o.case.file, o.case.row, o.case.title, o.date or _('as last amended'), _verdict(o.expectation.expected),
+            _status(o.status).lower(), _verdict(o.actual), ", ".join(o.decided_by), change)) + " |")
     text = "\n".join(out) + "\n"
     if coverage is not None:
         text += "\n" + coverage_markdown(coverage)
@@ -224,7 +259,7 @@ def _uncovered_lines(p) -> list[str]:
     if p.suggestion is None:
         return []
     date, action, given, verdict = p.suggestion
-    lines = [_('    a row where it decides ({on}: `{action}` {verdict}):').format(on=_on(date), action=action, verdict=verdict)]
+    lines = [_('    a row where it decides ({on}: `{action}` {verdict}):').format(on=_on(date), action=action, verdict=_verdict(verdict))]
     lines.extend("      " + line for line in suggested_row(p.suggestion).splitlines())
     return lines
 
@@ -242,8 +277,8 @@ def coverage_text(c: Coverage) -> str:
     if c.uncovered:
         out.append(_('decide in no case: {count}').format(count=len(c.uncovered)))
         for p in c.uncovered:
-            accepted = f" (accepted: “{p.accepted}”)" if p.accepted else ""
-            out.append(f"  {p.provision} “{p.title}” {coverage_id(p.provision)}{accepted}")
+            accepted = " (" + _("accepted: “{why}”").format(why=p.accepted) + ")" if p.accepted else ""
+            out.append(f"  {p.provision} {quoted(p.title)} {coverage_id(p.provision)}{accepted}")
             out.extend(_uncovered_lines(p))
     else:
         out.append(_('every provision decides in some case'))
@@ -251,16 +286,18 @@ def coverage_text(c: Coverage) -> str:
 
 
 def coverage_markdown(c: Coverage) -> str:
-    out = [f"## Coverage: {markdown_cell(c.spec)}", "", _('Over {cases} case-dates and examples.').format(cases=c.cases), "",
-           "| provision | title | applied | decided | set aside |", "|---|---|---:|---:|---:|"]
+    headings = (_("provision"), _("title"), _("applied"), _("decided"), _("set aside"))
+    out = [_("## Coverage: {spec}").format(spec=markdown_cell(c.spec)), "",
+           _('Over {cases} case-dates and examples.').format(cases=c.cases), "",
+           "| " + " | ".join(headings) + " |", "|---|---|---:|---:|---:|"]
     for p in c.provisions:
         out.append(f"| {markdown_cell(p.provision)} | {markdown_cell(p.title)} | {p.applied} | {p.decided} | "
                    f"{p.set_aside} |")
     if c.uncovered:
-        out += ["", "### Deciding in no case", ""]
+        out += ["", "### " + _("Deciding in no case"), ""]
         for p in c.uncovered:
-            accepted = f" (accepted: “{markdown_cell(p.accepted)}”)" if p.accepted else ""
-            out.append(f"- **{markdown_cell(p.provision)}** “{markdown_cell(p.title)}” `{coverage_id(p.provision)}`{accepted}")
+            accepted = " (" + markdown_cell(_("accepted: “{why}”").format(why=p.accepted)) + ")" if p.accepted else ""
+            out.append(f"- **{markdown_cell(p.provision)}** {quoted(markdown_cell(p.title))} `{coverage_id(p.provision)}`{accepted}")
             if p.never:
                 out.append(_('  no situation of the law has it decide'))
             elif p.suggestion is not None:

@@ -81,6 +81,26 @@ def render_diagnostic(d: Diagnostic) -> str:
     return "\n".join(lines)
 
 
+def diagnostics_language(diagnostics) -> str:
+    """The language to say diagnostics in: their files' declared one (`språk sv`), unless
+    --lang says otherwise, so that `expected …` and `help:` match the message."""
+    from .. import i18n
+    from ..syntax.diagnostics import SpecErrors
+    from ..syntax.surface import read_declaration
+
+    # each file once: a file of hundreds of errors is read for its declaration one time
+    sources = {id(d.span.source): d.span.source for d in diagnostics if d.span.source is not None}
+    languages = set()
+    for source in sources.values():
+        try:
+            declaration = read_declaration(source)
+        except SpecErrors:
+            continue
+        if declaration.declared:
+            languages.add(declaration.language)
+    return i18n.for_declared(languages.pop() if len(languages) == 1 else None)
+
+
 MAX_DIAGNOSTICS_PER_FILE = 50
 
 
@@ -192,6 +212,14 @@ def _condition_note(c) -> str:
     return ""
 
 
+def _acts_on(spec: m.CheckedSpec, pid: str, action: str) -> bool:
+    """Whether a provision in force in a situation rules on `action`. A broken contract's
+    situation is the law's just after its act, which may name a provision a later act
+    repealed: such a one is named, since it was in force there (its act is the contract's)."""
+    provision = spec.provisions.get(pid)
+    return provision is None or provision.action == action
+
+
 def render_evidence(ev: Evidence, spec: m.CheckedSpec, action: str | None, indent: str = "    ") -> list[str]:
     lines = []
     title = ev.label or "situation"
@@ -209,7 +237,7 @@ def render_evidence(ev: Evidence, spec: m.CheckedSpec, action: str | None, inden
     for a in actions:
         if a is None or a not in ev.verdicts:
             continue
-        relevant = [p for p in ev.in_force if spec.provisions[p].action == a]
+        relevant = [p for p in ev.in_force if _acts_on(spec, p, a)]
         decided = ", ".join(relevant) if relevant else "no provision"
         lines.append(f"{indent}  in force: {decided} → `{a}` is {ev.verdicts[a]}")
     return lines
@@ -441,62 +469,60 @@ def _escaped_special(match: re.Match) -> str:
 
 def render_invalid_markdown(name: str, diagnostics) -> str:
     """The Markdown section of a spec that could not be read: its diagnostics, so a review
-    still shows why nothing was checked."""
+    still shows why nothing was checked, in the current language."""
     n = len(diagnostics)
     out = [f"## legalmodel check: `{name}`", "",
-           f"**input error**: {_plural(n, 'error')} in the input; nothing was checked", "",
-           "| where | error |", "|---|---|"]
+           "**" + _("input error") + "**: " + ngettext("{n} error in the input; nothing was checked",
+                                                      "{n} errors in the input; nothing was checked", n).format(n=n),
+           "", "| " + _("where") + " | " + _("error") + " |", "|---|---|"]
     for d in diagnostics:
-        message = d.message + (f" ({d.help})" if d.help else "")
+        message = said(d.message) + (f" ({said(d.help)})" if d.help else "")
         out.append(f"| {markdown_cell(d.span.location())} | {markdown_cell(message)} |")
     return "\n".join(out) + "\n"
 
 
-def render_markdown(report: CheckResult) -> str:
-    """A check report fit to paste into a review of a change to a spec."""
+def render_markdown(report: CheckResult, notation: str = "prose") -> str:
+    """A check report fit to paste into a review of a change to a spec, wholly in the current
+    language: the verdict, a table of the findings, each finding's situations (in prose; as
+    formulas with `notation="logic"`) and remedy in a fold, the goals and the examples. Codes
+    (ids, kinds) stay as they are."""
+    from .reader import (counts_text, expectations_text, finding_paragraphs, goal_status_word, headline,
+                         severity_word, size_text, status_word, _sentence)
+
     spec = report.spec
-    c = counts(report)
-    st = {"clean": "consistent", "findings": "findings", "unknown": "unknown"}[status(report)]
-    out = [f"## legalmodel check: `{spec.name}`" + (f" on {spec.as_of}" if spec.as_of else ""), "",
-           f"**{st}**: {_plural(c['error'], 'error')}, {_plural(c['warning'], 'warning')}, "
-           f"{_plural(c['note'], 'note')}; {_plural(len(spec.provisions), 'provision')}, "
-           f"{_plural(len(spec.facts), 'fact')}", ""]
+    title = f"## legalmodel check: `{spec.name}`"
+    if spec.as_of:
+        title += " " + _("on {date}").format(date=spec.as_of)
+    out = [title, "", f"**{status_word(report)}**: {counts_text(report)}; {size_text(spec)}", ""]
     findings = sorted_findings(report)
     if findings:
-        out.append("| id | severity | kind | about | finding |")
+        out.append("| id | " + " | ".join((_("severity"), _("kind"), _("about"), _("finding"))) + " |")
         out.append("|---|---|---|---|---|")
         for f in findings:
-            message = markdown_cell(f.message)
-            severity = f.severity
+            message = markdown_cell(_sentence(headline(report, f)))
+            severity = severity_word(f.severity)
             if f.accepted:
-                severity = f"{f.severity}, accepted"
-                message += " *(accepted: “" + markdown_cell(f.accepted) + "”)*"
+                severity = _("{severity}, accepted").format(severity=severity)
+                message += " *(" + markdown_cell(_("accepted: “{why}”").format(why=f.accepted)) + ")*"
             out.append(f"| {finding_id(spec.name, f)} | {severity} | {f.kind} | "
                        f"{markdown_cell(f'{f.subject} ({f.span.location()})')} | {message} |")
         out.append("")
         for f in findings:
-            if not f.evidence:
+            more = finding_paragraphs(report, f, notation)[1:]  # the headline is in the table
+            if not f.evidence and not more:
                 continue
-            out.append(f"<details><summary>{finding_id(spec.name, f)}: evidence</summary>")
+            out.append(f"<details><summary>{finding_id(spec.name, f)}: " + _("evidence") + "</summary>")
             out.append("")
-            for ev in f.evidence:
-                out.append(f"- where {ev.cube_text()}")
-                relevant = [p for p in ev.in_force if f.action is None or spec.provisions[p].action == f.action]
-                verdict = ev.verdicts.get(f.action) if f.action else None
-                if verdict:
-                    out.append(f"  - in force: {', '.join(relevant) or 'no provision'} → `{f.action}` is {verdict}")
+            out.extend(f"- {markdown_cell(text)}" for text in more)
             out.append("")
             out.append("</details>")
             out.append("")
     if report.goals:
-        out.append("| goal | status |")
+        out.append("| " + _("goal") + " | " + _("status") + " |")
         out.append("|---|---|")
         for g in report.goals:
-            accepted = ", accepted" if goal_accepted(report, g.goal) else ""
-            out.append(f"| {markdown_cell(g.goal.title)} | {g.status}{accepted} |")
+            out.append(f"| {markdown_cell(g.goal.title)} | {markdown_cell(goal_status_word(report, g))} |")
         out.append("")
     if report.examples:
-        passed = sum(1 for e in report.examples for r in e.results if r.status == "passes")
-        total = sum(len(e.results) for e in report.examples)
-        out.append(f"Examples: {passed} of {total} expectations pass.")
+        out.append(_sentence(expectations_text(report)))
     return "\n".join(out).rstrip() + "\n"

@@ -68,11 +68,15 @@ def common_conditions(items: list[Region]) -> tuple:
     return tuple(shared)
 
 
-def _said(conditions, empty: str) -> tuple[str, list[str]]:
+def _said(conditions, empty: str, translated: bool = False) -> tuple[str, list[str]]:
     """A region's plain conditions as one conjunction (`empty` when there are none), and
-    each exception as `except where …`."""
+    each exception as `except where …` (`translated`: in the current language, `utom när …`;
+    else in English, as the text of `--notation logic` is)."""
+    from ..i18n import _
+
     plain = " ∧ ".join(c.describe() for c in conditions if c.kind != "except") or empty
-    return plain, [f"except where {' ∧ '.join(a.describe() for a in c.cube)}"
+    template = _("except where {condition}") if translated else "except where {condition}"
+    return plain, [template.format(condition=" ∧ ".join(a.describe() for a in c.cube))
                    for c in conditions if c.kind == "except"]
 
 
@@ -83,9 +87,9 @@ def _where_lines(conditions, indent: str, lead: str, empty: str) -> list[str]:
     return [f"{indent}{lead}{plain}"] + [f"{indent}  {e}" for e in exceptions]
 
 
-def where_inline(conditions, empty: str) -> str:
+def where_inline(conditions, empty: str, translated: bool = False) -> str:
     """Conditions on one line: the plain ones, then `, except where …` for each exception."""
-    plain, exceptions = _said(conditions, empty)
+    plain, exceptions = _said(conditions, empty, translated)
     return ", ".join([plain, *exceptions])
 
 
@@ -167,55 +171,77 @@ def render_diff_text(r: DiffResult) -> str:
     return "\n".join(out).rstrip() + "\n"
 
 
-def render_diff_markdown(r: DiffResult) -> str:
-    out = [f"## What changes: {r.old_label} → {r.new_label}", ""]
+def render_diff_markdown(r: DiffResult, notation: str = "logic") -> str:
+    """The diff fit to paste into a review of an amendment, in the current language. Each
+    change of verdict is a table of its regions: with `notation="prose"` each region said in
+    words, as the prose diff says it; with `"logic"` as formulas, with an example situation."""
+    from ..i18n import _, current, said
+    from . import prose
+    from .reader import verdict_word
+
+    in_prose = notation != "logic"
+    words, language = _Words(r), current()
+
+    def where(conditions, empty: str) -> str:
+        if in_prose:
+            return prose.words(prose.tree(words, conditions, language)) if conditions else empty
+        return where_inline(conditions, empty, translated=True)
+
+    out = [_("## What changes: {old} → {new}").format(old=said(r.old_label), new=said(r.new_label)), ""]
     if not r.covers:
-        out.append("No situation changes its verdict.")
+        out.append(_("No situation changes its verdict."))
     for (action, old, new), items in r.covers.items():
-        out.append(f"### `{action}`: {old} → {new}")
+        out.append(f"### `{action}`: {verdict_word(old)} → {verdict_word(new)}")
         out.append("")
-        summary = deciders_summary(items)
-        out.append(summary[0].upper() + summary[1:] + ".")
+        out.append(_sentence_of(deciders_said(items)))
         out.append("")
         common = common_conditions(items)
         if common:
-            out.append(f"In every row: {where_inline(common, 'every situation')}.")
+            out.append(_("In every row: {conditions}.").format(conditions=markdown_cell(where(common, ""))))
             out.append("")
-        out.append("| # | where | example | decided before | decided after |")
-        out.append("|---|---|---|---|---|")
+        columns = [_("situations"), _("decided before"), _("decided after")]
+        if not in_prose:
+            columns.insert(1, _("example"))
+        out.append("| # | " + " | ".join(columns) + " |")
+        out.append("|---" * (len(columns) + 1) + "|")
         for i, c in enumerate(items, 1):
-            example = ", ".join(f"{f} = {_value_text(c.situation[f])}" for f in _shown_facts(c)) or "any"
-            before, after = _sides(c)
-            where = _rest(c, common) if common else where_inline(c.conditions, "every situation")
-            cells = (markdown_cell(x) for x in (where, example, before, after))
-            out.append(f"| {i} | " + " | ".join(cells) + " |")
+            before, after = (_no_default(side) for side in _sides(c, _side_said))
+            rest = [x for x in c.conditions if x not in common] if common else list(c.conditions)
+            cells = [where(rest, _("(nothing more)") if common else _("in any situation")), before, after]
+            if not in_prose:
+                cells.insert(1, ", ".join(f"{f} = {_value_text(c.situation[f])}" for f in _shown_facts(c))
+                             or _("any"))
+            out.append(f"| {i} | " + " | ".join(markdown_cell(x) for x in cells) + " |")
         if (action, old, new) in r.incomplete:
             out.append("")
-            out.append("*More regions than shown: the list is incomplete.*")
+            out.append("*" + _("More regions than shown: the list is incomplete.") + "*")
         out.append("")
     if r.goals:
-        out.append("### Goals")
+        out.append("### " + _("Goals"))
         out.append("")
-        out.append("| goal | before | after | change |")
+        out.append("| " + " | ".join((_("goal"), _("before"), _("after"), _("change"))) + " |")
         out.append("|---|---|---|---|")
         for g in r.goals:
-            out.append(f"| {markdown_cell(g.title)} | {g.before or '—'} | {g.after or '—'} | {g.change} |")
+            out.append(f"| {markdown_cell(g.title)} | {goal_status_said(g.before)} | {goal_status_said(g.after)} "
+                       f"| {goal_change_said(g.before, g.after)} |")
         out.append("")
     if r.examples:
-        out.append("### Examples")
+        out.append("### " + _("Examples"))
         out.append("")
-        out.append("| example | action | before | after |")
+        out.append("| " + " | ".join((_("example"), _("act"), _("before"), _("after"))) + " |")
         out.append("|---|---|---|---|")
         for e in r.examples:
-            out.append(f"| {markdown_cell(e.title)} | `{e.action}` | {e.before or '—'} | {e.after or '—'} |")
+            out.append(f"| {markdown_cell(e.title)} | `{e.action}` | {example_status_said(e.before)} "
+                       f"| {example_status_said(e.after)} |")
         out.append("")
     if r.contracts:
-        out.append("### Contracts")
+        out.append("### " + _("Contracts"))
         out.append("")
         for c in r.contracts:
-            out.append(f"- {_contract_line(c)}")
+            out.append(f"- {markdown_cell(contract_line_said(c))}")
             if c.counterexample is not None:
-                out.append(f"  - counterexample: {where_inline(c.counterexample.conditions, 'every situation')}")
+                out.append("  - " + markdown_cell(_("for example where {situation}").format(
+                    situation=where(c.counterexample.conditions, _("in any situation")))))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 
@@ -278,7 +304,7 @@ def render_diff_prose(r: DiffResult, width: int = 100) -> str:
     who decides before and after, then each region in words, in the current language, wrapped
     to `width`. The regions are exact, so every condition is said; only the example situation
     is left out (`--notation logic` and JSON give it)."""
-    from ..i18n import _, current, ngettext, said
+    from ..i18n import _, current, ngettext, quoted, said
     from . import prose
     from .reader import _paragraph, verdict_word
 
@@ -313,15 +339,16 @@ def render_diff_prose(r: DiffResult, width: int = 100) -> str:
     if r.goals:
         out.append(_("Goals"))
         for g in r.goals:
-            out.extend(_paragraph(f"{g.change}: “{g.title}”", width, "  "))
+            out.extend(_paragraph(f"{goal_change_said(g.before, g.after)}: {quoted(g.title)}", width, "  "))
     if r.examples:
         out.append(_("Examples"))
         for e in r.examples:
-            out.extend(_paragraph(f"{e.change}: “{e.title}” (`{e.action}`)", width, "  "))
+            out.extend(_paragraph(f"{example_change_said(e.before, e.after)}: {quoted(e.title)} (`{e.action}`)",
+                                  width, "  "))
     if r.contracts:
         out.append(_("Contracts"))
         for c in r.contracts:
-            out.extend(_paragraph(_contract_line(c), width, "  "))
+            out.extend(_paragraph(contract_line_said(c), width, "  "))
             if c.counterexample is not None:
                 where = prose.words(prose.tree(words, c.counterexample.conditions, language))
                 out.extend(_paragraph(_("For example where {situation}.").format(situation=where), width, "    "))
@@ -332,3 +359,99 @@ def _no_default(side: str) -> str:
     from ..i18n import _
 
     return side.replace(DEFAULT, _("no provision (the default)"))
+
+
+# ---- the words of a diff in the current language ------------------------------------------------
+
+def deciders_said(items: list[Region]) -> str:
+    """deciders_summary in the current language."""
+    from ..i18n import _
+
+    def counted(counts: dict[str, int], alone: bool) -> str:  # alone: one key needs no count
+        if alone and len(counts) == 1:
+            return next(iter(counts))
+        return "; ".join(f"{k} ({n})" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+    def tally(side: str) -> str:
+        at_witnesses: dict[str, int] = {}
+        elsewhere: dict[str, int] = {}
+        for c in items:
+            at_witness, in_region = getattr(c, f"{side}_deciding"), getattr(c, f"{side}_deciding_in_region")
+            key = ", ".join(at_witness) or _("no provision (the default)")
+            at_witnesses[key] = at_witnesses.get(key, 0) + 1
+            for p in in_region:
+                if p not in at_witness:
+                    elsewhere[p] = elsewhere.get(p, 0) + 1
+        return counted(at_witnesses, True) + (
+            _("; elsewhere in the regions also by {provisions}").format(
+                provisions=counted(elsewhere, len(items) == 1)) if elsewhere else "")
+
+    return _("decided before by {before}; after by {after}").format(before=tally("old"), after=tally("new"))
+
+
+def _sentence_of(text: str) -> str:
+    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
+
+
+def goal_status_said(status: str | None) -> str:
+    """A goal's status on one side of a diff (`holds`, `fails`, `unknown`; None: not there)."""
+    from ..i18n import _
+
+    if status is None:
+        return "—"
+    return {"holds": _("holds"), "fails": _("fails"), "unknown": _("unknown")}.get(status, status)
+
+
+def goal_change_said(before: str | None, after: str | None) -> str:
+    """What happened to a goal from one side of a diff to the other, in the current language
+    (the JSON's `change` says it in English: analyses/diff.py)."""
+    from ..i18n import _
+
+    if before is None:
+        return _("added")
+    if after is None:
+        return _("removed")
+    if before == after:
+        return {"holds": _("still holds"), "fails": _("still fails")}.get(after, goal_status_said(after))
+    if after == "holds":
+        return _("met")
+    if before == "holds":
+        return _("broken")
+    return f"{goal_status_said(before)} → {goal_status_said(after)}"
+
+
+def example_status_said(status: str | None) -> str:
+    """An expectation's status on one side of a diff, in the current language."""
+    from ..i18n import _
+
+    if status is None:
+        return "—"
+    return {"passes": _("passes"), "fails": _("does not pass"), "underdetermined": _("underdetermined"),
+            "impossible": _("impossible"), "unknown": _("unknown")}.get(status, status)
+
+
+def example_change_said(before: str | None, after: str | None) -> str:
+    """What happened to an expectation from one side of a diff to the other."""
+    from ..i18n import _
+
+    if before is None:
+        return _("added")
+    if after is None:
+        return _("removed")
+    if before == after:
+        return {"passes": _("still passes"), "fails": _("still does not pass")}.get(
+            after, _("still {status}").format(status=example_status_said(after)))
+    if after == "passes":
+        return _("now passes")
+    if before == "passes" and after == "fails":
+        return _("now fails")
+    return _("now {status}").format(status=example_status_said(after))
+
+
+def contract_line_said(c: ContractResult) -> str:
+    """`holds: `contract …` (SFS 2020:2)`, in the current language."""
+    from ..i18n import _, said
+
+    line = {True: _("holds: `{contract}` ({act})"), False: _("BROKEN: `{contract}` ({act})"),
+            None: _("unknown: `{contract}` ({act})")}[c.holds].format(contract=c.text, act=said(c.source))
+    return line + (f": {said(c.reason)}" if c.reason else "")

@@ -5,7 +5,7 @@ Rendering only; explain.py decides what is true.
 
 from __future__ import annotations
 
-from ..i18n import _, ngettext
+from ..i18n import _, ngettext, quoted
 from ..results import ActionExplanation, Explanation
 from .check import _value_text
 
@@ -71,7 +71,7 @@ def _part_line(p) -> str:
 def _trace_lines(a: ActionExplanation, trace, indent: str, full: bool) -> list[str]:
     lines = []
     for t in trace:
-        lines.append(f"{indent}{_modality(t.modality)} · {t.id} “{t.title}”: {_state(t, full)}")
+        lines.append(f"{indent}{_modality(t.modality)} · {t.id} {quoted(t.title)}: {_state(t, full)}")
         for p in t.parts:
             lines.append(f"{indent}    {_part_line(p)}")
     return lines
@@ -89,10 +89,11 @@ def _decided_by(sure, maybe, default: str, by_default: bool) -> str:
         provisions=(" " + _("or") + " ").join([*maybe, *([_("the default")] if by_default else [])]))
 
 
-def render_explain_text(x: Explanation, notation: str = "logic") -> str:
+def render_explain_text(x: Explanation, notation: str = "logic", width: int | None = None) -> str:
     """The explanation for people, in the current language. With `notation` "prose", the
     completions of a partial situation (where each verdict is given) are said in words
-    (reports/prose.py); with "logic", as formulas."""
+    (reports/prose.py); with "logic", as formulas. `width`: each line longer than that is
+    wrapped, its continuation indented under it (None: not wrapped)."""
     from ..i18n import said
     from .reader import verdict_word
 
@@ -172,6 +173,10 @@ def render_explain_text(x: Explanation, notation: str = "logic") -> str:
         elif a.settled and x.given:
             out.append("  " + (_("no change of the given facts can change this verdict") if x.full else
                                _("no change of the given facts settles another verdict")))
+    if width is not None:
+        from .reader import wrap_line
+
+        out = [wrapped for line in out for wrapped in wrap_line(line, width)]
     return "\n".join(out) + "\n"
 
 

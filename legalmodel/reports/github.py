@@ -13,6 +13,7 @@ matches them to the diff (the same root as SARIF's `%SRCROOT%`).
 from __future__ import annotations
 
 import os
+from dataclasses import replace
 from pathlib import Path
 
 from ..results import CheckResult
@@ -50,22 +51,29 @@ def command(level: str, span, title: str, message: str, root: Path) -> str:
     return f"::{level} {text}::{escape_data(shown)}"
 
 
-def report_commands(report: CheckResult, root: Path) -> list[str]:
+def report_commands(report: CheckResult, root: Path, notation: str = "prose") -> list[str]:
+    """An annotation per finding not accepted, in the current language: what the text report
+    says of it (reader.finding_paragraphs), its first situation only, since an annotation
+    sits in the diff. The title is codes: `legalmodel KIND ID`."""
+    from .reader import finding_paragraphs
+
     out = []
     for f in sorted_findings(report):
         if f.accepted is not None:
             continue
         fid = finding_id(report.spec.name, f)
-        lines = [f.message, *f.details]
-        lines.extend(f"where {ev.cube_text()}" for ev in f.evidence[:1])
+        one = replace(f, evidence=f.evidence[:1])
         out.append(command(COMMAND.get(f.severity, "notice"), f.span, f"legalmodel {f.kind} {fid}",
-                           "\n".join(lines), root))
+                           "\n".join(finding_paragraphs(report, one, notation)), root))
     return out
 
 
 def invalid_commands(name: str, diagnostics, root: Path) -> list[str]:
-    return [command("error", d.span, f"legalmodel input error in {name}",
-                    d.message + (f"\nhelp: {d.help}" if d.help else ""), root)
+    """An annotation per diagnostic of a spec that could not be read, in the current language."""
+    from ..i18n import _, said
+
+    return [command("error", d.span, _("legalmodel input error in {name}").format(name=name),
+                    said(d.message) + ("\n" + _("help: {help}").format(help=said(d.help)) if d.help else ""), root)
             for d in diagnostics]
 
 

@@ -1,7 +1,9 @@
 """The check report for a reader (`--notation prose`, the default): the verdict first, then
 each finding as a short paragraph in the current language (what, where, an example
 situation in prose, which provisions, what would resolve it), explanations said once, lines
-wrapped to a width. `--notation logic` keeps the formulas of reports/check.py.
+wrapped to a width. `--notation logic` keeps the formulas of reports/check.py. What it says
+of a finding, a goal or the counts (finding_paragraphs, goal_status_word, counts_text) is
+also what the Markdown, JUnit and GitHub formats say, so every format reads alike.
 
 Rendering only: the words come from the finding's kind and fields, the situations from
 reports/prose.py, the language from i18n.
@@ -13,11 +15,11 @@ import re
 import textwrap
 
 from ..syntax.surface import localise_code
-from ..i18n import _, ngettext, said
+from ..i18n import _, ngettext, quoted, said
 from ..law import model as m
 from ..results import CheckResult, Evidence, Finding
 from . import prose
-from .check import COLOURS, _paint, counts, goal_accepted, printable, sorted_findings, status
+from .check import COLOURS, _acts_on, _paint, counts, goal_accepted, printable, sorted_findings, status
 
 DEFAULT_WIDTH = 100
 # the kinds whose headline and remedy are said here, in the current language; the others
@@ -51,29 +53,56 @@ def _names(items) -> str:
     return ", ".join(items[:-1]) + " " + _("and") + " " + items[-1]
 
 
-def summary_line(report: CheckResult) -> str:
-    """`specs/osl: consistent: 0 errors, 0 warnings, 0 notes (20 provisions, 60 facts)`."""
-    spec = report.spec
+def status_word(report: CheckResult) -> str:
+    """The run's verdict on a spec in the current language: consistent, findings or unknown."""
+    return {"clean": _("consistent"), "findings": _("findings"), "unknown": _("unknown")}[status(report)]
+
+
+def counts_text(report: CheckResult) -> str:
+    """`2 errors, 1 warning, 0 notes` (and how many are accepted), in the current language."""
     c = counts(report)
-    word = {"clean": _("consistent"), "findings": _("findings"), "unknown": _("unknown")}[status(report)]
     parts = [ngettext("{n} error", "{n} errors", c["error"]).format(n=c["error"]),
              ngettext("{n} warning", "{n} warnings", c["warning"]).format(n=c["warning"]),
              ngettext("{n} note", "{n} notes", c["note"]).format(n=c["note"])]
     if c["accepted"]:
         parts.append(ngettext("{n} accepted", "{n} accepted", c["accepted"]).format(n=c["accepted"]))
-    size = (ngettext("{n} provision", "{n} provisions", len(spec.provisions)).format(n=len(spec.provisions))
+    return ", ".join(parts)
+
+
+def size_text(spec: m.CheckedSpec) -> str:
+    """`20 provisions, 60 facts`, in the current language."""
+    return (ngettext("{n} provision", "{n} provisions", len(spec.provisions)).format(n=len(spec.provisions))
             + ", " + ngettext("{n} fact", "{n} facts", len(spec.facts)).format(n=len(spec.facts)))
-    out = f"{printable(spec.name)}: {word}: {', '.join(parts)} ({size})"
+
+
+def expectations_text(report: CheckResult) -> str:
+    """`19 of 19 expectations pass`, in the current language."""
+    passed = sum(1 for e in report.examples for r in e.results if r.status == "passes")
+    total = sum(len(e.results) for e in report.examples)
+    return ngettext("{passed} of {n} expectation passes", "{passed} of {n} expectations pass",
+                    total).format(passed=passed, n=total)
+
+
+def goal_status_word(report: CheckResult, g) -> str:
+    """How a goal came out, in the current language (`fails, as expected`)."""
+    word = {"holds": _("holds"), "fails": _("FAILS"), "fails-as-expected": _("fails, as expected"),
+            "holds-unexpectedly": _("HOLDS, though marked expected to fail"), "unknown": _("unknown")}[g.status]
+    if goal_accepted(report, g.goal):
+        word = _("{status}, accepted").format(status=word.lower())
+    return word
+
+
+def summary_line(report: CheckResult) -> str:
+    """`specs/osl: consistent: 0 errors, 0 warnings, 0 notes (20 provisions, 60 facts)`."""
+    spec = report.spec
+    out = f"{printable(spec.name)}: {status_word(report)}: {counts_text(report)} ({size_text(spec)})"
     extra = []
     if report.goals:
         holding = sum(1 for g in report.goals if g.holds)
         extra.append(ngettext("{held} of {n} goal holds", "{held} of {n} goals hold", len(report.goals)).format(
             held=holding, n=len(report.goals)))
     if report.examples:
-        passed = sum(1 for e in report.examples for r in e.results if r.status == "passes")
-        total = sum(len(e.results) for e in report.examples)
-        extra.append(ngettext("{passed} of {n} expectation passes", "{passed} of {n} expectations pass",
-                              total).format(passed=passed, n=total))
+        extra.append(expectations_text(report))
     if extra:
         out += "; " + "; ".join(extra)
     return out
@@ -187,7 +216,7 @@ def _where(spec: m.CheckedSpec, f: Finding) -> str:
     location = f.span.location() if f.span is not None else ""
     if f.subject in spec.provisions:
         title = spec.provisions[f.subject].title
-        return f"{f.subject} “{title}”, {location}" if location else f"{f.subject} “{title}”"
+        return f"{f.subject} {quoted(title)}, {location}" if location else f"{f.subject} {quoted(title)}"
     return location
 
 
@@ -201,7 +230,7 @@ def evidence_sentence(spec: m.CheckedSpec, ev: Evidence, action: str | None, pre
     for a in acts:
         if a not in ev.verdicts:
             continue
-        deciding = [p for p in ev.in_force if spec.provisions[p].action == a]
+        deciding = [p for p in ev.in_force if _acts_on(spec, p, a)]
         if deciding:
             outcomes.append(ngettext("There {provisions} is in force and `{act}` is {verdict}.",
                                      "There {provisions} are in force and `{act}` is {verdict}.",
@@ -274,16 +303,88 @@ def _wrapped(text: str, width: int, initial: str, subsequent: str) -> list[str]:
     return lines
 
 
-def _situations(spec, evidence, action, premise, width: int, indent: str) -> list[str]:
-    """Each situation as a paragraph; situations that read alike (they differ only in what
-    the prose summarises) said once."""
-    out, shown = [], []
+def situation_sentences(spec, evidence, action, premise=frozenset()) -> list[str]:
+    """Each situation in prose, one sentence each; situations that read alike (they differ
+    only in what the prose summarises) said once."""
+    shown = []
     common = prose.common_grounds(spec, evidence, _current(), premise)
     for ev in evidence:
         text = evidence_sentence(spec, ev, action, premise, summarised=common)
         if text not in shown:
             shown.append(text)
-            out.extend(_paragraph(text, width, indent))
+    return shown
+
+
+def wrap_line(line: str, width: int) -> list[str]:
+    """A line wrapped to `width` as the report wraps its paragraphs (a citation kept on one
+    line), at its own indent, the rest indented under it; a line that fits as it is."""
+    if len(line) <= width:
+        return [line]
+    text = line.lstrip(" ")
+    return _paragraph(text, width, line[:len(line) - len(text)])
+
+
+def _situations(spec, evidence, action, premise, width: int, indent: str) -> list[str]:
+    """Each situation as a paragraph (situation_sentences)."""
+    return [line for text in situation_sentences(spec, evidence, action, premise)
+            for line in _paragraph(text, width, indent)]
+
+
+def evidence_formula(spec: m.CheckedSpec, ev: Evidence, action: str | None) -> str:
+    """A situation as `--notation logic` says it, with the words around the formulas in the
+    current language: `where ålder ≤ 69 ∧ samtycke (ålder = 18, samtycke = true); in force:
+    10 kap. 1 § OSL → `lämna` is permitted`."""
+    if ev.conditions:
+        values = ", ".join(f"{c.fact} = {_value(ev.situation[c.fact])}"
+                           for c in ev.conditions if c.fact in ev.situation)
+        text = _("where {conditions}").format(conditions=ev.cube_text()) + (f" ({values})" if values else "")
+    else:
+        text = _("in any situation")
+    if ev.label:
+        text = f"{said(ev.label)}: {text}"
+    for a in [action] if action else [a for a in spec.actions if a in ev.verdicts]:
+        if a in ev.verdicts:
+            deciding = [p for p in ev.in_force if _acts_on(spec, p, a)]
+            text += "; " + _("in force: {provisions} → `{act}` is {verdict}").format(
+                provisions=", ".join(deciding) or _("no provision"), act=a, verdict=verdict_word(ev.verdicts[a]))
+    return text
+
+
+def _value(value) -> str:
+    """A fact's value in the current language: `true` reads `sant` in Swedish (as explain says it)."""
+    return (_("true") if value else _("false")) if isinstance(value, bool) else str(value)
+
+
+def goal_premise(spec: m.CheckedSpec, f: Finding) -> frozenset:
+    """The facts a failed goal's own condition names: its situations always show them."""
+    if f.kind != "failed-goal":
+        return frozenset()
+    return frozenset(x for g in spec.goals if g.title == f.subject for x in m.facts_in(g.condition))
+
+
+def finding_paragraphs(report: CheckResult, f: Finding, notation: str = "prose") -> list[str]:
+    """A finding for people, as paragraphs not yet wrapped, in the current language: what it
+    says, the drafters' acceptance, the details the headline does not already say, each
+    situation (in prose; as formulas with `notation="logic"`), and what would resolve it.
+    What the text report says of it, for the formats that carry text to people elsewhere
+    (Markdown, JUnit, GitHub's annotations)."""
+    spec = report.spec
+    out = [_sentence(headline(report, f))]
+    if f.accepted is not None:
+        out.append(_("Accepted by the drafters: “{why}”.").format(why=f.accepted))
+    if f.kind not in OWN_WORDS or f.kind in ("dead-provision", "impossible-assumptions"):
+        out.extend(d.strip() if d.startswith("  ") else _sentence(said(d)) for d in f.details)
+    if notation == "logic":
+        out.extend(evidence_formula(spec, ev, f.action) for ev in f.evidence)
+    else:
+        out.extend(situation_sentences(spec, f.evidence, f.action, goal_premise(spec, f)))
+    hint = localise_code(remedy(report, f), getattr(f.span, "source", None))
+    if hint:
+        out.append(_("To resolve it: {hint}").format(hint=hint.rstrip(".")) + ".")
+    if f.kind == "failed-goal":
+        for goal in report.goals:
+            if goal.title == f.subject:
+                out.extend(_cannot_help(spec, helper, blocker) for helper, blocker in goal.cannot_help)
     return out
 
 
@@ -325,13 +426,9 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
         out.append(_("Goals"))
         for g in report.goals:
             goal = g.goal
-            word = {"holds": _("holds"), "fails": _("FAILS"), "fails-as-expected": _("fails, as expected"),
-                    "holds-unexpectedly": _("HOLDS, though marked expected to fail"),
-                    "unknown": _("unknown")}[g.status]
-            if goal_accepted(report, goal):
-                word = _("{status}, accepted").format(status=word.lower())
+            word = goal_status_word(report, g)
             reason = f" ({goal.expected_reason})" if goal.expected_reason and g.status == "fails-as-expected" else ""
-            out.extend(_paragraph(f"{word}: “{goal.title}”{reason}", width, "  "))
+            out.extend(_paragraph(f"{word}: {quoted(goal.title)}{reason}", width, "  "))
             if g.status == "fails-as-expected":
                 premise = frozenset(m.facts_in(goal.condition))
                 out.extend(_situations(spec, g.evidence, goal.action, premise, width, "    "))
