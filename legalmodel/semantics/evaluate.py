@@ -160,9 +160,9 @@ class _Program:
             self._whole = _Whole(spec, self)
         return self._whole
 
-    def dependents(self, spec: m.CheckedSpec, fact: str) -> tuple[str, ...]:
-        """The provisions whose condition can change with `fact`, in the spec's order: those
-        that mention it, and those that ask with `applies` about one that can change."""
+    def links(self, spec: m.CheckedSpec) -> tuple[dict, dict, dict]:
+        """(fact → the provisions that mention it, provision → those that ask about it with
+        `applies`, and the dependents found so far), built on first use."""
         if self._dependents is None:
             mentions: dict[str, list[str]] = {}
             asked_by: dict[str, list[str]] = {}
@@ -173,7 +173,12 @@ class _Program:
                 for asked in m.applied_in(condition):
                     asked_by.setdefault(asked, []).append(pid)
             self._dependents = (mentions, asked_by, {})
-        mentions, asked_by, found = self._dependents
+        return self._dependents
+
+    def dependents(self, spec: m.CheckedSpec, fact: str) -> tuple[str, ...]:
+        """The provisions whose condition can change with `fact`, in the spec's order: those
+        that mention it, and those that ask with `applies` about one that can change."""
+        mentions, asked_by, found = self.links(spec)
         if fact not in found:
             reached = set(mentions.get(fact, ()))
             todo = list(reached)
@@ -353,6 +358,83 @@ def interact(spec: m.CheckedSpec, fact: str, other: str) -> bool:
     return any(holds in mentioned for holds in program.assumptions_on(spec, other))
 
 
+class Interaction:
+    """Whether two facts interact at a situation: `interact`, with only the provisions that
+    can be triggered around it counted. A provision whose guard (_guard) the situation fails
+    is triggered in none of the situations that change the two facts, unless its guard is on
+    one of them or on a number (the numbers are what relevance.plausible moves), so a
+    provision that depends on a fact only through it, by `applies`, does not depend on that
+    fact there. Where rules cut across chapters, every duty that asks whether some secrecy
+    in a range of chapters applies depends on the facts of every kind of information in the
+    range; at a situation of one kind, on that kind's alone. The facts the situation's
+    guards read (not numbers) must keep their values while the object is asked."""
+
+    def __init__(self, spec: m.CheckedSpec, situation: dict):
+        self.spec, self.situation = spec, situation
+        self.program = _program(spec)
+        self.guards = self.program.whole(spec).guards
+        self.numbers = frozenset(name for name, fact in spec.facts.items() if isinstance(fact.type, m.IntType))
+        self.guard_facts = frozenset(fact for fact, _values in self.guards.values())
+        self._found: dict = {}
+
+    def __call__(self, fact: str, other: str) -> bool:
+        if fact == other:
+            return True
+        spec, program = self.spec, self.program
+        mentioned = program.assumptions_on(spec, fact)
+        if any(holds in mentioned for holds in program.assumptions_on(spec, other)):
+            return True
+        free = frozenset({fact, other}) & self.guard_facts
+        return not self._dependents(fact, free).isdisjoint(self._dependents(other, free))
+
+    def values_to_try(self, fact: str, other: str) -> frozenset | None:
+        """The values of `other` at which a change of `fact` (a number) can change what
+        another value of `other` does, where the change of `fact` leaves the same provisions
+        triggered; None for every value. A situation that changes `other` to a value outside
+        evaluates alike with `fact` changed or not: the first provision triggered
+        differently would mention `fact`, depend on `other` and be triggered there, and a
+        provision guarded on `other` (_guard) is triggered only at its guard's values."""
+        spec, program = self.spec, self.program
+        mentioned = program.assumptions_on(spec, fact)
+        if any(holds in mentioned for holds in program.assumptions_on(spec, other)):
+            return None
+        mentions = program.links(spec)[0]
+        on_other = program.dependents_set(spec, other)
+        guards, situation, numbers = self.guards, self.situation, self.numbers
+        values: set = set()
+        for pid in mentions.get(fact, ()):
+            if pid not in on_other:
+                continue
+            guard = guards.get(pid)
+            if guard is not None and guard[0] == other:
+                values.update(guard[1])
+            elif guard is None or guard[0] == fact or guard[0] in numbers or situation[guard[0]] in guard[1]:
+                return None
+        return frozenset(values)
+
+    def _dependents(self, fact: str, free: frozenset) -> frozenset[str]:
+        """The provisions that can be triggered around the situation (guards on `free` and
+        on numbers count as met) and whose condition can change with `fact` there."""
+        found = self._found.get((fact, free))
+        if found is None:
+            mentions, asked_by, _found = self.program.links(self.spec)
+            guards, situation, numbers = self.guards, self.situation, self.numbers
+
+            def live(pid: str) -> bool:
+                guard = guards.get(pid)
+                return guard is None or guard[0] in free or guard[0] in numbers or situation[guard[0]] in guard[1]
+
+            reached = {pid for pid in mentions.get(fact, ()) if live(pid)}
+            todo = list(reached)
+            while todo:
+                for pid in asked_by.get(todo.pop(), ()):
+                    if pid not in reached and live(pid):
+                        reached.add(pid)
+                        todo.append(pid)
+            found = self._found[(fact, free)] = frozenset(reached)
+        return found
+
+
 def _guard(expr: m.Expr) -> tuple[str, frozenset] | None:
     """A fact and the values it must have for a condition to hold, read off one of its
     top-level conjuncts (`kind = k3`, `kind in {…}`, `b`, `not b`); None where no conjunct
@@ -386,7 +468,9 @@ class _Whole:
         force_order = m.overriders_first(spec, list(spec.provisions))
         self.position = {pid: i for i, pid in enumerate(spec.order)}
         self.force_position = {pid: i for i, pid in enumerate(force_order)}
-        self.overriders = {pid: tuple(spec.overridden_by[pid]) for pid in force_order}
+        # as sets: a secrecy provision under rules that cut across chapters has hundreds of
+        # overriders, of which a situation triggers a few (settled)
+        self.overriders = {pid: frozenset(spec.overridden_by[pid]) for pid in force_order}
         self.modality = {pid: (p.action, p.modality) for pid, p in spec.provisions.items()}
         self.defaults = tuple((name, action.default) for name, action in spec.actions.items())
         self.unguarded: list[str] = []
@@ -420,15 +504,17 @@ class _Whole:
     def settled(self, situation: dict, triggered: frozenset[str]) -> Evaluation:
         """The evaluation of a situation whose triggered provisions are known: which of them
         are in force, and the verdicts."""
-        in_force: dict[str, bool] = {}
+        in_force: set[str] = set()
         modalities: dict[str, set] = {}
+        overriders = self.overriders
+        # overriders come first in force_position, so each is settled before what it overrides
         for pid in sorted(triggered, key=self.force_position.__getitem__):
-            in_force[pid] = not any(in_force.get(q, False) for q in self.overriders[pid])
-            if in_force[pid]:
+            if overriders[pid].isdisjoint(in_force):
+                in_force.add(pid)
                 action, modality = self.modality[pid]
                 modalities.setdefault(action, set()).add(modality)
         verdicts = {name: _verdict_from(modalities.get(name, ()), default) for name, default in self.defaults}
-        return Evaluation(situation, triggered, frozenset(p for p, f in in_force.items() if f), verdicts)
+        return Evaluation(situation, triggered, frozenset(in_force), verdicts)
 
 
 def verdict(spec: m.CheckedSpec, situation: dict, among: list[str] | None, action: str) -> str:
