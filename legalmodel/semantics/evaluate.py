@@ -376,6 +376,17 @@ class Interaction:
         self.numbers = frozenset(name for name, fact in spec.facts.items() if isinstance(fact.type, m.IntType))
         self.guard_facts = frozenset(fact for fact, _values in self.guards.values())
         self._found: dict = {}
+        # the provisions whose guard the situation meets, or that have none or one on a number
+        # (the evaluator's index, _Whole): the others can be triggered only where a fact
+        # their guard reads changes
+        whole = self.program.whole(spec)
+        live = set(whole.unguarded)
+        for fact, by_value in whole.index.items():
+            if fact in self.numbers:
+                live.update(pid for pids in by_value.values() for pid in pids)
+            else:
+                live.update(by_value.get(situation[fact], ()))
+        self.live = frozenset(live)
 
     def __call__(self, fact: str, other: str) -> bool:
         if fact == other:
@@ -400,7 +411,7 @@ class Interaction:
             return None
         mentions = program.links(spec)[0]
         on_other = program.dependents_set(spec, other)
-        guards, situation, numbers = self.guards, self.situation, self.numbers
+        guards = self.guards
         values: set = set()
         for pid in mentions.get(fact, ()):
             if pid not in on_other:
@@ -408,7 +419,7 @@ class Interaction:
             guard = guards.get(pid)
             if guard is not None and guard[0] == other:
                 values.update(guard[1])
-            elif guard is None or guard[0] == fact or guard[0] in numbers or situation[guard[0]] in guard[1]:
+            elif pid in self.live or guard[0] == fact:
                 return None
         return frozenset(values)
 
@@ -417,18 +428,17 @@ class Interaction:
         on numbers count as met) and whose condition can change with `fact` there."""
         found = self._found.get((fact, free))
         if found is None:
-            mentions, asked_by, _found = self.program.links(self.spec)
-            guards, situation, numbers = self.guards, self.situation, self.numbers
-
-            def live(pid: str) -> bool:
-                guard = guards.get(pid)
-                return guard is None or guard[0] in free or guard[0] in numbers or situation[guard[0]] in guard[1]
-
-            reached = {pid for pid in mentions.get(fact, ()) if live(pid)}
+            program = self.program
+            mentions, asked_by, _found = program.links(self.spec)
+            live = self.live
+            if free:
+                index = program.whole(self.spec).index
+                live = live.union(pid for f in free for pids in index.get(f, {}).values() for pid in pids)
+            reached = set(live.intersection(mentions.get(fact, ())))
             todo = list(reached)
             while todo:
                 for pid in asked_by.get(todo.pop(), ()):
-                    if pid not in reached and live(pid):
+                    if pid not in reached and pid in live:
                         reached.add(pid)
                         todo.append(pid)
             found = self._found[(fact, free)] = frozenset(reached)
