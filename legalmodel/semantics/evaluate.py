@@ -139,6 +139,12 @@ def _joined(parts: tuple, conjunction: bool):
     return lambda situation, triggered: any(f(situation, triggered) for f in parts)
 
 
+# plans kept at once (_Program.plan): one per slice and recipient where rules cut across
+# chapters, tens of thousands in a law of 10,000 provisions, which all kept took hundreds of
+# megabytes; a plan is cheap to make again
+MAX_PLANS = 2048
+
+
 class _Program:
     """A spec compiled for evaluation: its conditions and assumptions as functions, and for
     each set of provisions evaluated (all, or a slice's), the order to work them out in."""
@@ -241,6 +247,8 @@ class _Program:
             for pid in force_order:
                 p = spec.provisions[pid]
                 by_action[p.action].append((pid, p.modality))
+            if len(self._plans) >= MAX_PLANS:  # the oldest goes: the analyses visit slices in turn
+                del self._plans[next(iter(self._plans))]
             found = self._plans[key] = (
                 tuple((pid, self.condition(spec, pid)) for pid in order),
                 tuple((pid, overriders[pid]) for pid in force_order),
