@@ -331,8 +331,8 @@ def _matters_near(ctx: QueryContext, edge: tuple[str, str], meeting: dict, situa
     long as the assumptions hold; up to SET_ASIDE times, each time asking the evaluator
     again. Only "matters" is shown this way: the situation is one of the spec's, and the
     evaluator's word on it is exact. Where rules cut across chapters, the first situation
-    often triggers a duty on the same judgement, and a third of the overrides were asked
-    of the solver for that alone."""
+    often triggers another rule for the same recipient and judgement, and such overrides
+    were asked of the solver for that alone."""
     spec, boxes = ctx.spec, ctx.boxes
     pid, qid = edge
     q = spec.provisions[qid]

@@ -24,8 +24,8 @@ def contradictions(ctx: QueryContext) -> None:
 
 
 def collisions(ctx: QueryContext) -> None:
-    # as sets: a rule across chapters names hundreds of sections, and a law of thousands of
-    # provisions has millions of pairs whose boxes meet
+    # as sets: a rule across chapters names every section of its range, and it meets the
+    # secrecy of every chapter outside it
     named: dict[str, frozenset] = {}
 
     def names(p: m.Provision) -> frozenset:

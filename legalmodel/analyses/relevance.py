@@ -54,8 +54,8 @@ def _matters(spec: m.CheckedSpec, before: Evaluation, name: str, found: dict | N
     """Whether another value of `name` changes the verdicts or what is in force, where
     `before` is the whole spec's evaluation of a situation that meets the assumptions.
     `found`: the value that showed it last time, per fact, tried first and kept up to date
-    (an enumeration of a thousand kinds of information is otherwise tried from its first
-    member each time, and a nearby situation is usually changed by the same value).
+    (an enumeration of many kinds of information is otherwise tried from its first member
+    each time, and a nearby situation is usually changed by the same value).
     `only`: the values to try, where the others are known to change nothing."""
     seen = (before.verdicts, before.in_force)
     alternatives = _alternatives(spec, name, before.situation[name])

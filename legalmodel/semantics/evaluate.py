@@ -139,9 +139,9 @@ def _joined(parts: tuple, conjunction: bool):
     return lambda situation, triggered: any(f(situation, triggered) for f in parts)
 
 
-# plans kept at once (_Program.plan): one per slice and recipient where rules cut across
-# chapters, tens of thousands in a law of 10,000 provisions, which all kept took hundreds of
-# megabytes; a plan is cheap to make again
+# plans kept at once (_Program.plan): where rules cut across chapters there is one per slice
+# and recipient, and keeping them all made memory grow with the law; a plan is cheap to make
+# again
 MAX_PLANS = 2048
 
 
@@ -525,8 +525,8 @@ class _Whole:
         overriders = self.overriders
         # overriders come first in force_position, so each is settled before what it overrides;
         # a secrecy provision under rules that cut across chapters has hundreds of them, looked
-        # up by the set's isdisjoint, not one by one in Python (tuples: sets of them all took
-        # a hundred megabytes more at 10,000 provisions)
+        # up by the set's isdisjoint in C, not one by one in Python (kept as tuples: sets of
+        # them all cost more memory than they saved time)
         for pid in sorted(triggered, key=self.force_position.__getitem__):
             if in_force.isdisjoint(overriders[pid]):
                 in_force.add(pid)

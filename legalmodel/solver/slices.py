@@ -203,8 +203,8 @@ class Slices:
     @cached_property
     def _shared_cuts(self) -> dict:
         """The cuts every slice shares: of the assumptions and goals, and of the provisions in
-        every slice (wild), worked out once: where rules cut across chapters, those are
-        hundreds, and a thousand slices walked their conditions each."""
+        every slice (wild), worked out once: where rules cut across chapters, every slice
+        walked their conditions again."""
         shared = {f: None if c is None else set(c) for f, c in self._rule_cuts.items()}
         return m.cuts_in([self.spec.provisions[pid].condition for pid in self._wild], shared)
 
