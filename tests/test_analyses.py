@@ -504,6 +504,38 @@ def test_an_example_is_settled_without_the_solver_only_where_its_given_facts_set
     assert statuses == [["passes"], ["underdetermined"], ["passes"]]
 
 
+# seven rules across kinds, each on a judgement and a circumstance: the circumstances left
+# open are more combinations than the evaluator tries (examples.SETTLE_COMBINATIONS), unless
+# the given facts rule the rules out
+ACROSS = SLICED.replace('action lämna "l"', "".join(
+    f'fact c{i}: bool "judgement {i}"\nfact d{i}: bool "circumstance {i}"\n' for i in range(7))
+                        + 'action lämna "l"') + "".join(
+    f'provision 10 kap. {i + 1} § "judgement {i}" permit lämna when c{i} and d{i}\n  overrides forbid\n'
+    for i in range(7))
+
+
+@pytest.mark.parametrize("given, settled", [
+    # every judgement absent, the circumstances open: no rule across kinds can apply, and
+    # k2's secrecy decides
+    (", ".join(f"c{i} = false" for i in range(7)), True),
+    # the judgements left open: the rules across kinds can apply, and the solver is asked
+    ("other = false", False),
+])
+def test_an_example_is_settled_over_the_provisions_its_given_facts_leave_room_for(given, settled):
+    """examples.settled_by: a rule across kinds is in every slice, but one whose condition
+    the given facts exclude cannot apply in any of the example's situations, so its facts
+    are not tried; the verdicts are the same as the solver's either way."""
+    from legalmodel.analyses import examples
+    from legalmodel.analyses.context import QueryContext
+
+    spec = load(ACROSS + f'example "k2" given kind = k2, {given} expect lämna forbidden\n')
+    ctx = QueryContext(spec, slice_share=1.0)  # k2's slice: its secrecy and every rule across kinds
+    assert (examples.settled_by(ctx, dict(spec.examples[-1].given)) is not None) == settled
+    examples.examples(ctx)
+    assert [[r.status for r in e.results] for e in ctx.report.examples][-1] == (
+        ["passes"] if settled else ["underdetermined"])
+
+
 def test_impossible_example():
     text = GOALS.replace('action lämna', 'assume "only young people" ålder < 21\naction lämna')
     spec, report = check(text + 'example "an adult" given ålder = 25 expect lämna forbidden\n')

@@ -39,7 +39,7 @@ from legalmodel.analyses.relevance import facts_that_matter
 from legalmodel.analyses.pairs import MAX_PAIRS_PER_ACTION
 from legalmodel.cli import main
 from legalmodel.semantics.encode import Encoding, assert_all
-from legalmodel.semantics.evaluate import assumptions_hold, evaluate, neighbour, neighbours, value_of
+from legalmodel.semantics.evaluate import Interaction, assumptions_hold, evaluate, neighbour, neighbours, value_of
 from legalmodel.pipeline import load_text
 
 from strategies import (
@@ -269,6 +269,44 @@ def test_the_facts_that_matter_are_those_some_other_value_of_which_changes_the_l
                         expected.append(name)
                         break
         assert facts_that_matter(spec, situation, list(spec.facts)) == tuple(expected), situation
+
+
+@given(st.one_of(spec_plans().map(lambda plan: plan.text), crosscutting_texts()), st.data())
+def test_a_number_moved_leaves_a_fact_that_does_not_interact_at_the_situation_as_it_was(text, data):
+    """relevance.plausible moves a number X where that triggers the same provisions, and asks
+    again whether another fact Y matters only where X and Y interact at the situation
+    (evaluate.Interaction), and then only at Y's values `values_to_try` names. Elsewhere,
+    every change of Y must evaluate alike (triggered, in force, verdicts) with X moved or
+    not: otherwise a fact said to matter, or not to, could be wrong about the situation
+    shown."""
+    note(text)
+    spec = load_text(text, name="spec.lm")
+    numbers = [name for name, fact in spec.facts.items() if isinstance(fact.type, m.IntType)]
+    if not numbers:
+        return
+    for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=3), label="situations"):
+        if not assumptions_hold(spec, situation):
+            continue
+        before = evaluate(spec, situation)
+        interact = Interaction(spec, situation)
+        for x in numbers:
+            for v in data.draw(st.lists(st.sampled_from(spec.facts[x].type.values()), max_size=2), label=x):
+                after = neighbour(spec, before, x, v)
+                if after is None or after.triggered != before.triggered:
+                    continue
+                for other, fact in spec.facts.items():
+                    if other == x:
+                        continue
+                    tries = interact.values_to_try(x, other)
+                    unaffected = not interact(x, other)
+                    for w in fact.type.values():
+                        if w == situation[other] or not (unaffected or (tries is not None and w not in tries)):
+                            continue
+                        a, b = neighbour(spec, before, other, w), neighbour(spec, after, other, w)
+                        assert (a is None) == (b is None), (situation, x, v, other, w)
+                        if a is not None:
+                            assert (a.triggered, a.in_force, a.verdicts) == (b.triggered, b.in_force, b.verdicts), \
+                                (situation, x, v, other, w)
 
 
 def _built_one_by_one(enc: Encoding, spec, pids: list[str], region) -> list:

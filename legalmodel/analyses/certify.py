@@ -42,11 +42,12 @@ def certified_evidence(spec: m.CheckedSpec, situation: dict, conditions: tuple, 
     the solver's does, so it stays as far from them."""
     whole = _replayed(spec, situation, conditions, expect, what, among)
     facts = tuple(dict.fromkeys(f for c in conditions for f in c.facts))
-    matters = facts_that_matter(spec, situation, facts)
+    found: dict = {}  # per fact, the value that showed it matters: plausible tries it first
+    matters = facts_that_matter(spec, situation, facts, found)
     # a plausible value must tell the same story: the same facts matter there
     apart = [(c, c.admits(situation)) for region in avoid for c in region]
     shown = plausible(spec, situation, lambda s: all(c.admits(s) for c in conditions)
-                      and all(c.admits(s) == held for c, held in apart), facts, matters)
+                      and all(c.admits(s) == held for c, held in apart), facts, matters, found)
     if shown != situation:
         try:
             whole, situation = _replayed(spec, shown, conditions, expect, what, among), shown

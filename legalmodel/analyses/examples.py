@@ -13,7 +13,7 @@ import z3
 from ..i18n import sentence
 from ..law import model as m
 from ..results import ExampleResult, ExpectationResult, Finding
-from ..semantics.boxes import given_box
+from ..semantics.boxes import disjoint, given_box
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate
 from ..semantics.encode import negate
 from ..solver.session import Unknown
@@ -121,13 +121,18 @@ def example(ctx: QueryContext, example: m.Example, witnesses: bool = True) -> No
 def settled_by(ctx: QueryContext, given: dict) -> Evaluation | None:
     """An evaluation with the verdicts the given facts settle, when the evaluator shows
     that they settle them: the given facts lie in one slice, and every situation that
-    gives its provisions' other facts any values (at most SETTLE_COMBINATIONS of them),
+    gives the other facts of its provisions whose boxes the given facts allow any values (at most SETTLE_COMBINATIONS of them),
     the rest at their first value, meets the assumptions and has the same verdicts. None
     otherwise, and the solver is asked."""
     spec = ctx.spec
-    among = ctx.slices.among(ctx.slices.value_for(given_box(spec, given)))
+    box = given_box(spec, given)
+    among = ctx.slices.among(ctx.slices.value_for(box))
     if among is None:
         return None
+    # a provision whose box the given facts leave is triggered in none of these situations:
+    # where rules cut across chapters, each is in every slice, and the given facts of a plain
+    # case (no circumstance holds) leave nearly all of them out, and their facts with them
+    among = tuple(pid for pid in among if not disjoint(ctx.boxes[pid], box))
     named = sorted({fact for pid in among for fact in spec.named_by(pid)[0]} - set(given),
                    key=list(spec.facts).index)
     values = [spec.facts[fact].type.values() for fact in named]

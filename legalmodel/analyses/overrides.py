@@ -12,7 +12,7 @@ from ..law import model as m
 from ..results import Finding
 from ..semantics.boxes import EMPTY, disjoint, intersect, pivot
 from ..semantics.encode import all_of, any_of, assert_term, boolean, check_under, negate
-from ..semantics.evaluate import evaluate, override_matters, value_of
+from ..semantics.evaluate import assumptions_hold, evaluate, override_matters, value_of
 from ..solver.slices import WHOLE
 from .certify import Disagreement
 from .context import ANY_SOLVER, NOTE, QueryContext  # noqa: F401
@@ -37,6 +37,7 @@ def idle_override_tasks(ctx: QueryContext) -> list:
                                    if e not in shown and e not in dominated)
     edges, idle, where = _meeting_overrides(
         ctx, lambda edge: edge in transferred or edge in shown or edge in dominated)
+    done = len(idle)  # of the edges asked: those idle by their boxes (the dominated are not asked)
     idle.update(dominated)
     unknown: dict = {}
 
@@ -45,7 +46,6 @@ def idle_override_tasks(ctx: QueryContext) -> list:
         unknown.update(found[1])
 
     tasks = []
-    done = len(idle)
     for group in _by_solver(ctx, [e for e in edges if e not in idle], where):
         tasks.append(("idle overrides", lambda group=group, done=done: _idle_among(ctx, group, done, len(edges)),
                       take, ctx.solver_for(group[0][0])))
@@ -307,11 +307,73 @@ def _matters_at_first(ctx: QueryContext, edge: tuple[str, str], narrow) -> bool:
     """Whether the evaluator shows that an override matters at the first situation where
     both provisions' boxes meet: dropping it changes a verdict there. `narrow` (_Narrowing)
     leaves out of the evaluation the provisions that cannot apply there."""
-    first = ctx.first_situation(intersect(ctx.boxes[edge[0]], ctx.boxes[edge[1]]))
+    meeting = intersect(ctx.boxes[edge[0]], ctx.boxes[edge[1]])
+    first = ctx.first_situation(meeting)
     if first is None:
         return False
     situation, among = first
-    return override_matters(ctx.spec, situation, narrow(situation, among), edge)
+    if override_matters(ctx.spec, situation, narrow(situation, among), edge):
+        return True
+    return _matters_near(ctx, edge, meeting, situation, among, narrow)
+
+
+# how many provisions in the way _matters_near sets aside, one after another, before the
+# solver is asked
+SET_ASIDE = 3
+
+
+def _matters_near(ctx: QueryContext, edge: tuple[str, str], meeting: dict, situation: dict, among, narrow) -> bool:
+    """Whether the evaluator shows that an override P → Q matters near a situation where it
+    does not: where P and Q are triggered, but another overrider of Q, or another
+    provision in force on the act with Q's modality, or an overrider of P, stands in the way,
+    that provision is set aside by giving one fact of its box a value that the two provisions'
+    boxes allow (`meeting`) and its box does not (so it is not triggered), as
+    long as the assumptions hold; up to SET_ASIDE times, each time asking the evaluator
+    again. Only "matters" is shown this way: the situation is one of the spec's, and the
+    evaluator's word on it is exact. Where rules cut across chapters, the first situation
+    often triggers another rule for the same recipient and judgement, and such overrides
+    were asked of the solver for that alone."""
+    spec, boxes = ctx.spec, ctx.boxes
+    pid, qid = edge
+    q = spec.provisions[qid]
+    for _round in range(SET_ASIDE):
+        evaluation = evaluate(spec, situation, narrow(situation, among))
+        if pid not in evaluation.triggered or qid not in evaluation.triggered:
+            return False  # the boxes are necessary only: nothing to set aside
+        in_the_way = [y for y in spec.overridden_by[qid] if y != pid and y in evaluation.in_force]
+        in_the_way += [y for y in spec.overridden_by[pid] if y in evaluation.in_force]
+        in_the_way += [y for y in evaluation.in_force if y not in (pid, qid)
+                       and spec.provisions[y].action == q.action and spec.provisions[y].modality == q.modality]
+        changed = None
+        for y in sorted(dict.fromkeys(in_the_way), key=spec.position.__getitem__):
+            changed = _outside(spec, boxes[y], meeting, situation)
+            if changed is not None:
+                break
+        if changed is None or not assumptions_hold(spec, changed):
+            return False
+        situation = changed
+        if override_matters(spec, situation, narrow(situation, among), edge):
+            return True
+    return False
+
+
+def _outside(spec: m.CheckedSpec, box, keep: dict, situation: dict) -> dict | None:
+    """The situation with the first fact of `box` (in the box's order, which its condition
+    gives) given a value `keep` allows and the box does not (the first such value), or None
+    where there is none."""
+    if box is EMPTY:
+        return None
+    for name, allowed in box.items():
+        kept = keep.get(name)
+        t = spec.facts[name].type
+        if isinstance(t, m.IntType):
+            low, high = kept if kept is not None else (t.low, t.high)
+            value = low if low < allowed[0] else (allowed[1] + 1 if allowed[1] < high else None)
+        else:
+            value = next((v for v in t.values() if v not in allowed and (kept is None or v in kept)), None)
+        if value is not None:
+            return {**situation, name: value}
+    return None
 
 
 # the provisions in every slice (Slices.wild) from which _Narrowing narrows: on generate.py's

@@ -24,9 +24,18 @@ def contradictions(ctx: QueryContext) -> None:
 
 
 def collisions(ctx: QueryContext) -> None:
+    # as sets: a rule across chapters names every section of its range, and it meets the
+    # secrecy of every chapter outside it
+    named: dict[str, frozenset] = {}
+
+    def names(p: m.Provision) -> frozenset:
+        found = named.get(p.id)
+        if found is None:
+            found = named[p.id] = frozenset(p.overrides) | frozenset(p.excepts)
+        return found
+
     def unstated(p: m.Provision, q: m.Provision) -> bool:
-        return (q.id not in p.overrides and q.id not in p.excepts
-                and p.id not in q.overrides and p.id not in q.excepts)
+        return q.id not in names(p) and p.id not in names(q)
 
     _pairs(ctx, "collision", WARNING, m.PERMIT, m.FORBID, unstated,
                 lambda p, q: f"{p.id} permits `{p.action}` where {q.id} forbids it, "

@@ -12,7 +12,7 @@ shows a terrorist-risk case about a new-born is not believed. The certifier
 from __future__ import annotations
 
 from ..law import model as m
-from ..semantics.evaluate import Evaluation, assumptions_hold, cuts, evaluate, interact, neighbour, neighbours
+from ..semantics.evaluate import Evaluation, Interaction, assumptions_hold, cuts, evaluate, neighbour, neighbours
 
 
 def _alternatives(spec: m.CheckedSpec, name: str, value):
@@ -36,13 +36,14 @@ def _alternatives(spec: m.CheckedSpec, name: str, value):
     return tuple(sorted((start for start in starts if start != own), key=lambda start: (abs(start - value), start)))
 
 
-def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts) -> tuple[str, ...]:
+def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts, found: dict | None = None) -> tuple[str, ...]:
     """The facts among `facts` (in their order) for which another value, every other fact
     kept and the assumptions still met, gives the spec another verdict on some act or puts
     other provisions in force. The situation must meet the assumptions (the certifier
-    replays it first)."""
+    replays it first). `found`, given, learns per fact the value that showed it matters
+    (_matters), for plausible to try first."""
     before = _of_the_spec(spec, situation)
-    return tuple(name for name in facts if _matters(spec, before, name))
+    return tuple(name for name in facts if _matters(spec, before, name, found))
 
 
 def _of_the_spec(spec: m.CheckedSpec, situation: dict) -> Evaluation:
@@ -52,13 +53,26 @@ def _of_the_spec(spec: m.CheckedSpec, situation: dict) -> Evaluation:
     return evaluate(spec, situation)
 
 
-def _matters(spec: m.CheckedSpec, before: Evaluation, name: str) -> bool:
+def _matters(spec: m.CheckedSpec, before: Evaluation, name: str, found: dict | None = None,
+             only: frozenset | None = None) -> bool:
     """Whether another value of `name` changes the verdicts or what is in force, where
-    `before` is the whole spec's evaluation of a situation that meets the assumptions."""
-    alternatives = _alternatives(spec, name, before.situation[name])
+    `before` is the whole spec's evaluation of a situation that meets the assumptions.
+    `found`: the value that showed it last time, per fact, tried first and kept up to date
+    (an enumeration of many kinds of information is otherwise tried from its first member
+    each time, and a nearby situation is usually changed by the same value).
+    `only`: the values to try, where the others are known to change nothing."""
     seen = (before.verdicts, before.in_force)
-    return any(after is not None and (after.verdicts, after.in_force) != seen
-               for after in neighbours(spec, before, name, alternatives))
+    alternatives = _alternatives(spec, name, before.situation[name])
+    if only is not None:
+        alternatives = tuple(v for v in alternatives if v in only)
+    if found is not None and name in found and found[name] in alternatives:
+        alternatives = (found[name], *(v for v in alternatives if v != found[name]))
+    for value, after in zip(alternatives, neighbours(spec, before, name, alternatives)):
+        if after is not None and (after.verdicts, after.in_force) != seen:
+            if found is not None:
+                found[name] = value
+            return True
+    return False
 
 
 def typical_value(t: m.IntType) -> int:
@@ -69,7 +83,7 @@ def typical_value(t: m.IntType) -> int:
     return (t.low + t.high) // 2
 
 
-def plausible(spec: m.CheckedSpec, situation: dict, keep, facts=(), matters=()) -> dict:
+def plausible(spec: m.CheckedSpec, situation: dict, keep, facts=(), matters=(), found: dict | None = None) -> dict:
     """The situation with each number that sits at an end of its type and could be anything
     here moved to its typical value, where the spec evaluates the situation exactly as before
     (same verdicts, same provisions in force and triggered), `keep(new situation)` still
@@ -78,9 +92,13 @@ def plausible(spec: m.CheckedSpec, situation: dict, keep, facts=(), matters=()) 
 
     Moving one number X leaves which provisions are triggered as it was, so whether another
     fact Y matters can change only where a provision's condition can change with both (their
-    dependents meet: evaluate.interact) or an assumption names both; only X and such facts are
-    asked again."""
+    dependents meet, counting only the provisions that can be triggered around the situation:
+    evaluate.Interaction) or an assumption names both; only X and such facts are asked
+    again, and a fact that did not matter only at the values where a provision that mentions X
+    can be triggered (Interaction.values_to_try)."""
     before = _of_the_spec(spec, situation)
+    interact = Interaction(spec, before.situation)  # the facts moved are numbers
+    found = {} if found is None else found
     shown = before  # the evaluation of the situation shown, the same as before's but for it
     for name, fact in spec.facts.items():
         t = fact.type
@@ -92,7 +110,8 @@ def plausible(spec: m.CheckedSpec, situation: dict, keep, facts=(), matters=()) 
         after = neighbour(spec, shown, name, target)
         if after is not None and after.triggered == before.triggered and after.in_force == before.in_force \
                 and after.verdicts == before.verdicts and keep(after.situation) \
-                and all(_matters(spec, after, other) == (other in matters)
-                        for other in facts if interact(spec, name, other)):
+                and all(_matters(spec, after, other, found) if other in matters
+                        else not _matters(spec, after, other, only=interact.values_to_try(name, other))
+                        for other in facts if interact(name, other)):
             shown = after
     return shown.situation if shown is not before else dict(situation)

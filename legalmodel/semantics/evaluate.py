@@ -157,6 +157,12 @@ def _joined(parts: tuple, conjunction: bool):
     return lambda situation, triggered: any(f(situation, triggered) for f in parts)
 
 
+# plans kept at once (_Program.plan): where rules cut across chapters there is one per slice
+# and recipient, and keeping them all made memory grow with the law; a plan is cheap to make
+# again
+MAX_PLANS = 2048
+
+
 class _Program:
     """A spec compiled for evaluation: its conditions and assumptions as functions, and for
     each set of provisions evaluated (all, or a slice's), the order to work them out in."""
@@ -178,9 +184,9 @@ class _Program:
             self._whole = _Whole(spec, self)
         return self._whole
 
-    def dependents(self, spec: m.CheckedSpec, fact: str) -> tuple[str, ...]:
-        """The provisions whose condition can change with `fact`, in the spec's order: those
-        that mention it, and those that ask with `applies` about one that can change."""
+    def links(self, spec: m.CheckedSpec) -> tuple[dict, dict, dict]:
+        """(fact → the provisions that mention it, provision → those that ask about it with
+        `applies`, and the dependents found so far), built on first use."""
         if self._dependents is None:
             mentions: dict[str, list[str]] = {}
             asked_by: dict[str, list[str]] = {}
@@ -191,7 +197,12 @@ class _Program:
                 for asked in m.applied_in(condition):
                     asked_by.setdefault(asked, []).append(pid)
             self._dependents = (mentions, asked_by, {})
-        mentions, asked_by, found = self._dependents
+        return self._dependents
+
+    def dependents(self, spec: m.CheckedSpec, fact: str) -> tuple[str, ...]:
+        """The provisions whose condition can change with `fact`, in the spec's order: those
+        that mention it, and those that ask with `applies` about one that can change."""
+        mentions, asked_by, found = self.links(spec)
         if fact not in found:
             reached = set(mentions.get(fact, ()))
             todo = list(reached)
@@ -254,6 +265,8 @@ class _Program:
             for pid in force_order:
                 p = spec.provisions[pid]
                 by_action[p.action].append((pid, p.modality))
+            if len(self._plans) >= MAX_PLANS:  # the oldest goes: the analyses visit slices in turn
+                del self._plans[next(iter(self._plans))]
             found = self._plans[key] = (
                 tuple((pid, self.condition(spec, pid)) for pid in order),
                 tuple((pid, overriders[pid]) for pid in force_order),
@@ -386,6 +399,93 @@ def interact(spec: m.CheckedSpec, fact: str, other: str) -> bool:
     return any(holds in mentioned for holds in program.assumptions_on(spec, other))
 
 
+class Interaction:
+    """Whether two facts interact at a situation: `interact`, with only the provisions that
+    can be triggered around it counted. A provision whose guard (_guard) the situation fails
+    is triggered in none of the situations that change the two facts, unless its guard is on
+    one of them or on a number (the numbers are what relevance.plausible moves), so a
+    provision that depends on a fact only through it, by `applies`, does not depend on that
+    fact there. Where rules cut across chapters, every duty that asks whether some secrecy
+    in a range of chapters applies depends on the facts of every kind of information in the
+    range; at a situation of one kind, on that kind's alone. The facts the situation's
+    guards read (not numbers) must keep their values while the object is asked."""
+
+    def __init__(self, spec: m.CheckedSpec, situation: dict):
+        self.spec, self.situation = spec, situation
+        self.program = _program(spec)
+        self.guards = self.program.whole(spec).guards
+        self.numbers = frozenset(name for name, fact in spec.facts.items() if isinstance(fact.type, m.IntType))
+        self.guard_facts = frozenset(fact for fact, _values in self.guards.values())
+        self._found: dict = {}
+        # the provisions whose guard the situation meets, or that have none or one on a number
+        # (the evaluator's index, _Whole): the others can be triggered only where a fact
+        # their guard reads changes
+        whole = self.program.whole(spec)
+        live = set(whole.unguarded)
+        for fact, by_value in whole.index.items():
+            if fact in self.numbers:
+                live.update(pid for pids in by_value.values() for pid in pids)
+            else:
+                live.update(by_value.get(situation[fact], ()))
+        self.live = frozenset(live)
+
+    def __call__(self, fact: str, other: str) -> bool:
+        if fact == other:
+            return True
+        spec, program = self.spec, self.program
+        mentioned = program.assumptions_on(spec, fact)
+        if any(holds in mentioned for holds in program.assumptions_on(spec, other)):
+            return True
+        free = frozenset({fact, other}) & self.guard_facts
+        return not self._dependents(fact, free).isdisjoint(self._dependents(other, free))
+
+    def values_to_try(self, fact: str, other: str) -> frozenset | None:
+        """The values of `other` at which a change of `fact` (a number) can change what
+        another value of `other` does, where the change of `fact` leaves the same provisions
+        triggered; None for every value. A situation that changes `other` to a value outside
+        evaluates alike with `fact` changed or not: the first provision triggered
+        differently would mention `fact`, depend on `other` and be triggered there, and a
+        provision guarded on `other` (_guard) is triggered only at its guard's values."""
+        spec, program = self.spec, self.program
+        mentioned = program.assumptions_on(spec, fact)
+        if any(holds in mentioned for holds in program.assumptions_on(spec, other)):
+            return None
+        mentions = program.links(spec)[0]
+        on_other = program.dependents_set(spec, other)
+        guards = self.guards
+        values: set = set()
+        for pid in mentions.get(fact, ()):
+            if pid not in on_other:
+                continue
+            guard = guards.get(pid)
+            if guard is not None and guard[0] == other:
+                values.update(guard[1])
+            elif pid in self.live or guard[0] == fact:
+                return None
+        return frozenset(values)
+
+    def _dependents(self, fact: str, free: frozenset) -> frozenset[str]:
+        """The provisions that can be triggered around the situation (guards on `free` and
+        on numbers count as met) and whose condition can change with `fact` there."""
+        found = self._found.get((fact, free))
+        if found is None:
+            program = self.program
+            mentions, asked_by, _found = program.links(self.spec)
+            live = self.live
+            if free:
+                index = program.whole(self.spec).index
+                live = live.union(pid for f in free for pids in index.get(f, {}).values() for pid in pids)
+            reached = set(live.intersection(mentions.get(fact, ())))
+            todo = list(reached)
+            while todo:
+                for pid in asked_by.get(todo.pop(), ()):
+                    if pid not in reached and pid in live:
+                        reached.add(pid)
+                        todo.append(pid)
+            found = self._found[(fact, free)] = frozenset(reached)
+        return found
+
+
 def _guard(expr: m.Expr) -> tuple[str, frozenset] | None:
     """A fact and the values it must have for a condition to hold, read off one of its
     top-level conjuncts (`kind = k3`, `kind in {…}`, `b`, `not b`); None where no conjunct
@@ -453,15 +553,20 @@ class _Whole:
     def settled(self, situation: dict, triggered: frozenset[str]) -> Evaluation:
         """The evaluation of a situation whose triggered provisions are known: which of them
         are in force, and the verdicts."""
-        in_force: dict[str, bool] = {}
+        in_force: set[str] = set()
         modalities: dict[str, set] = {}
+        overriders = self.overriders
+        # overriders come first in force_position, so each is settled before what it overrides;
+        # a secrecy provision under rules that cut across chapters has hundreds of them, looked
+        # up by the set's isdisjoint in C, not one by one in Python (kept as tuples: sets of
+        # them all cost more memory than they saved time)
         for pid in sorted(triggered, key=self.force_position.__getitem__):
-            in_force[pid] = not any(in_force.get(q, False) for q in self.overriders[pid])
-            if in_force[pid]:
+            if in_force.isdisjoint(overriders[pid]):
+                in_force.add(pid)
                 action, modality = self.modality[pid]
                 modalities.setdefault(action, set()).add(modality)
         verdicts = {name: _verdict_from(modalities.get(name, ()), default) for name, default in self.defaults}
-        return Evaluation(situation, triggered, frozenset(p for p, f in in_force.items() if f), verdicts)
+        return Evaluation(situation, triggered, frozenset(in_force), verdicts)
 
 
 def verdict(spec: m.CheckedSpec, situation: dict, among: list[str] | None, action: str) -> str:

@@ -196,8 +196,17 @@ class Slices:
             region = {self.key: frozenset([value])}
             self._parts[value] = Part(enc, host.pinned(pins[value]), self.among(value),
                                       region, frozenset(facts_of(self.spec, own, region)),
-                                      m.spec_cuts(self.spec, members=(own,), rules=(self._rule_cuts,)))
+                                      m.spec_cuts(self.spec, members=(self._by_value.get(value, []),),
+                                                  rules=(self._shared_cuts,)))
         return self._parts[value]
+
+    @cached_property
+    def _shared_cuts(self) -> dict:
+        """The cuts every slice shares: of the assumptions and goals, and of the provisions in
+        every slice (wild), worked out once: where rules cut across chapters, every slice
+        walked their conditions again."""
+        shared = {f: None if c is None else set(c) for f, c in self._rule_cuts.items()}
+        return m.cuts_in([self.spec.provisions[pid].condition for pid in self._wild], shared)
 
     def group_of(self, value) -> int | None:
         """The group a slice's value is in, without placing it in one (None: in none yet, or
