@@ -199,6 +199,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     headed = 0
     stages: dict = {}
     outcomes = []
+    sarif_messages: dict = {}
     results = api.check_paths(list(paths), as_of, proposals, timeout, jobs, baseline, _progress, stages,
                               coverage, case_tables)
     while True:
@@ -208,6 +209,13 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
         outcomes.append(outcome)
         if not isinstance(outcome, InvalidSpec):
             _speak(outcome.spec)  # every format's words for people: --lang, else the spec's language
+            if fmt == "sarif" or sarif_file:  # each result's message in its own spec's language
+                from .reports.check import finding_id
+                from .reports.sarif import finding_message
+
+                for f in outcome.findings:
+                    sarif_messages[(outcome.spec.name, finding_id(outcome.spec.name, f))] = \
+                        finding_message(outcome, f, notation)
         if isinstance(outcome, InvalidSpec):
             with i18n.speaking(_diagnostics_language(outcome.diagnostics)):
                 for text in render_diagnostics(outcome.diagnostics):
@@ -261,7 +269,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
 
         try:
             with open(sarif_file, "w", encoding="utf-8") as out:
-                out.write(dumps(sarif_document(reports, invalid, root)))
+                out.write(dumps(sarif_document(reports, invalid, root, notation, sarif_messages)))
         except OSError as err:
             click.echo(_("legalmodel: cannot write the SARIF log `{file}`: {reason}").format(
                 file=sarif_file, reason=err.strerror or err), err=True)
@@ -275,7 +283,7 @@ def check(paths: tuple[str, ...], fmt: str, timeout: float, as_of: str | None, p
     elif fmt == "sarif":
         from .reports.sarif import sarif_document
 
-        click.echo(dumps(sarif_document(reports, invalid, root)), nl=False)
+        click.echo(dumps(sarif_document(reports, invalid, root, notation, sarif_messages)), nl=False)
     elif fmt == "junit":
         from .reports.junit import junit_document
 

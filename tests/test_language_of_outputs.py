@@ -108,12 +108,24 @@ def _junit_text(text: str) -> str:
     return "\n".join(out)
 
 
+def _sarif_text(text: str) -> str:
+    """The texts of a SARIF log meant for people: the rules' descriptions and help, and the
+    results' messages (not its ids, names or properties, which are codes)."""
+    (sarif_run,) = json.loads(text)["runs"]
+    out = []
+    for rule in sarif_run["tool"]["driver"]["rules"]:
+        out.extend([rule["shortDescription"]["text"], rule["fullDescription"]["text"], rule["help"]["text"]])
+    out.extend(result["message"]["text"] for result in sarif_run["results"])
+    return "\n".join(out)
+
+
 CHECK_FORMATS = {
     "text": lambda out: out,
     "markdown": lambda out: out,
     "junit": _junit_text,
     "json": _prose_of_json,
     "github": lambda out: out,
+    "sarif": _sarif_text,
 }
 
 

@@ -23,90 +23,107 @@ from pathlib import Path
 from urllib.parse import quote
 
 from .. import __version__
+from ..i18n import N_, _
 from ..results import CheckResult, Finding
 from .check import finding_id, sorted_findings
 
 RULES = {
-    "contradiction": ("Contradiction", "a duty and a prohibition on the same act are both in force"),
-    "collision": ("UnresolvedCollision", "a permission and a prohibition are both in force and neither names the other"),
-    "gap": ("Gap", "no provision decides the act and it has no default"),
-    "dead-provision": ("DeadProvision", "the provision's condition can never hold"),
-    "never-in-force": ("NeverInForce", "the provision applies only where another provision sets it aside"),
-    "idle-override": ("IdleOverride", "an override that changes no situation's verdict"),
-    "failed-goal": ("FailedGoal", "a goal of the spec does not hold"),
-    "goal-holds-unexpectedly": ("GoalHoldsUnexpectedly", "a goal marked as expected to fail holds"),
-    "failed-example": ("FailedExample", "an example's expected verdict is not the spec's"),
-    "underdetermined-example": ("UnderdeterminedExample", "an example does not fix the facts its verdict depends on"),
-    "impossible-example": ("ImpossibleExample", "an example's facts contradict the assumptions"),
-    "impossible-assumptions": ("ImpossibleAssumptions", "the assumptions admit no situation at all"),
-    "broken-contract": ("BrokenContract", "an amendment changes what its contract says it does not"),
-    "unknown": ("Unknown", "the solver could not decide a question within the time limit"),
-    "stale-acceptance": ("StaleAcceptance", "an accepted finding that no longer occurs"),
-    "same-day-amendments": ("SameDayAmendments", "several acts in force on one day change one paragraph"),
-    "uncovered-provision": ("UncoveredProvision", "a provision decides in none of the spec's examples and cases"),
-    "input-error": ("InputError", "the spec could not be read: a syntax or resolution error"),
+    "contradiction": ("Contradiction", N_("a duty and a prohibition on the same act are both in force")),
+    "collision": ("UnresolvedCollision", N_("a permission and a prohibition are both in force and neither names the other")),
+    "gap": ("Gap", N_("no provision decides the act and it has no default")),
+    "dead-provision": ("DeadProvision", N_("the provision's condition can never hold")),
+    "never-in-force": ("NeverInForce", N_("the provision applies only where another provision sets it aside")),
+    "idle-override": ("IdleOverride", N_("an override that changes no situation's verdict")),
+    "failed-goal": ("FailedGoal", N_("a goal of the spec does not hold")),
+    "goal-holds-unexpectedly": ("GoalHoldsUnexpectedly", N_("a goal marked as expected to fail holds")),
+    "failed-example": ("FailedExample", N_("an example's expected verdict is not the spec's")),
+    "underdetermined-example": ("UnderdeterminedExample", N_("an example does not fix the facts its verdict depends on")),
+    "impossible-example": ("ImpossibleExample", N_("an example's facts contradict the assumptions")),
+    "impossible-assumptions": ("ImpossibleAssumptions", N_("the assumptions admit no situation at all")),
+    "broken-contract": ("BrokenContract", N_("an amendment changes what its contract says it does not")),
+    "unknown": ("Unknown", N_("the solver could not decide a question within the time limit")),
+    "stale-acceptance": ("StaleAcceptance", N_("an accepted finding that no longer occurs")),
+    "same-day-amendments": ("SameDayAmendments", N_("several acts in force on one day change one paragraph")),
+    "uncovered-provision": ("UncoveredProvision", N_("a provision decides in none of the spec's examples and cases")),
+    "input-error": ("InputError", N_("the spec could not be read: a syntax or resolution error")),
 }
 # per rule: what it finds, at length (fullDescription), and what to do about it (help)
 DETAILS = {
-    "contradiction": ("Two provisions in force at once, one demanding the act and one forbidding it, both apply "
-                      "in some situation, so whoever must act cannot comply with both.",
-                      "Decide which provision prevails there: narrow one provision's condition, or name the other "
-                      "in an `overrides` or `except` clause. Accept the finding with a justification if the "
-                      "statute really is contradictory."),
-    "collision": ("A permission and a prohibition of the same act both apply in some situation, and neither "
-                  "names the other in an `overrides` or `except` clause, so the spec does not say which prevails.",
-                  "Write the relation the statute has (lex specialis, an exception) as `overrides` or `except`, "
-                  "or accept the finding with a justification."),
-    "gap": ("In some situation no provision decides the act (neither permits, forbids nor demands it) and the "
-            "action has no `default`.",
-            "Add the missing provision, give the action a `default`, or state an assumption that rules the "
-            "situation out."),
-    "dead-provision": ("The provision's condition can never hold under the spec's assumptions, so it never applies.",
-                       "Check the provision's condition and the assumptions it meets; the evidence names the "
-                       "conditions that cannot hold together."),
-    "never-in-force": ("Wherever the provision applies, another provision sets it aside, so it never decides "
-                       "anything.",
-                       "Narrow the overriding provision, or remove the override that hides this one."),
-    "idle-override": ("An `overrides` or `except` clause changes no situation's verdict: the provisions it "
-                      "relates never apply together with different outcomes.",
-                      "Remove the clause, or check that the two provisions' conditions say what the statute says."),
-    "failed-goal": ("A goal the spec states does not hold: the evidence is a situation where the law does not "
-                    "do what the goal says.",
-                    "Change the provisions so that the goal holds, or mark the goal `expected to fail` with the "
-                    "reason."),
-    "goal-holds-unexpectedly": ("A goal marked as expected to fail now holds.",
-                                "Remove the `expected to fail` mark, since the goal is met."),
-    "failed-example": ("An example's expected verdict differs from the verdict the spec gives in the example's "
-                       "situation.",
-                       "Correct the provisions or the example; `legalmodel explain` says which provision "
-                       "decided."),
-    "underdetermined-example": ("An example does not fix every fact its verdict depends on, so the spec gives "
-                                "different verdicts in situations the example covers.",
-                                "Add the facts the evidence names to the example's `given`."),
-    "impossible-example": ("An example's facts contradict the spec's assumptions, so no situation fits it.",
-                           "Correct the example's facts or the assumption it meets."),
-    "impossible-assumptions": ("The spec's assumptions admit no situation at all, so every question is "
-                               "vacuous.",
-                               "Find the assumptions that contradict each other and correct them."),
-    "broken-contract": ("An amendment changes an outcome that its contract says it leaves alone.",
-                        "Correct the amendment, or its contract if the change is intended; `legalmodel diff` "
-                        "shows every changed situation."),
-    "unknown": ("The solver could not decide a question within the time limit, so the spec is not known to be "
-                "consistent.",
-                "Run again with a larger `--timeout`, or split the question's provisions."),
-    "stale-acceptance": ("An acceptance (an `accept` line or a baseline entry) matches no finding any more.",
-                         "Remove the acceptance, or update it to the finding's new id."),
-    "same-day-amendments": ("Two or more amending acts in force on the same day reword, insert or repeal the "
-                            "same paragraph, so every wording but the last is in force for no day at all; they are "
-                            "applied in the order of their SFS numbers.",
-                            "Check the order the statute book gives the acts, and their dates in force."),
-    "uncovered-provision": ("With `--coverage`: the provision decides the verdict in none of the spec's examples "
-                            "and the cases of the tables given, so no case shows that it says what the statute "
-                            "says.",
-                            "Add the suggested row to a case table (or an `example` to the spec) with the verdict "
-                            "the statute gives there, or accept the finding in the baseline with a justification."),
-    "input-error": ("The spec could not be read: a syntax error, or a name or citation that does not resolve.",
-                    "Fix the input at the line and column shown; nothing in this spec was checked."),
+    "contradiction": (N_("Two provisions in force at once, one demanding the act and one "
+                         "forbidding it, both apply in some situation, so whoever must act cannot"
+                         " comply with both."),
+                      N_("Decide which provision prevails there: narrow one provision's "
+                         "condition, or name the other in an `overrides` or `except` clause. "
+                         "Accept the finding with a justification if the statute really is "
+                         "contradictory.")),
+    "collision": (N_("A permission and a prohibition of the same act both apply in some "
+                     "situation, and neither names the other in an `overrides` or `except` "
+                     "clause, so the spec does not say which prevails."),
+                  N_("Write the relation the statute has (lex specialis, an exception) as "
+                     "`overrides` or `except`, or accept the finding with a justification.")),
+    "gap": (N_("In some situation no provision decides the act (neither permits, forbids nor "
+               "demands it) and the action has no `default`."),
+            N_("Add the missing provision, give the action a `default`, or state an assumption "
+               "that rules the situation out.")),
+    "dead-provision": (N_("The provision's condition can never hold under the spec's assumptions,"
+                          " so it never applies."),
+                       N_("Check the provision's condition and the assumptions it meets; the "
+                          "evidence names the conditions that cannot hold together.")),
+    "never-in-force": (N_("Wherever the provision applies, another provision sets it aside, so it"
+                          " never decides anything."),
+                       N_("Narrow the overriding provision, or remove the override that hides "
+                          "this one.")),
+    "idle-override": (N_("An `overrides` or `except` clause changes no situation's verdict: the "
+                         "provisions it relates never apply together with different outcomes."),
+                      N_("Remove the clause, or check that the two provisions' conditions say "
+                         "what the statute says.")),
+    "failed-goal": (N_("A goal the spec states does not hold: the evidence is a situation where "
+                       "the law does not do what the goal says."),
+                    N_("Change the provisions so that the goal holds, or mark the goal `expected "
+                       "to fail` with the reason.")),
+    "goal-holds-unexpectedly": (N_("A goal marked as expected to fail now holds."),
+                                N_("Remove the `expected to fail` mark, since the goal is met.")),
+    "failed-example": (N_("An example's expected verdict differs from the verdict the spec gives "
+                          "in the example's situation."),
+                       N_("Correct the provisions or the example; `legalmodel explain` says which"
+                          " provision decided.")),
+    "underdetermined-example": (N_("An example does not fix every fact its verdict depends on, so"
+                                   " the spec gives different verdicts in situations the example "
+                                   "covers."),
+                                N_("Add the facts the evidence names to the example's `given`.")),
+    "impossible-example": (N_("An example's facts contradict the spec's assumptions, so no "
+                              "situation fits it."),
+                           N_("Correct the example's facts or the assumption it meets.")),
+    "impossible-assumptions": (N_("The spec's assumptions admit no situation at all, so every "
+                                  "question is vacuous."),
+                               N_("Find the assumptions that contradict each other and correct "
+                                  "them.")),
+    "broken-contract": (N_("An amendment changes an outcome that its contract says it leaves "
+                           "alone."),
+                        N_("Correct the amendment, or its contract if the change is intended; "
+                           "`legalmodel diff` shows every changed situation.")),
+    "unknown": (N_("The solver could not decide a question within the time limit, so the spec is "
+                   "not known to be consistent."),
+                N_("Run again with a larger `--timeout`, or split the question's provisions.")),
+    "stale-acceptance": (N_("An acceptance (an `accept` line or a baseline entry) matches no "
+                            "finding any more."),
+                         N_("Remove the acceptance, or update it to the finding's new id.")),
+    "same-day-amendments": (N_("Two or more amending acts in force on the same day reword, insert"
+                               " or repeal the same paragraph, so every wording but the last is "
+                               "in force for no day at all; they are applied in the order of "
+                               "their SFS numbers."),
+                            N_("Check the order the statute book gives the acts, and their dates "
+                               "in force.")),
+    "uncovered-provision": (N_("With `--coverage`: the provision decides the verdict in none of "
+                               "the spec's examples and the cases of the tables given, so no case"
+                               " shows that it says what the statute says."),
+                            N_("Add the suggested row to a case table (or an `example` to the "
+                               "spec) with the verdict the statute gives there, or accept the "
+                               "finding in the baseline with a justification.")),
+    "input-error": (N_("The spec could not be read: a syntax error, or a name or citation that "
+                       "does not resolve."),
+                    N_("Fix the input at the line and column shown; nothing in this spec was "
+                       "checked.")),
 }
 LEVEL = {"error": "error", "warning": "warning", "note": "note", "info": "note"}
 PROBLEM_SEVERITY = {"error": "error", "warning": "warning", "note": "recommendation"}
@@ -139,17 +156,13 @@ def _artifact(path: str, root: Path) -> dict:
     return {"uri": _quoted(relative.as_posix()), "uriBaseId": "%SRCROOT%"}
 
 
-def _message(f: Finding) -> str:
-    parts = [f.message]
-    parts.extend(f.details)
-    for i, ev in enumerate(f.evidence, 1):
-        facts = ", ".join(f"{k} = {str(v).lower() if isinstance(v, bool) else v}"
-                          for k, v in ev.situation.items() if any(c.fact == k for c in ev.conditions))
-        label = ev.label or (f"situation {i}" if len(f.evidence) > 1 else "situation")
-        verdicts = ", ".join(f"{a}: {v}" for a, v in ev.verdicts.items() if f.action in (None, a))
-        parts.append(f"{label}: where {ev.cube_text()}" + (f" (e.g. {facts})" if facts else "")
-                     + (f"; {verdicts}" if verdicts else ""))
-    return "\n".join(parts)
+def finding_message(report: CheckResult, f: Finding, notation: str = "prose") -> str:
+    """What a result's message says of a finding: what the text report says of it
+    (reader.finding_paragraphs), in the current language, its situations in prose (as
+    formulas with `notation="logic"`)."""
+    from .reader import finding_paragraphs
+
+    return "\n".join(finding_paragraphs(report, f, notation))
 
 
 def _location(span, root: Path) -> dict:
@@ -173,9 +186,14 @@ def _suppression(report: CheckResult, f: Finding) -> dict:
     return {"kind": "inSource" if in_spec else "external", "status": "accepted", "justification": f.accepted}
 
 
-def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]], root: Path | None = None) -> dict:
+def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]], root: Path | None = None,
+                   notation: str = "prose", messages: dict | None = None) -> dict:
     """One SARIF log for every spec checked (and every input that could not be read); file
-    URIs relative to `root` (default: the repository root above the working directory)."""
+    URIs relative to `root` (default: the repository root above the working directory).
+    The rules' texts are in the current language; each result's message is
+    `messages[(spec name, finding id)]` where given (the command line says each spec's
+    findings in that spec's language), else finding_message in the current language. Rule
+    ids, names, fingerprints and properties are codes, the same in every language."""
     root = root or repository_root()
     kinds = sorted({f.kind for r in reports for f in r.findings} | ({"input-error"} if invalid else set()))
     rule_index = {k: i for i, k in enumerate(kinds)}
@@ -188,6 +206,7 @@ def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]],
     for k in kinds:
         name, text = RULES.get(k, (k, k))
         full, advice = DETAILS.get(k, (text, ""))
+        text, full, advice = _(text), _(full), _(advice) if advice else ""
         rules.append({"id": k, "name": name, "shortDescription": {"text": text},
                       "fullDescription": {"text": full},
                       "help": {"text": advice, "markdown": advice},
@@ -204,7 +223,8 @@ def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]],
                 "ruleId": f.kind,
                 "ruleIndex": rule_index[f.kind],
                 "level": LEVEL.get(f.severity, "note"),
-                "message": {"text": _message(f)},
+                "message": {"text": messages[(r.spec.name, fid)] if messages is not None
+                            else finding_message(r, f, notation)},
                 "locations": [_location(f.span, root)],
                 "partialFingerprints": {"legalmodelFindingId/v1": fid},
                 **({"suppressions": [_suppression(r, f)]} if f.accepted is not None else {}),
@@ -217,7 +237,7 @@ def sarif_document(reports: list[CheckResult], invalid: list[tuple[str, tuple]],
                 "ruleId": "input-error",
                 "ruleIndex": rule_index["input-error"],
                 "level": "error",
-                "message": {"text": d.message + (f"\nhelp: {d.help}" if d.help else "")},
+                "message": {"text": d.message + ("\n" + _("help: {help}").format(help=d.help) if d.help else "")},
                 "locations": [_location(d.span, root)],
                 "partialFingerprints": {"legalmodelInputError/v1": _input_error_fingerprint(name, d)},
                 "properties": {"spec": name, "code": d.code},
