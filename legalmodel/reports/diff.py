@@ -35,29 +35,36 @@ def _sides(change: Region, side=_side) -> tuple[str, str]:
             side(change.new_deciding, change.new_deciding_in_region))
 
 
-def deciders_summary(items: list[Region]) -> str:
-    """Which provisions decide before and after across a change's regions: at the witnesses,
-    with how many regions each set decides, then those that decide elsewhere in some regions,
-    with how many: the change in a lawyer's terms before the list of regions."""
+def _deciders(items: list[Region], side: str, default: str) -> tuple[str, str]:
+    """Who decides on one side (`old`, `new`) across a change's regions: the sets that decide
+    at the witnesses, with how many regions each decides, and those that decide elsewhere in
+    some regions, with how many ("" where none does)."""
     def counted(counts: dict[str, int], alone: bool) -> str:  # alone: one key needs no count
         if alone and len(counts) == 1:
             return next(iter(counts))
         return "; ".join(f"{k} ({n})" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
-    def tally(side: str) -> str:
-        at_witnesses: dict[str, int] = {}
-        elsewhere: dict[str, int] = {}
-        for c in items:
-            at_witness, in_region = getattr(c, f"{side}_deciding"), getattr(c, f"{side}_deciding_in_region")
-            key = ", ".join(at_witness) or DEFAULT
-            at_witnesses[key] = at_witnesses.get(key, 0) + 1
-            for p in in_region:
-                if p not in at_witness:
-                    elsewhere[p] = elsewhere.get(p, 0) + 1
-        return counted(at_witnesses, True) + (
-            f"; elsewhere in the regions also by {counted(elsewhere, len(items) == 1)}" if elsewhere else "")
+    at_witnesses: dict[str, int] = {}
+    elsewhere: dict[str, int] = {}
+    for c in items:
+        at_witness, in_region = getattr(c, f"{side}_deciding"), getattr(c, f"{side}_deciding_in_region")
+        key = ", ".join(at_witness) or default
+        at_witnesses[key] = at_witnesses.get(key, 0) + 1
+        for p in in_region:
+            if p not in at_witness:
+                elsewhere[p] = elsewhere.get(p, 0) + 1
+    return counted(at_witnesses, True), counted(elsewhere, len(items) == 1) if elsewhere else ""
 
-    return f"decided before by {tally('old')}; after by {tally('new')}"
+
+def deciders_summary(items: list[Region]) -> str:
+    """Which provisions decide before and after across a change's regions: at the witnesses,
+    with how many regions each set decides, then those that decide elsewhere in some regions,
+    with how many: the change in a lawyer's terms before the list of regions."""
+    def side(name: str) -> str:
+        at_witnesses, elsewhere = _deciders(items, name, DEFAULT)
+        return at_witnesses + (f"; elsewhere in the regions also by {elsewhere}" if elsewhere else "")
+
+    return f"decided before by {side('old')}; after by {side('new')}"
 
 
 def common_conditions(items: list[Region]) -> tuple:
@@ -367,26 +374,12 @@ def deciders_said(items: list[Region]) -> str:
     """deciders_summary in the current language."""
     from ..i18n import _
 
-    def counted(counts: dict[str, int], alone: bool) -> str:  # alone: one key needs no count
-        if alone and len(counts) == 1:
-            return next(iter(counts))
-        return "; ".join(f"{k} ({n})" for k, n in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    def side(name: str) -> str:
+        at_witnesses, elsewhere = _deciders(items, name, _("no provision (the default)"))
+        return at_witnesses + (_("; elsewhere in the regions also by {provisions}").format(provisions=elsewhere)
+                               if elsewhere else "")
 
-    def tally(side: str) -> str:
-        at_witnesses: dict[str, int] = {}
-        elsewhere: dict[str, int] = {}
-        for c in items:
-            at_witness, in_region = getattr(c, f"{side}_deciding"), getattr(c, f"{side}_deciding_in_region")
-            key = ", ".join(at_witness) or _("no provision (the default)")
-            at_witnesses[key] = at_witnesses.get(key, 0) + 1
-            for p in in_region:
-                if p not in at_witness:
-                    elsewhere[p] = elsewhere.get(p, 0) + 1
-        return counted(at_witnesses, True) + (
-            _("; elsewhere in the regions also by {provisions}").format(
-                provisions=counted(elsewhere, len(items) == 1)) if elsewhere else "")
-
-    return _("decided before by {before}; after by {after}").format(before=tally("old"), after=tally("new"))
+    return _("decided before by {before}; after by {after}").format(before=side("old"), after=side("new"))
 
 
 def _sentence_of(text: str) -> str:
