@@ -100,12 +100,19 @@ def build(path, dates=(), impact: bool = True, timeout: float | None = api.DEFAU
     questions = [lambda on=on: on.check(timeout, 1, remember=True) for _d, on in on_dates]
     questions += [lambda old=old, new=new: api.diff(old, new, timeout, 1)
                   for (_a, old), (_b, new) in zip(on_dates, on_dates[1:])]
-    questions += [lambda c=c: last.impact(c, timeout, 1) for c in impacted]
+    # a provision that is the image of another under swapping two facts has its impact
+    # derived from the other's (Law.impacts): one question per group. Only where each
+    # provision decides is shown, not the goals and examples with and without it.
+    groups = last.image_groups(impacted)
+    questions += [lambda group=group: last.impacts(group, timeout, 1, goals=False) for group in groups]
     say(f"{len(on_dates)} checks, {len(on_dates) - 1} diffs, {len(impacted)} impacts")
     answers = api.answer_all(questions, jobs, first=range(len(on_dates), len(questions)),
                              laws=[on for _d, on in on_dates])
     checks, answers = answers[:len(on_dates)], answers[len(on_dates):]
-    diffs, impacts = answers[:len(on_dates) - 1], answers[len(on_dates) - 1:]
+    diffs = answers[:len(on_dates) - 1]
+    found = dict(zip((pid for group in groups for pid in group),
+                     (result for results in answers[len(on_dates) - 1:] for result in results)))
+    impacts = [found[c] for c in impacted]  # each citation is a provision's own id
     dated = []
     for (d, on_date), result in zip(on_dates, checks):
         acts = tuple(a.name for a in history.amendments if a.date == d)
