@@ -159,3 +159,55 @@ def test_the_real_law_s_derived_impacts_are_the_computed_ones(osl):
     for citation, result in zip(group[1:], derived[1:]):
         computed = osl.impact(citation, jobs=1)
         assert result.covers == computed.covers and same_bytes(result, computed), citation
+
+
+# ---- a date that only rewords has the date before's check ------------------------------------
+
+REWORDED = '''amendment "Lag om ändring i offentlighets- och sekretesslagen (2009:400)" (SFS 2021:1, in force 2021-01-01, verified) to OSL
+
+  reword 10 kap. 17 § "Tillsyn" (verified, "the same rule in new words")
+    permit lämna_uppgift when tillsyn
+    overrides forbid
+'''
+
+CHANGED = '''amendment "Lag om ändring i offentlighets- och sekretesslagen (2009:400)" (SFS 2022:1, in force 2022-01-01, verified) to OSL
+
+  reword 10 kap. 17 § "Tillsyn"
+    permit lämna_uppgift when tillsyn and ålder >= 18
+    overrides forbid
+'''
+
+
+def test_a_date_that_only_rewords_shares_the_check_of_the_date_before(tmp_path, monkeypatch):
+    from legalmodel.web import site
+
+    (tmp_path / "base.lm").write_text(SMALL, encoding="utf-8")
+    (tmp_path / "sfs2021_1.lm").write_text(REWORDED, encoding="utf-8")
+    (tmp_path / "sfs2022_1.lm").write_text(CHANGED, encoding="utf-8")
+    asked = []
+    check = legalmodel.Law.check
+
+    def counted(self, *args, **kwargs):
+        if kwargs.get("remember"):  # the report's question (which asks check again inside)
+            asked.append(self.as_of)
+        return check(self, *args, **kwargs)
+    monkeypatch.setattr(legalmodel.Law, "check", counted)
+    built = site.build(tmp_path, jobs=1, impact=False)
+    assert [d.date for d in built.dates] == ["2020-12-31", "2021-01-01", "2022-01-01"]
+    assert asked == ["2020-12-31", "2022-01-01"]  # 2021-01-01 only rewords 10 kap. 17 §
+    monkeypatch.setattr(legalmodel.Law, "check", check)
+    law = legalmodel.load(tmp_path)
+    for d in built.dates:
+        own = law.at(d.date).check()
+        assert d.check.spec is d.law.spec and d.check.spec.as_of == d.date
+        assert d.check.to_json() == own.to_json() and d.check.to_text() == own.to_text()
+
+
+def test_a_new_title_or_rule_is_not_only_a_rewording():
+    from legalmodel.web.site import _alike_but_wording
+
+    spec = legalmodel.loads(SMALL).spec
+    assert _alike_but_wording(spec, legalmodel.loads(SMALL).spec)
+    for old, new in [('"Tillsyn"', '"Tillsyn och revision"'), ("when tillsyn\n", "when tillsyn and samtycke\n"),
+                     ('"the person consents"', '"the person agrees"')]:
+        assert not _alike_but_wording(spec, legalmodel.loads(SMALL.replace(old, new, 1)).spec), new
