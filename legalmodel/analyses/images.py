@@ -102,8 +102,9 @@ def image_groups(spec: m.CheckedSpec, pids: list[str]) -> list[tuple[str, tuple[
 def derived_impact(source: DiffResult, renaming: Renaming, spec: m.CheckedSpec, without: m.CheckedSpec,
                    old_label: str, new_label: str) -> DiffResult:
     """The impact of `renaming.target` (`without`: the law without it), derived from the
-    impact of `renaming.source` (`source`): every region renamed, its plain conditions put
-    back in the order of the facts (as Session.simplified keeps them), its witness renamed
+    impact of `renaming.source` (`source`): every region renamed, its plain conditions and
+    each exception's cube put back in the order of the facts (as Session.simplified and
+    Search.generalise give them; the exceptions stay in their order), its witness renamed
     and replayed by the evaluator on both sides, and the provisions that decide named as the
     evaluator names them. Goals and examples are not derived: the result has none."""
     order = {f: i for i, f in enumerate(source.vocabulary)}
@@ -115,7 +116,10 @@ def derived_impact(source: DiffResult, renaming: Renaming, spec: m.CheckedSpec, 
             situation = {f: situation[f] for f in region.situation}  # the facts in their order
             renamed = [renaming.condition(c) for c in region.conditions]
             plain = sorted((c for c in renamed if c.kind != "except"), key=lambda c: order[c.fact])
-            conditions = (*plain, *(c for c in renamed if c.kind == "except"))
+            # an exception's cube is in the order of the facts too (Search.generalise)
+            exceptions = [replace(c, fact=cube[0].fact, cube=cube) for c in renamed if c.kind == "except"
+                          for cube in [tuple(sorted(c.cube, key=lambda a: order[a.fact]))]]
+            conditions = (*plain, *exceptions)
             what = f"`{action}` going {v_old} → {v_new} without {renaming.target}"
             e_old = certify(spec, _restrict(situation, spec), lambda e: e.verdicts[action] == v_old, what)
             e_new = certify(without, _restrict(situation, without), lambda e: e.verdicts[action] == v_new, what)
