@@ -48,10 +48,9 @@ the evaluator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..law import model as m
 from ..semantics.boxes import EMPTY, disjoint
+from ..frozen import frozen_dataclass
 
 Edge = tuple[str, str]
 
@@ -207,7 +206,7 @@ class Symmetry:
         return True
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Witness:
     value: object
     shared: tuple[str, ...]

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import operator
 import weakref
-from dataclasses import dataclass
 
 from ..law import model as m
+from ..frozen import frozen_dataclass
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Evaluation:
     """What the spec says about one situation."""
 
