@@ -303,6 +303,19 @@ def applied_in(expr: Expr) -> set[str]:
     return {pid for node in nodes(expr) if isinstance(node, AppliesE) for pid in node.provisions}
 
 
+def names_in(expr: Expr) -> tuple[frozenset[str], frozenset[str]]:
+    """(facts_in(expr), applied_in(expr)), in one walk of the expression."""
+    facts: set[str] = set()
+    provisions: set[str] = set()
+    for node in nodes(expr):
+        kind = type(node)
+        if kind is FactRef:
+            facts.add(node.fact)
+        elif kind is AppliesE:
+            provisions.update(node.provisions)
+    return frozenset(facts), frozenset(provisions)
+
+
 def cuts_in(exprs, cuts: dict | None = None) -> dict:
     """Where each integer fact's comparisons can change their truth: for every constant c it
     is compared with, c and c + 1 (a comparison is the same for every value between two cuts).
@@ -467,8 +480,7 @@ class CheckedSpec:
         by the relevant facts of an action, each slice's solver and each condition's term."""
         found = self._named.get(pid)
         if found is None:
-            condition = self.provisions[pid].condition
-            found = self._named[pid] = (frozenset(facts_in(condition)), frozenset(applied_in(condition)))
+            found = self._named[pid] = names_in(self.provisions[pid].condition)
         return found
 
     @cached_property
