@@ -148,6 +148,8 @@ def main() -> None:
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     inputs = args.inputs
+    if inputs is not None and (inputs / "inputs").is_dir():  # the earlier run's folder, as the help says
+        inputs = inputs / "inputs"
     if inputs is None:
         inputs = args.out / "inputs"
         if not inputs.exists():

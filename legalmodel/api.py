@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from .i18n import _
 import functools
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from typing import Iterator
 
 from .law import model as m
@@ -26,6 +26,7 @@ from .pipeline import UsageError, discover, find_proposals, history_of, law_of, 
 from .results import (CheckResult, DiffResult, Explanation, InvalidSpec, LawHistory, Wording,
                       HistoryAct)
 from .law.versions import Comparison, around_act, between_dates, find_provision, label, single_unit
+from .frozen import frozen_dataclass
 
 DEFAULT_TIMEOUT = 10.0  # seconds the solver may spend on each question
 
@@ -56,7 +57,7 @@ def check_date(value) -> str | None:
         raise UsageError(_('`{value}` is not a date of the calendar; write it as YYYY-MM-DD, like 2016-10-05').format(value=value)) from None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Law:
     """One spec on one date (`as_of`; None: as last amended), with `proposals` applied after
     the dated amendments. `spec` is the checked model the analyses read; `versions` the

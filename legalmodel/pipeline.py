@@ -15,7 +15,6 @@ from __future__ import annotations
 from .i18n import _, sentence
 import os
 import sys
-from dataclasses import dataclass
 from pathlib import Path
 
 from .syntax import tree as s
@@ -26,13 +25,14 @@ from .law.model import CheckedSpec
 from .syntax.tree import MAX_FILE_BYTES
 from .law.resolve import resolve
 from .syntax.source import SourceFile, Span
+from .frozen import frozen_dataclass
 
 SUFFIX = ".lm"
 STDIN = Path("-")  # the one spec file read from standard input: `check -`, `fmt -`
 STDIN_NAME = "<stdin>"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class SpecUnit:
     """One spec: its display name and its files, in name order. `folder` is the folder given
     on the command line (for a file given by itself, the folder it is in): a symbolic link

@@ -12,11 +12,12 @@ import hashlib
 from dataclasses import dataclass, field
 from .law import model as m
 from .law.model import Verdict  # noqa: F401  (part of the results' vocabulary)
+from .frozen import frozen_dataclass
 
 
 # ---- regions and evidence --------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Condition:
     """One conjunct of a cube: a fact restricted to some of its values, or (kind "except")
     an exception: not all of `cube`, a conjunction of such restrictions (a region of a diff's
@@ -108,7 +109,7 @@ class Condition:
         return out
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Evidence:
     """A concrete situation, re-evaluated by the evaluator, and the facts that matter in it."""
 
@@ -125,7 +126,7 @@ class Evidence:
         return " ∧ ".join(c.describe() for c in self.conditions) or "any situation"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Finding:
     kind: str
     severity: str
@@ -172,7 +173,7 @@ def cannot_help_text(pair: tuple[str, str]):
 
 # ---- goals and examples ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class GoalResult:
     """Whether one goal holds. `status` is `holds`, `fails`, `fails-as-expected`,
     `holds-unexpectedly` or `unknown`; `evidence` are the counterexamples of a failed `all`
@@ -204,7 +205,7 @@ class GoalResult:
         return () if self.holds is not False else self.evidence
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ExpectationResult:
     """One `expect` line of an example. `status` is `passes`, `fails`, `underdetermined`
     (the given facts allow the expected verdict and another), `impossible` (the given facts
@@ -225,7 +226,7 @@ class ExpectationResult:
         return tuple(e.verdicts[self.action] for e in self.evidence if self.action in e.verdicts)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ExampleResult:
     """Whether one example passes: one `ExpectationResult` per `expect` line."""
 
@@ -262,7 +263,7 @@ class ExampleResult:
 
 # ---- diffs and contracts ----------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Region:
     """One item of the cover: where the verdict on `action` goes from `old` to `new`."""
 
@@ -285,7 +286,7 @@ class Region:
         return " ∧ ".join(c.describe() for c in self.conditions) or "every situation"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ContractResult:
     source: str  # the amendment that carries it
     text: str
@@ -294,7 +295,7 @@ class ContractResult:
     reason: str = ""
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class VerdictChange:
     """Every situation in which the verdict on `action` goes from `before` to `after`: the
     regions of the cover, and whether the cover is complete (it is cut at a limit otherwise)."""
@@ -306,7 +307,7 @@ class VerdictChange:
     complete: bool
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class GoalChange:
     """A goal on both sides of a diff: `before` and `after` are `holds`, `fails`, `unknown`,
     or None where the goal is not in that version; `change` says it in words."""
@@ -320,7 +321,7 @@ class GoalChange:
         return {"title": self.title, "before": self.before, "after": self.after, "change": self.change}
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ExampleChange:
     """One expectation of an example on both sides of a diff (statuses as ExpectationResult's)."""
 
@@ -369,7 +370,7 @@ class DiffResult:
 
 # ---- the result of a check ---------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class InvalidSpec:
     """A spec that could not be read or resolved: what a check reports in its place."""
 
@@ -378,7 +379,7 @@ class InvalidSpec:
 
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class CheckResult:
     """Everything `check` found in one spec: its findings (sorted as every report shows
     them), goals and examples, and how many solver questions it took."""
@@ -434,7 +435,7 @@ class CheckResult:
 
 # ---- explanations -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ConditionPart:
     """One part of a condition, whether it held, and the facts it read. In a partial
     situation `holds` is None where it depends on facts not stated, and a fact not given has
@@ -446,7 +447,7 @@ class ConditionPart:
 
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ProvisionTrace:
     """One provision in a situation. In a partial one, `triggered` and `in_force` are None
     where they depend on facts not stated, and `set_aside_by` lists the provisions that set
@@ -461,7 +462,7 @@ class ProvisionTrace:
     parts: tuple[ConditionPart, ...]
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Counterfactual:
     """The smallest change. For a partial situation, `situation` is the given facts as
     changed (the facts not stated stay unstated) and `verdict` holds in every completion."""
@@ -555,7 +556,7 @@ class Explanation:
 
 # ---- a law's history ----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class HistoryAct:
     """An amendment (`date` set) or a proposal (`date` None) of a law."""
 
@@ -565,7 +566,7 @@ class HistoryAct:
     location: str  # file:line:column of its `amendment` header
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Wording:
     """One wording of a provision and the dates it was in force (`until` exclusive; None:
     before the base law's date, or still in force)."""
@@ -579,7 +580,7 @@ class Wording:
     location: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class LawHistory:
     """A law's amendments and proposals, in the order they apply, and every wording of its
     provisions, by citation."""

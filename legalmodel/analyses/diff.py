@@ -13,7 +13,7 @@ side, and those that decide elsewhere in it.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from functools import cached_property
 
 from ..i18n import sentence
@@ -31,6 +31,7 @@ from ..results import (ContractResult, DiffResult, ExampleChange, GoalChange,  #
                       Region)
 from ..solver.session import Session, Unknown, cuts_with
 from ..solver.slices import Part
+from ..frozen import frozen_dataclass
 
 MAX_ITEMS = 200
 ALLOWED = frozenset({m.PERMITTED, m.OBLIGATORY})
@@ -111,7 +112,7 @@ def changing_actions(old: m.CheckedSpec, new: m.CheckedSpec) -> set[str]:
     return {a for a in actions if a in old.actions and a in new.actions}
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class DiffPart:
     """Both specs, or one slice of both, to ask a diff's questions of: a session over both
     encodings; in a slice, the provisions of each spec that can apply there (in their order of

@@ -48,22 +48,29 @@ the evaluator.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ..law import model as m
 from ..semantics.boxes import EMPTY, disjoint
+from ..frozen import frozen_dataclass
 
 Edge = tuple[str, str]
 
 
+# Classes are formed only where the shared provisions override, on average, at least this
+# many own provisions of each value they reach: working out a value's shape costs about as
+# much as deciding that many of its overrides one by one (docs/performance.md). Rules across
+# chapters override hundreds per value; a law cut into groups, a few.
+MIN_EDGES_PER_VALUE = 8
+
+
 class Symmetry:
     """The slices' own and shared provisions of a spec, and each value's shape (module
-    docstring), worked out once; `exact` is False where the spec leaves no argument."""
+    docstring), worked out once; `exact` is False where the spec leaves no argument, or
+    where classes would save less than they cost (MIN_EDGES_PER_VALUE)."""
 
     def __init__(self, spec: m.CheckedSpec, boxes: dict, key: str | None):
         self.spec, self.boxes, self.key = spec, boxes, key
         own, shared = _split(spec, boxes, key)
-        self.exact = own is not None
+        self.exact = own is not None and _worth_classes(spec, own, shared)
         if not self.exact:
             return
         self.own, self.shared = own, shared
@@ -207,7 +214,7 @@ class Symmetry:
         return True
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Witness:
     value: object
     shared: tuple[str, ...]
@@ -273,6 +280,14 @@ def _split(spec: m.CheckedSpec, boxes: dict, key: str | None) -> tuple[dict | No
         else:
             shared.append(pid)
     return own, shared
+
+
+def _worth_classes(spec: m.CheckedSpec, own: dict, shared: list[str]) -> bool:
+    """Whether the shared provisions override at least MIN_EDGES_PER_VALUE own provisions
+    per value they reach."""
+    value_of = {pid: value for value, pids in own.items() for pid in pids}
+    reached = [value_of[qid] for pid in shared for qid in spec.provisions[pid].overrides if qid in value_of]
+    return bool(reached) and len(reached) >= MIN_EDGES_PER_VALUE * len(set(reached))
 
 
 def _askers(spec: m.CheckedSpec, shared: list[str]) -> dict[str, list[tuple[str, int, frozenset]]]:

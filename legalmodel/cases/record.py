@@ -12,11 +12,11 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
 from ..pipeline import UsageError
+from ..frozen import frozen_dataclass
 
 RECORD_KEYS = ("legalmodel_version", "spec_sha256", "spec_files")
 
@@ -80,7 +80,7 @@ def add_record(document: dict, law, x) -> dict:
 
 # ---- replay -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Replay:
     """A record asked again. `changes`: what differs in the answer (empty: the same);
     `files`: which spec files differ from the record's (their contents may change without

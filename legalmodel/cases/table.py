@@ -14,12 +14,12 @@ import datetime
 import difflib
 import io
 import re
-from dataclasses import dataclass
 from pathlib import Path
 
 from ..i18n import _
 from ..law import model as m
 from ..pipeline import UsageError
+from ..frozen import frozen_dataclass
 
 # the headers with a meaning of their own; any other header names a fact or is a date
 TITLE, SOURCE, ACT, DATE, EXPECT, NOTE = "case", "source", "act", "date", "expect", "note"
@@ -31,7 +31,7 @@ DATE_PATTERN = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 MAX_BYTES = 20_000_000  # as for spec files
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Problem:
     """One bad cell (or header, or file): where, the text found, and what was expected."""
 
@@ -54,7 +54,7 @@ class CaseTableError(UsageError):
         super().__init__("\n".join(str(p) for p in problems))
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Expectation:
     """The verdict a case expects on one date (None: the law as last amended)."""
 
@@ -63,7 +63,7 @@ class Expectation:
     column: str
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Case:
     """One row of a table: its facts (those left empty are not stated), its act, and what it
     expects on each date."""

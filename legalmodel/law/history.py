@@ -15,11 +15,12 @@ from dataclasses import dataclass, field, fields
 from ..syntax import tree as s
 from ..syntax.diagnostics import DiagnosticSink
 from ..syntax.source import SourceFile
+from ..frozen import frozen_dataclass
 
 OPERATIONS = (s.InsertOp, s.RewordOp, s.RepealOp)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Amendment:
     """One amending act (or proposal) and what it does."""
 
@@ -46,7 +47,7 @@ class Amendment:
         return self.date is None
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Version:
     """One wording of a provision and the dates it was in force (`until` exclusive)."""
 
@@ -189,7 +190,7 @@ def _after_entry(ap: _Applier, a: Amendment, k: tuple, since: dict, span, verb: 
     return False
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class SameDayChange:
     """A paragraph that several acts in force on one day change (`changes`: (act, verb) in the
     order they are applied); `span` is where the last of them does."""

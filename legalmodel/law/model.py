@@ -7,13 +7,14 @@ nothing else. Expressions here are typed: a `FactRef` knows its fact, a `Const` 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 from functools import cached_property
 
 from enum import StrEnum
 
 from ..syntax.citations import Citation
 from ..syntax.source import Span, span_field
+from ..frozen import frozen_dataclass
 
 
 
@@ -49,7 +50,7 @@ UNKNOWN_ID_PREFIX = "UNK-"
 
 # ---- types -------------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class BoolType:
     def describe(self) -> str:
         return "bool"
@@ -58,7 +59,7 @@ class BoolType:
         return (False, True)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class IntType:
     low: int
     high: int
@@ -70,7 +71,7 @@ class IntType:
         return range(self.low, self.high + 1)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class EnumType:
     name: str
     members: tuple[str, ...]
@@ -88,51 +89,51 @@ FactType = BoolType | IntType | EnumType
 
 # ---- typed expressions -------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class FactRef:
     fact: str
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Const:
     value: bool | int | str
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class NotE:
     operand: "Expr"
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class AndE:
     operands: tuple["Expr", ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class OrE:
     operands: tuple["Expr", ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class ImpliesE:
     premise: "Expr"
     conclusion: "Expr"
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class IffE:
     left: "Expr"
     right: "Expr"
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class CmpE:
     """Comparison; `=`/`!=` on any type, ordering only on integers."""
 
@@ -142,7 +143,7 @@ class CmpE:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class InE:
     operand: "Expr"
     values: tuple[Const, ...]
@@ -150,7 +151,7 @@ class InE:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class AppliesE:
     """True when any of the named provisions is triggered."""
 
@@ -302,6 +303,19 @@ def applied_in(expr: Expr) -> set[str]:
     return {pid for node in nodes(expr) if isinstance(node, AppliesE) for pid in node.provisions}
 
 
+def names_in(expr: Expr) -> tuple[frozenset[str], frozenset[str]]:
+    """(facts_in(expr), applied_in(expr)), in one walk of the expression."""
+    facts: set[str] = set()
+    provisions: set[str] = set()
+    for node in nodes(expr):
+        kind = type(node)
+        if kind is FactRef:
+            facts.add(node.fact)
+        elif kind is AppliesE:
+            provisions.update(node.provisions)
+    return frozenset(facts), frozenset(provisions)
+
+
 def cuts_in(exprs, cuts: dict | None = None) -> dict:
     """Where each integer fact's comparisons can change their truth: for every constant c it
     is compared with, c and c + 1 (a comparison is the same for every value between two cuts).
@@ -349,7 +363,7 @@ def spec_cuts(*specs: "CheckedSpec", members: tuple[list[str], ...] | None = Non
 
 # ---- declarations ------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Fact:
     name: str
     type: FactType
@@ -357,7 +371,7 @@ class Fact:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Phrasing:
     """How a fact or an enum value reads in one language: a bool fact's true case
     (`positive`) and false case (`negative`, None: derived from the true case); any other
@@ -370,14 +384,14 @@ class Phrasing:
 LANGUAGES = ("en", "sv")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Assumption:
     label: str | None
     condition: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Action:
     name: str
     description: str
@@ -385,7 +399,7 @@ class Action:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Provenance:
     sfs: str | None = None
     preparatory_works: tuple[str, ...] = ()
@@ -394,7 +408,7 @@ class Provenance:
     notes: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Provision:
     """A resolved provision; `id` is its citation in Swedish form, unique in the spec."""
 
@@ -410,7 +424,7 @@ class Provision:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Goal:
     title: str
     kind: str  # "all" or "some"
@@ -423,7 +437,7 @@ class Goal:
     wording: str = field(default="", compare=False)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Example:
     title: str
     given: tuple[tuple[str, bool | int | str], ...]
@@ -431,7 +445,7 @@ class Example:
     span: Span = span_field()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class CheckedSpec:
     """A spec that resolved and type-checked: the only input to encode, evaluate and analyse."""
 
@@ -466,8 +480,7 @@ class CheckedSpec:
         by the relevant facts of an action, each slice's solver and each condition's term."""
         found = self._named.get(pid)
         if found is None:
-            condition = self.provisions[pid].condition
-            found = self._named[pid] = (frozenset(facts_in(condition)), frozenset(applied_in(condition)))
+            found = self._named[pid] = names_in(self.provisions[pid].condition)
         return found
 
     @cached_property

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from ..i18n import _, said, sentence
 import functools
-from dataclasses import dataclass
 
 from ..syntax.citations import Citation
 from ..syntax.diagnostics import SpecErrors, suggest
@@ -18,6 +17,7 @@ from .history import History, all_versions, around, find_amendments
 from .model import CheckedSpec
 from ..pipeline import SpecUnit, UsageError, discover, history_of, law_of
 from .resolve import resolve
+from ..frozen import frozen_dataclass
 
 
 def single_unit(path: str) -> SpecUnit:
@@ -35,7 +35,7 @@ def label(name: str, date: str | None) -> str:
     return sentence("{spec} on {date}", spec=name, date=date) if date else sentence("{spec} as last amended", spec=name)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Comparison:
     """Two versions of a law to diff, their labels, the contracts to check as they are
     (typed: contracts.typed_contracts) and tasks that check more contracts (each returning a

@@ -8,7 +8,6 @@ here (findings and a provision's impact come in computed, from server.py's worke
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from lsprotocol import types as t
 
@@ -19,6 +18,7 @@ from ..syntax import tree as s
 from ..syntax.diagnostics import Diagnostic
 from ..syntax.source import Span
 from .index import Index, Lines, Occurrence, Snapshot
+from ..frozen import frozen_dataclass
 
 SOURCE = "legalmodel"
 KEYWORDS = tuple(sorted({
@@ -518,7 +518,7 @@ def in_surface_of(snapshot: Snapshot, path: str, block: str) -> str:
     return converted.split("\n", 2)[2]  # without the declaration and its blank line
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class FindingPlace:
     finding: Finding
     path: str

@@ -21,6 +21,7 @@ from ..syntax.citations import Citation, Selector
 from ..syntax.diagnostics import Diagnostic, SpecError
 from ..syntax.source import SourceFile, Span
 from .incremental import IncrementalParser
+from ..frozen import frozen_dataclass
 
 SUFFIX = ".lm"
 MAX_FOLDER_FILES = 500  # a folder with more spec files than this is read as the open file alone
@@ -66,7 +67,7 @@ def _utf16_len(text: str) -> int:
 
 # ---- the index ----------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Occurrence:
     """One place a symbol is written: `kind` is law, enum, fact, value, action or provision;
     `key` its name (a provision's: its citation in Swedish form, `26 kap. 1 § OSL`)."""
@@ -271,7 +272,7 @@ def build_index(files: list[s.SpecFile]) -> Index:
 
 # ---- a spec folder ---------------------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class FileState:
     """One file of a folder: its text as the editor has it, and its syntax (None where it does
     not parse: `errors` then say why)."""

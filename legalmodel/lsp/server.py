@@ -32,13 +32,14 @@ from .. import __version__
 from ..solver.cancel import Cancelled, cancellable, stop
 from . import features as ft
 from .index import SUFFIX, ParseCache, Snapshot, folder_files, read_disk, read_folder
+from ..frozen import frozen_dataclass
 
 log = logging.getLogger(__name__)
 
 IMPACT_WAIT = 2.0  # seconds a hover waits for a provision's impact before it says "later"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Settings:
     as_of: str | None = None
     timeout: float = 10.0

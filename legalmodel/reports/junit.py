@@ -20,12 +20,12 @@ ends, U+FFFE, U+FFFF, a lone surrogate) is written as U+FFFD, since no escape ca
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from xml.sax import saxutils
 
 from ..i18n import _, for_declared, quoted, said, speaking
 from ..results import CheckResult, Finding
 from .check import about_goal, diagnostics_language, finding_id, sorted_findings
+from ..frozen import frozen_dataclass
 
 # what XML 1.0 cannot hold at all, escaped or not (its `Char` production)
 NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -46,7 +46,7 @@ def quoteattr(text: str) -> str:
 EXAMPLE_KINDS = {"failed-example", "underdetermined-example", "impossible-example", "unknown"}
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Case:
     name: str
     failure: tuple[str, str] | None = None  # (type, text)

@@ -11,16 +11,16 @@ condition it was made from. Nothing here asks the solver or the evaluator.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
-from ..i18n import _, ngettext
+from ..i18n import _
 from ..law import model as m
 from ..results import Condition, Evidence
+from ..frozen import frozen_dataclass
 
 # ---- the intermediate ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Clause:
     """One fact's restriction: `relation` is `true`, `false`, `in` (one of `values`),
     `not-in`, or `range` (`values` = (low, high), either may be None); `text` its words."""
@@ -44,7 +44,7 @@ class Clause:
         return (low is None or value >= low) and (high is None or value <= high)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class AllOf:
     parts: tuple
 
@@ -52,7 +52,7 @@ class AllOf:
         return all(p.holds(situation) for p in self.parts)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class AnyOf:
     parts: tuple
 
@@ -60,7 +60,7 @@ class AnyOf:
         return any(p.holds(situation) for p in self.parts)
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Unless:
     """An exception: the situation is not one where `part` holds."""
 
@@ -264,7 +264,7 @@ def words(node: ProseNode) -> str:
 
 # ---- a situation shown as evidence -------------------------------------------------------------
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class SituationProse:
     """A situation in prose: what is shown (`shown`, a tree), and what is summarised: the
     grounds that would change the verdict and are absent (`absent_grounds`), and how many of

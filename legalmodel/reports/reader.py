@@ -25,6 +25,9 @@ DEFAULT_WIDTH = 100
 # the kinds whose headline and remedy are said here, in the current language; the others
 # (unknown, broken contracts, stale acceptances, same-day amendments, uncovered provisions) in
 # the analyses' own words, which are `Words` said in the current language, details included
+# the kinds whose details are the finding's own (a provision's counts, the row that
+# introduces its table), said for each finding even where another's read the same
+OWN_DETAILS = frozenset({"uncovered-provision"})
 OWN_WORDS = frozenset({
     "contradiction", "collision", "gap", "dead-provision", "never-in-force", "idle-override", "failed-goal",
     "goal-holds-unexpectedly", "impossible-example", "failed-example", "underdetermined-example",
@@ -410,7 +413,7 @@ def render_reader(report: CheckResult, width: int = DEFAULT_WIDTH, colour: bool 
             for d in f.details:
                 if d.startswith("  "):  # a literal line (a row of a case table): as it is
                     out.append("    " + d)
-                elif d not in told:
+                elif d not in told or f.kind in OWN_DETAILS:
                     told.add(d)
                     out.extend(_paragraph(_sentence(said(d)), width, "  "))
         premise = frozenset()

@@ -17,13 +17,13 @@ from __future__ import annotations
 
 import ctypes
 from collections.abc import Mapping
-from dataclasses import dataclass
 from functools import cached_property
 
 import z3
 
 from ..law import model as m
 from ..solver.cancel import begin_question, end_question
+from ..frozen import frozen_dataclass
 
 def _items(args) -> list:
     if len(args) == 1 and not isinstance(args[0], z3.ExprRef):
@@ -140,7 +140,7 @@ def assert_term(solver: z3.Solver, term: z3.BoolRef) -> None:
     z3.Z3_solver_assert(solver.ctx.ref(), solver.solver, term.as_ast())
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Smt:
     """Constraints as SMT-LIB assertions, with the constants they name and their sorts, for Z3
     to read and assert in one call (Z3_solver_from_string). A constant declared there is the

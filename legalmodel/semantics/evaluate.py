@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import operator
 import weakref
-from dataclasses import dataclass
 
 from ..law import model as m
+from ..frozen import frozen_dataclass
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Evaluation:
     """What the spec says about one situation."""
 
@@ -177,6 +177,7 @@ class _Program:
         self._dependent_sets: dict[str, frozenset[str]] = {}
         self.cuts: dict | None = None  # m.spec_cuts, worked out when first asked
         self._dependents_by_guard: dict[str, tuple] = {}
+        self._guarded_on: dict[str, frozenset[str]] = {}
 
     def whole(self, spec: m.CheckedSpec) -> _Whole:
         """The whole spec's index for evaluate, built on its first use."""
@@ -191,10 +192,10 @@ class _Program:
             mentions: dict[str, list[str]] = {}
             asked_by: dict[str, list[str]] = {}
             for pid in spec.order:
-                condition = spec.provisions[pid].condition
-                for name in m.facts_in(condition):
+                facts, asks = spec.named_by(pid)
+                for name in facts:
                     mentions.setdefault(name, []).append(pid)
-                for asked in m.applied_in(condition):
+                for asked in asks:
                     asked_by.setdefault(asked, []).append(pid)
             self._dependents = (mentions, asked_by, {})
         return self._dependents
@@ -236,6 +237,14 @@ class _Program:
                 for value in guard[1]:
                     by_guard.setdefault(guard[0], {}).setdefault(value, []).append(pid)
             found = self._dependents_by_guard[fact] = (tuple(unguarded), by_guard)
+        return found
+
+    def guarded_on(self, spec: m.CheckedSpec, fact: str) -> frozenset[str]:
+        """The provisions whose guard (_guard) is on `fact`, whatever its values."""
+        found = self._guarded_on.get(fact)
+        if found is None:
+            by_value = self.whole(spec).index.get(fact, {})
+            found = self._guarded_on[fact] = frozenset(pid for pids in by_value.values() for pid in pids)
         return found
 
     def assumptions_on(self, spec: m.CheckedSpec, fact: str) -> tuple:
@@ -417,6 +426,7 @@ class Interaction:
         self.numbers = frozenset(name for name, fact in spec.facts.items() if isinstance(fact.type, m.IntType))
         self.guard_facts = frozenset(fact for fact, _values in self.guards.values())
         self._found: dict = {}
+        self._live: dict = {}  # free facts → the live provisions with theirs (_live_with)
         # the provisions whose guard the situation meets, or that have none or one on a number
         # (the evaluator's index, _Whole): the others can be triggered only where a fact
         # their guard reads changes
@@ -424,7 +434,7 @@ class Interaction:
         live = set(whole.unguarded)
         for fact, by_value in whole.index.items():
             if fact in self.numbers:
-                live.update(pid for pids in by_value.values() for pid in pids)
+                live.update(self.program.guarded_on(spec, fact))
             else:
                 live.update(by_value.get(situation[fact], ()))
         self.live = frozenset(live)
@@ -464,6 +474,15 @@ class Interaction:
                 return None
         return frozenset(values)
 
+    def _live_with(self, free: frozenset) -> frozenset[str]:
+        """The live provisions, with those guarded on the facts `free` counted as live."""
+        if not free:
+            return self.live
+        found = self._live.get(free)
+        if found is None:
+            found = self._live[free] = self.live.union(*(self.program.guarded_on(self.spec, f) for f in free))
+        return found
+
     def _dependents(self, fact: str, free: frozenset) -> frozenset[str]:
         """The provisions that can be triggered around the situation (guards on `free` and
         on numbers count as met) and whose condition can change with `fact` there."""
@@ -471,10 +490,7 @@ class Interaction:
         if found is None:
             program = self.program
             mentions, asked_by, _found = program.links(self.spec)
-            live = self.live
-            if free:
-                index = program.whole(self.spec).index
-                live = live.union(pid for f in free for pids in index.get(f, {}).values() for pid in pids)
+            live = self._live_with(free)
             reached = set(live.intersection(mentions.get(fact, ())))
             todo = list(reached)
             while todo:

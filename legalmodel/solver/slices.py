@@ -5,7 +5,6 @@ is one part to ask (a slice, or the whole spec)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property
 
 import z3
@@ -15,11 +14,12 @@ from ..results import Condition
 from ..semantics.boxes import EMPTY, intersect, pivot
 from ..semantics.encode import Encoding, assert_term, boolean, facts_of, implies
 from .session import Deadline, Session
+from ..frozen import frozen_dataclass
 
 WHOLE = object()  # the part that is not a slice
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Part:
     """A part of the spec to ask questions of: its encoding, its solver session, and the
     provisions that can apply in it (None: all of them)."""

@@ -33,11 +33,11 @@ import os
 import pickle
 import stat
 import sys
-from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
 from .source import SourceFile
+from ..frozen import frozen_dataclass
 
 MAX_ENTRIES = 2000  # parsed files kept; past this the oldest half is removed
 _READERS = ("parse.py", "tree.py", "citations.py", "source.py", "surface.py", "cache.py", "grammar/legalmodel.lark")
@@ -56,7 +56,7 @@ def enabled() -> bool:
     return os.environ.get("LEGALMODEL_CACHE", "").lower() not in ("off", "0", "no", "false")
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Store:
     """The checked cache folder, open, and the key its entries are signed with."""
 

@@ -11,6 +11,7 @@ range `26 kap. 1–6 §§` includes `26 kap. 1 a §` but not `26 kap. 6 a §`.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from ..frozen import frozen_dataclass
 
 ORDINALS = (
     "första", "andra", "tredje", "fjärde", "femte",
@@ -77,7 +78,7 @@ class Citation:
         return (self.chapter, self.paragraph, self.letter, self.stycke, self.punkt)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Selector:
     """A set of citations as a statute names them.
 

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import functools
 import operator
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import field, fields, is_dataclass
+from ..frozen import frozen_dataclass
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class SourceFile:
     """One file of a spec, with its text."""
 
@@ -47,7 +48,7 @@ def _line_starts(text: str) -> tuple[int, ...]:
     return tuple(starts)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Span:
     """A region of a source file: start and end offsets, start line and column."""
 

@@ -15,17 +15,17 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from ..i18n import Words, sentence
+from ..frozen import frozen_dataclass
 
 ENGLISH = "en"
 SWEDISH = "sv"
 LANGUAGES = (ENGLISH, SWEDISH)
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Keyword:
     """One keyword or operator phrase: as the English grammar writes it, in Swedish, and why
     that Swedish word (for the language reference's table)."""
@@ -257,7 +257,7 @@ _DECLARATION = re.compile(r"^(?P<indent>[ \t]*)(?P<keyword>språk|language)[ \t]
 _IGNORABLE = re.compile(r"^[ \t\f]*(?:(?:#|//).*)?$")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Declaration:
     """What a file says of its surface: the language, whether it said so, and the text the
     parser reads (the declaration blanked out, so every offset, line and column is kept)."""

@@ -6,9 +6,8 @@ from Lark's tree; no Lark object leaves that module.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from .source import Span, SourceFile, pickle_by_fields, span_field
+from ..frozen import frozen_dataclass
 
 MAX_NESTING = 200
 MAX_FILE_BYTES = 20_000_000
@@ -22,7 +21,7 @@ ITEM_KEYWORDS = ("law", "enum", "fact", "assume", "action", "provision", "outsid
                  "amendment", "insert", "reword", "repeal", "contract", "accept", "reads")
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Name:
     text: str
     span: Span = span_field()
@@ -30,7 +29,7 @@ class Name:
 
 # ---- citations as written -----------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class CitationSyntax:
     """One provision's citation as written; `law` is None when the text names no law."""
 
@@ -43,7 +42,7 @@ class CitationSyntax:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class SelectorSyntax:
     """One item of a citation list as written: a paragraph, a range, a chapter or chapters."""
 
@@ -57,57 +56,57 @@ class SelectorSyntax:
 
 # ---- expressions ----------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class NameRef:
     name: str
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class IntLit:
     value: int
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class BoolLit:
     value: bool
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Not:
     operand: "Expr"
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class And:
     operands: tuple["Expr", ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Or:
     operands: tuple["Expr", ...]
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Implies:
     premise: "Expr"
     conclusion: "Expr"
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Iff:
     left: "Expr"
     right: "Expr"
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Compare:
     """`left op right`; op is one of = != < <= > >= (Unicode forms are normalised)."""
 
@@ -117,7 +116,7 @@ class Compare:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class InSet:
     operand: "Expr"
     values: tuple["Expr", ...]
@@ -125,7 +124,7 @@ class InSet:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Applies:
     """`applies(26 kap. 1 §)`: true when some provision the list names is triggered."""
 
@@ -133,7 +132,7 @@ class Applies:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class AppliesModality:
     """`applies(oblige)` or `applies(oblige in 15 kap. SoL)`: true when some provision of that
     modality, on the same act as the provision that asks, is triggered (optionally only those
@@ -149,21 +148,21 @@ Expr = NameRef | IntLit | BoolLit | Not | And | Or | Implies | Iff | Compare | I
 
 # ---- declarations ---------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class LawDecl:
     name: Name
     title: str
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class EnumValue:
     name: Name
     description: str | None
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class EnumDecl:
     name: Name
     description: str | None
@@ -171,19 +170,19 @@ class EnumDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class BoolTypeSyntax:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class IntRangeSyntax:
     low: int
     high: int
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class NamedTypeSyntax:
     name: Name
     span: Span = span_field()
@@ -192,7 +191,7 @@ class NamedTypeSyntax:
 TypeSyntax = BoolTypeSyntax | IntRangeSyntax | NamedTypeSyntax
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class FactDecl:
     name: Name
     type: TypeSyntax
@@ -200,14 +199,14 @@ class FactDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Assumption:
     label: str | None
     condition: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class ActionDecl:
     name: Name
     description: str
@@ -215,7 +214,7 @@ class ActionDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Provenance:
     """Where a provision's wording comes from and how sure we are of it."""
 
@@ -227,7 +226,7 @@ class Provenance:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class ModalityOverride:
     """`overrides forbid` or `overrides forbid in 21–40 kap.`"""
 
@@ -236,7 +235,7 @@ class ModalityOverride:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class CitationOverride:
     """`overrides 26 kap. 1 §, 25 kap. 1 §`"""
 
@@ -247,7 +246,7 @@ class CitationOverride:
 OverrideClause = ModalityOverride | CitationOverride
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class ProvisionDecl:
     citation: CitationSyntax
     title: str
@@ -260,7 +259,7 @@ class ProvisionDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class OutsideScope:
     """Citations the spec names in lists but deliberately does not model."""
 
@@ -269,7 +268,7 @@ class OutsideScope:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class GoalDecl:
     """`A is V whenever C` (kind "all") or `possibly A is V when C` (kind "some")."""
 
@@ -285,21 +284,21 @@ class GoalDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Given:
     fact: Name
     value: Expr
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class Expectation:
     action: Name
     verdict: str
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class ExampleDecl:
     title: str
     given: tuple[Given, ...]
@@ -311,7 +310,7 @@ class ExampleDecl:
 
 # ---- amendments --------------------------------------------------------------------------------
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class AmendmentDecl:
     """`amendment "title" (SFS …, in force …) to OSL`: the items after it belong to it."""
 
@@ -321,7 +320,7 @@ class AmendmentDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class InsertOp:
     """"ska införas en ny paragraf": a provision the law did not have."""
 
@@ -329,7 +328,7 @@ class InsertOp:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class RewordOp:
     """"ska ha följande lydelse": a provision's new wording."""
 
@@ -337,7 +336,7 @@ class RewordOp:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class RepealOp:
     """"ska upphöra att gälla": provisions that cease to apply."""
 
@@ -345,7 +344,7 @@ class RepealOp:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class ContractDecl:
     """What an amendment promises: `unchanged where C`, `only widens A`, `only narrows A`."""
 
@@ -355,7 +354,7 @@ class ContractDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class AcceptDecl:
     """`accept COL-1a2b3c4d "why"`: a finding examined and accepted, with its justification."""
 
@@ -364,7 +363,7 @@ class AcceptDecl:
     span: Span = span_field()
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class ReadsDecl:
     """`reads samtycke sv "den enskilde har samtyckt", not "den enskilde har inte samtyckt"`:
     how a fact or an enum value reads in prose in one language (`negative`: a bool fact's
@@ -384,7 +383,7 @@ Item = (
 )
 
 
-@dataclass(frozen=True, slots=True)
+@frozen_dataclass(slots=True)
 class SpecFile:
     """One file's items; `language` is the surface its keywords are in (surface.py), and
     `declared` whether the file says so (`språk sv`, `language en`) or is English by default."""

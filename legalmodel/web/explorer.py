@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from starlette.applications import Starlette
 from starlette.requests import Request
@@ -26,13 +26,14 @@ from ..pipeline import UsageError
 from ..results import Explanation
 from .render import STATIC_DIR, environment, gettext_for
 from .site import default_dates
+from ..frozen import frozen_dataclass
 
 FACT_PREFIX = "fact."
 MORE_DATES = 16  # dates outside the picker, asked by address, whose laws are kept
 POLICY = "default-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class FactControl:
     """One fact of the form: `kind` is bool, int or enum, with its range or values."""
 
@@ -65,7 +66,7 @@ class FactControl:
                              + (f"; {hint}" if hint else ""))
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class DateAnswer:
     """The situation on one date: an explanation, or why there is none (`problem`), and the
     given facts the law of that date does not have."""
@@ -77,7 +78,7 @@ class DateAnswer:
     not_in_law: tuple[str, ...] = ()
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Question:
     """What the form asks: the facts as given (text, as the form sent them), the date and the act."""
 

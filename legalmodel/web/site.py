@@ -16,9 +16,10 @@ from pathlib import Path
 from .. import api
 from ..results import CheckResult, DiffResult, Finding, LawHistory, Wording
 from .render import STATIC_DIR, environment, slug
+from ..frozen import frozen_dataclass
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class DatedLaw:
     """The law on one date of the report and what `check` found in it."""
 
@@ -29,7 +30,7 @@ class DatedLaw:
     check: CheckResult
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class DiffPage:
     before: DatedLaw
     after: DatedLaw
@@ -40,7 +41,7 @@ class DiffPage:
         return f"diff-{self.before.date}-{self.after.date}.html"
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class ProvisionPage:
     citation: str
     file: str
