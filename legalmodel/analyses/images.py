@@ -15,14 +15,15 @@ both sides (certify), as a computed region's is.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
+from ..frozen import frozen_dataclass
 from ..law import model as m
 from ..results import Condition, DiffResult, Region
 from .certify import Disagreement, certify
 
 
-@dataclass(frozen=True)
+@frozen_dataclass
 class Renaming:
     """Swap provision `source` with `target` and fact `facts[0]` with `facts[1]`."""
 
