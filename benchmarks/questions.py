@@ -4,7 +4,17 @@ date of specs/osl and the diff 2025-04-01 → 2025-12-01, one at a time in one p
 explorer", third round).
 
     python3 benchmarks/questions.py                 # every impact and the diff
+    python3 benchmarks/questions.py --report        # the impacts as the report asks them
     python3 benchmarks/questions.py --only "15 kap. 4 § SoL25" --profile
+
+`--whole` builds the whole report of specs/osl (17 checks, 16 diffs, 36 impacts) in one process
+and counts the solver checks its analyses make (semantics/encode.check_under), whichever
+analysis asks them: the figure to compare two versions of the report by, whatever each asks
+or leaves out.
+
+`--report` asks the impacts as `legalmodel report` does: in the groups of Law.image_groups
+(a provision that is the image of the group's first has its regions derived, without a
+solver) and without the goals and examples on each side; a group is one line.
 
 A question count does not depend on how busy the machine is, so two versions of the code can
 be compared by it on a shared machine, where their CPU seconds differ by some 10 % from run to
@@ -35,10 +45,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--only", help="only the impact of this provision (no diff)")
     parser.add_argument("--profile", action="store_true", help="print cProfile's 30 largest, by own time")
+    parser.add_argument("--report", action="store_true", help="the impacts as the report asks them")
+    parser.add_argument("--whole", action="store_true", help="the whole report, its solver checks counted")
     args = parser.parse_args()
+    if args.whole:
+        whole_report()
+        return
     last = law = api.load(ROOT / "specs" / "osl")  # as last amended: the report's last date
-    questions = [(f"impact {pid}", lambda pid=pid: last.impact(pid, jobs=1))
-                 for pid in last.spec.provisions if args.only in (None, pid)]
+    chosen = [pid for pid in last.spec.provisions if args.only in (None, pid)]
+    if args.report:
+        questions = [(f"impact {' + '.join(group)}"[:45], lambda group=group: last.impacts(group, jobs=1, goals=False))
+                     for group in last.image_groups(chosen)]
+    else:
+        questions = [(f"impact {pid}", lambda pid=pid: last.impact(pid, jobs=1)) for pid in chosen]
     if args.only is None:
         before, after = (law.at(d).spec for d in DIFF)
         questions.append((f"diff {DIFF[0]} → {DIFF[1]}", lambda: diff(before, after, 10_000, jobs=1)))
@@ -48,17 +67,39 @@ def main() -> None:
         start = time.process_time()
         if profile:
             profile.enable()
-        result = ask()
+        results = ask()
         if profile:
             profile.disable()
         cpu = time.process_time() - start
-        regions = sum(len(items) for items in result.covers.values())
-        print(f"{name:45} {cpu:7.2f} s {result.questions:8,} questions {regions:4} regions", flush=True)
-        for i, value in enumerate((cpu, result.questions, regions)):
+        results = results if isinstance(results, tuple) else (results,)
+        asked = sum(r.questions for r in results)
+        regions = sum(len(items) for r in results for items in r.covers.values())
+        print(f"{name:45} {cpu:7.2f} s {asked:8,} questions {regions:4} regions", flush=True)
+        for i, value in enumerate((cpu, asked, regions)):
             totals[i] += value
     print(f"{'total':45} {totals[0]:7.2f} s {totals[1]:8,} questions {totals[2]:4} regions")
     if profile:
         pstats.Stats(profile).sort_stats("tottime").print_stats(30)
+
+
+def whole_report() -> None:
+    """The report of specs/osl built in this process (`--jobs 1`), each check of a solver counted."""
+    import z3
+
+    from legalmodel.web.site import build
+
+    checks = [0]
+    ask = z3.Z3_solver_check_assumptions
+
+    def counted(*args):
+        checks[0] += 1
+        return ask(*args)
+    z3.Z3_solver_check_assumptions = counted  # the encoding's check_under calls it through z3
+    start = time.process_time()
+    site = build(ROOT / "specs" / "osl", jobs=1)
+    cpu = time.process_time() - start
+    regions = sum(len(r.regions) for p in site.provisions if p.impact for r in p.impact.changes)
+    print(f"{'report specs/osl, one process':45} {cpu:7.2f} s {checks[0]:8,} solver checks {regions:4} regions of impact")
 
 
 if __name__ == "__main__":

@@ -176,12 +176,13 @@ class Law:
         return kept[timeout_ms]
 
     def impact(self, citation: str, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
-               progress=None, keep: bool = True) -> DiffResult:
+               progress=None, keep: bool = True, goals: bool = True) -> DiffResult:
         """Every situation whose verdict would change if the provision `citation` names were
         taken out of the law: where it still decides. Nothing: it is redundant here.
         `keep=False`: the answer is not stored in the cache folder (a law read from an
         editor's unsaved text, which changes with every keystroke), though one stored
-        before is read."""
+        before is read. `goals=False`: without whether each goal holds and each example
+        passes on each side (the report shows only where the provision decides)."""
         from .analyses import stored
         from .analyses.diff import diff, without_provision
 
@@ -192,11 +193,60 @@ class Law:
 
         def ask() -> DiffResult:
             return diff(self.spec, without, timeout_ms, f"{self.spec.name} with {pid}",
-                        f"{self.spec.name} without {pid}", progress=progress, jobs=jobs or _default_jobs(self.spec))
+                        f"{self.spec.name} without {pid}", with_goals=goals, progress=progress,
+                        jobs=jobs or _default_jobs(self.spec))
         if self.proposals:  # a proposal need not be a file of the law's history: asked afresh
             return ask()
-        name = stored.entry_name("impact", self.versions, self.as_of, pid, timeout_ms)
+        name = stored.entry_name("impact" if goals else "impact-regions", self.versions, self.as_of, pid, timeout_ms)
         return stored.remembered(name, ask, stored.complete_diff, (self.spec, without), store=keep)
+
+    def impacts(self, citations, timeout: float | None = DEFAULT_TIMEOUT, jobs: int | None = None,
+                goals: bool = True) -> tuple[DiffResult, ...]:
+        """The impact of each provision `citations` names, as `impact` gives it. Where a
+        later one is the image of the first under swapping two facts (the same rule on
+        another fact that no other rule mentions: analyses/images.py), its regions are the
+        first's renamed, each witness replayed by the evaluator, and no solver is asked for
+        them. `image_groups` says which provisions to give together."""
+        from .analyses import stored
+        from .analyses.diff import Differ, without_provision
+        from .analyses.images import derived_impact, image_renaming
+
+        pids = [find_provision(self.spec, c, self.versions) for c in citations]
+        if not pids:
+            return ()
+        timeout_ms = _milliseconds(timeout)
+        first = self.impact(pids[0], timeout, jobs, goals=goals)
+        out = [first]
+        for pid in pids[1:]:
+            renaming = image_renaming(self.spec, pids[0], pid)
+            if renaming is None or self.proposals or not stored.complete_diff(first):
+                out.append(self.impact(pid, timeout, jobs, goals=goals))
+                continue
+            without = without_provision(self.spec, pid)
+
+            def ask(renaming=renaming, without=without, pid=pid) -> DiffResult:
+                result = derived_impact(first, renaming, self.spec, without, f"{self.spec.name} with {pid}",
+                                        f"{self.spec.name} without {pid}")
+                if goals:  # each side's goals and examples are asked, as impact asks them
+                    differ = Differ(self.spec, without, timeout_ms)
+                    for task, finish in differ.goals_and_examples_tasks(timeout_ms):
+                        finish(task())
+                    result.goals, result.examples = differ.result.goals, differ.result.examples
+                    result.questions = differ.result.questions
+                return result
+            name = stored.entry_name("impact" if goals else "impact-regions", self.versions, self.as_of, pid,
+                                     timeout_ms, "image of", pids[0])
+            out.append(stored.remembered(name, ask, stored.complete_diff, (self.spec, without)))
+        return tuple(out)
+
+    def image_groups(self, citations) -> list[tuple[str, ...]]:
+        """The provisions `citations` name, grouped for `impacts`: each group's first in the
+        order given, then its images (analyses/images.py); a provision that is no other's
+        image is a group of its own."""
+        from .analyses.images import image_groups
+
+        pids = [find_provision(self.spec, c, self.versions) for c in citations]
+        return [(first, *(pid for pid, _renaming in images)) for first, images in image_groups(self.spec, pids)]
 
     def decides_alike(self, other: "Law", action: str) -> bool:
         """Whether `other` decides `action` as this law does in every situation, with the

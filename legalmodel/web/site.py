@@ -10,7 +10,7 @@ options: no time stamps, everything in the spec's order.
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 from .. import api
@@ -98,15 +98,30 @@ def build(path, dates=(), impact: bool = True, timeout: float | None = api.DEFAU
     last = on_dates[-1][1]
     impacted = [c for c in _citations(history, [on for _d, on in on_dates]) if c in last.spec.provisions] \
         if impact else []
-    questions = [lambda on=on: on.check(timeout, 1, remember=True) for _d, on in on_dates]
+    # a date whose law is the date before's but for the wording of its provisions (an act
+    # that only rewords, or amends other laws) has that date's check: one is asked per run
+    checked = [0]
+    for (_a, before), (_b, on) in zip(on_dates, on_dates[1:]):
+        checked.append(checked[-1] if _alike_but_wording(before.spec, on.spec) else len(checked))
+    asked = sorted(set(checked))
+    questions = [lambda on=on_dates[i][1]: on.check(timeout, 1, remember=True) for i in asked]
     questions += [lambda old=old, new=new: api.diff(old, new, timeout, 1)
                   for (_a, old), (_b, new) in zip(on_dates, on_dates[1:])]
-    questions += [lambda c=c: last.impact(c, timeout, 1) for c in impacted]
+    # a provision that is the image of another under swapping two facts has its impact
+    # derived from the other's (Law.impacts): one question per group. Only where each
+    # provision decides is shown, not the goals and examples with and without it.
+    groups = last.image_groups(impacted)
+    questions += [lambda group=group: last.impacts(group, timeout, 1, goals=False) for group in groups]
     say(f"{len(on_dates)} checks, {len(on_dates) - 1} diffs, {len(impacted)} impacts")
-    answers = api.answer_all(questions, jobs, first=range(len(on_dates), len(questions)),
+    answers = api.answer_all(questions, jobs, first=range(len(asked), len(questions)),
                              laws=[on for _d, on in on_dates])
-    checks, answers = answers[:len(on_dates)], answers[len(on_dates):]
-    diffs, impacts = answers[:len(on_dates) - 1], answers[len(on_dates) - 1:]
+    by_date = dict(zip(asked, answers))
+    checks = [replace(by_date[source], spec=on.spec) for source, (_d, on) in zip(checked, on_dates)]
+    answers = answers[len(asked):]
+    diffs = answers[:len(on_dates) - 1]
+    found = dict(zip((pid for group in groups for pid in group),
+                     (result for results in answers[len(on_dates) - 1:] for result in results)))
+    impacts = [found[c] for c in impacted]  # each citation is a provision's own id
     dated = []
     for (d, on_date), result in zip(on_dates, checks):
         acts = tuple(a.name for a in history.amendments if a.date == d)
@@ -116,6 +131,21 @@ def build(path, dates=(), impact: bool = True, timeout: float | None = api.DEFAU
         site.diffs.append(DiffPage(before, after, result))
     site.provisions = _provision_pages(site, dict(zip(impacted, impacts)) if impact else None)
     return site
+
+
+def _alike_but_wording(before, after) -> bool:
+    """Whether two checked specs (law.model.CheckedSpec) say the same in everything a check
+    reads: the same facts, assumptions, actions, goals, examples, accepted findings, phrasing
+    and overrides, and the same provisions in the same order with the same citation, title,
+    modality, act, condition, overrides and excepts. Only their dates and where each
+    provision's wording comes from (its provenance, and the file its span points into) may
+    differ, which no analysis reads: a check of the one is the check of the other."""
+    if list(before.provisions) != list(after.provisions):
+        return False
+    plain = lambda spec: {pid: replace(p, provenance=None) for pid, p in spec.provisions.items()}  # noqa: E731
+    same = lambda name: getattr(before, name) == getattr(after, name)  # noqa: E731
+    return all(same(f.name) for f in fields(before) if f.name not in ("as_of", "provisions")) \
+        and plain(before) == plain(after)
 
 
 def _citations(history: LawHistory, laws) -> list[str]:
