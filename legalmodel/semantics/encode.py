@@ -330,6 +330,7 @@ class Encoding:
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {key: boolean(name) for key, name in self._aggregates.items()}
         self._texts: dict[str, str] = {}  # see _condition_text
         self._wide: dict[str, tuple[str, ...]] = {}  # see _wide_overriders
+        self._shared: dict | None = None  # see shared_overriders
 
     def solver_definitions(self) -> list:
         """What the provision constants mean, as a solver is given them (assert_all): a slice's
@@ -393,6 +394,8 @@ class Encoding:
         is then written and clausified once, not once per provision. The name is the
         set's digest, so that two encodings of one prefix (a slice group's, the whole
         spec's) never give one name to two sets."""
+        if self._shared is not None:
+            return self._shared
         found: dict[frozenset, tuple[str, ...]] = {}
         seen: set[frozenset] = set()
         for pid in self._pids:
@@ -403,8 +406,15 @@ class Encoding:
             if key in seen:
                 found.setdefault(key, wide)
             seen.add(key)
-        return {key: (f"{self.in_force.label[:-len('in_force:')]}overridden:" + hashlib.blake2b(
+        self._shared = {key: (f"{self.in_force.label[:-len('in_force:')]}overridden:" + hashlib.blake2b(
             "\n".join(sorted(key)).encode(), digest_size=8).hexdigest(), members) for key, members in found.items()}
+        return self._shared
+
+    def shared_constants(self) -> list[z3.BoolRef]:
+        """The constants of the shared overrider sets (shared_overriders), which the
+        definitions define as the provision constants are: a formula that binds every
+        provision constant (explain's "every completion") binds these too."""
+        return [boolean(name) for name, _members in self.shared_overriders().values()]
 
     def overriders_of(self, pid: str, shared: dict) -> list[str]:
         """The terms (SMT-LIB symbols) whose disjunction sets `pid` aside: its shared set's
