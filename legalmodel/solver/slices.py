@@ -215,6 +215,11 @@ class Slices:
         shared = {f: None if c is None else set(c) for f, c in self._rule_cuts.items()}
         return m.cuts_in([self.spec.provisions[pid].condition for pid in self._wild], shared)
 
+    def own_count(self, value) -> int:
+        """The provisions whose box pins the fact to some values, this one among them (a
+        slice's own; WHOLE: none)."""
+        return 0 if value is WHOLE else len(self._by_value.get(value, ()))
+
     def group_of(self, value) -> int | None:
         """The group a slice's value is in, without placing it in one (None: in none yet, or
         WHOLE)."""
