@@ -114,9 +114,9 @@ class Slices:
         self._groups: list[list] = []  # the values of each group, in the order they are met
         self._group_of: dict = {}
         # the provisions of the last group's values, each once: a provision whose box allows
-        # many values (a duty on `applies(forbid in A–B kap.)`) is the own provision of every
-        # kind in the range, and counted once per value it filled a group with four kinds, so
-        # that hundreds of solvers each held the same rules
+        # many values (a duty on `applies(forbid in A–B kap.)`) is an own provision of every
+        # kind in its range; counted once per kind, it left room for few kinds in a group,
+        # and many solvers held the same rules
         self._group_members: set[str] = set()
         self._hosts: dict[int, tuple[Encoding, Session, dict]] = {}  # built when first asked
         self._built: set[int] = set()  # the groups whose solver was built (and is closed to new values)
