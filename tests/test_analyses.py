@@ -736,3 +736,41 @@ provision 10 kap. 2 § "Unga" permit lämna when ålder >= 15
     assert [f.provisions for f in findings_of(report, "idle-override")] == [("10 kap. 27 § OSL", "26 kap. 1 § OSL")]
     other = load(text.replace("ålder >= 15\n  overrides 26 kap. 1 §", "ålder >= 15"))
     assert any(evaluate(spec, s).verdicts != evaluate(other, s).verdicts for s in all_situations(spec))
+
+
+def _kinds_under_duties(kinds: int, duties: int) -> str:
+    """A ban per kind, in chapters 21–22, and duties that each ask whether any ban of those
+    chapters applies: every duty's box allows every kind, so it is an own provision of each
+    kind's slice (not one of the provisions in every slice)."""
+    lines = ['law L "l"', f"enum Kind {{ {', '.join(f'k{i}' for i in range(kinds))}, other }}",
+             'fact kind: Kind "k"', 'action act "a" default permitted']
+    lines += [f'fact b{j}: bool "b"' for j in range(duties)]
+    lines += [f'provision {21 + i % 2} kap. {i + 1} § "ban for k{i}" forbid act when kind = k{i}' for i in range(kinds)]
+    lines += [f'provision 10 kap. {j + 1} § "duty {j}" oblige act when b{j} and applies(forbid in 21–22 kap.)'
+              for j in range(duties)]
+    return "\n".join(lines) + "\n"
+
+
+@pytest.mark.parametrize("cap", [256, 30])
+def test_a_slice_group_holds_each_of_its_own_provisions_once(cap):
+    """issue 24: a provision whose box allows many kinds (a duty on `applies(forbid in A–B
+    kap.)`) is an own provision of each of them. A slice group's solver holds each of its
+    provisions once, so the group is sized by the distinct provisions it holds: counted once
+    per kind, forty kinds under twenty duties made four groups of the same duties (at 10,000
+    provisions, 512 solvers and 3.4 GiB). Each group holds at most the cap, and a group ends
+    only where the next kind would take it past the cap."""
+    from unittest import mock
+
+    from legalmodel.analyses.context import QueryContext
+    from legalmodel.solver import slices
+
+    with mock.patch.object(slices, "GROUP_PROVISIONS", cap):
+        ctx = QueryContext(load(_kinds_under_duties(40, 20)), slice_share=1.0)
+    s = ctx.slices
+    assert s.key == "kind"
+    groups = s._groups
+    held = [set().union(*[s._by_value.get(v, ()) for v in values]) for values in groups]
+    assert all(len(h) <= cap for h in held)
+    for values, h, following in zip(groups, held, groups[1:]):
+        assert len(h | set(s._by_value.get(following[0], ()))) > cap
+    assert len(groups) == (1 if cap == 256 else 4)

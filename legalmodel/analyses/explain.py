@@ -434,7 +434,8 @@ class Explainer:
             q = Encoding(self.spec, prefix="every:")
             fresh = {f: (z3.Bool if isinstance(self.spec.facts[f].type, m.BoolType) else z3.Int)(f"every:fact:{f}")
                      for f in free}
-            bound = [*fresh.values(), *q.triggered.values(), *q.in_force.values(), *q.any_in_force.values()]
+            bound = [*fresh.values(), *q.triggered.values(), *q.in_force.values(), *q.any_in_force.values(),
+                     *q.shared_constants()]
             self._quantified = (free, q, [(q.vars[f], fresh[f]) for f in free], bound)
         _free, q, pairs, bound = self._quantified
         body = implies(all_of(q.background() + [f for _a, f in q.assumptions]), q.verdict_is(action, verdict))

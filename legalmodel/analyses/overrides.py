@@ -159,14 +159,37 @@ def _meeting_overrides(ctx: QueryContext, skipped) -> tuple[list, set, dict]:
                          for e in edges if e not in idle}
 
 
+# the own provisions of the slices whose overrides one formula of _idle_among covers, each
+# counted once per slice (docs/performance.md, issue 24, fourth round)
+RUN_PROVISIONS = 64
+
+
 def _by_solver(ctx: QueryContext, meeting: list, where: dict) -> list[list[tuple]]:
     """The overrides whose boxes meet, as (slice value, override) grouped by the solver
-    their questions go to (Slices.solver_of), in their order."""
+    their questions go to (Slices.solver_of), in their order; a solver's overrides in runs
+    of slice values whose own provisions, counted once per value, number at most
+    GROUP_PROVISIONS (a value's first override places it in a run). _idle_among gives each
+    run one formula of what dropping one of its overrides changes: where a duty on
+    `applies(forbid in A–B kap.)` is an own provision of every kind in its range, one
+    formula for a solver's every kind made each question several times harder."""
     groups: dict = {}
     for edge in meeting:
         value = where[edge]
         groups.setdefault(ctx.slices.solver_of(value), []).append((value, edge))
-    return list(groups.values())
+    runs: list[list[tuple]] = []
+    for group in groups.values():
+        run_of: dict = {}
+        size, first_run = 0, len(runs)
+        for value, edge in group:
+            if value not in run_of:
+                own = ctx.slices.own_count(value)
+                if len(runs) == first_run or size + own > RUN_PROVISIONS:
+                    runs.append([])
+                    size = 0
+                size += own
+                run_of[value] = len(runs) - 1
+            runs[run_of[value]].append((value, edge))
+    return runs
 
 
 def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) -> tuple[set, dict]:

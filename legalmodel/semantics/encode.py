@@ -16,6 +16,7 @@ instead (`Smt`, `assert_all`), which Z3 reads into the same terms in one call.
 from __future__ import annotations
 
 import ctypes
+import hashlib
 from collections.abc import Mapping
 from functools import cached_property
 
@@ -328,6 +329,8 @@ class Encoding:
                             for action in spec.actions for modality in (m.OBLIGE, m.FORBID, m.PERMIT)}
         self.any_in_force: dict[tuple[str, str], z3.BoolRef] = {key: boolean(name) for key, name in self._aggregates.items()}
         self._texts: dict[str, str] = {}  # see _condition_text
+        self._wide: dict[str, tuple[str, ...]] = {}  # see _wide_overriders
+        self._shared: dict | None = None  # see shared_overriders
 
     def solver_definitions(self) -> list:
         """What the provision constants mean, as a solver is given them (assert_all): a slice's
@@ -354,9 +357,12 @@ class Encoding:
         triggered = {pid: _symbol(self.triggered.label + pid) for pid in self._pids}
         in_force = {pid: _symbol(self.in_force.label + pid) for pid in self._pids}
         lines = []
+        shared = self.shared_overriders()
+        for name, members in shared.values():
+            lines.append(f"(assert (= {_symbol(name)} {_or_text([in_force[q] for q in members])}))")
         for pid in self._pids:
             lines.append(f"(assert (= {triggered[pid]} {self._condition_text(pid)}))")
-            overriders = [in_force[q] for q in self.spec.overridden_by[pid] if q in in_force]
+            overriders = self.overriders_of(pid, shared)
             lines.append(f"(assert (= {in_force[pid]} (and {triggered[pid]} (not {_or_text(overriders)}))))"
                          if overriders else f"(assert (= {in_force[pid]} {triggered[pid]}))")
         for (action, modality), name in self._aggregates.items():
@@ -366,7 +372,61 @@ class Encoding:
                     for f in self.facts if f in facts]
         declared += [(name, "Bool") for name in (*triggered.values(), *in_force.values())]
         declared += [(_symbol(name), "Bool") for name in self._aggregates.values()]
+        declared += [(_symbol(name), "Bool") for name, _members in shared.values()]
         return Smt(tuple(declared), "\n".join(lines))
+
+    def _wide_overriders(self, pid: str) -> tuple[str, ...]:
+        """The overriders of `pid` encoded here that override other provisions too (a rule
+        over a range of chapters), in the order of overridden_by."""
+        wide = self._wide.get(pid)
+        if wide is None:
+            provisions, members = self.spec.provisions, self.in_force
+            wide = self._wide[pid] = tuple(q for q in self.spec.overridden_by[pid]
+                                           if q in members and len(provisions[q].overrides) > 1)
+        return wide
+
+    def shared_overriders(self) -> dict[frozenset, tuple[str, tuple[str, ...]]]:
+        """The sets of wide overriders (_wide_overriders) that two or more provisions have in
+        common, each → the name of its Boolean constant ("one of them is in force") and its
+        members, in the order of the first provision that has it. A rule that overrides
+        `forbid in A–B kap.` is an overrider of every secrecy provision of those chapters,
+        and the secrecy provisions of a chapter mostly share the same ones: each such set
+        is then written and clausified once, not once per provision. The name is the
+        set's digest, so that two encodings of one prefix (a slice group's, the whole
+        spec's) never give one name to two sets."""
+        if self._shared is not None:
+            return self._shared
+        found: dict[frozenset, tuple[str, ...]] = {}
+        seen: set[frozenset] = set()
+        for pid in self._pids:
+            wide = self._wide_overriders(pid)
+            if len(wide) < 2:
+                continue
+            key = frozenset(wide)
+            if key in seen:
+                found.setdefault(key, wide)
+            seen.add(key)
+        self._shared = {key: (f"{self.in_force.label[:-len('in_force:')]}overridden:" + hashlib.blake2b(
+            "\n".join(sorted(key)).encode(), digest_size=8).hexdigest(), members) for key, members in found.items()}
+        return self._shared
+
+    def shared_constants(self) -> list[z3.BoolRef]:
+        """The constants of the shared overrider sets (shared_overriders), which the
+        definitions define as the provision constants are: a formula that binds every
+        provision constant (explain's "every completion") binds these too."""
+        return [boolean(name) for name, _members in self.shared_overriders().values()]
+
+    def overriders_of(self, pid: str, shared: dict) -> list[str]:
+        """The terms (SMT-LIB symbols) whose disjunction sets `pid` aside: its shared set's
+        constant (shared_overriders) in place of the wide overriders, then the others."""
+        in_force = self.in_force
+        wide = self._wide_overriders(pid)
+        own = shared.get(frozenset(wide)) if len(wide) >= 2 else None
+        if own is None:
+            return [_symbol(in_force.label + q) for q in self.spec.overridden_by[pid] if q in in_force]
+        taken = set(wide)
+        return [_symbol(own[0]), *[_symbol(in_force.label + q) for q in self.spec.overridden_by[pid]
+                                   if q in in_force and q not in taken]]
 
     # ---- expressions ------------------------------------------------------------------------
 

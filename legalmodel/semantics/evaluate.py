@@ -24,7 +24,7 @@ class Evaluation:
 
     def holds(self, condition: m.Expr) -> bool:
         """Whether a condition (which may ask `applies(...)`) is true in this situation."""
-        return bool(value_of(condition, self.situation, _TriggeredView(self.triggered)))
+        return bool(value_of(condition, self.situation, _Untriggered.fromkeys(self.triggered, True)))
 
     def deciding(self, spec: m.CheckedSpec, action: str) -> tuple[str, ...]:
         """The provisions in force that produce the verdict on `action`."""
@@ -130,7 +130,22 @@ class _Compile(m.ExprFold):
         if len(provisions) == 1:
             (provision,) = provisions
             return lambda situation, triggered: triggered[provision]
-        return lambda situation, triggered: any(triggered[p] for p in provisions)
+        if len(provisions) <= MANY_ASKED:
+            return lambda situation, triggered: any(triggered[p] for p in provisions)
+        asked = frozenset(provisions)
+
+        def any_triggered(situation, triggered):
+            # a duty on `applies(forbid in A–B kap.)` names hundreds of provisions, of which
+            # the few worked out so far are looked up in C (a provision not a key of
+            # `triggered` is not triggered)
+            if len(triggered) > 8 * len(asked):
+                return any(triggered[p] for p in provisions)
+            return any(triggered[p] for p in asked.intersection(triggered))
+        return any_triggered
+
+
+# `applies` of more provisions than this is worked out over those already settled
+MANY_ASKED = 16
 
 
 compiled = _Compile()
@@ -301,15 +316,6 @@ class _Untriggered(dict):
 
     def __missing__(self, pid: str) -> bool:
         return False
-
-
-class _TriggeredView(dict):
-    def __init__(self, triggered: frozenset[str]):
-        super().__init__()
-        self._triggered = triggered
-
-    def __getitem__(self, pid: str) -> bool:
-        return pid in self._triggered
 
 
 def assumptions_hold(spec: m.CheckedSpec, situation: dict) -> bool:

@@ -113,7 +113,11 @@ class Slices:
         self._sliced: bool | None = None
         self._groups: list[list] = []  # the values of each group, in the order they are met
         self._group_of: dict = {}
-        self._group_size = 0
+        # the provisions of the last group's values, each once: a provision whose box allows
+        # many values (a duty on `applies(forbid in A–B kap.)`) is an own provision of every
+        # kind in its range; counted once per kind, it left room for few kinds in a group,
+        # and many solvers held the same rules
+        self._group_members: set[str] = set()
         self._hosts: dict[int, tuple[Encoding, Session, dict]] = {}  # built when first asked
         self._built: set[int] = set()  # the groups whose solver was built (and is closed to new values)
         self._rule_cuts = m.rule_cuts(spec)
@@ -139,12 +143,15 @@ class Slices:
     def _group(self, value) -> int:
         """The group a value's slice is in: the last one, or a new one when it is full."""
         if value not in self._group_of:
-            own = len(self._by_value.get(value, ()))
-            if not self._groups or self._group_size + own > GROUP_PROVISIONS or len(self._groups) - 1 in self._built:
+            own = self._by_value.get(value, ())
+            new = [pid for pid in own if pid not in self._group_members]
+            if not self._groups or len(self._group_members) + len(new) > GROUP_PROVISIONS \
+                    or len(self._groups) - 1 in self._built:
                 self._groups.append([])
-                self._group_size = 0
+                self._group_members = set()
+                new = own
             self._groups[-1].append(value)
-            self._group_size += own
+            self._group_members.update(new)
             self._group_of[value] = len(self._groups) - 1
         return self._group_of[value]
 
@@ -207,6 +214,11 @@ class Slices:
         walked their conditions again."""
         shared = {f: None if c is None else set(c) for f, c in self._rule_cuts.items()}
         return m.cuts_in([self.spec.provisions[pid].condition for pid in self._wild], shared)
+
+    def own_count(self, value) -> int:
+        """The provisions whose box pins the fact to some values, this one among them (a
+        slice's own; WHOLE: none)."""
+        return 0 if value is WHOLE else len(self._by_value.get(value, ()))
 
     def group_of(self, value) -> int | None:
         """The group a slice's value is in, without placing it in one (None: in none yet, or
