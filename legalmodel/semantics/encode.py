@@ -277,6 +277,13 @@ def facts_of(spec: m.CheckedSpec, members: list[str], region: dict | None) -> se
     return found
 
 
+# A set of wide overriders gets a constant of its own (Encoding.shared_overriders) only from
+# this size: rules over ranges of chapters make sets of hundreds, which written out for each
+# provision filled the memory; a chain of exceptions makes sets of a few, cheaper written out
+# than defined once (docs/performance.md)
+MIN_SHARED_OVERRIDERS = 8
+
+
 class Encoding:
     """Z3 constants and definitions for one spec (or one slice of it)."""
 
@@ -386,8 +393,8 @@ class Encoding:
         return wide
 
     def shared_overriders(self) -> dict[frozenset, tuple[str, tuple[str, ...]]]:
-        """The sets of wide overriders (_wide_overriders) that two or more provisions have in
-        common, each → the name of its Boolean constant ("one of them is in force") and its
+        """The sets of wide overriders (_wide_overriders), of MIN_SHARED_OVERRIDERS or more,
+        that two or more provisions have in common, each → the name of its Boolean constant ("one of them is in force") and its
         members, in the order of the first provision that has it. A rule that overrides
         `forbid in A–B kap.` is an overrider of every secrecy provision of those chapters,
         and the secrecy provisions of a chapter mostly share the same ones: each such set
@@ -400,7 +407,7 @@ class Encoding:
         seen: set[frozenset] = set()
         for pid in self._pids:
             wide = self._wide_overriders(pid)
-            if len(wide) < 2:
+            if len(wide) < MIN_SHARED_OVERRIDERS:
                 continue
             key = frozenset(wide)
             if key in seen:
@@ -421,7 +428,7 @@ class Encoding:
         constant (shared_overriders) in place of the wide overriders, then the others."""
         in_force = self.in_force
         wide = self._wide_overriders(pid)
-        own = shared.get(frozenset(wide)) if len(wide) >= 2 else None
+        own = shared.get(frozenset(wide)) if len(wide) >= MIN_SHARED_OVERRIDERS else None
         if own is None:
             return [_symbol(in_force.label + q) for q in self.spec.overridden_by[pid] if q in in_force]
         taken = set(wide)
