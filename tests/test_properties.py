@@ -225,17 +225,20 @@ def test_the_whole_spec_evaluation_by_guards_equals_visiting_every_provision(dat
         assert evaluate(spec, situation) == evaluate(spec, situation, list(spec.order)), situation
 
 
+def _evaluated_situations(spec, data):
+    """A few drawn situations that meet the spec's assumptions, each with its evaluation."""
+    for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=4), label="situations"):
+        if assumptions_hold(spec, situation):
+            yield situation, evaluate(spec, situation)
+
+
 @given(st.data())
 def test_a_neighbour_worked_out_from_its_situation_is_the_whole_evaluation(data):
     """evaluate.neighbour works out again only the assumptions and provisions that can change
     with one fact; it must give the whole spec's evaluation of the changed situation, or
     None exactly where that breaks an assumption."""
-    plan = data.draw(spec_plans(assumption_applies=False), label="plan")
-    spec = load(plan)
-    for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=4), label="situations"):
-        if not assumptions_hold(spec, situation):
-            continue
-        before = evaluate(spec, situation)
+    spec = load(data.draw(spec_plans(assumption_applies=False), label="plan"))
+    for situation, before in _evaluated_situations(spec, data):
         for name, fact in spec.facts.items():
             values = data.draw(st.lists(st.sampled_from(fact.type.values()), max_size=3), label=name)
             # neighbours gathers once what does not depend on the value, for all of them
@@ -255,12 +258,8 @@ def test_the_facts_that_matter_are_those_some_other_value_of_which_changes_the_l
     (and none of its own stretch); trying every value of every fact must find the same."""
     from legalmodel.analyses.relevance import facts_that_matter
 
-    plan = data.draw(spec_plans(assumption_applies=False), label="plan")
-    spec = load(plan)
-    for situation in data.draw(st.lists(situations(spec), min_size=1, max_size=4), label="situations"):
-        if not assumptions_hold(spec, situation):
-            continue
-        before = evaluate(spec, situation)
+    spec = load(data.draw(spec_plans(assumption_applies=False), label="plan"))
+    for situation, before in _evaluated_situations(spec, data):
         expected = []
         for name, fact in spec.facts.items():
             for value in fact.type.values():

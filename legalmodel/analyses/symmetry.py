@@ -56,9 +56,10 @@ Edge = tuple[str, str]
 
 
 # Classes are formed only where the shared provisions override, on average, at least this
-# many own provisions of each value they reach: working out a value's shape costs about as
-# much as deciding that many of its overrides one by one (docs/performance.md). Rules across
-# chapters override hundreds per value; a law cut into groups, a few.
+# many own provisions of each value they reach: working out the values' shapes is paid for
+# by the overrides a class answers together. A law cut into groups has a few per value and
+# its classes held one override each; rules across chapters give tens to hundreds
+# (docs/performance.md). 8 lies between; no value between was measured.
 MIN_EDGES_PER_VALUE = 8
 
 
