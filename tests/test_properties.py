@@ -851,19 +851,102 @@ def test_preferred_core_is_minimal_and_depends_only_on_the_order(conflicts, orde
 @given(spec_plans())
 def test_an_override_matters_where_the_spec_without_it_gives_another_verdict(plan):
     """evaluate.override_matters, which the idle-override analysis asks, says a verdict
-    changes exactly where evaluating the spec with that one override dropped gives another;
-    evaluate.verdict, which a diff asks, is evaluate's verdict."""
-    from legalmodel.semantics.evaluate import override_matters, verdict
+    changes exactly where evaluating the spec with that one override dropped gives another,
+    and so does override_matters_at from the situation's evaluation, of the whole spec or
+    of a list of its provisions; evaluate.verdict, which a diff asks, is evaluate's verdict."""
+    from legalmodel.semantics.evaluate import override_matters, override_matters_at, verdict
 
     spec = load(plan)
     edges = [(p.id, q) for p in spec.provisions.values() for q in p.overrides]
     dropped = {edge: without_edge(spec, *edge) for edge in edges}
+    listed = list(spec.order)
     for situation in all_situations(spec):
-        verdicts = evaluate(spec, situation).verdicts
+        evaluation = evaluate(spec, situation)
+        verdicts = evaluation.verdicts
         assert {a: verdict(spec, situation, None, a) for a in spec.actions} == verdicts
         for edge in edges:
-            assert override_matters(spec, situation, None, edge) == (
-                evaluate(dropped[edge], situation).verdicts != verdicts), (edge, situation)
+            changes = evaluate(dropped[edge], situation).verdicts != verdicts
+            assert override_matters(spec, situation, None, edge) == changes, (edge, situation)
+            assert override_matters_at(spec, evaluation, None, edge) == changes, (edge, situation)
+            assert override_matters_at(spec, evaluate(spec, situation, listed), listed, edge) == changes, \
+                (edge, situation)
+
+
+@given(st.one_of(spec_plans().map(lambda plan: plan.text), crosscutting_texts()))
+def test_a_situation_moved_out_of_a_box_takes_the_first_value_kept_outside_it(text):
+    """overrides._outside, which sets a provision in the way aside: the first fact of the
+    box given the first value, in its type's order, that the kept box allows and the box
+    does not; with few values kept it sorts them into the type's order rather than walk the
+    type (FEW_KEPT), and must give what the walk gives."""
+    from unittest import mock
+
+    from legalmodel.analyses import overrides
+    from legalmodel.semantics.boxes import EMPTY, first_in, intersect, provision_boxes
+
+    spec = load_text(text, name="spec.lm")
+    boxes = provision_boxes(spec)
+    firsts = {name: encode.first_value(fact.type) for name, fact in spec.facts.items()}
+    for p, q in itertools.product(spec.order, repeat=2):
+        meeting = intersect(boxes[p], boxes[q])
+        if meeting is EMPTY:
+            continue
+        situation = first_in(spec, meeting, firsts)
+        for y in spec.order:
+            with mock.patch.object(overrides, "FEW_KEPT", 0):
+                walked = overrides._outside(spec, boxes[y], meeting, situation)
+            assert overrides._outside(spec, boxes[y], meeting, situation) == walked, (p, q, y)
+
+
+@given(st.one_of(spec_plans().map(lambda plan: plan.text), crosscutting_texts()), st.data())
+def test_an_evaluation_among_the_narrowed_provisions_is_the_slices(text, data):
+    """QueryContext.narrowed leaves out of an evaluation the provisions whose boxes do not
+    allow the situation's values of the slices' fact and of the pivot: the evaluation of
+    what is left is the evaluation of the whole slice (or spec). The threshold of provisions
+    in every slice is patched to 0, so that these small specs narrow at all."""
+    from unittest import mock
+
+    from legalmodel.analyses import context
+
+    spec = load_text(text, name="spec.lm")
+    with mock.patch.object(context, "NARROW_FROM", 0):
+        ctx = context.QueryContext(spec)
+        for situation, before in _evaluated_situations(spec, data):
+            key = ctx.slices.key
+            among = None if key is None else ctx.slices.among(situation[key])
+            narrowed = ctx.narrowed(situation, among)
+            assert evaluate(spec, situation, narrowed) == evaluate(spec, situation, among) == before, situation
+
+
+@given(st.data(), st.sampled_from((0, 8)))
+def test_a_fact_matters_where_some_value_of_those_tried_changes_the_law(data, few):
+    """relevance._matters, with the values to try limited (`only`) and with the value that
+    showed it before tried first (`found`), whether an enumeration's values are walked in
+    the type's order or the few tried are sorted into it (FEW_ONLY, patched): a fact
+    matters exactly where one of those values, every other fact kept, changes the verdicts
+    or what is in force."""
+    from unittest import mock
+
+    from legalmodel.analyses import relevance
+
+    spec = load(data.draw(spec_plans(assumption_applies=False), label="plan"))
+    for situation, before in _evaluated_situations(spec, data):
+        for name, fact in spec.facts.items():
+            values = fact.type.values()
+            changes = set()
+            for value in values:
+                changed = {**situation, name: value}
+                if value != situation[name] and assumptions_hold(spec, changed):
+                    after = evaluate(spec, changed)
+                    if (after.verdicts, after.in_force) != (before.verdicts, before.in_force):
+                        changes.add(value)
+            # every set of values to try where there are few, else some drawn
+            subsets = [frozenset(c) for k in range(len(values) + 1) for c in itertools.combinations(values, k)] \
+                if len(values) <= 4 else data.draw(st.lists(st.frozensets(st.sampled_from(values)), max_size=4))
+            for only in [None, *subsets]:
+                found = data.draw(st.none() | st.sampled_from(values).map(lambda v: {name: v}), label=f"found {name}")
+                with mock.patch.object(relevance, "FEW_ONLY", few):
+                    shown = relevance._matters(spec, before, name, found, only)
+                assert shown == bool(changes if only is None else changes & only), (situation, name, only, found)
 
 
 @given(spec_plans(), st.sampled_from((0.5, 1.0)))

@@ -10,9 +10,9 @@ import z3
 from ..i18n import sentence
 from ..law import model as m
 from ..results import Finding
-from ..semantics.boxes import EMPTY, disjoint, intersect, pivot
+from ..semantics.boxes import EMPTY, disjoint, intersect
 from ..semantics.encode import all_of, any_of, assert_term, boolean, check_under, negate
-from ..semantics.evaluate import assumptions_hold, evaluate, override_matters, value_of
+from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, override_matters, override_matters_at, value_of
 from ..solver.slices import WHOLE
 from .certify import Disagreement
 from .context import ANY_SOLVER, NOTE, QueryContext  # noqa: F401
@@ -128,7 +128,7 @@ def _shown_by_witnesses(ctx: QueryContext, symmetry: Symmetry, dominated: set) -
     (_matters_at_first), every member that situation carries over to (Symmetry.carries)
     matters too. One evaluation for a class rather than one for each override."""
     shown: set = set()
-    narrow = _Narrowing(ctx)
+    narrow = ctx.narrowed
     for rep, members in symmetry.witness_classes().items():
         if not members or rep in dominated:
             continue  # nothing to carry over to, or idle: asked as any other
@@ -137,9 +137,10 @@ def _shown_by_witnesses(ctx: QueryContext, symmetry: Symmetry, dominated: set) -
             continue
         situation, among = first
         among = narrow(situation, among)
-        if not override_matters(ctx.spec, situation, among, rep):
+        evaluation = evaluate(ctx.spec, situation, among)
+        if not override_matters_at(ctx.spec, evaluation, among, rep):
             continue
-        witness = symmetry.witness(rep, evaluate(ctx.spec, situation, among).triggered, situation)
+        witness = symmetry.witness(rep, evaluation.triggered, situation)
         shown.add(rep)
         shown.update(edge for edge in members if symmetry.carries(witness, edge))
     if shown & dominated:
@@ -209,7 +210,7 @@ def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) ->
     situation where both provisions' boxes meet (_matters_at_first): only the others are
     asked: at 10,000 generated provisions, a handful."""
     spec = ctx.spec
-    narrow = _Narrowing(ctx)
+    narrow = ctx.narrowed
     group = [(value, edge) for value, edge in group if not _matters_at_first(ctx, edge, narrow)]
     if not group:
         return set(), {}
@@ -328,16 +329,19 @@ def _mattering(ctx: QueryContext, enc, model: z3.ModelRef, batch: list[tuple[str
 
 def _matters_at_first(ctx: QueryContext, edge: tuple[str, str], narrow) -> bool:
     """Whether the evaluator shows that an override matters at the first situation where
-    both provisions' boxes meet: dropping it changes a verdict there. `narrow` (_Narrowing)
-    leaves out of the evaluation the provisions that cannot apply there."""
+    both provisions' boxes meet: dropping it changes a verdict there. `narrow`
+    (QueryContext.narrowed) leaves out of the evaluation the provisions that cannot apply
+    there."""
     meeting = intersect(ctx.boxes[edge[0]], ctx.boxes[edge[1]])
     first = ctx.first_situation(meeting)
     if first is None:
         return False
     situation, among = first
-    if override_matters(ctx.spec, situation, narrow(situation, among), edge):
+    narrowed = narrow(situation, among)
+    evaluation = evaluate(ctx.spec, situation, narrowed)
+    if override_matters_at(ctx.spec, evaluation, narrowed, edge):
         return True
-    return _matters_near(ctx, edge, meeting, situation, among, narrow)
+    return _matters_near(ctx, edge, meeting, evaluation, among, narrow)
 
 
 # how many provisions in the way _matters_near sets aside, one after another, before the
@@ -345,22 +349,22 @@ def _matters_at_first(ctx: QueryContext, edge: tuple[str, str], narrow) -> bool:
 SET_ASIDE = 3
 
 
-def _matters_near(ctx: QueryContext, edge: tuple[str, str], meeting: dict, situation: dict, among, narrow) -> bool:
+def _matters_near(ctx: QueryContext, edge: tuple[str, str], meeting: dict, evaluation: Evaluation, among,
+                  narrow) -> bool:
     """Whether the evaluator shows that an override P → Q matters near a situation where it
-    does not: where P and Q are triggered, but another overrider of Q, or another
-    provision in force on the act with Q's modality, or an overrider of P, stands in the way,
-    that provision is set aside by giving one fact of its box a value that the two provisions'
-    boxes allow (`meeting`) and its box does not (so it is not triggered), as
-    long as the assumptions hold; up to SET_ASIDE times, each time asking the evaluator
-    again. Only "matters" is shown this way: the situation is one of the spec's, and the
-    evaluator's word on it is exact. Where rules cut across chapters, the first situation
+    does not (`evaluation`, among the provisions `narrow` leaves of `among`): where P and Q
+    are triggered, but another overrider of Q, or another provision in force on the act
+    with Q's modality, or an overrider of P, stands in the way, that provision is set aside
+    by giving one fact of its box a value that the two provisions' boxes allow (`meeting`)
+    and its box does not (so it is not triggered), as long as the assumptions hold; up to
+    SET_ASIDE times, each time asking the evaluator again. Only "matters" is shown this
+    way: the situation is one of the spec's, and the evaluator's word on it is exact. Where rules cut across chapters, the first situation
     often triggers another rule for the same recipient and judgement, and such overrides
     were asked of the solver for that alone."""
     spec, boxes = ctx.spec, ctx.boxes
     pid, qid = edge
     q = spec.provisions[qid]
     for _round in range(SET_ASIDE):
-        evaluation = evaluate(spec, situation, narrow(situation, among))
         if pid not in evaluation.triggered or qid not in evaluation.triggered:
             return False  # the boxes are necessary only: nothing to set aside
         in_the_way = [y for y in spec.overridden_by[qid] if y != pid and y in evaluation.in_force]
@@ -369,15 +373,20 @@ def _matters_near(ctx: QueryContext, edge: tuple[str, str], meeting: dict, situa
                        and spec.provisions[y].action == q.action and spec.provisions[y].modality == q.modality]
         changed = None
         for y in sorted(dict.fromkeys(in_the_way), key=spec.position.__getitem__):
-            changed = _outside(spec, boxes[y], meeting, situation)
+            changed = _outside(spec, boxes[y], meeting, evaluation.situation)
             if changed is not None:
                 break
         if changed is None or not assumptions_hold(spec, changed):
             return False
-        situation = changed
-        if override_matters(spec, situation, narrow(situation, among), edge):
+        narrowed = narrow(changed, among)
+        evaluation = evaluate(spec, changed, narrowed)
+        if override_matters_at(spec, evaluation, narrowed, edge):
             return True
     return False
+
+
+# at most this many values kept: _outside orders them by the type rather than walk the type
+FEW_KEPT = 8
 
 
 def _outside(spec: m.CheckedSpec, box, keep: dict, situation: dict) -> dict | None:
@@ -392,47 +401,15 @@ def _outside(spec: m.CheckedSpec, box, keep: dict, situation: dict) -> dict | No
         if isinstance(t, m.IntType):
             low, high = kept if kept is not None else (t.low, t.high)
             value = low if low < allowed[0] else (allowed[1] + 1 if allowed[1] < high else None)
+        elif isinstance(t, m.EnumType) and kept is not None and len(kept) <= FEW_KEPT:
+            # an enumeration of thousands of kinds of information, `keep` one of them: look
+            # only at what it keeps, in the type's order
+            value = min((v for v in kept if v not in allowed), key=t.members.index, default=None)
         else:
             value = next((v for v in t.values() if v not in allowed and (kept is None or v in kept)), None)
         if value is not None:
             return {**situation, name: value}
     return None
-
-
-# the provisions in every slice (Slices.wild) from which _Narrowing narrows: on generate.py's
-# 10,000 provisions (one such provision) narrowing cost 0.5 s of CPU for nothing
-NARROW_FROM = 64
-
-
-class _Narrowing:
-    """The provisions of a slice (or of the whole spec) whose boxes allow a situation's values
-    of two facts: the slices' fact and the one the provisions outside any slice pin most
-    (boxes.pivot; the recipient, where rules cut across chapters). A provision whose box
-    does not allow the situation is not triggered in it, so evaluating only the others gives
-    the same verdicts, in and out of force, as evaluating them all; where hundreds of rules
-    cut across chapters, it is a fraction of them. One list per pair of values, so the
-    evaluator's plan for it is made once."""
-
-    def __init__(self, ctx: QueryContext):
-        self.ctx = ctx
-        wild = ctx.slices.wild
-        # with few provisions in every slice, a plan per pair of values costs more than it saves
-        self.facts = [] if len(wild) < NARROW_FROM else [
-            f for f in (ctx.slices.key, pivot(ctx.spec, ctx.boxes, wild)) if f is not None]
-        self.lists: dict = {}
-
-    def __call__(self, situation: dict, among: tuple[str, ...] | None) -> tuple[str, ...] | None:
-        if not self.facts:
-            return among
-        key = (among, *[situation[f] for f in self.facts])
-        found = self.lists.get(key)
-        if found is None:
-            boxes = self.ctx.boxes
-            found = self.lists[key] = tuple(
-                pid for pid in (self.ctx.spec.order if among is None else among)
-                if boxes[pid] is not EMPTY and all(f not in boxes[pid] or situation[f] in boxes[pid][f]
-                                                   for f in self.facts))
-        return found
 
 
 def _report_idle(ctx: QueryContext, idle: set, unknown: dict, transferred: dict) -> None:

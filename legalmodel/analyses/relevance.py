@@ -11,29 +11,44 @@ shows a terrorist-risk case about a new-born is not believed. The certifier
 
 from __future__ import annotations
 
+from itertools import chain
+
 from ..law import model as m
 from ..semantics.evaluate import Evaluation, Interaction, assumptions_hold, cuts, evaluate, neighbour, neighbours
 
 
-def _alternatives(spec: m.CheckedSpec, name: str, value):
-    """The other values worth trying for a fact: each other value of a bool or an enum; for
-    a number, the first value of every other stretch between the cuts where the spec's
-    comparisons change (evaluate.cuts), nearest first. Every value of a stretch evaluates
-    alike, so no value that changes a verdict is missed, and none of the fact's own stretch
-    needs trying. A number compared with another fact has no such stretches, and every
-    value is tried, those next to it first."""
+def _alternatives(spec: m.CheckedSpec, name: str, value, only: frozenset | None = None):
+    """The other values worth trying for a fact, among `only` where given: each other value
+    of a bool or an enum; for a number, the first value of every other stretch between the
+    cuts where the spec's comparisons change (evaluate.cuts), nearest first. Every value of
+    a stretch evaluates alike, so no value that changes a verdict is missed, and none of the
+    fact's own stretch needs trying. A number compared with another fact has no such
+    stretches, and every value is tried, those next to it first. An enumeration's values
+    come one at a time (a caller stops at the first that changes something, and an
+    enumeration of the kinds of information has thousands)."""
     t = spec.facts[name].type
     if isinstance(t, m.BoolType):
-        return (not value,)
-    if isinstance(t, m.EnumType):
-        return tuple(v for v in t.members if v != value)
-    found = cuts(spec).get(name, ())
-    if found is None:
-        candidates = (value - 1, value + 1, *range(t.low, t.high + 1))
-        return tuple(dict.fromkeys(c for c in candidates if t.low <= c <= t.high and c != value))
-    starts = [t.low, *(c for c in found if t.low < c <= t.high)]  # found is sorted
-    own = max(start for start in starts if start <= value)
-    return tuple(sorted((start for start in starts if start != own), key=lambda start: (abs(start - value), start)))
+        values = (not value,)
+    elif isinstance(t, m.EnumType):
+        if only is not None and len(only) <= FEW_ONLY:
+            return tuple(sorted((v for v in only if v != value), key=t.members.index))
+        values = (v for v in t.members if v != value)
+    else:
+        found = cuts(spec).get(name, ())
+        if found is None:
+            candidates = (value - 1, value + 1, *range(t.low, t.high + 1))
+            values = tuple(dict.fromkeys(c for c in candidates if t.low <= c <= t.high and c != value))
+        else:
+            starts = [t.low, *(c for c in found if t.low < c <= t.high)]  # found is sorted
+            own = max(start for start in starts if start <= value)
+            values = tuple(sorted((start for start in starts if start != own),
+                                  key=lambda start: (abs(start - value), start)))
+    return values if only is None else tuple(v for v in values if v in only)
+
+
+# at most this many values to try of an enumeration: _alternatives orders them by the type
+# rather than walk the type
+FEW_ONLY = 8
 
 
 def facts_that_matter(spec: m.CheckedSpec, situation: dict, facts, found: dict | None = None) -> tuple[str, ...]:
@@ -62,15 +77,17 @@ def _matters(spec: m.CheckedSpec, before: Evaluation, name: str, found: dict | N
     each time, and a nearby situation is usually changed by the same value).
     `only`: the values to try, where the others are known to change nothing."""
     seen = (before.verdicts, before.in_force)
-    alternatives = _alternatives(spec, name, before.situation[name])
-    if only is not None:
-        alternatives = tuple(v for v in alternatives if v in only)
-    if found is not None and name in found and found[name] in alternatives:
-        alternatives = (found[name], *(v for v in alternatives if v != found[name]))
-    for value, after in zip(alternatives, neighbours(spec, before, name, alternatives)):
+    value = before.situation[name]
+    alternatives = _alternatives(spec, name, value, only)
+    first = None if found is None else found.get(name, value)
+    if first != value and first is not None and (
+            first in alternatives if isinstance(alternatives, tuple)  # else an enumeration's other values
+            else only is None or first in only):
+        alternatives = chain((first,), (v for v in alternatives if v != first))
+    for after in neighbours(spec, before, name, alternatives):
         if after is not None and (after.verdicts, after.in_force) != seen:
             if found is not None:
-                found[name] = value
+                found[name] = after.situation[name]
             return True
     return False
 

@@ -612,6 +612,33 @@ def override_matters(spec: m.CheckedSpec, situation: dict, among: list[str] | No
                for _name, default, provisions in actions)
 
 
+def override_matters_at(spec: m.CheckedSpec, evaluation: Evaluation, among: list[str] | None,
+                        override: tuple[str, str]) -> bool:
+    """override_matters at a situation already evaluated: `evaluation` is
+    evaluate(spec, situation, among). Only what is in force without the override is worked
+    out: an analysis that evaluates a situation anyway need not trigger its provisions again."""
+    overrider, overridden = override
+    if overrider not in evaluation.triggered or overridden not in evaluation.triggered:
+        return False
+    _conditions, force_order, actions = _program(spec).plan(spec, among)
+    without_it = _in_force(force_order, _Members(evaluation.triggered), override)
+    verdicts = evaluation.verdicts
+    return any(_verdict_among(provisions, default, without_it) != verdicts[name]
+               for name, default, provisions in actions)
+
+
+class _Members:
+    """A set of provisions read as _in_force reads which are triggered."""
+
+    __slots__ = ("members",)
+
+    def __init__(self, members: frozenset[str]):
+        self.members = members
+
+    def __getitem__(self, pid: str) -> bool:
+        return pid in self.members
+
+
 def _triggered(conditions, situation: dict, among) -> dict[str, bool]:
     triggered: dict[str, bool] = {} if among is None else _Untriggered()
     for pid, condition in conditions:
