@@ -364,12 +364,28 @@ class QueryContext:
         return evaluate(self.spec, situation, self.narrowed(situation, among))
 
     @cached_property
-    def _narrowing_facts(self) -> list[str]:
+    def _narrowing(self) -> list[tuple[str, frozenset, dict]]:
+        """For each fact `narrowed` narrows by: the provisions whose boxes leave it free, and
+        per value those whose boxes pin it and allow the value."""
         wild = self.slices.wild
         # with few provisions in every slice, a plan per pair of values costs more than it saves
         if len(wild) < NARROW_FROM:
             return []
-        return [f for f in (self.slices.key, pivot(self.spec, self.boxes, wild)) if f is not None]
+        index = []
+        for fact in (self.slices.key, pivot(self.spec, self.boxes, wild)):
+            if fact is None:
+                continue
+            free, pinning = set(), {}
+            for pid, box in self.boxes.items():
+                if box is EMPTY:
+                    continue
+                if fact not in box:
+                    free.add(pid)
+                else:
+                    for value in box[fact]:
+                        pinning.setdefault(value, set()).add(pid)
+            index.append((fact, frozenset(free), pinning))
+        return index
 
     def narrowed(self, situation: dict, among: tuple[str, ...] | None) -> tuple[str, ...] | None:
         """The provisions of `among` (a slice's, or the whole spec's where None) whose boxes
@@ -379,17 +395,16 @@ class QueryContext:
         it, so evaluating only the others gives the same evaluation as evaluating them all;
         where hundreds of rules cut across chapters, it is a fraction of them. One list per
         pair of values, kept (so the evaluator's plan for it is made once)."""
-        facts = self._narrowing_facts
-        if not facts:
+        index = self._narrowing
+        if not index:
             return among
-        key = (among, *[situation[f] for f in facts])
+        key = (among, *[situation[fact] for fact, _free, _pinning in index])
         found = self._narrowed.get(key)
         if found is None:
-            boxes = self.boxes
+            allowed = [(free, pinning.get(situation[fact], ())) for fact, free, pinning in index]
             found = self._narrowed[key] = tuple(
                 pid for pid in (self.spec.order if among is None else among)
-                if boxes[pid] is not EMPTY and all(f not in boxes[pid] or situation[f] in boxes[pid][f]
-                                                   for f in facts))
+                if all(pid in free or pid in pinned for free, pinned in allowed))
         return found
 
     def solver_for(self, value) -> int:

@@ -498,12 +498,19 @@ class Interaction:
             mentions, asked_by, _found = program.links(self.spec)
             live = self._live_with(free)
             reached = set(live.intersection(mentions.get(fact, ())))
-            todo = list(reached)
-            while todo:
-                for pid in asked_by.get(todo.pop(), ()):
-                    if pid not in reached and pid in live:
-                        reached.add(pid)
-                        todo.append(pid)
+            # a level at a time, in set operations: a kind's provisions are each asked
+            # about by the same dozens of duties that cut across chapters
+            level = reached
+            while level:
+                asking: set = set()
+                for pid in level:
+                    askers = asked_by.get(pid)
+                    if askers:
+                        asking.update(askers)
+                asking.intersection_update(live)
+                asking.difference_update(reached)
+                reached.update(asking)
+                level = asking
             found = self._found[(fact, free)] = frozenset(reached)
         return found
 

@@ -100,6 +100,7 @@ class Slices:
         self._order_index = {pid: i for i, pid in enumerate(spec.order)}
         self._by_value: dict = {}
         self._wild: list[str] = []
+        self._among: dict = {}  # value → among(value), kept: the analyses ask it per situation
         for pid in spec.provisions:
             box = boxes[pid]
             if box is EMPTY:
@@ -191,8 +192,11 @@ class Slices:
         without building its solver; None for WHOLE."""
         if value is WHOLE:
             return None
-        own = self._by_value.get(value, []) + self._wild
-        return tuple(sorted(own, key=self._order_index.__getitem__))
+        found = self._among.get(value)
+        if found is None:
+            own = self._by_value.get(value, []) + self._wild
+            found = self._among[value] = tuple(sorted(own, key=self._order_index.__getitem__))
+        return found
 
     def part(self, value) -> Part:
         if value is WHOLE:
