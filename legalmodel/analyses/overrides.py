@@ -1,7 +1,8 @@
 """Idle overrides. An override P → Q is idle iff, with the override dropped (and every other
 kept), `some verdict changes` is unsat: P is never in force where Q applies, or where it is,
-Q would change nothing. One question per override whose boxes meet, all asked of one formula
-per solver with a literal per override saying whether it is dropped."""
+Q would change nothing. Those the evaluator does not show to matter are asked of one
+formula per run of a solver's overrides, with a literal per override saying whether it is
+dropped: whether dropping exactly one of them changes a verdict, until none does."""
 
 from __future__ import annotations
 
@@ -21,15 +22,15 @@ from .symmetry import Symmetry
 
 def idle_override_tasks(ctx: QueryContext) -> list:
     """An override P → Q is idle when dropping it changes no verdict in any situation (P
-    is never in force where Q applies, or where it is, Q would change nothing). One
-    question per override whose boxes meet: a sweep first for where P and Q meet at all
-    cost more than it saved, as in a law whose overrides are written where they matter
-    nearly every override meets. Not asked: an override another overrider always in
+    is never in force where Q applies, or where it is, Q would change nothing). Every
+    override whose boxes meet is decided (_idle_among): a sweep first for where P and Q
+    meet at all cost more than it saved, as in a law whose overrides are written where
+    they matter nearly every override meets. Not asked: an override another overrider always in
     force where it applies makes idle (_dominated), one whose witness class's
     representative shows it matters (_shown_by_witnesses), and one in a class of others
     that are the same question (symmetry.py), which takes its representative's answer. As
-    tasks for _plan: one per solver the questions go to, and a last one that reports what
-    they found."""
+    tasks for _plan: one per run of the overrides one solver is asked (_by_solver), and a
+    last one that reports what they found."""
     dominated = _dominated(ctx)
     symmetry = Symmetry(ctx.spec, ctx.boxes, ctx.slices.key)
     shown = _shown_by_witnesses(ctx, symmetry, dominated)
@@ -194,21 +195,19 @@ def _by_solver(ctx: QueryContext, meeting: list, where: dict) -> list[list[tuple
 
 
 def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) -> tuple[set, dict]:
-    """Which of these overrides (asked of one solver, each in the slice where the two
-    meet) are idle, and which could not be decided (with why); `done` and `total` place
-    them among all overrides, for progress.
+    """Which of these overrides (a run of one solver's, _by_solver) are idle, and which
+    could not be decided (with why); `done` and `total` place them among all overrides,
+    for progress.
 
-    One question each, asked of the same formula: the solver gets once the spec's
-    provisions as they would be in force were any one of these overrides dropped (a
-    literal per override says whether it is), and the question for an override assumes
-    that its literal is true and the others false, and that a verdict changes. Building
-    the changed verdicts anew for each override cost as much as the solver's answer. As a
-    sweep, each model showed about one override that matters, and the disjunction of them
-    all made each question many times harder.
-
-    Most overrides are written where they matter, and the evaluator shows it at the first
-    situation where both provisions' boxes meet (_matters_at_first): only the others are
-    asked: at 10,000 generated provisions, a handful."""
+    The evaluator first: an override it shows to matter at the first situation where both
+    provisions' boxes meet, or near it (_matters_at_first), is not asked. The solver gets
+    once the spec's provisions as they would be in force were any one of the others
+    dropped (a literal per override says whether it is), and that a verdict changes.
+    Building the changed verdicts anew for each override cost as much as the solver's
+    answer. It is then asked whether dropping exactly one of them, any, changes a verdict
+    (_any_of_them), until none is left that does; where such a question runs out of time,
+    the rest are asked a batch at a time (_disjoint_batches), a batch's literals true and
+    the others false."""
     spec = ctx.spec
     narrow = ctx.narrowed
     group = [(value, edge) for value, edge in group if not _matters_at_first(ctx, edge, narrow)]
@@ -249,7 +248,12 @@ def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) ->
     solver.push()
     try:
         assert_term(solver, changes)
-        for batch in _disjoint_batches(ctx, [edge for _value, edge in group]):
+        remaining = [edge for _value, edge in group]
+        if len(remaining) >= ANY_OF_FROM:
+            remaining = _any_of_them(ctx, enc, session, group, dropped, kept, idle, sliced=group[0][0] is not WHOLE,
+                                     progress=lambda left: ctx.progress("idle overrides", done + len(group) - left, total))
+            asked += len(group) - len(remaining)
+        for batch in _disjoint_batches(ctx, remaining):
             while batch:
                 ctx.progress("idle overrides", done + asked, total)
                 answer = dropping(batch)
@@ -277,6 +281,51 @@ def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) ->
     finally:
         solver.pop()
     return idle, unknown
+
+
+# overrides left to ask of one run from which _idle_among first asks whether any one of them
+# matters
+ANY_OF_FROM = 2
+
+
+def _any_of_them(ctx: QueryContext, enc, session, group: list[tuple], dropped: dict, kept: dict, idle: set,
+                 sliced: bool, progress) -> list[tuple[str, str]]:
+    """Which of a run's overrides matter, asked as one question of "exactly one of them
+    dropped" (the solver chooses which) until none is left that changes a verdict: each
+    model names the one dropped, the evaluator confirms that it matters at the model's
+    situation, and it is kept from then on. An unsat answer shows every one left idle,
+    and they are added to `idle`. Returns the overrides left undecided where a question
+    ran out of time (asked again one batch at a time), else none; `progress(left)` is told
+    how many are left before each question.
+
+    Most overrides the evaluator does not show to matter at the first situation where
+    their provisions meet are idle, and their overridden provisions mostly share one
+    kind of information, so the batches of _disjoint_batches hold one each: a question
+    per override."""
+    solver = session.solver
+    edges = [edge for _value, edge in group]
+    literals = [dropped[edge] for edge in edges]
+    one = boolean(f"one dropped:{edges[0][0]}>{edges[0][1]}")
+    assert_term(solver, z3.Implies(one, z3.And(z3.AtMost(*literals, 1), z3.Or(*literals))))
+    remaining, shown = list(edges), []
+    while remaining:
+        progress(len(remaining))
+        session.questions += 1
+        answer = check_under(solver, [*session.lits, one, *[kept[edge] for edge in shown]])
+        ctx.report.questions = ctx.slices.questions()
+        if answer == z3.unsat:
+            idle.update(remaining)
+            return []
+        if answer == z3.unknown:
+            return remaining
+        model = solver.model()
+        chosen = next(edge for edge in remaining if z3.is_true(model.eval(dropped[edge], model_completion=True)))
+        if not _mattering(ctx, enc, model, [chosen], sliced):
+            raise Disagreement("the solver found a situation where dropping an override changes a verdict, "
+                               "and the evaluator does not confirm it")
+        shown.append(chosen)
+        remaining.remove(chosen)
+    return []
 
 
 def _disjoint_batches(ctx: QueryContext, edges: list[tuple[str, str]]) -> list[list[tuple[str, str]]]:
