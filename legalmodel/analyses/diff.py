@@ -328,21 +328,27 @@ class Differ:
         that situation inside the region. Only the facts the provision's being in force and the
         region's conditions turn on are read off the model (the others at their first
         value): they settle both, and reading every fact of a large law for each would cost
-        more than the question."""
+        more than the question.
+
+        Asked as a sweep: a situation of the region where any of those not yet found is in
+        force, and every one the evaluator shows in force there is found, until none is
+        left that can be. Most are in force nowhere in the region, and one question shows
+        it of them all, where one each was most of a diff's questions."""
         found = set(at_witness)
-        region_facts = {f for c in conditions for f in c.facts}
-        for pid in enc.deciders(action, verdict_there):
-            if pid in found:
-                continue
-            model = session.sat(region, enc.in_force[pid])
+        left = [pid for pid in enc.deciders(action, verdict_there) if pid not in found]
+        read = {f for c in conditions for f in c.facts} | m.in_force_facts(spec, left) if left else set()
+        while left:
+            model = session.sat(region, any_of([enc.in_force[pid] for pid in left]))
             if model is None:
-                continue
-            point = enc.decode(model, read=region_facts | m.in_force_facts(spec, [pid]))
+                break
+            point = enc.decode(model, read=read)
             there = evaluate(spec, _restrict(point, spec))
-            if pid not in there.in_force or not all(c.admits(point) for c in conditions):
-                raise Disagreement(f"the solver finds {pid} deciding `{action}` as {verdict_there} in a region "
-                                   f"where the evaluator does not confirm it: {point}")
-            found.add(pid)
+            shown = [pid for pid in left if pid in there.in_force]
+            if not shown or not all(c.admits(point) for c in conditions):
+                raise Disagreement(f"the solver finds one of {', '.join(left)} deciding `{action}` as {verdict_there} "
+                                   f"in a region where the evaluator does not confirm it: {point}")
+            found.update(shown)
+            left = [pid for pid in left if pid not in there.in_force]
         return tuple(sorted(found, key=spec.position.__getitem__))
 
     def _make_change(self, action, v_old, v_new, conditions, situation, e_old: Evaluation, e_new: Evaluation):
