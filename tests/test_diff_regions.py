@@ -81,3 +81,20 @@ def test_a_region_names_every_provision_that_decides_somewhere_in_it_not_only_at
         assert set(item.old_deciding) <= deciding
         everywhere |= deciding
     assert everywhere == {"1 § L", "6 § L"}
+
+
+def test_provisions_in_force_together_in_a_region_are_all_named():
+    """Differ._deciding_in asks for a situation where any provision not yet named is in
+    force, and names every one the evaluator shows in force there: three that apply
+    together (6–8 §) are found by one situation, and none of them may be lost."""
+    extra = "".join(f"\nprovision {n} § L \"other secrecy {n}\"\n  forbid act when kind = y\n" for n in (6, 7, 8))
+    old = load(BASE + extra)
+    new = load(NEW.replace("  overrides 1 §\n", "  overrides 1 §, 6 §, 7 §, 8 §\n") + extra)
+    result = diff(old, new, with_goals=False)
+    everywhere = set()
+    for item in result.covers[("act", "forbidden", "permitted")]:
+        inside_region = [s for s in all_situations(new) if inside(s, item.conditions)]
+        deciding = {p for s in inside_region for p in evaluate(old, s).deciding(old, "act")}
+        assert set(item.old_deciding_in_region) == deciding
+        everywhere |= deciding
+    assert everywhere == {"1 § L", "6 § L", "7 § L", "8 § L"}
