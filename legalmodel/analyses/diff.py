@@ -325,23 +325,21 @@ class Differ:
         in force in some situation of it (a region grown with exceptions can span several
         provisions' ground: 26 kap. 1 § and 3 § giving way to one duty). Each is named only
         once the evaluator, on the whole spec, shows it in force at the solver's situation, and
-        that situation inside the region. Only the facts the provision's being in force and the
-        region's conditions turn on are read off the model (the others at their first
-        value): they settle both, and reading every fact of a large law for each would cost
-        more than the question.
+        that situation inside the region.
 
         Asked as a sweep: a situation of the region where any of those not yet found is in
         force, and every one the evaluator shows in force there is found, until none is
         left that can be. Most are in force nowhere in the region, and one question shows
-        it of them all, where one each was most of a diff's questions."""
+        it of them all, where one each was most of a diff's questions. A model is read in
+        full: there are few, and working out which facts the provisions left turn on cost
+        more than reading them all."""
         found = set(at_witness)
         left = [pid for pid in enc.deciders(action, verdict_there) if pid not in found]
-        read = {f for c in conditions for f in c.facts} | m.in_force_facts(spec, left) if left else set()
         while left:
             model = session.sat(region, any_of([enc.in_force[pid] for pid in left]))
             if model is None:
                 break
-            point = enc.decode(model, read=read)
+            point = enc.decode(model)
             there = evaluate(spec, _restrict(point, spec))
             shown = [pid for pid in left if pid in there.in_force]
             if not shown or not all(c.admits(point) for c in conditions):
