@@ -207,28 +207,86 @@ def ast_id(term: z3.ExprRef) -> int:
     return z3.Z3_get_ast_id(term.ctx.ref(), term.as_ast())
 
 
-def model_values(model: z3.ModelRef, terms: list[tuple[z3.ExprRef, bool]]) -> list[bool | int]:
-    """The values of Boolean or integer terms in a model (with model completion), each given
-    with whether it is Boolean. Read through the C API, once per fact per model: the Python
-    API's eval and is_true cost twice as much. A term's value is read before the next call
-    that makes a term, while Z3 keeps it alive itself (the context's last result), so it
-    needs no reference of ours."""
-    ctx = model.ctx.ref()
-    handle = model.model
-    result = (z3.Ast * 1)()
-    number = ctypes.c_int64()
-    out: list[bool | int] = []
-    for term, is_bool in terms:
-        if not z3.Z3_model_eval(ctx, handle, term.as_ast(), True, result):
-            raise RuntimeError("Z3 could not evaluate a term in its model")
-        value = result[0]
-        if is_bool:
-            out.append(z3.Z3_get_bool_value(ctx, value) == z3.Z3_L_TRUE)
-        elif z3.Z3_get_numeral_int64(ctx, value, ctypes.byref(number)):
-            out.append(number.value)
-        else:  # beyond 64 bits (a range may be that wide)
-            out.append(int(z3.Z3_get_numeral_string(ctx, value)))
-    return out
+def _raw(name: str):
+    """The C function behind one of the Python API's z3core wrappers, called without the
+    wrapper's check of the context's error code after every call (a second call through
+    ctypes each time). Only for calls whose failure their own result tells (Z3_model_eval's
+    flag, Z3_get_numeral_int64's flag) or that cannot fail on the terms given."""
+    wrapper = getattr(z3, name)
+    elementaries = (wrapper.__defaults__ or (None,))[-1]
+    return getattr(elementaries, "f", wrapper)
+
+
+_model_eval = _raw("Z3_model_eval")
+_numeral_int64 = _raw("Z3_get_numeral_int64")
+_numeral_string = _raw("Z3_get_numeral_string")
+_bool_value = _raw("Z3_get_bool_value")
+
+
+class ModelReader:
+    """How the facts' values are read off a model (with model completion, so a fact the model
+    leaves open takes false or 0): the Booleans at once, as the bits of one integer term (the
+    sum of 2^i for each true one), the numbers one by one. One evaluation in Z3 instead of
+    one per fact, which is what reading a model cost (a call through ctypes, and the
+    wrapper's second, per fact per model). A few facts of many are read one by one. Each
+    value is read before the next call that makes a term, while Z3 keeps it alive itself
+    (the context's last result), so it needs no reference of ours."""
+
+    def __init__(self, variables: dict[str, z3.ExprRef], booleans: set[str]):
+        """`variables`: each fact's Z3 constant; `booleans`: the facts that are Boolean."""
+        self.variables = variables
+        self.booleans = [name for name in variables if name in booleans]
+        self.numbers = [(name, variables[name].as_ast()) for name in variables if name not in booleans]
+        self._bits: z3.ArithRef | None = None  # built when first read (kept alive here)
+
+    def _packed(self):
+        if self._bits is None:
+            ctx = self.variables[self.booleans[0]].ctx
+            bits = [z3.If(self.variables[name], z3.IntVal(1 << i, ctx), z3.IntVal(0, ctx))
+                    for i, name in enumerate(self.booleans)]
+            self._bits = z3.Sum(bits) if len(bits) > 1 else bits[0]
+        return self._bits.as_ast()
+
+    def read(self, model: z3.ModelRef, names=None) -> dict[str, bool | int]:
+        """The values of the facts in the model, or of those `names` (a sequence): an
+        enumeration's as the position of its member."""
+        ctx = model.ctx.ref()
+        handle = model.model
+        result = (z3.Ast * 1)()
+        out: dict[str, bool | int] = {}
+        if names is not None and len(names) * 8 < len(self.variables):
+            for name in names:  # a few: one by one
+                if not _model_eval(ctx, handle, self.variables[name].as_ast(), True, result):
+                    raise RuntimeError("Z3 could not evaluate a term in its model")
+                out[name] = (_bool_value(ctx, result[0]) == z3.Z3_L_TRUE if name in self._boolean_set
+                             else self._number(ctx, result[0]))
+            return out
+        if self.booleans:
+            if not _model_eval(ctx, handle, self._packed(), True, result):
+                raise RuntimeError("Z3 could not evaluate a term in its model")
+            text = _numeral_string(ctx, result[0])
+            try:
+                bits = int(text)
+            except ValueError:
+                raise RuntimeError(f"Z3 gave no number for the facts' bits: {text!r}") from None
+            for i, name in enumerate(self.booleans):
+                out[name] = bool(bits >> i & 1)
+        for name, term in self.numbers:
+            if not _model_eval(ctx, handle, term, True, result):
+                raise RuntimeError("Z3 could not evaluate a term in its model")
+            out[name] = self._number(ctx, result[0])
+        return out
+
+    @cached_property
+    def _boolean_set(self) -> frozenset[str]:
+        return frozenset(self.booleans)
+
+    @staticmethod
+    def _number(ctx, value) -> int:
+        number = ctypes.c_int64()
+        if _numeral_int64(ctx, value, ctypes.byref(number)):
+            return number.value
+        return int(z3.Z3_get_numeral_string(ctx, value))  # beyond 64 bits, or no numeral: checked
 
 
 def first_value(t: m.FactType):
@@ -306,12 +364,14 @@ class Encoding:
         self._firsts: dict | None = None  # every fact's first value, for decode
         if whole is not None:
             self.vars, self._equals, self._firsts, self._values = whole.vars, whole._equals, whole.firsts(), whole._values
+            self._model_reader = whole._reader
             self.assumptions, self.domain_of = whole.assumptions, whole.domain_of
             self.domain = [term for name, term in whole.domain_of.items() if bounded is None or name in bounded]
         else:
             self.vars = {}
             self._equals: dict[tuple[str, object], z3.BoolRef] = {}
             self._values: dict[tuple[type, object], z3.ExprRef] = {}
+            self._model_reader: ModelReader | None = None  # see _reader
             for name, fact in self.facts.items():
                 make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
                 self.vars[name] = make(f"fact:{name}")
@@ -628,16 +688,23 @@ class Encoding:
         facts a question can depend on (much faster when the law has thousands of facts)."""
         if read is None:
             out = {}
-            names = self.facts
+            names = None
         else:
             out = dict(self.firsts())
             names = [name for name in read if name in out]
-        types = [self.facts[name].type for name in names]
-        values = model_values(model, [(self.vars[name], isinstance(t, m.BoolType)) for name, t in zip(names, types)])
-        for name, t, value in zip(names, types, values):
-            out[name] = t.members[value] if isinstance(t, m.EnumType) else value
+        values = self._reader.read(model, names)
+        facts = self.facts
+        for name in (facts if names is None else names):
+            t = facts[name].type
+            out[name] = t.members[values[name]] if isinstance(t, m.EnumType) else values[name]
         return out
 
+    @property
+    def _reader(self) -> ModelReader:
+        """One per set of fact variables (a slice shares its whole spec's)."""
+        if self._model_reader is None:
+            self._model_reader = ModelReader(self.vars, {n for n, f in self.facts.items() if isinstance(f.type, m.BoolType)})
+        return self._model_reader
 
 class _Term(m.ExprFold):
     """A condition as a Z3 term over an encoding's variables. The context `partner` is the other
