@@ -26,6 +26,25 @@ from ..law import model as m
 from ..solver.cancel import begin_question, end_question
 from ..frozen import frozen_dataclass
 
+
+def _raw(name: str):
+    """The C function behind one of the Python API's z3core wrappers, called without the
+    wrapper's check of the context's error code after every call (a second call through
+    ctypes each time). Only for calls whose failure their own result tells (Z3_model_eval's
+    flag, Z3_get_numeral_int64's flag) or that cannot fail on the terms given."""
+    wrapper = getattr(z3, name)
+    elementaries = (wrapper.__defaults__ or (None,))[-1]
+    return getattr(elementaries, "f", wrapper)
+
+
+_model_eval = _raw("Z3_model_eval")
+_numeral_int64 = _raw("Z3_get_numeral_int64")
+_numeral_string = _raw("Z3_get_numeral_string")
+_bool_value = _raw("Z3_get_bool_value")
+_ast_id = _raw("Z3_get_ast_id")
+_vector_get = _raw("Z3_ast_vector_get")
+
+
 def _items(args) -> list:
     if len(args) == 1 and not isinstance(args[0], z3.ExprRef):
         return list(args[0])
@@ -33,7 +52,7 @@ def _items(args) -> list:
 
 
 def _array(items):
-    return (z3.Ast * len(items))(*[x.as_ast() for x in items])
+    return (z3.Ast * len(items))(*[x.ast for x in items])  # `.ast`: as_ast() without a call
 
 
 def all_of(*args) -> z3.BoolRef:
@@ -196,31 +215,16 @@ def unsat_core_ids(solver: z3.Solver) -> set[int]:
     ctx = solver.ctx.ref()
     core = z3.Z3_solver_get_unsat_core(ctx, solver.solver)
     z3.Z3_ast_vector_inc_ref(ctx, core)
-    try:
-        return {z3.Z3_get_ast_id(ctx, z3.Z3_ast_vector_get(ctx, core, i))
-                for i in range(z3.Z3_ast_vector_size(ctx, core))}
+    try:  # the vector's own items: neither call can fail
+        return {_ast_id(ctx, _vector_get(ctx, core, i)) for i in range(z3.Z3_ast_vector_size(ctx, core))}
     finally:
         z3.Z3_ast_vector_dec_ref(ctx, core)
 
 
 def ast_id(term: z3.ExprRef) -> int:
-    return z3.Z3_get_ast_id(term.ctx.ref(), term.as_ast())
+    return _ast_id(term.ctx.ref(), term.ast)
 
 
-def _raw(name: str):
-    """The C function behind one of the Python API's z3core wrappers, called without the
-    wrapper's check of the context's error code after every call (a second call through
-    ctypes each time). Only for calls whose failure their own result tells (Z3_model_eval's
-    flag, Z3_get_numeral_int64's flag) or that cannot fail on the terms given."""
-    wrapper = getattr(z3, name)
-    elementaries = (wrapper.__defaults__ or (None,))[-1]
-    return getattr(elementaries, "f", wrapper)
-
-
-_model_eval = _raw("Z3_model_eval")
-_numeral_int64 = _raw("Z3_get_numeral_int64")
-_numeral_string = _raw("Z3_get_numeral_string")
-_bool_value = _raw("Z3_get_bool_value")
 
 
 class ModelReader:
@@ -364,6 +368,7 @@ class Encoding:
         self._firsts: dict | None = None  # every fact's first value, for decode
         if whole is not None:
             self.vars, self._equals, self._firsts, self._values = whole.vars, whole._equals, whole.firsts(), whole._values
+            self._literals = whole._literals
             self._model_reader = whole._reader
             self.assumptions, self.domain_of = whole.assumptions, whole.domain_of
             self.domain = [term for name, term in whole.domain_of.items() if bounded is None or name in bounded]
@@ -371,6 +376,7 @@ class Encoding:
             self.vars = {}
             self._equals: dict[tuple[str, object], z3.BoolRef] = {}
             self._values: dict[tuple[type, object], z3.ExprRef] = {}
+            self._literals: dict[str, z3.BoolRef] = {}  # see literal
             self._model_reader: ModelReader | None = None  # see _reader
             for name, fact in self.facts.items():
                 make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
@@ -671,6 +677,17 @@ class Encoding:
             t = self.facts[fact].type
             term = same(self.vars[fact], self._value(self.enum_index(fact, value) if isinstance(t, m.EnumType) else value))
             self._equals[key] = term
+        return term
+
+    def literal(self, fact: str, value: bool) -> z3.BoolRef:
+        """A Boolean fact, or its negation (`not fact`, built once per fact: the searches ask
+        for it with every least situation and every region)."""
+        var = self.vars[fact]
+        if value:
+            return var
+        term = self._literals.get(fact)
+        if term is None:
+            term = self._literals[fact] = negate(var)
         return term
 
     def situation_formula(self, situation: dict) -> z3.BoolRef:

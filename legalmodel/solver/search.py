@@ -198,9 +198,8 @@ class Search:
                 unsat core (those in `known` where they say the same)."""
                 out = {}
                 for n in names:
-                    var = enc.vars[n]
                     if isinstance(self.facts[n].type, m.BoolType):
-                        out[n] = var if point[n] else negate(var)
+                        out[n] = enc.literal(n, point[n])
                     elif n in known and point[n] == first[n]:
                         out[n] = known[n]
                     else:
