@@ -374,17 +374,23 @@ class Search:
                 tried before are remembered; at most GUESSES new ones a question)."""
                 inside = set(chosen)
                 fresh = 0
-                for i in range(len(literals)):
+                for i, its_moves in enumerate(moves_of):
                     if i in inside:
                         continue
-                    for move in moves(i):
-                        if move not in failing:
+                    if its_moves is None:
+                        its_moves = moves_of[i] = moves(i)
+                    for move in its_moves:
+                        known = failing.get(move)
+                        if known is None:
                             if fresh == GUESSES:
                                 return False
                             fresh += 1
-                        if refuted(*move):
+                            known = refuted(*move)
+                        if known:
                             return True
                 return False
+
+            moves_of: list[list[tuple] | None] = [None] * len(literals)  # moves(i), once each
 
             core = self.preferred_core_of(indicators, shown_satisfiable if fails_at is not None else None)
             # None: cannot generalise (time limit), so every relevant fact is kept as it is

@@ -183,7 +183,7 @@ class Session(Search, Regions):
     def conflict_in(self, literals: list, base: list | None = None) -> list | bool | None:
         """Whether `base` (the session's assumptions, unless given) and `literals` (Boolean
         constants, or their negations) leave no situation, with what the solver holds: None
-        (time limit), False (a situation is left), or the ids (ast_id) of the literals in an
+        (time limit), False (a situation is left), or the identities (ast_id) of the literals in an
         unsat core (a part of `literals` that leaves none)."""
         self.questions += 1
         if not self._arm():
