@@ -724,6 +724,7 @@ class Encoding:
             self._model_reader = ModelReader(self.vars, booleans)
         return self._model_reader
 
+
 class _Term(m.ExprFold):
     """A condition as a Z3 term over an encoding's variables. The context `partner` is the other
     side of a comparison, which tells an enumeration value's number (its fact's members)."""

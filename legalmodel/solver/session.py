@@ -101,6 +101,7 @@ class Session(Search, Regions):
         self.deadline = Deadline()  # replaced by the one its spec's sessions share (Slices)
         self._outside: dict[tuple[Condition, ...], z3.BoolRef] = {}
         self._cubes: dict[tuple[Condition, ...], z3.BoolRef] = {}  # see Regions.cube_formula
+        self._indicators: dict[tuple, tuple] = {}  # see Search._indicated
         self.bounded: set[str] | None = None  # the facts whose ranges the solver holds (None: all)
 
     def bound(self, facts) -> None:
