@@ -8,7 +8,7 @@ from __future__ import annotations
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from legalmodel.analyses.diff import Replays, diff, without_provision
+from legalmodel.analyses.diff import Differ, Replays, diff, without_provision
 
 from helpers import load
 from strategies import spec_plans
@@ -89,3 +89,31 @@ def test_replays_kept_change_no_region_of_a_rule_with_many_exceptions(monkeypatc
     assert any(c.kind == "except" for items in kept.values() for item in items for c in item[0])
     evaluated_anew(monkeypatch)
     assert cover(diff(old, new, with_goals=False)) == kept
+
+
+ASSUMING = '''law L "a law"
+
+fact age: 0..99 "an age"
+fact asked: bool "a request"
+
+action give "give" default forbidden
+
+assume "only adults ask" asked implies age >= 18
+
+provision 1 § L "one"
+  permit give when asked and age >= 30
+'''
+
+
+def test_assumptions_evaluated_once_only_where_both_specs_assume_alike():
+    old = load(ASSUMING)
+    assert Differ(old, without_provision(old, "1 § L"), None)._same_assumptions  # an impact's two sides
+    assert Differ(old, load(ASSUMING.replace("permit give when asked and age >= 30",
+                                             "permit give when asked")), None)._same_assumptions
+    other = load(ASSUMING.replace("asked implies age >= 18", "asked implies age >= 21"))
+    assert not Differ(old, other, None)._same_assumptions
+    # where they differ, a point one spec's assumptions rule out is no situation of the diff
+    result = diff(old, other, with_goals=False)
+    for items in result.covers.values():
+        for item in items:
+            assert not item.situation["asked"] or item.situation["age"] >= 21

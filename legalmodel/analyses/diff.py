@@ -325,7 +325,8 @@ class Differ:
             if any(point[f] != v for f, v in pinned.items()):
                 return None
             # each spec reads only its own facts of the point
-            if not (assumptions_hold(self.old, point) and assumptions_hold(self.new, point)):
+            if not assumptions_hold(self.old, point) or not (
+                    self._same_assumptions or assumptions_hold(self.new, point)):
                 return None
             if verdict(self.old, point, part.old_among, action) != v_old:
                 return False
@@ -403,6 +404,13 @@ class Differ:
                     if v_old != v_new:
                         tasks.append((lambda key=(action, v_old, v_new): self._cover(*key), self._take_cover))
         return tasks
+
+    @cached_property
+    def _same_assumptions(self) -> bool:
+        """Whether both specs assume the same (an impact's two sides always do): then where
+        the old spec's assumptions hold, the new one's do, and they are evaluated once."""
+        return self.old.assumptions is self.new.assumptions or (
+            [a.condition for a in self.old.assumptions] == [a.condition for a in self.new.assumptions])
 
     @cached_property
     def _cuts(self) -> dict:
