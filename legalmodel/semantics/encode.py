@@ -46,15 +46,20 @@ _solver_assert = _raw("Z3_solver_assert")
 _inc_ref = _raw("Z3_inc_ref")
 
 
-class _Boolean(z3.BoolRef):
-    """A Boolean term built here: a z3.BoolRef whose reference is taken through the C function,
-    without the wrapper's error check and the lookups of z3.AstRef.__init__ (a report makes and
-    frees some 800,000 of them). Taking a reference to a live term cannot fail."""
+def _boolean(ast, ctx: z3.Context) -> z3.BoolRef:
+    """A Boolean term built here, as a z3.BoolRef whose reference is taken through the C
+    function, without the wrapper's error check and the lookups of z3.AstRef.__init__ (a report
+    makes and frees some 800,000 of them). Taking a reference to a live term cannot fail. Made
+    as a z3.BoolRef itself, not a subclass: Python would let a subclass's `==` take the other
+    operand's place (`a == b` built as `b == a`)."""
+    term = _new(z3.BoolRef)
+    term.ast = ast
+    term.ctx = ctx
+    _inc_ref(ctx.ref(), ast)
+    return term
 
-    def __init__(self, ast, ctx: z3.Context):
-        self.ast = ast
-        self.ctx = ctx
-        _inc_ref(ctx.ref(), ast)
+
+_new = object.__new__
 
 
 def _items(args) -> list:
@@ -73,7 +78,7 @@ def all_of(*args) -> z3.BoolRef:
     if not items:
         return z3.BoolVal(True)
     ctx = items[0].ctx
-    return _Boolean(z3.Z3_mk_and(ctx.ref(), len(items), _array(items)), ctx)
+    return _boolean(z3.Z3_mk_and(ctx.ref(), len(items), _array(items)), ctx)
 
 
 def any_of(*args) -> z3.BoolRef:
@@ -82,25 +87,25 @@ def any_of(*args) -> z3.BoolRef:
     if not items:
         return z3.BoolVal(False)
     ctx = items[0].ctx
-    return _Boolean(z3.Z3_mk_or(ctx.ref(), len(items), _array(items)), ctx)
+    return _boolean(z3.Z3_mk_or(ctx.ref(), len(items), _array(items)), ctx)
 
 
 def negate(term: z3.BoolRef) -> z3.BoolRef:
-    return _Boolean(z3.Z3_mk_not(term.ctx.ref(), term.ast), term.ctx)
+    return _boolean(z3.Z3_mk_not(term.ctx.ref(), term.ast), term.ctx)
 
 
 def implies(premise: z3.BoolRef, conclusion: z3.BoolRef) -> z3.BoolRef:
-    return _Boolean(z3.Z3_mk_implies(premise.ctx.ref(), premise.ast, conclusion.ast), premise.ctx)
+    return _boolean(z3.Z3_mk_implies(premise.ctx.ref(), premise.ast, conclusion.ast), premise.ctx)
 
 
 def same(left: z3.ExprRef, right: z3.ExprRef) -> z3.BoolRef:
     """`left == right` for two terms of one sort (Boolean equality is `iff`)."""
-    return _Boolean(z3.Z3_mk_eq(left.ctx.ref(), left.ast, right.ast), left.ctx)
+    return _boolean(z3.Z3_mk_eq(left.ctx.ref(), left.ast, right.ast), left.ctx)
 
 
 def _compare(make):
     def compare(left: z3.ExprRef, right: z3.ExprRef) -> z3.BoolRef:
-        return _Boolean(make(left.ctx.ref(), left.ast, right.ast), left.ctx)
+        return _boolean(make(left.ctx.ref(), left.ast, right.ast), left.ctx)
     return compare
 
 
