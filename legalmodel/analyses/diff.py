@@ -128,6 +128,36 @@ class DiffPart:
     cuts: dict | None = None  # model.spec_cuts of a slice's provisions (None: of both whole specs)
 
 
+class Replays:
+    """The evaluator's word at the points the searches of one cover replay (`holds_at` of
+    Differ._change: generalise's and widen's guesses), each point evaluated once. The
+    regions of one cover start from nearby least situations, so their guesses meet the same
+    points again (half of them in the impact of a large provision). A point is kept as its
+    values, under the tuple of its facts' names (one object for the points that share it),
+    and at most LIMIT values are kept: beyond, the answers are dropped and evaluated anew."""
+
+    LIMIT = 1 << 21
+
+    def __init__(self):
+        self._names: dict[tuple[str, ...], tuple[str, ...]] = {}
+        self._answers: dict[tuple, bool | None] = {}
+        self._kept = 0
+
+    def answer(self, point: dict, replay) -> bool | None:
+        """`replay(point)`, asked once per point."""
+        names = tuple(point)
+        key = (self._names.setdefault(names, names), tuple(point.values()))
+        if key in self._answers:
+            return self._answers[key]
+        if self._kept + len(names) > self.LIMIT:
+            self._names.clear()
+            self._answers.clear()
+            self._kept = 0
+        answer = self._answers[key] = replay(point)
+        self._kept += len(names)
+        return answer
+
+
 class Differ:
     def __init__(self, old: m.CheckedSpec, new: m.CheckedSpec, timeout_ms: int | None,
                  old_label: str = "before", new_label: str = "after", progress=None, slice_share: float = 0.5):
@@ -263,13 +293,15 @@ class Differ:
 
     def _change(self, model, action, v_old, v_new, prop, relevant, avoid=(), cuts=None,
                 part: DiffPart | None = None, condition: m.Expr | None = None, floor: dict | None = None,
-                widen: bool = False) -> Region:
+                widen: bool = False, replays: Replays | None = None) -> Region:
         """The change a model shows: `action` going `v_old` → `v_new` (where `condition`
         holds, in the new spec, if given), as `prop` says it in the solver. `floor`: the
         first situation of the region before, in the same part (Session.least). `widen`:
         the region is grown with exceptions where that takes in more of the change
         (Session.widen; not in a slice, whose pinned fact they would have to respect), and
-        every provision that decides somewhere in it is named."""
+        every provision that decides somewhere in it is named. `replays`: the evaluator's
+        answers at points of the searches, shared by the regions of one cover (for the same
+        action, verdicts, part and `condition`)."""
         part = part or DiffPart(self.session, self.old_enc, self.new_enc)
         session = part.session
         if part.cuts is not None and cuts is not None:
@@ -288,12 +320,13 @@ class Differ:
                                f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
         if read is not None:
             relevant = [f for f in relevant if f in read]
-        def holds_at(point: dict) -> bool | None:
+        def replay(point: dict) -> bool | None:
             """Whether the change is there, None where the solver's questions cannot be."""
             if any(point[f] != v for f, v in pinned.items()):
                 return None
             # each spec reads only its own facts of the point
-            if not (assumptions_hold(self.old, point) and assumptions_hold(self.new, point)):
+            if not assumptions_hold(self.old, point) or not (
+                    self._same_assumptions or assumptions_hold(self.new, point)):
                 return None
             if verdict(self.old, point, part.old_among, action) != v_old:
                 return False
@@ -301,6 +334,10 @@ class Differ:
                 return verdict(self.new, point, part.new_among, action) == v_new
             after = evaluate(self.new, point, part.new_among)
             return after.verdicts[action] == v_new and after.holds(condition)
+        replays = replays or Replays()
+
+        def holds_at(point: dict) -> bool | None:
+            return replays.answer(point, replay)
         conditions = session.generalise(situation, prop, relevant, {}, cuts, lambda p: holds_at(p) is False)
         if widen and part.pin is None:
             conditions = session.widen(situation, conditions, prop, relevant, cuts, holds_at)
@@ -373,6 +410,13 @@ class Differ:
         return tasks
 
     @cached_property
+    def _same_assumptions(self) -> bool:
+        """Whether both specs assume the same (an impact's two sides always do): then where
+        the old spec's assumptions hold, the new one's do, and they are evaluated once."""
+        return self.old.assumptions is self.new.assumptions or (
+            [a.condition for a in self.old.assumptions] == [a.condition for a in self.new.assumptions])
+
+    @cached_property
     def _cuts(self) -> dict:
         return m.spec_cuts(self.old, self.new)  # the verdicts' questions name both specs' conditions
 
@@ -389,13 +433,14 @@ class Differ:
                 prop = all_of(part.old_enc.verdict_is(action, v_old), part.new_enc.verdict_is(action, v_new))
 
                 floor: list[dict | None] = [None]  # the first situation of the region before
+                replays = Replays()
 
-                def item(model, earlier, _prefer, part=part, prop=prop, floor=floor):
+                def item(model, earlier, _prefer, part=part, prop=prop, floor=floor, replays=replays):
                     self.progress(f"`{action}` {v_old} → {v_new}: {len(items) + len(earlier) + 1} regions", 0, 0)
                     # each region's situations lie outside those before: none comes before
                     # the first situation of the one before
                     change = self._change(model, action, v_old, v_new, prop, relevant, earlier, self._cuts, part,
-                                          floor=floor[0], widen=True)
+                                          floor=floor[0], widen=True, replays=replays)
                     floor[0] = None if part.session.stopped_early else change.situation
                     return change
 

@@ -26,6 +26,42 @@ from ..law import model as m
 from ..solver.cancel import begin_question, end_question
 from ..frozen import frozen_dataclass
 
+
+def _raw(name: str):
+    """The C function behind one of the Python API's z3core wrappers, called without the
+    wrapper's check of the context's error code after every call (a second call through
+    ctypes each time). Only for calls whose failure their own result tells (Z3_model_eval's
+    flag, Z3_get_numeral_int64's flag) or that cannot fail on the terms given."""
+    wrapper = getattr(z3, name)
+    elementaries = (wrapper.__defaults__ or (None,))[-1]
+    return getattr(elementaries, "f", wrapper)
+
+
+_model_eval = _raw("Z3_model_eval")
+_numeral_int64 = _raw("Z3_get_numeral_int64")
+_numeral_string = _raw("Z3_get_numeral_string")
+_bool_value = _raw("Z3_get_bool_value")
+_vector_get = _raw("Z3_ast_vector_get")
+_solver_assert = _raw("Z3_solver_assert")
+_inc_ref = _raw("Z3_inc_ref")
+
+
+def _boolean(ast, ctx: z3.Context) -> z3.BoolRef:
+    """A Boolean term built here, as a z3.BoolRef whose reference is taken through the C
+    function, without the wrapper's error check and the lookups of z3.AstRef.__init__ (a report
+    makes and frees some 800,000 of them). Taking a reference to a live term cannot fail. Made
+    as a z3.BoolRef itself, not a subclass: Python would let a subclass's `==` take the other
+    operand's place (`a == b` built as `b == a`)."""
+    term = _new(z3.BoolRef)
+    term.ast = ast
+    term.ctx = ctx
+    _inc_ref(ctx.ref(), ast)
+    return term
+
+
+_new = object.__new__
+
+
 def _items(args) -> list:
     if len(args) == 1 and not isinstance(args[0], z3.ExprRef):
         return list(args[0])
@@ -33,7 +69,7 @@ def _items(args) -> list:
 
 
 def _array(items):
-    return (z3.Ast * len(items))(*[x.as_ast() for x in items])
+    return (z3.Ast * len(items))(*[x.ast for x in items])  # `.ast`: as_ast() without a call
 
 
 def all_of(*args) -> z3.BoolRef:
@@ -42,7 +78,7 @@ def all_of(*args) -> z3.BoolRef:
     if not items:
         return z3.BoolVal(True)
     ctx = items[0].ctx
-    return z3.BoolRef(z3.Z3_mk_and(ctx.ref(), len(items), _array(items)), ctx)
+    return _boolean(z3.Z3_mk_and(ctx.ref(), len(items), _array(items)), ctx)
 
 
 def any_of(*args) -> z3.BoolRef:
@@ -51,25 +87,25 @@ def any_of(*args) -> z3.BoolRef:
     if not items:
         return z3.BoolVal(False)
     ctx = items[0].ctx
-    return z3.BoolRef(z3.Z3_mk_or(ctx.ref(), len(items), _array(items)), ctx)
+    return _boolean(z3.Z3_mk_or(ctx.ref(), len(items), _array(items)), ctx)
 
 
 def negate(term: z3.BoolRef) -> z3.BoolRef:
-    return z3.BoolRef(z3.Z3_mk_not(term.ctx.ref(), term.as_ast()), term.ctx)
+    return _boolean(z3.Z3_mk_not(term.ctx.ref(), term.ast), term.ctx)
 
 
 def implies(premise: z3.BoolRef, conclusion: z3.BoolRef) -> z3.BoolRef:
-    return z3.BoolRef(z3.Z3_mk_implies(premise.ctx.ref(), premise.as_ast(), conclusion.as_ast()), premise.ctx)
+    return _boolean(z3.Z3_mk_implies(premise.ctx.ref(), premise.ast, conclusion.ast), premise.ctx)
 
 
 def same(left: z3.ExprRef, right: z3.ExprRef) -> z3.BoolRef:
     """`left == right` for two terms of one sort (Boolean equality is `iff`)."""
-    return z3.BoolRef(z3.Z3_mk_eq(left.ctx.ref(), left.as_ast(), right.as_ast()), left.ctx)
+    return _boolean(z3.Z3_mk_eq(left.ctx.ref(), left.ast, right.ast), left.ctx)
 
 
 def _compare(make):
     def compare(left: z3.ExprRef, right: z3.ExprRef) -> z3.BoolRef:
-        return z3.BoolRef(make(left.ctx.ref(), left.as_ast(), right.as_ast()), left.ctx)
+        return _boolean(make(left.ctx.ref(), left.ast, right.ast), left.ctx)
     return compare
 
 
@@ -137,8 +173,9 @@ def make_optimizer(timeout_ms: int | None) -> z3.Optimize:
 
 
 def assert_term(solver: z3.Solver, term: z3.BoolRef) -> None:
-    """`solver.add(term)` for a Boolean term, without the API's cast."""
-    z3.Z3_solver_assert(solver.ctx.ref(), solver.solver, term.as_ast())
+    """`solver.add(term)` for a Boolean term, without the API's cast, nor the wrapper's check
+    of the error code: Z3 refuses only a term that is not Boolean, and a BoolRef is."""
+    _solver_assert(solver.ctx.ref(), solver.solver, term.ast)
 
 
 @frozen_dataclass
@@ -192,43 +229,87 @@ def check_under(solver: z3.Solver, literals) -> z3.CheckSatResult:
 
 
 def unsat_core_ids(solver: z3.Solver) -> set[int]:
-    """The ids (Z3_get_ast_id) of the assumption literals in the unsat core of the last check."""
+    """The identities (ast_id) of the assumption literals in the unsat core of the last check."""
     ctx = solver.ctx.ref()
     core = z3.Z3_solver_get_unsat_core(ctx, solver.solver)
     z3.Z3_ast_vector_inc_ref(ctx, core)
-    try:
-        return {z3.Z3_get_ast_id(ctx, z3.Z3_ast_vector_get(ctx, core, i))
-                for i in range(z3.Z3_ast_vector_size(ctx, core))}
+    try:  # the vector's own items: the call cannot fail
+        return {_vector_get(ctx, core, i).value for i in range(z3.Z3_ast_vector_size(ctx, core))}
     finally:
         z3.Z3_ast_vector_dec_ref(ctx, core)
 
 
 def ast_id(term: z3.ExprRef) -> int:
-    return z3.Z3_get_ast_id(term.ctx.ref(), term.as_ast())
+    """An identity of a term while it lives: its address (Z3 makes each term once, so the same
+    term is at the same address), read without a call into Z3 (Z3_get_ast_id was one per
+    literal per search, some 300,000 in an impact)."""
+    return term.ast.value
 
 
-def model_values(model: z3.ModelRef, terms: list[tuple[z3.ExprRef, bool]]) -> list[bool | int]:
-    """The values of Boolean or integer terms in a model (with model completion), each given
-    with whether it is Boolean. Read through the C API, once per fact per model: the Python
-    API's eval and is_true cost twice as much. A term's value is read before the next call
-    that makes a term, while Z3 keeps it alive itself (the context's last result), so it
-    needs no reference of ours."""
-    ctx = model.ctx.ref()
-    handle = model.model
-    result = (z3.Ast * 1)()
-    number = ctypes.c_int64()
-    out: list[bool | int] = []
-    for term, is_bool in terms:
-        if not z3.Z3_model_eval(ctx, handle, term.as_ast(), True, result):
-            raise RuntimeError("Z3 could not evaluate a term in its model")
-        value = result[0]
-        if is_bool:
-            out.append(z3.Z3_get_bool_value(ctx, value) == z3.Z3_L_TRUE)
-        elif z3.Z3_get_numeral_int64(ctx, value, ctypes.byref(number)):
-            out.append(number.value)
-        else:  # beyond 64 bits (a range may be that wide)
-            out.append(int(z3.Z3_get_numeral_string(ctx, value)))
-    return out
+class ModelReader:
+    """How the facts' values are read off a model (with model completion, so a fact the model
+    leaves open takes false or 0): the Booleans at once, as the bits of one integer term (the
+    sum of 2^i for each true one), the numbers one by one. One evaluation in Z3 instead of
+    one per fact, which is what reading a model cost (a call through ctypes, and the
+    wrapper's second, per fact per model). A few facts of many are read one by one. Each
+    value is read before the next call that makes a term, while Z3 keeps it alive itself
+    (the context's last result), so it needs no reference of ours."""
+
+    def __init__(self, variables: dict[str, z3.ExprRef], booleans: set[str]):
+        """`variables`: each fact's Z3 constant; `booleans`: the facts that are Boolean."""
+        self.variables = variables
+        self.booleans = [name for name in variables if name in booleans]
+        self.numbers = [(name, variables[name].as_ast()) for name in variables if name not in booleans]
+        self._bits: z3.ArithRef | None = None  # built when first read (kept alive here)
+
+    def _packed(self):
+        if self._bits is None:
+            ctx = self.variables[self.booleans[0]].ctx
+            bits = [z3.If(self.variables[name], z3.IntVal(1 << i, ctx), z3.IntVal(0, ctx))
+                    for i, name in enumerate(self.booleans)]
+            self._bits = z3.Sum(bits) if len(bits) > 1 else bits[0]
+        return self._bits.as_ast()
+
+    def read(self, model: z3.ModelRef, names=None) -> dict[str, bool | int]:
+        """The values of the facts in the model, or of those `names` (a sequence): an
+        enumeration's as the position of its member."""
+        ctx = model.ctx.ref()
+        handle = model.model
+        result = (z3.Ast * 1)()
+        out: dict[str, bool | int] = {}
+        if names is not None and len(names) * 8 < len(self.variables):
+            for name in names:  # a few: one by one
+                if not _model_eval(ctx, handle, self.variables[name].as_ast(), True, result):
+                    raise RuntimeError("Z3 could not evaluate a term in its model")
+                out[name] = (_bool_value(ctx, result[0]) == z3.Z3_L_TRUE if name in self._boolean_set
+                             else self._number(ctx, result[0]))
+            return out
+        if self.booleans:
+            if not _model_eval(ctx, handle, self._packed(), True, result):
+                raise RuntimeError("Z3 could not evaluate a term in its model")
+            text = _numeral_string(ctx, result[0])
+            try:
+                bits = int(text)
+            except ValueError:
+                raise RuntimeError(f"Z3 gave no number for the facts' bits: {text!r}") from None
+            for i, name in enumerate(self.booleans):
+                out[name] = bool(bits >> i & 1)
+        for name, term in self.numbers:
+            if not _model_eval(ctx, handle, term, True, result):
+                raise RuntimeError("Z3 could not evaluate a term in its model")
+            out[name] = self._number(ctx, result[0])
+        return out
+
+    @cached_property
+    def _boolean_set(self) -> frozenset[str]:
+        return frozenset(self.booleans)
+
+    @staticmethod
+    def _number(ctx, value) -> int:
+        number = ctypes.c_int64()
+        if _numeral_int64(ctx, value, ctypes.byref(number)):
+            return number.value
+        return int(z3.Z3_get_numeral_string(ctx, value))  # beyond 64 bits, or no numeral: checked
 
 
 def first_value(t: m.FactType):
@@ -306,12 +387,16 @@ class Encoding:
         self._firsts: dict | None = None  # every fact's first value, for decode
         if whole is not None:
             self.vars, self._equals, self._firsts, self._values = whole.vars, whole._equals, whole.firsts(), whole._values
+            self._literals = whole._literals
+            self._model_reader = whole._reader
             self.assumptions, self.domain_of = whole.assumptions, whole.domain_of
             self.domain = [term for name, term in whole.domain_of.items() if bounded is None or name in bounded]
         else:
             self.vars = {}
             self._equals: dict[tuple[str, object], z3.BoolRef] = {}
             self._values: dict[tuple[type, object], z3.ExprRef] = {}
+            self._literals: dict[str, z3.BoolRef] = {}  # see literal
+            self._model_reader: ModelReader | None = None  # see _reader
             for name, fact in self.facts.items():
                 make = z3.Bool if isinstance(fact.type, m.BoolType) else z3.Int
                 self.vars[name] = make(f"fact:{name}")
@@ -613,6 +698,17 @@ class Encoding:
             self._equals[key] = term
         return term
 
+    def literal(self, fact: str, value: bool) -> z3.BoolRef:
+        """A Boolean fact, or its negation (`not fact`, built once per fact: the searches ask
+        for it with every least situation and every region)."""
+        var = self.vars[fact]
+        if value:
+            return var
+        term = self._literals.get(fact)
+        if term is None:
+            term = self._literals[fact] = negate(var)
+        return term
+
     def situation_formula(self, situation: dict) -> z3.BoolRef:
         return all_of([self.equals(f, v) for f, v in situation.items()])
 
@@ -628,15 +724,24 @@ class Encoding:
         facts a question can depend on (much faster when the law has thousands of facts)."""
         if read is None:
             out = {}
-            names = self.facts
+            names = None
         else:
             out = dict(self.firsts())
             names = [name for name in read if name in out]
-        types = [self.facts[name].type for name in names]
-        values = model_values(model, [(self.vars[name], isinstance(t, m.BoolType)) for name, t in zip(names, types)])
-        for name, t, value in zip(names, types, values):
-            out[name] = t.members[value] if isinstance(t, m.EnumType) else value
+        values = self._reader.read(model, names)
+        facts = self.facts
+        for name in (facts if names is None else names):
+            t = facts[name].type
+            out[name] = t.members[values[name]] if isinstance(t, m.EnumType) else values[name]
         return out
+
+    @property
+    def _reader(self) -> ModelReader:
+        """One per set of fact variables (a slice shares its whole spec's)."""
+        if self._model_reader is None:
+            booleans = {name for name, fact in self.facts.items() if isinstance(fact.type, m.BoolType)}
+            self._model_reader = ModelReader(self.vars, booleans)
+        return self._model_reader
 
 
 class _Term(m.ExprFold):

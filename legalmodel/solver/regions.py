@@ -21,6 +21,9 @@ from .search import cuts_with
 # how many exceptions a region of a diff's cover may take on to drop one condition (Session.widen)
 EXCEPTIONS = 3
 
+# how many regions' formulas a session keeps (Regions.cube_formula)
+CUBES = 4096
+
 
 class Regions:
     """Session's regions and the algebra of conditions; used only as a base of Session."""
@@ -181,11 +184,21 @@ class Regions:
         return term
 
     def cube_formula(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
+        """A region as a formula: built once per region and session (widen asks for each
+        region it tries, with each exception, again and again), at most CUBES kept."""
+        term = self._cubes.get(conditions)
+        if term is None:
+            if len(self._cubes) >= CUBES:
+                self._cubes.clear()
+            term = self._cubes[conditions] = self._cube_formula(conditions)
+        return term
+
+    def _cube_formula(self, conditions: tuple[Condition, ...]) -> z3.BoolRef:
         parts = []
         for c in conditions:
             var = self.enc_facts.vars[c.fact]
             if c.kind == "bool":
-                parts.append(var if c.value else negate(var))
+                parts.append(self.enc_facts.literal(c.fact, c.value))
             elif c.kind == "range":
                 if c.low is not None:
                     parts.append(var >= c.low)

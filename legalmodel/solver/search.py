@@ -20,6 +20,9 @@ from ..semantics.encode import (all_of, any_of, assert_term, ast_id, boolean, ch
 # asked of the solver (Session.generalise)
 GUESSES = 4
 
+# how many of generalise's literals a session keeps built (Search._indicated)
+INDICATED = 8192
+
 
 def shortest_unsatisfiable(low: int, high: int, ask) -> int | None:
     """The length of the shortest unsatisfiable prefix of a list, given a length `low` whose
@@ -198,9 +201,8 @@ class Search:
                 unsat core (those in `known` where they say the same)."""
                 out = {}
                 for n in names:
-                    var = enc.vars[n]
                     if isinstance(self.facts[n].type, m.BoolType):
-                        out[n] = var if point[n] else negate(var)
+                        out[n] = enc.literal(n, point[n])
                     elif n in known and point[n] == first[n]:
                         out[n] = known[n]
                     else:
@@ -332,22 +334,20 @@ class Search:
             assert_term(s, negate(prop))
             for fact, value in fixed.items():
                 assert_term(s, enc.equals(fact, value))
-            literals: list[tuple[str, str, z3.BoolRef]] = []
+            bounds_of: list[tuple[str, str]] = []  # (fact, kind) of each literal
             for fact in relevant:
                 if fact in fixed:
                     continue
-                t = self.facts[fact].type
-                v = situation[fact]
-                var = enc.vars[fact]
-                if isinstance(t, m.IntType):
-                    literals.append((fact, "low", var >= v))
-                    literals.append((fact, "high", var <= v))
+                if isinstance(self.facts[fact].type, m.IntType):
+                    bounds_of += [(fact, "low"), (fact, "high")]
                 else:
-                    literals.append((fact, "eq", enc.equals(fact, v)))
+                    bounds_of.append((fact, "eq"))
+            literals: list[tuple[str, str, z3.BoolRef]] = []
             indicators = []
-            for i, (_f, _k, formula) in enumerate(literals):
-                ind = boolean(f"lit:{i}")
-                assert_term(s, implies(ind, formula))
+            for i, (fact, kind) in enumerate(bounds_of):
+                formula, ind, implication = self._indicated(i, fact, kind, situation[fact])
+                assert_term(s, implication)
+                literals.append((fact, kind, formula))
                 indicators.append(ind)
 
             def unsat_with(chosen) -> bool | None:
@@ -375,17 +375,23 @@ class Search:
                 tried before are remembered; at most GUESSES new ones a question)."""
                 inside = set(chosen)
                 fresh = 0
-                for i in range(len(literals)):
+                for i, its_moves in enumerate(moves_of):
                     if i in inside:
                         continue
-                    for move in moves(i):
-                        if move not in failing:
+                    if its_moves is None:
+                        its_moves = moves_of[i] = moves(i)
+                    for move in its_moves:
+                        known = failing.get(move)
+                        if known is None:
                             if fresh == GUESSES:
                                 return False
                             fresh += 1
-                        if refuted(*move):
+                            known = refuted(*move)
+                        if known:
                             return True
                 return False
+
+            moves_of: list[list[tuple] | None] = [None] * len(literals)  # moves(i), once each
 
             core = self.preferred_core_of(indicators, shown_satisfiable if fails_at is not None else None)
             # None: cannot generalise (time limit), so every relevant fact is kept as it is
@@ -464,6 +470,23 @@ class Search:
             return tuple(conditions)
         finally:
             s.pop()
+
+    def _indicated(self, i: int, fact: str, kind: str, value) -> tuple[z3.BoolRef, z3.BoolRef, z3.BoolRef]:
+        """generalise's literal i: the bound `kind` ("low", "high" or "eq") of `fact` at
+        `value`, its indicator `lit:i`, and the indicator implying the bound; built once per
+        session (every generalisation of a cover asks for most of them again), at most
+        INDICATED kept."""
+        key = (i, fact, kind, value)
+        found = self._indicators.get(key)
+        if found is None:
+            var = self.enc_facts.vars[fact]
+            formula = (var >= value if kind == "low" else var <= value if kind == "high"
+                       else self.enc_facts.equals(fact, value))
+            ind = boolean(f"lit:{i}")
+            if len(self._indicators) >= INDICATED:
+                self._indicators.clear()
+            found = self._indicators[key] = (formula, ind, implies(ind, formula))
+        return found
 
     def _values_keeping(self, fact: str, value: str, others: list, refuted, fresh) -> list[str]:
         """Inside generalise (its solver holds `¬prop`): every value of an enumeration that

@@ -100,6 +100,8 @@ class Session(Search, Regions):
         self.generalised_partly = False  # whether the last `generalise` kept facts for want of time
         self.deadline = Deadline()  # replaced by the one its spec's sessions share (Slices)
         self._outside: dict[tuple[Condition, ...], z3.BoolRef] = {}
+        self._cubes: dict[tuple[Condition, ...], z3.BoolRef] = {}  # see Regions.cube_formula
+        self._indicators: dict[tuple, tuple] = {}  # see Search._indicated
         self.bounded: set[str] | None = None  # the facts whose ranges the solver holds (None: all)
 
     def bound(self, facts) -> None:
@@ -182,7 +184,7 @@ class Session(Search, Regions):
     def conflict_in(self, literals: list, base: list | None = None) -> list | bool | None:
         """Whether `base` (the session's assumptions, unless given) and `literals` (Boolean
         constants, or their negations) leave no situation, with what the solver holds: None
-        (time limit), False (a situation is left), or the ids (ast_id) of the literals in an
+        (time limit), False (a situation is left), or the identities (ast_id) of the literals in an
         unsat core (a part of `literals` that leaves none)."""
         self.questions += 1
         if not self._arm():
