@@ -26,7 +26,7 @@ from ..i18n import sentence
 from ..law import model as m
 from ..law.model import relevant_facts
 from ..results import CheckResult, Condition, Evidence, ExampleResult, Finding, GoalResult
-from ..semantics.boxes import EMPTY, first_in, pivot, provision_boxes
+from ..semantics.boxes import EMPTY, by_value_of, first_in, pivot, provision_boxes
 from ..semantics.encode import Encoding, any_of, negate
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate
 from ..solver.parallel import in_worker
@@ -375,16 +375,8 @@ class QueryContext:
         for fact in (self.slices.key, pivot(self.spec, self.boxes, wild)):
             if fact is None:
                 continue
-            free, pinning = set(), {}
-            for pid, box in self.boxes.items():
-                if box is EMPTY:
-                    continue
-                if fact not in box:
-                    free.add(pid)
-                else:
-                    for value in box[fact]:
-                        pinning.setdefault(value, set()).add(pid)
-            index.append((fact, frozenset(free), pinning))
+            free, pinning = by_value_of(self.boxes, fact, self.boxes)
+            index.append((fact, frozenset(free), {value: frozenset(pids) for value, pids in pinning.items()}))
         return index
 
     def narrowed(self, situation: dict, among: tuple[str, ...] | None) -> tuple[str, ...] | None:

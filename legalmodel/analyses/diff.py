@@ -23,7 +23,7 @@ from . import examples, goals
 from .certify import Disagreement
 from .context import QueryContext, spec_sources
 from ..syntax.diagnostics import Diagnostic, SpecErrors
-from ..semantics.boxes import EMPTY, pivot, provision_boxes
+from ..semantics.boxes import EMPTY, by_value_of, pivot, provision_boxes
 from ..semantics.encode import Encoding, all_of, any_of, facts_of
 from ..solver.parallel import in_worker, run_tasks
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, verdict
@@ -237,17 +237,7 @@ class Differ:
         index_key = (id(spec), key)
         if index_key not in self._member_index:
             position = {pid: i for i, pid in enumerate(spec.order)}
-            wild, by_value = [], {}
-            for pid in spec.order:
-                box = boxes[pid]
-                if box is EMPTY:
-                    continue
-                if key not in box:
-                    wild.append(pid)
-                else:
-                    for v in box[key]:
-                        by_value.setdefault(v, []).append(pid)
-            self._member_index[index_key] = (position, wild, by_value)
+            self._member_index[index_key] = (position, *by_value_of(boxes, key, spec.order))
         position, wild, by_value = self._member_index[index_key]
         return sorted([*wild, *by_value.get(value, ())], key=position.__getitem__)
 

@@ -277,6 +277,24 @@ def meeting_pairs(spec: m.CheckedSpec, boxes: dict, firsts: list[str], seconds: 
     return out
 
 
+def by_value_of(boxes: dict, fact: str, pids) -> tuple[list[str], dict]:
+    """The provisions among `pids` (in their order) whose boxes leave `fact` free, and per
+    value of it those whose boxes pin it and allow that value; a provision that can never
+    apply (an empty box) in neither."""
+    free: list[str] = []
+    pinning: dict = {}
+    for pid in pids:
+        box = boxes[pid]
+        if box is EMPTY:
+            continue
+        if fact not in box:
+            free.append(pid)
+        else:
+            for value in box[fact]:
+                pinning.setdefault(value, []).append(pid)
+    return free, pinning
+
+
 def pivot(spec: m.CheckedSpec, boxes: dict, pids: list[str]) -> str | None:
     """The non-integer fact that the most provisions pin to at most half of its values."""
     counts: dict[str, int] = {}
