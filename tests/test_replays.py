@@ -5,14 +5,14 @@ region, when every point is evaluated anew."""
 
 from __future__ import annotations
 
-from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from legalmodel.analyses.diff import Differ, Replays, diff, without_provision
 
 from helpers import load
 from strategies import spec_plans
-from test_widen_floor import cover, layered
+from test_widen_floor import cover, impact_sides, layered
 
 
 def test_each_point_is_replayed_once():
@@ -65,9 +65,7 @@ def evaluated_anew(monkeypatch) -> None:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(spec_plans(), st.data())
 def test_replays_kept_change_no_region(monkeypatch, plan, data):
-    spec = load(plan.text)
-    assume(spec.provisions)
-    smaller = without_provision(spec, data.draw(st.sampled_from(sorted(spec.provisions))))
+    spec, smaller = impact_sides(plan, data)
     kept = cover(diff(spec, smaller, with_goals=False))
     with monkeypatch.context() as patched:
         evaluated_anew(patched)

@@ -24,6 +24,14 @@ def cover(result) -> dict:
                   for item in items] for key, items in result.covers.items()}
 
 
+def impact_sides(plan, data):
+    """A generated spec with provisions, and the spec without one of them: an impact's
+    two sides."""
+    spec = load(plan.text)
+    assume(spec.provisions)
+    return spec, without_provision(spec, data.draw(st.sampled_from(sorted(spec.provisions))))
+
+
 def checking_floors(monkeypatch) -> list[int]:
     """Make every least search given a floor search again without it and compare; the list
     counts the searches compared."""
@@ -52,9 +60,7 @@ def without_floors(monkeypatch) -> None:
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(spec_plans(), st.data())
 def test_a_floor_changes_no_region(monkeypatch, plan, data):
-    spec = load(plan.text)
-    assume(spec.provisions)
-    smaller = without_provision(spec, data.draw(st.sampled_from(sorted(spec.provisions))))
+    spec, smaller = impact_sides(plan, data)
     with monkeypatch.context() as patched:
         checking_floors(patched)
         with_floors = cover(diff(spec, smaller, with_goals=False))
