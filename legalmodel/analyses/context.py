@@ -39,7 +39,8 @@ ERROR, WARNING, NOTE, INFO = "error", "warning", "note", "info"
 
 MAX_WITNESSES = 3
 # the provisions in every slice (Slices.wild) from which QueryContext.narrowed narrows: on
-# generate.py's 10,000 provisions (one such provision) narrowing cost 0.5 s of CPU for nothing
+# generate.py's laws (one such provision) narrowing cost more than it saved
+# (docs/performance.md, issue 24)
 NARROW_FROM = 64
 MAX_WIDENING = 32  # a slice's fact with more values than this is not widened (a question per value left out)
 # the solver of a task that asks the whole spec's, several, or none (analyse.Analyser._plan)

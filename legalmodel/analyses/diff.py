@@ -356,10 +356,9 @@ class Differ:
 
         Asked as a sweep: a situation of the region where any of those not yet found is in
         force, and every one the evaluator shows in force there is found, until none is
-        left that can be. Most are in force nowhere in the region, and one question shows
-        it of them all, where one each was most of a diff's questions. A model is read in
-        full: there are few, and working out which facts the provisions left turn on cost
-        more than reading them all."""
+        left that can be: one unsat question shows it of all the rest, where they were asked
+        one by one. A model is read in full: working out which facts the provisions left
+        turn on cost more than reading them all (docs/performance.md, issue 24)."""
         found = set(at_witness)
         left = [pid for pid in enc.deciders(action, verdict_there) if pid not in found]
         while left:

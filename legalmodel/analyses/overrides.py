@@ -298,10 +298,10 @@ def _any_of_them(ctx: QueryContext, enc, session, group: list[tuple], dropped: d
     ran out of time (asked again one batch at a time), else none; `progress(left)` is told
     how many are left before each question.
 
-    Most overrides the evaluator does not show to matter at the first situation where
-    their provisions meet are idle, and their overridden provisions mostly share one
-    kind of information, so the batches of _disjoint_batches hold one each: a question
-    per override."""
+    In the cross-cutting generator's laws, most overrides the evaluator does not show to
+    matter at the first situation where their provisions meet are idle, and their
+    overridden provisions mostly share one kind of information, so the batches of
+    _disjoint_batches hold one each: a question per override (docs/performance.md)."""
     solver = session.solver
     edges = [edge for _value, edge in group]
     literals = [dropped[edge] for edge in edges]
