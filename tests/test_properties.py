@@ -917,6 +917,19 @@ def test_an_evaluation_among_the_narrowed_provisions_is_the_slices(text, data):
             assert evaluate(spec, situation, narrowed) == evaluate(spec, situation, among) == before, situation
 
 
+def test_a_number_to_try_that_is_not_the_start_of_its_stretch_is_tried():
+    """A value of a number to try (`only`) stands for its stretch between the cuts: 3 in
+    1..3, where the spec compares with 1 only, is tried as the stretch 2..3 starting at 2
+    (found by the property test below; before, only stretch starts were kept)."""
+    from legalmodel.analyses.relevance import _matters
+
+    spec = load_text('law OSL "x"\nfact a: 1..3 "a"\naction act "act"\n'
+                     'provision 10 kap. 1 § OSL "s"\n  forbid act when a = 1\n', name="spec.lm")
+    before = evaluate(spec, {"a": 1})
+    assert _matters(spec, before, "a", None, frozenset({3}))
+    assert not _matters(spec, before, "a", None, frozenset({1}))
+
+
 @given(st.data(), st.sampled_from((0, 8)))
 def test_a_fact_matters_where_some_value_of_those_tried_changes_the_law(data, few):
     """relevance._matters, with the values to try limited (`only`) and with the value that

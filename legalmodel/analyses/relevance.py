@@ -43,6 +43,9 @@ def _alternatives(spec: m.CheckedSpec, name: str, value, only: frozenset | None 
             own = max(start for start in starts if start <= value)
             values = tuple(sorted((start for start in starts if start != own),
                                   key=lambda start: (abs(start - value), start)))
+            if only is not None:  # a value to try stands for its stretch, which its start tries
+                only = {max((start for start in starts if start <= v), default=None)
+                        for v in only if t.low <= v <= t.high}
     return values if only is None else tuple(v for v in values if v in only)
 
 
