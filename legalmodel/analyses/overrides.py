@@ -25,8 +25,8 @@ def idle_override_tasks(ctx: QueryContext) -> list:
     is never in force where Q applies, or where it is, Q would change nothing). Every
     override whose boxes meet is decided (_idle_among): a sweep first for where P and Q
     meet at all cost more than it saved, as in a law whose overrides are written where
-    they matter nearly every override meets. Not asked: an override another overrider always in
-    force where it applies makes idle (_dominated), one whose witness class's
+    they matter nearly every override meets. Not asked: an override another overrider
+    always in force where it applies makes idle (_dominated), one whose witness class's
     representative shows it matters (_shown_by_witnesses), and one in a class of others
     that are the same question (symmetry.py), which takes its representative's answer. As
     tasks for _plan: one per run of the overrides one solver is asked (_by_solver), and a
@@ -250,8 +250,10 @@ def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) ->
         assert_term(solver, changes)
         remaining = [edge for _value, edge in group]
         if len(remaining) >= ANY_OF_FROM:
-            remaining = _any_of_them(ctx, enc, session, group, dropped, kept, idle, sliced=group[0][0] is not WHOLE,
-                                     progress=lambda left: ctx.progress("idle overrides", done + len(group) - left, total))
+            def progress(left: int) -> None:
+                ctx.progress("idle overrides", done + len(group) - left, total)
+            remaining = _any_of_them(ctx, enc, session, group, dropped, kept, idle,
+                                     sliced=group[0][0] is not WHOLE, progress=progress)
             asked += len(group) - len(remaining)
         for batch in _disjoint_batches(ctx, remaining):
             while batch:
@@ -407,9 +409,10 @@ def _matters_near(ctx: QueryContext, edge: tuple[str, str], meeting: dict, evalu
     by giving one fact of its box a value that the two provisions' boxes allow (`meeting`)
     and its box does not (so it is not triggered), as long as the assumptions hold; up to
     SET_ASIDE times, each time asking the evaluator again. Only "matters" is shown this
-    way: the situation is one of the spec's, and the evaluator's word on it is exact. Where rules cut across chapters, the first situation
-    often triggers another rule for the same recipient and judgement, and such overrides
-    were asked of the solver for that alone."""
+    way: the situation is one of the spec's, and the evaluator's word on it is exact.
+    Where rules cut across chapters, the first situation often triggers another rule for
+    the same recipient and judgement, and such overrides were asked of the solver for
+    that alone."""
     spec, boxes = ctx.spec, ctx.boxes
     pid, qid = edge
     q = spec.provisions[qid]
