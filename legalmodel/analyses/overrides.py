@@ -12,7 +12,7 @@ from ..i18n import sentence
 from ..law import model as m
 from ..results import Finding
 from ..semantics.boxes import EMPTY, disjoint, intersect
-from ..semantics.encode import all_of, any_of, assert_term, boolean, check_under, negate
+from ..semantics.encode import all_of, any_of, assert_term, boolean, check_under, negate, reason_unknown
 from ..semantics.evaluate import Evaluation, assumptions_hold, evaluate, override_matters, override_matters_at, value_of
 from ..solver.slices import WHOLE
 from .certify import Disagreement
@@ -271,7 +271,7 @@ def _idle_among(ctx: QueryContext, group: list[tuple], done: int, total: int) ->
                         if answer == z3.unsat:
                             idle.add(edge)
                         elif answer == z3.unknown:
-                            unknown[edge] = solver.reason_unknown() or "unknown"
+                            unknown[edge] = reason_unknown(solver) or "unknown"
                     asked += len(batch)
                     break
                 matters = _mattering(ctx, enc, solver.model(), batch, sliced=group[0][0] is not WHOLE)

@@ -10,7 +10,7 @@ from ..law import model as m
 from ..i18n import sentence
 from ..results import Finding
 from ..semantics.boxes import intersect, meeting_pairs
-from ..semantics.encode import all_of
+from ..semantics.encode import all_of, reason_unknown
 from ..syntax.surface import phrase_at
 from .context import ERROR, WARNING, QueryContext
 
@@ -96,4 +96,4 @@ def _pairs(ctx: QueryContext, kind, severity, first_modality, second_modality, r
             ctx.unknown(action, spec.actions[action].span,
                         sentence("contradictions on `{action}`", action=action) if kind == "contradiction"
                         else sentence("collisions on `{action}`", action=action),
-                         ctx.slices.whole.session.solver.reason_unknown() or "unknown")
+                         reason_unknown(ctx.slices.whole.session.solver) or "unknown")

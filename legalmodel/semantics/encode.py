@@ -157,8 +157,12 @@ def make_solver(timeout_ms: int | None, quantified: bool = False) -> z3.Solver:
     # a model is read once, fact by fact: simplifying it first ("compacting") costs more than
     # the reading
     solver.set("model.compact", False)
-    if timeout_ms:
-        solver.set("timeout", int(timeout_ms))
+    if quantified:  # asked through Z3's own API (explain's every completion), with its own timer
+        if timeout_ms:
+            solver.set("timeout", int(timeout_ms))
+    else:  # asked through check_under: the limit is kept by solver.cancel's watchdog
+        solver.limit_ms = int(timeout_ms) if timeout_ms else None
+        solver.timed_out = False  # whether the last question ran out of time
     return solver
 
 
@@ -217,15 +221,23 @@ def _or_text(items: list[str]) -> str:
 
 
 def check_under(solver: z3.Solver, literals) -> z3.CheckSatResult:
-    """`solver.check(*literals)` for Boolean literals, without the API's cast of each one.
-    Raises solver.cancel.Cancelled where the request asking it was cancelled."""
+    """`solver.check(*literals)` for Boolean literals, without the API's cast of each one,
+    within the solver's time limit (make_solver). Raises solver.cancel.Cancelled where the
+    request asking it was cancelled."""
     literals = list(literals)
-    asking = begin_question()
+    context = solver.ctx.ref()
+    asking = begin_question(context, solver.limit_ms)
     try:
-        result = z3.Z3_solver_check_assumptions(solver.ctx.ref(), solver.solver, len(literals), _array(literals))
+        result = z3.Z3_solver_check_assumptions(context, solver.solver, len(literals), _array(literals))
     finally:
-        end_question(asking)
+        solver.timed_out = end_question(asking)
     return z3.CheckSatResult(result)
+
+
+def reason_unknown(solver: z3.Solver) -> str:
+    """Why the last question check_under asked of `solver` was not decided ("" where Z3 gives
+    no reason): "timeout" where it ran out of its time limit."""
+    return "timeout" if solver.timed_out else solver.reason_unknown()
 
 
 def unsat_core_ids(solver: z3.Solver) -> set[int]:

@@ -15,7 +15,7 @@ import z3
 
 from ..results import Condition
 from ..semantics.encode import (Encoding, assert_all, assert_term, ast_id, boolean, check_under, implies,
-                                make_solver, unsat_core_ids)
+                                make_solver, reason_unknown, unsat_core_ids)
 from .regions import Regions
 from .search import Search, cuts_with, preferred_core  # noqa: F401  (cuts_with: the analyses' import)
 
@@ -129,19 +129,19 @@ class Session(Search, Regions):
         passed, and the solver's limit for the question is then what is left of it."""
         if not self.deadline.used:
             return True
-        own = int(self.timeout_ms) if self.timeout_ms else NO_LIMIT_MS
+        own = int(self.timeout_ms) if self.timeout_ms else None
         left = self.deadline.left_ms()
         if left is None:
-            self.solver.set("timeout", own)
+            self.solver.limit_ms = own
             return True
-        if left < 1:  # Z3 reads a limit of 0 as none at all
+        if left < 1:  # a limit of 0 is none at all
             return False
-        self.solver.set("timeout", min(left, own))
+        self.solver.limit_ms = min(left, own) if own else left
         return True
 
     def unknown_reason(self) -> str:
         """Why the last question was not decided."""
-        return self.deadline.why(self.solver.reason_unknown())
+        return self.deadline.why(reason_unknown(self.solver))
 
     def pinned(self, pin: z3.BoolRef) -> "Session":
         """A session on this one's solver that also assumes `pin` in every question (a
