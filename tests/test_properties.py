@@ -969,7 +969,9 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
     analysis take what the evaluator shows at the first situation of each box, and so do a
     diff's goal statuses (QueryContext.first_situation); an example whose given facts settle its
     verdicts is evaluated (examples.settled_by): the report, evidence and all, and a diff are
-    what they are with every question asked of the solver."""
+    what they are with every question asked of the solver. So is a diff's cover, whose
+    searches for a first situation let the evaluator show a run of facts at their wanted
+    values (Session.least's `holds`)."""
     from unittest import mock
 
     from legalmodel.analyses import context, examples
@@ -983,11 +985,16 @@ def test_the_evaluators_shortcuts_change_no_report(plan, slice_share):
     fast = report_json(analyse(spec, slice_share=slice_share))
     fast_diff = diff_json(diff(spec, other, slice_share=slice_share))
     generalise = solving.Session.generalise
+    least = solving.Session.least
 
     def asking_everything(self, situation, prop, relevant, fixed, cuts=None, fails_at=None):
         return generalise(self, situation, prop, relevant, fixed, cuts)
 
+    def least_asking_everything(self, *args, holds=None, **options):
+        return least(self, *args, **options)
+
     with mock.patch.object(solving.Session, "generalise", asking_everything), \
+            mock.patch.object(solving.Session, "least", least_asking_everything), \
             mock.patch.object(context.QueryContext, "first_situation", lambda self, box: None), \
             mock.patch.object(examples, "settled_by", lambda ctx, given: None):
         slow = report_json(analyse(spec, slice_share=slice_share))
@@ -1028,6 +1035,10 @@ def test_least_is_the_first_situation_with_the_property(data):
     fixed = {n: start[n] for n in fixed_names}
     expected = next(s for s in having if all(s[n] == v for n, v in fixed.items()))
     assert session.least(start, [enc.verdict_is(action, verdict)], fixed) == expected
+    # the same where the evaluator may show that facts can take their wanted values
+    shown = {tuple(sorted(s.items())) for s in having if all(s[n] == v for n, v in fixed.items())}
+    holds = lambda point: tuple(sorted(point.items())) in shown  # noqa: E731
+    assert session.least(start, [enc.verdict_is(action, verdict)], fixed, holds=holds) == expected
 
 
 @given(st.data())

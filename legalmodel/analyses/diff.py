@@ -299,17 +299,7 @@ class Differ:
         read = None if part.read is None else part.read | {f for cs in avoid for c in cs for f in c.facts}
         session.bound(read or ())
         pinned = {} if part.pin is None else {f: v for f, (v,) in part.pin.region.items()}  # nothing to seek
-        situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
-                                  pinned, read=read, cuts=cuts_with(cuts, [c for cs in avoid for c in cs]),
-                                  floor=floor)
-        # the witness is replayed on each whole spec, not on the slice it was found in
-        e_old = evaluate(self.old, _restrict(situation, self.old))
-        e_new = evaluate(self.new, _restrict(situation, self.new))
-        if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
-            raise Disagreement(f"the solver found `{action}` going {v_old} → {v_new} where the evaluator "
-                               f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
-        if read is not None:
-            relevant = [f for f in relevant if f in read]
+
         def replay(point: dict) -> bool | None:
             """Whether the change is there, None where the solver's questions cannot be."""
             if any(point[f] != v for f, v in pinned.items()):
@@ -328,6 +318,20 @@ class Differ:
 
         def holds_at(point: dict) -> bool | None:
             return replays.answer(point, replay)
+
+        def wanted_at(point: dict) -> bool:  # the change, outside the regions before
+            return holds_at(point) is True and not any(all(c.admits(point) for c in cs) for cs in avoid)
+        situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
+                                  pinned, read=read, cuts=cuts_with(cuts, [c for cs in avoid for c in cs]),
+                                  floor=floor, holds=wanted_at)
+        # the witness is replayed on each whole spec, not on the slice it was found in
+        e_old = evaluate(self.old, _restrict(situation, self.old))
+        e_new = evaluate(self.new, _restrict(situation, self.new))
+        if e_old.verdicts[action] != v_old or e_new.verdicts[action] != v_new:
+            raise Disagreement(f"the solver found `{action}` going {v_old} → {v_new} where the evaluator "
+                               f"says {e_old.verdicts[action]} → {e_new.verdicts[action]}: {situation}")
+        if read is not None:
+            relevant = [f for f in relevant if f in read]
         conditions = session.generalise(situation, prop, relevant, {}, cuts, lambda p: holds_at(p) is False)
         if widen and part.pin is None:
             conditions = session.widen(situation, conditions, prop, relevant, cuts, holds_at)

@@ -62,12 +62,15 @@ class Regions:
                     break
                 if len(exceptions) == EXCEPTIONS:
                     break
-                point = self.least(self.enc_facts.decode(model), [inside, negate(prop)],
-                                   cuts=cuts_with(cuts, region), floor=floor)
-                floor = None if self.stopped_early else point
 
                 def excluded_at(p: dict, region=region) -> bool:  # the cube's property fails there
                     return all(c.admits(p) for c in region) and holds_at(p) is True
+
+                def let_in(p: dict, region=region) -> bool:  # in the region, and `prop` fails there
+                    return all(c.admits(p) for c in region) and holds_at(p) is False
+                point = self.least(self.enc_facts.decode(model), [inside, negate(prop)],
+                                   cuts=cuts_with(cuts, region), floor=floor, holds=let_in)
+                floor = None if self.stopped_early else point
                 cube = self.generalise(point, negate(all_of(inside, prop)), relevant, {}, cuts_with(cuts, region),
                                        excluded_at)
                 if not cube:  # no situation of the region keeps the property: it cannot grow this way

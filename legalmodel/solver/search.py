@@ -116,7 +116,8 @@ class Search:
     """Session's search for least and general situations; used only as a base of Session."""
 
     def least(self, situation: dict, formulas: list, fixed: dict | None = None, until: str | None = None,
-              read: set[str] | None = None, cuts: dict | None = None, floor: dict | None = None) -> dict:
+              read: set[str] | None = None, cuts: dict | None = None, floor: dict | None = None,
+              holds=None) -> dict:
         """The first situation, in the order of the facts' declarations and of their values,
         where all `formulas` hold; `situation` is one where they do. Evidence starts from this
         point rather than from whichever model the solver returned, so the same spec gives the
@@ -136,7 +137,13 @@ class Search:
         take its value there, as long as those before it do. The answer is the same; a cover
         of hundreds of regions whose first situations share most of their facts asks a few
         questions for each instead of dozens. `self.stopped_early` tells whether the search
-        stopped at a time limit (and its point is then no floor for the next)."""
+        stopped at a time limit (and its point is then no floor for the next).
+
+        `holds(point)`, when given, is the evaluator's word on a whole situation: True only
+        where every formula holds there and the solver's constraints (the assumptions, `fixed`)
+        admit it. Where the facts of a run can take their wanted values at the point reached,
+        that is shown without a question; the answer is the same, as the first situation does
+        not depend on the situations that led to it."""
         enc = self.enc_facts
         s = self.solver
         fixed = fixed or {}
@@ -161,6 +168,11 @@ class Search:
             """Can the facts of `run` all take their wanted value (with the facts fixed so
             far)? None: time limit; False: yes, and `current` is such a situation; else the
             positions in `run` of the facts of an unsat core."""
+            if holds is not None:
+                wanted = {**current, **{n: goal[n] for n in run}}
+                if holds(wanted):
+                    current.update(wanted)
+                    return False
             self.questions += 1
             if not self._arm():
                 return None
