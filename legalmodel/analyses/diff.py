@@ -321,9 +321,11 @@ class Differ:
 
         def wanted_at(point: dict) -> bool:  # the change, outside the regions before
             return holds_at(point) is True and not any(all(c.admits(point) for c in cs) for cs in avoid)
+        # not in a slice: its questions are small, and the evaluator's look at each run of
+        # facts cost more than the questions it saved (docs/performance.md)
         situation = session.least(part.old_enc.decode(model, read=read), [prop, *[session.outside(c) for c in avoid]],
                                   pinned, read=read, cuts=cuts_with(cuts, [c for cs in avoid for c in cs]),
-                                  floor=floor, holds=wanted_at)
+                                  floor=floor, holds=wanted_at if part.pin is None else None)
         # the witness is replayed on each whole spec, not on the slice it was found in
         e_old = evaluate(self.old, _restrict(situation, self.old))
         e_new = evaluate(self.new, _restrict(situation, self.new))
