@@ -65,12 +65,15 @@ def test_the_solver_answers_again_after_a_stopped_question():
 
 
 def test_a_question_within_its_limit_is_answered_and_not_flagged():
-    solver = make_solver(60_000)
+    # questions of microseconds, each under a limit of 200 ms, asked for three times that
+    # long: a watchdog that still times a question after it ended would stop a later one
+    solver = make_solver(200)
     x = z3.Int("x")
     solver.add(x > 3)
-    for _ in range(200):
+    until = time.monotonic() + 0.6
+    while time.monotonic() < until:
         assert check_under(solver, []) == z3.sat
-    assert not solver.timed_out and reason_unknown(solver) != "timeout"
+        assert not solver.timed_out
 
 
 def started_then_forked(limit_ms: int) -> tuple[str, str, float]:
